@@ -1,0 +1,1 @@
+"""tapegrad: TensorFlow 2 GradientTape semantics on NumPy."""
