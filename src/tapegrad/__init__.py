@@ -1,1 +1,41 @@
-"""tapegrad: TensorFlow 2 GradientTape semantics on NumPy."""
+"""tapegrad: TensorFlow 2's GradientTape, Variables and a Keras subset, on NumPy alone.
+
+    import tapegrad as tf
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = x ** 2
+    tape.gradient(y, x)          # 6.0
+"""
+
+from . import _operators  # noqa: F401 - installs +, -, *, @, [] ... on Tensor and Variable
+from . import errors, linalg, math, nn, numeric
+from ._core.dtypes import (
+    DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
+    int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+)
+from ._core.forward import ForwardAccumulator
+from ._core.tape import GradientTape, UnconnectedGradients
+from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
+from ._core.variable import Variable
+from .array import (
+    broadcast_to, cast, identity, ones, ones_like, reshape, transpose, where, zeros, zeros_like,
+)
+from .gradcheck import check_grads
+from .math import (
+    abs, add, cos, divide, equal, exp, floordiv, greater, greater_equal, less, less_equal, log,
+    matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_mean, reduce_sum, sigmoid,
+    sign, sin, sqrt, square, subtract, tanh, truediv,
+)
+
+newaxis = None
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Heavier sub-packages load on first use so that `import tapegrad` stays fast.
+    if name in ("keras", "test", "datasets", "autodiff"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'tapegrad' has no attribute {name!r}")

@@ -1,0 +1,44 @@
+"""Argument normalization shared by the public ops: axes and shapes, with clear errors."""
+
+import numpy as np
+
+from ._core.errors import InvalidArgumentError
+from ._core.tensor import Tensor
+
+
+def static(value):
+    """A Python value for a static argument given as a Tensor, Variable, array or number."""
+    if isinstance(value, Tensor) or hasattr(value, "_read"):
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray):
+        return value.item() if value.ndim == 0 else tuple(value.tolist())
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def axes(op, axis, ndim):
+    """Validates `axis` (None, an int or a sequence of ints) for a rank-`ndim` input."""
+    axis = static(axis)
+    if axis is None:
+        return None
+    items = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    for a in items:
+        if not isinstance(a, (int, np.integer)) or not -max(ndim, 1) <= a < max(ndim, 1):
+            raise InvalidArgumentError(
+                f"{op}: axis {a!r} is out of range for an input of rank {ndim}; it must lie in "
+                f"[{-max(ndim, 1)}, {max(ndim, 1)}).",
+                op=op,
+            )
+    return int(items[0]) if isinstance(axis, (int, np.integer)) else tuple(int(a) for a in items)
+
+
+def shape_arg(op, shape):
+    """A shape given as a list, tuple, TensorShape or 1-D integer tensor, as a tuple of ints."""
+    shape = static(shape)
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    try:
+        return tuple(-1 if d is None else int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: shape must be a list of integers, got {shape!r}") from None

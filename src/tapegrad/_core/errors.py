@@ -1,0 +1,20 @@
+"""The exceptions TensorFlow raises, under TensorFlow's names (`tapegrad.errors`)."""
+
+__all__ = ["OpError", "InvalidArgumentError", "UnimplementedError"]
+
+
+class OpError(Exception):
+    """Base class of the errors an op raises while running."""
+
+    def __init__(self, message, op=None):
+        super().__init__(message)
+        self.message = message
+        self.op = op
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op received an argument it cannot work with (shapes, dtypes, values)."""
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """An op has no implementation for what was asked (e.g. a missing higher derivative)."""

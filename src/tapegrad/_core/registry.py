@@ -1,0 +1,306 @@
+"""The primitive registry and `bind`, the one function through which every op runs.
+
+A primitive is one table entry (see `tapegrad/ops/`): its NumPy forward, a reverse rule per
+tensor argument and a forward (JVP) rule. `bind` converts the arguments, runs the forward, and
+lets each active tape record the call and each active forward accumulator push tangents.
+
+Rule signatures: `vjp(g, out, *args, **params)` and `jvp(t, out, *args, **params)`, written
+with tapegrad ops so that enclosing tapes record them. `g` may carry extra leading batch
+dimensions (a batch of cotangents, used by `tape.jacobian`); a rule that reshapes or reduces
+must count axes from the end, or read the batch rank as `g.ndim - out.ndim`. A rule returns its
+result in `out`'s (batched) broadcast shape: the engine sums it back to the argument's shape.
+"""
+
+import numpy as np
+
+from .errors import InvalidArgumentError
+from .state import next_tid, state
+from .tensor import Tensor, to_array
+
+__all__ = [
+    "Primitive", "Domain", "defprimitive", "bind", "PRIMITIVES", "composite", "COMPOSITES",
+    "NONE", "ZERO", "ELEMENTWISE", "LINEAR", "MULTILINEAR", "FROM_VJP",
+]
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+NONE = _Marker("NONE")  # TensorFlow returns None for this argument (floor, round)
+ZERO = _Marker("ZERO")  # TensorFlow returns zeros for this argument (sign)
+ELEMENTWISE = _Marker("ELEMENTWISE")  # diagonal Jacobian per argument: JVP is the VJP applied to t
+LINEAR = _Marker("LINEAR")  # linear in all float arguments together, f(0) = 0
+MULTILINEAR = _Marker("MULTILINEAR")  # linear in each float argument separately
+FROM_VJP = _Marker("FROM_VJP")  # JVP obtained by transposing the VJP (costs a backward pass)
+
+
+class Domain:
+    """Sampling box for generated gradient checks: values uniform in [low, high]."""
+
+    __slots__ = ("low", "high", "integer")
+
+    def __init__(self, low=-2.0, high=2.0, integer=False):
+        self.low, self.high, self.integer = low, high, integer
+
+    def sample(self, rng, shape):
+        x = rng.uniform(self.low, self.high, size=shape)
+        return np.round(x) if self.integer else x
+
+    def __repr__(self):
+        return f"Domain({self.low}, {self.high})"
+
+
+class Primitive:
+    """One registry entry. Fields mirror `defprimitive`'s arguments."""
+
+    __slots__ = (
+        "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
+        "batchable", "meta",
+    )
+
+    def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
+                 meta):
+        self.name = name
+        self.forward = forward
+        self.vjp = vjp
+        self.jvp = jvp
+        self.domain = domain
+        self.differentiable = differentiable
+        self.dtype_args = dtype_args
+        self.batchable = batchable
+        self.meta = meta
+
+    def vjp_rule(self, i):
+        """The reverse rule of argument `i`: a callable, NONE or ZERO."""
+        v = self.vjp
+        return v[i] if isinstance(v, tuple) else v
+
+    def __call__(self, *args, **params):
+        return bind(self, *args, **params)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+PRIMITIVES = {}
+
+
+def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=True,
+                 dtype_args=None, batchable=True, **meta):
+    """Registers a primitive and returns it (callable like the op).
+
+    Args:
+        name: the public TensorFlow name.
+        forward: NumPy function `forward(*arrays, **params)`.
+        vjp: one rule (all arguments alike), a tuple with one rule per tensor argument, or
+            NONE / ZERO.
+        jvp: ELEMENTWISE, LINEAR, MULTILINEAR, FROM_VJP, one rule or a tuple of rules. Defaults
+            to ELEMENTWISE for a primitive whose output never needs a JVP rule of its own.
+        domain: a Domain, or a tuple of one per argument, for the generated gradient checks.
+        differentiable: False for ops with integer or boolean output (comparisons, argmax).
+        dtype_args: indices of the arguments that must share one dtype (Python numbers among
+            them take it); None means all of them.
+        batchable: False if the VJP rules cannot take a batch of cotangents.
+        **meta: extra fields for the test generator (e.g. `rtol`, `params`, `shapes`).
+    """
+    if name in PRIMITIVES:
+        raise ValueError(f"primitive {name!r} is registered twice")
+    if jvp is None:
+        jvp = ELEMENTWISE
+    prim = Primitive(name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
+                     meta)
+    PRIMITIVES[name] = prim
+    return prim
+
+
+COMPOSITES = {}
+
+
+def composite(domain=None, name=None, **meta):
+    """Registers a public op written as a composition of primitives, for the generated checks.
+
+    Its derivatives come from the primitives it uses; `domain` and `meta` (e.g. `cases`) say how
+    the test generator samples it, as for `defprimitive`.
+    """
+
+    def register(fn):
+        key = name or fn.__name__
+        if key in COMPOSITES:
+            raise ValueError(f"composite {key!r} is registered twice")
+        COMPOSITES[key] = (fn, domain, meta)
+        return fn
+
+    return register
+
+
+# -- argument conversion -------------------------------------------------------------------------
+
+def _describe(args):
+    return ", ".join(
+        f"{a.dtype.name}{list(a._value.shape)}" if isinstance(a, Tensor) else repr(a) for a in args
+    )
+
+
+def _convert(prim, args):
+    """Turns every argument into a Tensor; Python values take their tensor partners' dtype."""
+    out = list(args)
+    ref = None
+    shared = prim.dtype_args
+    pending = []
+    for i, a in enumerate(args):
+        if type(a) is not Tensor:
+            read = getattr(a, "_read", None)
+            if read is not None:
+                a = out[i] = read()
+            elif isinstance(a, Tensor):
+                pass
+            else:
+                pending.append(i)
+                continue
+        if shared is None or i in shared:
+            dt = a._value.dtype
+            if ref is None:
+                ref = dt
+            elif dt != ref:
+                raise InvalidArgumentError(
+                    f"{prim.name}: all inputs must have the same dtype, got {ref.name} and "
+                    f"{dt.name} ({_describe(out)}). Cast one of them with tf.cast(x, "
+                    f"tf.{ref.name}).",
+                    op=prim.name,
+                )
+    for i in pending:
+        dtype = ref if (shared is None or i in shared) else None
+        try:
+            out[i] = Tensor(to_array(args[i], dtype))
+        except TypeError as err:
+            if dtype is None:
+                raise TypeError(f"{prim.name}: argument {i}: {err}") from None
+            raise InvalidArgumentError(f"{prim.name}: argument {i}: {err}", op=prim.name) from None
+    return out
+
+
+def bind(prim, *args, **params):
+    """Runs primitive `prim` on `args` and records it on the active tapes and accumulators."""
+    targs = _convert(prim, args)
+    try:
+        value = prim.forward(*[a._value for a in targs], **params)
+    except (ValueError, IndexError, TypeError, np.linalg.LinAlgError) as err:
+        shown = f" with {params}" if params else ""
+        raise InvalidArgumentError(
+            f"{prim.name}: cannot compute on inputs {_describe(targs)}{shown}: {err}", op=prim.name
+        ) from None
+    if not isinstance(value, (np.ndarray, np.generic)):
+        value = np.asarray(value)
+    out = Tensor(value)
+    st = state
+    if (st.recording or st.accumulators) and prim.differentiable and value.dtype.kind in "fc":
+        _record(prim, targs, params, out, st)
+    return out
+
+
+# -- recording ------------------------------------------------------------------------------
+
+def _record(prim, targs, params, out, st):
+    for tape in st.recording:
+        tape_id = tape._id
+        for a in targs:
+            if tape_id in a._tapes:
+                break
+        else:
+            continue
+        if not out._tid:
+            out._tid = next_tid()
+        out._tapes += (tape_id,)
+        tape._records.append((prim, targs, params, out))
+    if st.accumulators:
+        _push_tangents(prim, targs, params, out, st)
+
+
+def _push_tangents(prim, targs, params, out, st):
+    for acc in list(st.accumulators):
+        tangents = acc._tangents
+        ts = [tangents.get(a._tid) if a._tid else None for a in targs]
+        if all(t is None for t in ts):
+            continue
+        st.accumulators.remove(acc)  # the JVP computation must not feed this accumulator itself
+        try:
+            t_out = jvp_of(prim, targs, params, out, ts)
+        finally:
+            st.accumulators.append(acc)
+        if t_out is not None:
+            if not out._tid:
+                out._tid = next_tid()
+            tangents[out._tid] = t_out
+
+
+def _sum(terms):
+    add = PRIMITIVES["add"]
+    total = None
+    for term in terms:
+        total = term if total is None else bind(add, total, term)
+    return total
+
+
+def _zeros_like(a):
+    return Tensor(np.zeros_like(a._value))
+
+
+def jvp_of(prim, targs, params, out, ts):
+    """The output tangent of one primitive call, given the input tangents `ts` (None = zero)."""
+    rule = prim.jvp
+    if rule is LINEAR:
+        args = [
+            t if t is not None else (_zeros_like(a) if a._value.dtype.kind in "fc" else a)
+            for a, t in zip(targs, ts)
+        ]
+        result = bind(prim, *args, **params)
+    elif rule is MULTILINEAR:
+        result = _sum(
+            bind(prim, *targs[:i], t, *targs[i + 1:], **params)
+            for i, t in enumerate(ts) if t is not None
+        )
+    elif rule is FROM_VJP:
+        result = _jvp_by_transposition(prim, targs, params, out, ts)
+    else:
+        terms = []
+        for i, t in enumerate(ts):
+            if t is None:
+                continue
+            r = prim.vjp_rule(i) if rule is ELEMENTWISE else (
+                rule[i] if isinstance(rule, tuple) else rule)
+            if r is NONE:
+                continue
+            terms.append(_zeros_like(out) if r is ZERO else r(t, out, *targs, **params))
+        if not terms:
+            return None
+        result = _sum(terms)
+    if result is not None and result._value.shape != out._value.shape:
+        result = bind(PRIMITIVES["broadcast_to"], result, shape=out._value.shape)
+    return result
+
+
+def _jvp_by_transposition(prim, targs, params, out, ts):
+    # The VJP is linear in g, so <vjp(g), t> differentiated with respect to g is J t.
+    from .tape import GradientTape, unbroadcast
+
+    g = Tensor(np.zeros_like(out._value))
+    with GradientTape() as tape:
+        tape.watch(g)
+        terms = []
+        for i, t in enumerate(ts):
+            r = prim.vjp_rule(i)
+            if t is None or r is NONE or r is ZERO:
+                continue
+            gi = unbroadcast(r(g, out, *targs, **params), targs[i]._value.shape)
+            terms.append(bind(PRIMITIVES["reduce_sum"], bind(PRIMITIVES["multiply"], gi, t)))
+        total = _sum(terms)
+    if total is None:
+        return None
+    return tape.gradient(total, g)

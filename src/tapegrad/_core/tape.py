@@ -1,0 +1,323 @@
+"""`GradientTape`: records primitive calls and walks them backwards (TensorFlow 2 semantics)."""
+
+import enum
+import warnings
+
+import numpy as np
+
+from . import nest
+from .errors import InvalidArgumentError
+from .registry import NONE, PRIMITIVES, ZERO, bind
+from .state import next_tape_id, next_tid, state
+from .tensor import Tensor
+
+__all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast", "watch_tensor"]
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `gradient` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def unbroadcast(g, shape, nbatch=0):
+    """Sums `g` down to `shape`, whose first `nbatch` axes are batch axes kept as they are.
+
+    This is the one place where broadcasting is undone.
+    """
+    if g._value.shape == shape:
+        return g
+    return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
+
+
+def _prune(ids, keep):
+    """Drops the ids of tapes no longer entered, then adds `keep` (markers never grow unbounded)."""
+    live = {t._id for t in state.tapes}
+    return tuple(i for i in ids if i in live and i != keep) + (keep,)
+
+
+def watch_tensor(tape_id, t):
+    if not t._tid:
+        t._tid = next_tid()
+    if tape_id not in t._tapes:
+        t._tapes = _prune(t._tapes, tape_id)
+
+
+class GradientTape:
+    """Records operations for automatic differentiation, as `tf.GradientTape`.
+
+    Args:
+        persistent: if False (the default) the tape can compute one set of gradients only and
+            frees what it recorded as soon as it has; a persistent tape answers any number of
+            `gradient` calls and frees its records when deleted.
+        watch_accessed_variables: if True, trainable variables read while the tape is active are
+            watched automatically.
+
+    Example:
+        >>> x = tapegrad.Variable(3.0)
+        >>> with tapegrad.GradientTape() as tape:
+        ...     y = x * x
+        >>> float(tape.gradient(y, x))
+        6.0
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed = bool(watch_accessed_variables)
+        self._id = next_tape_id()
+        self._records = []
+        self._watched = []
+        self._recording = False
+        self._entered = False
+        self._spent = False
+
+    # -- context --------------------------------------------------------------------------
+    def __enter__(self):
+        if self._entered:
+            raise ValueError("GradientTape: this tape is already active (entered twice)")
+        self._entered = True
+        state.tapes.append(self)
+        self._start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop()
+        self._entered = False
+        if self in state.tapes:
+            state.tapes.remove(self)
+        return False
+
+    def _start(self):
+        self._recording = True
+        state.recording.append(self)
+
+    def _stop(self):
+        if self._recording:
+            self._recording = False
+            state.recording.remove(self)
+
+    def stop_recording(self):
+        """A context manager inside which this tape records nothing.
+
+        Raises:
+            RuntimeError: if the tape is not recording.
+        """
+        if not self._recording:
+            raise RuntimeError(
+                "GradientTape.stop_recording: this tape is not recording (call it inside the "
+                "tape's `with` block)."
+            )
+        return _Paused(self)
+
+    def reset(self):
+        """Forgets everything recorded and watched; recording goes on if inside the block."""
+        self._records = []
+        self._watched = []
+        self._spent = False
+
+    # -- watching -------------------------------------------------------------------------
+    def watch(self, tensor):
+        """Ensures `tensor` (a Tensor, Variable or a structure of them) is traced by this tape."""
+        for t in nest.flatten(tensor):
+            read = getattr(t, "_read", None)
+            if read is not None:
+                self._watch_variable(t)
+            elif isinstance(t, Tensor):
+                if t._value.dtype.kind not in "fc":
+                    warnings.warn(
+                        f"GradientTape.watch: the tensor has dtype {t.dtype.name}; gradients "
+                        "with respect to it will be None. Use a float dtype (e.g. "
+                        "tf.cast(x, tf.float32)) to differentiate with respect to it.",
+                        stacklevel=2,
+                    )
+                    continue
+                watch_tensor(self._id, t)
+            else:
+                raise ValueError(
+                    f"GradientTape.watch: passed an object of type {type(t).__name__} ({t!r}), "
+                    "not a tf.Tensor or tf.Variable. Convert it with tf.constant(...) first."
+                )
+
+    def _watch_variable(self, v):
+        if self._id in v._tapes or v._value.dtype.kind not in "fc":
+            return
+        v._tapes = _prune(v._tapes, self._id)
+        self._watched.append(v)
+
+    def watched_variables(self):
+        """Returns the variables watched by this tape, in the order they were first watched."""
+        return tuple(self._watched)
+
+    # -- differentiation ------------------------------------------------------------------
+    def _begin_gradient(self, what):
+        if self._spent:
+            raise RuntimeError(
+                f"A non-persistent GradientTape can only be used to compute one set of gradients "
+                f"(or jacobians); {what} was called again. Create the tape with "
+                "tf.GradientTape(persistent=True) to compute more than one."
+            )
+        if self._recording and not self._persistent:
+            self._stop()  # as TensorFlow: a non-persistent tape stops recording at `gradient`
+
+    def _end_gradient(self):
+        if not self._persistent:
+            self._records = []
+            self._spent = True
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """Computes the gradient of `target` with respect to `sources`.
+
+        Args:
+            target: a Tensor or Variable, or a structure of them (their gradients are summed).
+            sources: a Tensor or Variable, or any nesting of lists, tuples and dicts of them.
+            output_gradients: cotangents for the targets (same structure and shapes), default
+                ones.
+            unconnected_gradients: `UnconnectedGradients.NONE` (None for an unconnected source)
+                or `UnconnectedGradients.ZERO` (zeros).
+
+        Returns:
+            The gradients, in the structure of `sources`.
+
+        Raises:
+            RuntimeError: on a second call of a non-persistent tape.
+            TypeError: if a source or target is not a Tensor or Variable.
+            ValueError: if an output gradient's shape does not match its target.
+        """
+        self._begin_gradient("gradient")
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        flat_sources = _check_tensors(nest.flatten(sources), "source", "gradient")
+        flat_targets = _check_tensors(nest.flatten(target), "target", "gradient")
+        if output_gradients is None:
+            seeds = [None] * len(flat_targets)
+        else:
+            seeds = nest.flatten(output_gradients)
+            if len(seeds) != len(flat_targets):
+                raise ValueError(
+                    f"GradientTape.gradient: got {len(seeds)} output_gradients for "
+                    f"{len(flat_targets)} targets; pass one per target (or None)."
+                )
+        seeds = [_seed(t, s) for t, s in zip(flat_targets, seeds)]
+        records = self._records
+        if not self._persistent:
+            self._records = []
+        grads = backward(records, flat_targets, seeds, flat_sources, free=not self._persistent)
+        del records
+        self._end_gradient()
+        return nest.pack_sequence_as(sources, _finish(grads, flat_sources, unconnected))
+
+    def __del__(self):
+        self._records = None
+
+
+class _Paused:
+    def __init__(self, tape):
+        self._tape = tape
+
+    def __enter__(self):
+        self._tape._stop()
+        return self._tape
+
+    def __exit__(self, *exc):
+        if self._tape._entered:
+            self._tape._start()
+        return False
+
+
+def _check_tensors(flat, role, op):
+    out = []
+    for i, t in enumerate(flat):
+        read = getattr(t, "_read", None)
+        if read is not None:
+            out.append(t)
+        elif isinstance(t, Tensor):
+            out.append(t)
+        else:
+            raise TypeError(
+                f"GradientTape.{op}: {role} #{i} is a {type(t).__name__} ({t!r}), not a Tensor or "
+                f"Variable. Only tensors and variables can be differentiated; "
+                f"{'watch a tf.constant' if role == 'source' else 'compute it with tapegrad ops'}."
+            )
+    return out
+
+
+def _seed(target, seed):
+    value = target._value
+    if seed is None:
+        return Tensor(np.ones_like(value))
+    seed = seed if isinstance(seed, Tensor) else Tensor(np.asarray(seed, dtype=value.dtype))
+    if seed._value.shape != value.shape:
+        raise ValueError(
+            f"GradientTape.gradient: output_gradients has shape {list(seed._value.shape)} but "
+            f"its target has shape {list(value.shape)}; they must match."
+        )
+    if seed._value.dtype != value.dtype:
+        raise InvalidArgumentError(
+            f"GradientTape.gradient: output_gradients has dtype {seed.dtype.name} but its target "
+            f"has dtype {target.dtype.name}; cast it with tf.cast."
+        )
+    return seed
+
+
+def _finish(grads, sources, unconnected):
+    out = []
+    for s in sources:
+        g = grads.get(s._tid) if s._tid else None
+        if g is None and unconnected is UnconnectedGradients.ZERO:
+            g = Tensor(np.zeros_like(s._value))
+        out.append(g)
+    return out
+
+
+def backward(records, targets, seeds, sources, free):
+    """The reverse walk: returns {source tid: cotangent} for the sources the targets reach.
+
+    Visits each record once, after all its consumers (records are in execution order). Only
+    records on a path from a source are visited, and only the rules of arguments on such a path
+    are called. With `free`, each record is dropped as soon as it has been visited.
+    """
+    reach = {s._tid for s in sources if s._tid and s._value.dtype.kind in "fc"}
+    if not reach:
+        return {}
+    wanted = set(reach)
+    path = []
+    for rec in records:
+        for a in rec[1]:
+            if a._tid in reach:
+                reach.add(rec[3]._tid)
+                path.append(rec)
+                break
+    if free:
+        records.clear()
+    add = PRIMITIVES["add"]
+    cot = {}
+    for t, seed in zip(targets, seeds):
+        tid = t._tid
+        if tid in reach:
+            cot[tid] = seed if tid not in cot else bind(add, cot[tid], seed)
+    while path:
+        prim, args, params, out = path.pop()
+        tid = out._tid
+        g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
+        if g is None:
+            continue
+        batch = g._value.shape[: g._value.ndim - out._value.ndim]
+        for i, a in enumerate(args):
+            atid = a._tid
+            if atid not in reach:
+                continue
+            rule = prim.vjp_rule(i)
+            if rule is NONE:
+                continue
+            if rule is ZERO:
+                gi = Tensor(np.zeros(batch + a._value.shape, dtype=a._value.dtype))
+            else:
+                gi = rule(g, out, *args, **params)
+                shape = batch + a._value.shape
+                if gi._value.shape != shape:
+                    gi = unbroadcast(gi, shape, len(batch))
+            prev = cot.get(atid)
+            cot[atid] = gi if prev is None else bind(add, prev, gi)
+        del prim, args, params, out, g
+    return {tid: cot[tid] for tid in wanted if tid in cot}

@@ -1,0 +1,293 @@
+"""The immutable `Tensor`, shapes, and conversion of Python and NumPy values into tensors.
+
+A Tensor wraps one NumPy array (or NumPy scalar). Two slots serve the differentiation engine:
+`_tid`, a unique id given when a tape or accumulator first has to know the tensor (0 until
+then), and `_tapes`, the ids of the tapes that track it. Operators (`+`, `@`, `[]`, ...) are
+installed by `tapegrad._operators`, so this module names no math function.
+"""
+
+import numpy as np
+
+from . import dtypes as _dt
+
+__all__ = ["Tensor", "TensorShape", "convert_to_tensor", "is_tensor", "constant"]
+
+_EMPTY = ()
+
+
+class TensorShape(tuple):
+    """A tensor's shape: a tuple of ints (None for an unknown dimension), as `tf.TensorShape`."""
+
+    def __new__(cls, dims=()):
+        if dims is None:
+            raise ValueError("TensorShape of unknown rank is not supported by tapegrad")
+        if isinstance(dims, int):
+            dims = (dims,)
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+
+    @property
+    def rank(self):
+        return len(self)
+
+    ndims = rank
+
+    def as_list(self):
+        return list(self)
+
+    def num_elements(self):
+        if None in self:
+            return None
+        return int(np.prod(self, dtype=np.int64))
+
+    def is_fully_defined(self):
+        return None not in self
+
+    def is_compatible_with(self, other):
+        other = TensorShape(other)
+        return len(self) == len(other) and all(
+            a is None or b is None or a == b for a, b in zip(self, other)
+        )
+
+    def __getitem__(self, key):
+        item = tuple.__getitem__(self, key)
+        return TensorShape(item) if isinstance(key, slice) else item
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+    def __str__(self):
+        if len(self) == 1:
+            return f"({'None' if self[0] is None else self[0]},)"
+        return "(" + ", ".join("None" if d is None else str(d) for d in self) + ")"
+
+
+def _numpy_text(value, is_repr):
+    if value.ndim == 0:
+        return str(value[()] if isinstance(value, np.ndarray) else value)
+    text = repr(value) if is_repr else str(value)
+    return "\n" + text if "\n" in text else text
+
+
+class Tensor:
+    """An immutable multidimensional array, as TensorFlow's eager tensor.
+
+    Create tensors with `tapegrad.constant` or `tapegrad.convert_to_tensor`; ops return them.
+    """
+
+    __slots__ = ("_value", "_tid", "_tapes", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value):
+        self._value = value
+        self._tid = 0
+        self._tapes = _EMPTY
+
+    # -- inspection -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        return _dt.from_numpy(self._value.dtype)
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def numpy(self):
+        """Returns the value as a NumPy array (a NumPy scalar for rank 0), never a view to write."""
+        value = self._value
+        if isinstance(value, np.ndarray):
+            if value.ndim == 0:
+                return value[()]
+            out = value.view()
+            out.flags.writeable = False
+            return out
+        return value
+
+    def get_shape(self):
+        return self.shape
+
+    def __array__(self, dtype=None, copy=None):
+        value = np.asarray(self._value)
+        if dtype is not None and value.dtype != dtype:
+            return value.astype(dtype)
+        return value.copy() if copy else value
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __index__(self):
+        if self.dtype.is_integer and self._value.ndim == 0:
+            return int(self._value)
+        raise TypeError(
+            f"Only integer scalar tensors can be used as an index, got dtype {self.dtype.name} "
+            f"and shape {self.shape}"
+        )
+
+    def __format__(self, spec):
+        if self._value.ndim == 0:
+            return format(self._value[()] if isinstance(self._value, np.ndarray) else self._value,
+                          spec)
+        return format(str(self), spec)
+
+    def __complex__(self):
+        return complex(self._value)
+
+    def __bool__(self):
+        if self._value.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor of shape {self.shape} is ambiguous; use "
+                "tf.reduce_any or tf.reduce_all to reduce it to a scalar first."
+            )
+        return bool(self._value)
+
+    def __len__(self):
+        if self._value.ndim == 0:
+            raise TypeError("len() of a scalar tensor (shape ()) is undefined")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor (shape ())")
+        return (self[i] for i in range(self._value.shape[0]))
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            "'tapegrad.Tensor' object does not support item assignment: tensors are immutable. "
+            "Use a tf.Variable and its assign(), assign_add() or assign_sub() methods, or build "
+            "a new tensor (e.g. with tf.where or tf.concat)."
+        )
+
+    __hash__ = object.__hash__
+
+    def __str__(self):
+        return (
+            f"tapegrad.Tensor({_numpy_text(self._value, False)}, shape={self.shape}, "
+            f"dtype={self.dtype.name})"
+        )
+
+    def __repr__(self):
+        return (
+            f"<tapegrad.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
+            f"numpy={_numpy_text(self._value, True)}>"
+        )
+
+
+def _python_dtype(value):
+    """The dtype TensorFlow gives a Python value: float -> float32, int -> int32."""
+    arr = np.asarray(value)
+    kind = arr.dtype.kind
+    if kind == "f":
+        return np.float32
+    if kind in "iu":
+        return np.int32 if arr.size == 0 or (
+            np.iinfo(np.int32).min <= arr.min() and arr.max() <= np.iinfo(np.int32).max
+        ) else np.int64
+    if kind == "c":
+        return np.complex128
+    if kind == "b":
+        return np.bool_
+    raise TypeError(f"Cannot convert {value!r} (NumPy dtype {arr.dtype}) to a tensor")
+
+
+def to_array(value, dtype=None):
+    """Converts a non-tensor value to a NumPy array with TensorFlow's dtype rules.
+
+    Python numbers and lists take float32 / int32; NumPy values keep their dtype; `dtype`, when
+    given, is applied, refusing to turn a non-integral float into an integer.
+    """
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if dtype is None:
+            return arr
+    else:
+        arr = None
+    target = np.dtype(dtype) if dtype is not None else None
+    if arr is None:
+        if target is None:
+            target = np.dtype(_python_dtype(value))
+        arr = np.asarray(value)
+        if arr.dtype == object:
+            raise TypeError(f"Cannot convert {value!r} to a tensor: it is not a number or array")
+    if arr.dtype != target:
+        if target.kind in "iub" and arr.dtype.kind in "fc":
+            if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr.real)):
+                raise TypeError(
+                    f"Cannot convert {value!r} to a tensor of dtype {target}: it is not integral. "
+                    "Cast the other operand to a float dtype with tf.cast."
+                )
+        arr = arr.astype(target)
+    return arr
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """Converts a Python number, list, NumPy array, Tensor or Variable to a Tensor.
+
+    Args:
+        value: what to convert.
+        dtype: the required dtype; a Tensor of another dtype raises ValueError.
+        dtype_hint: the dtype to use for Python values when `dtype` is not given.
+        name: ignored; accepted for TensorFlow compatibility.
+
+    Returns:
+        A Tensor.
+    """
+    if isinstance(value, Tensor):
+        if dtype is not None and _dt.as_dtype(dtype) != value.dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} for a Tensor with "
+                f"dtype {value.dtype.name}; use tf.cast to change the dtype."
+            )
+        return value
+    read = getattr(value, "_read", None)
+    if read is not None:
+        return convert_to_tensor(read(), dtype=dtype)
+    if dtype is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
+        try:
+            return Tensor(to_array(value, _dt.as_dtype(dtype_hint)._np))
+        except (TypeError, ValueError):
+            pass
+    np_dtype = None if dtype is None else _dt.as_dtype(dtype)._np
+    return Tensor(to_array(value, np_dtype))
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """Creates a constant tensor from a Python or NumPy value (TensorFlow's `tf.constant`).
+
+    Args:
+        value: a number, a (nested) list, or a NumPy array.
+        dtype: the dtype to cast to; by default float32 for Python floats, int32 for ints.
+        shape: if given, the value is reshaped (a scalar is broadcast) to this shape.
+        name: ignored; accepted for TensorFlow compatibility.
+    """
+    if isinstance(value, Tensor) or hasattr(value, "_read"):
+        value = convert_to_tensor(value).numpy()
+    np_dtype = None if dtype is None else _dt.as_dtype(dtype)._np
+    arr = to_array(value, np_dtype)
+    if shape is not None:
+        shape = tuple(shape)
+        if arr.size == 1:
+            arr = np.broadcast_to(arr.reshape(()), shape).copy()
+        elif arr.size == int(np.prod(shape, dtype=np.int64)):
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(
+                f"constant: cannot reshape a value with {arr.size} elements to shape {shape}"
+            )
+    elif isinstance(value, np.ndarray) and arr is value:
+        arr = arr.copy()
+    return Tensor(arr)
+
+
+def is_tensor(x):
+    """True for tapegrad Tensors and Variables, as `tf.is_tensor`."""
+    return isinstance(x, Tensor) or hasattr(x, "_read")

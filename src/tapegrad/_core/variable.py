@@ -1,0 +1,186 @@
+"""`Variable`: mutable state that takes part in ops like a tensor (as `tf.Variable`).
+
+Reading a variable gives a Tensor carrying the variable's own id, so every read inside a tape
+sends its gradient to the variable. Assignments never write into an array a tensor may hold
+(they replace the array), so values saved on a tape stay as they were read.
+"""
+
+import numpy as np
+
+from . import dtypes as _dt
+from .errors import InvalidArgumentError
+from .state import next_tid, state
+from .tensor import Tensor, TensorShape, _numpy_text, convert_to_tensor, to_array
+
+__all__ = ["Variable"]
+
+
+class Variable:
+    """A mutable tensor-like value.
+
+    Args:
+        initial_value: a Tensor, number, list or NumPy array (or a callable returning one).
+        trainable: whether tapes watch it automatically when it is read.
+        name: the variable's name (shown as `name:0`); defaults to "Variable".
+        dtype: if given, the initial value is cast to it.
+        shape: ignored unless it disagrees with the value; accepted for compatibility.
+
+    Example:
+        >>> v = tapegrad.Variable(1.0)
+        >>> v.assign_add(2.0).numpy()
+        3.0
+    """
+
+    __array_priority__ = 100
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
+                 **kwargs):
+        if initial_value is None:
+            raise ValueError("Variable: initial_value must be given")
+        if callable(initial_value):
+            initial_value = initial_value()
+        np_dtype = None if dtype is None else _dt.as_dtype(dtype)._np
+        if isinstance(initial_value, (Tensor, Variable)):
+            value = np.array(convert_to_tensor(initial_value)._value, dtype=np_dtype)
+        else:
+            value = np.array(to_array(initial_value, np_dtype))
+        if shape is not None and not TensorShape(shape).is_compatible_with(value.shape):
+            raise ValueError(
+                f"Variable: initial value of shape {list(value.shape)} does not match the given "
+                f"shape {list(shape)}"
+            )
+        self._value = value
+        self._tid = next_tid()
+        self._tapes = ()
+        self._trainable = bool(trainable)
+        self._name = "Variable" if name is None else str(name)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _read(self):
+        """The current value as a Tensor that sends its gradient to this variable."""
+        rec = state.recording
+        if rec and self._trainable:
+            for tape in rec:
+                if tape._watch_accessed and tape._id not in self._tapes:
+                    tape._watch_variable(self)
+        t = Tensor(self._value)
+        t._tid = self._tid
+        t._tapes = self._tapes
+        return t
+
+    def read_value(self):
+        """Returns the current value as a Tensor (recorded like any read)."""
+        return self._read()
+
+    def value(self):
+        return self._read()
+
+    def numpy(self):
+        return self._read().numpy()
+
+    def __array__(self, dtype=None, copy=None):
+        value = np.array(self._value) if copy else np.asarray(self._value)
+        return value if dtype is None else value.astype(dtype)
+
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        return _dt.from_numpy(self._value.dtype)
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def name(self):
+        return f"{self._name}:0"
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def get_shape(self):
+        return self.shape
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __bool__(self):
+        return bool(self._read())
+
+    def __len__(self):
+        return len(self._read())
+
+    def __iter__(self):
+        return iter(self._read())
+
+    __hash__ = object.__hash__
+
+    # -- writing --------------------------------------------------------------------------
+    def _new_value(self, value, op):
+        if isinstance(value, Variable):
+            value = value._read()
+        if isinstance(value, Tensor):
+            arr = value._value
+            if arr.dtype != self._value.dtype:
+                raise InvalidArgumentError(
+                    f"Variable.{op}: value has dtype {value.dtype.name} but variable "
+                    f"'{self.name}' has dtype {self.dtype.name}; cast it with "
+                    f"tf.cast(value, tf.{self.dtype.name}).",
+                    op=op,
+                )
+        else:
+            try:
+                arr = to_array(value, self._value.dtype)
+            except TypeError as err:
+                raise TypeError(f"Variable.{op} of '{self.name}': {err}") from None
+        if arr.shape != self._value.shape:
+            raise ValueError(
+                f"Variable.{op}: cannot assign a value of shape {list(arr.shape)} to variable "
+                f"'{self.name}' of shape {list(self._value.shape)}; shapes must match."
+            )
+        return arr
+
+    def _set(self, arr):
+        self._value = np.array(arr, dtype=self._value.dtype, copy=True)
+        return self
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Sets the variable to `value` (same shape; Python values take the variable's dtype)."""
+        self._set(self._new_value(value, "assign"))
+        return self if read_value else None
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """Adds `delta` to the variable in place and returns the variable."""
+        self._value = self._value + self._new_value(delta, "assign_add")
+        return self if read_value else None
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """Subtracts `delta` from the variable in place and returns the variable."""
+        self._value = self._value - self._new_value(delta, "assign_sub")
+        return self if read_value else None
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            "'tapegrad.Variable' object does not support item assignment; use "
+            "v.assign(tf.tensor_scatter_nd_update(...)) or assign a whole new value."
+        )
+
+    # -- printing -------------------------------------------------------------------------
+    def __repr__(self):
+        return (
+            f"<tapegrad.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
+            f"numpy={_numpy_text(self._value, True)}>"
+        )
+
+    __str__ = __repr__

@@ -1,0 +1,6 @@
+"""`keras.optimizers`: update rules over one shared `Optimizer` base."""
+
+from .base import Optimizer
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD"]

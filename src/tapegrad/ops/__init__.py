@@ -1,0 +1,6 @@
+"""The primitive table: importing this package registers every primitive.
+
+Each module holds `defprimitive(...)` entries only (plus the named rule functions they use).
+"""
+
+from . import elementwise, linalg, reductions, shape  # noqa: F401

@@ -1,0 +1,145 @@
+"""Elementwise primitives: arithmetic, transcendental functions, activations, comparisons."""
+
+import numpy as np
+
+from .._core.registry import (
+    ELEMENTWISE, LINEAR, MULTILINEAR, NONE, ZERO, Domain, defprimitive,
+)
+from ._util import mask
+
+POS = Domain(0.5, 2.0)
+ANY = Domain(-2.0, 2.0)
+
+add = defprimitive(
+    "add", np.add,
+    vjp=(lambda g, out, x, y: g, lambda g, out, x, y: g),
+    jvp=LINEAR, domain=(ANY, ANY),
+)
+
+subtract = defprimitive(
+    "subtract", np.subtract,
+    vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g),
+    jvp=LINEAR, domain=(ANY, ANY),
+)
+
+multiply = defprimitive(
+    "multiply", np.multiply,
+    vjp=(lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
+    jvp=MULTILINEAR, domain=(ANY, ANY),
+)
+
+divide = defprimitive(
+    "divide", np.true_divide,
+    vjp=(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y),
+    jvp=ELEMENTWISE, domain=(ANY, POS),
+)
+
+# TensorFlow registers FloorDiv as not differentiable: None for both arguments.
+floordiv = defprimitive("floordiv", np.floor_divide, vjp=NONE, domain=(ANY, POS))
+
+mod = defprimitive(
+    "mod", np.mod,
+    vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g * floordiv(x, y)),
+    jvp=ELEMENTWISE,
+    # keep x / y away from integers, where mod jumps
+    domain=(Domain(0.1, 0.9), Domain(1.1, 1.9)),
+)
+
+negative = defprimitive("negative", np.negative, vjp=lambda g, out, x: -g, jvp=LINEAR)
+
+
+def _pow_vjp_y(g, out, x, y):
+    # As TensorFlow: log(x) is taken as 0 where x <= 0, so a zero base gives a zero, not NaN.
+    positive = x._value > 0
+    safe_x = where(positive, x, 1.0)
+    log_x = where(positive, log(safe_x), 0.0)
+    return g * out * log_x
+
+
+pow = defprimitive(  # noqa: A001 - TensorFlow's name
+    "pow", np.power,
+    vjp=(lambda g, out, x, y: g * y * x ** (y - 1.0), _pow_vjp_y),
+    jvp=ELEMENTWISE, domain=(POS, ANY),
+)
+
+square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x))
+
+# sqrt's gradient at 0 is inf, as in TensorFlow.
+sqrt = defprimitive("sqrt", np.sqrt, vjp=lambda g, out, x: g * 0.5 / out, domain=POS)
+
+exp = defprimitive("exp", np.exp, vjp=lambda g, out, x: g * out)
+
+log = defprimitive("log", np.log, vjp=lambda g, out, x: g / x, domain=POS)
+
+sin = defprimitive("sin", np.sin, vjp=lambda g, out, x: g * cos(x))
+
+cos = defprimitive("cos", np.cos, vjp=lambda g, out, x: -g * sin(x))
+
+tanh = defprimitive("tanh", np.tanh, vjp=lambda g, out, x: g * (1.0 - out * out))
+
+
+def _sigmoid(x):
+    # 0.5 * tanh(x / 2) + 0.5 is exact and never overflows, unlike 1 / (1 + exp(-x)).
+    return np.tanh(x * 0.5) * 0.5 + 0.5
+
+
+sigmoid = defprimitive("sigmoid", _sigmoid, vjp=lambda g, out, x: g * (out * (1.0 - out)))
+
+# Gradient 0 at 0, as TensorFlow: the mask is x > 0.
+relu = defprimitive(
+    "relu", lambda x: np.maximum(x, 0), vjp=lambda g, out, x: g * mask(x._value > 0, x),
+    domain=Domain(-2.0, 2.0),
+)
+
+# Gradient 0 at 0 (sign(0) = 0), as TensorFlow.
+abs = defprimitive(  # noqa: A001 - TensorFlow's name
+    "abs", np.abs, vjp=lambda g, out, x: g * mask(np.sign(x._value), x),
+)
+
+sign = defprimitive("sign", np.sign, vjp=ZERO)
+
+# A tie goes to x, as TensorFlow's greater_equal mask.
+maximum = defprimitive(
+    "maximum", np.maximum,
+    vjp=(lambda g, out, x, y: g * mask(x._value >= y._value, out),
+         lambda g, out, x, y: g * mask(x._value < y._value, out)),
+    jvp=ELEMENTWISE, domain=(ANY, ANY),
+)
+
+# A tie goes to x, as TensorFlow's less_equal mask.
+minimum = defprimitive(
+    "minimum", np.minimum,
+    vjp=(lambda g, out, x, y: g * mask(x._value <= y._value, out),
+         lambda g, out, x, y: g * mask(x._value > y._value, out)),
+    jvp=ELEMENTWISE, domain=(ANY, ANY),
+)
+
+# The untaken branch receives zeros, as TensorFlow's SelectV2 gradient.
+where = defprimitive(
+    "where", np.where,
+    vjp=(NONE, lambda g, out, c, x, y: where(c, g, 0.0), lambda g, out, c, x, y: where(c, 0.0, g)),
+    jvp=LINEAR, dtype_args=(1, 2), domain=(None, ANY, ANY),
+)
+
+
+def _cast(x, dtype):
+    return x.astype(dtype, copy=False)
+
+
+# TensorFlow: the gradient is cast back to the source dtype; integer ends give None (the
+# engine never records integer outputs).
+cast = defprimitive(
+    "cast", _cast, vjp=lambda g, out, x, dtype: cast(g, dtype=x._value.dtype), jvp=LINEAR,
+    cases=[(((2, 3),), dict(dtype=np.float64))],
+)
+
+identity = defprimitive("identity", lambda x: x, vjp=lambda g, out, x: g, jvp=LINEAR)
+
+_COMPARE = dict(vjp=NONE, differentiable=False, domain=(ANY, ANY))
+equal = defprimitive("equal", np.equal, **_COMPARE)
+not_equal = defprimitive("not_equal", np.not_equal, **_COMPARE)
+less = defprimitive("less", np.less, **_COMPARE)
+less_equal = defprimitive("less_equal", np.less_equal, **_COMPARE)
+greater = defprimitive("greater", np.greater, **_COMPARE)
+greater_equal = defprimitive("greater_equal", np.greater_equal, **_COMPARE)
+

@@ -1,0 +1,12 @@
+import random
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _seed_everything():
+    """Every test starts from the same random state."""
+    random.seed(0)
+    np.random.seed(0)
+    yield
