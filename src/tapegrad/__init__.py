@@ -17,15 +17,21 @@ from ._core.forward import ForwardAccumulator
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from ._core.variable import Variable
+from .gradcheck import check_grads
+
+# -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------
 from .array import (
     broadcast_to, cast, identity, ones, ones_like, reshape, transpose, where, zeros, zeros_like,
 )
-from .gradcheck import check_grads
+
+# -- math (owned by math.py / nn.py) ------------------------------------------------------------
 from .math import (
     abs, add, cos, divide, equal, exp, floordiv, greater, greater_equal, less, less_equal, log,
     matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_mean, reduce_sum, sigmoid,
     sign, sin, sqrt, square, subtract, tanh, truediv,
 )
+
+# -- end of op exports -------------------------------------------------------------------------
 
 newaxis = None
 
