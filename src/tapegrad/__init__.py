@@ -17,6 +17,7 @@ from ._core.forward import ForwardAccumulator
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from ._core.variable import Variable
+from .control import custom_gradient, recompute_grad, stop_gradient
 from .gradcheck import check_grads
 
 # -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------

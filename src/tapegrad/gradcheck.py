@@ -83,7 +83,8 @@ def _check(f, xs, order, modes, eps, rtol, atol, rng, label):
     ys = _outputs(f, xs)
     us = [rng.standard_normal(y.shape) for y in ys]
     vs = [rng.standard_normal(x.shape) for x in xs]
-    depth = f" (order {len(label.split('/')) if label else 1}{', of ' + label if label else ''})"
+    order_now = label.count("/") + 2 if label else 1
+    depth = f" (order {order_now}{', of the ' + label + '-mode derivative' if label else ''})"
     grads = None
     if "rev" in modes:
         grads = [np.asarray(g, dtype=np.float64) for g in _vjp(f, xs, us)]

@@ -207,6 +207,94 @@ class GradientTape:
         self._end_gradient()
         return nest.pack_sequence_as(sources, _finish(grads, flat_sources, unconnected))
 
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """Computes the Jacobian of `target` with respect to each of `sources`.
+
+        The result for a source of shape S is target.shape + S. With `experimental_use_pfor`
+        (the default) one backward pass carries a batch of cotangents, one per target element,
+        instead of one pass per element.
+
+        Args:
+            target: a Tensor.
+            sources: a Tensor or Variable, or a structure of them.
+            unconnected_gradients: NONE or ZERO, as for `gradient`.
+            parallel_iterations: ignored; accepted for TensorFlow compatibility.
+            experimental_use_pfor: False runs one backward pass per target element.
+
+        Returns:
+            The Jacobians, in the structure of `sources`.
+        """
+        self._begin_gradient("jacobian")
+        flat_sources = _check_tensors(nest.flatten(sources), "source", "jacobian")
+        (target,) = _check_tensors([target], "target", "jacobian")
+        shape = target._value.shape
+        n = int(np.prod(shape, dtype=np.int64))
+        seeds = np.eye(n, dtype=target._value.dtype).reshape((n,) + shape)
+        grads = self._batched(target, Tensor(seeds), flat_sources, experimental_use_pfor)
+        out = []
+        for s in flat_sources:
+            g = grads.get(s._tid) if s._tid else None
+            out.append(None if g is None else bind(
+                PRIMITIVES["reshape"], g, shape=shape + s._value.shape))
+        self._end_gradient()
+        return nest.pack_sequence_as(sources, _finish_jacobian(
+            out, flat_sources, shape, UnconnectedGradients(unconnected_gradients)))
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Jacobian of each row of `target` with respect to the same row of `source`.
+
+        For target of shape (B, y...) and source (B, x...) the result has shape
+        (B, y..., x...). Rows are assumed independent (as TensorFlow assumes), so one backward
+        pass with prod(y...) cotangents, each covering all rows at once, gives every block.
+        """
+        self._begin_gradient("batch_jacobian")
+        (target,) = _check_tensors([target], "target", "batch_jacobian")
+        (source,) = _check_tensors([source], "source", "batch_jacobian")
+        tshape, sshape = target._value.shape, source._value.shape
+        if not tshape or not sshape or tshape[0] != sshape[0]:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: target shape {list(tshape)} and source shape "
+                f"{list(sshape)} need the same first (batch) dimension."
+            )
+        rows = tshape[0]
+        m = int(np.prod(tshape[1:], dtype=np.int64))
+        eye = np.eye(m, dtype=target._value.dtype)
+        seeds = np.broadcast_to(eye[:, None, :], (m, rows, m)).reshape((m,) + tshape)
+        grads = self._batched(target, Tensor(np.ascontiguousarray(seeds)), [source],
+                              experimental_use_pfor)
+        g = grads.get(source._tid) if source._tid else None
+        self._end_gradient()
+        if g is None:
+            if UnconnectedGradients(unconnected_gradients) is UnconnectedGradients.ZERO:
+                return Tensor(np.zeros(tshape + sshape[1:], dtype=source._value.dtype))
+            return None
+        # (m, B, x...) -> (B, m, x...) -> (B, y..., x...)
+        n = len(sshape)
+        g = bind(PRIMITIVES["transpose"], g, perm=(1, 0) + tuple(range(2, n + 1)))
+        return bind(PRIMITIVES["reshape"], g, shape=tshape + sshape[1:])
+
+    def _batched(self, target, seeds, sources, vectorize):
+        records = self._records
+        if not self._persistent:
+            self._records = []
+        if vectorize and all(rec[0].batchable for rec in records):
+            return backward(records, [target], [seeds], sources, free=not self._persistent)
+        rows = []
+        for k in range(seeds._value.shape[0]):
+            rows.append(backward(records, [target], [Tensor(seeds._value[k])], sources,
+                                 free=False))
+        stack = PRIMITIVES["stack"] if "stack" in PRIMITIVES else None
+        out = {}
+        for s in sources:
+            parts = [r.get(s._tid) for r in rows]
+            if any(p is None for p in parts):
+                continue
+            expand = [bind(PRIMITIVES["reshape"], p, shape=(1,) + p._value.shape) for p in parts]
+            out[s._tid] = _concat0(expand) if stack is None else bind(stack, *parts)
+        return out
+
     def __del__(self):
         self._records = None
 
@@ -223,6 +311,27 @@ class _Paused:
         if self._tape._entered:
             self._tape._start()
         return False
+
+
+def _concat0(parts):
+    """Stacks (1, ...) tensors along axis 0 by summing zero-padded copies (differentiable)."""
+    n = len(parts)
+    add = PRIMITIVES["add"]
+    total = None
+    for k, p in enumerate(parts):
+        key = (slice(k, k + 1),)
+        placed = bind(PRIMITIVES["getitem_grad"], p, shape=(n,) + p._value.shape[1:], key=key)
+        total = placed if total is None else bind(add, total, placed)
+    return total
+
+
+def _finish_jacobian(out, sources, shape, unconnected):
+    result = []
+    for g, s in zip(out, sources):
+        if g is None and unconnected is UnconnectedGradients.ZERO:
+            g = Tensor(np.zeros(shape + s._value.shape, dtype=s._value.dtype))
+        result.append(g)
+    return result
 
 
 def _check_tensors(flat, role, op):

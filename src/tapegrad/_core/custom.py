@@ -1,0 +1,147 @@
+"""`custom_gradient` and `recompute_grad`: functions whose backward pass the user writes.
+
+A call becomes one ad-hoc primitive from the arguments to a copy of the result, whose reverse rule
+calls the user's gradient function (once per cotangent, shared by all arguments). Because that
+function is written in tapegrad ops, enclosing tapes record it, so custom gradients nest.
+"""
+
+import functools
+
+import numpy as np
+
+from . import nest
+from .registry import FROM_VJP, Primitive, bind
+from .tape import GradientTape
+from .tensor import Tensor, convert_to_tensor
+
+__all__ = ["custom_gradient", "recompute_grad"]
+
+
+def _rules(fn_name, grad_fn, n_args, variables):
+    memo = {}
+
+    def all_grads(g):
+        if memo.get("g") is not g:
+            memo["g"] = g
+            if variables:
+                result = grad_fn(g, variables=variables)
+                if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                    raise ValueError(
+                        f"custom_gradient: the gradient function of {fn_name} takes `variables`, "
+                        "so it must return (input_gradients, variable_gradients)."
+                    )
+                grads = list(nest.flatten(result[0])) + list(result[1])
+            else:
+                result = grad_fn(g)
+                grads = list(result) if isinstance(result, (tuple, list)) else [result]
+            expected = n_args + len(variables)
+            if len(grads) != expected:
+                raise ValueError(
+                    f"custom_gradient: the gradient function of {fn_name} returned {len(grads)} "
+                    f"gradients, but {fn_name} has {n_args} tensor argument(s)"
+                    f"{f' and reads {len(variables)} variable(s)' if variables else ''}; return "
+                    f"exactly {expected} (None for an argument without a gradient)."
+                )
+            memo["grads"] = grads
+        return memo["grads"]
+
+    def rule(i):
+        def vjp(g, out, *args):
+            gi = all_grads(g)[i]
+            if gi is None:
+                return Tensor(np.zeros(g._value.shape[: g._value.ndim - out._value.ndim]
+                                       + args[i]._value.shape, dtype=args[i]._value.dtype))
+            return convert_to_tensor(gi, dtype=args[i].dtype)
+
+        return vjp
+
+    return tuple(rule(i) for i in range(n_args + len(variables)))
+
+
+def custom_gradient(f=None):
+    """Decorates `f(*x)` returning `(y, grad_fn)` so that tapes use `grad_fn` for its gradient.
+
+    `grad_fn(dy)` returns one gradient per tensor argument (a single tensor for one argument).
+    If `f` reads variables, declare `grad_fn(dy, variables=None)`: it then receives them and
+    returns `(input_gradients, variable_gradients)`. `f` must return one tensor; its arguments
+    are passed positionally.
+
+    Example:
+        >>> @tapegrad.custom_gradient
+        ... def clip_gradient(x):
+        ...     return tapegrad.identity(x), lambda dy: tapegrad.clip_by_value(dy, -1.0, 1.0)
+    """
+    if f is None:
+        return custom_gradient
+
+    name = getattr(f, "__name__", "function")
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        if kwargs:
+            raise TypeError(
+                f"custom_gradient: {name} was called with keyword arguments "
+                f"({', '.join(kwargs)}); a custom_gradient function takes its tensors "
+                "positionally, e.g. f(x, y)."
+            )
+        tensors = [a if isinstance(a, Tensor) else convert_to_tensor(a) for a in args]
+        # As TensorFlow, f's own ops are recorded too: grad_fn may use f's intermediates, and
+        # an outer tape then differentiates through them (second order). The probe tape only
+        # learns which variables f reads.
+        with GradientTape() as probe:
+            y, grad_fn = f(*tensors)
+        variables = list(probe.watched_variables())
+        if variables and "variables" not in _parameters(grad_fn):
+            raise TypeError(
+                f"custom_gradient: {name} reads variable(s) "
+                f"{', '.join(v.name for v in variables)}, so its gradient function must accept "
+                "a `variables` keyword argument and return their gradients too."
+            )
+        y = convert_to_tensor(y)
+        prim = Primitive(
+            f"custom_gradient({name})", forward=lambda *a: y._value,
+            vjp=_rules(name, grad_fn, len(tensors), variables), jvp=FROM_VJP, domain=None,
+            differentiable=True, dtype_args=(), batchable=False, meta={},
+        )
+        return bind(prim, *tensors, *variables)
+
+    return wrapped
+
+
+def _parameters(fn):
+    import inspect
+
+    try:
+        return inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return {}
+
+
+def recompute_grad(f):
+    """Decorates `f` so that its intermediates are recomputed during the backward pass.
+
+    The forward keeps only the inputs and the output; the gradient re-runs `f` under a tape.
+    Saves memory for long chains at the cost of a second forward pass.
+    """
+
+    @functools.wraps(f)
+    def wrapped(*args):
+        @custom_gradient
+        def inner(*xs):
+            result = f(*xs)
+
+            def grad_fn(dy, variables=None):
+                with GradientTape() as tape:
+                    tape.watch(list(xs))
+                    again = f(*xs)
+                sources = list(xs) + list(variables or [])
+                grads = tape.gradient(again, sources, output_gradients=dy)
+                if variables:
+                    return grads[: len(xs)], grads[len(xs):]
+                return grads
+
+            return result, grad_fn
+
+        return inner(*args)
+
+    return wrapped
