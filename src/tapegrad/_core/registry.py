@@ -148,8 +148,33 @@ def _describe(args):
     )
 
 
+_CONSTANTS = {}  # (type, value, dtype) -> read-only array: Python numbers converted once
+
+
+def _constant(value, dtype):
+    key = (type(value), value, dtype)
+    try:
+        arr = _CONSTANTS.get(key)
+    except TypeError:  # unhashable (a list): convert every time
+        return to_array(value, dtype)
+    if arr is None:
+        arr = to_array(value, dtype)
+        if arr.ndim == 0 and len(_CONSTANTS) < 4096:
+            arr.flags.writeable = False
+            _CONSTANTS[key] = arr
+    return arr
+
+
 def _convert(prim, args):
     """Turns every argument into a Tensor; Python values take their tensor partners' dtype."""
+    if len(args) == 2:  # the hot case: two tensors of one dtype
+        a, b = args
+        if type(a) is Tensor and type(b) is Tensor and (
+                a._value.dtype == b._value.dtype or prim.dtype_args is not None):
+            if prim.dtype_args is None:
+                return args
+    elif len(args) == 1 and type(args[0]) is Tensor:
+        return args
     out = list(args)
     ref = None
     shared = prim.dtype_args
@@ -159,9 +184,7 @@ def _convert(prim, args):
             read = getattr(a, "_read", None)
             if read is not None:
                 a = out[i] = read()
-            elif isinstance(a, Tensor):
-                pass
-            else:
+            elif not isinstance(a, Tensor):
                 pending.append(i)
                 continue
         if shared is None or i in shared:
@@ -178,7 +201,7 @@ def _convert(prim, args):
     for i in pending:
         dtype = ref if (shared is None or i in shared) else None
         try:
-            out[i] = Tensor(to_array(args[i], dtype))
+            out[i] = Tensor(_constant(args[i], dtype))
         except TypeError as err:
             if dtype is None:
                 raise TypeError(f"{prim.name}: argument {i}: {err}") from None
@@ -190,7 +213,12 @@ def bind(prim, *args, **params):
     """Runs primitive `prim` on `args` and records it on the active tapes and accumulators."""
     targs = _convert(prim, args)
     try:
-        value = prim.forward(*[a._value for a in targs], **params)
+        if len(targs) == 2:
+            value = prim.forward(targs[0]._value, targs[1]._value, **params)
+        elif len(targs) == 1:
+            value = prim.forward(targs[0]._value, **params)
+        else:
+            value = prim.forward(*[a._value for a in targs], **params)
     except (ValueError, IndexError, TypeError, np.linalg.LinAlgError) as err:
         shown = f" with {params}" if params else ""
         raise InvalidArgumentError(
