@@ -9,6 +9,8 @@ def _is_namedtuple(x):
 
 def flatten(structure):
     """Returns the leaves of `structure` in order; dicts are visited in sorted key order."""
+    if not isinstance(structure, (list, tuple, dict)):
+        return [structure]
     out = []
     _flatten(structure, out)
     return out
@@ -27,9 +29,9 @@ def _flatten(s, out):
 
 def pack_sequence_as(structure, flat):
     """Builds `structure`'s shape again from the leaves in `flat`."""
-    it = iter(flat)
-    result = _pack(structure, it)
-    return result
+    if not isinstance(structure, (list, tuple, dict)):
+        return flat[0]
+    return _pack(structure, iter(flat))
 
 
 def _pack(s, it):

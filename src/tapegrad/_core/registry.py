@@ -16,6 +16,7 @@ import numpy as np
 from .errors import InvalidArgumentError
 from .state import next_tid, state
 from .tensor import Tensor, to_array
+from .variable import Variable
 
 __all__ = [
     "Primitive", "Domain", "defprimitive", "bind", "PRIMITIVES", "composite", "COMPOSITES",
@@ -148,33 +149,54 @@ def _describe(args):
     )
 
 
-_CONSTANTS = {}  # (type, value, dtype) -> read-only array: Python numbers converted once
+_CONSTANTS = {}  # (type, value, dtype) -> constant Tensor: Python numbers converted once
+_NUMBERS = (float, int, bool)
 
 
 def _constant(value, dtype):
+    """A Tensor for a Python value, in `dtype` (or TensorFlow's default dtype when None)."""
     key = (type(value), value, dtype)
     try:
-        arr = _CONSTANTS.get(key)
+        t = _CONSTANTS.get(key)
     except TypeError:  # unhashable (a list): convert every time
-        return to_array(value, dtype)
-    if arr is None:
+        return Tensor(to_array(value, dtype))
+    if t is None:
         arr = to_array(value, dtype)
+        t = Tensor(arr)
         if arr.ndim == 0 and len(_CONSTANTS) < 4096:
             arr.flags.writeable = False
-            _CONSTANTS[key] = arr
-    return arr
+            _CONSTANTS[key] = t
+    return t
 
 
 def _convert(prim, args):
     """Turns every argument into a Tensor; Python values take their tensor partners' dtype."""
-    if len(args) == 2:  # the hot case: two tensors of one dtype
+    n = len(args)
+    if n == 2 and prim.dtype_args is None:  # the hot case: binary elementwise
         a, b = args
-        if type(a) is Tensor and type(b) is Tensor and (
-                a._value.dtype == b._value.dtype or prim.dtype_args is not None):
-            if prim.dtype_args is None:
-                return args
-    elif len(args) == 1 and type(args[0]) is Tensor:
-        return args
+        if type(a) is Variable:
+            a = a._read()
+        if type(b) is Variable:
+            b = b._read()
+        ta, tb = type(a), type(b)
+        try:
+            if ta is Tensor:
+                if tb is Tensor:
+                    if a._value.dtype == b._value.dtype:
+                        return (a, b)
+                elif tb in _NUMBERS:
+                    return (a, _constant(b, a._value.dtype))
+            elif tb is Tensor and ta in _NUMBERS:
+                return (_constant(a, b._value.dtype), b)
+        except TypeError as err:
+            raise InvalidArgumentError(f"{prim.name}: {err}", op=prim.name) from None
+        args = (a, b)
+    elif n == 1:
+        a = args[0]
+        if type(a) is Tensor:
+            return args
+        if type(a) is Variable:
+            return (a._read(),)
     out = list(args)
     ref = None
     shared = prim.dtype_args
@@ -201,7 +223,7 @@ def _convert(prim, args):
     for i in pending:
         dtype = ref if (shared is None or i in shared) else None
         try:
-            out[i] = Tensor(_constant(args[i], dtype))
+            out[i] = _constant(args[i], dtype)
         except TypeError as err:
             if dtype is None:
                 raise TypeError(f"{prim.name}: argument {i}: {err}") from None

@@ -10,6 +10,7 @@ from .errors import InvalidArgumentError
 from .registry import NONE, PRIMITIVES, ZERO, bind
 from .state import next_tape_id, next_tid, state
 from .tensor import Tensor
+from .variable import Variable
 
 __all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast", "watch_tensor"]
 
@@ -186,7 +187,9 @@ class GradientTape:
             ValueError: if an output gradient's shape does not match its target.
         """
         self._begin_gradient("gradient")
-        unconnected = UnconnectedGradients(unconnected_gradients)
+        unconnected = unconnected_gradients
+        if unconnected is not UnconnectedGradients.NONE:
+            unconnected = UnconnectedGradients(unconnected)
         flat_sources = _check_tensors(nest.flatten(sources), "source", "gradient")
         flat_targets = _check_tensors(nest.flatten(target), "target", "gradient")
         if output_gradients is None:
@@ -337,10 +340,7 @@ def _finish_jacobian(out, sources, shape, unconnected):
 def _check_tensors(flat, role, op):
     out = []
     for i, t in enumerate(flat):
-        read = getattr(t, "_read", None)
-        if read is not None:
-            out.append(t)
-        elif isinstance(t, Tensor):
+        if type(t) is Tensor or type(t) is Variable or isinstance(t, (Tensor, Variable)):
             out.append(t)
         else:
             raise TypeError(
@@ -354,7 +354,7 @@ def _check_tensors(flat, role, op):
 def _seed(target, seed):
     value = target._value
     if seed is None:
-        return Tensor(np.ones_like(value))
+        return Tensor(np.ones(value.shape, value.dtype))
     seed = seed if isinstance(seed, Tensor) else Tensor(np.asarray(seed, dtype=value.dtype))
     if seed._value.shape != value.shape:
         raise ValueError(
@@ -416,7 +416,9 @@ def backward(records, targets, seeds, sources, free):
             atid = a._tid
             if atid not in reach:
                 continue
-            rule = prim.vjp_rule(i)
+            rule = prim.vjp
+            if type(rule) is tuple:
+                rule = rule[i]
             if rule is NONE:
                 continue
             if rule is ZERO:
