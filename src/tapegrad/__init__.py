@@ -27,9 +27,12 @@ from .array import (
 
 # -- math (owned by math.py / nn.py) ------------------------------------------------------------
 from .math import (
-    abs, add, cos, divide, equal, exp, floordiv, greater, greater_equal, less, less_equal, log,
-    matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_mean, reduce_sum, sigmoid,
-    sign, sin, sqrt, square, subtract, tanh, truediv,
+    abs, acos, add, add_n, argmax, argmin, asin, atan, atan2, clip_by_norm, clip_by_value, cos,
+    cosh, cumsum, divide, equal, exp, floor, floordiv, greater, greater_equal, less, less_equal,
+    log, logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, norm,
+    not_equal, pow, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+    reduce_min, reduce_prod, reduce_sum, round, sigmoid, sign, sin, sinh, sqrt, square,
+    subtract, tan, tanh, truediv,
 )
 
 # -- end of op exports -------------------------------------------------------------------------

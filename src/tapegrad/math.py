@@ -1,20 +1,43 @@
-"""`tapegrad.math`: elementwise math, reductions and comparisons under TensorFlow's names."""
+"""`tapegrad.math`: elementwise math, reductions and comparisons under TensorFlow's names.
+
+Thin wrappers: each binds one primitive (see `tapegrad/ops/`) or is a `@composite` of them, whose
+derivatives come from the primitives it uses.
+"""
+
+import math as _pymath
+
+import numpy as _np
 
 from ._checks import axes as _axes
+from ._checks import static as _static
+from ._core.errors import InvalidArgumentError as _Invalid
 from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
+from ._core.registry import Domain as _Domain
 from ._core.tensor import convert_to_tensor as _tensor
 from .ops import elementwise as _e
 from .ops import linalg as _l
+from .ops import nn as _n
 from .ops import reductions as _r
+from .ops import shape as _s
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "floordiv", "mod", "floormod", "pow",
-    "negative", "square", "sqrt", "exp", "log", "sin", "cos", "tanh", "sigmoid", "abs", "sign",
-    "maximum", "minimum", "reduce_sum", "reduce_mean", "equal", "not_equal", "less",
-    "less_equal", "greater", "greater_equal", "matmul",
+    "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp", "log", "log1p", "expm1", "sin",
+    "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "sigmoid", "softplus",
+    "softsign", "erf", "floor", "ceil", "round", "maximum", "minimum", "squared_difference",
+    "reciprocal", "add_n", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
+    "reduce_prod", "reduce_logsumexp", "reduce_variance", "reduce_std", "reduce_all",
+    "reduce_any", "cumsum", "cumprod", "argmax", "argmin", "equal", "not_equal", "greater",
+    "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_not",
+    "logical_xor", "is_nan", "is_finite", "softmax", "log_softmax", "l2_normalize", "matmul",
 ]
 
+_ANY = _Domain(-2.0, 2.0)
+_POS = _Domain(0.5, 2.0)
+
+
+# -- arithmetic ---------------------------------------------------------------------------------
 
 def add(x, y, name=None):
     """Returns x + y elementwise, with broadcasting."""
@@ -64,54 +87,19 @@ def negative(x, name=None):
     return _bind(_e.negative, x)
 
 
-def square(x, name=None):
-    """Returns x * x elementwise."""
-    return _bind(_e.square, x)
-
-
-def sqrt(x, name=None):
-    """Returns the square root elementwise; its gradient at 0 is inf, as in TensorFlow."""
-    return _bind(_e.sqrt, x)
-
-
-def exp(x, name=None):
-    """Returns e ** x elementwise."""
-    return _bind(_e.exp, x)
-
-
-def log(x, name=None):
-    """Returns the natural logarithm elementwise."""
-    return _bind(_e.log, x)
-
-
-def sin(x, name=None):
-    """Returns sin(x) elementwise."""
-    return _bind(_e.sin, x)
-
-
-def cos(x, name=None):
-    """Returns cos(x) elementwise."""
-    return _bind(_e.cos, x)
-
-
-def tanh(x, name=None):
-    """Returns tanh(x) elementwise."""
-    return _bind(_e.tanh, x)
-
-
-def sigmoid(x, name=None):
-    """Returns 1 / (1 + exp(-x)) elementwise, computed without overflow."""
-    return _bind(_e.sigmoid, x)
-
-
 def abs(x, name=None):  # noqa: A001 - TensorFlow's name
     """Returns |x| elementwise; the gradient at 0 is 0, as in TensorFlow."""
     return _bind(_e.abs, x)
 
 
 def sign(x, name=None):
-    """Returns -1, 0 or 1 elementwise; its gradient is zero everywhere."""
+    """Returns -1, 0 or 1 elementwise; its gradient is zero everywhere (not None)."""
     return _bind(_e.sign, x)
+
+
+def square(x, name=None):
+    """Returns x * x elementwise."""
+    return _bind(_e.square, x)
 
 
 def maximum(x, y, name=None):
@@ -124,14 +112,190 @@ def minimum(x, y, name=None):
     return _bind(_e.minimum, x, y)
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
-    """Sums over `axis` (all axes when None), keeping reduced axes of size 1 if `keepdims`."""
+@_composite(domain=(_ANY, _ANY))
+def squared_difference(x, y, name=None):
+    """Returns (x - y) ** 2 elementwise."""
+    diff = _bind(_e.subtract, x, y)
+    return _bind(_e.multiply, diff, diff)
+
+
+@_composite(domain=_POS)
+def reciprocal(x, name=None):
+    """Returns 1 / x elementwise."""
+    return _bind(_e.divide, 1.0, x)
+
+
+def add_n(inputs, name=None):
+    """Sums a list of tensors of one shape and dtype elementwise.
+
+    Raises:
+        ValueError: if `inputs` is empty or not a list.
+        InvalidArgumentError: if the shapes differ.
+    """
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError(
+            "add_n: inputs must be a non-empty list of tensors of the same shape and dtype, got "
+            f"{inputs!r}"
+        )
+    xs = [_tensor(x) for x in inputs]
+    shapes = {x._value.shape for x in xs}
+    if len(shapes) > 1:
+        raise _Invalid(
+            f"add_n: all inputs must have the same shape, got {[list(x.shape) for x in xs]}",
+            op="add_n",
+        )
+    total = xs[0] if len(xs) > 1 else _bind(_e.identity, xs[0])
+    for x in xs[1:]:
+        total = _bind(_e.add, total, x)
+    return total
+
+
+_composite(name="add_n", cases=[(((2, 3),) * 3, {}), (((),) * 2, {}), (((3,),), {})])(
+    lambda *xs: add_n(list(xs)))
+
+
+# -- transcendental functions -------------------------------------------------------------------
+
+def sqrt(x, name=None):
+    """Returns the square root elementwise; its gradient at 0 is inf, as in TensorFlow."""
+    return _bind(_e.sqrt, x)
+
+
+@_composite(domain=_POS)
+def rsqrt(x, name=None):
+    """Returns 1 / sqrt(x) elementwise (inf at 0, with gradient -inf, as in TensorFlow)."""
+    return _bind(_e.divide, 1.0, _bind(_e.sqrt, x))
+
+
+def exp(x, name=None):
+    """Returns e ** x elementwise."""
+    return _bind(_e.exp, x)
+
+
+def log(x, name=None):
+    """Returns the natural logarithm elementwise."""
+    return _bind(_e.log, x)
+
+
+def log1p(x, name=None):
+    """Returns log(1 + x) elementwise, accurate for small x."""
+    return _bind(_e.log1p, x)
+
+
+def expm1(x, name=None):
+    """Returns exp(x) - 1 elementwise, accurate for small x."""
+    return _bind(_e.expm1, x)
+
+
+def sin(x, name=None):
+    """Returns sin(x) elementwise."""
+    return _bind(_e.sin, x)
+
+
+def cos(x, name=None):
+    """Returns cos(x) elementwise."""
+    return _bind(_e.cos, x)
+
+
+def tan(x, name=None):
+    """Returns tan(x) elementwise."""
+    return _bind(_e.tan, x)
+
+
+def asin(x, name=None):
+    """Returns arcsin(x) elementwise (NaN outside [-1, 1])."""
+    return _bind(_e.asin, x)
+
+
+def acos(x, name=None):
+    """Returns arccos(x) elementwise (NaN outside [-1, 1])."""
+    return _bind(_e.acos, x)
+
+
+def atan(x, name=None):
+    """Returns arctan(x) elementwise."""
+    return _bind(_e.atan, x)
+
+
+def atan2(y, x, name=None):
+    """Returns the angle of the point (x, y), arctan(y / x) with the quadrant, elementwise.
+
+    At the origin the gradient is NaN (0 / 0), as in TensorFlow.
+    """
+    return _bind(_e.atan2, y, x)
+
+
+def sinh(x, name=None):
+    """Returns sinh(x) elementwise."""
+    return _bind(_e.sinh, x)
+
+
+def cosh(x, name=None):
+    """Returns cosh(x) elementwise."""
+    return _bind(_e.cosh, x)
+
+
+def tanh(x, name=None):
+    """Returns tanh(x) elementwise."""
+    return _bind(_e.tanh, x)
+
+
+def sigmoid(x, name=None):
+    """Returns 1 / (1 + exp(-x)) elementwise, computed without overflow."""
+    return _bind(_e.sigmoid, x)
+
+
+def softplus(features, name=None):
+    """Returns log(1 + exp(features)) elementwise, without overflow for large inputs."""
+    return _bind(_n.softplus, features)
+
+
+@_composite(domain=_ANY)
+def softsign(features, name=None):
+    """Returns features / (1 + |features|) elementwise."""
+    return _bind(_e.divide, features, _bind(_e.add, 1.0, _bind(_e.abs, features)))
+
+
+def erf(x, name=None):
+    """Returns the error function 2 / sqrt(pi) * integral from 0 to x of exp(-t ** 2) dt."""
+    return _bind(_e.erf, x)
+
+
+def floor(x, name=None):
+    """Rounds down elementwise. Its gradient is None, as in TensorFlow."""
+    return _bind(_e.floor, x)
+
+
+def ceil(x, name=None):
+    """Rounds up elementwise. Its gradient is None, as in TensorFlow."""
+    return _bind(_e.ceil, x)
+
+
+def round(x, name=None):  # noqa: A001 - TensorFlow's name
+    """Rounds to the nearest integer, halves to even (banker's rounding); gradient None."""
+    return _bind(_e.round, x)
+
+
+# -- reductions ---------------------------------------------------------------------------------
+
+_REDUCE_CASES = [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)]
+
+
+def _reduce(prim, op, input_tensor, axis, keepdims):
     x = _tensor(input_tensor)
-    return _bind(_r.reduce_sum, x, axis=_axes("reduce_sum", axis, x.ndim), keepdims=bool(keepdims))
+    return _bind(prim, x, axis=_axes(op, axis, x._value.ndim), keepdims=bool(keepdims))
 
 
-@_composite(cases=[(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1)
-                   for k in (False, True)])
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+    """Sums over `axis` (all axes when None), keeping reduced axes of size 1 if `keepdims`.
+
+    Raises:
+        InvalidArgumentError: if an axis is out of range for the input's rank.
+    """
+    return _reduce(_r.reduce_sum, "reduce_sum", input_tensor, axis, keepdims)
+
+
+@_composite(cases=_REDUCE_CASES)
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Averages over `axis` (all axes when None); integer inputs give a truncated integer mean."""
     x = _tensor(input_tensor)
@@ -142,6 +306,107 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
         return _bind(_e.floordiv, total, count) if count else total
     return _bind(_e.divide, total, float(count))
 
+
+def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+    """The maximum over `axis`; tied maxima share the gradient evenly, as in TensorFlow."""
+    return _reduce(_r.reduce_max, "reduce_max", input_tensor, axis, keepdims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
+    """The minimum over `axis`; tied minima share the gradient evenly, as in TensorFlow."""
+    return _reduce(_r.reduce_min, "reduce_min", input_tensor, axis, keepdims)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+    """The product over `axis`; the gradient is exact where inputs are zero."""
+    return _reduce(_r.reduce_prod, "reduce_prod", input_tensor, axis, keepdims)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """log(sum(exp(x))) over `axis`, computed without overflow (the maximum is factored out)."""
+    return _reduce(_r.reduce_logsumexp, "reduce_logsumexp", input_tensor, axis, keepdims)
+
+
+def _floating_input(op, input_tensor):
+    x = _tensor(input_tensor)
+    if not x.dtype.is_floating:
+        raise TypeError(f"{op}: input must be a floating-point tensor, got {x.dtype.name}")
+    return x
+
+
+@_composite(cases=_REDUCE_CASES)
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """The (biased) variance over `axis`: the mean of the squared deviations from the mean."""
+    x = _floating_input("reduce_variance", input_tensor)
+    axis = _axes("reduce_variance", axis, x._value.ndim)
+    means = reduce_mean(x, axis=axis, keepdims=True)
+    return reduce_mean(squared_difference(x, means), axis=axis, keepdims=keepdims)
+
+
+@_composite(cases=_REDUCE_CASES)
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """The standard deviation over `axis`. Its gradient is NaN where all values are equal
+    (sqrt at 0), as in TensorFlow."""
+    return _bind(_e.sqrt, reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical AND over `axis` of a bool tensor."""
+    return _reduce(_r.reduce_all, "reduce_all", input_tensor, axis, keepdims)
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
+    """Logical OR over `axis` of a bool tensor."""
+    return _reduce(_r.reduce_any, "reduce_any", input_tensor, axis, keepdims)
+
+
+def _one_axis(op, axis, ndim):
+    axis = _static(axis)
+    if not isinstance(axis, (int, _np.integer)):
+        raise TypeError(f"{op}: axis must be a single integer, got {axis!r}")
+    return _axes(op, axis, ndim)
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative sum along `axis`; `exclusive` leaves out the current element, `reverse`
+    sums from the end."""
+    x = _tensor(x)
+    axis = _one_axis("cumsum", axis, x._value.ndim)
+    return _bind(_r.cumsum, x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative product along `axis`. As in TensorFlow, the gradient is 0 (not the exact
+    value) at inputs equal to zero."""
+    x = _tensor(x)
+    axis = _one_axis("cumprod", axis, x._value.ndim)
+    return _bind(_r.cumprod, x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
+
+
+def _arg(prim, op, input, axis, output_type):
+    from ._core.dtypes import as_dtype
+
+    x = _tensor(input)
+    out = as_dtype(output_type)
+    if out.name not in ("int32", "int64", "int16", "uint8", "uint16"):
+        raise TypeError(f"{op}: output_type must be an integer dtype, got {out.name}")
+    if x._value.ndim == 0:
+        raise _Invalid(f"{op}: input must have rank >= 1, got a scalar", op=op)
+    axis = 0 if axis is None else _one_axis(op, axis, x._value.ndim)
+    return _bind(prim, x, axis=axis, output_type=out._np)
+
+
+def argmax(input, axis=None, output_type="int64", name=None):  # noqa: A002 - TF's name
+    """The index of the largest value along `axis` (0 when None); not differentiable."""
+    return _arg(_r.argmax, "argmax", input, axis, output_type)
+
+
+def argmin(input, axis=None, output_type="int64", name=None):  # noqa: A002 - TF's name
+    """The index of the smallest value along `axis` (0 when None); not differentiable."""
+    return _arg(_r.argmin, "argmin", input, axis, output_type)
+
+
+# -- comparisons and logic ----------------------------------------------------------------------
 
 def equal(x, y, name=None):
     """Returns x == y elementwise, as a bool tensor."""
@@ -171,6 +436,205 @@ def greater(x, y, name=None):
 def greater_equal(x, y, name=None):
     """Returns x >= y elementwise, as a bool tensor."""
     return _bind(_e.greater_equal, x, y)
+
+
+def _logical(prim, *args):
+    for a in args:
+        a = _tensor(a)
+        if a._value.dtype != _np.bool_:
+            raise _Invalid(
+                f"{prim.name}: inputs must be bool tensors, got dtype {a.dtype.name}; compare "
+                "first (e.g. x > 0) or cast with tf.cast(x, tf.bool).",
+                op=prim.name,
+            )
+    return _bind(prim, *args)
+
+
+def logical_and(x, y, name=None):
+    """Elementwise AND of two bool tensors."""
+    return _logical(_e.logical_and, x, y)
+
+
+def logical_or(x, y, name=None):
+    """Elementwise OR of two bool tensors."""
+    return _logical(_e.logical_or, x, y)
+
+
+def logical_xor(x, y, name="LogicalXor"):
+    """Elementwise exclusive OR of two bool tensors."""
+    return _logical(_e.logical_xor, x, y)
+
+
+def logical_not(x, name=None):
+    """Elementwise NOT of a bool tensor."""
+    return _logical(_e.logical_not, x)
+
+
+def is_nan(x, name=None):
+    """True where x is NaN."""
+    return _bind(_e.is_nan, x)
+
+
+def is_finite(x, name=None):
+    """True where x is neither inf nor NaN."""
+    return _bind(_e.is_finite, x)
+
+
+# -- softmax ------------------------------------------------------------------------------------
+
+def _softmax_axis(op, logits, axis):
+    x = _tensor(logits)
+    if x._value.ndim == 0:
+        raise _Invalid(f"{op}: logits must have rank >= 1, got a scalar", op=op)
+    return x, -1 if axis is None else _one_axis(op, axis, x._value.ndim)
+
+
+def softmax(logits, axis=None, name=None):
+    """exp(logits) / sum(exp(logits)) along `axis` (the last when None), without overflow."""
+    x, axis = _softmax_axis("softmax", logits, axis)
+    return _bind(_n.softmax, x, axis=axis)
+
+
+def log_softmax(logits, axis=None, name=None):
+    """logits - log(sum(exp(logits))) along `axis` (the last when None), without overflow."""
+    x, axis = _softmax_axis("log_softmax", logits, axis)
+    return _bind(_n.log_softmax, x, axis=axis)
+
+
+# -- clipping and norms -------------------------------------------------------------------------
+
+def _same_shape(op, x, result, what):
+    if result._value.shape != x._value.shape:
+        raise _Invalid(
+            f"{op}: {what} would broadcast t of shape {list(x.shape)} to shape "
+            f"{list(result.shape)}; the clip values must broadcast to t's shape.",
+            op=op,
+        )
+    return result
+
+
+@_composite(
+    domain=(_ANY, _Domain(-1.5, -0.5), _Domain(0.5, 1.5)),
+    cases=[(((3,), (), ()), {}), (((2, 3), (3,), ()), {})],
+)
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """Clips t to [clip_value_min, clip_value_max] elementwise.
+
+    As TensorFlow (minimum, then maximum), the gradient at a bound goes to t, and the clip
+    values receive the gradient of the elements clipped to them.
+
+    Raises:
+        InvalidArgumentError: if the clip values would broadcast t to a larger shape.
+    """
+    x = _tensor(t)
+    upper = _same_shape("clip_by_value", x, _bind(_e.minimum, x, clip_value_max),
+                        "clip_value_max")
+    return _same_shape("clip_by_value", x, _bind(_e.maximum, upper, clip_value_min),
+                       "clip_value_min")
+
+
+@_composite(
+    domain=(_ANY, _Domain(0.5, 1.5)),
+    cases=[(((3,), ()), {}), (((2, 3), ()), dict(axes=[1]))],
+)
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """Rescales t so that its L2 norm over `axes` is at most `clip_norm`.
+
+    As TensorFlow: t * clip_norm / maximum(norm, clip_norm), with a zero t left unchanged.
+    """
+    x = _tensor(t)
+    axes = _axes("clip_by_norm", axes, x._value.ndim)
+    l2sum = _bind(_r.reduce_sum, _bind(_e.multiply, x, x), axis=axes, keepdims=True)
+    positive = _bind(_e.greater, l2sum, 0.0)
+    safe = _bind(_e.where, positive, l2sum, 1.0)
+    l2norm = _bind(_e.where, positive, _bind(_e.sqrt, safe), l2sum)
+    scaled = _same_shape("clip_by_norm", x, _bind(_e.multiply, x, clip_norm), "clip_norm")
+    return _bind(_e.divide, scaled, _bind(_e.maximum, l2norm, clip_norm))
+
+
+_VECTOR_ORDS = ("euclidean", 1, 2, _np.inf)
+_MATRIX_ORDS = ("euclidean", "fro", 1, _np.inf)
+
+
+@_composite(cases=[
+    (((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(ord=1, axis=0, keepdims=True)),
+    (((2, 3),), dict(ord=_np.inf, axis=1)), (((3,),), dict(ord=3)),
+    (((2, 3),), dict(ord="fro", axis=(0, 1))), (((2, 3),), dict(ord=1, axis=(0, 1))),
+    (((2, 3),), dict(ord=_np.inf, axis=(-1, -2))),
+])
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    """The vector norm over `axis` (all elements when None) or the matrix norm over two axes.
+
+    Args:
+        tensor: the input.
+        ord: "euclidean" (the default), "fro" (matrix only), 1, 2, np.inf, or any p > 0 for
+            vectors; for matrices 1 (max column sum) and np.inf (max row sum).
+        axis: None, an int, or a pair of ints for a matrix norm.
+        keepdims: keep the reduced axes with size 1.
+
+    The gradient of the Euclidean norm of a zero vector is NaN (0 / 0), as in TensorFlow. Where
+    zeros can occur, differentiate `tf.sqrt(tf.reduce_sum(tf.square(x)) + eps)` instead, or
+    mask with `tf.where` on both sides.
+
+    Raises:
+        ValueError: for an unsupported `ord` or `axis`.
+    """
+    x = _tensor(tensor)
+    axis = _static(axis)
+    matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if matrix:
+        axis = tuple(axis)
+        if not all(isinstance(a, (int, _np.integer)) for a in axis) or \
+                axis[0] % max(x.ndim, 1) == axis[1] % max(x.ndim, 1):
+            raise ValueError(f"norm: 'axis' must be None, an integer, or a tuple of 2 unique "
+                             f"integers, got {axis}")
+        if ord not in _MATRIX_ORDS:
+            extra = " (the spectral norm, ord=2, is not supported)" if ord == 2 else ""
+            raise ValueError(
+                f"norm: 'ord' must be a supported matrix norm in {list(_MATRIX_ORDS)}, got "
+                f"{ord!r}{extra}")
+    else:
+        if not (axis is None or isinstance(axis, (int, _np.integer))):
+            raise ValueError(f"norm: 'axis' must be None, an integer, or a tuple of 2 unique "
+                             f"integers, got {axis!r}")
+        if ord not in _VECTOR_ORDS and (isinstance(ord, str) or not ord > 0):
+            raise ValueError(f"norm: 'ord' must be a supported vector norm, got {ord!r}")
+        axis = None if axis is None else (axis,)
+    axis = _axes("norm", axis, x._value.ndim)
+    kept = dict(keepdims=True)
+    if ord in ("euclidean", "fro"):
+        result = _bind(_e.sqrt, _bind(_r.reduce_sum, _bind(_e.multiply, x, x), axis=axis, **kept))
+    else:
+        result = _bind(_e.abs, x)
+        if ord == 1:
+            result = _bind(_r.reduce_sum, result, axis=None if axis is None else axis[0], **kept)
+            if matrix:
+                result = _bind(_r.reduce_max, result, axis=axis[1], **kept)
+        elif ord == _np.inf:
+            if matrix:
+                result = _bind(_r.reduce_sum, result, axis=axis[1], **kept)
+            result = _bind(_r.reduce_max, result, axis=None if axis is None else axis[0], **kept)
+        else:
+            powered = _bind(_e.pow, result, float(ord))
+            result = _bind(_e.pow, _bind(_r.reduce_sum, powered, axis=axis, **kept), 1.0 / ord)
+    if keepdims:
+        return result
+    shape = tuple(d for i, d in enumerate(result._value.shape)
+                  if axis is not None and i not in [a % x.ndim for a in axis])
+    return _bind(_s.reshape, result, shape=shape)
+
+
+@_composite(cases=[(((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(axis=(0, 1)))])
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """x / sqrt(max(sum(x ** 2, axis), epsilon)): unit L2 norm along `axis` (all when None).
+
+    A zero x stays zero, with a finite gradient 1 / sqrt(epsilon), as in TensorFlow.
+    """
+    x = _tensor(x)
+    axis = _axes("l2_normalize", dim if axis is None else axis, x._value.ndim)
+    square_sum = _bind(_r.reduce_sum, _bind(_e.square, x), axis=axis, keepdims=True)
+    inv = rsqrt(_bind(_e.maximum, square_sum, float(epsilon)))
+    return _bind(_e.multiply, x, inv)
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

@@ -3,4 +3,4 @@
 Each module holds `defprimitive(...)` entries only (plus the named rule functions they use).
 """
 
-from . import control, elementwise, linalg, reductions, shape  # noqa: F401
+from . import control, elementwise, linalg, nn, reductions, shape  # noqa: F401

@@ -1,5 +1,7 @@
 """Elementwise primitives: arithmetic, transcendental functions, activations, comparisons."""
 
+import math
+
 import numpy as np
 
 from .._core.registry import (
@@ -9,6 +11,25 @@ from ._util import mask
 
 POS = Domain(0.5, 2.0)
 ANY = Domain(-2.0, 2.0)
+UNIT = Domain(-0.9, 0.9)  # inside (-1, 1), away from asin's and acos's poles
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def floating_only(fn):
+    """`fn`, refusing integer and bool inputs as TensorFlow does (NumPy would give float64)."""
+
+    def forward(*xs, **params):
+        for x in xs:
+            if x.dtype.kind not in "fc":
+                raise TypeError(
+                    f"needs a floating-point input, got {x.dtype}; cast it first, e.g. "
+                    "tf.cast(x, tf.float32)"
+                )
+        return fn(*xs, **params)
+
+    forward.__name__ = getattr(fn, "__name__", "forward")
+    return forward
 
 add = defprimitive(
     "add", np.add,
@@ -65,25 +86,75 @@ pow = defprimitive(  # noqa: A001 - TensorFlow's name
 square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x))
 
 # sqrt's gradient at 0 is inf, as in TensorFlow.
-sqrt = defprimitive("sqrt", np.sqrt, vjp=lambda g, out, x: g * 0.5 / out, domain=POS)
+sqrt = defprimitive("sqrt", floating_only(np.sqrt), vjp=lambda g, out, x: g * 0.5 / out, domain=POS)
 
-exp = defprimitive("exp", np.exp, vjp=lambda g, out, x: g * out)
+exp = defprimitive("exp", floating_only(np.exp), vjp=lambda g, out, x: g * out)
 
-log = defprimitive("log", np.log, vjp=lambda g, out, x: g / x, domain=POS)
+log = defprimitive("log", floating_only(np.log), vjp=lambda g, out, x: g / x, domain=POS)
 
-sin = defprimitive("sin", np.sin, vjp=lambda g, out, x: g * cos(x))
+sin = defprimitive("sin", floating_only(np.sin), vjp=lambda g, out, x: g * cos(x))
 
-cos = defprimitive("cos", np.cos, vjp=lambda g, out, x: -g * sin(x))
+cos = defprimitive("cos", floating_only(np.cos), vjp=lambda g, out, x: -g * sin(x))
 
-tanh = defprimitive("tanh", np.tanh, vjp=lambda g, out, x: g * (1.0 - out * out))
+tanh = defprimitive("tanh", floating_only(np.tanh), vjp=lambda g, out, x: g * (1.0 - out * out))
 
+
+log1p = defprimitive(
+    "log1p", floating_only(np.log1p), vjp=lambda g, out, x: g / (x + 1.0), domain=Domain(-0.5, 2.0),
+)
+
+expm1 = defprimitive("expm1", floating_only(np.expm1), vjp=lambda g, out, x: g * (out + 1.0))
+
+tan = defprimitive(
+    "tan", floating_only(np.tan), vjp=lambda g, out, x: g * (1.0 + out * out),
+    domain=Domain(-1.2, 1.2),  # away from the poles at +-pi/2
+)
+
+asin = defprimitive(
+    "asin", floating_only(np.arcsin), vjp=lambda g, out, x: g / sqrt(1.0 - x * x), domain=UNIT,
+)
+
+acos = defprimitive(
+    "acos", floating_only(np.arccos), vjp=lambda g, out, x: -g / sqrt(1.0 - x * x), domain=UNIT,
+)
+
+atan = defprimitive("atan", floating_only(np.arctan), vjp=lambda g, out, x: g / (1.0 + x * x))
+
+atan2 = defprimitive(
+    "atan2", floating_only(np.arctan2),
+    vjp=(lambda g, out, y, x: g * x / (x * x + y * y),
+         lambda g, out, y, x: -g * y / (x * x + y * y)),
+    jvp=ELEMENTWISE,
+    domain=(ANY, POS),  # x > 0 keeps away from the origin and the branch cut
+)
+
+sinh = defprimitive("sinh", floating_only(np.sinh), vjp=lambda g, out, x: g * cosh(x))
+
+cosh = defprimitive("cosh", floating_only(np.cosh), vjp=lambda g, out, x: g * sinh(x))
+
+# NumPy has no erf ufunc; math.erf is exact (the C library's) at about 0.15 us an element.
+_erf_scalar = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    return np.asarray(_erf_scalar(x), dtype=x.dtype)
+
+
+erf = defprimitive(
+    "erf", floating_only(_erf), vjp=lambda g, out, x: g * (_TWO_OVER_SQRT_PI * exp(-(x * x))),
+)
+
+# TensorFlow registers no gradient for Floor, Ceil and Round: None, not zeros.
+floor = defprimitive("floor", np.floor, vjp=NONE)
+ceil = defprimitive("ceil", np.ceil, vjp=NONE)
+round = defprimitive("round", np.round, vjp=NONE)  # noqa: A001 - half to even, as TensorFlow
 
 def _sigmoid(x):
     # 0.5 * tanh(x / 2) + 0.5 is exact and never overflows, unlike 1 / (1 + exp(-x)).
     return np.tanh(x * 0.5) * 0.5 + 0.5
 
 
-sigmoid = defprimitive("sigmoid", _sigmoid, vjp=lambda g, out, x: g * (out * (1.0 - out)))
+sigmoid = defprimitive("sigmoid", floating_only(_sigmoid), vjp=lambda g, out, x: g * (out * (1.0 - out)))
 
 # Gradient 0 at 0, as TensorFlow: the mask is x > 0.
 relu = defprimitive(
@@ -143,3 +214,11 @@ less_equal = defprimitive("less_equal", np.less_equal, **_COMPARE)
 greater = defprimitive("greater", np.greater, **_COMPARE)
 greater_equal = defprimitive("greater_equal", np.greater_equal, **_COMPARE)
 
+
+_LOGICAL = dict(vjp=NONE, differentiable=False, domain=(None, None))
+logical_and = defprimitive("logical_and", np.logical_and, **_LOGICAL)
+logical_or = defprimitive("logical_or", np.logical_or, **_LOGICAL)
+logical_xor = defprimitive("logical_xor", np.logical_xor, **_LOGICAL)
+logical_not = defprimitive("logical_not", np.logical_not, vjp=NONE, differentiable=False)
+is_nan = defprimitive("is_nan", np.isnan, vjp=NONE, differentiable=False)
+is_finite = defprimitive("is_finite", np.isfinite, vjp=NONE, differentiable=False)

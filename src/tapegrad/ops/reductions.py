@@ -2,9 +2,11 @@
 
 import numpy as np
 
-from .._core.registry import LINEAR, defprimitive
+from .._core.registry import LINEAR, NONE, Domain, defprimitive
+from .._core.tensor import Tensor
 from ._util import batch_shape
-from .shape import reshape
+from .elementwise import divide, exp, floating_only, where
+from .shape import reshape, transpose
 
 
 def _normalize_axes(axis, ndim):
@@ -25,10 +27,17 @@ def _expand_back(g, out, x_shape, axis, keepdims):
     return broadcast_to(g, shape=batch + tuple(x_shape))
 
 
+def _axis_arg(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _int_dtype(x):
+    # NumPy would widen int32 sums and products to int64; TensorFlow keeps the input's dtype.
+    return x.dtype if x.dtype.kind in "iu" else None
+
+
 def _sum(x, axis=None, keepdims=False):
-    if isinstance(axis, list):
-        axis = tuple(axis)
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.sum(x, axis=_axis_arg(axis), keepdims=keepdims, dtype=_int_dtype(x))
 
 
 reduce_sum = defprimitive(
@@ -78,4 +87,196 @@ sum_to_shape = defprimitive(
     "sum_to_shape", _sum_to_shape, vjp=_sum_to_shape_vjp, jvp=LINEAR,
     cases=[(((2, 3),), dict(shape=(3,))), (((2, 3),), dict(shape=(2, 1))),
            (((4, 2, 3),), dict(shape=(4, 1, 3), nbatch=1)), (((2, 3),), dict(shape=()))],
+)
+
+
+# -- more reductions ------------------------------------------------------------------------------
+
+_REDUCE_CASES = (
+    [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)]
+    + [(((),), dict(axis=None)), (((3,),), dict(axis=0))]
+)
+
+
+def _kept(out, x_shape, axis, keepdims):
+    """`out` (a raw array) with the reduced axes restored as size 1."""
+    if keepdims:
+        return out
+    kept = list(x_shape)
+    for a in _normalize_axes(axis, len(x_shape)):
+        kept[a] = 1
+    return np.reshape(out, kept)
+
+
+def _tie_weights(x, out, axis, keepdims):
+    """1/k at each of the k elements equal to the extreme, 0 elsewhere: a constant."""
+    v = x._value
+    hit = v == _kept(out._value, v.shape, axis, keepdims)
+    count = np.sum(hit, axis=_normalize_axes(axis, v.ndim), keepdims=True)
+    return Tensor((hit / count).astype(v.dtype))
+
+
+def _extreme_vjp(g, out, x, axis=None, keepdims=False):
+    # A tie splits the gradient evenly among the tied elements, as TensorFlow.
+    weights = _tie_weights(x, out, axis, keepdims)
+    return _expand_back(g, out, x._value.shape, axis, keepdims) * weights
+
+
+def _extreme_jvp(t, out, x, axis=None, keepdims=False):
+    return reduce_sum(t * _tie_weights(x, out, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+def _max(x, axis=None, keepdims=False):
+    return np.max(x, axis=_axis_arg(axis), keepdims=keepdims)
+
+
+def _min(x, axis=None, keepdims=False):
+    return np.min(x, axis=_axis_arg(axis), keepdims=keepdims)
+
+
+reduce_max = defprimitive(
+    "reduce_max", _max, vjp=_extreme_vjp, jvp=_extreme_jvp, cases=_REDUCE_CASES,
+)
+
+reduce_min = defprimitive(
+    "reduce_min", _min, vjp=_extreme_vjp, jvp=_extreme_jvp, cases=_REDUCE_CASES,
+)
+
+
+def _prod(x, axis=None, keepdims=False):
+    return np.prod(x, axis=_axis_arg(axis), keepdims=keepdims, dtype=_int_dtype(x))
+
+
+def _prod_of_others(x, axis):
+    """For each element, the product of the others in its reduction group.
+
+    Computed from exclusive cumulative products in both directions (as TensorFlow), so a zero
+    in x gives the right answer instead of out / 0.
+    """
+    n = x._value.ndim
+    axes = _normalize_axes(axis, n)
+    perm = tuple(i for i in range(n) if i not in axes) + axes
+    moved = transpose(x, perm=perm)
+    lead = moved._value.shape[: n - len(axes)]
+    flat = reshape(moved, shape=lead + (-1,))
+    others = cumprod(flat, axis=-1, exclusive=True) * cumprod(
+        flat, axis=-1, exclusive=True, reverse=True)
+    back = reshape(others, shape=moved._value.shape)
+    return transpose(back, perm=tuple(np.argsort(perm).tolist()))
+
+
+reduce_prod = defprimitive(
+    "reduce_prod", _prod,
+    vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
+        g, out, x._value.shape, axis, keepdims) * _prod_of_others(x, axis),
+    jvp=lambda t, out, x, axis=None, keepdims=False: reduce_sum(
+        t * _prod_of_others(x, axis), axis=axis, keepdims=keepdims),
+    cases=_REDUCE_CASES + [(((2, 3, 2),), dict(axis=(0, 2)))],
+)
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    axis = _axis_arg(axis)
+    top = np.max(x, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0).astype(x.dtype)  # all -inf gives -inf, not NaN
+    out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
+    if keepdims:
+        return out
+    return np.reshape(out, ()) if axis is None else np.squeeze(out, axis)
+
+
+def _softmax_weights(x, out, axis, keepdims):
+    return exp(x - reshape(out, shape=_kept(out._value, x._value.shape, axis, keepdims).shape))
+
+
+reduce_logsumexp = defprimitive(
+    "reduce_logsumexp", floating_only(_logsumexp),
+    vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
+        g, out, x._value.shape, axis, keepdims) * _softmax_weights(x, out, axis, keepdims),
+    jvp=lambda t, out, x, axis=None, keepdims=False: reduce_sum(
+        t * _softmax_weights(x, out, axis, keepdims), axis=axis, keepdims=keepdims),
+    cases=_REDUCE_CASES,
+)
+
+_LOGICAL_REDUCE = dict(vjp=NONE, differentiable=False, domain=None)
+reduce_all = defprimitive(
+    "reduce_all", lambda x, axis=None, keepdims=False: np.all(
+        x, axis=_axis_arg(axis), keepdims=keepdims), **_LOGICAL_REDUCE)
+reduce_any = defprimitive(
+    "reduce_any", lambda x, axis=None, keepdims=False: np.any(
+        x, axis=_axis_arg(axis), keepdims=keepdims), **_LOGICAL_REDUCE)
+
+
+def _argmax(x, axis=0, output_type=np.int64):
+    return np.argmax(x, axis=axis).astype(output_type)
+
+
+def _argmin(x, axis=0, output_type=np.int64):
+    return np.argmin(x, axis=axis).astype(output_type)
+
+
+argmax = defprimitive("argmax", _argmax, vjp=NONE, differentiable=False)
+argmin = defprimitive("argmin", _argmin, vjp=NONE, differentiable=False)
+
+
+# -- cumulative sums and products --------------------------------------------------------------
+
+def _shift(out, axis, fill):
+    """Shifts `out` one step along `axis`, filling the first slot: the exclusive scan."""
+    pad = [(0, 0)] * out.ndim
+    pad[axis] = (1, 0)
+    keep = [slice(None)] * out.ndim
+    keep[axis] = slice(0, -1)
+    return np.pad(out[tuple(keep)], pad, constant_values=fill)
+
+
+def _scan(ufunc, fill):
+    def forward(x, axis=0, exclusive=False, reverse=False):
+        if reverse:
+            x = np.flip(x, axis)
+        out = ufunc.accumulate(x, axis=axis, dtype=x.dtype)
+        if exclusive:
+            out = _shift(out, axis, fill)
+        return np.flip(out, axis) if reverse else out
+
+    return forward
+
+
+def _neg_axis(axis, ndim):
+    """`axis` counted from the end, so a rule also works on a batch of cotangents."""
+    return axis - ndim if axis >= 0 else axis
+
+
+_SCAN_CASES = [
+    (((4,),), dict(axis=0, exclusive=e, reverse=r)) for e in (False, True) for r in (False, True)
+] + [(((2, 3),), dict(axis=1)), (((2, 3),), dict(axis=-2, exclusive=True, reverse=True))]
+
+cumsum = defprimitive(
+    "cumsum", _scan(np.add, 0),
+    vjp=lambda g, out, x, axis=0, exclusive=False, reverse=False: cumsum(
+        g, axis=_neg_axis(axis, x._value.ndim), exclusive=exclusive, reverse=not reverse),
+    jvp=LINEAR, cases=_SCAN_CASES,
+)
+
+
+def _div_no_nan(a, b):
+    """a / b, and 0 where b is 0 (TensorFlow's div_no_nan), differentiable in a and b."""
+    zero = b._value == 0
+    return where(Tensor(zero), 0.0, divide(a, where(Tensor(zero), 1.0, b)))
+
+
+def _cumprod_vjp(g, out, x, axis=0, exclusive=False, reverse=False):
+    # TensorFlow's rule: a reversed cumsum of out * g, divided by x; 0 where x is 0.
+    ax = _neg_axis(axis, x._value.ndim)
+    total = cumsum(out * g, axis=ax, exclusive=exclusive, reverse=not reverse)
+    return _div_no_nan(total, x)
+
+
+def _cumprod_jvp(t, out, x, axis=0, exclusive=False, reverse=False):
+    return out * cumsum(_div_no_nan(t, x), axis=axis, exclusive=exclusive, reverse=reverse)
+
+
+cumprod = defprimitive(
+    "cumprod", _scan(np.multiply, 1), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
+    domain=Domain(0.5, 2.0), cases=_SCAN_CASES,  # x away from 0, where TF's rule gives 0
 )

@@ -1,0 +1,103 @@
+"""Neural-network primitives: activations with kinks or overflow, softmax and cross-entropies.
+
+Each is a primitive for a stated reason: numerics (softplus, log_softmax, the sigmoid
+cross-entropy for large |logits|), TensorFlow's convention at a kink (relu6, elu, leaky_relu) or
+speed on a hot path (softmax: one call instead of five).
+"""
+
+import numpy as np
+
+from .._core.registry import ELEMENTWISE, Domain, defprimitive
+from .._core.tensor import Tensor
+from ._util import mask
+from .elementwise import ANY, exp, floating_only, sigmoid
+from .reductions import reduce_sum
+
+# log(1 + exp(x)) as logaddexp(0, x): no overflow for large x, no cancellation for small.
+softplus = defprimitive(
+    "softplus", floating_only(lambda x: np.logaddexp(0.0, x)), vjp=lambda g, out, x: g * sigmoid(x),
+)
+
+# Gradient 0 at both kinks, as TensorFlow's Relu6Grad: the mask is 0 < x < 6.
+relu6 = defprimitive(
+    "relu6", lambda x: np.clip(x, 0, 6),
+    vjp=lambda g, out, x: g * mask((x._value > 0) & (x._value < 6), x),
+    domain=Domain(-2.0, 8.0),
+)
+
+
+def _elu(x):
+    return np.where(x < 0, np.expm1(np.minimum(x, 0.0)), x)
+
+
+# As TensorFlow's EluGrad: g * (out + 1) where out < 0, else g (so 1 at 0). Written with out,
+# g * (1 + out * [out < 0]), so that the rule stays differentiable.
+elu = defprimitive(
+    "elu", floating_only(_elu), vjp=lambda g, out, x: g * (1.0 + out * mask(out._value < 0, out)),
+)
+
+
+def _leaky_slope(x, alpha):
+    # alpha where x <= 0 (so alpha at 0, as TensorFlow's LeakyReluGrad), 1 where x > 0.
+    v = x._value
+    return Tensor(np.where(v > 0, 1.0, alpha).astype(v.dtype))
+
+
+leaky_relu = defprimitive(
+    "leaky_relu", floating_only(lambda x, alpha=0.2: np.where(x > 0, x, x * alpha)),
+    vjp=lambda g, out, x, alpha=0.2: g * _leaky_slope(x, alpha),
+    cases=[(((2, 3),), dict(alpha=0.2)), (((3,),), dict(alpha=1.5)), (((),), dict(alpha=0.01))],
+)
+
+
+def _neg(axis, ndim):
+    """`axis` counted from the end, so that rules also work on a batch of cotangents."""
+    return axis - ndim if axis >= 0 else axis
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _softmax_rule(g, out, x, axis=-1):
+    # The Jacobian diag(s) - s s^T is symmetric: the same rule serves as VJP and JVP.
+    ax = _neg(axis, x._value.ndim)
+    return out * (g - reduce_sum(g * out, axis=ax, keepdims=True))
+
+
+_AXIS_CASES = [(((3,),), dict(axis=-1)), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(axis=0))]
+
+softmax = defprimitive(
+    "softmax", floating_only(_softmax), vjp=_softmax_rule, jvp=_softmax_rule,
+    cases=_AXIS_CASES,
+)
+
+
+def _log_softmax(x, axis=-1):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+log_softmax = defprimitive(
+    "log_softmax", floating_only(_log_softmax),
+    vjp=lambda g, out, x, axis=-1: g - exp(out) * reduce_sum(
+        g, axis=_neg(axis, x._value.ndim), keepdims=True),
+    jvp=lambda t, out, x, axis=-1: t - reduce_sum(
+        exp(out) * t, axis=_neg(axis, x._value.ndim), keepdims=True),
+    cases=_AXIS_CASES,
+)
+
+
+def _sigmoid_xent(z, x):
+    # max(x, 0) - x z + log(1 + exp(-|x|)): never overflows, exact for large |x|.
+    return np.maximum(x, 0.0) - x * z + np.log1p(np.exp(-np.abs(x)))
+
+
+# Smooth at x = 0: TensorFlow's gradient there is sigmoid(0) - z, which this rule gives.
+sigmoid_cross_entropy_with_logits = defprimitive(
+    "sigmoid_cross_entropy_with_logits", floating_only(_sigmoid_xent),
+    vjp=(lambda g, out, z, x: -g * x, lambda g, out, z, x: g * (sigmoid(x) - z)),
+    jvp=ELEMENTWISE,
+    domain=(Domain(0.0, 1.0), ANY),
+)
