@@ -1,6 +1,75 @@
-"""`keras.optimizers`: update rules over one shared `Optimizer` base."""
+"""`keras.optimizers`: update rules over one shared `Optimizer` base, and their lookup by name."""
 
+from . import schedules
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
 from .base import Optimizer
+from .nadam import Nadam
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "schedules",
+    "serialize",
+]
+
+_BY_NAME = {
+    cls.__name__.lower(): cls
+    for cls in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam)
+}
+
+
+def serialize(optimizer):
+    """Returns Keras's serialized form of `optimizer`: a dict with `class_name` and `config`."""
+    return {
+        "module": "keras.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config, custom_objects=None):
+    """Builds an optimizer from `serialize`'s output; built-in class names match in any case.
+
+    Raises:
+        ValueError: if the class name is unknown.
+    """
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    if cls is None:
+        raise ValueError(f"Could not interpret optimizer identifier: {name}")
+    return cls.from_config(config.get("config", {}), custom_objects=custom_objects)
+
+
+def get(identifier):
+    """Returns an optimizer for a name ("sgd", "adam", ...), a config dict or an optimizer.
+
+    Example:
+        >>> get("adam").learning_rate.numpy()
+        0.001
+
+    Raises:
+        ValueError: if `identifier` names no optimizer.
+    """
+    if identifier is None or isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")

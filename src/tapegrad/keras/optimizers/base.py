@@ -1,185 +1,411 @@
 """The shared optimizer base: everything but the update rule.
 
-A subclass names its slots and writes `update(w, g, lr, slots)` in plain NumPy, in place on
-`w` (a private copy of the variable's value, assigned back afterwards) and on its slot arrays.
-Nothing is recorded on a tape.
+A subclass names its slots and writes `update(w, g, lr, slots)` in plain NumPy, in place on `w`
+(a private copy of the variable's value, which then replaces the value: tensors may still hold
+the old array) and on its own slot arrays. Nothing is recorded on a tape.
+
+Arithmetic follows Keras 3 with the TensorFlow backend op by op, in the variable's dtype: every
+constant is cast to that dtype first, as Keras does, so float32 trajectories match Keras's.
 """
 
+import collections
+import re
 import warnings
 
 import numpy as np
 
-from ... import _core
+from ..._core.tape import GradientTape
+from ..._core.tensor import Tensor
 from ..._core.variable import Variable
+from . import schedules as _schedules
+from .schedules import scalar_pow  # noqa: F401 - used by the update rules
+
+_NAME_UIDS = collections.Counter()
+
+
+def _auto_name(cls_name):
+    # Keras's `auto_name`: snake_case of the class name, then "_1", "_2", ... for later ones.
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", cls_name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    uid = _NAME_UIDS[name]
+    _NAME_UIDS[name] += 1
+    return f"{name}_{uid}" if uid else name
+
+
+def keras_cast(value, t):
+    """A Python float cast to NumPy type `t` as Keras's `ops.cast` does it: TensorFlow first
+    makes the float a float32 tensor, so a float64 variable sees float32-rounded constants."""
+    return t(np.float32(value))
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 class Optimizer:
-    """Base class of the optimizers.
+    """Base class of the optimizers: `apply_gradients`, `minimize` and the shared options.
 
     Args:
-        learning_rate: a number, or a schedule (a callable of the step number).
-        weight_decay: if set, decoupled weight decay `w -= lr * weight_decay * w` before each
-            update.
-        clipnorm: clip each gradient to this L2 norm.
-        clipvalue: clip each gradient elementwise to [-clipvalue, clipvalue].
-        global_clipnorm: clip all gradients together to this global L2 norm.
-        name: the optimizer's name.
-        lr: the old name of `learning_rate` (deprecated, still accepted).
+        learning_rate: a float, a `LearningRateSchedule` (called with `iterations`) or a
+            callable of no arguments returning the rate.
+        weight_decay: if set, decoupled weight decay before each update, at the current rate:
+            `w -= w * weight_decay * lr`.
+        clipnorm: if set, each gradient is scaled so that its L2 norm is at most this.
+        clipvalue: if set, each gradient is clipped elementwise to [-clipvalue, clipvalue].
+        global_clipnorm: if set, all gradients are scaled together so that their global L2 norm
+            is at most this. At most one of the three clipping options may be set.
+        loss_scale_factor: if set, gradients are divided by it (`scale_loss` multiplies).
+        name: the optimizer's name (Keras's snake_case of the class name by default).
+        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps: accepted
+            at their defaults, for configs written by Keras; other values are not supported.
+        lr: the old name of `learning_rate`, accepted with a DeprecationWarning.
+
+    Raises:
+        ValueError: if two clipping options are given, or an argument is unknown.
     """
 
     slots = ()
 
-    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
         if "lr" in kwargs:
             warnings.warn(
                 "The `lr` argument is deprecated, use `learning_rate` instead.",
-                DeprecationWarning, stacklevel=3,
+                DeprecationWarning,
+                stacklevel=3,
             )
             learning_rate = kwargs.pop("lr")
-        for key in ("use_ema", "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
-                    "gradient_accumulation_steps", "decay", "amsgrad_unused"):
-            kwargs.pop(key, None)
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn(
+                "Argument `decay` is no longer supported and will be ignored.", stacklevel=3
+            )
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}: unexpected argument(s) {', '.join(sorted(kwargs))}"
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if use_ema or gradient_accumulation_steps:
+            raise NotImplementedError(
+                f"{type(self).__name__}: `use_ema` and `gradient_accumulation_steps` are not "
+                "supported by tapegrad."
             )
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
-                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set; got "
-                f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}."
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
+                f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
             )
-        self._learning_rate = learning_rate
+        self.name = _auto_name(type(self).__name__) if name is None else name
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
-        self.name = name or type(self).__name__.lower()
-        self.iterations = Variable(0, dtype="int64", trainable=False, name="iteration")
-        self._slots = {}
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self._iterations = Variable(0, dtype="int64", trainable=False, name="iteration")
+        self._learning_rate = None
+        self.learning_rate = learning_rate
+        self._slots = {}  # id(variable) -> (variable, {slot name: array})
+        self._exclude_ids = set()
+        self._exclude_pattern = None
+        self.built = False
 
-    # -- learning rate --------------------------------------------------------------------
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def iterations(self):
+        """The number of steps applied so far: an int64 Variable."""
+        return self._iterations
+
     @property
     def learning_rate(self):
-        """The current learning rate as a float32 tensor (a schedule is evaluated at the step)."""
-        return _core.tensor.constant(self._current_lr(), dtype="float32")
+        """The rate: a float32 Variable, or a schedule's value at `iterations`.
+
+        Setting it to a number assigns the Variable; a schedule or callable replaces it.
+
+        Raises:
+            TypeError: on setting a number when the optimizer was built with a schedule.
+        """
+        lr = self._learning_rate
+        if isinstance(lr, _schedules.LearningRateSchedule):
+            return lr(self._iterations)
+        if isinstance(lr, Variable):
+            return lr
+        return lr()
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self._learning_rate = value
-
-    lr = learning_rate
+        if isinstance(value, _schedules.LearningRateSchedule) or callable(value):
+            self._learning_rate = value
+            return
+        if isinstance(value, (Tensor, Variable)):
+            value = value.numpy()
+        if not _is_number(value) and not (isinstance(value, np.ndarray) and value.ndim == 0):
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of "
+                "LearningRateSchedule, or a callable (that takes no arguments and returns the "
+                f"learning rate). Received instead: learning_rate={value}"
+            )
+        if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not settable. "
+                "If you need the learning rate to be settable, you should instantiate the "
+                "optimizer with a float `learning_rate` argument."
+            )
+        if isinstance(self._learning_rate, Variable):
+            self._learning_rate.assign(float(value))
+        else:
+            self._learning_rate = Variable(
+                float(value), dtype="float32", trainable=False, name="learning_rate"
+            )
 
     def _current_lr(self):
+        """The rate for this step as a NumPy scalar (float32 unless a callable says otherwise)."""
         lr = self._learning_rate
-        if callable(lr):
-            lr = lr(int(self.iterations._value))
-        return float(np.asarray(lr))
+        if isinstance(lr, Variable):
+            return lr._value
+        value = lr(self._iterations) if isinstance(lr, _schedules.LearningRateSchedule) else lr()
+        return np.asarray(value)
 
-    # -- the update -----------------------------------------------------------------------
+    @property
+    def variables(self):
+        """The optimizer's state: `iterations`, the rate Variable, then a snapshot of each slot."""
+        out = [self._iterations]
+        if isinstance(self._learning_rate, Variable):
+            out.append(self._learning_rate)
+        for v, slots in self._slots.values():
+            base = v.name.replace(":", "_").replace("/", "_")
+            out.extend(Variable(a, trainable=False, name=f"{base}_{s}") for s, a in slots.items())
+        return out
+
+    # -- what a subclass defines ----------------------------------------------------------
     def init_slot(self, name, w):
         """The initial value of slot `name` for a variable whose value is `w`: zeros."""
         return np.zeros_like(w)
 
     def update(self, w, g, lr, slots):
+        """Updates `w` and `slots` in place from gradient `g` at rate `lr` (all of w's dtype)."""
         raise NotImplementedError
 
-    def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False,
-                        **kwargs):
-        """Applies one update to each variable; returns the iteration count before the step.
+    def _begin_step(self, step, dtype):
+        """Per-step state shared by all variables (Nadam's momentum cache); may not raise."""
 
-        Args:
-            grads_and_vars: a list, zip or any iterable of (gradient, variable) pairs. A None
-                gradient is skipped with a warning naming its variable.
+    # -- the update -----------------------------------------------------------------------
+    def build(self, variables):
+        """Creates the slots of `variables` now (otherwise each is made on first use)."""
+        for v in variables:
+            self._slots_of(v)
+        self.built = True
 
-        Raises:
-            ValueError / TypeError: before any variable is changed, if a gradient's shape or
-                dtype does not match its variable's.
-        """
-        pairs = []
-        for g, v in list(grads_and_vars):
-            if g is None:
-                warnings.warn(
-                    f"Gradients do not exist for variable '{v.name}' when applying "
-                    f"{type(self).__name__}: it does not affect the loss; it is skipped.",
-                    stacklevel=2,
-                )
-                continue
+    def _slots_of(self, v):
+        entry = self._slots.get(id(v))
+        if entry is None:
+            w = np.asarray(v._value)
+            entry = self._slots[id(v)] = (
+                v,
+                {s: np.array(self.init_slot(s, w)) for s in self.slots},
+            )
+        return entry[1]
+
+    def _checked_pairs(self, grads_and_vars):
+        """(gradient array in the variable's dtype, variable) pairs; raises before any change."""
+        pairs, missing = [], []
+        for g, v in grads_and_vars:
             if not isinstance(v, Variable):
                 raise TypeError(
                     f"{type(self).__name__}.apply_gradients: expected a tapegrad Variable, got "
                     f"{type(v).__name__}"
                 )
-            g = np.asarray(g)
-            if g.shape != v._value.shape:
+            if g is None:
+                missing.append(v.name)
+                continue
+            g = g._value if isinstance(g, (Tensor, Variable)) else g
+            if type(g) is not np.ndarray:
+                g = np.asarray(g)
+            w = v._value
+            if w.dtype.kind != "f":
+                raise TypeError(
+                    f"{type(self).__name__}.apply_gradients: variable '{v.name}' has dtype "
+                    f"{w.dtype}; only floating-point variables can be trained."
+                )
+            if g.shape != w.shape:
                 raise ValueError(
                     f"{type(self).__name__}.apply_gradients: gradient of shape {list(g.shape)} "
-                    f"does not match variable '{v.name}' of shape {list(v._value.shape)}"
+                    f"does not match variable '{v.name}' of shape {list(w.shape)}"
                 )
-            pairs.append((g.astype(v._value.dtype, copy=False), v))
-        grads = self._clip([g for g, _ in pairs])
+            if g.dtype != w.dtype:
+                if g.dtype.kind not in "fiu":
+                    raise TypeError(
+                        f"{type(self).__name__}.apply_gradients: gradient of dtype {g.dtype} "
+                        f"cannot update variable '{v.name}' of dtype {w.dtype}"
+                    )
+                g = g.astype(w.dtype)
+            pairs.append((g, v))
+        if not pairs:
+            raise ValueError(f"No gradients provided for any variable: {missing}.")
+        if missing:
+            warnings.warn(
+                f"Gradients do not exist for variables {missing} when minimizing the loss. If "
+                "using `model.compile()`, did you forget to provide a `loss` argument?",
+                stacklevel=3,
+            )
+        return pairs
+
+    def apply_gradients(self, grads_and_vars):
+        """Applies one update to each variable and advances `iterations`.
+
+        Everything is checked before anything changes: on an error no variable, slot or
+        iteration count has moved.
+
+        Args:
+            grads_and_vars: a list, zip or any iterable of (gradient, variable) pairs. A None
+                gradient is skipped with a warning naming its variable.
+
+        Returns:
+            `iterations`.
+
+        Raises:
+            ValueError: if a gradient's shape differs from its variable's, or all are None.
+            TypeError: if a variable is not a floating-point tapegrad Variable, or a gradient
+                is not real.
+        """
+        pairs = self._checked_pairs(grads_and_vars)
         lr = self._current_lr()
-        for g, v in zip(grads, pairs):
-            v = v[1]
-            slots = self._slots.get(id(v))
-            if slots is None:
-                slots = self._slots[id(v)] = (v, {s: self.init_slot(s, v._value) for s in self.slots})
+        step = int(self._iterations._value)
+        grads = [g for g, _ in pairs]
+        if self.loss_scale_factor is not None:
+            grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
+        grads = self._clip(grads)
+        rates = {}
+        self._step = step + 1
+        self._begin_step(step + 1, pairs[0][1]._value.dtype)
+        for g, (_, v) in zip(grads, pairs):
+            slots = self._slots_of(v)
             w = np.array(v._value)
-            if self.weight_decay:
-                w -= w * np.asarray(lr * self.weight_decay, dtype=w.dtype)
-            self.update(w, g, np.asarray(lr, dtype=w.dtype), slots[1])
+            t = w.dtype.type
+            rate = rates.get(t)
+            if rate is None:
+                rate = rates[t] = lr.astype(t)[()]
+            if self.weight_decay is not None and self._decays(v):
+                w -= w * keras_cast(self.weight_decay, t) * rate
+            self.update(w, g, rate, slots)
             v._value = w
-        self.iterations._value = self.iterations._value + 1
-        return self.iterations
+        self.built = True
+        self._iterations._value = np.array(step + 1, dtype=np.int64)
+        return self._iterations
 
     def _clip(self, grads):
-        if self.clipvalue is not None:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
-        if self.clipnorm is not None:
+        # Keras's order of precedence and its TensorFlow-backend arithmetic.
+        if self.clipnorm and self.clipnorm > 0:
             out = []
             for g in grads:
-                norm = np.sqrt(np.sum(g * g))
-                out.append(g * (self.clipnorm / max(norm, self.clipnorm)) if norm > 0 else g)
+                c = g.dtype.type(self.clipnorm)
+                l2sum = np.sum(g * g)
+                norm = np.sqrt(l2sum) if l2sum > 0 else l2sum
+                out.append(g * c / np.maximum(norm, c))
             return out
-        if self.global_clipnorm is not None:
-            norm = np.sqrt(sum(float(np.sum(g * g)) for g in grads))
-            if norm > self.global_clipnorm:
-                return [g * (self.global_clipnorm / norm) for g in grads]
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            t = grads[0].dtype.type
+            norm = np.sqrt(np.sum(np.array([np.sum(np.square(g)) for g in grads], dtype=t)))
+            with np.errstate(divide="ignore"):
+                scale = t(self.global_clipnorm) * np.minimum(
+                    t(1) / norm, t(1.0 / self.global_clipnorm)
+                )
+            scale = scale + (norm - norm)  # NaN for a non-finite norm, as Keras
+            return [g * scale.astype(g.dtype) for g in grads]
+        if self.clipvalue and self.clipvalue > 0:
+            return [
+                np.clip(g, g.dtype.type(-self.clipvalue), g.dtype.type(self.clipvalue))
+                for g in grads
+            ]
         return grads
 
-    def minimize(self, loss, var_list, tape=None):
-        """Computes the gradients of `loss` (a callable, or a tensor with `tape`) and applies them."""
-        from ..._core.tape import GradientTape
+    # -- weight decay ---------------------------------------------------------------------
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exempts variables from weight decay: those in `var_list`, and those whose name
+        contains one of the strings in `var_names`."""
+        self._exclude_ids = {id(v) for v in var_list or ()}
+        self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
 
+    def _decays(self, v):
+        if id(v) in self._exclude_ids:
+            return False
+        return self._exclude_pattern is None or self._exclude_pattern.search(v.name) is None
+
+    # -- minimize -------------------------------------------------------------------------
+    def scale_loss(self, loss):
+        """Returns `loss * loss_scale_factor`, or `loss` when no factor is set."""
+        return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
+
+    def minimize(self, loss, var_list, tape=None):
+        """Computes the gradients of `loss` with respect to `var_list` and applies them.
+
+        Args:
+            loss: a callable of no arguments returning the loss, or a loss tensor recorded by
+                `tape`.
+            var_list: a list of Variables, or a callable returning one (called after `loss`).
+            tape: the GradientTape that recorded a tensor `loss`.
+
+        Returns:
+            `iterations`.
+
+        Raises:
+            ValueError: if `loss` is a tensor and no `tape` is given.
+        """
+        if not callable(loss) and tape is None:
+            raise ValueError("`tape` is required when a `Tensor` loss is passed.")
+        tape = GradientTape() if tape is None else tape
         if callable(loss):
-            with GradientTape() as tape:
-                value = loss()
-        elif tape is None:
-            raise ValueError("minimize: a tensor loss needs the `tape` that recorded it")
-        else:
-            value = loss
+            with tape:
+                if not callable(var_list):
+                    tape.watch(var_list)
+                loss = loss()
         if callable(var_list):
             var_list = var_list()
-        grads = tape.gradient(value, var_list)
+        var_list = list(var_list)
+        grads = tape.gradient(loss, var_list)
         return self.apply_gradients(zip(grads, var_list))
 
     # -- configuration --------------------------------------------------------------------
     def get_config(self):
+        """The constructor arguments as a dict (a schedule as its serialized dict), as Keras."""
         lr = self._learning_rate
+        if isinstance(lr, _schedules.LearningRateSchedule):
+            lr = _schedules.serialize(lr)
+        elif isinstance(lr, Variable):
+            lr = float(lr._value)
         return {
             "name": self.name,
-            "learning_rate": lr if callable(lr) else float(np.asarray(lr)),
+            "learning_rate": lr,
             "weight_decay": self.weight_decay,
             "clipnorm": self.clipnorm,
-            "clipvalue": self.clipvalue,
             "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
         }
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, custom_objects=None):
+        """Builds a fresh optimizer (no slots, step 0) from `get_config()`'s output."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = _schedules.deserialize(
+                config["learning_rate"], custom_objects
+            )
         return cls(**config)
-
-    def variables(self):
-        return [self.iterations] + [
-            _core.tensor.constant(a) for _, slots in self._slots.values() for a in slots.values()
-        ]

@@ -1,6 +1,6 @@
 """Stochastic gradient descent with optional (Nesterov) momentum, Keras 3's rule."""
 
-from .base import Optimizer
+from .base import Optimizer, keras_cast
 
 
 class SGD(Optimizer):
@@ -13,27 +13,35 @@ class SGD(Optimizer):
 
     Args:
         learning_rate: the step size (default 0.01); `lr` is accepted with a DeprecationWarning.
-        momentum: in [0, 1].
+        momentum: a float in [0, 1].
         nesterov: whether to use Nesterov momentum.
+        **kwargs: the options shared by all optimizers, documented on `Optimizer`.
+
+    Example:
+        >>> x = tapegrad.Variable(1.0)
+        >>> SGD(learning_rate=0.1).apply_gradients([(tapegrad.constant(2.0), x)])
+        >>> float(x)
+        0.8
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
-        super().__init__(learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         if not 0 <= momentum <= 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum}")
+            raise ValueError("`momentum` must be a float between [0, 1].")
         self.momentum = momentum
         self.nesterov = nesterov
-        self.slots = ("momentum",) if momentum else ()
+        self.slots = ("momentum",) if momentum != 0 else ()
 
     def update(self, w, g, lr, slots):
-        if not self.momentum:
+        if self.momentum == 0:
             w -= g * lr
             return
+        momentum = keras_cast(self.momentum, w.dtype.type)
         m = slots["momentum"]
-        m *= self.momentum
+        m *= momentum
         m -= g * lr
         if self.nesterov:
-            w += m * self.momentum - g * lr
+            w += m * momentum - g * lr
         else:
             w += m
 

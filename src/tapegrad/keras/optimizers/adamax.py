@@ -1,0 +1,46 @@
+"""Adamax (Adam with the infinity norm), Keras 3's rule."""
+
+import numpy as np
+
+from .base import Optimizer, keras_cast, scalar_pow
+
+
+class Adamax(Optimizer):
+    """Adam's variant with an exponentially weighted infinity norm; t is the step, from 1.
+
+        m += (g - m) * (1 - beta_1)
+        u  = max(beta_2 * u, |g|)
+        w -= lr * m / ((1 - beta_1 ** t) * (u + epsilon))    # epsilon added to the norm
+
+    Args:
+        learning_rate: the step size (default 0.001).
+        beta_1: decay of the first moment.
+        beta_2: decay of the infinity norm.
+        epsilon: added to the norm.
+        **kwargs: the options shared by all optimizers, documented on `Optimizer`.
+    """
+
+    slots = ("momentum", "norm")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def update(self, w, g, lr, slots):
+        t = w.dtype.type
+        correction = t(1) - scalar_pow(keras_cast(self.beta_1, t), self._step)
+        m, u = slots["momentum"], slots["norm"]
+        m += (g - m) * t(1 - self.beta_1)
+        u *= t(self.beta_2)
+        np.maximum(u, np.abs(g), out=u)
+        w -= lr * m / (correction * (u + t(self.epsilon)))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }

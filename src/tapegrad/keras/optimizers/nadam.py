@@ -1,0 +1,64 @@
+"""Nadam (Adam with Nesterov momentum and Dozat's momentum schedule), Keras 3's rule."""
+
+import numpy as np
+
+from .base import Optimizer, keras_cast, scalar_pow
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum; t is the step number, from 1.
+
+        u_t     = beta_1 * (1 - 0.5 * 0.96 ** t)      # momentum schedule
+        u_prod *= u_t                                 # the momentum cache, once per step
+        m += (g - m) * (1 - beta_1)
+        v += (g * g - v) * (1 - beta_2)
+        m_hat = u_{t+1} * m / (1 - u_prod * u_{t+1}) + (1 - u_t) * g / (1 - u_prod)
+        v_hat = v / (1 - beta_2 ** t)
+        w -= m_hat * lr / (sqrt(v_hat) + epsilon)     # epsilon outside the root
+
+    Args:
+        learning_rate: the step size (default 0.001).
+        beta_1: decay of the first moment.
+        beta_2: decay of the second moment.
+        epsilon: added to the root of the corrected second moment.
+        **kwargs: the options shared by all optimizers, documented on `Optimizer`.
+    """
+
+    slots = ("momentum", "velocity")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self._u_product = None
+
+    def _begin_step(self, step, dtype):
+        # One product for all variables, in the first variable's dtype, as Keras's `build`.
+        t = dtype.type if self._u_product is None else type(self._u_product)
+        u = t(1) if self._u_product is None else self._u_product
+        self._u_product = u * t(self.beta_1) * (t(1) - t(0.5) * scalar_pow(t(0.96), step))
+
+    def update(self, w, g, lr, slots):
+        t = w.dtype.type
+        beta_1, beta_2 = keras_cast(self.beta_1, t), keras_cast(self.beta_2, t)
+        decay = keras_cast(0.96, t)
+        one, half = t(1), t(0.5)
+        u_t = beta_1 * (one - half * scalar_pow(decay, self._step))
+        u_t_1 = beta_1 * (one - half * scalar_pow(decay, self._step + 1))
+        u_product_t = t(self._u_product)
+        u_product_t_1 = u_product_t * u_t_1
+        m, v = slots["momentum"], slots["velocity"]
+        m += (g - m) * (one - beta_1)
+        v += (g * g - v) * (one - beta_2)
+        m_hat = u_t_1 * m / (one - u_product_t_1) + (one - u_t) * g / (one - u_product_t)
+        v_hat = v / (one - scalar_pow(beta_2, self._step))
+        w -= m_hat * lr / (np.sqrt(v_hat) + t(self.epsilon))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
