@@ -21,9 +21,14 @@ from .control import custom_gradient, recompute_grad, stop_gradient
 from .gradcheck import check_grads
 
 # -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------
+from . import random
 from .array import (
-    broadcast_to, cast, identity, ones, ones_like, reshape, transpose, where, zeros, zeros_like,
+    boolean_mask, broadcast_to, cast, concat, expand_dims, eye, fill, gather, gather_nd,
+    identity, linspace, one_hot, ones, ones_like, pad, range, rank, reshape, reverse, shape, size,
+    split, squeeze, stack, tile, transpose, unstack, where, zeros, zeros_like,
 )
+from .function import TensorSpec, function
+from .linalg import einsum, tensordot
 
 # -- math (owned by math.py / nn.py) ------------------------------------------------------------
 from .math import (

@@ -1,4 +1,10 @@
-"""Shape and creation ops at `tapegrad.*`: reshape, transpose, cast, identity, zeros, ..."""
+"""Shapes, indexing and creation at `tapegrad.*`: reshape, concat, gather, `[]`, zeros, range, ...
+
+Most ops here are compositions of a few shape primitives (reshape, transpose, getitem, concat,
+stack, pad, broadcast_to), so their derivatives of every order come from those.
+"""
+
+import builtins
 
 import numpy as np
 
@@ -7,6 +13,7 @@ from ._checks import static as _static
 from ._core import dtypes as _dt
 from ._core.errors import InvalidArgumentError
 from ._core.registry import bind as _bind
+from ._core.registry import composite as _composite
 from ._core.tensor import Tensor
 from ._core.tensor import convert_to_tensor as _tensor
 from .ops import elementwise as _e
@@ -14,10 +21,45 @@ from .ops import reductions as _r
 from .ops import shape as _s
 
 __all__ = [
-    "reshape", "transpose", "matrix_transpose", "cast", "identity", "where", "broadcast_to",
-    "zeros", "ones", "zeros_like", "ones_like", "getitem",
+    "reshape", "transpose", "matrix_transpose", "squeeze", "expand_dims", "concat", "stack",
+    "unstack", "split", "tile", "broadcast_to", "pad", "reverse", "gather", "gather_nd",
+    "boolean_mask", "where", "one_hot", "shape", "size", "rank", "getitem", "cast", "identity",
+    "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range", "linspace",
 ]
 
+_SLICE_ALL = slice(None)
+
+
+def _invalid(op, message):
+    return InvalidArgumentError(f"{op}: {message}", op=op)
+
+
+def _axis(op, axis, x, extra=0):
+    """`axis` as a non-negative int for tensor `x`; `extra` = 1 where a new axis is inserted."""
+    value = _static(axis)
+    ndim = x.ndim + extra
+    if isinstance(value, (bool, float)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
+    if not -ndim <= value < ndim:
+        raise _invalid(op, f"axis {value} is out of range for an input of shape {x.shape}; it "
+                           f"must lie in [{-ndim}, {ndim}).")
+    return int(value) % ndim
+
+
+def _int_indices(op, indices):
+    idx = np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise _invalid(op, f"indices must be integers (int32 or int64), got dtype {idx.dtype}")
+    return idx
+
+
+def _tensors(values):
+    """Converts a list of tensors and Python values; Python values take the tensors' dtype."""
+    hint = next((v.dtype for v in values if isinstance(v, Tensor) or hasattr(v, "_read")), None)
+    return [_tensor(v, dtype_hint=hint) for v in values]
+
+
+# -- reshaping ----------------------------------------------------------------------------------
 
 def reshape(tensor, shape, name=None):
     """Returns `tensor` with a new shape (one dimension may be -1) and the same elements.
@@ -32,24 +74,24 @@ def reshape(tensor, shape, name=None):
     if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
         -1 in shape and (known == 0 or size % known)
     ):
-        raise InvalidArgumentError(
-            f"reshape: cannot reshape a tensor with {size} elements (shape {x.shape}) to shape "
+        raise _invalid(
+            "reshape",
+            f"cannot reshape a tensor with {size} elements (shape {x.shape}) to shape "
             f"{list(shape)}; the element counts must match (at most one dimension may be -1).",
-            op="reshape",
         )
     return _bind(_s.reshape, x, shape=shape)
 
 
-def transpose(a, perm=None, conjugate=False, name=None):
+def transpose(a, perm=None, conjugate=False, name="transpose"):
     """Permutes the axes of `a` (reverses them when `perm` is None)."""
     x = _tensor(a)
     if perm is not None:
         perm = tuple(int(p) for p in _static(perm))
-        if sorted(p % max(x.ndim, 1) for p in perm) != list(range(x.ndim)):
-            raise InvalidArgumentError(
-                f"transpose: perm {list(perm)} is not a permutation of the {x.ndim} axes of a "
-                f"tensor of shape {x.shape}.",
-                op="transpose",
+        if sorted(p % max(x.ndim, 1) for p in perm) != list(builtins.range(x.ndim)):
+            raise _invalid(
+                "transpose",
+                f"perm {list(perm)} is not a permutation of the {x.ndim} axes of a tensor of "
+                f"shape {x.shape}.",
             )
     return _bind(_s.transpose, x, perm=perm)
 
@@ -58,25 +100,316 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     """Swaps the last two axes of `a` (rank >= 2)."""
     x = _tensor(a)
     if x.ndim < 2:
-        raise InvalidArgumentError(
-            f"matrix_transpose: needs rank >= 2, got shape {x.shape}", op="matrix_transpose"
-        )
+        raise _invalid("matrix_transpose", f"needs rank >= 2, got shape {x.shape}")
     n = x.ndim
-    return _bind(_s.transpose, x, perm=tuple(range(n - 2)) + (n - 1, n - 2))
+    return _bind(_s.transpose, x, perm=tuple(builtins.range(n - 2)) + (n - 1, n - 2))
 
 
-def cast(x, dtype, name=None):
-    """Casts `x` to `dtype`. The gradient is cast back; integer or bool ends give None."""
-    x = _tensor(x)
-    target = _dt.as_dtype(dtype)
-    if x.dtype == target:
-        return x
-    return _bind(_e.cast, x, dtype=target._np)
+@_composite(cases=[(((1, 3, 1),), dict(axis=None)), (((1, 3, 1),), dict(axis=-1)),
+                   (((2, 1),), dict(axis=[1]))])
+def squeeze(input, axis=None, name=None):  # noqa: A002 - TensorFlow's name
+    """Removes axes of size 1: all of them, or those listed in `axis` (which must be size 1).
+
+    Raises:
+        InvalidArgumentError: if an axis is out of range or its size is not 1.
+    """
+    x = _tensor(input)
+    shape = x._value.shape
+    if axis is None:
+        return _bind(_s.reshape, x, shape=tuple(d for d in shape if d != 1))
+    axis = _static(axis)
+    drop = {_axis("squeeze", a, x) for a in (axis if isinstance(axis, (list, tuple))
+                                                   else (axis,))}
+    for a in sorted(drop):
+        if shape[a] != 1:
+            raise _invalid("squeeze", f"cannot squeeze axis {a} of a tensor of shape {x.shape}: "
+                                      f"its size is {shape[a]}, not 1.")
+    return _bind(_s.reshape, x, shape=tuple(d for i, d in enumerate(shape) if i not in drop))
 
 
-def identity(input, name=None):  # noqa: A002 - TensorFlow's name
-    """Returns a tensor with the same value; the gradient passes through unchanged."""
-    return _bind(_e.identity, input)
+@_composite(cases=[(((2, 3),), dict(axis=0)), (((2, 3),), dict(axis=-1)), (((),), dict(axis=0))])
+def expand_dims(input, axis, name=None):  # noqa: A002 - TensorFlow's name
+    """Inserts an axis of size 1 at `axis` (in [-rank - 1, rank])."""
+    x = _tensor(input)
+    a = _axis("expand_dims", axis, x, 1)
+    shape = x._value.shape
+    return _bind(_s.reshape, x, shape=shape[:a] + (1,) + shape[a:])
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002 - TensorFlow's name
+    """Broadcasts `input` to `shape` (NumPy's rules); the gradient is summed back."""
+    return _bind(_r.broadcast_to, input, shape=_shape_arg("broadcast_to", shape))
+
+
+@_composite(cases=[(((2, 3),), dict(multiples=[2, 1])), (((3,),), dict(multiples=[3])),
+                   (((2, 1),), dict(multiples=(1, 3)))])
+def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's name
+    """Repeats `input` `multiples[i]` times along axis i.
+
+    Composed as reshape to (1, d0, 1, d1, ...), broadcast, reshape: its gradient sums the copies.
+    """
+    x = _tensor(input)
+    multiples = _shape_arg("tile", multiples)
+    shape = x._value.shape
+    if len(multiples) != len(shape):
+        raise _invalid("tile", f"multiples {list(multiples)} must have one entry per axis of the "
+                               f"input, of shape {x.shape}.")
+    spread = sum(((1, d) for d in shape), ())
+    target = sum(((m, d) for m, d in zip(multiples, shape)), ())
+    x = _bind(_s.reshape, x, shape=spread)
+    x = _bind(_r.broadcast_to, x, shape=target)
+    return _bind(_s.reshape, x, shape=tuple(m * d for m, d in zip(multiples, shape)))
+
+
+# -- joining and splitting ----------------------------------------------------------------------
+
+def _check_same(op, tensors, skip=None):
+    first = tensors[0]._value.shape
+    for i, t in enumerate(tensors[1:], 1):
+        shape = t._value.shape
+        if len(shape) != len(first) or any(
+            a != b for k, (a, b) in enumerate(zip(first, shape)) if k != skip
+        ):
+            what = "must match" if skip is None else f"must match except along axis {skip}"
+            raise _invalid(op, f"shapes of all inputs {what}: values[0].shape = {list(first)} "
+                               f"!= values[{i}].shape = {list(shape)}.")
+
+
+def concat(values, axis, name="concat"):
+    """Joins tensors along an existing axis; all other dimensions must match.
+
+    Raises:
+        InvalidArgumentError: if the shapes, ranks or dtypes differ, or `axis` is out of range.
+    """
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    if not values:
+        raise ValueError("concat: values is empty; pass at least one tensor")
+    tensors = _tensors(values)
+    if tensors[0].ndim == 0:
+        raise _invalid("concat", "cannot concatenate scalars (shape ()); use tf.stack.")
+    axis = _axis("concat", axis, tensors[0])
+    _check_same("concat", tensors, skip=axis)
+    while len(tensors) > _s.MAX_ARGS:
+        tensors = [_bind(_s.concat, *tensors[i:i + _s.MAX_ARGS], axis=axis)
+                   for i in builtins.range(0, len(tensors), _s.MAX_ARGS)]
+    return _bind(_s.concat, *tensors, axis=axis)
+
+
+def stack(values, axis=0, name="stack"):
+    """Joins tensors of one shape along a new axis at `axis` (in [-rank - 1, rank]).
+
+    Raises:
+        InvalidArgumentError: if the shapes differ or `axis` is out of range.
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("stack: values is empty; pass at least one tensor")
+    tensors = _tensors(values)
+    axis = _axis("stack", axis, tensors[0], 1)
+    _check_same("stack", tensors)
+    if len(tensors) <= _s.MAX_ARGS:
+        return _bind(_s.stack, *tensors, axis=axis)
+    parts = [_bind(_s.stack, *tensors[i:i + _s.MAX_ARGS], axis=axis)
+             for i in builtins.range(0, len(tensors), _s.MAX_ARGS)]
+    return _bind(_s.concat, *parts, axis=axis)
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """Splits `value` along `axis` into a list of tensors of rank one less."""
+    x = _tensor(value)
+    if x.ndim == 0:
+        raise ValueError("unstack: cannot unstack a scalar (shape ())")
+    axis = _axis("unstack", axis, x)
+    n = x._value.shape[axis]
+    if num is not None and num != n:
+        raise ValueError(f"unstack: num={num} but axis {axis} of shape {x.shape} has size {n}")
+    lead = (_SLICE_ALL,) * axis
+    return [_bind(_s.getitem, x, key=lead + (i,)) for i in builtins.range(n)]
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Splits `value` along `axis` into equal parts (an int) or parts of given sizes (a list,
+    one entry of which may be -1).
+
+    Raises:
+        InvalidArgumentError: if the sizes do not add up to the axis' size.
+    """
+    x = _tensor(value)
+    axis = _axis("split", axis, x)
+    n = x._value.shape[axis]
+    sizes = _static(num_or_size_splits)
+    if isinstance(sizes, (int, np.integer)):
+        if sizes <= 0 or n % sizes:
+            raise _invalid("split", f"{sizes} parts do not evenly divide axis {axis} of shape "
+                                    f"{x.shape} (size {n}).")
+        sizes = [n // sizes] * sizes
+    else:
+        sizes = [int(s) for s in sizes]
+        if sizes.count(-1) == 1:
+            sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise _invalid("split", f"sizes {list(_static(num_or_size_splits))} do not add up "
+                                    f"to the size {n} of axis {axis} of shape {x.shape}.")
+    lead = (_SLICE_ALL,) * axis
+    out, start = [], 0
+    for s in sizes:
+        out.append(_bind(_s.getitem, x, key=lead + (slice(start, start + s),)))
+        start += s
+    return out
+
+
+@_composite(cases=[(((2, 3),), dict(paddings=[[1, 1], [2, 0]], mode="REFLECT")),
+                   (((3, 2),), dict(paddings=[[3, 1], [0, 1]], mode="SYMMETRIC"))])
+def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """Pads `tensor` with `paddings[i] = [before, after]` entries along axis i.
+
+    Modes: CONSTANT (fill with `constant_values`), REFLECT (mirror without the edge; each
+    padding below the axis' size) and SYMMETRIC (mirror with the edge; padding up to the size).
+    """
+    x = _tensor(tensor)
+    shape = x._value.shape
+    pads = np.asarray(_static(paddings) if not isinstance(paddings, list) else paddings)
+    if pads.shape != (len(shape), 2) or pads.dtype.kind not in "iu" or (pads < 0).any():
+        raise _invalid("pad", f"paddings must be non-negative integers of shape [{len(shape)}, "
+                              f"2] for an input of shape {x.shape}, got {pads.tolist()}.")
+    pads = tuple((int(lo), int(hi)) for lo, hi in pads)
+    mode = mode.upper()
+    if mode == "CONSTANT":
+        return _bind(_s.pad, x, paddings=pads, constant_values=_static(constant_values))
+    if mode not in ("REFLECT", "SYMMETRIC"):
+        raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
+    edge = 1 if mode == "REFLECT" else 0
+    for axis, ((lo, hi), n) in enumerate(zip(pads, shape)):
+        if max(lo, hi) > n - edge:
+            raise _invalid("pad", f"{mode} paddings {[lo, hi]} of axis {axis} must be "
+                                  f"{'less than' if edge else 'at most'} its size {n}.")
+        if lo or hi:
+            x = _mirror(x, axis, lo, hi, n, edge)
+    return x
+
+
+def _mirror(x, axis, lo, hi, n, edge):
+    lead = (_SLICE_ALL,) * axis
+    first, last = lo - 1 + edge, n - 1 - edge
+    stop = last - hi
+    left = _bind(_s.getitem, x, key=lead + (slice(first, edge - 1 if edge else None, -1),))
+    right = _bind(_s.getitem, x, key=lead + (slice(last, stop if stop >= 0 else None, -1),))
+    return _bind(_s.concat, left, x, right, axis=axis)
+
+
+@_composite(cases=[(((2, 3),), dict(axis=[1])), (((2, 3),), dict(axis=[0, -1]))])
+def reverse(tensor, axis, name=None):
+    """Reverses the order of elements along each axis in `axis` (a list)."""
+    x = _tensor(tensor)
+    axes = _static(axis)
+    axes = {_axis("reverse", a, x) for a in (axes if isinstance(axes, (list, tuple))
+                                                   else (axes,))}
+    key = tuple(slice(None, None, -1) if i in axes else _SLICE_ALL
+                for i in builtins.range(x.ndim))
+    return _bind(_s.getitem, x, key=key)
+
+
+# -- gathering ----------------------------------------------------------------------------------
+
+def _check_range(op, idx, bounds, params):
+    bad = (idx < 0) | (idx >= bounds)
+    if bad.any():
+        where_ = tuple(int(i) for i in np.argwhere(bad)[0])
+        if op == "gather_nd":
+            at = where_[:-1]
+            raise _invalid(op, f"indices{list(at)} = {idx[at].tolist()} does not index into "
+                               f"param shape {list(params._value.shape)}.")
+        raise _invalid(op, f"indices{list(where_)} = {int(idx[where_])} is not in [0, "
+                           f"{int(np.broadcast_to(bounds, idx.shape)[where_])}) (params shape "
+                           f"{list(params._value.shape)}).")
+
+
+def _batch_aranges(shape, ndim):
+    """Index arrays that broadcast over the leading batch axes `shape` of a rank-`ndim` index."""
+    return tuple(np.arange(d).reshape((1,) * i + (d,) + (1,) * (ndim - i - 1))
+                 for i, d in enumerate(shape))
+
+
+@_composite(cases=[(((4, 3), np.array([0, 2, 0])), dict(axis=0)),
+                   (((2, 3), np.array([[2, 1], [0, 0]])), dict(axis=1)),
+                   (((2, 3, 2), np.array([[1, 0], [2, 2]])), dict(axis=1, batch_dims=1)),
+                   (((2, 2, 3), np.array([[2], [0]])), dict(axis=2, batch_dims=1))])
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Gathers slices of `params` along `axis` at `indices`; repeated indices add gradients.
+
+    The result has shape params.shape[:axis] + indices.shape[batch_dims:] +
+    params.shape[axis + 1:].
+
+    Raises:
+        InvalidArgumentError: if an index lies outside [0, params.shape[axis]).
+    """
+    x = _tensor(params)
+    idx = _int_indices("gather", indices)
+    b = int(batch_dims) + (idx.ndim if batch_dims < 0 else 0)
+    axis = b if axis is None else _axis("gather", axis, x)
+    if not 0 <= b <= min(axis, idx.ndim) or x._value.shape[:b] != idx.shape[:b]:
+        raise _invalid("gather", f"batch_dims={batch_dims} needs the first batch_dims axes of "
+                                 f"params {x.shape} and indices {list(idx.shape)} to match, and "
+                                 f"batch_dims <= axis ({axis}).")
+    _check_range("gather", idx, x._value.shape[axis], x)
+    if b == 0:
+        return _bind(_s.getitem, x, key=(_SLICE_ALL,) * axis + (idx,))
+    n = x.ndim
+    if axis > b:  # bring axis next to the batch axes, so the index arrays stay adjacent
+        x = _bind(_s.transpose, x, perm=tuple(builtins.range(b)) + (axis,) + tuple(
+            i for i in builtins.range(b, n) if i != axis))
+    out = _bind(_s.getitem, x, key=_batch_aranges(idx.shape[:b], idx.ndim) + (idx,))
+    if axis == b:
+        return out
+    # out: batch, indices rest, params[b:axis], tail -> batch, params[b:axis], indices rest, tail
+    r, m = idx.ndim - b, axis - b
+    perm = (tuple(builtins.range(b)) + tuple(builtins.range(b + r, b + r + m))
+            + tuple(builtins.range(b, b + r)) + tuple(builtins.range(b + r + m, out.ndim)))
+    return _bind(_s.transpose, out, perm=perm)
+
+
+@_composite(cases=[(((3, 4), np.array([[0, 1], [2, 3], [0, 1]])), {}),
+                   (((3, 2), np.array([[2], [0]])), {}),
+                   (((2, 3, 2), np.array([[[1]], [[2]]])), dict(batch_dims=1))])
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """Gathers slices of `params` at the index tuples in the last axis of `indices`.
+
+    The result has shape indices.shape[:-1] + params.shape[batch_dims + indices.shape[-1]:].
+
+    Raises:
+        InvalidArgumentError: if an index tuple lies outside params.
+    """
+    x = _tensor(params)
+    idx = _int_indices("gather_nd", indices)
+    b = int(batch_dims)
+    if idx.ndim < 1 or not 0 <= b < idx.ndim or b + idx.shape[-1] > x.ndim or (
+            x._value.shape[:b] != idx.shape[:b]):
+        raise _invalid("gather_nd", f"indices of shape {list(idx.shape)} (batch_dims={b}) do "
+                                    f"not fit params of shape {x.shape}.")
+    k = idx.shape[-1]
+    _check_range("gather_nd", idx, np.asarray(x._value.shape[b:b + k]), x)
+    key = _batch_aranges(idx.shape[:b], idx.ndim - 1) + tuple(idx[..., j]
+                                                              for j in builtins.range(k))
+    return _bind(_s.getitem, x, key=key)
+
+
+@_composite(cases=[(((3, 2), np.array([True, False, True])), {}),
+                   (((2, 3), np.array([False, True, True])), dict(axis=1))])
+def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    """The elements (or slices) of `tensor` where `mask` holds, flattened along the mask's axes.
+
+    Raises:
+        ValueError: if the mask's shape does not match `tensor`'s dimensions at `axis`.
+    """
+    x = _tensor(tensor)
+    m = np.asarray(mask)
+    axis = 0 if axis is None else _axis("boolean_mask", axis, x)
+    if m.dtype != np.bool_:
+        raise TypeError(f"boolean_mask: mask must be a bool tensor, got dtype {m.dtype}")
+    if m.ndim == 0 or x._value.shape[axis:axis + m.ndim] != m.shape:
+        raise ValueError(f"boolean_mask: mask of shape {list(m.shape)} is incompatible with "
+                         f"tensor of shape {x.shape} at axis {axis}.")
+    return _bind(_s.getitem, x, key=(_SLICE_ALL,) * axis + (m,))
 
 
 def where(condition, x=None, y=None, name=None):
@@ -93,59 +426,212 @@ def where(condition, x=None, y=None, name=None):
     if x is None or y is None:
         raise ValueError("where: give both x and y, or neither")
     if cond.dtype != _dt.bool:
-        raise InvalidArgumentError(
-            f"where: condition must be a bool tensor, got dtype {cond.dtype.name}",
-            op="where",
-        )
+        raise _invalid("where", f"condition must be a bool tensor, got dtype {cond.dtype.name}")
     return _bind(_e.where, cond, x, y)
 
 
-def broadcast_to(input, shape, name=None):  # noqa: A002 - TensorFlow's name
-    """Broadcasts `input` to `shape` (NumPy's rules); the gradient is summed back."""
-    return _bind(_r.broadcast_to, input, shape=_shape_arg("broadcast_to", shape))
+# -- indexing -----------------------------------------------------------------------------------
+
+_PLAIN = frozenset({int, slice, type(None), type(Ellipsis)})
+_BOUND = frozenset({int, type(None)})
+
+
+def _index_error(k):
+    return TypeError(
+        "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+        f"tf.int32/tf.int64 tensors are valid indices, got {k!r}"
+    )
+
+
+def _scalar_index(k):
+    if isinstance(k, (bool, np.bool_)):
+        raise _index_error(k)
+    if isinstance(k, (int, np.integer)):
+        return int(k)
+    if isinstance(k, Tensor) or hasattr(k, "_read"):
+        value = np.asarray(k)
+        if value.ndim == 0 and value.dtype.kind in "iu":
+            return int(value)
+    raise _index_error(k)
+
+
+def _index_part(k):
+    if k is None or k is Ellipsis:
+        return k
+    if type(k) is slice:
+        return slice(*(None if v is None else _scalar_index(v) for v in (k.start, k.stop, k.step)))
+    return _scalar_index(k)
+
+
+def getitem(tensor, key):
+    """`tensor[key]`, as TensorFlow allows: ints, slices with steps (negative too), Ellipsis,
+    `tf.newaxis` and scalar integer tensors; a list is read as a tuple of indices, and a bool
+    tensor as a mask (`tf.boolean_mask`). The gradient scatters back into zeros.
+
+    Raises:
+        TypeError: for other index types (e.g. a vector of indices: use tf.gather).
+        InvalidArgumentError: for an out-of-range index.
+    """
+    if type(key) is not tuple:
+        if type(key) is list:
+            key = tuple(key)
+        elif type(key) in _PLAIN:
+            key = (key,)
+        elif (isinstance(key, Tensor) or hasattr(key, "_read")) and key.dtype == _dt.bool:
+            return boolean_mask(tensor, key)
+        else:
+            key = (key,)
+    for k in key:
+        if type(k) not in _PLAIN or (type(k) is slice and not (
+                type(k.start) in _BOUND and type(k.stop) in _BOUND and type(k.step) in _BOUND)):
+            key = tuple(_index_part(k) for k in key)
+            break
+    return _bind(_s.getitem, tensor, key=key)
+
+
+# -- metadata -----------------------------------------------------------------------------------
+
+def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TensorFlow's name
+    """The shape of `input` as a 1-D integer tensor (int32 by default)."""
+    return Tensor(np.array(np.shape(_value(input)), dtype=_dt.as_dtype(out_type)._np))
+
+
+def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TensorFlow's name
+    """The number of elements of `input` as a scalar integer tensor (int32 by default)."""
+    return Tensor(np.array(np.size(_value(input)), dtype=_dt.as_dtype(out_type)._np))
+
+
+def rank(input, name=None):  # noqa: A002 - TensorFlow's name
+    """The number of axes of `input` as a scalar int32 tensor."""
+    return Tensor(np.array(np.ndim(_value(input)), dtype=np.int32))
+
+
+def _value(x):
+    return x._value if isinstance(x, Tensor) or hasattr(x, "_read") else _tensor(x)._value
+
+
+# -- dtype and identity -------------------------------------------------------------------------
+
+def cast(x, dtype, name=None):
+    """Casts `x` to `dtype`. The gradient is cast back; integer or bool ends give None."""
+    x = _tensor(x)
+    target = _dt.as_dtype(dtype)
+    if x.dtype == target:
+        return x
+    return _bind(_e.cast, x, dtype=target._np)
+
+
+def identity(input, name=None):  # noqa: A002 - TensorFlow's name
+    """Returns a tensor with the same value; the gradient passes through unchanged."""
+    return _bind(_e.identity, input)
+
+
+# -- creation -----------------------------------------------------------------------------------
+
+def _np_dtype(dtype):
+    return _dt.as_dtype(dtype)._np
 
 
 def zeros(shape, dtype=_dt.float32, name=None):
     """A tensor of zeros of the given shape and dtype (float32 by default)."""
-    return Tensor(np.zeros(_shape_arg("zeros", shape), dtype=_dt.as_dtype(dtype)._np))
+    return Tensor(np.zeros(_shape_arg("zeros", shape), dtype=_np_dtype(dtype)))
 
 
 def ones(shape, dtype=_dt.float32, name=None):
     """A tensor of ones of the given shape and dtype (float32 by default)."""
-    return Tensor(np.ones(_shape_arg("ones", shape), dtype=_dt.as_dtype(dtype)._np))
+    return Tensor(np.ones(_shape_arg("ones", shape), dtype=_np_dtype(dtype)))
 
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     """Zeros with the shape (and by default the dtype) of `input`."""
-    x = _tensor(input)
-    return Tensor(np.zeros_like(x._value, dtype=None if dtype is None else _dt.as_dtype(dtype)._np))
+    return Tensor(np.zeros_like(_value(input), dtype=None if dtype is None else _np_dtype(dtype)))
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     """Ones with the shape (and by default the dtype) of `input`."""
-    x = _tensor(input)
-    return Tensor(np.ones_like(x._value, dtype=None if dtype is None else _dt.as_dtype(dtype)._np))
+    return Tensor(np.ones_like(_value(input), dtype=None if dtype is None else _np_dtype(dtype)))
 
 
-def _index_part(k):
-    if isinstance(k, Tensor) or hasattr(k, "_read"):
-        k = np.asarray(k)
-        return k.item() if k.ndim == 0 and k.dtype.kind in "iu" else k
-    if isinstance(k, list):
-        return np.asarray(k)
-    return k
+def fill(dims, value, name=None):
+    """A tensor of shape `dims` filled with the scalar `value` (its dtype); differentiable in
+    `value`, whose gradient is the sum of the output's."""
+    v = _tensor(value)
+    if v.ndim:
+        raise _invalid("fill", f"value must be a scalar, got shape {v.shape}")
+    return _bind(_r.broadcast_to, v, shape=_shape_arg("fill", dims))
 
 
-def getitem(tensor, key):
-    """`tensor[key]` with ints, slices (with steps), Ellipsis, None / tf.newaxis, and index or
-    boolean tensors, as NumPy does; the gradient scatters back (repeated indices add up)."""
-    x = _tensor(tensor)
-    key = tuple(_index_part(k) for k in (key if isinstance(key, tuple) else (key,)))
-    try:
-        x._value[key]
-    except IndexError as err:
-        raise InvalidArgumentError(
-            f"getitem: index {key!r} is invalid for a tensor of shape {x.shape}: {err}",
-            op="getitem",
-        ) from None
-    return _bind(_s.getitem, x, key=key)
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
+    """An identity matrix (ones on the diagonal), optionally repeated over `batch_shape`."""
+    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
+               dtype=_np_dtype(dtype))
+    if batch_shape is not None:
+        m = np.broadcast_to(m, _shape_arg("eye", batch_shape) + m.shape).copy()
+    return Tensor(m)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TensorFlow's
+    """The numbers start, start + delta, ... below `limit` (`range(n)` counts from 0).
+
+    Integers give int32 and any float gives float32, unless `dtype` says otherwise.
+    """
+    if limit is None:
+        start, limit = 0, start
+    bounds = [_static(v) for v in (start, limit, delta)]
+    if dtype is None:
+        kinds = {np.asarray(v).dtype.kind for v in bounds}
+        dtype = np.float32 if "f" in kinds else np.int32
+        for v in (start, limit, delta):
+            if isinstance(v, Tensor) or hasattr(v, "_read"):
+                dtype = np.promote_types(dtype, v.dtype._np) if v.dtype.is_floating else dtype
+    if bounds[2] == 0:
+        raise _invalid("range", "delta must not be zero")
+    return Tensor(np.arange(*bounds, dtype=_np_dtype(dtype)))
+
+
+@_composite(cases=[(((), ()), dict(num=4)), (((2,), (2,)), dict(num=3, axis=-1))])
+def linspace(start, stop, num, name=None, axis=0):
+    """`num` evenly spaced values from `start` to `stop`, both included, along a new `axis`.
+
+    As TensorFlow: float32 for Python floats, float64 for Python ints; the ends are exact and
+    the values are differentiable in `start` and `stop`.
+    """
+    hint = _dt.float64 if all(isinstance(v, int) for v in (start, stop)) else None
+    lo = _tensor(start, dtype_hint=hint)
+    hi = _tensor(stop, dtype_hint=lo.dtype)
+    if lo.dtype.is_integer:
+        lo, hi = cast(lo, _dt.float64), cast(hi, _dt.float64)
+    num = int(_static(num))
+    ends = np.broadcast_shapes(lo._value.shape, hi._value.shape)
+    ndim = len(ends)
+    axis = _axis("linspace", axis, lo if lo.ndim == ndim else hi, 1)
+    lo, hi = expand_dims(lo, axis), expand_dims(hi, axis)
+    if num <= 1:
+        return lo if num == 1 else _bind(_s.getitem, lo, key=(Ellipsis, slice(0, 0)))
+    shape = [1] * (ndim + 1)
+    shape[axis] = num - 2
+    steps = Tensor(np.arange(1, num - 1, dtype=lo._value.dtype).reshape(shape))
+    middle = lo + steps * ((hi - lo) / float(num - 1))
+    lo = _bind(_r.broadcast_to, lo, shape=np.broadcast_shapes(lo._value.shape, hi._value.shape))
+    hi = _bind(_r.broadcast_to, hi, shape=lo._value.shape)
+    return _bind(_s.concat, lo, middle, hi, axis=axis)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """One-hot vectors of length `depth` along a new `axis` (last by default).
+
+    Indices outside [0, depth) give all-off rows, as in TensorFlow. Not differentiable.
+    """
+    idx = _int_indices("one_hot", indices)
+    depth = int(_static(depth))
+    if dtype is None:
+        given = next((v for v in (on_value, off_value) if v is not None), None)
+        dtype = _dt.float32 if given is None else _tensor(given).dtype
+    np_dtype = _np_dtype(dtype)
+    on = 1 if on_value is None else _static(on_value)
+    off = 0 if off_value is None else _static(off_value)
+    axis = -1 if axis is None else int(axis)
+    hot = idx[..., None] == np.arange(depth)
+    if axis != -1:
+        hot = np.moveaxis(hot, -1, _axis("one_hot", axis, Tensor(idx), 1))
+    return Tensor(np.where(hot, np.asarray(on, np_dtype), np.asarray(off, np_dtype)))

@@ -1,9 +1,38 @@
-"""Linear-algebra primitives."""
+"""Linear-algebra primitives: matmul, inv, det, log|det|, solve, cholesky and einsum.
+
+Rules act on the last two axes and let NumPy broadcast the leading ones, so a cotangent with
+extra leading batch axes needs no special handling.
+"""
 
 import numpy as np
 
-from .._core.registry import MULTILINEAR, defprimitive
-from .shape import transpose
+from .._core.registry import MULTILINEAR, Domain, defprimitive
+from .._core.tensor import Tensor
+from ._util import batch_shape
+from .reductions import reduce_sum
+from .shape import per_argument, reshape, transpose
+
+
+class Invertible(Domain):
+    """Square matrices (the last two axes) kept well conditioned: uniform entries plus n I."""
+
+    __slots__ = ()
+
+    def sample(self, rng, shape):
+        return super().sample(rng, shape) + shape[-1] * np.eye(shape[-1])
+
+
+class PositiveDefinite(Domain):
+    """Symmetric positive definite matrices: a a^T / n + I with `a` uniform."""
+
+    __slots__ = ()
+
+    def sample(self, rng, shape):
+        a = super().sample(rng, shape)
+        return a @ np.swapaxes(a, -1, -2) / shape[-1] + np.eye(shape[-1])
+
+
+SQUARE = [(((3, 3),), {}), (((2, 2, 2),), {})]
 
 
 def _swap(t):
@@ -11,9 +40,162 @@ def _swap(t):
     return transpose(t, perm=tuple(range(n - 2)) + (n - 1, n - 2))
 
 
+def _constant(array, like):
+    return Tensor(np.asarray(array, dtype=like._value.dtype))
+
+
 matmul = defprimitive(
     "matmul", np.matmul,
     vjp=(lambda g, out, a, b: matmul(g, _swap(b)), lambda g, out, a, b: matmul(_swap(a), g)),
     jvp=MULTILINEAR,
     cases=[(((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {})],
+)
+
+# d(A^-1) = -A^-1 dA A^-1
+matrix_inverse = defprimitive(
+    "inv", np.linalg.inv,
+    vjp=lambda g, out, x: -matmul(matmul(_swap(out), g), _swap(out)),
+    jvp=lambda t, out, x: -matmul(matmul(out, t), out),
+    domain=Invertible(-1.0, 1.0), cases=SQUARE,
+)
+
+
+def _trace_of_product(a, b):
+    """trace(a @ b) over the last two axes, as a sum of elementwise products."""
+    return reduce_sum(a * _swap(b), axis=(-2, -1))
+
+
+def _scalar_to_matrix(g):
+    return reshape(g, shape=g._value.shape + (1, 1))
+
+
+# d det(A) = det(A) trace(A^-1 dA); TensorFlow's rule, which needs A invertible.
+det = defprimitive(
+    "det", np.linalg.det,
+    vjp=lambda g, out, x: _scalar_to_matrix(g * out) * _swap(matrix_inverse(x)),
+    jvp=lambda t, out, x: out * _trace_of_product(matrix_inverse(x), t),
+    domain=Invertible(-1.0, 1.0), cases=SQUARE,
+)
+
+# The log|det| output of slogdet (TensorFlow's field name); the sign output has no gradient.
+log_abs_determinant = defprimitive(
+    "log_abs_determinant", lambda x: np.linalg.slogdet(x)[1],
+    vjp=lambda g, out, x: _scalar_to_matrix(g) * _swap(matrix_inverse(x)),
+    jvp=lambda t, out, x: _trace_of_product(matrix_inverse(x), t),
+    domain=Invertible(-1.0, 1.0), cases=SQUARE,
+)
+
+
+def _solve_vjp_matrix(g, out, a, b):
+    return -matmul(solve(_swap(a), g), _swap(out))
+
+
+# out = A^-1 B: dB -> A^-1 dB, dA -> -A^-1 dA out
+solve = defprimitive(
+    "solve", np.linalg.solve,
+    vjp=(_solve_vjp_matrix, lambda g, out, a, b: solve(_swap(a), g)),
+    jvp=(lambda t, out, a, b: -solve(a, matmul(t, out)), lambda t, out, a, b: solve(a, t)),
+    domain=(Invertible(-1.0, 1.0), Domain(-2.0, 2.0)),
+    cases=[(((3, 3), (3, 2)), {}), (((2, 2, 2), (2, 2, 1)), {}), (((2, 2), (3, 2, 2)), {})],
+)
+
+
+def _cholesky(x):
+    sym = 0.5 * (x + np.swapaxes(x, -1, -2))
+    try:
+        return np.linalg.cholesky(sym)
+    except np.linalg.LinAlgError:
+        # As TensorFlow: a matrix that is not positive definite gives NaN, not an error.
+        out = np.zeros_like(sym)
+        for k in np.ndindex(sym.shape[:-2]):
+            try:
+                out[k] = np.linalg.cholesky(sym[k])
+            except np.linalg.LinAlgError:
+                out[k] = np.tril(np.full(sym.shape[-2:], np.nan))
+        return out
+
+
+def _phi(n, like):
+    """Lower-triangle mask with the diagonal halved."""
+    return _constant(np.tril(np.ones((n, n))) - 0.5 * np.eye(n), like)
+
+
+def _cholesky_vjp(g, out, x):
+    # TensorFlow's symmetric gradient: sym(L^-T Phi(L^T g) L^-1) (Murray 2016).
+    l_inv = matrix_inverse(out)
+    middle = matmul(_swap(out), g) * _phi(out._value.shape[-1], g)
+    grad = matmul(matmul(_swap(l_inv), middle), l_inv)
+    return 0.5 * (grad + _swap(grad))
+
+
+def _cholesky_jvp(t, out, x):
+    # dL = L Phi(L^-1 sym(dA) L^-T)
+    l_inv = matrix_inverse(out)
+    sym = 0.5 * (t + _swap(t))
+    inner = matmul(matmul(l_inv, sym), _swap(l_inv))
+    return matmul(out, inner * _phi(out._value.shape[-1], t))
+
+
+# The forward factors sym(x) = (x + x^T) / 2, so that its derivative for any perturbation is
+# TensorFlow's symmetric gradient; tapegrad.linalg.cholesky feeds it the mirrored lower
+# triangle, which is what TensorFlow reads.
+cholesky = defprimitive(
+    "cholesky", _cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
+    domain=PositiveDefinite(-1.0, 1.0), cases=SQUARE,
+)
+
+
+# -- einsum --------------------------------------------------------------------------------------
+
+def fresh_letters(used, n):
+    free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+    if len(free) < n:
+        raise ValueError("einsum: too many axes for the 52 subscript letters")
+    return "".join(free[:n])
+
+
+def _einsum_vjp(i, g, out, *xs, equation):
+    inputs, result = equation.split("->")
+    subs = inputs.split(",")
+    target = subs[i]
+    others = [x for j, x in enumerate(xs) if j != i]
+    other_subs = [s for j, s in enumerate(subs) if j != i]
+    batch = fresh_letters(equation, len(batch_shape(g, out)))
+    known = set(result).union(*other_subs)
+    keep = "".join(dict.fromkeys(c for c in target if c in known))
+    spec = ",".join([batch + result] + other_subs) + "->" + batch + keep
+    h = einsum(g, *others, equation=spec)
+    if keep == target:
+        return h
+    # A letter repeated in this operand (a diagonal) or summed out of it alone: spread h over
+    # the operand's axes with a constant 0/1 tensor.
+    return einsum(h, _spreader(target, keep, xs[i], h), equation=_spread_spec(batch, target, keep))
+
+
+def _spread_spec(batch, target, keep):
+    axes = fresh_letters(batch + keep, len(target))
+    return f"{batch}{keep},{axes}{keep}->{batch}{axes}"
+
+
+def _spreader(target, keep, x, h):
+    x_shape = x._value.shape
+    k_shape = h._value.shape[h._value.ndim - len(keep):]
+    grids = np.indices(x_shape + k_shape, sparse=True)
+    ones = np.ones(x_shape + k_shape, dtype=bool)
+    for j, c in enumerate(target):
+        if c in keep:
+            k = len(x_shape) + keep.index(c)
+            if x_shape[j] == k_shape[k - len(x_shape)]:
+                ones &= grids[j] == grids[k]
+    return _constant(ones, x)
+
+
+einsum = defprimitive(
+    "einsum", lambda *xs, equation: np.einsum(equation, *xs),
+    vjp=per_argument(_einsum_vjp), jvp=MULTILINEAR,
+    cases=[(((2, 3), (3, 4)), dict(equation="ij,jk->ik")),
+           (((2, 3), (1,)), dict(equation="ij,k->j")),
+           (((3, 3), (3,)), dict(equation="ii,i->i")),
+           (((3,), (3,)), dict(equation="i,i->")),
+           (((2, 2, 3), (2, 3, 2)), dict(equation="bij,bjk->bik"))],
 )

@@ -1,4 +1,6 @@
-"""Shape primitives: reshape, transpose and indexing."""
+"""Shape primitives: reshape, transpose, indexing, concat, stack and pad."""
+
+import functools
 
 import numpy as np
 
@@ -69,4 +71,71 @@ getitem_grad = defprimitive(
     jvp=LINEAR,
     cases=[(((2,),), dict(shape=(4,), key=(slice(1, 3),))),
            (((3, 2),), dict(shape=(4, 2), key=(np.array([0, 2, 0]),)))],
+)
+
+
+# -- variadic primitives -----------------------------------------------------------------------
+
+MAX_ARGS = 64  # tensors one variadic call takes; the public wrappers chunk longer lists
+
+
+def per_argument(rule):
+    """The reverse rules of a variadic primitive, one per argument position.
+
+    The engine asks for the rule of argument i by position and passes no index, so the
+    position is bound here: `rule(i, g, out, *args, **params)`.
+    """
+    return tuple(functools.partial(rule, i) for i in range(MAX_ARGS))
+
+
+def _from_end(axis, ndim):
+    # Axes counted from the end stay right when g carries leading batch axes.
+    return axis - ndim if axis >= 0 else axis
+
+
+def _concat_vjp(i, g, out, *xs, axis):
+    axis = _from_end(axis, out._value.ndim)
+    start = sum(x._value.shape[axis] for x in xs[:i])
+    size = xs[i]._value.shape[axis]
+    key = (Ellipsis, slice(start, start + size)) + (slice(None),) * (-axis - 1)
+    return getitem(g, key=key)
+
+
+concat = defprimitive(
+    "concat", lambda *xs, axis=0: np.concatenate(xs, axis=axis),
+    vjp=per_argument(_concat_vjp), jvp=LINEAR,
+    cases=[(((2, 3), (1, 3)), dict(axis=0)), (((2, 1), (2, 3)), dict(axis=-1)),
+           (((3,), (2,)), dict(axis=0))],
+)
+
+
+def _stack_vjp(i, g, out, *xs, axis):
+    axis = _from_end(axis, out._value.ndim)
+    return getitem(g, key=(Ellipsis, i) + (slice(None),) * (-axis - 1))
+
+
+# A primitive for speed: one call and one copy instead of a reshape per part and a concat.
+stack = defprimitive(
+    "stack", lambda *xs, axis=0: np.stack(xs, axis=axis),
+    vjp=per_argument(_stack_vjp), jvp=LINEAR,
+    cases=[(((2, 3), (2, 3)), dict(axis=0)), (((3,), (3,)), dict(axis=-1)),
+           (((), ()), dict(axis=0))],
+)
+
+
+def _pad(x, paddings, constant_values=0):
+    return np.pad(x, paddings, mode="constant", constant_values=constant_values)
+
+
+def _pad_vjp(g, out, x, paddings, constant_values=0):
+    key = tuple(slice(lo, lo + n) for (lo, _), n in zip(paddings, x._value.shape))
+    return getitem(g, key=(Ellipsis,) + key)
+
+
+# Constant mode only (mirror modes compose slices and concat). Not LINEAR: f(0) is the fill.
+pad = defprimitive(
+    "pad", _pad, vjp=_pad_vjp,
+    jvp=lambda t, out, x, paddings, constant_values=0: pad(t, paddings=paddings),
+    cases=[(((2, 3),), dict(paddings=((1, 0), (2, 1)), constant_values=0.5)),
+           (((3,),), dict(paddings=((0, 2),)))],
 )
