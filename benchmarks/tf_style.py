@@ -1,0 +1,244 @@
+"""The workloads in TensorFlow 2 style, run by both TensorFlow and tapegrad.
+
+The same source serves both: each workload function takes the module `tf` (and `keras`,
+when it needs it) as parameters, so tapegrad runs exactly the code that TensorFlow runs, as
+a user would after `import tapegrad as tf` and `from tapegrad import keras`.
+"""
+
+import warnings
+
+import numpy as np
+from workloads import Impl, mlp_results
+
+
+def tutorial_assign_sub(tf, data):
+    """The tutorial's descent loop: `x.assign_sub(lr * tape.gradient(f(x), x))`."""
+
+    def step():
+        x = tf.Variable(data["x0"])
+        for _ in range(data["steps"]):
+            with tf.GradientTape() as tape:
+                y = 3 * x**2 + 2 * x - 1
+            x.assign_sub(data["lr"] * tape.gradient(y, x))
+        return x
+
+    return step, lambda x: {"x": x.numpy()}
+
+
+def tutorial_sgd(tf, keras, data):
+    """The tutorial's descent loop with `keras.optimizers.SGD.apply_gradients`."""
+
+    def step():
+        x = tf.Variable(data["x0"])
+        optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
+        for _ in range(data["steps"]):
+            with tf.GradientTape() as tape:
+                y = 3 * x**2 + 2 * x - 1
+            optimizer.apply_gradients([(tape.gradient(y, x), x)])
+        return x
+
+    return step, lambda x: {"x": x.numpy()}
+
+
+def scalar_chain(tf, data):
+    """`y = y * a + b` repeated on a scalar Variable, recorded, then differentiated."""
+    x = tf.Variable(data["x0"])
+    a, b, n = data["a"], data["b"], data["n"]
+
+    def step():
+        with tf.GradientTape() as tape:
+            y = x
+            for _ in range(n):
+                y = y * a + b
+        return y, tape.gradient(y, x)
+
+    return step, lambda out: {"y": out[0].numpy(), "grad": out[1].numpy()}
+
+
+def mlp_step(tf, keras, data):
+    """One training step of a Dense relu network with MSE loss and SGD."""
+    units = data["units"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras 3 prefers keras.Input to input_shape
+        layers = [keras.layers.Dense(units[0], activation="relu", input_shape=data["x"].shape[1:])]
+        layers += [keras.layers.Dense(u, activation="relu") for u in units[1:-1]]
+        layers.append(keras.layers.Dense(units[-1]))
+        model = keras.Sequential(layers)
+    model.set_weights(data["weights"])
+    optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
+    x, y = tf.constant(data["x"]), tf.constant(data["y"])
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    return step, lambda loss: mlp_results(loss.numpy(), model.get_weights())
+
+
+def hessian(tf, data):
+    """Hessian of `sum(sin(x) * x**2) + sum(x)**2` by `jacobian` of a nested tape's gradient."""
+    x = tf.constant(data["x"])
+
+    def step():
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_sum(tf.sin(x) * x**2) + tf.reduce_sum(x) ** 2
+            g = inner.gradient(y, x)
+        return outer.jacobian(g, x)
+
+    return step, lambda h: {"hessian": h.numpy()}
+
+
+def _tanh_layer(tf, data):
+    """Column-vector operands of `tanh(W @ x + b)`: TensorFlow's matmul needs rank 2."""
+    n = data["x"].size
+    return (
+        tf.constant(data["w"]),
+        tf.constant(data["x"].reshape(n, 1)),
+        tf.constant(data["b"].reshape(n, 1)),
+    )
+
+
+def jacobian(tf, data):
+    """Jacobian of `tanh(W @ x + b)` by `tape.jacobian`."""
+    w, x, b = _tanh_layer(tf, data)
+    n = data["x"].size
+
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.tanh(w @ x + b)
+        return tape.jacobian(y, x)
+
+    return step, lambda j: {"jacobian": j.numpy().reshape(n, n)}
+
+
+def jacobian_loop(tf, data):
+    """The same Jacobian by one `tape.gradient` call per output, on a persistent tape."""
+    w, x, b = _tanh_layer(tf, data)
+    n = data["x"].size
+    seeds = [tf.constant(row.reshape(n, 1)) for row in np.eye(n)]
+
+    def step():
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            y = tf.tanh(w @ x + b)
+        return [tape.gradient(y, x, output_gradients=seed) for seed in seeds]
+
+    return step, lambda rows: {"jacobian": np.stack([r.numpy().reshape(n) for r in rows])}
+
+
+def matmul_chain(tf, data):
+    """Forward and backward of `sum(tanh(A @ B) @ C)`, gradients for A, B and C."""
+    a, b, c = (tf.Variable(data[k]) for k in "abc")
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.tanh(a @ b) @ c)
+        return (loss, *tape.gradient(loss, [a, b, c]))
+
+    return step, lambda out: dict(zip(("loss", "da", "db", "dc"), (t.numpy() for t in out)))
+
+
+def matmul_chain_fwd(tf, data):
+    """The forward pass of `matmul_chain` alone, with no tape."""
+    a, b, c = (tf.Variable(data[k]) for k in "abc")
+    return (lambda: tf.reduce_sum(tf.tanh(a @ b) @ c)), lambda loss: {"loss": loss.numpy()}
+
+
+_WITH_KERAS = {"tutorial_sgd", "small_step", "large_step"}
+_FUNCTIONS = {
+    "tutorial_assign_sub": tutorial_assign_sub,
+    "tutorial_sgd": tutorial_sgd,
+    "scalar_chain": scalar_chain,
+    "small_step": mlp_step,
+    "large_step": mlp_step,
+    "hessian": hessian,
+    "jacobian": jacobian,
+    "jacobian_loop": jacobian_loop,
+    "matmul_chain": matmul_chain,
+    "matmul_chain_fwd": matmul_chain_fwd,
+}
+
+
+class _TFStyleImpl(Impl):
+    """Runs the functions above with a TensorFlow-like module; keras is imported on first use."""
+
+    def __init__(self):
+        self.tf = None
+
+    def _keras(self):
+        raise NotImplementedError
+
+    def supports(self, workload):
+        return workload in _FUNCTIONS or super().supports(workload)
+
+    def build(self, workload, data, **variant):
+        function = _FUNCTIONS[workload]
+        if workload in _WITH_KERAS:
+            return function(self.tf, self._keras(), data)
+        return function(self.tf, data)
+
+    def version(self):
+        return getattr(self.tf, "__version__", "?")
+
+
+class TensorFlowImpl(_TFStyleImpl):
+    """TensorFlow 2 eager, with its bundled Keras."""
+
+    name = "tensorflow"
+    import_statement = "import tensorflow"
+
+    def load(self):
+        import tensorflow as tf
+
+        self.tf = tf
+
+    def _keras(self):
+        from tensorflow import keras
+
+        return keras
+
+    def threads(self):
+        threading = self.tf.config.threading
+        return {
+            "intra_op": threading.get_intra_op_parallelism_threads(),
+            "inter_op": threading.get_inter_op_parallelism_threads(),
+        }
+
+    def version(self):
+        return f"{self.tf.__version__} (keras {self._keras().__version__})"
+
+    def memory_probe(self):
+        experimental = self.tf.config.experimental
+
+        def probe(peak=False):
+            if peak:
+                return experimental.get_memory_info("CPU:0")["peak"]
+            experimental.reset_memory_stats("CPU:0")
+            return experimental.get_memory_info("CPU:0")["current"]
+
+        return probe
+
+
+class TapegradImpl(_TFStyleImpl):
+    """tapegrad, imported as TensorFlow: `import tapegrad as tf; from tapegrad import keras`."""
+
+    name = "tapegrad"
+    import_statement = "import tapegrad"
+    numpy_memory = True
+
+    def load(self):
+        import tapegrad as tf
+
+        self.tf = tf
+
+    def _keras(self):
+        from tapegrad import keras
+
+        return keras

@@ -1,0 +1,280 @@
+"""The benchmark workloads: their sizes, their fixed data, and the NumPy floor.
+
+Every library sees the same numbers: `make_data` draws them from a fixed seed. The
+hand-written NumPy version of each workload (`NumpyImpl`), with analytic gradients, is both
+the floor (what the arithmetic itself costs) and the reference that every other library's
+answer is checked against, with `check`.
+
+A library's versions of the workloads live in a subclass of `Impl`: one method per workload,
+named like the workload, taking the data (and a variant's keywords) and returning a pair
+`(step, collect)`. `step()` runs the workload once and is what gets timed; `collect(out)`
+turns what the first `step()` returned into a dict of NumPy arrays to check.
+"""
+
+import math
+
+import numpy as np
+
+SEED = 20240501
+
+# Order of the rows in the tables.
+WORKLOADS = (
+    "tutorial_assign_sub",
+    "tutorial_sgd",
+    "scalar_chain",
+    "small_step",
+    "large_step",
+    "hessian",
+    "jacobian",
+    "jacobian_loop",
+    "matmul_chain",
+    "matmul_chain_fwd",
+    "import",
+    "peak_memory",
+)
+
+# Workloads whose answers are checked against another workload's NumPy answer, and whose data
+# is that workload's.
+SAME_AS = {"jacobian_loop": "jacobian", "peak_memory": "large_step"}
+
+# Workloads reported per operation rather than per run: how many operations one run performs.
+OPS_PER_RUN = {"scalar_chain": 1000}
+
+TUTORIAL_STEPS = 100
+TUTORIAL_LR = 0.1
+CHAIN_LENGTH = OPS_PER_RUN["scalar_chain"]
+CHAIN_A, CHAIN_B, CHAIN_X0 = 0.999, 0.001, 2.0
+STEP_LR = 0.01
+MLP_SIZES = {"small_step": (32, [8, 30, 1]), "large_step": (4096, [8, 256, 256, 1])}
+HESSIAN_N = 100
+JACOBIAN_N = 256
+MATMUL_N = 1024
+
+# Normwise tolerance by dtype: max|got - want| <= RTOL * max(max|want|, 1e-30).
+RTOL = {np.dtype(np.float32): 2e-4, np.dtype(np.float64): 1e-9}
+
+
+def make_data(workload):
+    """Returns the fixed inputs of `workload` as a dict of NumPy arrays and numbers."""
+    workload = SAME_AS.get(workload, workload)
+    rng = np.random.default_rng(SEED)
+    if workload in ("tutorial_assign_sub", "tutorial_sgd"):
+        return {"x0": 0.0, "lr": TUTORIAL_LR, "steps": TUTORIAL_STEPS}
+    if workload == "scalar_chain":
+        return {"x0": CHAIN_X0, "a": CHAIN_A, "b": CHAIN_B, "n": CHAIN_LENGTH}
+    if workload in MLP_SIZES:
+        batch, sizes = MLP_SIZES[workload]
+        weights = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            limit = math.sqrt(6.0 / (fan_in + fan_out))  # Glorot uniform, as Keras's default
+            weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
+            weights.append((0.1 * rng.standard_normal(fan_out)).astype(np.float32))
+        x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+        y = np.sin(x.sum(axis=1, keepdims=True)).astype(np.float32)
+        return {"weights": weights, "x": x, "y": y, "lr": STEP_LR, "units": sizes[1:]}
+    if workload == "hessian":
+        return {"x": rng.uniform(-2.0, 2.0, HESSIAN_N)}
+    if workload == "jacobian":
+        n = JACOBIAN_N
+        return {
+            "w": rng.standard_normal((n, n)) / math.sqrt(n),
+            "b": 0.1 * rng.standard_normal(n),
+            "x": rng.standard_normal(n),
+        }
+    if workload in ("matmul_chain", "matmul_chain_fwd"):
+        n = MATMUL_N
+        # Scaled so that A @ B has unit variance and tanh is not saturated.
+        scale = n**-0.25
+        return {k: (scale * rng.standard_normal((n, n))).astype(np.float32) for k in "abc"}
+    raise KeyError(f"no data for workload {workload!r}")
+
+
+def check(got, want):
+    """Compares two dicts of arrays; returns (ok, {key: normwise relative error}, message)."""
+    errors, problems = {}, []
+    for key, ref in want.items():
+        ref = np.asarray(ref)
+        if key not in got:
+            problems.append(f"{key}: missing")
+            continue
+        val = np.asarray(got[key])
+        if val.shape != ref.shape:
+            problems.append(f"{key}: shape {val.shape}, expected {ref.shape}")
+            continue
+        ref64, val64 = ref.astype(np.float64), val.astype(np.float64)
+        scale = max(float(np.max(np.abs(ref64), initial=0.0)), 1e-30)
+        err = float(np.max(np.abs(val64 - ref64), initial=0.0)) / scale
+        errors[key] = err if math.isfinite(err) else float("inf")
+        if not err <= RTOL.get(ref.dtype, RTOL[np.dtype(np.float32)]):
+            problems.append(f"{key}: relative error {err:.3g}")
+    return not problems, errors, "; ".join(problems)
+
+
+class Impl:
+    """One library's versions of the workloads; subclasses add one method per workload."""
+
+    #: The library's name, as given to `--libs`.
+    name = ""
+    #: The statement timed by the `import` workload.
+    import_statement = ""
+    #: True when the library allocates its arrays through NumPy, so tracemalloc sees them.
+    numpy_memory = False
+
+    def load(self):
+        """Imports the library; raises ModuleNotFoundError when it is not installed."""
+
+    def version(self):
+        """Returns the library's version string."""
+        return ""
+
+    def threads(self):
+        """Returns the library's own thread settings, as a dict for the report."""
+        return {}
+
+    def memory_probe(self):
+        """Returns None, or `probe(peak=False)` reading the allocator's current or peak bytes.
+
+        Calling `probe()` also starts a new peak, so that `probe(peak=True)` after a step
+        gives the step's own peak.
+        """
+        return None
+
+    def variants(self, workload):
+        """Returns {label: keyword arguments} for each variant of `workload` to time."""
+        return {self.name: {}}
+
+    def supports(self, workload):
+        """True when this library has a version of `workload`."""
+        if workload == "import":
+            return bool(self.import_statement)
+        if workload == "peak_memory":
+            return self.supports("large_step")
+        return callable(getattr(self, workload, None))
+
+    def build(self, workload, data, **variant):
+        """Returns (step, collect) for `workload`; see the module docstring."""
+        return getattr(self, workload)(data, **variant)
+
+
+class NumpyImpl(Impl):
+    """Hand-written NumPy with analytic gradients: the floor and the reference."""
+
+    name = "numpy"
+    import_statement = "import numpy"
+    numpy_memory = True
+
+    def version(self):
+        return np.__version__
+
+    def threads(self):
+        try:
+            from threadpoolctl import threadpool_info
+        except ImportError:
+            return {}
+        return {f"blas ({i['internal_api']})": i["num_threads"] for i in threadpool_info()}
+
+    def tutorial_assign_sub(self, data):
+        three, two, one = np.float32(3.0), np.float32(2.0), np.float32(1.0)
+        six, lr = np.float32(6.0), np.float32(data["lr"])
+
+        def step():
+            x = np.float32(data["x0"])
+            for _ in range(data["steps"]):
+                y = three * x * x + two * x - one  # noqa: F841 -- the forward pass is part of it
+                x = x - lr * (six * x + two)
+            return x
+
+        return step, lambda x: {"x": np.float32(x)}
+
+    def tutorial_sgd(self, data):
+        return self.tutorial_assign_sub(data)
+
+    def scalar_chain(self, data):
+        a, b, n = np.float32(data["a"]), np.float32(data["b"]), data["n"]
+
+        def step():
+            y = np.float32(data["x0"])
+            for _ in range(n):
+                y = y * a + b
+            grad = np.float32(1.0)
+            for _ in range(n):
+                grad = grad * a
+            return y, grad
+
+        return step, lambda out: {"y": out[0], "grad": out[1]}
+
+    def _mlp_step(self, data):
+        weights = [w.copy() for w in data["weights"]]
+        x, y, lr = data["x"], data["y"], np.float32(data["lr"])
+        n_layers = len(weights) // 2
+
+        def step():
+            acts = [x]
+            for i in range(n_layers):
+                h = acts[-1] @ weights[2 * i] + weights[2 * i + 1]
+                acts.append(np.maximum(h, 0) if i < n_layers - 1 else h)
+            diff = acts[-1] - y
+            loss = np.mean(diff * diff)
+            grad = diff * np.float32(2.0 / diff.size)
+            grads = [None] * len(weights)
+            for i in reversed(range(n_layers)):
+                if i < n_layers - 1:
+                    grad = grad * (acts[i + 1] > 0)  # relu's output gives its mask
+                grads[2 * i] = acts[i].T @ grad
+                grads[2 * i + 1] = grad.sum(axis=0)
+                if i:
+                    grad = grad @ weights[2 * i].T
+            for w, g in zip(weights, grads):
+                w -= lr * g
+            return loss
+
+        return step, lambda loss: mlp_results(loss, weights)
+
+    small_step = _mlp_step
+    large_step = _mlp_step
+
+    def hessian(self, data):
+        x = data["x"]
+
+        def step():
+            s, c, x2 = np.sin(x), np.cos(x), x * x
+            h = np.full((x.size, x.size), 2.0)
+            h[np.diag_indices(x.size)] += (2.0 - x2) * s + 4.0 * x * c
+            return h
+
+        return step, lambda h: {"hessian": h}
+
+    def jacobian(self, data):
+        w, b, x = data["w"], data["b"], data["x"]
+
+        def step():
+            t = np.tanh(w @ x + b)
+            return (1.0 - t * t)[:, None] * w
+
+        return step, lambda j: {"jacobian": j}
+
+    def matmul_chain(self, data):
+        a, b, c = data["a"], data["b"], data["c"]
+
+        def step():
+            # The reverse pass written out as an engine runs it: the ones-seed is not exploited.
+            t = np.tanh(a @ b)
+            out = t @ c
+            loss = out.sum()
+            seed = np.ones_like(out)
+            dc = t.T @ seed
+            dz = (seed @ c.T) * (1.0 - t * t)
+            return loss, dz @ b.T, a.T @ dz, dc
+
+        return step, lambda out: dict(zip(("loss", "da", "db", "dc"), out))
+
+    def matmul_chain_fwd(self, data):
+        a, b, c = data["a"], data["b"], data["c"]
+        return (lambda: (np.tanh(a @ b) @ c).sum()), lambda loss: {"loss": loss}
+
+
+def mlp_results(loss, weights):
+    """The dict checked for a training step: the loss and every updated weight."""
+    results = {"loss": np.asarray(loss)}
+    results.update({f"w{i}": np.asarray(w) for i, w in enumerate(weights)})
+    return results
