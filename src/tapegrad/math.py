@@ -119,10 +119,10 @@ def squared_difference(x, y, name=None):
     return _bind(_e.multiply, diff, diff)
 
 
-@_composite(domain=_POS)
 def reciprocal(x, name=None):
-    """Returns 1 / x elementwise."""
-    return _bind(_e.divide, 1.0, x)
+    """Returns 1 / x elementwise; a zero cotangent gives a zero gradient even at x = 0, as in
+    TensorFlow."""
+    return _bind(_e.reciprocal, x)
 
 
 def add_n(inputs, name=None):
@@ -164,7 +164,7 @@ def sqrt(x, name=None):
 @_composite(domain=_POS)
 def rsqrt(x, name=None):
     """Returns 1 / sqrt(x) elementwise (inf at 0, with gradient -inf, as in TensorFlow)."""
-    return _bind(_e.divide, 1.0, _bind(_e.sqrt, x))
+    return _bind(_e.reciprocal, _bind(_e.sqrt, x))
 
 
 def exp(x, name=None):

@@ -7,6 +7,7 @@ import numpy as np
 from .._core.registry import (
     ELEMENTWISE, LINEAR, MULTILINEAR, NONE, ZERO, Domain, defprimitive,
 )
+from .._core.tensor import Tensor
 from ._util import mask
 
 POS = Domain(0.5, 2.0)
@@ -85,8 +86,27 @@ pow = defprimitive(  # noqa: A001 - TensorFlow's name
 
 square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x))
 
-# sqrt's gradient at 0 is inf, as in TensorFlow.
-sqrt = defprimitive("sqrt", floating_only(np.sqrt), vjp=lambda g, out, x: g * 0.5 / out, domain=POS)
+def _unless_zero(g, grad):
+    """`grad`, but 0 wherever the cotangent g is 0.
+
+    TensorFlow's SqrtGrad, RsqrtGrad and ReciprocalGrad never turn a zero cotangent into NaN
+    (0 * inf), so that `tf.where(x > 0, tf.sqrt(x), 0.0)` has gradient 0, not NaN, at x <= 0.
+    """
+    zero = g._value == 0
+    return where(Tensor(zero), 0.0, grad) if zero.any() else grad
+
+
+# sqrt's gradient at 0 is inf, as in TensorFlow (with a zero cotangent, 0: see _unless_zero).
+sqrt = defprimitive(
+    "sqrt", floating_only(np.sqrt), vjp=lambda g, out, x: _unless_zero(g, g * 0.5 / out),
+    domain=POS,
+)
+
+# A primitive, not divide(1, x), for TensorFlow's zero-cotangent convention (see _unless_zero).
+reciprocal = defprimitive(
+    "reciprocal", floating_only(np.reciprocal),
+    vjp=lambda g, out, x: _unless_zero(g, -g * (out * out)), domain=POS,
+)
 
 exp = defprimitive("exp", floating_only(np.exp), vjp=lambda g, out, x: g * out)
 
