@@ -1,5 +1,13 @@
 """`tapegrad.keras`: the Keras names TensorFlow tutorials use, on tapegrad's public API."""
 
-from . import optimizers
+from . import (
+    activations, backend, callbacks, initializers, layers, losses, metrics, models, optimizers,
+    regularizers, utils,
+)
+from .layers import Input, Layer
+from .models import Model, Sequential
 
-__all__ = ["optimizers"]
+__all__ = [
+    "activations", "backend", "callbacks", "initializers", "layers", "losses", "metrics",
+    "models", "optimizers", "regularizers", "utils", "Input", "Layer", "Model", "Sequential",
+]

@@ -1,0 +1,301 @@
+"""`keras.callbacks`: hooks into `fit`, `evaluate` and `predict`."""
+
+import warnings
+
+import numpy as np
+
+from .utils import Progbar
+
+__all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "ProgbarLogger",
+           "LambdaCallback"]
+
+
+class Callback:
+    """Base class: override any of the `on_*` hooks. `self.model` and `self.params` are set by
+    `fit` (params: epochs, steps, verbose)."""
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+
+    def set_model(self, model):
+        self.model = model
+
+    def set_params(self, params):
+        self.params = params
+
+    def on_train_begin(self, logs=None):
+        pass
+
+    def on_train_end(self, logs=None):
+        pass
+
+    def on_epoch_begin(self, epoch, logs=None):
+        pass
+
+    def on_epoch_end(self, epoch, logs=None):
+        pass
+
+    def on_train_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+    def on_test_begin(self, logs=None):
+        pass
+
+    def on_test_end(self, logs=None):
+        pass
+
+    def on_test_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_test_batch_end(self, batch, logs=None):
+        pass
+
+    def on_predict_begin(self, logs=None):
+        pass
+
+    def on_predict_end(self, logs=None):
+        pass
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_predict_batch_end(self, batch, logs=None):
+        pass
+
+
+_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin",
+                "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end")
+
+
+class CallbackList:
+    """Calls each hook on every callback in order. A batch hook that no callback overrides is
+    skipped without building its logs."""
+
+    def __init__(self, callbacks, model=None, params=None):
+        self.callbacks = list(callbacks)
+        if model is not None:
+            for cb in self.callbacks:
+                cb.set_model(model)
+        if params is not None:
+            for cb in self.callbacks:
+                cb.set_params(params)
+        for hook in _BATCH_HOOKS:
+            users = [getattr(cb, hook) for cb in self.callbacks
+                     if getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)]
+            setattr(self, f"_{hook}", users)
+
+    def wants(self, hook):
+        """Whether any callback overrides the batch hook `hook`."""
+        return bool(getattr(self, f"_{hook}"))
+
+    def _batch(self, hook, batch, logs):
+        for fn in getattr(self, f"_{hook}"):
+            fn(batch, logs)
+
+    def __getattr__(self, name):
+        if name.startswith("on_"):
+            if name in _BATCH_HOOKS:
+                return lambda batch, logs=None: self._batch(name, batch, logs)
+
+            def call(*args, **kwargs):
+                for cb in self.callbacks:
+                    getattr(cb, name)(*args, **kwargs)
+
+            return call
+        raise AttributeError(name)
+
+
+class History(Callback):
+    """Records each epoch's logs: `history.history["loss"]` is the list of epoch losses and
+    `history.epoch` the epoch indices. `fit` returns it."""
+
+    def __init__(self):
+        super().__init__()
+        self.history = {}
+        self.epoch = []
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(v)
+
+
+class ProgbarLogger(Callback):
+    """Prints Keras's progress bar (verbose=1) or one line per epoch (verbose=2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.progbar = None
+        self.target = None
+        self.verbose = 1
+        self.epochs = 1
+        self._in_fit = False
+
+    def set_params(self, params):
+        super().set_params(params)
+        verbose = params.get("verbose", 1)
+        self.verbose = 1 if verbose == "auto" else verbose
+        self.epochs = params.get("epochs", 1)
+        self.target = params.get("steps")
+
+    def _new(self):
+        self.progbar = Progbar(self.target, verbose=self.verbose)
+
+    def on_train_begin(self, logs=None):
+        self._in_fit = True
+
+    def on_train_end(self, logs=None):
+        self._in_fit = False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._new()
+        if self.verbose and self.epochs > 1:
+            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.verbose == 1:
+            self.progbar.update(batch + 1, list((logs or {}).items()), finalize=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._finalize(logs)
+
+    def on_test_begin(self, logs=None):
+        if not self._in_fit:
+            self._new()
+
+    def on_test_batch_end(self, batch, logs=None):
+        if not self._in_fit and self.verbose == 1:
+            self.progbar.update(batch + 1, list((logs or {}).items()), finalize=False)
+
+    def on_test_end(self, logs=None):
+        if not self._in_fit:
+            self._finalize(logs)
+
+    def on_predict_begin(self, logs=None):
+        self._new()
+
+    def on_predict_batch_end(self, batch, logs=None):
+        if self.verbose == 1:
+            self.progbar.update(batch + 1, None, finalize=False)
+
+    def on_predict_end(self, logs=None):
+        self._finalize(None)
+
+    def _finalize(self, logs):
+        if self.progbar is None:
+            return
+        if self.progbar.target is None:
+            self.progbar.target = self.progbar._seen_so_far
+        self.progbar.update(self.progbar.target, list((logs or {}).items()), finalize=True)
+
+
+class EarlyStopping(Callback):
+    """Stops training when `monitor` has stopped improving for `patience` epochs.
+
+    Args:
+        monitor: the logged quantity ("val_loss" by default).
+        min_delta: the least change that counts as an improvement.
+        patience: epochs without improvement before stopping.
+        verbose: 1 prints a message when stopping.
+        mode: "min", "max" or "auto" (max for names containing "acc" or "auc", else min).
+        baseline: a value the monitored quantity must beat.
+        restore_best_weights: put back the weights of the best epoch when stopping.
+        start_from_epoch: epochs to wait before watching.
+    """
+
+    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+        super().__init__()
+        if mode not in ("auto", "min", "max"):
+            warnings.warn(f"EarlyStopping mode {mode} is unknown, fallback to auto mode.",
+                          stacklevel=2)
+            mode = "auto"
+        if mode == "auto":
+            name = monitor.lower()
+            mode = "max" if ("acc" in name or "auc" in name) and "loss" not in name else "min"
+        self.monitor = monitor
+        self.min_delta = abs(min_delta)
+        self.patience = patience
+        self.verbose = verbose
+        self.mode = mode
+        self.baseline = baseline
+        self.restore_best_weights = restore_best_weights
+        self.start_from_epoch = start_from_epoch
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = None
+        self.best_weights = None
+        self.best_epoch = 0
+
+    def _better(self, value, reference):
+        if reference is None:
+            return True
+        if self.mode == "min":
+            return value < reference - self.min_delta
+        return value > reference + self.min_delta
+
+    def on_train_begin(self, logs=None):
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = None
+        self.best_weights = None
+        self.best_epoch = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            warnings.warn(
+                f"Early stopping conditioned on metric `{self.monitor}` which is not available. "
+                f"Available metrics are: {','.join(logs or {})}",
+                stacklevel=2,
+            )
+            return
+        if epoch < self.start_from_epoch:
+            return
+        value = float(np.asarray(value))
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights = self.model.get_weights()
+        self.wait += 1
+        if self._better(value, self.best):
+            self.best = value
+            self.best_epoch = epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._better(value, self.baseline):
+                self.wait = 0
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose > 0:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose > 0:
+                print("Restoring model weights from the end of the best epoch: "
+                      f"{self.best_epoch + 1}.")
+            self.model.set_weights(self.best_weights)
+
+
+class LambdaCallback(Callback):
+    """A callback from functions: `LambdaCallback(on_epoch_end=lambda epoch, logs: ...)`."""
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
+                 on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
+                 **kwargs):
+        super().__init__()
+        hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
+                     on_train_begin=on_train_begin, on_train_end=on_train_end,
+                     on_train_batch_begin=on_train_batch_begin,
+                     on_train_batch_end=on_train_batch_end, **kwargs)
+        for name, fn in hooks.items():
+            if fn is not None:
+                setattr(self, name, fn)

@@ -1,0 +1,11 @@
+"""`keras.layers`: Layer and the built-in layers."""
+
+from .base import Input, InputLayer, KerasTensor, Layer
+from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from .merging import Add, Concatenate, add, concatenate
+from .normalization import BatchNormalization
+
+__all__ = [
+    "Layer", "Input", "InputLayer", "KerasTensor", "Dense", "Activation", "Dropout", "Flatten",
+    "Reshape", "Lambda", "Concatenate", "concatenate", "Add", "add", "BatchNormalization",
+]

@@ -1,0 +1,554 @@
+"""`Layer`, the symbolic `KerasTensor` of the functional API, and `Input` / `InputLayer`.
+
+A layer owns weights (`add_weight`), sublayers (any Layer assigned to an attribute), losses
+added during `call` (`add_loss`) and regularization penalties. Calling a layer on real data
+runs `call`; calling it on a KerasTensor records a node of a functional graph instead, and
+gives the output's shape by running `call` once on zeros.
+"""
+
+import inspect
+
+import numpy as np
+
+import tapegrad as tf
+
+from .. import backend, initializers, regularizers
+
+__all__ = ["Layer", "KerasTensor", "InputLayer", "Input", "flatten", "pack_like"]
+
+_Tensor = tf.Tensor
+_Variable = tf.Variable
+
+
+class _CallContext:
+    """The state of the layer calls in progress: nesting depth and the outer `training`."""
+
+    depth = 0
+    training = None
+
+
+_CTX = _CallContext()
+# Bumped whenever a layer gains a weight or sublayer or changes `trainable`: models cache their
+# variable lists under it, so that `model.trainable_variables` in a training step is a copy.
+_VERSION = [0]
+_ADD_LOSS_USED = [False]
+
+
+def _bump():
+    _VERSION[0] += 1
+
+
+def flatten(structure):
+    """The leaves of nested lists, tuples and dicts (dicts in sorted key order)."""
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
+    return [structure]
+
+
+def pack_like(structure, leaves):
+    """Rebuilds `structure` with `leaves` (an iterator or list) in flatten's order."""
+    it = iter(leaves)
+
+    def build(s):
+        if isinstance(s, (list, tuple)):
+            return type(s)(build(item) for item in s)
+        if isinstance(s, dict):
+            return {k: build(s[k]) for k in sorted(s)}
+        return next(it)
+
+    return build(structure)
+
+
+class KerasTensor:
+    """A symbolic tensor of the functional API: a shape (None for the batch), a dtype, and the
+    layer call that produces it.
+
+    Args:
+        shape: the shape, None for unknown dimensions.
+        dtype: the dtype.
+        name: a name for display.
+    """
+
+    def __init__(self, shape, dtype="float32", name=None, history=None):
+        self.shape = tf.TensorShape(shape)
+        self.dtype = tf.as_dtype(dtype)
+        self.name = name or backend.unique_name("keras_tensor")
+        self._history = history  # (layer, node index, output index)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return (f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype.name}, "
+                f"name={self.name}>")
+
+    def _zeros(self):
+        return tf.zeros([1 if d is None else d for d in self.shape], dtype=self.dtype)
+
+
+class Node:
+    """One call of a layer on KerasTensors: its arguments and outputs."""
+
+    def __init__(self, layer, inputs, args, kwargs, outputs):
+        self.layer = layer
+        self.inputs = inputs
+        self.args = args
+        self.kwargs = kwargs
+        self.outputs = outputs
+        self.inbound = [t for t in flatten((inputs, args, kwargs)) if isinstance(t, KerasTensor)]
+
+
+def _takes_training(layer):
+    try:
+        return "training" in inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _shape_of(x):
+    if isinstance(x, (list, tuple)):
+        return [_shape_of(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _shape_of(v) for k, v in x.items()}
+    return tuple(x.shape) if hasattr(x, "shape") else ()
+
+
+class Layer:
+    """The base class of layers; subclass it and write `build` and `call`.
+
+    Args:
+        trainable: whether the layer's weights are trained.
+        name: the layer's name (unique by default: "dense", "dense_1", ...).
+        dtype: the dtype of weights and computations (default `keras.backend.floatx()`).
+        activity_regularizer: a penalty on the layer's outputs, added to `losses`.
+        input_shape: the shape of one sample (a first layer of a Sequential model).
+        input_dim: shorthand for `input_shape=(input_dim,)`.
+        batch_size: the batch size of `input_shape`.
+
+    Example:
+        >>> class Scale(keras.layers.Layer):
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+        ...     def call(self, x):
+        ...         return x * self.w
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 input_shape=None, input_dim=None, batch_input_shape=None, batch_size=None,
+                 autocast=True, **kwargs):
+        kwargs.pop("dynamic", None)
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}"
+            )
+        dtype = backend.floatx() if dtype is None else getattr(dtype, "name", dtype)
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is None and input_shape is not None:
+            batch_input_shape = (batch_size,) + tuple(input_shape)
+        self.__dict__.update(
+            name=name or backend.unique_name(backend.to_snake_case(type(self).__name__)),
+            built=False,
+            _dtype=tf.as_dtype(dtype),
+            _np_dtype=np.dtype(tf.as_dtype(dtype).as_numpy_dtype),
+            _trainable=bool(trainable),
+            _trainable_weights=[],
+            _non_trainable_weights=[],
+            _layers=[],
+            _losses=[],
+            _regularizers=[],
+            _inbound_nodes=[],
+            _batch_input_shape=(None if batch_input_shape is None
+                                else tuple(batch_input_shape)),
+            _takes_training=_takes_training(self),
+            _cache=None,
+            autocast=autocast,
+            activity_regularizer=regularizers.get(activity_regularizer),
+            supports_masking=False,
+        )
+
+    # -- tracking -------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if isinstance(value, Layer):
+            self._track_layer(value)
+        elif isinstance(value, _Variable):
+            self._track_variable(value)
+        elif isinstance(value, (list, tuple)) and not name.startswith("_"):
+            for item in value:
+                if isinstance(item, Layer):
+                    self._track_layer(item)
+                elif isinstance(item, _Variable):
+                    self._track_variable(item)
+        object.__setattr__(self, name, value)
+
+    def _track_layer(self, layer):
+        if layer is not self and not any(lay is layer for lay in self._layers):
+            self._layers.append(layer)
+            _bump()
+
+    def _track_variable(self, v):
+        if not any(w is v for w in self._trainable_weights + self._non_trainable_weights):
+            (self._trainable_weights if v.trainable else self._non_trainable_weights).append(v)
+            _bump()
+
+    # -- weights --------------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   autocast=True, regularizer=None, constraint=None, aggregation=None,
+                   name=None, **kwargs):
+        """Creates a weight (a tapegrad Variable) owned by this layer.
+
+        Accepts Keras 3's order (`shape` first) and tf.keras's (`name` first).
+
+        Args:
+            shape: the weight's shape (default scalar).
+            initializer: a name, Initializer or callable (default "glorot_uniform" for floats,
+                "zeros" otherwise).
+            dtype: the weight's dtype (default the layer's).
+            trainable: whether optimizers train it.
+            regularizer: a penalty on it, added to `losses`.
+            constraint: stored as `variable.constraint`; applied by nothing yet.
+            name: the variable's name.
+
+        Returns:
+            The Variable.
+        """
+        if isinstance(shape, str):  # tf.keras order: add_weight(name, shape, dtype, ...)
+            name, shape = shape, initializer
+            initializer = kwargs.pop("initializer", None)
+        kwargs.pop("use_resource", None)
+        kwargs.pop("synchronization", None)
+        if kwargs:
+            raise TypeError(f"add_weight: unexpected argument(s) {', '.join(sorted(kwargs))}")
+        dtype = tf.as_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.is_floating else "zeros"
+        init = initializers.get(initializer)
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        value = init(shape, dtype=dtype)
+        v = tf.Variable(tf.cast(value, dtype), trainable=bool(trainable), name=name)
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
+        reg = regularizers.get(regularizer)
+        if reg is not None:
+            self._regularizers.append((reg, v))
+        _bump()
+        return v
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        for layer in self._flatten_layers():
+            layer.__dict__["_trainable"] = bool(value)
+        _bump()
+
+    def _flatten_layers(self, include_self=True):
+        out = [self] if include_self else []
+        for layer in self._layers:
+            out.extend(layer._flatten_layers())
+        return out
+
+    def _collect(self):
+        cache = self._cache
+        if cache is not None and cache[0] == _VERSION[0]:
+            return cache
+        trainable, frozen, seen = [], [], set()
+        for layer in self._flatten_layers():
+            for v in layer._trainable_weights:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    (trainable if layer._trainable else frozen).append(v)
+            for v in layer._non_trainable_weights:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    frozen.append(v)
+        weights, seen = [], set()
+        for layer in self._flatten_layers():
+            for v in layer._trainable_weights + layer._non_trainable_weights:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    weights.append(v)
+        cache = (_VERSION[0], trainable, frozen, weights)
+        self.__dict__["_cache"] = cache
+        return cache
+
+    @property
+    def trainable_weights(self):
+        """The weights that training updates, this layer's first, then its sublayers'."""
+        return list(self._collect()[1])
+
+    @property
+    def non_trainable_weights(self):
+        return list(self._collect()[2])
+
+    @property
+    def weights(self):
+        """All weights, each layer's trainable then non-trainable ones, in creation order."""
+        return list(self._collect()[3])
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    def get_weights(self):
+        """The weights' values as a list of NumPy arrays."""
+        return [np.array(v.numpy()) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from a list of NumPy arrays (in the order of `weights`).
+
+        Raises:
+            ValueError: if the count or a shape differs, before anything is assigned.
+        """
+        own = self.weights
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(own)} weight arrays, got {len(weights)}"
+            )
+        arrays = [np.asarray(w) for w in weights]
+        for v, a in zip(own, arrays):
+            if tuple(v.shape) != a.shape:
+                raise ValueError(
+                    f"Layer '{self.name}': weight '{v.name}' has shape {tuple(v.shape)}, but the "
+                    f"value given has shape {a.shape}"
+                )
+        for v, a in zip(own, arrays):
+            v.assign(a.astype(v.dtype.as_numpy_dtype))
+
+    def count_params(self):
+        """The number of scalars in the layer's weights."""
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    # -- losses ---------------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Adds a loss tensor (computed in `call`) to `losses`; it is cleared at the next call."""
+        _ADD_LOSS_USED[0] = True
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """The losses added during the last call, then the weight-regularization penalties, of
+        this layer and its sublayers."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._losses)
+            for reg, v in layer._regularizers:
+                out.append(reg(v))
+        return out
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            if layer._losses:
+                layer._losses.clear()
+
+    # -- building and calling --------------------------------------------------------------
+    def build(self, input_shape=None):
+        """Creates the weights, given the input shape. The default creates none."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def _maybe_build(self, inputs):
+        if not self.built:
+            self.build(_shape_of(inputs))
+            self.__dict__["built"] = True
+            _bump()
+
+    def _convert(self, x):
+        if isinstance(x, _Tensor):
+            if self.autocast:
+                dt = x.dtype
+                if dt != self._dtype and dt.is_floating:
+                    return tf.cast(x, self._dtype)
+            return x
+        if isinstance(x, np.ndarray):
+            if x.dtype.kind == "f" and x.dtype != self._np_dtype:
+                x = x.astype(self._np_dtype)
+            return tf.convert_to_tensor(x)
+        if isinstance(x, (_Variable, KerasTensor)) or x is None:
+            return x
+        if isinstance(x, (list, tuple)):
+            return type(x)(self._convert(v) for v in x)
+        if isinstance(x, dict):
+            return {k: self._convert(v) for k, v in x.items()}
+        arr = np.asarray(x)
+        if arr.dtype.kind == "f":
+            arr = arr.astype(self._np_dtype)
+        return tf.convert_to_tensor(arr)
+
+    def __call__(self, inputs, *args, **kwargs):
+        if _is_symbolic(inputs) or any(isinstance(a, KerasTensor) for a in args):
+            return self._symbolic_call(inputs, args, kwargs)
+        inputs = self._convert(inputs)
+        if not self.built:
+            self._maybe_build(inputs)
+        ctx = _CTX
+        outer = ctx.training
+        if self._takes_training:
+            training = kwargs.get("training")
+            if training is None:
+                kwargs["training"] = outer
+            else:
+                ctx.training = training
+        elif "training" in kwargs:
+            training = kwargs.pop("training")
+            if training is not None:
+                ctx.training = training
+        if ctx.depth == 0 and _ADD_LOSS_USED[0]:
+            self._clear_losses()
+        ctx.depth += 1
+        try:
+            outputs = self.call(inputs, *args, **kwargs)
+        finally:
+            ctx.depth -= 1
+            ctx.training = outer
+        if self.activity_regularizer is not None:
+            for out in flatten(outputs):
+                self.add_loss(self.activity_regularizer(out))
+        return outputs
+
+    def _symbolic_call(self, inputs, args, kwargs):
+        structure = (inputs, args, kwargs)
+        leaves = flatten(structure)
+        concrete = pack_like(structure, [
+            leaf._zeros() if isinstance(leaf, KerasTensor) else leaf for leaf in leaves
+        ])
+        symbolic_in = [leaf for leaf in flatten(inputs) if isinstance(leaf, KerasTensor)]
+        if not self.built:
+            self.build(_shape_of(inputs))
+            self.__dict__["built"] = True
+            _bump()
+        outputs = self(concrete[0], *concrete[1], **concrete[2])
+        unknown_batch = bool(symbolic_in) and symbolic_in[0].ndim > 0 and \
+            symbolic_in[0].shape[0] is None
+        index = len(self._inbound_nodes)
+        flat_out = flatten(outputs)
+        results = []
+        for i, out in enumerate(flat_out):
+            shape = list(out.shape)
+            if unknown_batch and shape:
+                shape[0] = None
+            results.append(KerasTensor(shape, out.dtype, history=(self, index, i)))
+        packed = pack_like(outputs, results)
+        self._inbound_nodes.append(Node(self, inputs, args, kwargs, packed))
+        return packed
+
+    # -- functional-API accessors ---------------------------------------------------------
+    @property
+    def input(self):
+        """The symbolic input of the layer's first call in a functional graph."""
+        return self._node(0).inputs
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first call in a functional graph."""
+        return self._node(0).outputs
+
+    def _node(self, i):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' has never been called on a symbolic input, so it has no "
+                "defined input or output."
+            )
+        return self._inbound_nodes[i]
+
+    @property
+    def dtype(self):
+        return self._dtype.name
+
+    @property
+    def compute_dtype(self):
+        return self._dtype.name
+
+    @property
+    def variable_dtype(self):
+        return self._dtype.name
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for an input shape, by running `call` once on zeros."""
+        out = self(_symbolic_input(input_shape, self._dtype))
+        return _shape_of(out) if not isinstance(out, KerasTensor) else tuple(out.shape)
+
+    # -- configuration --------------------------------------------------------------------
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _symbolic_input(shape, dtype):
+    if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
+        return [KerasTensor(s, dtype) for s in shape]
+    return KerasTensor(shape, dtype)
+
+
+def _is_symbolic(x):
+    if isinstance(x, KerasTensor):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_is_symbolic(v) for v in x)
+    if isinstance(x, dict):
+        return any(_is_symbolic(v) for v in x.values())
+    return False
+
+
+class InputLayer(Layer):
+    """The entry point of a functional model: holds the symbolic input tensor.
+
+    Args:
+        shape: the shape of one sample, without the batch dimension.
+        batch_size: a fixed batch size (default None: any).
+        dtype: the input's dtype (default floatx).
+        batch_shape: the full shape including the batch dimension, instead of shape.
+        name: the layer's name (default "input_layer", "input_layer_1", ...).
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, name=None, **kwargs):
+        shape = kwargs.pop("input_shape", shape)
+        batch_shape = kwargs.pop("batch_input_shape", batch_shape)
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("InputLayer: give `shape` or `batch_shape`")
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            batch_shape = (batch_size,) + shape
+        self.__dict__["_batch_input_shape"] = tuple(batch_shape)
+        self.built = True
+        out = KerasTensor(batch_shape, self._dtype, name=self.name, history=(self, 0, 0))
+        self._inbound_nodes.append(Node(self, None, (), {}, out))
+
+    @property
+    def batch_shape(self):
+        return self._batch_input_shape
+
+    def call(self, inputs):
+        return inputs
+
+    def get_config(self):
+        return {"batch_shape": self._batch_input_shape, "dtype": self.dtype, "name": self.name}
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
+          tensor=None, **kwargs):
+    """A symbolic input for the functional API: `keras.Input(shape=(8,))`.
+
+    Returns:
+        A KerasTensor of shape `(batch_size,) + shape`.
+    """
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
+                       name=name, **kwargs)
+    return layer.output

@@ -1,0 +1,97 @@
+"""BatchNormalization."""
+
+import tapegrad as tf
+
+from .. import initializers, regularizers
+from .base import Layer
+
+__all__ = ["BatchNormalization"]
+
+
+class BatchNormalization(Layer):
+    """Normalizes each feature by the batch's mean and variance in training and by moving
+    averages of them at inference, then scales by `gamma` and shifts by `beta`.
+
+        training:  y = gamma * (x - mean_b) / sqrt(var_b + epsilon) + beta
+                   moving = moving * momentum + stat_b * (1 - momentum)
+        inference: y = gamma * (x - moving_mean) / sqrt(moving_variance + epsilon) + beta
+
+    The batch variance is the biased one, for the output and the moving average alike (Keras 3).
+
+    Args:
+        axis: the feature axis (default -1).
+        momentum: of the moving averages (0.99).
+        epsilon: added to the variance (1e-3).
+        center, scale: whether to learn beta and gamma.
+        beta_initializer, gamma_initializer, moving_mean_initializer,
+        moving_variance_initializer: zeros, ones, zeros, ones by default.
+        beta_regularizer, gamma_regularizer: penalties on beta and gamma.
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        axis = self.axis % rank
+        dim = input_shape[axis]
+        self._reduce = tuple(i for i in range(rank) if i != axis)
+        self._bshape = tuple(dim if i == axis else 1 for i in range(rank))
+        self.gamma = self.add_weight(shape=(dim,), initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     name="gamma") if self.scale else None
+        self.beta = self.add_weight(shape=(dim,), initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    name="beta") if self.center else None
+        self.moving_mean = self.add_weight(shape=(dim,), initializer=self.moving_mean_initializer,
+                                           trainable=False, name="moving_mean")
+        self.moving_variance = self.add_weight(
+            shape=(dim,), initializer=self.moving_variance_initializer, trainable=False,
+            name="moving_variance",
+        )
+        self.built = True
+
+    def _broadcast(self, v):
+        return v if len(self._bshape) <= 1 or self.axis % len(self._bshape) == \
+            len(self._bshape) - 1 else tf.reshape(v, self._bshape)
+
+    def call(self, inputs, training=None):
+        if training and self.trainable:
+            mean = tf.reduce_mean(inputs, axis=self._reduce, keepdims=True)
+            centered = tf.subtract(inputs, mean)
+            variance = tf.reduce_mean(tf.square(centered), axis=self._reduce, keepdims=True)
+            m = self.momentum
+            # The moving averages are updated in NumPy: they are state, not part of the graph.
+            mean_v = mean.numpy().reshape(-1)
+            var_v = variance.numpy().reshape(-1)
+            self.moving_mean.assign(self.moving_mean.numpy() * m + mean_v * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance.numpy() * m + var_v * (1.0 - m))
+        else:
+            mean = self._broadcast(self.moving_mean)
+            variance = self._broadcast(self.moving_variance)
+            centered = tf.subtract(inputs, mean)
+        inv = tf.divide(1.0, tf.sqrt(tf.add(variance, self.epsilon)))
+        if self.gamma is not None:
+            inv = tf.multiply(inv, self._broadcast(self.gamma))
+        out = tf.multiply(centered, inv)
+        if self.beta is not None:
+            out = tf.add(out, self._broadcast(self.beta))
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}

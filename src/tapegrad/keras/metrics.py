@@ -1,0 +1,329 @@
+"""`keras.metrics`: stateful running averages of losses and accuracies.
+
+`update_state` accumulates, `result` reads, `reset_state` (or the older `reset_states`) starts
+over, and calling a metric updates it and returns its result. Metrics are not differentiated:
+their state lives in non-trainable Variables updated from NumPy values, so a metric update costs
+no tape records.
+"""
+
+import numpy as np
+
+import tapegrad as tf
+
+from . import backend, initializers
+from . import losses as _losses
+
+__all__ = [
+    "Metric", "Mean", "Sum", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
+    "RootMeanSquaredError", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+    "SparseCategoricalAccuracy", "get", "serialize",
+]
+
+
+class Metric:
+    """Base class: subclass it with `update_state`, `result` and the weights it needs.
+
+    Args:
+        name: the metric's name (default: the class name in snake case).
+        dtype: the dtype of its state and result (default floatx).
+
+    Example:
+        >>> class Count(keras.metrics.Metric):
+        ...     def __init__(self, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.n = self.add_weight(name="n", initializer="zeros")
+        ...     def update_state(self, values):
+        ...         self.n.assign_add(float(tf.size(values)))
+        ...     def result(self):
+        ...         return self.n.read_value()
+    """
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or backend.to_snake_case(type(self).__name__)
+        self._dtype = tf.as_dtype(dtype or backend.floatx())
+        self._np_dtype = np.dtype(self._dtype.as_numpy_dtype)
+        self._variables = []
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None,
+                   aggregation="sum", **kwargs):
+        """Creates a non-trainable state Variable (zeros by default) owned by the metric."""
+        if isinstance(name, (tuple, list)) and not isinstance(shape, (tuple, list)):
+            name, shape = None, name
+        dtype = tf.as_dtype(dtype or self._dtype)
+        value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+        v = tf.Variable(value, trainable=False, name=name)
+        self._variables.append(v)
+        return v
+
+    @property
+    def variables(self):
+        return list(self._variables)
+
+    @property
+    def dtype(self):
+        return self._dtype.name
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state")
+
+    def result(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement result")
+
+    def reset_state(self):
+        """Sets every state variable back to zeros."""
+        for v in self._variables:
+            v.assign(np.zeros(tuple(v.shape), dtype=v.dtype.as_numpy_dtype))
+
+    def reset_states(self):
+        """The tf.keras 2 name of `reset_state`."""
+        self.reset_state()
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _np(x, dtype=None):
+    return np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
+
+
+class _Reduce(Metric):
+    def __init__(self, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_weight(name="total")
+        self.count = self.add_weight(name="count")
+
+    def _accumulate(self, values, sample_weight):
+        values = _np(values, self._np_dtype)
+        if sample_weight is None:
+            total, count = values.sum(dtype=self._np_dtype), values.size
+        else:
+            sw = _np(sample_weight, self._np_dtype)
+            if sw.ndim == values.ndim + 1 and sw.shape[-1] == 1:
+                sw = sw[..., 0]
+            elif values.ndim == sw.ndim + 1 and values.shape[-1] == 1:
+                values = values[..., 0]
+            sw = np.broadcast_to(sw, values.shape)
+            total, count = (values * sw).sum(dtype=self._np_dtype), sw.sum(dtype=self._np_dtype)
+        self.total.assign_add(np.asarray(total, dtype=self._np_dtype))
+        self.count.assign_add(np.asarray(count, dtype=self._np_dtype))
+
+
+class Mean(_Reduce):
+    """The (weighted) mean of all values seen: total / count."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, values, sample_weight=None):
+        self._accumulate(values, sample_weight)
+
+    def result(self):
+        count = self.count.numpy()
+        return tf.constant(self.total.numpy() / count if count else np.zeros((), self._np_dtype))
+
+
+class Sum(_Reduce):
+    """The (weighted) sum of all values seen."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, values, sample_weight=None):
+        self._accumulate(values, sample_weight)
+
+    def result(self):
+        return tf.constant(self.total.numpy())
+
+
+def _same_rank(y_true, y_pred):
+    """NumPy version of Keras's squeeze_or_expand_to_same_rank."""
+    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        if y_true.ndim == 1:
+            y_true = y_true[:, None]
+        else:
+            y_pred = y_pred[..., 0]
+    elif y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        if y_pred.ndim == 1:
+            y_pred = y_pred[:, None]
+        else:
+            y_true = y_true[..., 0]
+    return y_true, y_pred
+
+
+def _mean_last(x):
+    return x.mean(axis=-1, dtype=x.dtype) if x.ndim else x
+
+
+def _np_mse(y_true, y_pred):
+    d = y_pred - y_true
+    return _mean_last(d * d)
+
+
+def _np_mae(y_true, y_pred):
+    return _mean_last(np.abs(y_pred - y_true))
+
+
+def _np_accuracy(y_true, y_pred):
+    return (y_true == y_pred).astype(y_pred.dtype)
+
+
+def _np_binary_accuracy(y_true, y_pred, threshold=0.5):
+    return (y_true == (y_pred > threshold)).astype(y_pred.dtype)
+
+
+def _np_categorical_accuracy(y_true, y_pred):
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(y_pred.dtype)
+
+
+def _np_sparse_categorical_accuracy(y_true, y_pred):
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    return (y_true == np.argmax(y_pred, axis=-1)).astype(y_pred.dtype)
+
+
+class MeanMetricWrapper(Mean):
+    """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
+
+    `fn` may be any loss-like function of tensors; the built-in metrics pass NumPy versions.
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"),
+                         dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+        self._numpy_fn = getattr(fn, "_numpy", False)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._numpy_fn:
+            y_pred = _np(y_pred, self._np_dtype)
+            y_true = _np(y_true, self._np_dtype)
+            y_true, y_pred = _same_rank(y_true, y_pred)
+            values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        else:
+            y_pred = tf.convert_to_tensor(_np(y_pred, self._np_dtype))
+            values = self._fn(_np(y_true, self._np_dtype), y_pred, **self._fn_kwargs)
+        self._accumulate(values, sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}
+
+
+def _numpy(fn):
+    fn._numpy = True
+    return fn
+
+
+for _f in (_np_mse, _np_mae, _np_accuracy, _np_binary_accuracy, _np_categorical_accuracy,
+           _np_sparse_categorical_accuracy):
+    _numpy(_f)
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    """The mean of (y_true - y_pred) ** 2."""
+
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(_np_mse, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    """The mean of |y_true - y_pred|."""
+
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(_np_mae, name=name, dtype=dtype)
+
+
+class RootMeanSquaredError(MeanMetricWrapper):
+    """sqrt of the mean of (y_true - y_pred) ** 2."""
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(_np_mse, name=name, dtype=dtype)
+
+    def result(self):
+        return tf.constant(np.sqrt(np.asarray(super().result())))
+
+
+class Accuracy(MeanMetricWrapper):
+    """How often y_pred equals y_true exactly."""
+
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(_np_accuracy, name=name, dtype=dtype)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    """How often (y_pred > threshold) equals the 0/1 label."""
+
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(_np_binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    """How often argmax(y_pred) equals argmax(y_true) (one-hot labels)."""
+
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(_np_categorical_accuracy, name=name, dtype=dtype)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    """How often argmax(y_pred) equals the integer label."""
+
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(_np_sparse_categorical_accuracy, name=name, dtype=dtype)
+
+
+_CLASSES = {c.__name__: c for c in (
+    Mean, Sum, MeanSquaredError, MeanAbsoluteError, RootMeanSquaredError, Accuracy,
+    BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+)}
+_BY_NAME = {
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+    "rmse": RootMeanSquaredError, "root_mean_squared_error": RootMeanSquaredError,
+    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
+}
+
+
+def get(identifier):
+    """A metric from a name ("mse", "mae", "binary_accuracy", a loss function's name, ...), a
+    Metric, a class or a function `fn(y_true, y_pred)`; a name becomes the metric's name.
+    ("accuracy" needs the data's shapes: `Model.compile` resolves it.)
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, str):
+        if identifier in _BY_NAME:
+            return _BY_NAME[identifier](name=identifier)
+        if identifier in _CLASSES:
+            return _CLASSES[identifier]()
+        try:
+            fn = _losses.get(identifier)
+        except ValueError:
+            raise ValueError(
+                f"Unknown metric {identifier!r}; known: {', '.join(sorted(_BY_NAME))}, "
+                "'accuracy' and the loss names"
+            ) from None
+        return MeanMetricWrapper(fn, name=identifier)
+    if callable(identifier):
+        return MeanMetricWrapper(identifier)
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+def serialize(metric):
+    return {"class_name": type(metric).__name__, "config": metric.get_config()}

@@ -1,0 +1,93 @@
+"""The functional API: a model from `keras.Input` tensors to the Keras tensors computed
+from them."""
+
+from .. import backend
+from ..layers.base import InputLayer, KerasTensor, flatten, pack_like
+from .model import Model
+
+__all__ = ["Functional"]
+
+
+class Functional(Model):
+    """A graph of layer calls, made by `keras.Model(inputs, outputs)`."""
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        super().__init__(name=name or backend.unique_name("functional"), trainable=trainable,
+                         **kwargs)
+        flat_in, flat_out = flatten(inputs), flatten(outputs)
+        for t in flat_in + flat_out:
+            if not isinstance(t, KerasTensor):
+                raise ValueError(
+                    f"Model(inputs, outputs): expected Keras tensors (from keras.Input and "
+                    f"layer calls), got {t!r}"
+                )
+        for t in flat_in:
+            if not isinstance(t._history[0], InputLayer):
+                raise ValueError(f"Model inputs must come from keras.Input, got {t!r}")
+        self.__dict__.update(_inputs_struct=inputs, _outputs_struct=outputs,
+                             _flat_inputs=flat_in, _flat_outputs=flat_out)
+        nodes, seen = [], set()
+
+        def visit(tensor):
+            layer, index, _ = tensor._history
+            node = layer._inbound_nodes[index]
+            if id(node) in seen:
+                return
+            seen.add(id(node))
+            for t in node.inbound:
+                visit(t)
+            nodes.append(node)
+
+        for t in flat_out:
+            visit(t)
+        known = {id(t) for t in flat_in}
+        for node in nodes:
+            if isinstance(node.layer, InputLayer) and id(node.outputs) not in known:
+                raise ValueError(
+                    f"Model(inputs, outputs): the outputs depend on input '{node.layer.name}', "
+                    "which is not among the model's inputs."
+                )
+        self.__dict__["_nodes"] = [n for n in nodes if not isinstance(n.layer, InputLayer)]
+        for node in nodes:
+            if not any(lay is node.layer for lay in self._layers):
+                self._track_layer(node.layer)
+        self.__dict__["built"] = True
+
+    @property
+    def inputs(self):
+        return list(self._flat_inputs)
+
+    @property
+    def outputs(self):
+        return list(self._flat_outputs)
+
+    @property
+    def input_shape(self):
+        shapes = [tuple(t.shape) for t in self._flat_inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [tuple(t.shape) for t in self._flat_outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def call(self, inputs, training=None, mask=None):
+        if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
+            flat = [inputs[t._history[0].name] for t in self._flat_inputs]
+        else:
+            flat = flatten(inputs)
+        if len(flat) != len(self._flat_inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), got {len(flat)}"
+            )
+        values = {id(t): v for t, v in zip(self._flat_inputs, flat)}
+        for node in self._nodes:
+            structure = (node.inputs, node.args, node.kwargs)
+            args = pack_like(structure, [
+                values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
+                for leaf in flatten(structure)
+            ])
+            out = node.layer(args[0], *args[1], **args[2])
+            for t, v in zip(flatten(node.outputs), flatten(out)):
+                values[id(t)] = v
+        return pack_like(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])

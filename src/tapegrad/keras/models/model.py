@@ -1,0 +1,164 @@
+"""`Model`: a Layer with training (`compile` / `fit`), `summary` and weight files.
+
+`keras.Model(inputs, outputs)` builds a functional model; subclass `Model` and write `call`
+for anything else.
+"""
+
+import os
+
+import numpy as np
+
+from .. import backend
+from ..layers.base import Layer, _bump
+from ..metrics import Metric
+from .training import Trainer
+
+__all__ = ["Model"]
+
+
+class Model(Trainer, Layer):
+    """A model: layers plus `compile`, `fit`, `evaluate`, `predict`, `summary`,
+    `get_weights` / `set_weights` and `save_weights` / `load_weights`.
+
+    `Model(inputs, outputs)` (the functional API) connects Keras tensors from `keras.Input`;
+    a subclass defines its layers in `__init__` and its forward pass in `call`.
+
+    Example:
+        >>> inputs = keras.Input(shape=(8,))
+        >>> outputs = keras.layers.Dense(1)(keras.layers.Dense(30, activation="relu")(inputs))
+        >>> model = keras.Model(inputs, outputs)
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+
+            return object.__new__(Functional)
+        return object.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}: positional arguments are only for the functional API "
+                "`keras.Model(inputs, outputs)`"
+            )
+        name = kwargs.pop("name", None) or backend.unique_name(
+            backend.to_snake_case(type(self).__name__))
+        Layer.__init__(self, name=name, **kwargs)
+        self._init_training()
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Metric) and "_tracked_metrics" in self.__dict__ and \
+                name not in ("_loss_tracker",):
+            if not any(m is value for m in self._tracked_metrics):
+                self._tracked_metrics.append(value)
+        super().__setattr__(name, value)
+
+    @property
+    def layers(self):
+        """The model's layers (for a functional model, its InputLayers too)."""
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by index in `layers`."""
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[lay.name for lay in self.layers]}")
+
+    def _maybe_build(self, inputs):
+        self.__dict__["built"] = True
+        _bump()
+
+    def build(self, input_shape=None):
+        """Builds the model's weights by running it once on zeros of `input_shape` (the batch
+        dimension may be None)."""
+        if input_shape is not None and not self.built:
+            self.__dict__["built"] = True
+            shapes = input_shape
+            if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0],
+                                                                          (list, tuple)):
+                x = [np.zeros([1 if d is None else d for d in s], self._np_dtype) for s in shapes]
+            else:
+                x = np.zeros([1 if d is None else d for d in shapes], self._np_dtype)
+            self(x, training=False)
+        self.built = True
+        _bump()
+
+    # -- summary --------------------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of the layers, their output shapes and parameter counts, then the
+        totals, as Keras 3 does."""
+        from .summary import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn)
+
+    # -- weights files --------------------------------------------------------------------
+    def _weight_entries(self):
+        """(key, layer, variable) for every weight, keyed by position as Keras 3 keys its
+        weight files: "layers/dense_1/vars/0" names the second Dense layer, whatever its
+        name."""
+        entries = [(f"vars/{i}", self, v) for i, v in enumerate(
+            self._trainable_weights + self._non_trainable_weights)]
+        used = {}
+        for layer in self.layers:
+            base = backend.to_snake_case(type(layer).__name__)
+            count = used.get(base, 0)
+            used[base] = count + 1
+            key = base if count == 0 else f"{base}_{count}"
+            entries.extend((f"layers/{key}/vars/{i}", layer, v)
+                           for i, v in enumerate(layer.weights))
+        return entries
+
+    def save_weights(self, filepath, overwrite=True):
+        """Writes every weight to `filepath`, a NumPy .npz archive (written under exactly the
+        name given)."""
+        filepath = os.fspath(filepath)
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
+        arrays = {key: np.asarray(v.numpy()) for key, _, v in self._weight_entries()}
+        with open(filepath, "wb") as f:
+            np.savez(f, **arrays)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Reads weights written by `save_weights`.
+
+        Raises:
+            ValueError: naming the layer, if the file lacks one of the model's weights, has
+                weights the model lacks, or a shape differs; nothing is assigned then.
+        """
+        with np.load(os.fspath(filepath)) as data:
+            stored = {k: data[k] for k in data.files}
+        entries = self._weight_entries()
+        updates = []
+        for key, layer, v in entries:
+            if key not in stored:
+                raise ValueError(
+                    f"load_weights: the file {filepath} has no value for weight '{v.name}' of "
+                    f"layer '{layer.name}' ({type(layer).__name__}, key {key}); it was saved "
+                    "from a different model."
+                )
+            value = stored.pop(key)
+            if tuple(value.shape) != tuple(v.shape):
+                if skip_mismatch:
+                    continue
+                raise ValueError(
+                    f"load_weights: shape mismatch in layer '{layer.name}' "
+                    f"({type(layer).__name__}): weight '{v.name}' has shape {tuple(v.shape)} in "
+                    f"the model but {tuple(value.shape)} in {filepath}."
+                )
+            updates.append((v, value))
+        if stored and not skip_mismatch:
+            raise ValueError(
+                f"load_weights: {filepath} holds {len(stored)} weight(s) the model does not "
+                f"have ({', '.join(sorted(stored)[:4])}); it was saved from a different model."
+            )
+        for v, value in updates:
+            v.assign(value.astype(v.dtype.as_numpy_dtype))
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable}

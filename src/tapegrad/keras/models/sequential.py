@@ -1,0 +1,103 @@
+"""`Sequential`: a stack of layers, each feeding the next."""
+
+from .. import backend
+from ..layers.base import InputLayer, KerasTensor, _bump
+from .model import Model
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Args:
+        layers: the layers, in order (an `keras.Input(...)` first fixes the input shape, as
+            does `input_shape=` on the first layer).
+        name: the model's name.
+
+    Example:
+        >>> model = keras.Sequential([
+        ...     keras.layers.Dense(30, activation="relu", input_shape=(8,)),
+        ...     keras.layers.Dense(1),
+        ... ])
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(trainable=trainable, name=name or backend.unique_name("sequential"))
+        self.__dict__["_input_layer"] = None
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._build_graph()
+
+    def add(self, layer, rebuild=True):
+        """Appends a layer (or sets the input with a `keras.Input`)."""
+        if isinstance(layer, KerasTensor):
+            layer = layer._history[0]
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError("Sequential: an Input must come first")
+            self.__dict__["_input_layer"] = layer
+        else:
+            if not hasattr(layer, "__call__") or not hasattr(layer, "_inbound_nodes"):
+                raise TypeError(f"Sequential.add: expected a Layer, got {layer!r}")
+            if any(lay.name == layer.name for lay in self._layers):
+                raise ValueError(
+                    f"All layers added to a Sequential model should have unique names. Name "
+                    f"'{layer.name}' is already the name of a layer in this model."
+                )
+            self._layers.append(layer)
+            _bump()
+            if len(self._layers) == 1 and self._input_layer is None and \
+                    layer._batch_input_shape is not None:
+                self.__dict__["_input_layer"] = InputLayer(batch_shape=layer._batch_input_shape)
+        if rebuild:
+            self._build_graph()
+
+    def pop(self, rebuild=True):
+        """Removes the last layer and returns it."""
+        layer = self._layers.pop()
+        _bump()
+        if rebuild:
+            self._build_graph()
+        return layer
+
+    def _build_graph(self):
+        if self._input_layer is None or not self._layers:
+            return
+        x = self._input_layer.output
+        for layer in self._layers:
+            x = layer(x)
+        self.__dict__["built"] = True
+        _bump()
+
+    def build(self, input_shape=None):
+        """Fixes the input shape (the batch dimension may be None) and creates the weights."""
+        if input_shape is None:
+            raise ValueError("Sequential.build needs an input_shape")
+        if self._input_layer is None:
+            self.__dict__["_input_layer"] = InputLayer(batch_shape=tuple(input_shape))
+        self._build_graph()
+        self.__dict__["built"] = True
+
+    def _maybe_build(self, inputs):
+        shape = tuple(inputs.shape) if hasattr(inputs, "shape") else None
+        if shape is not None and self._input_layer is None:
+            self.build((None,) + shape[1:])
+        self.__dict__["built"] = True
+        _bump()
+
+    def call(self, inputs, training=None, mask=None):
+        x = inputs
+        for layer in self._layers:
+            x = layer(x)
+        return x
+
+    @property
+    def input_shape(self):
+        return None if self._input_layer is None else self._input_layer.batch_shape
+
+    @property
+    def output_shape(self):
+        if not self._layers or not self._layers[-1]._inbound_nodes:
+            raise AttributeError("Sequential: the model is not built yet")
+        return tuple(self._layers[-1]._inbound_nodes[-1].outputs.shape)

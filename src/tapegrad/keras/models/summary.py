@@ -1,0 +1,131 @@
+"""The text of `Model.summary()`: Keras 3's box-drawn table."""
+
+import numpy as np
+
+from ..layers.base import InputLayer
+
+_FOOTER_UNITS = ("B", "KB", "MB", "GB", "TB")
+
+
+def _size(n_bytes):
+    size, unit = float(n_bytes), 0
+    while size >= 1024 and unit < len(_FOOTER_UNITS) - 1:
+        size /= 1024
+        unit += 1
+    return f"{size:.2f} {_FOOTER_UNITS[unit]}"
+
+
+def _wrap(text, width):
+    """Splits `text` into lines of at most `width` characters at spaces; a longer word is cut
+    with an ellipsis."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            if len(word) > width:
+                word = word[: width - 1] + "…"
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _shape_text(layer):
+    nodes = layer._inbound_nodes
+    if not nodes:
+        return "?"
+    shapes = [tuple(t.shape) for t in _leaves(nodes[0].outputs)]
+    text = [str(s) if len(s) != 1 else f"({'None' if s[0] is None else s[0]},)" for s in shapes]
+    return text[0] if len(text) == 1 else "[" + ", ".join(text) + "]"
+
+
+def _leaves(x):
+    if isinstance(x, (list, tuple)):
+        return [leaf for item in x for leaf in _leaves(item)]
+    if isinstance(x, dict):
+        return [leaf for key in sorted(x) for leaf in _leaves(x[key])]
+    return [x]
+
+
+def _connections(layer):
+    out = []
+    for node in layer._inbound_nodes[:1]:
+        for t in node.inbound:
+            src, index, k = t._history
+            out.append(f"{src.name}[{index}][{k}]")
+    return out or ["-"]
+
+
+def _is_sequential_like(model, layers):
+    if type(model).__name__ == "Sequential":
+        return True
+    for layer in layers:
+        nodes = layer._inbound_nodes
+        if len(nodes) > 1 or any(len(n.inbound) > 1 for n in nodes):
+            return False
+    inputs = [lay for lay in layers if isinstance(lay, InputLayer)]
+    return len(inputs) <= 1
+
+
+def _params(layer):
+    if not layer.built:
+        return "0 (unbuilt)"
+    return f"{layer.count_params():,}"
+
+
+def print_summary(model, line_length=None, print_fn=None):
+    print_fn = print_fn or print
+    layers = model.layers
+    sequential_like = _is_sequential_like(model, layers)
+    if sequential_like:
+        headers = ["Layer (type)", "Output Shape", "Param #"]
+        widths = [31, 22, 13]
+    else:
+        headers = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
+        widths = [19, 17, 10, 17]
+    if line_length:
+        scale = (line_length - 1 - 3 * len(widths)) / sum(widths)
+        widths = [max(6, int(w * scale)) for w in widths]
+    right = [False, False, True, False]
+
+    def row(cells, vertical):
+        wrapped = [[t[: w - 1] + "…" if len(t) > w else t for t in c] if isinstance(c, list)
+                   else _wrap(c, w) for c, w in zip(cells, widths)]
+        height = max(len(w) for w in wrapped)
+        lines = []
+        for k in range(height):
+            parts = []
+            for i, (w, col) in enumerate(zip(widths, wrapped)):
+                text = col[k] if k < len(col) else ""
+                parts.append(f" {text.rjust(w) if right[i] else text.ljust(w)} ")
+            lines.append(vertical + vertical.join(parts) + vertical)
+        return lines
+
+    def rule(left, mid, end, fill):
+        return left + mid.join(fill * (w + 2) for w in widths) + end
+
+    out = [f'Model: "{model.name}"', rule("┏", "┳", "┓", "━")]
+    out += row(headers, "┃")
+    out.append(rule("┡", "╇", "┩", "━"))
+    for i, layer in enumerate(layers):
+        cells = [f"{layer.name} ({type(layer).__name__})", _shape_text(layer), _params(layer)]
+        if not sequential_like:
+            conns = _connections(layer)
+            conns = [c + "," if j < len(conns) - 1 else c for j, c in enumerate(conns)]
+            cells.append(conns)
+        out += row(cells, "│")
+        if i < len(layers) - 1:
+            out.append(rule("├", "┼", "┤", "─"))
+    out.append(rule("└", "┴", "┘", "─"))
+    trainable = sum(int(np.prod(v.shape)) for v in model.trainable_weights)
+    frozen = sum(int(np.prod(v.shape)) for v in model.non_trainable_weights)
+    t_bytes = sum(int(np.prod(v.shape)) * v.dtype.size for v in model.trainable_weights)
+    f_bytes = sum(int(np.prod(v.shape)) * v.dtype.size for v in model.non_trainable_weights)
+    out.append(f" Total params: {trainable + frozen:,} ({_size(t_bytes + f_bytes)})")
+    out.append(f" Trainable params: {trainable:,} ({_size(t_bytes)})")
+    out.append(f" Non-trainable params: {frozen:,} ({_size(f_bytes)})")
+    for line in out:
+        print_fn(line)

@@ -1,0 +1,405 @@
+"""`compile`, `fit`, `evaluate` and `predict`: Keras's built-in training loop, eager."""
+
+import math
+
+import numpy as np
+
+import tapegrad as tf
+
+from .. import backend, callbacks as callbacks_module, losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from ..layers.base import flatten, pack_like
+
+__all__ = ["Trainer"]
+
+def get_optimizer(identifier):
+    """An optimizer from an instance or a Keras name ("sgd", "adam", ...), with defaults."""
+    return optimizers_module.get(identifier)
+
+
+def _to_array(x, dtype):
+    """Data as NumPy arrays, floats cast once to the model's float type."""
+    if x is None:
+        return None
+    if isinstance(x, (list, tuple)) and x and not np.isscalar(x[0]) and \
+            not isinstance(x[0], (list, tuple)):
+        return type(x)(_to_array(v, dtype) for v in x)
+    if isinstance(x, dict):
+        return {k: _to_array(v, dtype) for k, v in x.items()}
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f" and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr
+
+
+def _length(x):
+    return len(flatten(x)[0])
+
+
+def _take(x, idx):
+    if x is None:
+        return None
+    if isinstance(x, (list, tuple)):
+        return type(x)(_take(v, idx) for v in x)
+    if isinstance(x, dict):
+        return {k: _take(v, idx) for k, v in x.items()}
+    return x[idx]
+
+
+def _is_binary_loss(loss):
+    name = getattr(loss, "__name__", None) or getattr(loss, "name", "")
+    return "binary" in str(name)
+
+
+def _resolve_metric(identifier, y_true, y_pred, loss):
+    if identifier in ("accuracy", "acc"):
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        if _is_binary_loss(loss) or (y_pred.ndim and y_pred.shape[-1] == 1):
+            metric = metrics_module.BinaryAccuracy()
+        elif y_true.ndim < y_pred.ndim or (y_true.ndim and y_true.shape[-1] == 1):
+            metric = metrics_module.SparseCategoricalAccuracy()
+        else:
+            metric = metrics_module.CategoricalAccuracy()
+        metric.name = identifier
+        return metric
+    return metrics_module.get(identifier)
+
+
+class _CompiledLoss:
+    """The compiled loss of one or several outputs, with `loss_weights`."""
+
+    def __init__(self, loss, loss_weights):
+        self.single = not isinstance(loss, (list, tuple, dict))
+        items = [loss] if self.single else flatten(loss)
+        self.fns = [self._wrap(losses_module.get(item)) for item in items]
+        if loss_weights is None:
+            self.weights = [1.0] * len(self.fns)
+        else:
+            self.weights = [float(w) for w in flatten(loss_weights)]
+
+    @staticmethod
+    def _wrap(fn):
+        if fn is None or isinstance(fn, losses_module.Loss):
+            return fn
+        return losses_module.LossFunctionWrapper(fn)
+
+    def __call__(self, y, y_pred, sample_weight=None):
+        if self.single:
+            return self.fns[0](y, y_pred, sample_weight)
+        total = None
+        for fn, w, yt, yp in zip(self.fns, self.weights, flatten(y), flatten(y_pred)):
+            if fn is None:
+                continue
+            value = fn(yt, yp, sample_weight)
+            if w != 1.0:
+                value = tf.multiply(value, w)
+            total = value if total is None else tf.add(total, value)
+        return total
+
+
+class Trainer:
+    """The training API shared by all models."""
+
+    def _init_training(self):
+        self.__dict__.update(
+            optimizer=None, loss=None, compiled=False, stop_training=False,
+            _compiled_loss=None, _metric_ids=[], _compiled_metrics=None,
+            _loss_tracker=None, history=None, _tracked_metrics=[],
+        )
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, run_eagerly=None, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Configures the model for training.
+
+        Args:
+            optimizer: an optimizer or its name ("sgd", "adam", "rmsprop", ...).
+            loss: a loss name ("mse", "binary_crossentropy", ...), function or Loss; a list or
+                dict of them for several outputs.
+            metrics: a list of metric names ("mse", "mae", "accuracy", ...) or Metrics.
+            loss_weights: weights of the losses of several outputs.
+            Other arguments are accepted for compatibility and have no effect.
+        """
+        self.optimizer = get_optimizer(optimizer)
+        self.loss = loss
+        self._compiled_loss = None if loss is None else _CompiledLoss(loss, loss_weights)
+        self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
+        self._compiled_metrics = None
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.compiled = True
+        self.stop_training = False
+
+    # -- metrics ------------------------------------------------------------------------
+    @property
+    def metrics(self):
+        """The loss tracker and the compiled metrics (once training has seen data), then any
+        Metric assigned to an attribute of the model."""
+        out = []
+        if self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        out.extend(self._compiled_metrics or [])
+        out.extend(m for m in self._tracked_metrics if m not in out)
+        return out
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    def _build_metrics(self, y, y_pred):
+        if self._compiled_metrics is None:
+            self._compiled_metrics = [
+                _resolve_metric(m, flatten(y)[0], flatten(y_pred)[0], self.loss)
+                for m in self._metric_ids
+            ]
+
+    def _check_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(f"You must call `compile()` before calling `{what}()`.")
+
+    # -- one step ---------------------------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss of (y, y_pred) plus the model's `losses` (regularization)."""
+        total = None
+        if self._compiled_loss is not None:
+            total = self._compiled_loss(y, y_pred, sample_weight)
+        for extra in self.losses:
+            extra = tf.reduce_sum(extra)
+            total = extra if total is None else tf.add(total, extra)
+        if total is None:
+            raise ValueError("No loss to compute: pass `loss` to compile() or use add_loss().")
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics and returns every metric's result as a dict."""
+        self._build_metrics(y, y_pred)
+        y0, p0 = flatten(y)[0], flatten(y_pred)[0]
+        for m in self._compiled_metrics:
+            m.update_state(y0, p0, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        return {m.name: float(m.result()) for m in self.metrics}
+
+    def train_step(self, data):
+        """One gradient step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        x, y, sample_weight = _unpack(data)
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        variables = self.trainable_variables
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        self._loss_tracker.update_state(loss, sample_weight=_length(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """Loss and metrics on a batch, without training; returns the logs."""
+        x, y, sample_weight = _unpack(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss, sample_weight=_length(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        x, _, _ = _unpack(data)
+        return self(x, training=False)
+
+    # -- loops ----------------------------------------------------------------------------
+    def _callbacks(self, callbacks, verbose, epochs, steps):
+        cbs = list(callbacks or [])
+        history = next((c for c in cbs if isinstance(c, callbacks_module.History)), None)
+        if history is None:
+            history = callbacks_module.History()
+            cbs.append(history)
+        if verbose and not any(isinstance(c, callbacks_module.ProgbarLogger) for c in cbs):
+            cbs.append(callbacks_module.ProgbarLogger())
+        params = {"verbose": verbose, "epochs": epochs, "steps": steps}
+        return callbacks_module.CallbackList(cbs, model=self, params=params), history
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Trains the model on NumPy data for `epochs` epochs.
+
+        Args:
+            x, y: inputs and targets (arrays, or lists / dicts of arrays for several inputs).
+            batch_size: samples per gradient step (32).
+            epochs: the epoch to stop at (counting from `initial_epoch`).
+            verbose: "auto" or 1 (progress bar), 2 (one line per epoch), 0 (silent).
+            callbacks: Callback instances (EarlyStopping, ...).
+            validation_split: the fraction of the data, taken from the end before shuffling,
+                held out for validation.
+            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight)`.
+            shuffle: reshuffle the training data before each epoch.
+            sample_weight: per-sample loss weights.
+            initial_epoch: the epoch to start from.
+            steps_per_epoch: batches per epoch (default: all the data).
+            validation_batch_size: batch size of the validation pass (default batch_size).
+            validation_freq: validate every this many epochs.
+
+        Returns:
+            A History whose `history` dict maps "loss", the metric names and their "val_"
+            versions to per-epoch values.
+        """
+        self._check_compiled("fit")
+        verbose = 1 if verbose == "auto" else verbose
+        batch_size = 32 if batch_size is None else int(batch_size)
+        dtype = self._np_dtype
+        x, y = _to_array(x, dtype), _to_array(y, dtype)
+        sample_weight = _to_array(sample_weight, dtype)
+        if class_weight is not None:
+            labels = np.asarray(y).reshape(len(y), -1)
+            labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
+            cw = np.array([class_weight.get(int(c), 1.0) for c in labels], dtype=dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        if validation_data is None and validation_split:
+            n = _length(x)
+            split = int(math.floor(n * (1.0 - validation_split)))
+            head, tail = np.arange(split), np.arange(split, n)
+            validation_data = (_take(x, tail), _take(y, tail)) + (
+                () if sample_weight is None else (_take(sample_weight, tail),))
+            x, y, sample_weight = _take(x, head), _take(y, head), _take(sample_weight, head)
+        n = _length(x)
+        steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
+        cbs, history = self._callbacks(callbacks, verbose, epochs, steps)
+        self.history = history
+        self.stop_training = False
+        want_end = cbs.wants("on_train_batch_end")
+        want_begin = cbs.wants("on_train_batch_begin")
+        cbs.on_train_begin()
+        logs = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            order = backend.rng().permutation(n) if shuffle else None
+            for step in range(steps):
+                start = (step * batch_size) % n
+                idx = slice(start, start + batch_size) if order is None else \
+                    order[start:start + batch_size]
+                if want_begin:
+                    cbs.on_train_batch_begin(step)
+                data = (_take(x, idx), _take(y, idx))
+                if sample_weight is not None:
+                    data += (sample_weight[idx],)
+                logs = self.train_step(data)
+                if want_end:
+                    cbs.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            epoch_logs = {k: float(v) for k, v in self.get_metrics_result().items()}
+            if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                vx, vy, vsw = _unpack(tuple(validation_data))
+                val = self.evaluate(vx, vy, batch_size=validation_batch_size or batch_size,
+                                    sample_weight=vsw, verbose=0, return_dict=True,
+                                    steps=validation_steps, _in_fit=True)
+                epoch_logs.update({"val_" + k: v for k, v in val.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            logs = epoch_logs
+            if self.stop_training:
+                break
+        cbs.on_train_end(logs)
+        return history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, _in_fit=False, **kwargs):
+        """The loss and metrics on data, in batches.
+
+        Returns:
+            The loss (a float) if there are no metrics, else `[loss, metric, ...]` in the
+            order of `metrics_names`; a dict with `return_dict=True`.
+        """
+        self._check_compiled("evaluate")
+        verbose = 1 if verbose == "auto" else verbose
+        batch_size = 32 if batch_size is None else int(batch_size)
+        dtype = self._np_dtype
+        x, y = _to_array(x, dtype), _to_array(y, dtype)
+        sample_weight = _to_array(sample_weight, dtype)
+        n = _length(x)
+        steps = steps or max(1, math.ceil(n / batch_size))
+        cbs = None
+        if not _in_fit:
+            cbs, _ = self._callbacks(callbacks, verbose, 1, steps)
+            cbs.on_test_begin()
+        self.reset_metrics()
+        for step in range(steps):
+            idx = slice(step * batch_size, (step + 1) * batch_size)
+            data = (_take(x, idx), _take(y, idx))
+            if sample_weight is not None:
+                data += (sample_weight[idx],)
+            logs = self.test_step(data)
+            if cbs is not None:
+                cbs.on_test_batch_end(step, logs)
+        result = {k: float(v) for k, v in self.get_metrics_result().items()}
+        if cbs is not None:
+            cbs.on_test_end(result)
+        if return_dict:
+            return result
+        values = list(result.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs on `x`, computed in batches, as NumPy arrays."""
+        verbose = 1 if verbose == "auto" else verbose
+        batch_size = 32 if batch_size is None else int(batch_size)
+        x = _to_array(x, self._np_dtype)
+        n = _length(x)
+        steps = steps or max(1, math.ceil(n / batch_size))
+        cbs, _ = self._callbacks(callbacks, verbose, 1, steps)
+        cbs.on_predict_begin()
+        outputs = []
+        for step in range(steps):
+            out = self.predict_step((_take(x, slice(step * batch_size, (step + 1) * batch_size)),))
+            outputs.append([np.asarray(o) for o in flatten(out)])
+            cbs.on_predict_batch_end(step, None)
+        cbs.on_predict_end()
+        joined = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
+        return pack_like(out, joined)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One gradient step on one batch; returns the loss and metrics as `evaluate` does."""
+        self._check_compiled("train_on_batch")
+        dtype = self._np_dtype
+        data = (_to_array(x, dtype), _to_array(y, dtype))
+        if sample_weight is not None:
+            data += (_to_array(sample_weight, dtype),)
+        self.reset_metrics()
+        logs = self.train_step(data)
+        return _result(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._check_compiled("test_on_batch")
+        dtype = self._np_dtype
+        data = (_to_array(x, dtype), _to_array(y, dtype))
+        if sample_weight is not None:
+            data += (_to_array(sample_weight, dtype),)
+        self.reset_metrics()
+        return _result(self.test_step(data), return_dict)
+
+    def predict_on_batch(self, x):
+        out = self(_to_array(x, self._np_dtype), training=False)
+        return pack_like(out, [np.asarray(o) for o in flatten(out)])
+
+
+def _result(logs, return_dict):
+    logs = {k: float(v) for k, v in logs.items()}
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _unpack(data):
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    return data[0], data[1], data[2]
