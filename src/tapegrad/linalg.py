@@ -160,7 +160,8 @@ def _tensordot_axes(axes, a, b):
         raise _invalid("tensordot", "cannot contract axes of a scalar") from None
 
 
-@_composite(cases=[(((2, 3), (3, 4)), dict(axes=1)), (((2, 3), (3, 2)), dict(axes=[[0, 1], [1, 0]])),
+@_composite(cases=[(((2, 3), (3, 4)), dict(axes=1)),
+                   (((2, 3), (3, 2)), dict(axes=[[0, 1], [1, 0]])),
                    (((2,), (3,)), dict(axes=0))])
 def tensordot(a, b, axes, name=None):
     """Sums products of `a` and `b` over the given axes: an int n (a's last n with b's first n)

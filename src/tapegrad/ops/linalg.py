@@ -183,10 +183,11 @@ def _spreader(target, keep, x, h):
     grids = np.indices(x_shape + k_shape, sparse=True)
     ones = np.ones(x_shape + k_shape, dtype=bool)
     for j, c in enumerate(target):
-        if c in keep:
-            k = len(x_shape) + keep.index(c)
-            if x_shape[j] == k_shape[k - len(x_shape)]:
-                ones &= grids[j] == grids[k]
+        first = target.index(c)
+        if first != j:  # a repeated letter: only the diagonal
+            ones &= grids[j] == grids[first]
+        elif c in keep and x_shape[j] == k_shape[keep.index(c)]:
+            ones &= grids[j] == grids[len(x_shape) + keep.index(c)]
     return _constant(ones, x)
 
 
