@@ -63,15 +63,23 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 def _prepare(y_true, y_pred):
     y_pred = _pred(y_pred)
-    y_true = _true(y_true, y_pred.dtype)
+    if not isinstance(y_true, _Tensor):
+        # Labels from NumPy take the common rank fix, (n,) against (n, 1), for free.
+        y_true = np.asarray(y_true, dtype=y_pred.dtype.as_numpy_dtype)
+        if y_true.ndim == 1 and y_pred.ndim == 2 and y_pred.shape[-1] == 1:
+            y_true = y_true[:, None]
+        y_true = tf.convert_to_tensor(y_true)
+    elif y_true.dtype != y_pred.dtype:
+        y_true = tf.cast(y_true, y_pred.dtype)
     return squeeze_or_expand_to_same_rank(y_true, y_pred)
 
 
 def _mean_last(x):
-    return tf.reduce_mean(x, axis=-1) if x.ndim else x
+    if not x.ndim:
+        return x
+    # The mean over a last axis of size 1 is that axis dropped: same value, cheaper.
+    return tf.squeeze(x, -1) if x.shape[-1] == 1 else tf.reduce_mean(x, axis=-1)
 
-
-# -- functions: one value per sample ------------------------------------------------------------
 
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred) ** 2, axis=-1)."""

@@ -106,7 +106,7 @@ class _Reduce(Metric):
     def _accumulate(self, values, sample_weight):
         values = _np(values, self._np_dtype)
         if sample_weight is None:
-            total, count = values.sum(dtype=self._np_dtype), values.size
+            total, count = values.sum(), values.size
         else:
             sw = _np(sample_weight, self._np_dtype)
             if sw.ndim == values.ndim + 1 and sw.shape[-1] == 1:
@@ -114,9 +114,9 @@ class _Reduce(Metric):
             elif values.ndim == sw.ndim + 1 and values.shape[-1] == 1:
                 values = values[..., 0]
             sw = np.broadcast_to(sw, values.shape)
-            total, count = (values * sw).sum(dtype=self._np_dtype), sw.sum(dtype=self._np_dtype)
-        self.total.assign_add(np.asarray(total, dtype=self._np_dtype))
-        self.count.assign_add(np.asarray(count, dtype=self._np_dtype))
+            total, count = (values * sw).sum(), sw.sum()
+        self.total.assign_add(self._np_dtype.type(total))
+        self.count.assign_add(self._np_dtype.type(count))
 
 
 class Mean(_Reduce):
@@ -130,7 +130,9 @@ class Mean(_Reduce):
 
     def result(self):
         count = self.count.numpy()
-        return tf.constant(self.total.numpy() / count if count else np.zeros((), self._np_dtype))
+        if not count:
+            return tf.convert_to_tensor(self._np_dtype.type(0))
+        return tf.convert_to_tensor(self.total.numpy() / count)
 
 
 class Sum(_Reduce):
@@ -162,7 +164,9 @@ def _same_rank(y_true, y_pred):
 
 
 def _mean_last(x):
-    return x.mean(axis=-1, dtype=x.dtype) if x.ndim else x
+    if not x.ndim:
+        return x
+    return x[..., 0] if x.shape[-1] == 1 else x.mean(axis=-1, dtype=x.dtype)
 
 
 def _np_mse(y_true, y_pred):
