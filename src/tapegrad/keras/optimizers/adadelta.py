@@ -27,9 +27,12 @@ class Adadelta(Optimizer):
         self.rho = rho
         self.epsilon = epsilon
 
+    def prepare(self, lr):
+        constants = (lr, self.rho, 1 - self.rho, self.epsilon)
+        return tuple(np.asarray(c, dtype=lr.dtype) for c in constants)
+
     def update(self, w, g, lr, slots):
-        t = w.dtype.type
-        rho, one_minus_rho, eps = t(self.rho), t(1 - self.rho), t(self.epsilon)
+        lr, rho, one_minus_rho, eps = lr
         acc_g, acc_dw = slots["accumulated_grad"], slots["accumulated_delta_var"]
         acc_g *= rho
         acc_g += one_minus_rho * (g * g)

@@ -28,10 +28,14 @@ class Adagrad(Optimizer):
     def init_slot(self, name, w):
         return np.full_like(w, self.initial_accumulator_value)
 
+    def prepare(self, lr):
+        return np.asarray(lr), np.asarray(self.epsilon, dtype=lr.dtype)
+
     def update(self, w, g, lr, slots):
+        lr, epsilon = lr
         acc = slots["accumulator"]
         acc += g * g
-        w -= lr * g / np.sqrt(acc + w.dtype.type(self.epsilon))
+        w -= lr * g / np.sqrt(acc + epsilon)
 
     def get_config(self):
         return {

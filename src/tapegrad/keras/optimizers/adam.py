@@ -35,21 +35,27 @@ class Adam(Optimizer):
             ("momentum", "velocity", "velocity_hat") if amsgrad else ("momentum", "velocity")
         )
 
-    def update(self, w, g, lr, slots):
-        t = w.dtype.type
+    def prepare(self, lr):
+        t = lr.dtype.type
         beta_1, beta_2 = keras_cast(self.beta_1, t), keras_cast(self.beta_2, t)
         alpha = (
             lr
             * np.sqrt(t(1) - scalar_pow(beta_2, self._step))
             / (t(1) - scalar_pow(beta_1, self._step))
         )
+        return tuple(
+            np.asarray(c) for c in (alpha, t(1 - self.beta_1), t(1 - self.beta_2), t(self.epsilon))
+        )
+
+    def update(self, w, g, lr, slots):
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = lr
         m, v = slots["momentum"], slots["velocity"]
-        m += (g - m) * t(1 - self.beta_1)
-        v += (g * g - v) * t(1 - self.beta_2)
+        m += (g - m) * one_minus_beta_1
+        v += (g * g - v) * one_minus_beta_2
         if self.amsgrad:
             v = slots["velocity_hat"]
             np.maximum(v, slots["velocity"], out=v)
-        w -= m * alpha / (np.sqrt(v) + t(self.epsilon))
+        w -= m * alpha / (np.sqrt(v) + epsilon)
 
     def get_config(self):
         return {

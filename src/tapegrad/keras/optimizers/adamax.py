@@ -28,14 +28,19 @@ class Adamax(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
-    def update(self, w, g, lr, slots):
-        t = w.dtype.type
+    def prepare(self, lr):
+        t = lr.dtype.type
         correction = t(1) - scalar_pow(keras_cast(self.beta_1, t), self._step)
+        constants = (lr, correction, t(1 - self.beta_1), t(self.beta_2), t(self.epsilon))
+        return tuple(np.asarray(c) for c in constants)
+
+    def update(self, w, g, lr, slots):
+        lr, correction, one_minus_beta_1, beta_2, epsilon = lr
         m, u = slots["momentum"], slots["norm"]
-        m += (g - m) * t(1 - self.beta_1)
-        u *= t(self.beta_2)
+        m += (g - m) * one_minus_beta_1
+        u *= beta_2
         np.maximum(u, np.abs(g), out=u)
-        w -= lr * m / (correction * (u + t(self.epsilon)))
+        w -= lr * m / (correction * (u + epsilon))
 
     def get_config(self):
         return {

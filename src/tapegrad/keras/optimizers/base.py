@@ -21,6 +21,7 @@ from . import schedules as _schedules
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
 
 _NAME_UIDS = collections.Counter()
+_NO_SLOTS = {}
 
 
 def _auto_name(cls_name):
@@ -172,10 +173,11 @@ class Optimizer:
             )
 
     def _current_lr(self):
-        """The rate for this step as a NumPy scalar (float32 unless a callable says otherwise)."""
+        """The rate for this step as a 0-d array (float32 unless a callable says otherwise)."""
         lr = self._learning_rate
         if isinstance(lr, Variable):
-            return lr._value
+            lr = lr._value
+            return lr if type(lr) is np.ndarray else np.asarray(lr)
         value = lr(self._iterations) if isinstance(lr, _schedules.LearningRateSchedule) else lr()
         return np.asarray(value)
 
@@ -195,8 +197,19 @@ class Optimizer:
         """The initial value of slot `name` for a variable whose value is `w`: zeros."""
         return np.zeros_like(w)
 
+    def prepare(self, lr):
+        """The per-step constants `update` receives as `lr`, made once per step and dtype.
+
+        `lr` is the step's rate as a 0-d array of the variables' dtype; the default returns it.
+        A subclass computes its scalars here (bias corrections, cast hyperparameters), in
+        Keras's order of operations, and returns them as 0-d arrays too: NumPy multiplies an
+        array by a 0-d array faster than by a NumPy scalar.
+        """
+        return lr
+
     def update(self, w, g, lr, slots):
-        """Updates `w` and `slots` in place from gradient `g` at rate `lr` (all of w's dtype)."""
+        """Updates `w` and `slots` in place from gradient `g` (both of w's dtype); `lr` is what
+        `prepare` returned for this step."""
         raise NotImplementedError
 
     def _begin_step(self, step, dtype):
@@ -213,45 +226,31 @@ class Optimizer:
         entry = self._slots.get(id(v))
         if entry is None:
             w = np.asarray(v._value)
-            entry = self._slots[id(v)] = (
-                v,
-                {s: np.array(self.init_slot(s, w)) for s in self.slots},
-            )
+            slots = {s: np.array(self.init_slot(s, w), dtype=w.dtype) for s in self.slots}
+            entry = self._slots[id(v)] = (v, slots)
         return entry[1]
 
     def _checked_pairs(self, grads_and_vars):
         """(gradient array in the variable's dtype, variable) pairs; raises before any change."""
         pairs, missing = [], []
         for g, v in grads_and_vars:
-            if not isinstance(v, Variable):
+            if type(v) is not Variable and not isinstance(v, Variable):
                 raise TypeError(
                     f"{type(self).__name__}.apply_gradients: expected a tapegrad Variable, got "
                     f"{type(v).__name__}"
                 )
-            if g is None:
+            if type(g) is Tensor:
+                g = g._value
+            elif g is None:
                 missing.append(v.name)
                 continue
-            g = g._value if isinstance(g, (Tensor, Variable)) else g
-            if type(g) is not np.ndarray:
+            elif isinstance(g, Variable):
+                g = g._value
+            else:
                 g = np.asarray(g)
             w = v._value
-            if w.dtype.kind != "f":
-                raise TypeError(
-                    f"{type(self).__name__}.apply_gradients: variable '{v.name}' has dtype "
-                    f"{w.dtype}; only floating-point variables can be trained."
-                )
-            if g.shape != w.shape:
-                raise ValueError(
-                    f"{type(self).__name__}.apply_gradients: gradient of shape {list(g.shape)} "
-                    f"does not match variable '{v.name}' of shape {list(w.shape)}"
-                )
-            if g.dtype != w.dtype:
-                if g.dtype.kind not in "fiu":
-                    raise TypeError(
-                        f"{type(self).__name__}.apply_gradients: gradient of dtype {g.dtype} "
-                        f"cannot update variable '{v.name}' of dtype {w.dtype}"
-                    )
-                g = g.astype(w.dtype)
+            if g.shape != w.shape or g.dtype != w.dtype or w.dtype.kind != "f":
+                g = self._checked_gradient(g, v)
             pairs.append((g, v))
         if not pairs:
             raise ValueError(f"No gradients provided for any variable: {missing}.")
@@ -262,6 +261,25 @@ class Optimizer:
                 stacklevel=3,
             )
         return pairs
+
+    def _checked_gradient(self, g, v):
+        w, where = v._value, f"{type(self).__name__}.apply_gradients"
+        if w.dtype.kind != "f":
+            raise TypeError(
+                f"{where}: variable '{v.name}' has dtype {w.dtype}; only floating-point "
+                "variables can be trained."
+            )
+        if g.shape != w.shape:
+            raise ValueError(
+                f"{where}: gradient of shape {list(g.shape)} does not match variable "
+                f"'{v.name}' of shape {list(w.shape)}"
+            )
+        if g.dtype.kind not in "fiu":
+            raise TypeError(
+                f"{where}: gradient of dtype {g.dtype} cannot update variable '{v.name}' of "
+                f"dtype {w.dtype}"
+            )
+        return g.astype(w.dtype)
 
     def apply_gradients(self, grads_and_vars):
         """Applies one update to each variable and advances `iterations`.
@@ -283,31 +301,34 @@ class Optimizer:
         """
         pairs = self._checked_pairs(grads_and_vars)
         lr = self._current_lr()
-        step = int(self._iterations._value)
-        grads = [g for g, _ in pairs]
-        if self.loss_scale_factor is not None:
-            grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
-        grads = self._clip(grads)
-        rates = {}
-        self._step = step + 1
-        self._begin_step(step + 1, pairs[0][1]._value.dtype)
-        for g, (_, v) in zip(grads, pairs):
-            slots = self._slots_of(v)
-            w = np.array(v._value)
-            t = w.dtype.type
-            rate = rates.get(t)
+        step = int(self._iterations._value) + 1
+        if self.loss_scale_factor is not None or (
+            self.clipnorm or self.global_clipnorm or self.clipvalue
+        ):
+            pairs = list(zip(self._clip([g for g, _ in pairs]), [v for _, v in pairs]))
+        self._step = step
+        self._begin_step(step, pairs[0][1]._value.dtype)
+        rates = {}  # dtype -> (rate as a 0-d array of that dtype, what `prepare` made of it)
+        decay = self.weight_decay
+        for g, v in pairs:
+            w = v._value
+            w = w.copy() if type(w) is np.ndarray else np.array(w)
+            rate = rates.get(w.dtype)
             if rate is None:
-                rate = rates[t] = lr.astype(t)[()]
-            if self.weight_decay is not None and self._decays(v):
-                w -= w * keras_cast(self.weight_decay, t) * rate
-            self.update(w, g, rate, slots)
+                typed = lr if lr.dtype == w.dtype else lr.astype(w.dtype)
+                rate = rates[w.dtype] = (typed, self.prepare(typed))
+            if decay is not None and self._decays(v):
+                w -= w * keras_cast(decay, w.dtype.type) * rate[0]
+            self.update(w, g, rate[1], self._slots_of(v) if self.slots else _NO_SLOTS)
             v._value = w
         self.built = True
-        self._iterations._value = np.array(step + 1, dtype=np.int64)
+        self._iterations._value = np.array(step, dtype=np.int64)
         return self._iterations
 
     def _clip(self, grads):
         # Keras's order of precedence and its TensorFlow-backend arithmetic.
+        if self.loss_scale_factor is not None:
+            grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
         if self.clipnorm and self.clipnorm > 0:
             out = []
             for g in grads:

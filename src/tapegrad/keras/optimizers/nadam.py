@@ -39,21 +39,45 @@ class Nadam(Optimizer):
         u = t(1) if self._u_product is None else self._u_product
         self._u_product = u * t(self.beta_1) * (t(1) - t(0.5) * scalar_pow(t(0.96), step))
 
-    def update(self, w, g, lr, slots):
-        t = w.dtype.type
+    def prepare(self, lr):
+        t = lr.dtype.type
         beta_1, beta_2 = keras_cast(self.beta_1, t), keras_cast(self.beta_2, t)
         decay = keras_cast(0.96, t)
         one, half = t(1), t(0.5)
         u_t = beta_1 * (one - half * scalar_pow(decay, self._step))
         u_t_1 = beta_1 * (one - half * scalar_pow(decay, self._step + 1))
         u_product_t = t(self._u_product)
-        u_product_t_1 = u_product_t * u_t_1
+        constants = (
+            lr,
+            u_t_1,
+            one - u_product_t * u_t_1,
+            one - u_t,
+            one - u_product_t,
+            one - beta_1,
+            one - beta_2,
+            one - scalar_pow(beta_2, self._step),
+            t(self.epsilon),
+        )
+        return tuple(np.asarray(c) for c in constants)
+
+    def update(self, w, g, lr, slots):
+        (
+            lr,
+            u_t_1,
+            m_denominator,
+            g_factor,
+            g_denominator,
+            one_minus_beta_1,
+            one_minus_beta_2,
+            v_correction,
+            epsilon,
+        ) = lr
         m, v = slots["momentum"], slots["velocity"]
-        m += (g - m) * (one - beta_1)
-        v += (g * g - v) * (one - beta_2)
-        m_hat = u_t_1 * m / (one - u_product_t_1) + (one - u_t) * g / (one - u_product_t)
-        v_hat = v / (one - scalar_pow(beta_2, self._step))
-        w -= m_hat * lr / (np.sqrt(v_hat) + t(self.epsilon))
+        m += (g - m) * one_minus_beta_1
+        v += (g * g - v) * one_minus_beta_2
+        m_hat = u_t_1 * m / m_denominator + g_factor * g / g_denominator
+        v_hat = v / v_correction
+        w -= m_hat * lr / (np.sqrt(v_hat) + epsilon)
 
     def get_config(self):
         return {

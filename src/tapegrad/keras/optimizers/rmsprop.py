@@ -37,9 +37,13 @@ class RMSprop(Optimizer):
             + (("average_gradient",) if centered else ())
         )
 
+    def prepare(self, lr):
+        t = lr.dtype.type
+        constants = (lr, self.rho, 1 - self.rho, self.epsilon, self.momentum)
+        return tuple(np.asarray(c, dtype=t) for c in constants)
+
     def update(self, w, g, lr, slots):
-        t = w.dtype.type
-        rho, one_minus_rho = t(self.rho), t(1 - self.rho)
+        lr, rho, one_minus_rho, epsilon, momentum = lr
         v = slots["velocity"]
         v *= rho
         v += one_minus_rho * (g * g)
@@ -48,13 +52,13 @@ class RMSprop(Optimizer):
             a *= rho
             a += one_minus_rho * g
             denominator = v - a * a
-            denominator += t(self.epsilon)
+            denominator += epsilon
         else:
-            denominator = v + t(self.epsilon)
+            denominator = v + epsilon
         increment = lr * g / np.sqrt(denominator)
         if self.momentum > 0:
             m = slots["momentum"]
-            m *= t(self.momentum)
+            m *= momentum
             m += increment
             w -= m
         else:

@@ -1,5 +1,7 @@
 """Stochastic gradient descent with optional (Nesterov) momentum, Keras 3's rule."""
 
+import numpy as np
+
 from .base import Optimizer, keras_cast
 
 
@@ -32,11 +34,16 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self.slots = ("momentum",) if momentum != 0 else ()
 
-    def update(self, w, g, lr, slots):
+    def prepare(self, lr):
         if self.momentum == 0:
+            return lr
+        return lr, np.asarray(keras_cast(self.momentum, lr.dtype.type))
+
+    def update(self, w, g, lr, slots):
+        if not slots:
             w -= g * lr
             return
-        momentum = keras_cast(self.momentum, w.dtype.type)
+        lr, momentum = lr
         m = slots["momentum"]
         m *= momentum
         m -= g * lr
