@@ -36,14 +36,16 @@ def _invalid(op, message):
 
 def _axis(op, axis, x, extra=0):
     """`axis` as a non-negative int for tensor `x`; `extra` = 1 where a new axis is inserted."""
-    value = _static(axis)
-    ndim = x.ndim + extra
-    if isinstance(value, (bool, float)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
-    if not -ndim <= value < ndim:
-        raise _invalid(op, f"axis {value} is out of range for an input of shape {x.shape}; it "
+    ndim = x._value.ndim + extra
+    if type(axis) is not int:
+        value = _static(axis)
+        if isinstance(value, (bool, float)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be an integer, got {axis!r}")
+        axis = int(value)
+    if not -ndim <= axis < ndim:
+        raise _invalid(op, f"axis {axis} is out of range for an input of shape {x.shape}; it "
                            f"must lie in [{-ndim}, {ndim}).")
-    return int(value) % ndim
+    return axis % ndim
 
 
 def _int_indices(op, indices):
@@ -55,6 +57,8 @@ def _int_indices(op, indices):
 
 def _tensors(values):
     """Converts a list of tensors and Python values; Python values take the tensors' dtype."""
+    if all(type(v) is Tensor for v in values):
+        return values
     hint = next((v.dtype for v in values if isinstance(v, Tensor) or hasattr(v, "_read")), None)
     return [_tensor(v, dtype_hint=hint) for v in values]
 
@@ -69,17 +73,14 @@ def reshape(tensor, shape, name=None):
     """
     x = _tensor(tensor)
     shape = _shape_arg("reshape", shape)
-    size = x._value.size
-    known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
-    if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
-        -1 in shape and (known == 0 or size % known)
-    ):
+    try:
+        return _bind(_s.reshape, x, shape=shape)
+    except InvalidArgumentError:
         raise _invalid(
             "reshape",
-            f"cannot reshape a tensor with {size} elements (shape {x.shape}) to shape "
+            f"cannot reshape a tensor with {x._value.size} elements (shape {x.shape}) to shape "
             f"{list(shape)}; the element counts must match (at most one dimension may be -1).",
-        )
-    return _bind(_s.reshape, x, shape=shape)
+        ) from None
 
 
 def transpose(a, perm=None, conjugate=False, name="transpose"):
@@ -573,17 +574,17 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=No
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TensorFlow's
     """The numbers start, start + delta, ... below `limit` (`range(n)` counts from 0).
 
-    Integers give int32 and any float gives float32, unless `dtype` says otherwise.
+    Python integers give int32 and any Python float float32; a tensor argument gives its dtype;
+    `dtype` overrides both.
     """
     if limit is None:
         start, limit = 0, start
     bounds = [_static(v) for v in (start, limit, delta)]
     if dtype is None:
-        kinds = {np.asarray(v).dtype.kind for v in bounds}
-        dtype = np.float32 if "f" in kinds else np.int32
-        for v in (start, limit, delta):
-            if isinstance(v, Tensor) or hasattr(v, "_read"):
-                dtype = np.promote_types(dtype, v.dtype._np) if v.dtype.is_floating else dtype
+        given = [v.dtype for v in (start, limit, delta) if isinstance(v, Tensor) or hasattr(
+            v, "_read")]
+        floats = any(np.asarray(v).dtype.kind == "f" for v in bounds)
+        dtype = given[0] if given else (_dt.float32 if floats else _dt.int32)
     if bounds[2] == 0:
         raise _invalid("range", "delta must not be zero")
     return Tensor(np.arange(*bounds, dtype=_np_dtype(dtype)))

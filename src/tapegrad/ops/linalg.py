@@ -21,6 +21,9 @@ class Invertible(Domain):
     def sample(self, rng, shape):
         return super().sample(rng, shape) + shape[-1] * np.eye(shape[-1])
 
+    def __repr__(self):
+        return f"Invertible({self.low}, {self.high})"
+
 
 class PositiveDefinite(Domain):
     """Symmetric positive definite matrices: a a^T / n + I with `a` uniform."""
@@ -30,6 +33,9 @@ class PositiveDefinite(Domain):
     def sample(self, rng, shape):
         a = super().sample(rng, shape)
         return a @ np.swapaxes(a, -1, -2) / shape[-1] + np.eye(shape[-1])
+
+    def __repr__(self):
+        return f"PositiveDefinite({self.low}, {self.high})"
 
 
 SQUARE = [(((3, 3),), {}), (((2, 2, 2),), {})]
