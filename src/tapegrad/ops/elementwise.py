@@ -176,15 +176,21 @@ def _sigmoid(x):
 
 sigmoid = defprimitive("sigmoid", floating_only(_sigmoid), vjp=lambda g, out, x: g * (out * (1.0 - out)))
 
-# Gradient 0 at 0, as TensorFlow: the mask is x > 0.
+# TensorFlow's ReluGrad: g where x > 0, else 0 (so 0 at 0). Its own gradient is zeros, not
+# None, for x: relu's second derivative is zeros, as in TensorFlow.
+relu_grad = defprimitive(
+    "relu_grad", lambda g, x: np.where(x > 0, g, 0).astype(g.dtype, copy=False),
+    vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE, domain=(ANY, ANY),
+)
+
 relu = defprimitive(
-    "relu", lambda x: np.maximum(x, 0), vjp=lambda g, out, x: g * mask(x._value > 0, x),
+    "relu", lambda x: np.maximum(x, 0), vjp=lambda g, out, x: relu_grad(g, x),
     domain=Domain(-2.0, 2.0),
 )
 
-# Gradient 0 at 0 (sign(0) = 0), as TensorFlow.
+# Gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as TensorFlow.
 abs = defprimitive(  # noqa: A001 - TensorFlow's name
-    "abs", np.abs, vjp=lambda g, out, x: g * mask(np.sign(x._value), x),
+    "abs", np.abs, vjp=lambda g, out, x: g * sign(x),
 )
 
 sign = defprimitive("sign", np.sign, vjp=ZERO)

@@ -7,8 +7,7 @@ speed on a hot path (softmax: one call instead of five).
 
 import numpy as np
 
-from .._core.registry import ELEMENTWISE, Domain, defprimitive
-from .._core.tensor import Tensor
+from .._core.registry import ELEMENTWISE, ZERO, Domain, defprimitive
 from ._util import mask
 from .elementwise import ANY, exp, floating_only, sigmoid
 from .reductions import reduce_sum
@@ -18,10 +17,15 @@ softplus = defprimitive(
     "softplus", floating_only(lambda x: np.logaddexp(0.0, x)), vjp=lambda g, out, x: g * sigmoid(x),
 )
 
-# Gradient 0 at both kinks, as TensorFlow's Relu6Grad: the mask is 0 < x < 6.
+# TensorFlow's Relu6Grad: g where 0 < x < 6 (so 0 at both kinks); zeros for x at second order.
+relu6_grad = defprimitive(
+    "relu6_grad", lambda g, x: np.where((x > 0) & (x < 6), g, 0).astype(g.dtype, copy=False),
+    vjp=(lambda g, out, dy, x: relu6_grad(g, x), ZERO), jvp=ELEMENTWISE,
+    domain=(ANY, Domain(-2.0, 8.0)),
+)
+
 relu6 = defprimitive(
-    "relu6", lambda x: np.clip(x, 0, 6),
-    vjp=lambda g, out, x: g * mask((x._value > 0) & (x._value < 6), x),
+    "relu6", lambda x: np.clip(x, 0, 6), vjp=lambda g, out, x: relu6_grad(g, x),
     domain=Domain(-2.0, 8.0),
 )
 
@@ -37,15 +41,19 @@ elu = defprimitive(
 )
 
 
-def _leaky_slope(x, alpha):
-    # alpha where x <= 0 (so alpha at 0, as TensorFlow's LeakyReluGrad), 1 where x > 0.
-    v = x._value
-    return Tensor(np.where(v > 0, 1.0, alpha).astype(v.dtype))
-
+# TensorFlow's LeakyReluGrad: g where x > 0, alpha * g elsewhere (so alpha at 0); zeros for x
+# at second order.
+leaky_relu_grad = defprimitive(
+    "leaky_relu_grad",
+    lambda g, x, alpha=0.2: np.where(x > 0, g, g * alpha).astype(g.dtype, copy=False),
+    vjp=(lambda g, out, dy, x, alpha=0.2: leaky_relu_grad(g, x, alpha=alpha), ZERO),
+    jvp=ELEMENTWISE, domain=(ANY, ANY),
+    cases=[(((2, 3), (2, 3)), dict(alpha=0.2)), (((3,), ()), dict(alpha=1.5))],
+)
 
 leaky_relu = defprimitive(
     "leaky_relu", floating_only(lambda x, alpha=0.2: np.where(x > 0, x, x * alpha)),
-    vjp=lambda g, out, x, alpha=0.2: g * _leaky_slope(x, alpha),
+    vjp=lambda g, out, x, alpha=0.2: leaky_relu_grad(g, x, alpha=alpha),
     cases=[(((2, 3),), dict(alpha=0.2)), (((3,),), dict(alpha=1.5)), (((),), dict(alpha=0.01))],
 )
 
