@@ -67,6 +67,11 @@ def test_tile_pad_reverse_values():
                                   [8, 4, 0, 4, 8, 4, 0])
     np.testing.assert_array_equal(tf.pad(a, [[3, 3], [0, 0]], mode="symmetric").numpy()[:, 0],
                                   [8, 4, 0, 0, 4, 8, 8, 4, 0])
+    for pads in ([[0, 3], [1, 0]], [[2, 1], [0, 4]]):  # NumPy's modes have TensorFlow's values
+        np.testing.assert_array_equal(tf.pad(a, pads, mode="SYMMETRIC").numpy(),
+                                      np.pad(X, pads, mode="symmetric"))
+    np.testing.assert_array_equal(tf.pad(a, [[0, 2], [3, 0]], mode="REFLECT").numpy(),
+                                  np.pad(X, [[0, 2], [3, 0]], mode="reflect"))
     np.testing.assert_array_equal(tf.reverse(a, [0, -1]).numpy(), X[::-1, ::-1])
 
 

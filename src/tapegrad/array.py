@@ -260,7 +260,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 
 @_composite(cases=[(((2, 3),), dict(paddings=[[1, 1], [2, 0]], mode="REFLECT")),
-                   (((3, 2),), dict(paddings=[[3, 1], [0, 1]], mode="SYMMETRIC"))])
+                   (((3, 2),), dict(paddings=[[3, 0], [0, 2]], mode="SYMMETRIC"))])
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     """Pads `tensor` with `paddings[i] = [before, after]` entries along axis i.
 
@@ -290,12 +290,18 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
 
 
 def _mirror(x, axis, lo, hi, n, edge):
-    lead = (_SLICE_ALL,) * axis
-    first, last = lo - 1 + edge, n - 1 - edge
-    stop = last - hi
-    left = _bind(_s.getitem, x, key=lead + (slice(first, edge - 1 if edge else None, -1),))
-    right = _bind(_s.getitem, x, key=lead + (slice(last, stop if stop >= 0 else None, -1),))
-    return _bind(_s.concat, left, x, right, axis=axis)
+    """Mirrors `lo` entries before and `hi` after along `axis`, skipping the edge if `edge`."""
+
+    def backwards(first, last):  # indices first, first - 1, ..., last
+        return _bind(_s.getitem, x, key=(_SLICE_ALL,) * axis + (
+            slice(first, last - 1 if last > 0 else None, -1),))
+
+    parts = [x]
+    if lo:
+        parts.insert(0, backwards(lo - 1 + edge, edge))
+    if hi:
+        parts.append(backwards(n - 1 - edge, n - edge - hi))
+    return _bind(_s.concat, *parts, axis=axis)
 
 
 @_composite(cases=[(((2, 3),), dict(axis=[1])), (((2, 3),), dict(axis=[0, -1]))])
