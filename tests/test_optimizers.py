@@ -379,3 +379,15 @@ def test_build_creates_slots_eagerly():
     assert opt.built
     np.testing.assert_allclose(opt._slots[id(a)][1]["accumulator"], [0.1])
     assert len(opt.variables) == 2 + 2
+
+
+def test_apply_takes_two_lists_or_the_built_variables():
+    a, b = tf.Variable(1.0), tf.Variable(2.0)
+    opt = optimizers.SGD(learning_rate=1.0)
+    opt.apply([tf.constant(1.0), tf.constant(1.0)], [a, b])
+    assert (float(a), float(b)) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="build"):
+        opt.apply([tf.constant(1.0)])
+    opt.build([a, b])
+    opt.apply([tf.constant(1.0), tf.constant(2.0)])
+    assert (float(a), float(b)) == (-1.0, -1.0)

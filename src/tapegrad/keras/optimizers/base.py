@@ -217,10 +217,28 @@ class Optimizer:
 
     # -- the update -----------------------------------------------------------------------
     def build(self, variables):
-        """Creates the slots of `variables` now (otherwise each is made on first use)."""
-        for v in variables:
+        """Creates the slots of `variables` now (otherwise each is made on first use); `apply`
+        without variables then updates these."""
+        self._built_with = list(variables)
+        for v in self._built_with:
             self._slots_of(v)
         self.built = True
+
+    def apply(self, grads, trainable_variables=None):
+        """Keras 3's form of `apply_gradients`: gradients and variables as two lists.
+
+        Raises:
+            ValueError: if `trainable_variables` is None and `build` was not called with as
+                many variables as there are gradients.
+        """
+        if trainable_variables is None:
+            trainable_variables = getattr(self, "_built_with", None)
+            if trainable_variables is None or len(trainable_variables) != len(grads):
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of as many variables: call `optimizer.build(variables)`."
+                )
+        return self.apply_gradients(zip(grads, trainable_variables))
 
     def _slots_of(self, v):
         entry = self._slots.get(id(v))

@@ -21,9 +21,9 @@ class SGD(Optimizer):
 
     Example:
         >>> x = tapegrad.Variable(1.0)
-        >>> SGD(learning_rate=0.1).apply_gradients([(tapegrad.constant(2.0), x)])
+        >>> step = SGD(learning_rate=0.5).apply_gradients([(tapegrad.constant(1.0), x)])
         >>> float(x)
-        0.8
+        0.5
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
