@@ -112,8 +112,9 @@ def test_update_replaces_the_value_instead_of_writing_into_it():
 def test_none_gradient_is_skipped_with_a_warning_naming_the_variable():
     a, b = tf.Variable(1.0, name="kernel"), tf.Variable(2.0, name="orphan")
     opt = optimizers.Adam(learning_rate=0.1)
-    with pytest.warns(UserWarning, match="orphan"):
+    with pytest.warns(UserWarning, match="orphan") as record:
         opt.apply_gradients([(tf.constant(1.0), a), (None, b)])
+    assert record[0].filename == __file__
     assert float(b) == 2.0
     assert float(a) != 1.0
     assert int(opt.iterations) == 1
@@ -246,8 +247,9 @@ def test_learning_rate_rejects_non_numbers():
 
 
 def test_lr_is_deprecated_but_accepted():
-    with pytest.warns(DeprecationWarning, match="learning_rate"):
+    with pytest.warns(DeprecationWarning, match="learning_rate") as record:
         opt = optimizers.SGD(lr=0.3)
+    assert record[0].filename == __file__  # the user's line, so Python shows it by default
     assert float(opt.learning_rate) == pytest.approx(0.3)
     with pytest.warns(DeprecationWarning):
         assert float(optimizers.Adam(lr=0.2).learning_rate) == pytest.approx(0.2)

@@ -9,14 +9,14 @@ constant is cast to that dtype first, as Keras does, so float32 trajectories mat
 """
 
 import collections
+import os
 import re
+import sys
 import warnings
 
 import numpy as np
 
-from ..._core.tape import GradientTape
-from ..._core.tensor import Tensor
-from ..._core.variable import Variable
+from ... import GradientTape, Tensor, Variable
 from . import schedules as _schedules
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
 
@@ -31,6 +31,18 @@ def _auto_name(cls_name):
     uid = _NAME_UIDS[name]
     _NAME_UIDS[name] += 1
     return f"{name}_{uid}" if uid else name
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _warn(message, category=UserWarning):
+    # Point the warning at the first caller outside tapegrad: the user's line is named, and a
+    # DeprecationWarning raised from `__main__` is shown by Python's default filters.
+    level, frame = 2, sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def keras_cast(value, t):
@@ -83,16 +95,12 @@ class Optimizer:
         **kwargs,
     ):
         if "lr" in kwargs:
-            warnings.warn(
-                "The `lr` argument is deprecated, use `learning_rate` instead.",
-                DeprecationWarning,
-                stacklevel=3,
+            _warn(
+                "The `lr` argument is deprecated, use `learning_rate` instead.", DeprecationWarning
             )
             learning_rate = kwargs.pop("lr")
         if kwargs.pop("decay", None) is not None:
-            warnings.warn(
-                "Argument `decay` is no longer supported and will be ignored.", stacklevel=3
-            )
+            _warn("Argument `decay` is no longer supported and will be ignored.")
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if use_ema or gradient_accumulation_steps:
@@ -179,7 +187,10 @@ class Optimizer:
             lr = lr._value
             return lr if type(lr) is np.ndarray else np.asarray(lr)
         value = lr(self._iterations) if isinstance(lr, _schedules.LearningRateSchedule) else lr()
-        return np.asarray(value)
+        value = np.asarray(value)
+        if value.ndim != 0 or value.dtype.kind not in "fiu":
+            raise TypeError(f"The learning rate must be a real scalar, got {value!r}")
+        return value
 
     @property
     def variables(self):
@@ -273,10 +284,9 @@ class Optimizer:
         if not pairs:
             raise ValueError(f"No gradients provided for any variable: {missing}.")
         if missing:
-            warnings.warn(
+            _warn(
                 f"Gradients do not exist for variables {missing} when minimizing the loss. If "
-                "using `model.compile()`, did you forget to provide a `loss` argument?",
-                stacklevel=3,
+                "using `model.compile()`, did you forget to provide a `loss` argument?"
             )
         return pairs
 

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..._core.tensor import Tensor
+from ... import Tensor
 
 __all__ = [
     "CosineDecay",
