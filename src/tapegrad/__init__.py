@@ -23,9 +23,11 @@ from .gradcheck import check_grads
 # -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------
 from . import random
 from .array import (
-    boolean_mask, broadcast_to, cast, concat, expand_dims, eye, fill, gather, gather_nd,
-    identity, linspace, one_hot, ones, ones_like, pad, range, rank, reshape, reverse, shape, size,
-    split, squeeze, stack, tile, transpose, unstack, where, zeros, zeros_like,
+    boolean_mask, broadcast_to, cast, concat, expand_dims, gather, gather_nd, identity, pad,
+    reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
+)
+from .creation import (
+    eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
 from .function import TensorSpec, function
 from .linalg import einsum, tensordot

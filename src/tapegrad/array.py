@@ -1,4 +1,4 @@
-"""Shapes, indexing and creation at `tapegrad.*`: reshape, concat, gather, `[]`, zeros, range, ...
+"""Shapes and indexing at `tapegrad.*`: reshape, concat, pad, gather, `[]`, cast, ...
 
 Most ops here are compositions of a few shape primitives (reshape, transpose, getitem, concat,
 stack, pad, broadcast_to), so their derivatives of every order come from those.
@@ -23,8 +23,7 @@ from .ops import shape as _s
 __all__ = [
     "reshape", "transpose", "matrix_transpose", "squeeze", "expand_dims", "concat", "stack",
     "unstack", "split", "tile", "broadcast_to", "pad", "reverse", "gather", "gather_nd",
-    "boolean_mask", "where", "one_hot", "shape", "size", "rank", "getitem", "cast", "identity",
-    "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range", "linspace",
+    "boolean_mask", "where", "getitem", "cast", "identity",
 ]
 
 _SLICE_ALL = slice(None)
@@ -496,27 +495,6 @@ def getitem(tensor, key):
     return _bind(_s.getitem, tensor, key=key)
 
 
-# -- metadata -----------------------------------------------------------------------------------
-
-def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TensorFlow's name
-    """The shape of `input` as a 1-D integer tensor (int32 by default)."""
-    return Tensor(np.array(np.shape(_value(input)), dtype=_dt.as_dtype(out_type)._np))
-
-
-def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TensorFlow's name
-    """The number of elements of `input` as a scalar integer tensor (int32 by default)."""
-    return Tensor(np.array(np.size(_value(input)), dtype=_dt.as_dtype(out_type)._np))
-
-
-def rank(input, name=None):  # noqa: A002 - TensorFlow's name
-    """The number of axes of `input` as a scalar int32 tensor."""
-    return Tensor(np.array(np.ndim(_value(input)), dtype=np.int32))
-
-
-def _value(x):
-    return x._value if isinstance(x, Tensor) or hasattr(x, "_read") else _tensor(x)._value
-
-
 # -- dtype and identity -------------------------------------------------------------------------
 
 def cast(x, dtype, name=None):
@@ -531,114 +509,3 @@ def cast(x, dtype, name=None):
 def identity(input, name=None):  # noqa: A002 - TensorFlow's name
     """Returns a tensor with the same value; the gradient passes through unchanged."""
     return _bind(_e.identity, input)
-
-
-# -- creation -----------------------------------------------------------------------------------
-
-def _np_dtype(dtype):
-    return _dt.as_dtype(dtype)._np
-
-
-def zeros(shape, dtype=_dt.float32, name=None):
-    """A tensor of zeros of the given shape and dtype (float32 by default)."""
-    return Tensor(np.zeros(_shape_arg("zeros", shape), dtype=_np_dtype(dtype)))
-
-
-def ones(shape, dtype=_dt.float32, name=None):
-    """A tensor of ones of the given shape and dtype (float32 by default)."""
-    return Tensor(np.ones(_shape_arg("ones", shape), dtype=_np_dtype(dtype)))
-
-
-def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
-    """Zeros with the shape (and by default the dtype) of `input`."""
-    return Tensor(np.zeros_like(_value(input), dtype=None if dtype is None else _np_dtype(dtype)))
-
-
-def ones_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
-    """Ones with the shape (and by default the dtype) of `input`."""
-    return Tensor(np.ones_like(_value(input), dtype=None if dtype is None else _np_dtype(dtype)))
-
-
-def fill(dims, value, name=None):
-    """A tensor of shape `dims` filled with the scalar `value` (its dtype); differentiable in
-    `value`, whose gradient is the sum of the output's."""
-    v = _tensor(value)
-    if v.ndim:
-        raise _invalid("fill", f"value must be a scalar, got shape {v.shape}")
-    return _bind(_r.broadcast_to, v, shape=_shape_arg("fill", dims))
-
-
-def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
-    """An identity matrix (ones on the diagonal), optionally repeated over `batch_shape`."""
-    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
-               dtype=_np_dtype(dtype))
-    if batch_shape is not None:
-        m = np.broadcast_to(m, _shape_arg("eye", batch_shape) + m.shape).copy()
-    return Tensor(m)
-
-
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TensorFlow's
-    """The numbers start, start + delta, ... below `limit` (`range(n)` counts from 0).
-
-    Python integers give int32 and any Python float float32; a tensor argument gives its dtype;
-    `dtype` overrides both.
-    """
-    if limit is None:
-        start, limit = 0, start
-    bounds = [_static(v) for v in (start, limit, delta)]
-    if dtype is None:
-        given = [v.dtype for v in (start, limit, delta) if isinstance(v, Tensor) or hasattr(
-            v, "_read")]
-        floats = any(np.asarray(v).dtype.kind == "f" for v in bounds)
-        dtype = given[0] if given else (_dt.float32 if floats else _dt.int32)
-    if bounds[2] == 0:
-        raise _invalid("range", "delta must not be zero")
-    return Tensor(np.arange(*bounds, dtype=_np_dtype(dtype)))
-
-
-@_composite(cases=[(((), ()), dict(num=4)), (((2,), (2,)), dict(num=3, axis=-1))])
-def linspace(start, stop, num, name=None, axis=0):
-    """`num` evenly spaced values from `start` to `stop`, both included, along a new `axis`.
-
-    As TensorFlow: float32 for Python floats, float64 for Python ints; the ends are exact and
-    the values are differentiable in `start` and `stop`.
-    """
-    hint = _dt.float64 if all(isinstance(v, int) for v in (start, stop)) else None
-    lo = _tensor(start, dtype_hint=hint)
-    hi = _tensor(stop, dtype_hint=lo.dtype)
-    if lo.dtype.is_integer:
-        lo, hi = cast(lo, _dt.float64), cast(hi, _dt.float64)
-    num = int(_static(num))
-    ends = np.broadcast_shapes(lo._value.shape, hi._value.shape)
-    ndim = len(ends)
-    axis = _axis("linspace", axis, lo if lo.ndim == ndim else hi, 1)
-    lo, hi = expand_dims(lo, axis), expand_dims(hi, axis)
-    if num <= 1:
-        return lo if num == 1 else _bind(_s.getitem, lo, key=(Ellipsis, slice(0, 0)))
-    shape = [1] * (ndim + 1)
-    shape[axis] = num - 2
-    steps = Tensor(np.arange(1, num - 1, dtype=lo._value.dtype).reshape(shape))
-    middle = lo + steps * ((hi - lo) / float(num - 1))
-    lo = _bind(_r.broadcast_to, lo, shape=np.broadcast_shapes(lo._value.shape, hi._value.shape))
-    hi = _bind(_r.broadcast_to, hi, shape=lo._value.shape)
-    return _bind(_s.concat, lo, middle, hi, axis=axis)
-
-
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """One-hot vectors of length `depth` along a new `axis` (last by default).
-
-    Indices outside [0, depth) give all-off rows, as in TensorFlow. Not differentiable.
-    """
-    idx = _int_indices("one_hot", indices)
-    depth = int(_static(depth))
-    if dtype is None:
-        given = next((v for v in (on_value, off_value) if v is not None), None)
-        dtype = _dt.float32 if given is None else _tensor(given).dtype
-    np_dtype = _np_dtype(dtype)
-    on = 1 if on_value is None else _static(on_value)
-    off = 0 if off_value is None else _static(off_value)
-    axis = -1 if axis is None else int(axis)
-    hot = idx[..., None] == np.arange(depth)
-    if axis != -1:
-        hot = np.moveaxis(hot, -1, _axis("one_hot", axis, Tensor(idx), 1))
-    return Tensor(np.where(hot, np.asarray(on, np_dtype), np.asarray(off, np_dtype)))

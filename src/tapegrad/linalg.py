@@ -14,7 +14,8 @@ from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
 from ._core.tensor import Tensor
 from ._core.tensor import convert_to_tensor as _tensor
-from .array import eye, matrix_transpose
+from .array import matrix_transpose
+from .creation import eye
 from .math import matmul, norm
 from .ops import elementwise as _e
 from .ops import linalg as _l
