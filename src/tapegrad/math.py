@@ -4,16 +4,15 @@ Thin wrappers: each binds one primitive (see `tapegrad/ops/`) or is a `@composit
 derivatives come from the primitives it uses.
 """
 
-import math as _pymath
 
 import numpy as _np
 
 from ._checks import axes as _axes
 from ._checks import static as _static
 from ._core.errors import InvalidArgumentError as _Invalid
+from ._core.registry import Domain as _Domain
 from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
-from ._core.registry import Domain as _Domain
 from ._core.tensor import convert_to_tensor as _tensor
 from .ops import elementwise as _e
 from .ops import linalg as _l
@@ -278,7 +277,9 @@ def round(x, name=None):  # noqa: A001 - TensorFlow's name
 
 # -- reductions ---------------------------------------------------------------------------------
 
-_REDUCE_CASES = [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)]
+_REDUCE_CASES = [
+    (((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)
+]
 
 
 def _reduce(prim, op, input_tensor, axis, keepdims):

@@ -12,8 +12,15 @@ from ._core.registry import composite as _composite
 from ._core.tensor import Tensor as _Tensor
 from ._core.tensor import convert_to_tensor as _tensor
 from .math import (
-    l2_normalize, log_softmax, reduce_mean, sigmoid, softmax, softplus, softsign,
-    squared_difference, tanh,
+    l2_normalize,
+    log_softmax,
+    reduce_mean,
+    sigmoid,
+    softmax,
+    softplus,
+    softsign,
+    squared_difference,
+    tanh,
 )
 from .ops import elementwise as _e
 from .ops import nn as _n

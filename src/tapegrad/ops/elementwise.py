@@ -5,7 +5,13 @@ import math
 import numpy as np
 
 from .._core.registry import (
-    ELEMENTWISE, LINEAR, MULTILINEAR, NONE, ZERO, Domain, defprimitive,
+    ELEMENTWISE,
+    LINEAR,
+    MULTILINEAR,
+    NONE,
+    ZERO,
+    Domain,
+    defprimitive,
 )
 from .._core.tensor import Tensor
 from ._util import mask
@@ -174,7 +180,9 @@ def _sigmoid(x):
     return np.tanh(x * 0.5) * 0.5 + 0.5
 
 
-sigmoid = defprimitive("sigmoid", floating_only(_sigmoid), vjp=lambda g, out, x: g * (out * (1.0 - out)))
+sigmoid = defprimitive(
+    "sigmoid", floating_only(_sigmoid), vjp=lambda g, out, x: g * (out * (1.0 - out)),
+)
 
 # TensorFlow's ReluGrad: g where x > 0, else 0 (so 0 at 0). Its own gradient is zeros, not
 # None, for x: relu's second derivative is zeros, as in TensorFlow.

@@ -45,7 +45,8 @@ reduce_sum = defprimitive(
     vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
         g, out, x._value.shape, axis, keepdims),
     jvp=LINEAR,
-    cases=[(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1, (0, 1)) for k in (False, True)]
+    cases=[(((2, 3),), dict(axis=a, keepdims=k))
+           for a in (None, 0, -1, (0, 1)) for k in (False, True)]
     + [(((),), dict(axis=None)), (((3,),), dict(axis=0))],
 )
 
