@@ -22,7 +22,7 @@ MINE = {
 CASES = [
     c for c in gradient_cases()
     if c[1] != "cast"
-    and (c[1] in MINE or getattr(c[2], "__module__", "") in ("tapegrad.math", "tapegrad.nn"))
+    and (c[1] in MINE or getattr(c[2], "__module__", "") in ("tapegrad.math", "tapegrad.nn", "tapegrad._clipping"))
 ]
 DTYPES = [np.float16, np.float32]
 

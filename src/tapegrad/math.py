@@ -9,6 +9,7 @@ import numpy as _np
 
 from ._checks import axes as _axes
 from ._checks import static as _static
+from ._clipping import clip_by_norm, clip_by_value, l2_normalize, norm  # noqa: F401 - re-exported
 from ._core.errors import InvalidArgumentError as _Invalid
 from ._core.registry import Domain as _Domain
 from ._core.registry import bind as _bind
@@ -18,7 +19,6 @@ from .ops import elementwise as _e
 from .ops import linalg as _l
 from .ops import nn as _n
 from .ops import reductions as _r
-from .ops import shape as _s
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "floordiv", "mod", "floormod", "pow",
@@ -500,142 +500,6 @@ def log_softmax(logits, axis=None, name=None):
     """logits - log(sum(exp(logits))) along `axis` (the last when None), without overflow."""
     x, axis = _softmax_axis("log_softmax", logits, axis)
     return _bind(_n.log_softmax, x, axis=axis)
-
-
-# -- clipping and norms -------------------------------------------------------------------------
-
-def _same_shape(op, x, result, what):
-    if result._value.shape != x._value.shape:
-        raise _Invalid(
-            f"{op}: {what} would broadcast t of shape {list(x.shape)} to shape "
-            f"{list(result.shape)}; the clip values must broadcast to t's shape.",
-            op=op,
-        )
-    return result
-
-
-@_composite(
-    domain=(_ANY, _Domain(-1.5, -0.5), _Domain(0.5, 1.5)),
-    cases=[(((3,), (), ()), {}), (((2, 3), (3,), ()), {})],
-)
-def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """Clips t to [clip_value_min, clip_value_max] elementwise.
-
-    As TensorFlow (minimum, then maximum), the gradient at a bound goes to t, and the clip
-    values receive the gradient of the elements clipped to them.
-
-    Raises:
-        InvalidArgumentError: if the clip values would broadcast t to a larger shape.
-    """
-    x = _tensor(t)
-    upper = _same_shape("clip_by_value", x, _bind(_e.minimum, x, clip_value_max),
-                        "clip_value_max")
-    return _same_shape("clip_by_value", x, _bind(_e.maximum, upper, clip_value_min),
-                       "clip_value_min")
-
-
-@_composite(
-    domain=(_ANY, _Domain(0.5, 1.5)),
-    cases=[(((3,), ()), {}), (((2, 3), ()), dict(axes=[1]))],
-)
-def clip_by_norm(t, clip_norm, axes=None, name=None):
-    """Rescales t so that its L2 norm over `axes` is at most `clip_norm`.
-
-    As TensorFlow: t * clip_norm / maximum(norm, clip_norm), with a zero t left unchanged.
-    """
-    x = _tensor(t)
-    axes = _axes("clip_by_norm", axes, x._value.ndim)
-    l2sum = _bind(_r.reduce_sum, _bind(_e.multiply, x, x), axis=axes, keepdims=True)
-    positive = _bind(_e.greater, l2sum, 0.0)
-    safe = _bind(_e.where, positive, l2sum, 1.0)
-    l2norm = _bind(_e.where, positive, _bind(_e.sqrt, safe), l2sum)
-    scaled = _same_shape("clip_by_norm", x, _bind(_e.multiply, x, clip_norm), "clip_norm")
-    return _bind(_e.divide, scaled, _bind(_e.maximum, l2norm, clip_norm))
-
-
-_VECTOR_ORDS = ("euclidean", 1, 2, _np.inf)
-_MATRIX_ORDS = ("euclidean", "fro", 1, _np.inf)
-
-
-@_composite(cases=[
-    (((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(ord=1, axis=0, keepdims=True)),
-    (((2, 3),), dict(ord=_np.inf, axis=1)), (((3,),), dict(ord=3)),
-    (((2, 3),), dict(ord="fro", axis=(0, 1))), (((2, 3),), dict(ord=1, axis=(0, 1))),
-    (((2, 3),), dict(ord=_np.inf, axis=(-1, -2))),
-])
-def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
-    """The vector norm over `axis` (all elements when None) or the matrix norm over two axes.
-
-    Args:
-        tensor: the input.
-        ord: "euclidean" (the default), "fro" (matrix only), 1, 2, np.inf, or any p > 0 for
-            vectors; for matrices 1 (max column sum) and np.inf (max row sum).
-        axis: None, an int, or a pair of ints for a matrix norm.
-        keepdims: keep the reduced axes with size 1.
-
-    The gradient of the Euclidean norm of a zero vector is NaN (0 / 0), as in TensorFlow. Where
-    zeros can occur, differentiate `tf.sqrt(tf.reduce_sum(tf.square(x)) + eps)` instead, or
-    mask with `tf.where` on both sides.
-
-    Raises:
-        ValueError: for an unsupported `ord` or `axis`.
-    """
-    x = _tensor(tensor)
-    axis = _static(axis)
-    matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
-    if matrix:
-        axis = tuple(axis)
-        if not all(isinstance(a, (int, _np.integer)) for a in axis) or \
-                axis[0] % max(x.ndim, 1) == axis[1] % max(x.ndim, 1):
-            raise ValueError(f"norm: 'axis' must be None, an integer, or a tuple of 2 unique "
-                             f"integers, got {axis}")
-        if ord not in _MATRIX_ORDS:
-            extra = " (the spectral norm, ord=2, is not supported)" if ord == 2 else ""
-            raise ValueError(
-                f"norm: 'ord' must be a supported matrix norm in {list(_MATRIX_ORDS)}, got "
-                f"{ord!r}{extra}")
-    else:
-        if not (axis is None or isinstance(axis, (int, _np.integer))):
-            raise ValueError(f"norm: 'axis' must be None, an integer, or a tuple of 2 unique "
-                             f"integers, got {axis!r}")
-        if ord not in _VECTOR_ORDS and (isinstance(ord, str) or not ord > 0):
-            raise ValueError(f"norm: 'ord' must be a supported vector norm, got {ord!r}")
-        axis = None if axis is None else (axis,)
-    axis = _axes("norm", axis, x._value.ndim)
-    kept = dict(keepdims=True)
-    if ord in ("euclidean", "fro"):
-        result = _bind(_e.sqrt, _bind(_r.reduce_sum, _bind(_e.multiply, x, x), axis=axis, **kept))
-    else:
-        result = _bind(_e.abs, x)
-        if ord == 1:
-            result = _bind(_r.reduce_sum, result, axis=None if axis is None else axis[0], **kept)
-            if matrix:
-                result = _bind(_r.reduce_max, result, axis=axis[1], **kept)
-        elif ord == _np.inf:
-            if matrix:
-                result = _bind(_r.reduce_sum, result, axis=axis[1], **kept)
-            result = _bind(_r.reduce_max, result, axis=None if axis is None else axis[0], **kept)
-        else:
-            powered = _bind(_e.pow, result, float(ord))
-            result = _bind(_e.pow, _bind(_r.reduce_sum, powered, axis=axis, **kept), 1.0 / ord)
-    if keepdims:
-        return result
-    shape = tuple(d for i, d in enumerate(result._value.shape)
-                  if axis is not None and i not in [a % x.ndim for a in axis])
-    return _bind(_s.reshape, result, shape=shape)
-
-
-@_composite(cases=[(((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(axis=(0, 1)))])
-def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
-    """x / sqrt(max(sum(x ** 2, axis), epsilon)): unit L2 norm along `axis` (all when None).
-
-    A zero x stays zero, with a finite gradient 1 / sqrt(epsilon), as in TensorFlow.
-    """
-    x = _tensor(x)
-    axis = _axes("l2_normalize", dim if axis is None else axis, x._value.ndim)
-    square_sum = _bind(_r.reduce_sum, _bind(_e.square, x), axis=axis, keepdims=True)
-    inv = rsqrt(_bind(_e.maximum, square_sum, float(epsilon)))
-    return _bind(_e.multiply, x, inv)
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
