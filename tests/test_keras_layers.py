@@ -29,8 +29,9 @@ def test_dense_options():
     d = layers.Dense(2, use_bias=False, kernel_initializer="ones", activation=tf.nn.relu)
     _close(d(np.array([[1.0, -3.0]])), [[0.0, 0.0]])
     assert len(d.weights) == 1
-    d = layers.Dense(2, kernel_initializer=keras.initializers.Constant(0.5),
-                     bias_initializer="ones")
+    d = layers.Dense(
+        2, kernel_initializer=keras.initializers.Constant(0.5), bias_initializer="ones"
+    )
     _close(d(np.ones((1, 4))), [[3.0, 3.0]])
 
 
@@ -80,8 +81,9 @@ def test_activations_by_name():
     _close(A.get("softplus")(x), np.log1p(np.exp(x)), 1e-6)
     _close(A.get("elu")(x), np.where(x > 0, x, np.expm1(x)), 1e-6)
     _close(A.get("swish")(x), x / (1 + np.exp(-x)), 1e-6)
-    _close(A.relu(x, negative_slope=0.1, max_value=1.0), np.minimum(np.where(x > 0, x, 0.1 * x),
-                                                                     1.0))
+    _close(
+        A.relu(x, negative_slope=0.1, max_value=1.0), np.minimum(np.where(x > 0, x, 0.1 * x), 1.0)
+    )
     s = A.softmax(np.array([[1.0, 2.0, 3.0]], np.float32))
     e = np.exp([1.0, 2.0, 3.0])
     _close(s, [e / e.sum()])
@@ -124,9 +126,13 @@ def test_set_random_seed_makes_initial_weights_repeatable():
 
 
 def test_regularizers_feed_losses():
-    d = layers.Dense(2, kernel_initializer="ones", bias_initializer="ones",
-                     kernel_regularizer=keras.regularizers.l2(0.1),
-                     bias_regularizer=keras.regularizers.l1(0.5))
+    d = layers.Dense(
+        2,
+        kernel_initializer="ones",
+        bias_initializer="ones",
+        kernel_regularizer=keras.regularizers.l2(0.1),
+        bias_regularizer=keras.regularizers.l1(0.5),
+    )
     d(np.ones((1, 3)))
     losses = d.losses
     assert len(losses) == 2

@@ -95,8 +95,10 @@ def test_categorical_crossentropy_label_smoothing():
     onehot = np.array([[1.0, 0.0, 0.0]])
     smooth = onehot * 0.7 + 0.1
     logp = logits - np.log(np.exp(logits).sum())
-    _close(L.categorical_crossentropy(onehot, logits, from_logits=True, label_smoothing=0.3),
-           [-(smooth * logp).sum()])
+    _close(
+        L.categorical_crossentropy(onehot, logits, from_logits=True, label_smoothing=0.3),
+        [-(smooth * logp).sum()],
+    )
 
 
 def test_categorical_crossentropy_refuses_integer_labels():
@@ -112,8 +114,7 @@ def test_sparse_categorical_crossentropy_matches_formula(label_shape):
     logp = logits - np.log(np.exp(logits.astype(np.float64)).sum(1, keepdims=True))
     want = -logp[np.arange(4), labels.reshape(-1)]
     _close(L.sparse_categorical_crossentropy(labels, logits, from_logits=True), want)
-    _close(L.sparse_categorical_crossentropy(labels, np.exp(logp).astype(np.float32)), want,
-           1e-4)
+    _close(L.sparse_categorical_crossentropy(labels, np.exp(logp).astype(np.float32)), want, 1e-4)
     _close(L.SparseCategoricalCrossentropy(from_logits=True)(labels, logits), want.mean())
 
 
@@ -136,8 +137,10 @@ def test_reductions_and_sample_weight():
     _close(L.MeanSquaredError()(y, p), 7.5)
     _close(L.MeanSquaredError()(y, p, sample_weight=w), (values * w).sum() / 4)
     _close(L.MeanSquaredError(reduction="sum")(y, p, sample_weight=w), (values * w).sum())
-    _close(L.MeanSquaredError(reduction="mean_with_sample_weight")(y, p, sample_weight=w),
-           (values * w).sum() / w.sum())
+    _close(
+        L.MeanSquaredError(reduction="mean_with_sample_weight")(y, p, sample_weight=w),
+        (values * w).sum() / w.sum(),
+    )
     with pytest.raises(ValueError, match="reduction"):
         L.MeanSquaredError(reduction="average")
 
@@ -154,10 +157,13 @@ def test_loss_gradients_match_numerical_in_float64():
     y = rng.normal(size=(3, 4))
     z = rng.integers(0, 2, size=(3, 4)).astype(np.float64)
     onehot = np.eye(4)[[1, 0, 3]]
-    for fn in (lambda p: L.mean_squared_error(y, p), lambda p: L.huber(y, p, 0.7),
-               lambda p: L.binary_crossentropy(z, p, from_logits=True),
-               lambda p: L.categorical_crossentropy(onehot, p, from_logits=True),
-               lambda p: L.sparse_categorical_crossentropy([1, 0, 3], p, from_logits=True)):
+    for fn in (
+        lambda p: L.mean_squared_error(y, p),
+        lambda p: L.huber(y, p, 0.7),
+        lambda p: L.binary_crossentropy(z, p, from_logits=True),
+        lambda p: L.categorical_crossentropy(onehot, p, from_logits=True),
+        lambda p: L.sparse_categorical_crossentropy([1, 0, 3], p, from_logits=True),
+    ):
         tf.check_grads(fn, [rng.normal(size=(3, 4))], order=1)
 
 
@@ -177,5 +183,7 @@ def test_mape_and_msle_formulas():
     y = np.array([[1.0, 2.0]])
     p = np.array([[1.5, 1.0]], np.float32)
     _close(L.mean_absolute_percentage_error(y, p), [100 * (0.5 + 0.5) / 2])
-    _close(L.mean_squared_logarithmic_error(y, p),
-           [((np.log(2.5) - np.log(2.0)) ** 2 + (np.log(2.0) - np.log(3.0)) ** 2) / 2])
+    _close(
+        L.mean_squared_logarithmic_error(y, p),
+        [((np.log(2.5) - np.log(2.0)) ** 2 + (np.log(2.0) - np.log(3.0)) ** 2) / 2],
+    )

@@ -25,10 +25,12 @@ def _regression(n=256, seed=0):
 
 def _mlp(seed=0):
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([
-        layers.Dense(16, activation="relu", input_shape=(4,)),
-        layers.Dense(1),
-    ])
+    return keras.Sequential(
+        [
+            layers.Dense(16, activation="relu", input_shape=(4,)),
+            layers.Dense(1),
+        ]
+    )
 
 
 def test_sequential_from_list_and_add_agree():
@@ -69,7 +71,12 @@ def test_functional_model_with_two_inputs():
     hid = np.maximum(xa @ dense1.kernel.numpy() + dense1.bias.numpy(), 0)
     _close(y, np.concatenate([hid, xb], 1) @ dense2.kernel.numpy() + dense2.bias.numpy(), 1e-5)
     assert [type(lay).__name__ for lay in model.layers] == [
-        "InputLayer", "Dense", "InputLayer", "Concatenate", "Dense"]
+        "InputLayer",
+        "Dense",
+        "InputLayer",
+        "Concatenate",
+        "Dense",
+    ]
 
 
 def test_subclassed_model_trains_with_fit():
@@ -121,8 +128,13 @@ def test_compile_accepts_objects_and_names():
     model = _mlp()
     x, y = _regression(64)
     for opt in ("sgd", "adam", "nadam", "rmsprop", keras.optimizers.SGD(0.001)):
-        for loss in ("mse", "mae", "huber", keras.losses.MeanSquaredError(),
-                     keras.losses.mean_absolute_error):
+        for loss in (
+            "mse",
+            "mae",
+            "huber",
+            keras.losses.MeanSquaredError(),
+            keras.losses.mean_absolute_error,
+        ):
             model.compile(optimizer=opt, loss=loss)
             assert np.isfinite(model.fit(x, y, epochs=1, verbose=0).history["loss"][0])
     assert isinstance(model.optimizer, keras.optimizers.Optimizer)
@@ -130,8 +142,16 @@ def test_compile_accepts_objects_and_names():
 
 def test_fit_loss_includes_regularization_losses():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([layers.Dense(1, input_shape=(2,), kernel_initializer="ones",
-                                           kernel_regularizer=keras.regularizers.l2(0.5))])
+    model = keras.Sequential(
+        [
+            layers.Dense(
+                1,
+                input_shape=(2,),
+                kernel_initializer="ones",
+                kernel_regularizer=keras.regularizers.l2(0.5),
+            )
+        ]
+    )
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
     x, y = np.zeros((4, 2)), np.zeros(4)
     _close(model.evaluate(x, y, verbose=0), 0.5 * 2)
@@ -143,9 +163,11 @@ def test_accuracy_metric_resolves_from_shapes():
     x = np.random.default_rng(0).normal(size=(64, 3))
     labels = (x[:, 0] > 0).astype(int)
     model = keras.Sequential([layers.Dense(2, input_shape=(3,))])
-    model.compile(optimizer="adam",
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer="adam",
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     h = model.fit(x, labels, epochs=3, verbose=0)
     assert isinstance(model.metrics[1], keras.metrics.SparseCategoricalAccuracy)
     assert "accuracy" in h.history
@@ -184,16 +206,22 @@ def test_load_weights_refuses_a_mismatched_file_naming_the_layer(tmp_path):
         other.load_weights(path)
     for w, b in zip(other.get_weights(), before):
         _close(w, b)
-    deeper = keras.Sequential([layers.Dense(16, input_shape=(4,)), layers.Dense(1),
-                               layers.Dense(1, name="extra")])
+    deeper = keras.Sequential(
+        [layers.Dense(16, input_shape=(4,)), layers.Dense(1), layers.Dense(1, name="extra")]
+    )
     with pytest.raises(ValueError, match="extra"):
         deeper.load_weights(path)
 
 
 def test_summary_prints_keras_table(capsys):
     keras.backend.clear_session()
-    model = keras.Sequential([layers.Dense(30, activation="relu", input_shape=(8,)),
-                              layers.BatchNormalization(), layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            layers.Dense(30, activation="relu", input_shape=(8,)),
+            layers.BatchNormalization(),
+            layers.Dense(1),
+        ]
+    )
     model.summary()
     out = capsys.readouterr().out
     assert 'Model: "sequential"' in out
@@ -245,8 +273,14 @@ def test_custom_callback_hooks_are_called():
     model.compile(optimizer="sgd", loss="mse")
     x, y = _regression(64)
     model.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[Recorder()])
-    assert events == [("batch", 0), ("batch", 1), ("epoch", 0, ["loss"]),
-                      ("batch", 0), ("batch", 1), ("epoch", 1, ["loss"])]
+    assert events == [
+        ("batch", 0),
+        ("batch", 1),
+        ("epoch", 0, ["loss"]),
+        ("batch", 0),
+        ("batch", 1),
+        ("epoch", 1, ["loss"]),
+    ]
 
 
 def _plain(text):
@@ -262,8 +296,11 @@ def test_verbose_1_shows_keras_progress_bar(capsys):
     assert "Epoch 1/2" in out and "Epoch 2/2" in out
     final = [line for line in out.replace("\b", "").split("\r") if "val_loss" in line]
     assert len(final) == 2
-    assert re.match(r"2/2 ━{20} \d+s \d+(us|ms)/step - loss: \d+\.\d{4} - mae: \d+\.\d{4} - "
-                    r"val_loss: \d+\.\d{4} - val_mae: \d+\.\d{4}", final[0].strip())
+    assert re.match(
+        r"2/2 ━{20} \d+s \d+(us|ms)/step - loss: \d+\.\d{4} - mae: \d+\.\d{4} - "
+        r"val_loss: \d+\.\d{4} - val_mae: \d+\.\d{4}",
+        final[0].strip(),
+    )
 
 
 def test_verbose_2_prints_one_line_per_epoch_and_0_nothing(capsys):
@@ -296,8 +333,14 @@ def test_fit_before_compile_raises():
 
 def test_dropout_and_batchnorm_in_fit_use_training_mode():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([layers.Dense(8, input_shape=(4,)), layers.BatchNormalization(),
-                              layers.Dropout(0.5), layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            layers.Dense(8, input_shape=(4,)),
+            layers.BatchNormalization(),
+            layers.Dropout(0.5),
+            layers.Dense(1),
+        ]
+    )
     model.compile(optimizer="adam", loss="mse")
     x, y = _regression(64)
     model.fit(x, y, epochs=1, verbose=0)

@@ -3,9 +3,27 @@
 import tapegrad as tf
 
 __all__ = [
-    "relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "elu", "selu", "softplus",
-    "softsign", "swish", "silu", "gelu", "exponential", "leaky_relu", "relu6", "hard_sigmoid",
-    "mish", "get", "serialize", "deserialize",
+    "deserialize",
+    "elu",
+    "exponential",
+    "gelu",
+    "get",
+    "hard_sigmoid",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "mish",
+    "relu",
+    "relu6",
+    "selu",
+    "serialize",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "softsign",
+    "swish",
+    "tanh",
 ]
 
 
@@ -107,10 +125,28 @@ def mish(x):
     return tf.multiply(x, tf.tanh(softplus(x)))
 
 
-_BY_NAME = {f.__name__: f for f in (
-    relu, sigmoid, tanh, softmax, log_softmax, linear, elu, selu, softplus, softsign, silu,
-    gelu, exponential, leaky_relu, relu6, hard_sigmoid, mish,
-)}
+_BY_NAME = {
+    f.__name__: f
+    for f in (
+        relu,
+        sigmoid,
+        tanh,
+        softmax,
+        log_softmax,
+        linear,
+        elu,
+        selu,
+        softplus,
+        softsign,
+        silu,
+        gelu,
+        exponential,
+        leaky_relu,
+        relu6,
+        hard_sigmoid,
+        mish,
+    )
+}
 _BY_NAME["swish"] = silu
 
 

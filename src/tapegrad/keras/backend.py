@@ -4,7 +4,7 @@ import re
 
 import tapegrad as tf
 
-__all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "clear_session", "unique_name"]
+__all__ = ["clear_session", "epsilon", "floatx", "set_epsilon", "set_floatx", "unique_name"]
 
 _FLOATX = "float32"
 _EPSILON = 1e-7

@@ -6,8 +6,14 @@ import numpy as np
 
 from .utils import Progbar
 
-__all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "ProgbarLogger",
-           "LambdaCallback"]
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "ProgbarLogger",
+]
 
 
 class Callback:
@@ -67,8 +73,14 @@ class Callback:
         pass
 
 
-_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin",
-                "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end")
+_BATCH_HOOKS = (
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
 
 
 class CallbackList:
@@ -84,8 +96,11 @@ class CallbackList:
             for cb in self.callbacks:
                 cb.set_params(params)
         for hook in _BATCH_HOOKS:
-            users = [getattr(cb, hook) for cb in self.callbacks
-                     if getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)]
+            users = [
+                getattr(cb, hook)
+                for cb in self.callbacks
+                if getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)
+            ]
             setattr(self, f"_{hook}", users)
 
     def wants(self, hook):
@@ -210,12 +225,22 @@ class EarlyStopping(Callback):
         start_from_epoch: epochs to wait before watching.
     """
 
-    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
-                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+    def __init__(
+        self,
+        monitor="val_loss",
+        min_delta=0,
+        patience=0,
+        verbose=0,
+        mode="auto",
+        baseline=None,
+        restore_best_weights=False,
+        start_from_epoch=0,
+    ):
         super().__init__()
         if mode not in ("auto", "min", "max"):
-            warnings.warn(f"EarlyStopping mode {mode} is unknown, fallback to auto mode.",
-                          stacklevel=2)
+            warnings.warn(
+                f"EarlyStopping mode {mode} is unknown, fallback to auto mode.", stacklevel=2
+            )
             mode = "auto"
         if mode == "auto":
             name = monitor.lower()
@@ -280,22 +305,36 @@ class EarlyStopping(Callback):
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print("Restoring model weights from the end of the best epoch: "
-                      f"{self.best_epoch + 1}.")
+                print(
+                    "Restoring model weights from the end of the best epoch: "
+                    f"{self.best_epoch + 1}."
+                )
             self.model.set_weights(self.best_weights)
 
 
 class LambdaCallback(Callback):
     """A callback from functions: `LambdaCallback(on_epoch_end=lambda epoch, logs: ...)`."""
 
-    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
-                 on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
-                 **kwargs):
+    def __init__(
+        self,
+        on_epoch_begin=None,
+        on_epoch_end=None,
+        on_train_begin=None,
+        on_train_end=None,
+        on_train_batch_begin=None,
+        on_train_batch_end=None,
+        **kwargs,
+    ):
         super().__init__()
-        hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
-                     on_train_begin=on_train_begin, on_train_end=on_train_end,
-                     on_train_batch_begin=on_train_batch_begin,
-                     on_train_batch_end=on_train_batch_end, **kwargs)
+        hooks = dict(
+            on_epoch_begin=on_epoch_begin,
+            on_epoch_end=on_epoch_end,
+            on_train_begin=on_train_begin,
+            on_train_end=on_train_end,
+            on_train_batch_begin=on_train_batch_begin,
+            on_train_batch_end=on_train_batch_end,
+            **kwargs,
+        )
         for name, fn in hooks.items():
             if fn is not None:
                 setattr(self, name, fn)

@@ -13,9 +13,24 @@ import tapegrad as tf
 from . import backend
 
 __all__ = [
-    "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
-    "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
-    "LecunUniform", "Identity", "get", "serialize", "deserialize",
+    "Constant",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "Identity",
+    "Initializer",
+    "LecunNormal",
+    "LecunUniform",
+    "Ones",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Zeros",
+    "deserialize",
+    "get",
+    "serialize",
 ]
 
 
@@ -167,8 +182,12 @@ class VarianceScaling(_Random):
         return rng.uniform(-limit, limit, size=shape)
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+        }
 
 
 class GlorotUniform(VarianceScaling):
@@ -241,18 +260,42 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
-_CLASSES = {c.__name__: c for c in (
-    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
-    GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, LecunUniform, Identity,
-)}
+_CLASSES = {
+    c.__name__: c
+    for c in (
+        Zeros,
+        Ones,
+        Constant,
+        RandomNormal,
+        RandomUniform,
+        TruncatedNormal,
+        VarianceScaling,
+        GlorotUniform,
+        GlorotNormal,
+        HeNormal,
+        HeUniform,
+        LecunNormal,
+        LecunUniform,
+        Identity,
+    )
+}
 _BY_NAME = {backend.to_snake_case(name): cls for name, cls in _CLASSES.items()}
-_BY_NAME.update(zeros=Zeros, ones=Ones, zero=Zeros, one=Ones, uniform=RandomUniform,
-                normal=RandomNormal)
+_BY_NAME.update(
+    zeros=Zeros, ones=Ones, zero=Zeros, one=Ones, uniform=RandomUniform, normal=RandomNormal
+)
 globals().update(
-    zeros=Zeros, ones=Ones, constant=Constant, random_normal=RandomNormal,
-    random_uniform=RandomUniform, truncated_normal=TruncatedNormal,
-    glorot_uniform=GlorotUniform, glorot_normal=GlorotNormal, he_normal=HeNormal,
-    he_uniform=HeUniform, lecun_normal=LecunNormal, lecun_uniform=LecunUniform,
+    zeros=Zeros,
+    ones=Ones,
+    constant=Constant,
+    random_normal=RandomNormal,
+    random_uniform=RandomUniform,
+    truncated_normal=TruncatedNormal,
+    glorot_uniform=GlorotUniform,
+    glorot_normal=GlorotNormal,
+    he_normal=HeNormal,
+    he_uniform=HeUniform,
+    lecun_normal=LecunNormal,
+    lecun_uniform=LecunUniform,
 )
 
 

@@ -9,7 +9,6 @@ reduces: "sum_over_batch_size" (the default: the sum divided by the number of va
 axis of size 1 is added or dropped), never broadcast to (n, n).
 """
 
-
 import numpy as np
 
 import tapegrad as tf
@@ -17,12 +16,31 @@ import tapegrad as tf
 from . import backend
 
 __all__ = [
-    "Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError",
-    "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "BinaryCrossentropy",
-    "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "Huber", "mean_squared_error",
-    "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_logarithmic_error",
-    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-    "huber", "mse", "mae", "mape", "msle", "get", "serialize", "deserialize",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "Huber",
+    "Loss",
+    "LossFunctionWrapper",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "SparseCategoricalCrossentropy",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "deserialize",
+    "get",
+    "huber",
+    "mae",
+    "mape",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "mse",
+    "msle",
+    "serialize",
+    "sparse_categorical_crossentropy",
 ]
 
 _Tensor = tf.Tensor
@@ -96,8 +114,9 @@ def mean_absolute_error(y_true, y_pred):
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|(y_true - y_pred) / max(|y_true|, epsilon)|, axis=-1)."""
     y_true, y_pred = _prepare(y_true, y_pred)
-    diff = tf.abs(tf.divide(tf.subtract(y_true, y_pred),
-                            tf.maximum(tf.abs(y_true), backend.epsilon())))
+    diff = tf.abs(
+        tf.divide(tf.subtract(y_true, y_pred), tf.maximum(tf.abs(y_true), backend.epsilon()))
+    )
     return tf.multiply(_mean_last(diff), 100.0)
 
 
@@ -132,9 +151,12 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     else:
         eps = backend.epsilon()
         p = tf.clip_by_value(y_pred, eps, 1.0 - eps)
-        bce = tf.negative(tf.add(tf.multiply(y_true, tf.math.log(p)),
-                                 tf.multiply(tf.subtract(1.0, y_true),
-                                             tf.math.log(tf.subtract(1.0, p)))))
+        bce = tf.negative(
+            tf.add(
+                tf.multiply(y_true, tf.math.log(p)),
+                tf.multiply(tf.subtract(1.0, y_true), tf.math.log(tf.subtract(1.0, p))),
+            )
+        )
     return tf.reduce_mean(bce, axis=axis)
 
 
@@ -152,8 +174,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if label_smoothing:
         k = y_pred.shape[axis]
         y_true = tf.add(tf.multiply(y_true, 1.0 - label_smoothing), label_smoothing / k)
-    return tf.negative(tf.reduce_sum(tf.multiply(y_true, _log_probs(y_pred, from_logits, axis)),
-                                     axis=axis))
+    return tf.negative(
+        tf.reduce_sum(tf.multiply(y_true, _log_probs(y_pred, from_logits, axis)), axis=axis)
+    )
 
 
 def _log_probs(y_pred, from_logits, axis):
@@ -164,8 +187,7 @@ def _log_probs(y_pred, from_logits, axis):
     return tf.math.log(tf.clip_by_value(p, eps, 1.0 - eps))
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
-                                    axis=-1):
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """-log(p[label]) for integer labels, p as in categorical_crossentropy; labels equal to
     `ignore_class` give 0."""
     y_pred = _pred(y_pred)
@@ -186,8 +208,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         onehot *= valid[..., None]
     if axis not in (-1, y_pred.ndim - 1):
         onehot = np.moveaxis(onehot, -1, axis)
-    return tf.negative(tf.reduce_sum(tf.multiply(onehot, _log_probs(y_pred, from_logits, axis)),
-                                     axis=axis))
+    return tf.negative(
+        tf.reduce_sum(tf.multiply(onehot, _log_probs(y_pred, from_logits, axis)), axis=axis)
+    )
 
 
 mse = MSE = mean_squared_error
@@ -268,8 +291,9 @@ class LossFunctionWrapper(Loss):
     """A Loss from a per-sample function `fn(y_true, y_pred, **kwargs)`."""
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction,
-                         dtype=dtype)
+        super().__init__(
+            name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype
+        )
         self.fn = fn
         self._fn_kwargs = kwargs
 
@@ -297,72 +321,135 @@ class MeanAbsoluteError(LossFunctionWrapper):
 class MeanAbsolutePercentageError(LossFunctionWrapper):
     """100 * mean of |(y_true - y_pred) / y_true|."""
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(mean_absolute_percentage_error, reduction=reduction, name=name,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None
+    ):
+        super().__init__(
+            mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
     """Mean of (log(1 + y_pred) - log(1 + y_true)) ** 2."""
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(mean_squared_logarithmic_error, reduction=reduction, name=name,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None
+    ):
+        super().__init__(
+            mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 class Huber(LossFunctionWrapper):
     """Quadratic for |error| <= delta, linear beyond."""
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
-                 dtype=None):
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
 
 
 class BinaryCrossentropy(LossFunctionWrapper):
     """Cross-entropy of 0/1 labels against probabilities (or logits with `from_logits`)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
-        super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of one-hot labels against class probabilities (or logits)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
-        super().__init__(categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy of integer labels against class probabilities (or logits)."""
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
-                 name="sparse_categorical_crossentropy", dtype=None):
-        super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            sparse_categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+        )
         self.from_logits = from_logits
 
 
-_FUNCTIONS = {f.__name__: f for f in (
-    mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
-    mean_squared_logarithmic_error, binary_crossentropy, categorical_crossentropy,
-    sparse_categorical_crossentropy, huber,
-)}
-_FUNCTIONS.update(mse=mean_squared_error, mae=mean_absolute_error,
-                  mape=mean_absolute_percentage_error, msle=mean_squared_logarithmic_error,
-                  huber_loss=huber)
-_CLASSES = {c.__name__: c for c in (
-    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy, Huber,
-)}
+_FUNCTIONS = {
+    f.__name__: f
+    for f in (
+        mean_squared_error,
+        mean_absolute_error,
+        mean_absolute_percentage_error,
+        mean_squared_logarithmic_error,
+        binary_crossentropy,
+        categorical_crossentropy,
+        sparse_categorical_crossentropy,
+        huber,
+    )
+}
+_FUNCTIONS.update(
+    mse=mean_squared_error,
+    mae=mean_absolute_error,
+    mape=mean_absolute_percentage_error,
+    msle=mean_squared_logarithmic_error,
+    huber_loss=huber,
+)
+_CLASSES = {
+    c.__name__: c
+    for c in (
+        MeanSquaredError,
+        MeanAbsoluteError,
+        MeanAbsolutePercentageError,
+        MeanSquaredLogarithmicError,
+        BinaryCrossentropy,
+        CategoricalCrossentropy,
+        SparseCategoricalCrossentropy,
+        Huber,
+    )
+}
 
 
 def get(identifier):
@@ -398,5 +485,3 @@ def serialize(loss):
 
 def deserialize(config):
     return get(config)
-
-

@@ -14,9 +14,19 @@ from . import backend, initializers
 from . import losses as _losses
 
 __all__ = [
-    "Metric", "Mean", "Sum", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
-    "RootMeanSquaredError", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
-    "SparseCategoricalAccuracy", "get", "serialize",
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "Metric",
+    "RootMeanSquaredError",
+    "SparseCategoricalAccuracy",
+    "Sum",
+    "get",
+    "serialize",
 ]
 
 
@@ -44,8 +54,9 @@ class Metric:
         self._np_dtype = np.dtype(self._dtype.as_numpy_dtype)
         self._variables = []
 
-    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None,
-                   aggregation="sum", **kwargs):
+    def add_weight(
+        self, name=None, shape=(), initializer="zeros", dtype=None, aggregation="sum", **kwargs
+    ):
         """Creates a non-trainable state Variable (zeros by default) owned by the metric."""
         if isinstance(name, (tuple, list)) and not isinstance(shape, (tuple, list)):
             name, shape = None, name
@@ -203,8 +214,7 @@ class MeanMetricWrapper(Mean):
     """
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"),
-                         dtype=dtype)
+        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
         self._numpy_fn = getattr(fn, "_numpy", False)
@@ -229,8 +239,14 @@ def _numpy(fn):
     return fn
 
 
-for _f in (_np_mse, _np_mae, _np_accuracy, _np_binary_accuracy, _np_categorical_accuracy,
-           _np_sparse_categorical_accuracy):
+for _f in (
+    _np_mse,
+    _np_mae,
+    _np_accuracy,
+    _np_binary_accuracy,
+    _np_categorical_accuracy,
+    _np_sparse_categorical_accuracy,
+):
     _numpy(_f)
 
 
@@ -286,15 +302,29 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         super().__init__(_np_sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
-_CLASSES = {c.__name__: c for c in (
-    Mean, Sum, MeanSquaredError, MeanAbsoluteError, RootMeanSquaredError, Accuracy,
-    BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
-)}
+_CLASSES = {
+    c.__name__: c
+    for c in (
+        Mean,
+        Sum,
+        MeanSquaredError,
+        MeanAbsoluteError,
+        RootMeanSquaredError,
+        Accuracy,
+        BinaryAccuracy,
+        CategoricalAccuracy,
+        SparseCategoricalAccuracy,
+    )
+}
 _BY_NAME = {
-    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
-    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
-    "rmse": RootMeanSquaredError, "root_mean_squared_error": RootMeanSquaredError,
-    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "rmse": RootMeanSquaredError,
+    "root_mean_squared_error": RootMeanSquaredError,
+    "binary_accuracy": BinaryAccuracy,
+    "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
 }
 

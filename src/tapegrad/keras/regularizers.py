@@ -1,13 +1,13 @@
 """`keras.regularizers`: weight penalties that layers add to `model.losses`.
 
-    L1:   l1 * sum(|w|)
-    L2:   l2 * sum(w ** 2)          # no factor 1/2, as Keras
-    L1L2: both
+L1:   l1 * sum(|w|)
+L2:   l2 * sum(w ** 2)          # no factor 1/2, as Keras
+L1L2: both
 """
 
 import tapegrad as tf
 
-__all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize"]
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
 
 
 class Regularizer:
@@ -67,7 +67,7 @@ l1 = L1
 l2 = L2
 
 
-def l1_l2(l1=0.01, l2=0.01):  # noqa: F811 - Keras's defaults differ from L1L2's
+def l1_l2(l1=0.01, l2=0.01):
     """An L1L2 regularizer with both factors 0.01 by default."""
     return L1L2(l1=l1, l2=l2)
 

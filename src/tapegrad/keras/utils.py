@@ -11,7 +11,7 @@ import tapegrad as tf
 
 from . import backend
 
-__all__ = ["set_random_seed", "Progbar", "to_categorical", "clear_session"]
+__all__ = ["Progbar", "clear_session", "set_random_seed", "to_categorical"]
 
 
 def set_random_seed(seed):
@@ -68,8 +68,9 @@ class Progbar:
         unit_name: "step" or "sample".
     """
 
-    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,
-                 unit_name="step"):
+    def __init__(
+        self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None, unit_name="step"
+    ):
         self.target = target
         self.width = width
         self.verbose = verbose
@@ -82,8 +83,11 @@ class Progbar:
         self._last_update = 0.0
         self._time_after_first_step = None
         self._prev_total_width = 0
-        self._dynamic = (hasattr(sys.stdout, "isatty") and sys.stdout.isatty()) or \
-            "ipykernel" in sys.modules or "posix" in sys.modules
+        self._dynamic = (
+            (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
+            or "ipykernel" in sys.modules
+            or "posix" in sys.modules
+        )
 
     def update(self, current, values=None, finalize=None):
         """Shows step `current` with `values`, a list of (name, value) pairs."""
@@ -138,15 +142,15 @@ class Progbar:
             bar += f"\x1b[37m{'━' * (self.width - done)}\x1b[0m"
             special += 9
         else:
-            bar = "%7d/Unknown" % current
+            bar = f"{current:7d}/Unknown"
         if self.target and not finalize:
             eta = per * (self.target - current)
             if eta > 3600:
-                eta_text = "%d:%02d:%02d" % (eta // 3600, (eta % 3600) // 60, eta % 60)
+                eta_text = f"{int(eta // 3600)}:{int(eta % 3600 // 60):02d}:{int(eta % 60):02d}"
             elif eta > 60:
-                eta_text = "%d:%02d" % (eta // 60, eta % 60)
+                eta_text = f"{int(eta // 60)}:{int(eta % 60):02d}"
             else:
-                eta_text = "%ds" % eta
+                eta_text = f"{int(eta)}s"
             info = f" \x1b[1m{eta_text}\x1b[0m"
         else:
             info = f" \x1b[1m{now - self._start:.0f}s\x1b[0m"

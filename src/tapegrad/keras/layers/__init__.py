@@ -6,6 +6,19 @@ from .merging import Add, Concatenate, add, concatenate
 from .normalization import BatchNormalization
 
 __all__ = [
-    "Layer", "Input", "InputLayer", "KerasTensor", "Dense", "Activation", "Dropout", "Flatten",
-    "Reshape", "Lambda", "Concatenate", "concatenate", "Add", "add", "BatchNormalization",
+    "Activation",
+    "Add",
+    "BatchNormalization",
+    "Concatenate",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Input",
+    "InputLayer",
+    "KerasTensor",
+    "Lambda",
+    "Layer",
+    "Reshape",
+    "add",
+    "concatenate",
 ]

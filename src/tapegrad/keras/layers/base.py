@@ -14,7 +14,7 @@ import tapegrad as tf
 
 from .. import backend, initializers, regularizers
 
-__all__ = ["Layer", "KerasTensor", "InputLayer", "Input", "flatten", "pack_like"]
+__all__ = ["Input", "InputLayer", "KerasTensor", "Layer", "flatten", "pack_like"]
 
 _Tensor = tf.Tensor
 _Variable = tf.Variable
@@ -82,8 +82,7 @@ class KerasTensor:
         return len(self.shape)
 
     def __repr__(self):
-        return (f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype.name}, "
-                f"name={self.name}>")
+        return f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype.name}, name={self.name}>"
 
     def _zeros(self):
         return tf.zeros([1 if d is None else d for d in self.shape], dtype=self.dtype)
@@ -136,9 +135,19 @@ class Layer:
         ...         return x * self.w
     """
 
-    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
-                 input_shape=None, input_dim=None, batch_input_shape=None, batch_size=None,
-                 autocast=True, **kwargs):
+    def __init__(
+        self,
+        trainable=True,
+        name=None,
+        dtype=None,
+        activity_regularizer=None,
+        input_shape=None,
+        input_dim=None,
+        batch_input_shape=None,
+        batch_size=None,
+        autocast=True,
+        **kwargs,
+    ):
         kwargs.pop("dynamic", None)
         if kwargs:
             raise TypeError(
@@ -161,8 +170,7 @@ class Layer:
             _losses=[],
             _regularizers=[],
             _inbound_nodes=[],
-            _batch_input_shape=(None if batch_input_shape is None
-                                else tuple(batch_input_shape)),
+            _batch_input_shape=(None if batch_input_shape is None else tuple(batch_input_shape)),
             _takes_training=_takes_training(self),
             _cache=None,
             autocast=autocast,
@@ -195,9 +203,19 @@ class Layer:
             _bump()
 
     # -- weights --------------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   autocast=True, regularizer=None, constraint=None, aggregation=None,
-                   name=None, **kwargs):
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation=None,
+        name=None,
+        **kwargs,
+    ):
         """Creates a weight (a tapegrad Variable) owned by this layer.
 
         Accepts Keras 3's order (`shape` first) and tf.keras's (`name` first).
@@ -415,17 +433,18 @@ class Layer:
     def _symbolic_call(self, inputs, args, kwargs):
         structure = (inputs, args, kwargs)
         leaves = flatten(structure)
-        concrete = pack_like(structure, [
-            leaf._zeros() if isinstance(leaf, KerasTensor) else leaf for leaf in leaves
-        ])
+        concrete = pack_like(
+            structure, [leaf._zeros() if isinstance(leaf, KerasTensor) else leaf for leaf in leaves]
+        )
         symbolic_in = [leaf for leaf in flatten(inputs) if isinstance(leaf, KerasTensor)]
         if not self.built:
             self.build(_shape_of(inputs))
             self.__dict__["built"] = True
             _bump()
         outputs = self(concrete[0], *concrete[1], **concrete[2])
-        unknown_batch = bool(symbolic_in) and symbolic_in[0].ndim > 0 and \
-            symbolic_in[0].shape[0] is None
+        unknown_batch = (
+            bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
+        )
         index = len(self._inbound_nodes)
         flat_out = flatten(outputs)
         results = []
@@ -516,8 +535,17 @@ class InputLayer(Layer):
         name: the layer's name (default "input_layer", "input_layer_1", ...).
     """
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
-                 input_tensor=None, name=None, **kwargs):
+    def __init__(
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        sparse=None,
+        batch_shape=None,
+        input_tensor=None,
+        name=None,
+        **kwargs,
+    ):
         shape = kwargs.pop("input_shape", shape)
         batch_shape = kwargs.pop("batch_input_shape", batch_shape)
         super().__init__(name=name, dtype=dtype, **kwargs)
@@ -542,13 +570,27 @@ class InputLayer(Layer):
         return {"batch_shape": self._batch_input_shape, "dtype": self.dtype, "name": self.name}
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
-          tensor=None, **kwargs):
+def Input(
+    shape=None,
+    batch_size=None,
+    dtype=None,
+    sparse=None,
+    batch_shape=None,
+    name=None,
+    tensor=None,
+    **kwargs,
+):
     """A symbolic input for the functional API: `keras.Input(shape=(8,))`.
 
     Returns:
         A KerasTensor of shape `(batch_size,) + shape`.
     """
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
-                       name=name, **kwargs)
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        batch_shape=batch_shape,
+        name=name,
+        **kwargs,
+    )
     return layer.output

@@ -7,7 +7,7 @@ import tapegrad as tf
 from .. import activations, backend, initializers, regularizers
 from .base import Layer
 
-__all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda"]
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
 
 
 class Dense(Layer):
@@ -25,10 +25,20 @@ class Dense(Layer):
         **kwargs: Layer's (name, input_shape, trainable, dtype, ...).
     """
 
-    def __init__(self, units, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = int(units)
         self.activation = activations.get(activation)
@@ -44,16 +54,24 @@ class Dense(Layer):
     def build(self, input_shape):
         last = input_shape[-1]
         if last is None:
-            raise ValueError(f"Dense '{self.name}': the last input dimension must be known, got "
-                             f"input shape {tuple(input_shape)}")
+            raise ValueError(
+                f"Dense '{self.name}': the last input dimension must be known, got "
+                f"input shape {tuple(input_shape)}"
+            )
         self.kernel = self.add_weight(
-            shape=(last, self.units), initializer=self.kernel_initializer, name="kernel",
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+            shape=(last, self.units),
+            initializer=self.kernel_initializer,
+            name="kernel",
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(self.units,), initializer=self.bias_initializer, name="bias",
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
             )
         else:
             self.bias = None
@@ -69,7 +87,9 @@ class Dense(Layer):
 
     def get_config(self):
         return {
-            **super().get_config(), "units": self.units, "use_bias": self.use_bias,
+            **super().get_config(),
+            "units": self.units,
+            "use_bias": self.use_bias,
             "activation": activations.serialize(self.activation),
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
@@ -122,8 +142,12 @@ class Dropout(Layer):
         return tf.multiply(inputs, scale)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
-                "seed": self.seed}
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "noise_shape": self.noise_shape,
+            "seed": self.seed,
+        }
 
 
 class Flatten(Layer):

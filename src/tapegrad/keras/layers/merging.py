@@ -4,7 +4,7 @@ import tapegrad as tf
 
 from .base import Layer
 
-__all__ = ["Concatenate", "concatenate", "Add", "add"]
+__all__ = ["Add", "Concatenate", "add", "concatenate"]
 
 
 class Concatenate(Layer):
@@ -15,14 +15,20 @@ class Concatenate(Layer):
         self.axis = int(axis)
 
     def build(self, input_shape):
-        if not isinstance(input_shape, (list, tuple)) or len(input_shape) < 1 or \
-                not isinstance(input_shape[0], (list, tuple)):
-            raise ValueError(f"Concatenate '{self.name}' needs a list of inputs, got shape "
-                             f"{input_shape}")
+        if (
+            not isinstance(input_shape, (list, tuple))
+            or len(input_shape) < 1
+            or not isinstance(input_shape[0], (list, tuple))
+        ):
+            raise ValueError(
+                f"Concatenate '{self.name}' needs a list of inputs, got shape {input_shape}"
+            )
         ranks = {len(s) for s in input_shape}
         if len(ranks) != 1:
-            raise ValueError(f"Concatenate '{self.name}': inputs have different ranks: "
-                             f"{[tuple(s) for s in input_shape]}")
+            raise ValueError(
+                f"Concatenate '{self.name}': inputs have different ranks: "
+                f"{[tuple(s) for s in input_shape]}"
+            )
         self.built = True
 
     def call(self, inputs):

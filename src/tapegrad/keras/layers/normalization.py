@@ -28,11 +28,24 @@ class BatchNormalization(Layer):
         beta_regularizer, gamma_regularizer: penalties on beta and gamma.
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                 gamma_constraint=None, synchronized=False, **kwargs):
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        synchronized=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.axis = int(axis)
         self.momentum = float(momentum)
@@ -51,23 +64,46 @@ class BatchNormalization(Layer):
         dim = input_shape[axis]
         self._reduce = tuple(i for i in range(rank) if i != axis)
         self._bshape = tuple(dim if i == axis else 1 for i in range(rank))
-        self.gamma = self.add_weight(shape=(dim,), initializer=self.gamma_initializer,
-                                     regularizer=self.gamma_regularizer,
-                                     name="gamma") if self.scale else None
-        self.beta = self.add_weight(shape=(dim,), initializer=self.beta_initializer,
-                                    regularizer=self.beta_regularizer,
-                                    name="beta") if self.center else None
-        self.moving_mean = self.add_weight(shape=(dim,), initializer=self.moving_mean_initializer,
-                                           trainable=False, name="moving_mean")
+        self.gamma = (
+            self.add_weight(
+                shape=(dim,),
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                name="gamma",
+            )
+            if self.scale
+            else None
+        )
+        self.beta = (
+            self.add_weight(
+                shape=(dim,),
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                name="beta",
+            )
+            if self.center
+            else None
+        )
+        self.moving_mean = self.add_weight(
+            shape=(dim,),
+            initializer=self.moving_mean_initializer,
+            trainable=False,
+            name="moving_mean",
+        )
         self.moving_variance = self.add_weight(
-            shape=(dim,), initializer=self.moving_variance_initializer, trainable=False,
+            shape=(dim,),
+            initializer=self.moving_variance_initializer,
+            trainable=False,
             name="moving_variance",
         )
         self.built = True
 
     def _broadcast(self, v):
-        return v if len(self._bshape) <= 1 or self.axis % len(self._bshape) == \
-            len(self._bshape) - 1 else tf.reshape(v, self._bshape)
+        return (
+            v
+            if len(self._bshape) <= 1 or self.axis % len(self._bshape) == len(self._bshape) - 1
+            else tf.reshape(v, self._bshape)
+        )
 
     def call(self, inputs, training=None):
         if training and self.trainable:
@@ -93,5 +129,11 @@ class BatchNormalization(Layer):
         return out
 
     def get_config(self):
-        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
-                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+        }

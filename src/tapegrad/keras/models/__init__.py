@@ -4,4 +4,4 @@ from .functional import Functional
 from .model import Model
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential", "Functional"]
+__all__ = ["Functional", "Model", "Sequential"]

@@ -12,8 +12,9 @@ class Functional(Model):
     """A graph of layer calls, made by `keras.Model(inputs, outputs)`."""
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
-        super().__init__(name=name or backend.unique_name("functional"), trainable=trainable,
-                         **kwargs)
+        super().__init__(
+            name=name or backend.unique_name("functional"), trainable=trainable, **kwargs
+        )
         flat_in, flat_out = flatten(inputs), flatten(outputs)
         for t in flat_in + flat_out:
             if not isinstance(t, KerasTensor):
@@ -24,8 +25,12 @@ class Functional(Model):
         for t in flat_in:
             if not isinstance(t._history[0], InputLayer):
                 raise ValueError(f"Model inputs must come from keras.Input, got {t!r}")
-        self.__dict__.update(_inputs_struct=inputs, _outputs_struct=outputs,
-                             _flat_inputs=flat_in, _flat_outputs=flat_out)
+        self.__dict__.update(
+            _inputs_struct=inputs,
+            _outputs_struct=outputs,
+            _flat_inputs=flat_in,
+            _flat_outputs=flat_out,
+        )
         nodes, seen = [], set()
 
         def visit(tensor):
@@ -83,10 +88,13 @@ class Functional(Model):
         values = {id(t): v for t, v in zip(self._flat_inputs, flat)}
         for node in self._nodes:
             structure = (node.inputs, node.args, node.kwargs)
-            args = pack_like(structure, [
-                values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
-                for leaf in flatten(structure)
-            ])
+            args = pack_like(
+                structure,
+                [
+                    values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
+                    for leaf in flatten(structure)
+                ],
+            )
             out = node.layer(args[0], *args[1], **args[2])
             for t, v in zip(flatten(node.outputs), flatten(out)):
                 values[id(t)] = v

@@ -43,15 +43,19 @@ class Model(Trainer, Layer):
                 "`keras.Model(inputs, outputs)`"
             )
         name = kwargs.pop("name", None) or backend.unique_name(
-            backend.to_snake_case(type(self).__name__))
+            backend.to_snake_case(type(self).__name__)
+        )
         Layer.__init__(self, name=name, **kwargs)
         self._init_training()
 
     def __setattr__(self, name, value):
-        if isinstance(value, Metric) and "_tracked_metrics" in self.__dict__ and \
-                name not in ("_loss_tracker",):
-            if not any(m is value for m in self._tracked_metrics):
-                self._tracked_metrics.append(value)
+        if (
+            isinstance(value, Metric)
+            and name != "_loss_tracker"
+            and "_tracked_metrics" in self.__dict__
+            and not any(m is value for m in self._tracked_metrics)
+        ):
+            self._tracked_metrics.append(value)
         super().__setattr__(name, value)
 
     @property
@@ -66,8 +70,9 @@ class Model(Trainer, Layer):
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"No such layer: {name}. Existing layers are: "
-                         f"{[lay.name for lay in self.layers]}")
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[lay.name for lay in self.layers]}"
+        )
 
     def _maybe_build(self, inputs):
         self.__dict__["built"] = True
@@ -79,8 +84,11 @@ class Model(Trainer, Layer):
         if input_shape is not None and not self.built:
             self.__dict__["built"] = True
             shapes = input_shape
-            if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0],
-                                                                          (list, tuple)):
+            if (
+                isinstance(shapes, (list, tuple))
+                and shapes
+                and isinstance(shapes[0], (list, tuple))
+            ):
                 x = [np.zeros([1 if d is None else d for d in s], self._np_dtype) for s in shapes]
             else:
                 x = np.zeros([1 if d is None else d for d in shapes], self._np_dtype)
@@ -89,8 +97,15 @@ class Model(Trainer, Layer):
         _bump()
 
     # -- summary --------------------------------------------------------------------------
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
         """Prints a table of the layers, their output shapes and parameter counts, then the
         totals, as Keras 3 does."""
         from .summary import print_summary
@@ -102,16 +117,19 @@ class Model(Trainer, Layer):
         """(key, layer, variable) for every weight, keyed by position as Keras 3 keys its
         weight files: "layers/dense_1/vars/0" names the second Dense layer, whatever its
         name."""
-        entries = [(f"vars/{i}", self, v) for i, v in enumerate(
-            self._trainable_weights + self._non_trainable_weights)]
+        entries = [
+            (f"vars/{i}", self, v)
+            for i, v in enumerate(self._trainable_weights + self._non_trainable_weights)
+        ]
         used = {}
         for layer in self.layers:
             base = backend.to_snake_case(type(layer).__name__)
             count = used.get(base, 0)
             used[base] = count + 1
             key = base if count == 0 else f"{base}_{count}"
-            entries.extend((f"layers/{key}/vars/{i}", layer, v)
-                           for i, v in enumerate(layer.weights))
+            entries.extend(
+                (f"layers/{key}/vars/{i}", layer, v) for i, v in enumerate(layer.weights)
+            )
         return entries
 
     def save_weights(self, filepath, overwrite=True):

@@ -1,7 +1,7 @@
 """`Sequential`: a stack of layers, each feeding the next."""
 
 from .. import backend
-from ..layers.base import InputLayer, KerasTensor, _bump
+from ..layers.base import InputLayer, KerasTensor, Layer, _bump
 from .model import Model
 
 __all__ = ["Sequential"]
@@ -38,7 +38,7 @@ class Sequential(Model):
                 raise ValueError("Sequential: an Input must come first")
             self.__dict__["_input_layer"] = layer
         else:
-            if not hasattr(layer, "__call__") or not hasattr(layer, "_inbound_nodes"):
+            if not isinstance(layer, Layer):
                 raise TypeError(f"Sequential.add: expected a Layer, got {layer!r}")
             if any(lay.name == layer.name for lay in self._layers):
                 raise ValueError(
@@ -47,8 +47,11 @@ class Sequential(Model):
                 )
             self._layers.append(layer)
             _bump()
-            if len(self._layers) == 1 and self._input_layer is None and \
-                    layer._batch_input_shape is not None:
+            if (
+                len(self._layers) == 1
+                and self._input_layer is None
+                and layer._batch_input_shape is not None
+            ):
                 self.__dict__["_input_layer"] = InputLayer(batch_shape=layer._batch_input_shape)
         if rebuild:
             self._build_graph()

@@ -92,8 +92,12 @@ def print_summary(model, line_length=None, print_fn=None):
     right = [False, False, True, False]
 
     def row(cells, vertical):
-        wrapped = [[t[: w - 1] + "…" if len(t) > w else t for t in c] if isinstance(c, list)
-                   else _wrap(c, w) for c, w in zip(cells, widths)]
+        wrapped = [
+            [t[: w - 1] + "…" if len(t) > w else t for t in c]
+            if isinstance(c, list)
+            else _wrap(c, w)
+            for c, w in zip(cells, widths)
+        ]
         height = max(len(w) for w in wrapped)
         lines = []
         for k in range(height):

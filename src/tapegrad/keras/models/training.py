@@ -6,12 +6,15 @@ import numpy as np
 
 import tapegrad as tf
 
-from .. import backend, callbacks as callbacks_module, losses as losses_module
+from .. import backend
+from .. import callbacks as callbacks_module
+from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..layers.base import flatten, pack_like
 
 __all__ = ["Trainer"]
+
 
 def get_optimizer(identifier):
     """An optimizer from an instance or a Keras name ("sgd", "adam", ...), with defaults."""
@@ -22,8 +25,12 @@ def _to_array(x, dtype):
     """Data as NumPy arrays, floats cast once to the model's float type."""
     if x is None:
         return None
-    if isinstance(x, (list, tuple)) and x and not np.isscalar(x[0]) and \
-            not isinstance(x[0], (list, tuple)):
+    if (
+        isinstance(x, (list, tuple))
+        and x
+        and not np.isscalar(x[0])
+        and not isinstance(x[0], (list, tuple))
+    ):
         return type(x)(_to_array(v, dtype) for v in x)
     if isinstance(x, dict):
         return {k: _to_array(v, dtype) for k, v in x.items()}
@@ -103,14 +110,30 @@ class Trainer:
 
     def _init_training(self):
         self.__dict__.update(
-            optimizer=None, loss=None, compiled=False, stop_training=False,
-            _compiled_loss=None, _metric_ids=[], _compiled_metrics=None,
-            _loss_tracker=None, history=None, _tracked_metrics=[],
+            optimizer=None,
+            loss=None,
+            compiled=False,
+            stop_training=False,
+            _compiled_loss=None,
+            _metric_ids=[],
+            _compiled_metrics=None,
+            _loss_tracker=None,
+            history=None,
+            _tracked_metrics=[],
         )
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                weighted_metrics=None, run_eagerly=None, steps_per_execution=1,
-                jit_compile="auto", auto_scale_loss=True):
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        weighted_metrics=None,
+        run_eagerly=None,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
         """Configures the model for training.
 
         Args:
@@ -221,10 +244,25 @@ class Trainer:
         params = {"verbose": verbose, "epochs": epochs, "steps": steps}
         return callbacks_module.CallbackList(cbs, model=self, params=params), history
 
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
         """Trains the model on NumPy data for `epochs` epochs.
 
         Args:
@@ -260,10 +298,11 @@ class Trainer:
             sample_weight = cw if sample_weight is None else sample_weight * cw
         if validation_data is None and validation_split:
             n = _length(x)
-            split = int(math.floor(n * (1.0 - validation_split)))
+            split = math.floor(n * (1.0 - validation_split))
             head, tail = np.arange(split), np.arange(split, n)
             validation_data = (_take(x, tail), _take(y, tail)) + (
-                () if sample_weight is None else (_take(sample_weight, tail),))
+                () if sample_weight is None else (_take(sample_weight, tail),)
+            )
             x, y, sample_weight = _take(x, head), _take(y, head), _take(sample_weight, head)
         n = _length(x)
         steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
@@ -280,8 +319,11 @@ class Trainer:
             order = backend.rng().permutation(n) if shuffle else None
             for step in range(steps):
                 start = (step * batch_size) % n
-                idx = slice(start, start + batch_size) if order is None else \
-                    order[start:start + batch_size]
+                idx = (
+                    slice(start, start + batch_size)
+                    if order is None
+                    else order[start : start + batch_size]
+                )
                 if want_begin:
                     cbs.on_train_batch_begin(step)
                 data = (_take(x, idx), _take(y, idx))
@@ -295,9 +337,16 @@ class Trainer:
             epoch_logs = {k: float(v) for k, v in self.get_metrics_result().items()}
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 vx, vy, vsw = _unpack(tuple(validation_data))
-                val = self.evaluate(vx, vy, batch_size=validation_batch_size or batch_size,
-                                    sample_weight=vsw, verbose=0, return_dict=True,
-                                    steps=validation_steps, _in_fit=True)
+                val = self.evaluate(
+                    vx,
+                    vy,
+                    batch_size=validation_batch_size or batch_size,
+                    sample_weight=vsw,
+                    verbose=0,
+                    return_dict=True,
+                    steps=validation_steps,
+                    _in_fit=True,
+                )
                 epoch_logs.update({"val_" + k: v for k, v in val.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             logs = epoch_logs
@@ -306,8 +355,19 @@ class Trainer:
         cbs.on_train_end(logs)
         return history
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, _in_fit=False, **kwargs):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        _in_fit=False,
+        **kwargs,
+    ):
         """The loss and metrics on data, in batches.
 
         Returns:
@@ -361,8 +421,7 @@ class Trainer:
         joined = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
         return pack_like(out, joined)
 
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
-                       return_dict=False):
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on one batch; returns the loss and metrics as `evaluate` does."""
         self._check_compiled("train_on_batch")
         dtype = self._np_dtype
