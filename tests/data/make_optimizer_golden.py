@@ -166,6 +166,16 @@ CASES = {
         },
         "float32",
     ),
+    "adagrad_float64": ("Adagrad", {"learning_rate": 0.1, "weight_decay": 0.2}, None, "float64"),
+    "rmsprop_float64": (
+        "RMSprop",
+        {"learning_rate": 0.01, "centered": True, "momentum": 0.5},
+        None,
+        "float64",
+    ),
+    "adadelta_float64": ("Adadelta", {"learning_rate": 1.0}, None, "float64"),
+    "adamax_float64": ("Adamax", {"learning_rate": 0.05, "clipnorm": 0.3}, None, "float64"),
+    "nadam_float64": ("Nadam", {"learning_rate": 0.05, "global_clipnorm": 1.0}, None, "float64"),
 }
 
 # Cases in which variable 2 gets a None gradient at these steps (skipped, with a warning).

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .base import Optimizer
+from .base import Optimizer, keras_cast
 
 
 class Adagrad(Optimizer):
@@ -26,7 +26,7 @@ class Adagrad(Optimizer):
         self.epsilon = epsilon
 
     def init_slot(self, name, w):
-        return np.full_like(w, self.initial_accumulator_value)
+        return np.full_like(w, keras_cast(self.initial_accumulator_value, w.dtype.type))
 
     def prepare(self, lr):
         return np.asarray(lr), np.asarray(self.epsilon, dtype=lr.dtype)
