@@ -357,3 +357,36 @@ def test_train_and_test_on_batch():
     assert np.isfinite(loss) and np.isfinite(mae)
     logs = model.test_on_batch(x, y, return_dict=True)
     assert set(logs) == {"loss", "mae"}
+
+
+def test_tf2_custom_train_step_on_a_functional_subclass():
+    class Custom(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            self.compiled_metrics.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((4,))
+    model = Custom(inputs, layers.Dense(1)(inputs))
+    assert isinstance(model, Custom) and len(model.layers) == 2
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+    x, y = _regression(128)
+    h = model.fit(x, y, epochs=20, verbose=0)
+    assert set(h.history) == {"loss", "mae"}
+    assert h.history["loss"][-1] < 1e-2 < h.history["loss"][0]
+
+
+def test_sequential_with_input_and_nested_functional_model():
+    seq = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+    assert seq.built and len(seq.weights) == 4 and len(seq.layers) == 2
+    i = keras.Input((3,))
+    inner = keras.Model(i, layers.Dense(2)(i))
+    j = keras.Input((3,))
+    outer = keras.Model(j, layers.Dense(1)(inner(j)))
+    assert len(outer.weights) == 4 and outer(np.ones((2, 3))).shape == (2, 1)

@@ -30,10 +30,18 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+        functional_args = (
+            len(args) == 2
+            or (len(args) == 1 and "outputs" in kwargs)
+            or ("inputs" in kwargs and "outputs" in kwargs)
+        )
+        if functional_args:
             from .functional import Functional
 
-            return object.__new__(Functional)
+            if not issubclass(cls, Functional):
+                # A subclass called as Model(inputs, outputs) becomes a functional model that
+                # keeps the subclass's methods (a custom train_step, say), as in Keras.
+                cls = Functional if cls is Model else _functional_subclass(cls, Functional)
         return object.__new__(cls)
 
     def __init__(self, *args, **kwargs):
@@ -180,3 +188,13 @@ class Model(Trainer, Layer):
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable}
+
+
+_FUNCTIONAL_SUBCLASSES = {}
+
+
+def _functional_subclass(cls, functional):
+    sub = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if sub is None:
+        sub = _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, functional), {})
+    return sub

@@ -153,6 +153,17 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
 
+    @property
+    def compiled_loss(self):
+        """tf.keras 2's `compiled_loss(y, y_pred, sample_weight, regularization_losses)`: the
+        compiled loss plus the given extra losses; it also updates the "loss" metric."""
+        return _CompiledLossAPI(self)
+
+    @property
+    def compiled_metrics(self):
+        """tf.keras 2's `compiled_metrics.update_state(y, y_pred, sample_weight)`."""
+        return _CompiledMetricsAPI(self)
+
     # -- metrics ------------------------------------------------------------------------
     @property
     def metrics(self):
@@ -334,7 +345,7 @@ class Trainer:
                     cbs.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = {k: float(v) for k, v in self.get_metrics_result().items()}
+            epoch_logs = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 vx, vy, vsw = _unpack(tuple(validation_data))
                 val = self.evaluate(
@@ -387,6 +398,7 @@ class Trainer:
             cbs, _ = self._callbacks(callbacks, verbose, 1, steps)
             cbs.on_test_begin()
         self.reset_metrics()
+        logs = {}
         for step in range(steps):
             idx = slice(step * batch_size, (step + 1) * batch_size)
             data = (_take(x, idx), _take(y, idx))
@@ -395,7 +407,7 @@ class Trainer:
             logs = self.test_step(data)
             if cbs is not None:
                 cbs.on_test_batch_end(step, logs)
-        result = {k: float(v) for k, v in self.get_metrics_result().items()}
+        result = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
         if cbs is not None:
             cbs.on_test_end(result)
         if return_dict:
@@ -444,6 +456,35 @@ class Trainer:
     def predict_on_batch(self, x):
         out = self(_to_array(x, self._np_dtype), training=False)
         return pack_like(out, [np.asarray(o) for o in flatten(out)])
+
+
+class _CompiledLossAPI:
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        model = self.model
+        total = model._compiled_loss(y_true, y_pred, sample_weight)
+        for extra in regularization_losses or ():
+            total = tf.add(total, tf.reduce_sum(extra))
+        model._loss_tracker.update_state(total, sample_weight=_length(y_pred))
+        return total
+
+
+class _CompiledMetricsAPI:
+    def __init__(self, model):
+        self.model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        model = self.model
+        model._build_metrics(y_true, y_pred)
+        y0, p0 = flatten(y_true)[0], flatten(y_pred)[0]
+        for m in model._compiled_metrics:
+            m.update_state(y0, p0, sample_weight)
+
+    @property
+    def metrics(self):
+        return list(self.model._compiled_metrics or [])
 
 
 def _result(logs, return_dict):
