@@ -241,3 +241,66 @@ def test_a_failed_op_leaves_the_tape_usable():
             tf.reduce_max(x, axis=3)
         y = tf.reduce_max(x)
     close(tape.gradient(y, x), (X == X.max()).astype(np.float32))
+
+
+# -- a batch of cotangents (tape.jacobian) ------------------------------------------------------
+
+def _my_cases():
+    import zlib
+
+    from _cases import closure, gradient_cases, sample
+    from tapegrad._core.registry import Primitive
+    from tapegrad.ops import elementwise, nn, reductions
+
+    mine = {v.name for m in (elementwise, reductions, nn) for v in vars(m).values()
+            if isinstance(v, Primitive)}
+    modules = ("tapegrad.math", "tapegrad.nn", "tapegrad._clipping")
+    out = []
+    for case in gradient_cases():
+        if case[1] in mine or getattr(case[2], "__module__", "") in modules:
+            rng = np.random.default_rng(zlib.crc32(case[0].encode()))
+            args, fixed = sample(case[3], case[4], rng)
+            out.append((case[0],) + closure(case[2], args, fixed, case[5]))
+    return out
+
+
+JACOBIAN_CASES = _my_cases()
+
+
+@pytest.mark.parametrize("case", JACOBIAN_CASES, ids=[c[0] for c in JACOBIAN_CASES])
+def test_jacobian_with_a_batch_of_cotangents_matches_the_loop(case):
+    _, f, floats = case
+    results = []
+    for pfor in (True, False):
+        xs = [tf.constant(x) for x in floats]
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(xs)
+            y = f(*xs)
+            y = y[0] if isinstance(y, (list, tuple)) else y
+        results.append(tape.jacobian(y, xs, experimental_use_pfor=pfor,
+                                     unconnected_gradients="zero"))
+    for batched, looped in zip(*results):
+        np.testing.assert_allclose(np.asarray(batched), np.asarray(looped), rtol=1e-12,
+                                   atol=1e-12)
+
+
+@pytest.mark.parametrize("case", JACOBIAN_CASES, ids=[c[0] for c in JACOBIAN_CASES])
+def test_hessian_with_a_batch_of_cotangents_matches_the_loop(case):
+    _, f, floats = case
+    results = []
+    for pfor in (True, False):
+        xs = [tf.constant(x) for x in floats]
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(xs)
+            with tf.GradientTape() as inner:
+                inner.watch(xs)
+                y = f(*xs)
+                y = y[0] if isinstance(y, (list, tuple)) else y
+                weights = np.sin(np.arange(1.0, y.shape.num_elements() + 1.0)).reshape(y.shape)
+                s = tf.reduce_sum(y * weights)
+            g = inner.gradient(s, xs[0], unconnected_gradients="zero")
+        results.append(outer.jacobian(g, xs, experimental_use_pfor=pfor,
+                                      unconnected_gradients="zero"))
+    for batched, looped in zip(*results):
+        np.testing.assert_allclose(np.asarray(batched), np.asarray(looped), rtol=1e-12,
+                                   atol=1e-12)

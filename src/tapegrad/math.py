@@ -487,7 +487,9 @@ def _softmax_axis(op, logits, axis):
     x = _tensor(logits)
     if x._value.ndim == 0:
         raise _Invalid(f"{op}: logits must have rank >= 1, got a scalar", op=op)
-    return x, -1 if axis is None else _one_axis(op, axis, x._value.ndim)
+    if axis is None or axis == -1:
+        return x, -1
+    return x, _one_axis(op, axis, x._value.ndim)
 
 
 def softmax(logits, axis=None, name=None):

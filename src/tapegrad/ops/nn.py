@@ -63,9 +63,13 @@ def _neg(axis, ndim):
     return axis - ndim if axis >= 0 else axis
 
 
+# Array methods and in-place updates: NumPy's function wrappers cost more than the arithmetic
+# on the small tensors where per-op overhead matters.
 def _softmax(x, axis=-1):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = x - x.max(axis=axis, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def _softmax_rule(g, out, x, axis=-1):
@@ -83,8 +87,9 @@ softmax = defprimitive(
 
 
 def _log_softmax(x, axis=-1):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - x.max(axis=axis, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return shifted
 
 
 log_softmax = defprimitive(

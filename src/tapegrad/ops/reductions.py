@@ -37,7 +37,7 @@ def _int_dtype(x):
 
 
 def _sum(x, axis=None, keepdims=False):
-    return np.sum(x, axis=_axis_arg(axis), keepdims=keepdims, dtype=_int_dtype(x))
+    return x.sum(axis=_axis_arg(axis), keepdims=keepdims, dtype=_int_dtype(x))
 
 
 reduce_sum = defprimitive(
@@ -128,11 +128,11 @@ def _extreme_jvp(t, out, x, axis=None, keepdims=False):
 
 
 def _max(x, axis=None, keepdims=False):
-    return np.max(x, axis=_axis_arg(axis), keepdims=keepdims)
+    return x.max(axis=_axis_arg(axis), keepdims=keepdims)
 
 
 def _min(x, axis=None, keepdims=False):
-    return np.min(x, axis=_axis_arg(axis), keepdims=keepdims)
+    return x.min(axis=_axis_arg(axis), keepdims=keepdims)
 
 
 reduce_max = defprimitive(
