@@ -23,9 +23,7 @@ def _domains(domain, n):
     return [domain or DEFAULT] * n
 
 
-def _arity(domain, cases):
-    if cases:
-        return len(cases[0][0])
+def _arity(domain):
     return len(domain) if isinstance(domain, tuple) else 1
 
 
@@ -46,10 +44,9 @@ def gradient_cases():
     """(id, fn, args, fixed, meta): `fn(*args)` is checked; `fixed` are non-float arguments."""
     out = []
     for name, fn, domain, meta in _entries():
-        cases = meta.get("cases")
-        n = _arity(domain, cases)
-        doms = _domains(domain, n)
-        for k, (shapes, params) in enumerate(cases or [(s, {}) for s in SHAPES[n]]):
+        cases = meta.get("cases") or [(s, {}) for s in SHAPES[_arity(domain)]]
+        for k, (shapes, params) in enumerate(cases):
+            doms = _domains(domain, len(shapes))
             out.append((f"{name}-{k}", name, fn, shapes, doms, params, meta))
     return out
 

@@ -288,14 +288,13 @@ class GradientTape:
         for k in range(seeds._value.shape[0]):
             rows.append(backward(records, [target], [Tensor(seeds._value[k])], sources,
                                  free=False))
-        stack = PRIMITIVES["stack"] if "stack" in PRIMITIVES else None
         out = {}
         for s in sources:
             parts = [r.get(s._tid) for r in rows]
             if any(p is None for p in parts):
                 continue
             expand = [bind(PRIMITIVES["reshape"], p, shape=(1,) + p._value.shape) for p in parts]
-            out[s._tid] = _concat0(expand) if stack is None else bind(stack, *parts)
+            out[s._tid] = _concat0(expand)
         return out
 
     def __del__(self):

@@ -206,7 +206,8 @@ def to_array(value, dtype=None):
     given, is applied, refusing to turn a non-integral float into an integer.
     """
     if isinstance(value, (np.ndarray, np.generic)):
-        arr = np.asarray(value)
+        # A copy, as TensorFlow: the tensor must not change when the caller's array does.
+        arr = np.array(value)
         if dtype is None:
             return arr
     else:
