@@ -304,3 +304,14 @@ def test_hessian_with_a_batch_of_cotangents_matches_the_loop(case):
     for batched, looped in zip(*results):
         np.testing.assert_allclose(np.asarray(batched), np.asarray(looped), rtol=1e-12,
                                    atol=1e-12)
+
+
+def test_bool_operators_are_logical_ops():
+    a, b = tf.constant([True, True, False]), tf.constant([True, False, False])
+    close(a & b, [True, False, False])
+    close(a | b, [True, True, False])
+    close(a ^ b, [False, True, False])
+    close(~a, [False, False, True])
+    close(np.array([True, False, True]) & a, [True, False, False])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be bool"):
+        tf.constant([1.0]) & tf.constant([0.0])

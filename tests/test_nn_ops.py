@@ -97,12 +97,16 @@ def test_dropout_scales_kept_elements_and_drops_about_rate():
     assert y.dtype == np.float32
 
 
-def test_dropout_with_seed_is_repeatable_and_noise_shape_broadcasts():
+def test_dropout_is_repeatable_after_set_seed_and_noise_shape_broadcasts():
     x = np.ones((4, 5), dtype=np.float32)
-    a = tf.nn.dropout(x, 0.5, noise_shape=[4, 1], seed=3).numpy()
-    b = tf.nn.dropout(x, 0.5, noise_shape=[4, 1], seed=3).numpy()
-    np.testing.assert_array_equal(a, b)
-    assert all(len(set(row.tolist())) == 1 for row in a)
+    masks = []
+    for _ in range(2):
+        tf.random.set_seed(7)
+        masks.append([tf.nn.dropout(x, 0.5, noise_shape=[4, 1], seed=3).numpy(),
+                      tf.nn.dropout(x, 0.5).numpy()])
+    for a, b in zip(*masks):
+        np.testing.assert_array_equal(a, b)
+    assert all(len(set(row.tolist())) == 1 for row in masks[0][0])
 
 
 def test_dropout_gradient_is_the_mask():

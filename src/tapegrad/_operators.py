@@ -37,3 +37,9 @@ for _cls in (Tensor, Variable):
     _cls.__ne__ = _ne
     _cls.__hash__ = object.__hash__
     _cls.__getitem__ = array.getitem
+    # Bool tensors only (as TensorFlow's logical ops); integer bitwise ops are not provided.
+    for _name, _fn in (("and", math.logical_and), ("or", math.logical_or),
+                       ("xor", math.logical_xor)):
+        setattr(_cls, f"__{_name}__", _fn)
+        setattr(_cls, f"__r{_name}__", _reflect(_fn))
+    _cls.__invert__ = math.logical_not

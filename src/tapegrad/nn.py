@@ -26,6 +26,7 @@ from .ops import elementwise as _e
 from .ops import nn as _n
 from .ops import reductions as _r
 from .ops import shape as _s
+from .random import generator as _generator
 
 __all__ = [
     "relu", "relu6", "elu", "selu", "leaky_relu", "gelu", "softplus", "softsign", "sigmoid",
@@ -230,13 +231,6 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     return mean, variance
 
 
-def _uniform(shape, seed):
-    """Uniform [0, 1) samples; NumPy's global generator unless an operation seed is given."""
-    if seed is not None:
-        return _np.random.default_rng(seed).random(shape)
-    return _np.random.random(shape)
-
-
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """Zeroes each element with probability `rate` and scales the rest by 1 / (1 - rate).
 
@@ -244,7 +238,8 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         x: a floating-point tensor.
         rate: the drop probability, in [0, 1).
         noise_shape: the shape of the keep/drop mask, broadcast against x (default x's shape).
-        seed: an integer seed for a repeatable mask.
+        seed: an operation seed, as TensorFlow: with `tf.random.set_seed`, the masks are
+            repeatable from the seeding on.
 
     Raises:
         ValueError: if `rate` is outside [0, 1) or x is not floating-point.
@@ -257,6 +252,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         raise ValueError(f"dropout: rate must be a scalar in the range [0, 1), got {rate}")
     shape = t._value.shape if noise_shape is None else tuple(
         int(d) for d in _np.asarray(noise_shape).reshape(-1))
-    keep = _uniform(shape, seed) >= rate
+    keep = _generator(seed).random(shape) >= rate
     scale = (keep / (1.0 - rate)).astype(t._value.dtype)
     return _bind(_e.multiply, t, _Tensor(scale))
