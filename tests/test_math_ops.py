@@ -2,11 +2,15 @@
 
 import inspect
 import math
+import zlib
 
 import numpy as np
 import pytest
 
 import tapegrad as tf
+from _cases import closure, gradient_cases, sample
+from tapegrad._core.registry import Primitive
+from tapegrad.ops import elementwise, nn, reductions
 
 X = np.array([[-1.5, 0.25, 2.0], [0.5, -0.75, 1.0]], dtype=np.float32)
 
@@ -246,12 +250,6 @@ def test_a_failed_op_leaves_the_tape_usable():
 # -- a batch of cotangents (tape.jacobian) ------------------------------------------------------
 
 def _my_cases():
-    import zlib
-
-    from _cases import closure, gradient_cases, sample
-    from tapegrad._core.registry import Primitive
-    from tapegrad.ops import elementwise, nn, reductions
-
     mine = {v.name for m in (elementwise, reductions, nn) for v in vars(m).values()
             if isinstance(v, Primitive)}
     modules = ("tapegrad.math", "tapegrad.nn", "tapegrad._clipping")
