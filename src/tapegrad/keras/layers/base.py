@@ -400,9 +400,16 @@ class Layer:
         return tf.convert_to_tensor(arr)
 
     def __call__(self, inputs, *args, **kwargs):
-        if _is_symbolic(inputs) or any(isinstance(a, KerasTensor) for a in args):
+        if type(inputs) is _Tensor and not args:
+            # The common case, kept short: layer calls are most of a small model's step.
+            if self.autocast:
+                dt = inputs.dtype
+                if dt is not self._dtype and dt.is_floating and dt != self._dtype:
+                    inputs = tf.cast(inputs, self._dtype)
+        elif _is_symbolic(inputs) or any(isinstance(a, KerasTensor) for a in args):
             return self._symbolic_call(inputs, args, kwargs)
-        inputs = self._convert(inputs)
+        else:
+            inputs = self._convert(inputs)
         if not self.built:
             self._maybe_build(inputs)
         ctx = _CTX
@@ -413,11 +420,11 @@ class Layer:
                 kwargs["training"] = outer
             else:
                 ctx.training = training
-        elif "training" in kwargs:
+        elif kwargs and "training" in kwargs:
             training = kwargs.pop("training")
             if training is not None:
                 ctx.training = training
-        if ctx.depth == 0 and _ADD_LOSS_USED[0]:
+        if not ctx.depth and _ADD_LOSS_USED[0]:
             self._clear_losses()
         ctx.depth += 1
         try:
