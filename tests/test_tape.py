@@ -285,3 +285,15 @@ def test_failed_op_leaves_the_tape_usable():
         with pytest.raises(tf.errors.InvalidArgumentError):
             x + tf.constant([1.0, 2.0, 3.0])
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.0, 4.0])
+
+
+def test_variable_made_non_trainable_is_no_longer_watched():
+    v = tf.Variable(2.0)
+    v.trainable = False
+    with tf.GradientTape() as tape:
+        y = v * v
+    assert tape.gradient(y, v) is None
+    v.trainable = True
+    with tf.GradientTape() as tape:
+        y = v * v
+    assert float(tape.gradient(y, v)) == 4.0

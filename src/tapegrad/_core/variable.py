@@ -102,6 +102,10 @@ class Variable:
     def trainable(self):
         return self._trainable
 
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
     @property
     def device(self):
         return "/job:localhost/replica:0/task:0/device:CPU:0"
