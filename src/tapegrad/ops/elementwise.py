@@ -187,7 +187,7 @@ sigmoid = defprimitive(
 # TensorFlow's ReluGrad: g where x > 0, else 0 (so 0 at 0). Its own gradient is zeros, not
 # None, for x: relu's second derivative is zeros, as in TensorFlow.
 relu_grad = defprimitive(
-    "relu_grad", lambda g, x: np.where(x > 0, g, 0).astype(g.dtype, copy=False),
+    "relu_grad", lambda g, x: g * (x > 0),  # a multiply, as TF's kernel (NaN * 0 stays NaN)
     vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE, domain=(ANY, ANY),
 )
 
