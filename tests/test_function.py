@@ -66,3 +66,150 @@ def test_tensor_spec():
     assert not spec.is_compatible_with(tf.zeros((5, 2)))
     assert spec == tf.TensorSpec([None, 3], tf.float32, name="x")
     assert tf.TensorSpec.from_tensor(tf.zeros(2)).shape == (2,)
+
+
+# -- tracing --------------------------------------------------------------------------------
+
+def _mlp(seed=1):
+    from tapegrad import keras
+
+    tf.random.set_seed(seed)
+    model = keras.Sequential([keras.layers.Dense(5, activation="relu", input_shape=(3,)),
+                              keras.layers.Dense(1)])
+    return model, keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+
+
+def _train_step(model, optimizer, x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+
+
+def test_traced_training_step_is_bit_identical_to_eager():
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.standard_normal((8, 3)).astype(np.float32))
+    y = tf.constant(rng.standard_normal((8, 1)).astype(np.float32))
+    eager_model, eager_opt = _mlp()
+    traced_model, traced_opt = _mlp()
+    step = tf.function(lambda a, b: _train_step(traced_model, traced_opt, a, b))
+    for _ in range(4):
+        assert _train_step(eager_model, eager_opt, x, y).numpy() == step(x, y).numpy()
+    for a, b in zip(eager_model.get_weights(), traced_model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert int(traced_opt.iterations.numpy()) == 4
+    assert step.experimental_get_tracing_count() == 1
+    listing = str(step.get_concrete_function(x, y))
+    assert "matmul" in listing and "relu_grad" in listing and "apply_gradients" in listing
+
+
+def test_python_side_effects_run_only_while_tracing():
+    calls = []
+
+    @tf.function
+    def f(x):
+        calls.append(1)
+        return x * 2.0
+
+    for _ in range(3):
+        assert float(f(tf.constant(1.5))) == 3.0
+    assert len(calls) == 1
+    f(tf.constant([1.0, 2.0]))  # a new shape traces again
+    f(tf.constant(1.0, tf.float64))  # so does a new dtype
+    assert len(calls) == 3 == f.experimental_get_tracing_count()
+
+
+def test_python_arguments_are_part_of_the_signature():
+    @tf.function
+    def f(x, power):
+        return x**power
+
+    x = tf.constant(3.0)
+    assert float(f(x, 2)) == 9.0
+    assert float(f(x, 3)) == 27.0
+    assert float(f(x, 2)) == 9.0
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_variables_are_captured_by_reference():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def bump(x):
+        v.assign_add(x)
+        return v * 10.0
+
+    assert float(bump(tf.constant(2.0))) == 30.0
+    assert float(v) == 3.0
+    v.assign(0.5)
+    assert float(bump(tf.constant(1.0))) == 15.0
+    assert float(v) == 1.5
+    assert bump.experimental_get_tracing_count() == 1
+
+
+def test_gradient_tape_around_a_traced_function():
+    w = tf.Variable([1.0, 2.0])
+
+    @tf.function
+    def f(x):
+        return tf.reduce_sum(tf.sin(w * x))
+
+    x = tf.constant([0.5, -0.25])
+    for _ in range(2):  # the first call traces, the second replays
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        gw, gx = tape.gradient(y, [w, x])
+        np.testing.assert_allclose(gw.numpy(), np.cos(w.numpy() * x.numpy()) * x.numpy(),
+                                   rtol=1e-6)
+        np.testing.assert_allclose(gx.numpy(), np.cos(w.numpy() * x.numpy()) * w.numpy(),
+                                   rtol=1e-6)
+
+
+def test_value_dependent_function_runs_eagerly_with_the_same_results():
+    @tf.function
+    def f(x):
+        if x > 0:  # a Python branch on a tensor's value: not replayable
+            return x * 2.0
+        return -x
+
+    assert float(f(tf.constant(3.0))) == 6.0
+    assert float(f(tf.constant(-4.0))) == 4.0
+    assert not f.get_concrete_function(tf.constant(1.0)).traced
+
+
+def test_mask_computed_from_values_is_not_frozen():
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.abs(x) + tf.maximum(x, 0.5))
+        return tape.gradient(y, x)
+
+    np.testing.assert_array_equal(f(tf.constant([1.0, -1.0])).numpy(), [2.0, -1.0])
+    np.testing.assert_array_equal(f(tf.constant([-1.0, 1.0])).numpy(), [-1.0, 2.0])
+
+
+def test_random_draws_inside_run_eagerly():
+    @tf.function
+    def noisy(x):
+        return x + tf.random.normal([2])
+
+    a, b = noisy(tf.zeros(2)), noisy(tf.zeros(2))
+    assert not np.array_equal(a.numpy(), b.numpy())
+
+
+def test_get_concrete_function_from_specs_changes_nothing():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        v.assign_add(1.0)
+        return x + v
+
+    concrete = f.get_concrete_function(tf.TensorSpec([2], tf.float32))
+    assert float(v) == 1.0
+    assert "assign_add 'Variable:0'" in str(concrete)
+    np.testing.assert_array_equal(f(tf.constant([1.0, 2.0])).numpy(), [3.0, 4.0])
+    assert float(v) == 2.0

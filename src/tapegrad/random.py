@@ -9,6 +9,7 @@ import numpy as np
 from ._checks import shape_arg as _shape_arg
 from ._checks import static as _static
 from ._core import dtypes as _dt
+from ._core.state import state as _state
 from ._core.tensor import Tensor
 
 __all__ = ["set_seed", "generator", "normal", "uniform", "truncated_normal", "shuffle"]
@@ -32,6 +33,8 @@ def generator(seed=None):
     Without `seed`, the global generator. With an op-level `seed`, as TensorFlow: a stream of
     its own for (global seed, op seed), so repeated calls differ but restart after `set_seed`.
     """
+    if _state.tracer is not None:  # a traced program cannot replay a draw: run eagerly
+        _state.tracer.invalidate("random numbers were drawn")
     if seed is None:
         return _rng
     key = int(seed)

@@ -252,6 +252,8 @@ def bind(prim, *args, **params):
     st = state
     if (st.recording or st.accumulators) and prim.differentiable and value.dtype.kind in "fc":
         _record(prim, targs, params, out, st)
+    if st.tracer is not None:
+        st.tracer.on_bind(prim, targs, params, out)
     return out
 
 

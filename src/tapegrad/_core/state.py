@@ -15,6 +15,7 @@ class _State(threading.local):
         self.tapes = []
         self.recording = []
         self.accumulators = []
+        self.tracer = None
 
 
 state = _State()

@@ -9,8 +9,16 @@ installed by `tapegrad._operators`, so this module names no math function.
 import numpy as np
 
 from . import dtypes as _dt
+from .state import state
 
 __all__ = ["Tensor", "TensorShape", "convert_to_tensor", "is_tensor", "constant"]
+
+
+def value_read(t):
+    """Tells an active tracer that Python reads a tensor's value (see _core/trace.py)."""
+    from .trace import value_read as hook
+
+    hook(t)
 
 _EMPTY = ()
 
@@ -102,6 +110,8 @@ class Tensor:
     def numpy(self):
         """Returns the value as a NumPy array (a NumPy scalar for rank 0), never a view to write."""
         value = self._value
+        if state.tracer is not None:
+            value_read(self)
         if isinstance(value, np.ndarray):
             if value.ndim == 0:
                 return value[()]
@@ -114,6 +124,8 @@ class Tensor:
         return self.shape
 
     def __array__(self, dtype=None, copy=None):
+        if state.tracer is not None:
+            value_read(self)
         value = np.asarray(self._value)
         if dtype is not None and value.dtype != dtype:
             return value.astype(dtype)
@@ -134,6 +146,8 @@ class Tensor:
         )
 
     def __format__(self, spec):
+        if state.tracer is not None:
+            value_read(self)
         if self._value.ndim == 0:
             return format(self._value[()] if isinstance(self._value, np.ndarray) else self._value,
                           spec)
@@ -206,8 +220,9 @@ def to_array(value, dtype=None):
     given, is applied, refusing to turn a non-integral float into an integer.
     """
     if isinstance(value, (np.ndarray, np.generic)):
-        # A copy, as TensorFlow: the tensor must not change when the caller's array does.
-        arr = np.array(value)
+        # A copy, as TensorFlow: the tensor must not change when the caller's array does
+        # (subok keeps tracing's marker class, see _core/trace.py).
+        arr = np.array(value, subok=True)
         if dtype is None:
             return arr
     else:

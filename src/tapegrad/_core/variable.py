@@ -66,6 +66,8 @@ class Variable:
         t = Tensor(self._value)
         t._tid = self._tid
         t._tapes = self._tapes
+        if state.tracer is not None:
+            state.tracer.on_read(self, t)
         return t
 
     def read_value(self):
@@ -155,23 +157,30 @@ class Variable:
             )
         return arr
 
-    def _set(self, arr):
-        self._value = np.array(arr, dtype=self._value.dtype, copy=True)
+    def _update(self, value, op, combine):
+        if isinstance(value, Variable):
+            value = value._read()
+        arr = self._new_value(value, op)
+        tracer = state.tracer
+        if tracer is not None:  # a trace records the assignment and does not perform it
+            tracer.on_assign(self, op, value if isinstance(value, Tensor) else Tensor(arr))
+        else:
+            self._value = combine(self._value, arr)
         return self
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the variable to `value` (same shape; Python values take the variable's dtype)."""
-        self._set(self._new_value(value, "assign"))
+        self._update(value, "assign", lambda old, new: np.array(new, dtype=old.dtype))
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        """Adds `delta` to the variable in place and returns the variable."""
-        self._value = self._value + self._new_value(delta, "assign_add")
+        """Adds `delta` to the variable and returns the variable."""
+        self._update(delta, "assign_add", np.add)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        """Subtracts `delta` from the variable in place and returns the variable."""
-        self._value = self._value - self._new_value(delta, "assign_sub")
+        """Subtracts `delta` from the variable and returns the variable."""
+        self._update(delta, "assign_sub", np.subtract)
         return self if read_value else None
 
     def __setitem__(self, key, value):

@@ -19,6 +19,7 @@ import numpy as np
 from ... import GradientTape, Tensor, Variable
 from . import schedules as _schedules
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
+from ..._core.trace import effect
 
 _NAME_UIDS = collections.Counter()
 _NO_SLOTS = {}
@@ -309,6 +310,7 @@ class Optimizer:
             )
         return g.astype(w.dtype)
 
+    @effect  # one instruction of a traced program (tapegrad.function)
     def apply_gradients(self, grads_and_vars):
         """Applies one update to each variable and advances `iterations`.
 

@@ -1,0 +1,354 @@
+"""Tracing for `tapegrad.function`: run a function once, record a flat program, replay it.
+
+While a `Tracer` is active on this thread, `bind` appends each primitive call to its program,
+variable reads and assignments become instructions (variables are captured by reference), and
+functions marked with `effect` (an optimizer's `apply_gradients`) are recorded as one opaque
+call. The trace is a dry run: assignments and effects are recorded, not performed; the first
+call then replays the program like every later call. Replaying calls the primitives' NumPy
+forwards directly: no Tensor objects, no recording, no Python code of the traced function
+(with a tape or forward accumulator active, the replay goes through `bind` so that they see it).
+
+A trace is only valid if the program does not depend on *values* in ways it cannot replay. The
+tracer watches for that and gives up (the function then runs eagerly, with the same results):
+- a traced tensor's value is read (`.numpy()`, `float()`, `bool()`, `np.asarray()`, ...), as a
+  Python `if` on a tensor does;
+- a tensor is made outside `bind` from traced values (every traced value is held as a
+  `_Traced` array, a marker subclass, so anything NumPy computes from it carries the mark);
+- a variable is written other than through `assign*` or an `effect`;
+- random numbers are drawn (`tapegrad.random.generator()`).
+"""
+
+import functools
+
+import numpy as np
+
+from . import nest
+from .state import state
+from .tensor import Tensor
+
+__all__ = ["Tracer", "Program", "effect", "value_read"]
+
+
+class _Traced(np.ndarray):
+    """Marks an array computed, during tracing, from the traced function's inputs.
+
+    NumPy keeps the subclass through ufuncs, methods and (via `__array_function__`) functions
+    such as `np.where`; turning a marked value into a Python number or bool (an `if` on it)
+    makes the trace invalid.
+    """
+
+    def __array_function__(self, func, types, args, kwargs):
+        result = super().__array_function__(func, types, args, kwargs)
+        return _mark_all(result)
+
+    def _python_value(self, *args):
+        _invalidate("a traced value was turned into a Python number or bool")
+        return self.view(np.ndarray)
+
+    def __bool__(self):
+        return bool(self._python_value())
+
+    def __float__(self):
+        return float(self._python_value())
+
+    def __int__(self):
+        return int(self._python_value())
+
+    def __index__(self):
+        return self._python_value().__index__()
+
+    def item(self, *args):
+        return self._python_value().item(*args)
+
+    def tolist(self):
+        return self._python_value().tolist()
+
+
+def _mark_all(result):
+    if isinstance(result, np.ndarray) and not isinstance(result, _Traced):
+        return result.view(_Traced)
+    if isinstance(result, np.generic):
+        return np.asarray(result).view(_Traced)
+    if isinstance(result, tuple):
+        return type(result)(*map(_mark_all, result)) if hasattr(result, "_fields") else tuple(
+            map(_mark_all, result))
+    return result
+
+
+def _invalidate(why):
+    tracer = state.tracer
+    if tracer is not None:
+        tracer.invalidate(why)
+
+
+class TraceInvalid(Exception):
+    """Raised inside the tracer when a program cannot be replayed faithfully."""
+
+
+def value_read(t):
+    """Called when Python reads a tensor's value: a traced value makes the trace invalid."""
+    tracer = state.tracer
+    if tracer is not None and id(t) in tracer.slots and id(t) not in tracer.constants:
+        tracer.invalidate("the value of a traced tensor was read in Python")
+
+
+def effect(fn):
+    """Marks a method with side effects (on variables) as one instruction of a traced program.
+
+    While tracing, `fn` runs normally (untraced inside) and is recorded with its tensor
+    arguments; a replay calls it again with the new values.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        tracer = state.tracer
+        if tracer is None:
+            return fn(*args, **kwargs)
+        return tracer.call_effect(fn, args, kwargs)
+
+    return wrapper
+
+
+class _VariableValue:
+    """Installed as `Variable._value` while tracing: sees every write to a variable's value."""
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        return obj.__dict__["_value"]
+
+    def __set__(self, obj, value):
+        tracer = state.tracer
+        if tracer is not None and "_value" in obj.__dict__:
+            tracer.invalidate(f"variable '{obj.name}' was written other than by assign()")
+        obj.__dict__["_value"] = value
+
+
+class Program:
+    """A flat list of instructions over numbered slots; `run` replays it.
+
+    Instructions: ("op", prim, in_slots, params, out_slot), ("read", var, out_slot),
+    ("assign", var, method, in_slot), ("call", fn, structure, leaf_slots, other_leaves).
+    """
+
+    def __init__(self, name, n_slots, inputs, constants, instrs, outputs, template):
+        self.name = name
+        self.n_slots = n_slots
+        self.inputs = inputs
+        self.constants = constants
+        self.instrs = instrs
+        self.outputs = outputs
+        self.template = template
+
+    def run(self, args):
+        """Replays the program on the flat input tensors `args`; returns the output structure."""
+        from .registry import bind
+
+        st = state
+        recorded = bool(st.recording or st.accumulators)
+        slots = [None] * self.n_slots
+        for slot, value in self.constants:
+            slots[slot] = Tensor(value) if recorded else value
+        for slot, a in zip(self.inputs, args):
+            slots[slot] = a if recorded else a._value
+        for ins in self.instrs:
+            kind = ins[0]
+            if kind == "op":
+                _, prim, ins_, params, out = ins
+                if recorded:
+                    slots[out] = bind(prim, *[slots[i] for i in ins_], **params)
+                else:
+                    slots[out] = prim.forward(*[slots[i] for i in ins_], **params)
+            elif kind == "read":
+                slots[ins[2]] = ins[1]._read() if recorded else ins[1]._value
+            elif kind == "assign":
+                value = slots[ins[3]]
+                getattr(ins[1], ins[2])(value if recorded else Tensor(value))
+            else:
+                _, fn, build, leaf_slots, others = ins
+                leaves = [
+                    other if i is None else (slots[i] if recorded else Tensor(slots[i]))
+                    for i, other in zip(leaf_slots, others)
+                ]
+                call_args, call_kwargs = build(iter(leaves))
+                fn(*call_args, **call_kwargs)
+        outs = [slots[i] if recorded or i is None else Tensor(slots[i]) for i in self.outputs]
+        outs = [c if i is None else o for o, i, c in zip(outs, self.outputs, self.template[1])]
+        return nest.pack_sequence_as(self.template[0], outs)
+
+    def listing(self):
+        """A readable listing of the program, one instruction per line."""
+        def name(i):
+            return f"%{i}"
+
+        lines = [f"program {self.name}({', '.join(name(i) for i in self.inputs)}):"]
+        for slot, value in self.constants:
+            shown = np.array2string(np.asarray(value), threshold=6, precision=4)
+            lines.append(f"  {name(slot)} = constant {shown}")
+        for ins in self.instrs:
+            kind = ins[0]
+            if kind == "op":
+                _, prim, ins_, params, out = ins
+                shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
+                lines.append(f"  {name(out)} = {prim.name}({', '.join(map(name, ins_))}"
+                             f"{'; ' + shown if shown else ''})")
+            elif kind == "read":
+                lines.append(f"  {name(ins[2])} = read_variable '{ins[1].name}'")
+            elif kind == "assign":
+                lines.append(f"  {ins[2]} '{ins[1].name}', {name(ins[3])}")
+            else:
+                args = ", ".join(name(i) for i in ins[3] if i is not None)
+                lines.append(f"  call {getattr(ins[1], '__qualname__', ins[1])}({args})")
+        outs = ", ".join("const" if i is None else name(i) for i in self.outputs)
+        lines.append(f"  return {outs}")
+        return "\n".join(lines)
+
+
+class Tracer:
+    """Records what one call of a function does; `finish` turns it into a Program."""
+
+    _installed = 0
+
+    def __init__(self, name):
+        self.name = name
+        self.slots = {}  # id(tensor) -> slot
+        self.keep = []  # the tensors behind the ids, alive until the trace ends
+        self.constants = {}  # id(tensor) -> slot, for tensors made outside the program
+        self.constant_values = []
+        self.inputs = []
+        self.instrs = []
+        self.invalid = None
+
+    # -- lifetime -------------------------------------------------------------------------
+    def __enter__(self):
+        from .variable import Variable
+
+        if state.tracer is not None:
+            self.invalidate("a traced function called inside another trace runs eagerly")
+        self.outer = state.tracer
+        state.tracer = self
+        if Tracer._installed == 0:
+            Variable._value = _VariableValue()
+        Tracer._installed += 1
+        return self
+
+    def __exit__(self, *exc):
+        from .variable import Variable
+
+        state.tracer = self.outer
+        Tracer._installed -= 1
+        if Tracer._installed == 0:
+            del Variable._value
+        return False
+
+    def invalidate(self, why):
+        if self.invalid is None:
+            self.invalid = why
+
+    # -- slots ----------------------------------------------------------------------------
+    def _new_slot(self, t):
+        slot = len(self.keep)
+        self.slots[id(t)] = slot
+        self.keep.append(t)
+        return slot
+
+    def slot_of(self, t):
+        """The slot of tensor `t`; a tensor the program did not make becomes a constant."""
+        slot = self.slots.get(id(t))
+        if slot is None:
+            if isinstance(t._value, _Traced):
+                self.invalidate("a tensor was made outside tapegrad's ops from traced values")
+            slot = self._new_slot(t)
+            self.constants[id(t)] = slot
+            self.constant_values.append((slot, np.asarray(t._value)))
+        return slot
+
+    def _mark(self, t):
+        """Holds t's value as a _Traced view, so NumPy results computed from it are marked."""
+        value = t._value
+        if not isinstance(value, _Traced):
+            t._value = np.asarray(value).view(_Traced)
+
+    def add_input(self, t):
+        self._mark(t)
+        self.inputs.append(self._new_slot(t))
+
+    # -- hooks ----------------------------------------------------------------------------
+    def on_bind(self, prim, targs, params, out):
+        in_slots = [self.slot_of(a) for a in targs]
+        self._mark(out)
+        self.instrs.append(("op", prim, in_slots, params, self._new_slot(out)))
+
+    def on_read(self, var, t):
+        self._mark(t)
+        self.instrs.append(("read", var, self._new_slot(t)))
+
+    def on_assign(self, var, method, value):
+        self.instrs.append(("assign", var, method, self.slot_of(value)))
+
+    def call_effect(self, fn, args, kwargs):
+        """Records an effect; the trace is a dry run, so the effect itself happens on replay."""
+        args = [list(a) if _is_iterator(a) else a for a in args]
+        structure = [args, kwargs]
+        leaves = nest.flatten(structure)
+        slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
+        others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
+        self.instrs.append(("call", fn, _builder(structure), slots, others))
+
+    def finish(self, result):
+        """The Program for this trace, or None if the trace cannot be replayed."""
+        if self.invalid is not None:
+            return None
+        flat = nest.flatten(result)
+        outputs, consts = [], []
+        for leaf in flat:
+            if isinstance(leaf, Tensor) and id(leaf) in self.slots and id(leaf) not in (
+                    self.constants):
+                outputs.append(self.slots[id(leaf)])
+                consts.append(None)
+            else:
+                outputs.append(None)
+                consts.append(leaf)
+        for slot, value in self.constant_values:
+            if isinstance(value, _Traced):
+                return None
+        constants = [(slot, np.array(value)) for slot, value in self.constant_values]
+        instrs, folded = [], {slot for slot, _ in constants}
+        for ins in self.instrs:  # an op of constants only is a constant: keep its value
+            if ins[0] == "op" and all(i in folded for i in ins[2]):
+                folded.add(ins[4])
+                constants.append((ins[4], np.array(self.keep[ins[4]]._value)))
+            else:
+                instrs.append(ins)
+        for t in self.keep:  # hand back plain arrays: the marker class must not leak out
+            if isinstance(t._value, _Traced):
+                t._value = t._value.view(np.ndarray)
+        return Program(self.name, len(self.keep), self.inputs, constants, instrs,
+                       outputs, (result, consts))
+
+    def release(self):
+        for t in self.keep:
+            if isinstance(t._value, _Traced):
+                t._value = t._value.view(np.ndarray)
+        self.keep = []
+
+
+def _builder(structure):
+    """A function rebuilding `structure` from an iterator over its leaves (as nest's order)."""
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        parts = [_builder(s) for s in structure]
+        kind = type(structure)
+        return lambda it: kind([p(it) for p in parts])
+    if isinstance(structure, dict):
+        keys = sorted(structure)
+        parts = [_builder(structure[k]) for k in keys]
+        return lambda it: dict(zip(keys, [p(it) for p in parts]))
+    if isinstance(structure, tuple):  # a namedtuple
+        parts = [_builder(s) for s in structure]
+        kind = type(structure)
+        return lambda it: kind(*[p(it) for p in parts])
+    return next
+
+
+def _is_iterator(x):
+    return hasattr(x, "__next__") and hasattr(x, "__iter__")
