@@ -125,7 +125,7 @@ def _log1pexp(x):
     def grad(dy):
         return dy * (1 - 1 / (1 + e))
 
-    return tf.log(1 + e), grad
+    return tf.math.log(1 + e), grad
 
 
 def test_custom_gradient_is_used_and_nests():

@@ -13,7 +13,6 @@ from ._core.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
     int8, int16, int32, int64, uint8, uint16, uint32, uint64,
 )
-from ._core.forward import ForwardAccumulator
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from ._core.variable import Variable
@@ -35,8 +34,8 @@ from .linalg import einsum, tensordot
 # -- math (owned by math.py / nn.py) ------------------------------------------------------------
 from .math import (
     abs, acos, add, add_n, argmax, argmin, asin, atan, atan2, clip_by_norm, clip_by_value, cos,
-    cosh, cumsum, divide, equal, exp, floor, floordiv, greater, greater_equal, less, less_equal,
-    log, logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, norm,
+    cosh, cumsum, divide, equal, exp, floor, greater, greater_equal, less, less_equal,
+    logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, norm,
     not_equal, pow, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
     reduce_min, reduce_prod, reduce_sum, round, sigmoid, sign, sin, sinh, sqrt, square,
     subtract, tan, tanh, truediv,
