@@ -7,7 +7,7 @@ validation MSE at each epoch's end, and the learning curves saved as a PNG.
 The code is the tutorial's own; only the two import lines differ
 (``import tapegrad as tf`` and ``from tapegrad import keras``).
 
-    pip install "tapegrad[examples]"      # scikit-learn and matplotlib
+    pip install ".[examples]"      # from a checkout: scikit-learn and matplotlib
     python examples/california_housing.py --seed 0 --epochs 10 --out curves.png
 
 Set TAPEGRAD_EXAMPLE_BACKEND=tensorflow to run the very same program on real
@@ -29,7 +29,7 @@ try:
 except ImportError as exc:
     sys.exit(
         f"This example needs scikit-learn and matplotlib (missing: {exc.name}).\n"
-        "Install the optional extra:  pip install 'tapegrad[examples]'"
+        "Install the optional extra from the checkout:  pip install '.[examples]'"
     )
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -6,7 +6,7 @@ metrics=["mse"])``, ``model.fit(..., validation_data=...)``, ``evaluate`` on
 the test set, and the learning curves from the returned History saved as a PNG.
 Only the two import lines differ from the TF2 tutorial.
 
-    pip install "tapegrad[examples]"      # scikit-learn and matplotlib
+    pip install ".[examples]"      # from a checkout: scikit-learn and matplotlib
     python examples/california_housing_fit.py --seed 0 --epochs 10 --out fit.png
 
 Set TAPEGRAD_EXAMPLE_BACKEND=tensorflow to run it on real TensorFlow instead.
@@ -26,7 +26,7 @@ try:
 except ImportError as exc:
     sys.exit(
         f"This example needs scikit-learn and matplotlib (missing: {exc.name}).\n"
-        "Install the optional extra:  pip install 'tapegrad[examples]'"
+        "Install the optional extra from the checkout:  pip install '.[examples]'"
     )
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
