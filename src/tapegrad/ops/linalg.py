@@ -50,8 +50,25 @@ def _constant(array, like):
     return Tensor(np.asarray(array, dtype=like._value.dtype))
 
 
+def _matmul(a, b):
+    """np.matmul, with a stack of matrices against one matrix done as a single GEMM.
+
+    NumPy multiplies a (..., m, k) stack by a (k, n) matrix (or the reverse) one slice at a time;
+    folding the stack into the rows (or columns) gives one BLAS call, which is what a batch of
+    cotangents (tape.jacobian) produces.
+    """
+    if a.ndim > 2 and b.ndim == 2:
+        return (a.reshape(-1, a.shape[-1]) @ b).reshape(a.shape[:-1] + (b.shape[-1],))
+    if a.ndim == 2 and b.ndim > 2:
+        # a @ b[i] for every i, as (b^T a^T)^T with the stack folded into rows of b^T
+        bt = np.swapaxes(b, -1, -2)
+        out = (bt.reshape(-1, bt.shape[-1]) @ a.T).reshape(bt.shape[:-1] + (a.shape[0],))
+        return np.swapaxes(out, -1, -2)
+    return np.matmul(a, b)
+
+
 matmul = defprimitive(
-    "matmul", np.matmul,
+    "matmul", _matmul,
     vjp=(lambda g, out, a, b: matmul(g, _swap(b)), lambda g, out, a, b: matmul(_swap(a), g)),
     jvp=MULTILINEAR,
     cases=[(((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {})],
