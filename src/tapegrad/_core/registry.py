@@ -63,11 +63,12 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta",
+        "batchable", "meta", "saves",
     )
 
     def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
-                 meta):
+                 meta, saves=None):
+        self.saves = None if saves is None else frozenset(saves)
         self.name = name
         self.forward = forward
         self.vjp = vjp
@@ -94,7 +95,7 @@ PRIMITIVES = {}
 
 
 def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=True,
-                 dtype_args=None, batchable=True, **meta):
+                 dtype_args=None, batchable=True, saves=None, **meta):
     """Registers a primitive and returns it (callable like the op).
 
     Args:
@@ -109,6 +110,10 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=
         dtype_args: indices of the arguments that must share one dtype (Python numbers among
             them take it); None means all of them.
         batchable: False if the VJP rules cannot take a batch of cotangents.
+        saves: what the reverse rules read the values of: argument indices and/or "out".
+            A tape keeps only those (the others become value-less stand-ins with the same
+            shape, dtype and id), so intermediates are freed as early as the NumPy floor frees
+            them. None (the default) keeps everything.
         **meta: extra fields for the test generator (e.g. `rtol`, `params`, `shapes`).
     """
     if name in PRIMITIVES:
@@ -116,7 +121,7 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=
     if jvp is None:
         jvp = ELEMENTWISE
     prim = Primitive(name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
-                     meta)
+                     meta, saves)
     PRIMITIVES[name] = prim
     return prim
 
@@ -259,7 +264,35 @@ def bind(prim, *args, **params):
 
 # -- recording ------------------------------------------------------------------------------
 
+SHELL_MIN_SIZE = 1024  # smaller values are kept whole: a stand-in would save nothing
+_SHELL_BUFFERS = {}
+
+
+def _shell(t):
+    """A stand-in for a tensor a tape need not keep: same id, shape and dtype, no data."""
+    v = t._value
+    if v.size < SHELL_MIN_SIZE:
+        return t
+    buf = _SHELL_BUFFERS.get(v.dtype)
+    if buf is None:
+        buf = _SHELL_BUFFERS[v.dtype] = np.zeros(1, v.dtype)
+        buf.flags.writeable = False
+    s = Tensor(np.ndarray(v.shape, v.dtype, buffer=buf, strides=(0,) * v.ndim))
+    s._tid = t._tid
+    return s
+
+
+def _saved(prim, targs, out):
+    """What a tape keeps of one call: the values its reverse rules read, stand-ins otherwise."""
+    saves = prim.saves
+    if saves is None:
+        return targs, out
+    args = tuple(a if i in saves else _shell(a) for i, a in enumerate(targs))
+    return args, (out if "out" in saves else _shell(out))
+
+
 def _record(prim, targs, params, out, st):
+    entry = None
     for tape in st.recording:
         tape_id = tape._id
         for a in targs:
@@ -267,10 +300,12 @@ def _record(prim, targs, params, out, st):
                 break
         else:
             continue
-        if not out._tid:
-            out._tid = next_tid()
+        if entry is None:
+            if not out._tid:
+                out._tid = next_tid()
+            entry = (prim, *_saved(prim, targs, out), params)
         out._tapes += (tape_id,)
-        tape._records.append((prim, targs, params, out))
+        tape._records.append(entry)
     if st.accumulators:
         _push_tangents(prim, targs, params, out, st)
 

@@ -393,7 +393,7 @@ def backward(records, targets, seeds, sources, free):
     for rec in records:
         for a in rec[1]:
             if a._tid in reach:
-                reach.add(rec[3]._tid)
+                reach.add(rec[2]._tid)
                 path.append(rec)
                 break
     if free:
@@ -405,7 +405,7 @@ def backward(records, targets, seeds, sources, free):
         if tid in reach:
             cot[tid] = seed if tid not in cot else bind(add, cot[tid], seed)
     while path:
-        prim, args, params, out = path.pop()
+        prim, args, out, params = path.pop()
         tid = out._tid
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
@@ -429,5 +429,5 @@ def backward(records, targets, seeds, sources, free):
                     gi = unbroadcast(gi, shape, len(batch))
             prev = cot.get(atid)
             cot[atid] = gi if prev is None else bind(add, prev, gi)
-        del prim, args, params, out, g
+        del prim, args, out, params, g
     return {tid: cot[tid] for tid in wanted if tid in cot}
