@@ -1,38 +1,60 @@
-"""Installs Python's operators on Tensor and Variable, in terms of the public ops."""
+"""Installs Python's operators on Tensor and Variable.
+
+Arithmetic operators bind their primitive directly (one call less than the public wrapper, which
+only adds a `name` argument); `@`, `[]` and the logical operators go through the public ops for
+their argument checks.
+"""
 
 from . import array, math
+from ._core.registry import bind
 from ._core.tensor import Tensor
 from ._core.variable import Variable
+from .ops import elementwise as _e
+
+
+def _binary(prim):
+    def op(self, other):
+        return bind(prim, self, other)
+
+    def rop(self, other):
+        return bind(prim, other, self)
+
+    return op, rop
 
 
 def _reflect(fn):
     return lambda self, other: fn(other, self)
 
 
+def _neg(self):
+    return bind(_e.negative, self)
+
+
 def _eq(self, other):
-    return False if other is None else math.equal(self, other)
+    return False if other is None else bind(_e.equal, self, other)
 
 
 def _ne(self, other):
-    return True if other is None else math.not_equal(self, other)
+    return True if other is None else bind(_e.not_equal, self, other)
 
 
 _BINARY = {
-    "add": math.add, "sub": math.subtract, "mul": math.multiply, "truediv": math.truediv,
-    "floordiv": math.floordiv, "mod": math.mod, "pow": math.pow, "matmul": math.matmul,
+    "add": _e.add, "sub": _e.subtract, "mul": _e.multiply, "truediv": _e.divide,
+    "floordiv": _e.floordiv, "mod": _e.mod, "pow": _e.pow,
+    "lt": _e.less, "le": _e.less_equal, "gt": _e.greater, "ge": _e.greater_equal,
 }
 
 for _cls in (Tensor, Variable):
-    for _name, _fn in _BINARY.items():
-        setattr(_cls, f"__{_name}__", _fn)
-        setattr(_cls, f"__r{_name}__", _reflect(_fn))
-    _cls.__neg__ = math.negative
+    for _name, _prim in _BINARY.items():
+        _op, _rop = _binary(_prim)
+        setattr(_cls, f"__{_name}__", _op)
+        if _name not in ("lt", "le", "gt", "ge"):  # Python reflects comparisons itself
+            setattr(_cls, f"__r{_name}__", _rop)
+    _cls.__matmul__ = math.matmul
+    _cls.__rmatmul__ = _reflect(math.matmul)
+    _cls.__neg__ = _neg
     _cls.__pos__ = lambda self: self
     _cls.__abs__ = math.abs
-    _cls.__lt__ = math.less
-    _cls.__le__ = math.less_equal
-    _cls.__gt__ = math.greater
-    _cls.__ge__ = math.greater_equal
     _cls.__eq__ = _eq
     _cls.__ne__ = _ne
     _cls.__hash__ = object.__hash__

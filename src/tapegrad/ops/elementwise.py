@@ -1,6 +1,7 @@
 """Elementwise primitives: arithmetic, transcendental functions, activations, comparisons."""
 
 import math
+import operator
 
 import numpy as np
 
@@ -38,42 +39,44 @@ def floating_only(fn):
     forward.__name__ = getattr(fn, "__name__", "forward")
     return forward
 
+# Arithmetic forwards are Python's operators: the same NumPy result and dtype as the ufunc, but
+# about 70 ns instead of 550 ns on the NumPy scalars that 0-d results are.
 add = defprimitive(
-    "add", np.add,
+    "add", operator.add,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: g),
     jvp=LINEAR, domain=(ANY, ANY),
 )
 
 subtract = defprimitive(
-    "subtract", np.subtract,
+    "subtract", operator.sub,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g),
     jvp=LINEAR, domain=(ANY, ANY),
 )
 
 multiply = defprimitive(
-    "multiply", np.multiply,
+    "multiply", operator.mul,
     vjp=(lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
     jvp=MULTILINEAR, domain=(ANY, ANY),
 )
 
 divide = defprimitive(
-    "divide", np.true_divide,
+    "divide", operator.truediv,
     vjp=(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y),
     jvp=ELEMENTWISE, domain=(ANY, POS),
 )
 
 # TensorFlow registers FloorDiv as not differentiable: None for both arguments.
-floordiv = defprimitive("floordiv", np.floor_divide, vjp=NONE, domain=(ANY, POS))
+floordiv = defprimitive("floordiv", operator.floordiv, vjp=NONE, domain=(ANY, POS))
 
 mod = defprimitive(
-    "mod", np.mod,
+    "mod", operator.mod,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g * floordiv(x, y)),
     jvp=ELEMENTWISE,
     # keep x / y away from integers, where mod jumps
     domain=(Domain(0.1, 0.9), Domain(1.1, 1.9)),
 )
 
-negative = defprimitive("negative", np.negative, vjp=lambda g, out, x: -g, jvp=LINEAR)
+negative = defprimitive("negative", operator.neg, vjp=lambda g, out, x: -g, jvp=LINEAR)
 
 
 def _pow_vjp_y(g, out, x, y):
@@ -85,7 +88,7 @@ def _pow_vjp_y(g, out, x, y):
 
 
 pow = defprimitive(  # noqa: A001 - TensorFlow's name
-    "pow", np.power,
+    "pow", np.power,  # not operator.pow: its float scalar path rounds differently
     vjp=(lambda g, out, x, y: g * y * x ** (y - 1.0), _pow_vjp_y),
     jvp=ELEMENTWISE, domain=(POS, ANY),
 )
@@ -240,13 +243,14 @@ cast = defprimitive(
 
 identity = defprimitive("identity", lambda x: x, vjp=lambda g, out, x: g, jvp=LINEAR)
 
+# Python's operators, as the arithmetic forwards above.
 _COMPARE = dict(vjp=NONE, differentiable=False, domain=(ANY, ANY))
-equal = defprimitive("equal", np.equal, **_COMPARE)
-not_equal = defprimitive("not_equal", np.not_equal, **_COMPARE)
-less = defprimitive("less", np.less, **_COMPARE)
-less_equal = defprimitive("less_equal", np.less_equal, **_COMPARE)
-greater = defprimitive("greater", np.greater, **_COMPARE)
-greater_equal = defprimitive("greater_equal", np.greater_equal, **_COMPARE)
+equal = defprimitive("equal", operator.eq, **_COMPARE)
+not_equal = defprimitive("not_equal", operator.ne, **_COMPARE)
+less = defprimitive("less", operator.lt, **_COMPARE)
+less_equal = defprimitive("less_equal", operator.le, **_COMPARE)
+greater = defprimitive("greater", operator.gt, **_COMPARE)
+greater_equal = defprimitive("greater_equal", operator.ge, **_COMPARE)
 
 
 _LOGICAL = dict(vjp=NONE, differentiable=False, domain=(None, None))
