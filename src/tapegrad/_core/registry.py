@@ -154,30 +154,33 @@ def _describe(args):
     )
 
 
-_CONSTANTS = {}  # (type, value, dtype) -> constant Tensor: Python numbers converted once
+_CONSTANTS = {}  # dtype -> {Python number: constant Tensor}: numbers converted once
 _NUMBERS = (float, int, bool)
 
 
 def _constant(value, dtype):
     """A Tensor for a Python value, in `dtype` (or TensorFlow's default dtype when None)."""
-    key = (type(value), value, dtype)
+    by_value = _CONSTANTS.get(dtype)
+    if by_value is None:
+        by_value = _CONSTANTS[dtype] = {}
     try:
-        t = _CONSTANTS.get(key)
+        t = by_value.get(value)
     except TypeError:  # unhashable (a list): convert every time
         return Tensor(to_array(value, dtype))
     if t is None:
+        # 1, 1.0 and True convert to the same value of one dtype, so the value is the key
         arr = to_array(value, dtype)
+        if arr.ndim == 0:
+            arr = arr[()]  # a NumPy scalar: scalar-with-scalar arithmetic is 7x faster
         t = Tensor(arr)
-        if arr.ndim == 0 and len(_CONSTANTS) < 4096:
-            arr.flags.writeable = False
-            _CONSTANTS[key] = t
+        if arr.ndim == 0 and dtype is not None and len(by_value) < 1024:
+            by_value[value] = t
     return t
 
 
 def _convert(prim, args):
     """Turns every argument into a Tensor; Python values take their tensor partners' dtype."""
-    n = len(args)
-    if n == 2 and prim.dtype_args is None:  # the hot case: binary elementwise
+    if len(args) == 2 and prim.dtype_args is None:  # binary elementwise
         a, b = args
         if type(a) is Variable:
             a = a._read()
@@ -196,10 +199,8 @@ def _convert(prim, args):
         except TypeError as err:
             raise InvalidArgumentError(f"{prim.name}: {err}", op=prim.name) from None
         args = (a, b)
-    elif n == 1:
+    elif len(args) == 1:
         a = args[0]
-        if type(a) is Tensor:
-            return args
         if type(a) is Variable:
             return (a._read(),)
     out = list(args)
@@ -236,29 +237,43 @@ def _convert(prim, args):
     return out
 
 
+def _failed(prim, targs, params, err):
+    shown = f" with {params}" if params else ""
+    return InvalidArgumentError(
+        f"{prim.name}: cannot compute on inputs {_describe(targs)}{shown}: {err}", op=prim.name
+    )
+
+
+_ERRORS = (ValueError, IndexError, TypeError, np.linalg.LinAlgError)
+_ARRAYS = (np.ndarray, np.generic)
+
+
 def bind(prim, *args, **params):
     """Runs primitive `prim` on `args` and records it on the active tapes and accumulators."""
-    targs = _convert(prim, args)
-    try:
-        if len(targs) == 2:
-            value = prim.forward(targs[0]._value, targs[1]._value, **params)
-        elif len(targs) == 1:
-            value = prim.forward(targs[0]._value, **params)
-        else:
-            value = prim.forward(*[a._value for a in targs], **params)
-    except (ValueError, IndexError, TypeError, np.linalg.LinAlgError) as err:
-        shown = f" with {params}" if params else ""
-        raise InvalidArgumentError(
-            f"{prim.name}: cannot compute on inputs {_describe(targs)}{shown}: {err}", op=prim.name
-        ) from None
-    if not isinstance(value, (np.ndarray, np.generic)):
+    if len(args) == 1 and type(args[0]) is Tensor:  # the common cases, without conversion
+        targs = args
+        try:
+            value = prim.forward(args[0]._value, **params)
+        except _ERRORS as err:
+            raise _failed(prim, targs, params, err) from None
+    else:
+        targs = _convert(prim, args)
+        try:
+            if len(targs) == 2:
+                value = prim.forward(targs[0]._value, targs[1]._value, **params)
+            else:
+                value = prim.forward(*[a._value for a in targs], **params)
+        except _ERRORS as err:
+            raise _failed(prim, targs, params, err) from None
+    if not isinstance(value, _ARRAYS):
         value = np.asarray(value)
     out = Tensor(value)
     st = state
-    if (st.recording or st.accumulators) and prim.differentiable and value.dtype.kind in "fc":
-        _record(prim, targs, params, out, st)
-    if st.tracer is not None:
-        st.tracer.on_bind(prim, targs, params, out)
+    if st.recording or st.accumulators or st.tracer is not None:
+        if prim.differentiable and value.dtype.kind in "fc" and (st.recording or st.accumulators):
+            _record(prim, targs, params, out, st)
+        if st.tracer is not None:
+            st.tracer.on_bind(prim, targs, params, out)
     return out
 
 

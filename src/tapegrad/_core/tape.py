@@ -385,10 +385,10 @@ def backward(records, targets, seeds, sources, free):
     records on a path from a source are visited, and only the rules of arguments on such a path
     are called. With `free`, each record is dropped as soon as it has been visited.
     """
-    reach = {s._tid for s in sources if s._tid and s._value.dtype.kind in "fc"}
-    if not reach:
+    wanted = {s._tid for s in sources if s._tid and s._value.dtype.kind in "fc"}
+    if not wanted:
         return {}
-    wanted = set(reach)
+    reach = set(wanted)
     path = []
     for rec in records:
         for a in rec[1]:
@@ -410,24 +410,25 @@ def backward(records, targets, seeds, sources, free):
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
             continue
-        batch = g._value.shape[: g._value.ndim - out._value.ndim]
+        nbatch = g._value.ndim - out._value.ndim
+        rules = prim.vjp
         for i, a in enumerate(args):
             atid = a._tid
             if atid not in reach:
                 continue
-            rule = prim.vjp
-            if type(rule) is tuple:
-                rule = rule[i]
+            rule = rules[i] if type(rules) is tuple else rules
             if rule is NONE:
                 continue
+            shape = a._value.shape
+            if nbatch:
+                shape = g._value.shape[:nbatch] + shape
             if rule is ZERO:
-                gi = Tensor(np.zeros(batch + a._value.shape, dtype=a._value.dtype))
+                gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
             else:
                 gi = rule(g, out, *args, **params)
-                shape = batch + a._value.shape
                 if gi._value.shape != shape:
-                    gi = unbroadcast(gi, shape, len(batch))
+                    gi = unbroadcast(gi, shape, nbatch)
             prev = cot.get(atid)
             cot[atid] = gi if prev is None else bind(add, prev, gi)
-        del prim, args, out, params, g
+        del prim, args, params, out, g
     return {tid: cot[tid] for tid in wanted if tid in cot}

@@ -63,7 +63,8 @@ class Variable:
             for tape in rec:
                 if tape._watch_accessed and tape._id not in self._tapes:
                     tape._watch_variable(self)
-        t = Tensor(self._value)
+        value = self._value
+        t = Tensor(value[()] if value.ndim == 0 else value)  # NumPy scalars compute faster
         t._tid = self._tid
         t._tapes = self._tapes
         if state.tracer is not None:
@@ -165,7 +166,7 @@ class Variable:
         if tracer is not None:  # a trace records the assignment and does not perform it
             tracer.on_assign(self, op, value if isinstance(value, Tensor) else Tensor(arr))
         else:
-            self._value = combine(self._value, arr)
+            self._value = np.asarray(combine(self._value, arr))
         return self
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
