@@ -296,16 +296,9 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     return _reduce(_r.reduce_sum, "reduce_sum", input_tensor, axis, keepdims)
 
 
-@_composite(cases=_REDUCE_CASES)
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Averages over `axis` (all axes when None); integer inputs give a truncated integer mean."""
-    x = _tensor(input_tensor)
-    axis = _axes("reduce_mean", axis, x.ndim)
-    total = _bind(_r.reduce_sum, x, axis=axis, keepdims=bool(keepdims))
-    count = x._value.size // max(total._value.size, 1) if x._value.size else 0
-    if x.dtype.is_integer:
-        return _bind(_e.floordiv, total, count) if count else total
-    return _bind(_e.divide, total, float(count))
+    return _reduce(_r.reduce_mean, "reduce_mean", input_tensor, axis, keepdims)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
