@@ -15,6 +15,8 @@ from ._core.registry import Domain as _Domain
 from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
 from ._core.tensor import convert_to_tensor as _tensor
+from ._core.tensor import is_tensor as _is_tensor
+from .array import matrix_transpose as _matrix_transpose
 from .ops import elementwise as _e
 from .ops import linalg as _l
 from .ops import nn as _n
@@ -504,18 +506,17 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     Raises:
         InvalidArgumentError: if an input has rank below 2 or the inner dimensions differ.
     """
-    from .array import matrix_transpose
-
-    a, b = _tensor(a), _tensor(b, dtype_hint=_tensor(a).dtype)
-    if a.ndim < 2 or b.ndim < 2:
+    a = _tensor(a)
+    b = _tensor(b) if _is_tensor(b) else _tensor(b, dtype_hint=a.dtype)
+    if a._value.ndim < 2 or b._value.ndim < 2:
         raise _e_invalid(
             f"matmul: both inputs need rank >= 2, got shapes {a.shape} and {b.shape}; for "
             "vectors use tf.tensordot or tf.linalg.matvec, or reshape to a matrix."
         )
     if transpose_a or adjoint_a:
-        a = matrix_transpose(a)
+        a = _matrix_transpose(a)
     if transpose_b or adjoint_b:
-        b = matrix_transpose(b)
+        b = _matrix_transpose(b)
     if a._value.shape[-1] != b._value.shape[-2]:
         raise _e_invalid(
             f"matmul: inner dimensions differ: a has shape {a.shape} and b has shape {b.shape} "

@@ -19,7 +19,7 @@ def _normalize_axes(axis, ndim):
 def _expand_back(g, out, x_shape, axis, keepdims):
     """Broadcasts a (batched) cotangent of a reduction back to the reduced input's shape."""
     batch = batch_shape(g, out)
-    if not keepdims:
+    if not keepdims and g._value.ndim:  # a scalar (a full reduction) broadcasts as it is
         kept = list(x_shape)
         for a in _normalize_axes(axis, len(x_shape)):
             kept[a] = 1
@@ -92,7 +92,7 @@ def _sum_to_shape(x, shape, nbatch=0):
         i + lead for i in range(nbatch, len(shape)) if shape[i] == 1 and x.shape[i + lead] != 1
     )
     if axes:
-        x = np.sum(x, axis=axes, keepdims=True)
+        x = x.sum(axis=axes, keepdims=True)
     return x.reshape(shape)
 
 
