@@ -44,25 +44,25 @@ def floating_only(fn):
 add = defprimitive(
     "add", operator.add,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: g),
-    jvp=LINEAR, domain=(ANY, ANY),
+    jvp=LINEAR, domain=(ANY, ANY), saves=(),
 )
 
 subtract = defprimitive(
     "subtract", operator.sub,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g),
-    jvp=LINEAR, domain=(ANY, ANY),
+    jvp=LINEAR, domain=(ANY, ANY), saves=(),
 )
 
 multiply = defprimitive(
     "multiply", operator.mul,
     vjp=(lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
-    jvp=MULTILINEAR, domain=(ANY, ANY),
+    jvp=MULTILINEAR, domain=(ANY, ANY), saves=(0, 1),
 )
 
 divide = defprimitive(
     "divide", operator.truediv,
     vjp=(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y),
-    jvp=ELEMENTWISE, domain=(ANY, POS),
+    jvp=ELEMENTWISE, domain=(ANY, POS), saves=(1, "out"),
 )
 
 # TensorFlow registers FloorDiv as not differentiable: None for both arguments.
@@ -76,7 +76,7 @@ mod = defprimitive(
     domain=(Domain(0.1, 0.9), Domain(1.1, 1.9)),
 )
 
-negative = defprimitive("negative", operator.neg, vjp=lambda g, out, x: -g, jvp=LINEAR)
+negative = defprimitive("negative", operator.neg, vjp=lambda g, out, x: -g, jvp=LINEAR, saves=())
 
 
 def _pow_vjp_y(g, out, x, y):
@@ -93,7 +93,7 @@ pow = defprimitive(  # noqa: A001 - TensorFlow's name
     jvp=ELEMENTWISE, domain=(POS, ANY),
 )
 
-square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x))
+square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x), saves=(0,))
 
 def _unless_zero(g, grad):
     """`grad`, but 0 wherever the cotangent g is 0.
@@ -117,7 +117,7 @@ reciprocal = defprimitive(
     vjp=lambda g, out, x: _unless_zero(g, -g * (out * out)), domain=POS,
 )
 
-exp = defprimitive("exp", floating_only(np.exp), vjp=lambda g, out, x: g * out)
+exp = defprimitive("exp", floating_only(np.exp), vjp=lambda g, out, x: g * out, saves=("out",))
 
 log = defprimitive("log", floating_only(np.log), vjp=lambda g, out, x: g / x, domain=POS)
 
@@ -125,7 +125,9 @@ sin = defprimitive("sin", floating_only(np.sin), vjp=lambda g, out, x: g * cos(x
 
 cos = defprimitive("cos", floating_only(np.cos), vjp=lambda g, out, x: -g * sin(x))
 
-tanh = defprimitive("tanh", floating_only(np.tanh), vjp=lambda g, out, x: g * (1.0 - out * out))
+tanh = defprimitive(
+    "tanh", floating_only(np.tanh), vjp=lambda g, out, x: g * (1.0 - out * out), saves=("out",),
+)
 
 
 log1p = defprimitive(
@@ -185,6 +187,7 @@ def _sigmoid(x):
 
 sigmoid = defprimitive(
     "sigmoid", floating_only(_sigmoid), vjp=lambda g, out, x: g * (out * (1.0 - out)),
+    saves=("out",),
 )
 
 # TensorFlow's ReluGrad: g where x > 0, else 0 (so 0 at 0). Its own gradient is zeros, not
@@ -192,11 +195,14 @@ sigmoid = defprimitive(
 relu_grad = defprimitive(
     "relu_grad", lambda g, x: g * (x > 0),  # a multiply, as TF's kernel (NaN * 0 stays NaN)
     vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE, domain=(ANY, ANY),
+    saves=(1,),
 )
 
+# The mask is read from the output, as TensorFlow's ReluGrad (out > 0 exactly where x > 0), so
+# a tape keeps what the next layer keeps anyway, not the pre-activation too.
 relu = defprimitive(
-    "relu", lambda x: np.maximum(x, 0), vjp=lambda g, out, x: relu_grad(g, x),
-    domain=Domain(-2.0, 2.0),
+    "relu", lambda x: np.maximum(x, 0), vjp=lambda g, out, x: relu_grad(g, out),
+    domain=Domain(-2.0, 2.0), saves=("out",),
 )
 
 # Gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as TensorFlow.
@@ -226,7 +232,7 @@ minimum = defprimitive(
 where = defprimitive(
     "where", np.where,
     vjp=(NONE, lambda g, out, c, x, y: where(c, g, 0.0), lambda g, out, c, x, y: where(c, 0.0, g)),
-    jvp=LINEAR, dtype_args=(1, 2), domain=(None, ANY, ANY),
+    jvp=LINEAR, dtype_args=(1, 2), domain=(None, ANY, ANY), saves=(0,),
 )
 
 
@@ -237,11 +243,11 @@ def _cast(x, dtype):
 # TensorFlow: the gradient is cast back to the source dtype; integer ends give None (the
 # engine never records integer outputs).
 cast = defprimitive(
-    "cast", _cast, vjp=lambda g, out, x, dtype: cast(g, dtype=x._value.dtype), jvp=LINEAR,
+    "cast", _cast, vjp=lambda g, out, x, dtype: cast(g, dtype=x._value.dtype), jvp=LINEAR, saves=(),
     cases=[(((2, 3),), dict(dtype=np.float64))],
 )
 
-identity = defprimitive("identity", lambda x: x, vjp=lambda g, out, x: g, jvp=LINEAR)
+identity = defprimitive("identity", lambda x: x, vjp=lambda g, out, x: g, jvp=LINEAR, saves=())
 
 # Python's operators, as the arithmetic forwards above.
 _COMPARE = dict(vjp=NONE, differentiable=False, domain=(ANY, ANY))

@@ -70,7 +70,7 @@ def _matmul(a, b):
 matmul = defprimitive(
     "matmul", _matmul,
     vjp=(lambda g, out, a, b: matmul(g, _swap(b)), lambda g, out, a, b: matmul(_swap(a), g)),
-    jvp=MULTILINEAR,
+    jvp=MULTILINEAR, saves=(0, 1),
     cases=[(((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {})],
 )
 

@@ -49,7 +49,7 @@ reduce_sum = defprimitive(
     "reduce_sum", _sum,
     vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
         g, out, x._value.shape, axis, keepdims),
-    jvp=LINEAR,
+    jvp=LINEAR, saves=(),
     cases=_REDUCE_SUM_CASES,
 )
 
@@ -67,7 +67,7 @@ reduce_mean = defprimitive(
     "reduce_mean", _mean,
     vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
         g / float(x._value.size // max(out._value.size, 1)), out, x._value.shape, axis, keepdims),
-    jvp=LINEAR,
+    jvp=LINEAR, saves=(),
     cases=_REDUCE_SUM_CASES,
 )
 
@@ -79,6 +79,7 @@ def _broadcast_vjp(g, out, x, shape):
 
 broadcast_to = defprimitive(
     "broadcast_to", lambda x, shape: np.broadcast_to(x, shape), vjp=_broadcast_vjp, jvp=LINEAR,
+    saves=(),
     cases=[(((3,),), dict(shape=(2, 3))), (((2, 1),), dict(shape=(2, 3))),
            (((),), dict(shape=(2,)))],
 )
@@ -106,7 +107,7 @@ def _sum_to_shape_vjp(g, out, x, shape, nbatch=0):
 
 
 sum_to_shape = defprimitive(
-    "sum_to_shape", _sum_to_shape, vjp=_sum_to_shape_vjp, jvp=LINEAR,
+    "sum_to_shape", _sum_to_shape, vjp=_sum_to_shape_vjp, jvp=LINEAR, saves=(),
     cases=[(((2, 3),), dict(shape=(3,))), (((2, 3),), dict(shape=(2, 1))),
            (((4, 2, 3),), dict(shape=(4, 1, 3), nbatch=1)), (((2, 3),), dict(shape=()))],
 )

@@ -11,7 +11,7 @@ from ._util import batch_shape
 reshape = defprimitive(
     "reshape", lambda x, shape: x.reshape(shape),
     vjp=lambda g, out, x, shape: reshape(g, shape=batch_shape(g, out) + x._value.shape),
-    jvp=LINEAR,
+    jvp=LINEAR, saves=(),
     cases=[(((2, 3),), dict(shape=(3, 2))), (((6,),), dict(shape=(2, -1))),
            (((),), dict(shape=(1, 1)))],
 )
@@ -30,7 +30,7 @@ def _transpose_vjp(g, out, x, perm=None):
 
 
 transpose = defprimitive(
-    "transpose", _transpose, vjp=_transpose_vjp, jvp=LINEAR,
+    "transpose", _transpose, vjp=_transpose_vjp, jvp=LINEAR, saves=(),
     cases=[(((2, 3),), dict(perm=None)), (((2, 3, 4),), dict(perm=(2, 0, 1)))],
 )
 
