@@ -35,7 +35,6 @@ def _run(case, dtype):
     return f, [tf.constant(np.asarray(a, dtype=dtype)) for a in floats]
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # float16 overflows in some samples
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_gradient_dtype_equals_source_dtype(case, dtype):
@@ -55,7 +54,6 @@ def test_gradient_dtype_equals_source_dtype(case, dtype):
         assert g is None or g.dtype == dtype, f"{case[0]}: second derivative is {g.dtype.name}"
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_tangent_dtype_equals_primal_dtype(case):
     f, xs = _run(case, np.float32)
