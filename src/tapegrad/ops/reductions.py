@@ -59,6 +59,8 @@ def _mean(x, axis=None, keepdims=False):
     count = x.size // max(total.size, 1) if x.size else 0
     if x.dtype.kind in "iu":  # an integer mean stays an integer
         return total // x.dtype.type(count) if count else total
+    if not count:  # an empty input: NaN, silently (divide's forward is quiet)
+        return divide.forward(total, x.dtype.type(count))
     return total / x.dtype.type(count)
 
 
