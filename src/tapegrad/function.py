@@ -142,6 +142,17 @@ class Function:
                 (a._value.shape, a._value.dtype) if type(a) is Tensor else None for a in args))
             if fast is not None:
                 return fast.run(args)
+        structure, leaves, key, program = self._program(args, kwargs)
+        if not kwargs and all(type(a) is Tensor for a in args) and program is not _EAGER:
+            self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = program
+        if program is _EAGER:
+            call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
+            return self._python_function(*call_args, **call_kwargs)
+        return program.run([leaf for leaf in leaves if isinstance(leaf, Tensor)])
+
+    def _program(self, args, kwargs):
+        """The arguments' structure and leaves, their signature key, and its program (traced
+        now if this signature is new; _EAGER if it cannot be traced)."""
         structure = [list(args), kwargs]
         leaves = [
             convert_to_tensor(leaf) if isinstance(leaf, np.ndarray) else leaf
@@ -151,12 +162,7 @@ class Function:
         program = self._cache.get(key)
         if program is None:
             program = self._trace(key, structure, leaves)
-            if not kwargs and all(type(a) is Tensor for a in args) and program is not _EAGER:
-                self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = program
-        if program is _EAGER:
-            call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
-            return self._python_function(*call_args, **call_kwargs)
-        return program.run([leaf for leaf in leaves if isinstance(leaf, Tensor)])
+        return structure, leaves, key, program
 
     def _trace(self, key, structure, leaves):
         self._tracing_count += 1
@@ -227,15 +233,7 @@ class Function:
         kwargs = {k: _example(v) for k, v in kwargs.items()}
         if self._input_signature is not None:
             args = self._check_signature(args)
-        structure = [list(args), kwargs]
-        leaves = [
-            convert_to_tensor(leaf) if isinstance(leaf, np.ndarray) else leaf
-            for leaf in nest.flatten(structure)
-        ]
-        key = (_skeleton(structure), tuple(_leaf_key(leaf) for leaf in leaves))
-        program = self._cache.get(key)
-        if program is None:
-            program = self._trace(key, structure, leaves)
+        _, _, key, program = self._program(args, kwargs)
         return ConcreteFunction(self, key, None if program is _EAGER else program)
 
     def __repr__(self):
