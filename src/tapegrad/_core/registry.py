@@ -63,12 +63,16 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta", "saves",
+        "batchable", "meta", "saves", "drops_args", "drops_out",
     )
 
     def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
                  meta, saves=None):
         self.saves = None if saves is None else frozenset(saves)
+        # what a tape may replace by stand-ins: argument positions (those past the last rule
+        # are checked at record time) and whether the output is dropped
+        self.drops_args = saves is not None and any(i not in self.saves for i in range(64))
+        self.drops_out = saves is not None and "out" not in self.saves
         self.name = name
         self.forward = forward
         self.vjp = vjp
@@ -299,11 +303,17 @@ def _shell(t):
 
 def _saved(prim, targs, out):
     """What a tape keeps of one call: the values its reverse rules read, stand-ins otherwise."""
-    saves = prim.saves
-    if saves is None:
-        return targs, out
-    args = tuple(a if i in saves else _shell(a) for i, a in enumerate(targs))
-    return args, (out if "out" in saves else _shell(out))
+    args = targs
+    if prim.drops_args:
+        saves = prim.saves
+        for i, a in enumerate(targs):
+            if i not in saves and a._value.size >= SHELL_MIN_SIZE:
+                if args is targs:
+                    args = list(targs)
+                args[i] = _shell(a)
+    if prim.drops_out and out._value.size >= SHELL_MIN_SIZE:
+        out = _shell(out)
+    return args, out
 
 
 def _record(prim, targs, params, out, st):
@@ -318,8 +328,11 @@ def _record(prim, targs, params, out, st):
         if entry is None:
             if not out._tid:
                 out._tid = next_tid()
-            entry = (prim, *_saved(prim, targs, out), params)
-        out._tapes += (tape_id,)
+            if prim.saves is None:
+                entry = (prim, targs, out, params)
+            else:
+                entry = (prim, *_saved(prim, targs, out), params)
+        out._tapes = out._tapes + (tape_id,) if out._tapes else (tape_id,)
         tape._records.append(entry)
     if st.accumulators:
         _push_tangents(prim, targs, params, out, st)

@@ -301,6 +301,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
             )
     elif isinstance(value, np.ndarray) and arr is value:
         arr = arr.copy()
+    if arr.ndim == 0:
+        arr = arr[()]  # a NumPy scalar: arithmetic on scalars skips the ufunc machinery
     return Tensor(arr)
 
 
