@@ -249,12 +249,25 @@ def _failed(prim, targs, params, err):
 
 
 _ERRORS = (ValueError, IndexError, TypeError, np.linalg.LinAlgError)
-_ARRAYS = (np.ndarray, np.generic)
 
 
 def bind(prim, *args, **params):
     """Runs primitive `prim` on `args` and records it on the active tapes and accumulators."""
-    if len(args) == 1 and type(args[0]) is Tensor:  # the common cases, without conversion
+    n = len(args)
+    if n == 2:
+        a, b = args
+        # the hot case inline: two tensors of one dtype
+        if type(a) is Tensor and type(b) is Tensor and a._value.dtype == b._value.dtype and (
+                prim.dtype_args is None):
+            targs = args
+        else:
+            targs = _convert(prim, args)
+            a, b = targs
+        try:
+            value = prim.forward(a._value, b._value, **params)
+        except _ERRORS as err:
+            raise _failed(prim, targs, params, err) from None
+    elif n == 1 and type(args[0]) is Tensor:
         targs = args
         try:
             value = prim.forward(args[0]._value, **params)
@@ -263,13 +276,10 @@ def bind(prim, *args, **params):
     else:
         targs = _convert(prim, args)
         try:
-            if len(targs) == 2:
-                value = prim.forward(targs[0]._value, targs[1]._value, **params)
-            else:
-                value = prim.forward(*[a._value for a in targs], **params)
+            value = prim.forward(*[a._value for a in targs], **params)
         except _ERRORS as err:
             raise _failed(prim, targs, params, err) from None
-    if not isinstance(value, _ARRAYS):
+    if type(value) is not np.ndarray and not isinstance(value, np.generic):
         value = np.asarray(value)
     out = Tensor(value)
     st = state

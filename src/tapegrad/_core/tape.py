@@ -33,7 +33,13 @@ def unbroadcast(g, shape, nbatch=0):
 
 
 def _prune(ids, keep):
-    """Drops the ids of tapes no longer entered, then adds `keep` (markers never grow unbounded)."""
+    """Adds tape id `keep` to a marker; past 8 ids, drops those of tapes no longer entered.
+
+    A stale id is harmless (tape ids are never reused), so pruning can wait until the marker
+    grows: a training loop's new tape each step then costs one tuple concatenation.
+    """
+    if len(ids) < 8:
+        return ids + (keep,)
     live = {t._id for t in state.tapes}
     return tuple(i for i in ids if i in live and i != keep) + (keep,)
 
@@ -353,6 +359,8 @@ def _check_tensors(flat, role, op):
 def _seed(target, seed):
     value = target._value
     if seed is None:
+        if value.ndim == 0:  # a scalar loss: a NumPy scalar one, 10x cheaper than np.ones
+            return Tensor(value.dtype.type(1))
         return Tensor(np.ones(value.shape, value.dtype))
     seed = seed if isinstance(seed, Tensor) else Tensor(np.asarray(seed, dtype=value.dtype))
     if seed._value.shape != value.shape:
