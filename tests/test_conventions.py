@@ -219,3 +219,12 @@ def test_atan2_gradient_at_origin_is_nan():
 
 def test_round_is_half_to_even():
     assert_values(tf.round([0.5, 1.5, 2.5, -0.5]), [0.0, 2.0, 2.0, -0.0])
+
+
+def test_integer_reduce_mean_rounds_toward_zero():
+    # TensorFlow 2.21: reduce_mean([-1, -2]) == -1 and reduce_mean([-3, -4, -4]) == -3.
+    assert tf.reduce_mean(tf.constant([-1, -2])).numpy() == -1
+    assert tf.reduce_mean(tf.constant([-3, -4, -4])).numpy() == -3
+    assert tf.reduce_mean(tf.constant([7, 8], tf.uint8)).numpy() == 7
+    got = tf.reduce_mean(tf.constant([[1, 2], [-3, -4]]), axis=1)
+    assert got.dtype == tf.int32 and got.numpy().tolist() == [1, -3]

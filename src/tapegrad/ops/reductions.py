@@ -57,8 +57,13 @@ reduce_sum = defprimitive(
 def _mean(x, axis=None, keepdims=False):
     total = _sum(x, axis, keepdims)
     count = x.size // max(total.size, 1) if x.size else 0
-    if x.dtype.kind in "iu":  # an integer mean stays an integer
-        return total // x.dtype.type(count) if count else total
+    if x.dtype.kind in "iu":  # an integer mean stays an integer, rounded toward zero as in TF
+        if not count:
+            return total
+        quotient = total // count
+        if x.dtype.kind == "i":  # floor division rounds a negative remainder down: undo that
+            quotient = quotient + ((total < 0) & (total % count != 0))
+        return np.asarray(quotient).astype(x.dtype)
     if not count:  # an empty input: NaN, silently (divide's forward is quiet)
         return divide.forward(total, x.dtype.type(count))
     return total / x.dtype.type(count)
