@@ -63,15 +63,12 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta", "saves", "drops_args", "drops_out",
+        "batchable", "meta", "saves", "drops_out",
     )
 
     def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
                  meta, saves=None):
         self.saves = None if saves is None else frozenset(saves)
-        # what a tape may replace by stand-ins: argument positions (those past the last rule
-        # are checked at record time) and whether the output is dropped
-        self.drops_args = saves is not None and any(i not in self.saves for i in range(64))
         self.drops_out = saves is not None and "out" not in self.saves
         self.name = name
         self.forward = forward
@@ -314,13 +311,12 @@ def _shell(t):
 def _saved(prim, targs, out):
     """What a tape keeps of one call: the values its reverse rules read, stand-ins otherwise."""
     args = targs
-    if prim.drops_args:
-        saves = prim.saves
-        for i, a in enumerate(targs):
-            if i not in saves and a._value.size >= SHELL_MIN_SIZE:
-                if args is targs:
-                    args = list(targs)
-                args[i] = _shell(a)
+    saves = prim.saves
+    for i, a in enumerate(targs):
+        if i not in saves and a._value.size >= SHELL_MIN_SIZE:
+            if args is targs:
+                args = list(targs)
+            args[i] = _shell(a)
     if prim.drops_out and out._value.size >= SHELL_MIN_SIZE:
         out = _shell(out)
     return args, out
