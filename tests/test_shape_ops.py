@@ -99,6 +99,24 @@ def test_where_one_and_three_arguments():
     np.testing.assert_array_equal(tf.where([True, False], 1.0, 2.0).numpy(), [1.0, 2.0])
 
 
+def test_python_values_take_the_first_ones_dtype_as_tensorflow():
+    # Dtypes from TensorFlow 2.21: op-type inference converts the first Python value and gives
+    # its dtype to the rest; stack converts a list of Python values as one.
+    assert tf.where([True, False], 1.0, 2).dtype == tf.float32
+    assert tf.where([True, False], [1.0, 1.0], [2, 2]).dtype == tf.float32
+    assert tf.where([True, False], 1, tf.constant([1.0, 2.0], tf.float64)).dtype == tf.float64
+    assert tf.where([True, False], np.array([1.0, 2.0]), 3.0).dtype == tf.float64
+    assert tf.stack([1, 2.0]).numpy().tolist() == [1.0, 2.0]
+    assert tf.stack([1, 2.0]).dtype == tf.float32 and tf.stack([1, 2]).dtype == tf.int32
+    assert tf.concat([[1.0], [2]], 0).dtype == tf.float32
+
+
+def test_boolean_mask_reads_a_numeric_mask_as_non_zero():
+    np.testing.assert_array_equal(tf.boolean_mask([1.0, 2.0, 3.0], [1, 0, 2]).numpy(), [1, 3])
+    np.testing.assert_array_equal(tf.boolean_mask(X, np.array([0.5, 0.0, -1.0])).numpy(),
+                                  X[[0, 2]])
+
+
 def test_one_hot_as_tensorflow():
     np.testing.assert_array_equal(
         tf.one_hot([0, 2, -1, 5], 3).numpy(), [[1, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]])
@@ -125,6 +143,11 @@ def test_creation_ops_dtypes_and_values():
     np.testing.assert_array_equal(tf.range(0, 1, 0.25).numpy(), [0, 0.25, 0.5, 0.75])
     assert tf.range(0, 1, 0.25).dtype == tf.float32 and tf.range(0, 5.0).dtype == tf.float32
     assert tf.range(5, dtype=tf.float64).dtype == tf.float64
+    # As TensorFlow: the highest of the arguments' dtypes, a Python float counting as float32.
+    assert tf.range(tf.constant(1), 4.5).dtype == tf.float32
+    assert tf.range(tf.constant(1, tf.int64), 3).dtype == tf.int64
+    assert tf.range(np.float64(1.0), 3).dtype == tf.float64
+    assert tf.range(3, 1, -1).numpy().tolist() == [3, 2] and tf.range(0).shape == (0,)
     assert tf.linspace(0, 1, 5).dtype == tf.float64
     lin = tf.linspace(0.0, 1.0, 5)
     assert lin.dtype == tf.float32 and lin.numpy().tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -202,6 +225,8 @@ def test_repeated_gather_indices_add_their_gradients():
     (lambda: tf.broadcast_to(tf.zeros((3, 4)), [2, 4]), InvalidArgumentError,
      ["broadcast_to", "[3, 4]"]),
     (lambda: tf.range(0, 3, 0), InvalidArgumentError, ["range", "delta"]),
+    (lambda: tf.range(3, 1), InvalidArgumentError, ["range", "start <= limit", "positive"]),
+    (lambda: tf.range(1, 3, -1), InvalidArgumentError, ["range", "start >= limit", "negative"]),
 ], ids=lambda v: None)
 def test_bad_input_raises_a_clear_error(call, error, words):
     with pytest.raises(error) as info:

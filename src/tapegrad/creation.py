@@ -77,22 +77,33 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=No
     return Tensor(m)
 
 
+# TensorFlow's order for inferring range's dtype: the highest of the arguments' dtypes wins.
+_RANGE_DTYPES = (_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64)
+
+
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TensorFlow's
     """The numbers start, start + delta, ... below `limit` (`range(n)` counts from 0).
 
-    Python integers give int32 and any Python float float32; a tensor argument gives its dtype;
-    `dtype` overrides both.
+    As TensorFlow, the dtype is the highest of the arguments' dtypes (int32 < int64 < float16 <
+    float32 < float64), a Python int counting as int32 and a Python float as float32; `dtype`
+    overrides it.
+
+    Raises:
+        InvalidArgumentError: if delta is zero or points away from limit (start > limit with
+            delta > 0, or start < limit with delta < 0).
     """
     if limit is None:
         start, limit = 0, start
-    bounds = [_static(v) for v in (start, limit, delta)]
     if dtype is None:
-        given = [v.dtype for v in (start, limit, delta) if isinstance(v, Tensor) or hasattr(
-            v, "_read")]
-        floats = any(np.asarray(v).dtype.kind == "f" for v in bounds)
-        dtype = given[0] if given else (_dt.float32 if floats else _dt.int32)
+        dtype = max((_tensor(v).dtype for v in (start, limit, delta)), key=_RANGE_DTYPES.index)
+    bounds = [_static(v) for v in (start, limit, delta)]
     if bounds[2] == 0:
         raise _invalid("range", "delta must not be zero")
+    if (bounds[0] > bounds[1]) if bounds[2] > 0 else (bounds[0] < bounds[1]):
+        relation = "<=" if bounds[2] > 0 else ">="
+        raise _invalid("range", f"requires start {relation} limit when delta is "
+                                f"{'positive' if bounds[2] > 0 else 'negative'}, got start "
+                                f"{bounds[0]}, limit {bounds[1]}, delta {bounds[2]}.")
     return Tensor(np.arange(*bounds, dtype=_np_dtype(dtype)))
 
 
