@@ -41,6 +41,12 @@ def test_a_bool_tensor_key_is_a_mask():
     np.testing.assert_array_equal(tf.constant(X)[tf.constant(m)].numpy(), X[m])
 
 
+def test_a_numpy_bool_array_key_is_a_mask_as_in_tensorflow():
+    m = X > 10
+    np.testing.assert_array_equal(tf.constant(X)[m].numpy(), X[m])
+    np.testing.assert_array_equal(tf.constant(X)[np.array([False, True])].numpy(), X[1:])
+
+
 def test_variables_index_like_tensors():
     v = tf.Variable(X)
     np.testing.assert_array_equal(v[1, ::-1].numpy(), X[1, ::-1])

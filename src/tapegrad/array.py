@@ -54,11 +54,18 @@ def _int_indices(op, indices):
     return idx
 
 
-def _tensors(values):
-    """Converts a list of tensors and Python values; Python values take the tensors' dtype."""
+def _is_tensor(v):
+    return isinstance(v, Tensor) or hasattr(v, "_read")
+
+
+def _tensors(values, hint=None):
+    """Converts a list of tensors and Python values; Python values take the first tensor's dtype,
+    or without a tensor `hint` or else the first value's (TensorFlow's op-type inference)."""
     if all(type(v) is Tensor for v in values):
         return values
-    hint = next((v.dtype for v in values if isinstance(v, Tensor) or hasattr(v, "_read")), None)
+    hint = next((v.dtype for v in values if _is_tensor(v)), hint)
+    if hint is None:
+        hint = _tensor(values[0]).dtype
     return [_tensor(v, dtype_hint=hint) for v in values]
 
 
@@ -204,7 +211,13 @@ def stack(values, axis=0, name="stack"):
     values = list(values)
     if not values:
         raise ValueError("stack: values is empty; pass at least one tensor")
-    tensors = _tensors(values)
+    hint = None
+    if not any(_is_tensor(v) for v in values):
+        try:  # TensorFlow converts a list of Python values as one: stack([1, 2.0]) is float32
+            hint = _tensor(values).dtype
+        except (TypeError, ValueError):
+            pass
+    tensors = _tensors(values, hint)
     axis = _axis("stack", axis, tensors[0], 1)
     _check_same("stack", tensors)
     if len(tensors) <= _s.MAX_ARGS:
@@ -404,13 +417,17 @@ def gather_nd(params, indices, batch_dims=0, name=None):
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """The elements (or slices) of `tensor` where `mask` holds, flattened along the mask's axes.
 
+    As in TensorFlow, a numeric mask selects its non-zero entries.
+
     Raises:
         ValueError: if the mask's shape does not match `tensor`'s dimensions at `axis`.
     """
     x = _tensor(tensor)
     m = np.asarray(mask)
     axis = 0 if axis is None else _axis("boolean_mask", axis, x)
-    if m.dtype != np.bool_:
+    if m.dtype.kind in "iuf":  # TensorFlow reads a numeric mask as mask != 0
+        m = m != 0
+    elif m.dtype != np.bool_:
         raise TypeError(f"boolean_mask: mask must be a bool tensor, got dtype {m.dtype}")
     if m.ndim == 0 or x._value.shape[axis:axis + m.ndim] != m.shape:
         raise ValueError(f"boolean_mask: mask of shape {list(m.shape)} is incompatible with "
@@ -433,6 +450,7 @@ def where(condition, x=None, y=None, name=None):
         raise ValueError("where: give both x and y, or neither")
     if cond.dtype != _dt.bool:
         raise _invalid("where", f"condition must be a bool tensor, got dtype {cond.dtype.name}")
+    x, y = _tensors([x, y])
     return _bind(_e.where, cond, x, y)
 
 
@@ -472,7 +490,7 @@ def _index_part(k):
 def getitem(tensor, key):
     """`tensor[key]`, as TensorFlow allows: ints, slices with steps (negative too), Ellipsis,
     `tf.newaxis` and scalar integer tensors; a list is read as a tuple of indices, and a bool
-    tensor as a mask (`tf.boolean_mask`). The gradient scatters back into zeros.
+    tensor or NumPy bool array as a mask (`tf.boolean_mask`). The gradient scatters back into zeros.
 
     Raises:
         TypeError: for other index types (e.g. a vector of indices: use tf.gather).
@@ -483,7 +501,8 @@ def getitem(tensor, key):
             key = tuple(key)
         elif type(key) in _PLAIN:
             key = (key,)
-        elif (isinstance(key, Tensor) or hasattr(key, "_read")) and key.dtype == _dt.bool:
+        elif (isinstance(key, Tensor) or hasattr(key, "_read")) and key.dtype == _dt.bool or (
+                type(key) is np.ndarray and key.dtype == np.bool_):
             return boolean_mask(tensor, key)
         else:
             key = (key,)
