@@ -56,6 +56,16 @@ def test_sign_gradient_is_zeros_not_none():
     assert_values(grad(tf.sign, [-2.0, 0.0, 3.0]), [0.0, 0.0, 0.0])
 
 
+def test_slogdet_sign_gradient_is_zeros_and_tangent_none():
+    a = [[0.0, 2.0], [1.0, 0.5]]  # det -2: sign -1
+    assert_values(grad(lambda x: tf.linalg.slogdet(x).sign, a), np.zeros((2, 2)))
+    x = tf.constant(a)
+    with tf.autodiff.ForwardAccumulator(x, tf.ones((2, 2))) as acc:
+        s = tf.linalg.slogdet(x)
+    assert float(s.sign) == -1.0 and acc.jvp(s.sign) is None
+    assert_values(acc.jvp(s.log_abs_determinant), 1.25)
+
+
 @pytest.mark.parametrize("op", [tf.argmax, tf.argmin])
 def test_argmax_gradient_is_none(op):
     assert grad(lambda x: tf.cast(op(x), tf.float32), [1.0, 2.0]) is None

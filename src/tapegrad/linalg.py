@@ -76,10 +76,11 @@ def slogdet(input, name=None):  # noqa: A002 - TensorFlow's name
     """(sign, log|det|) of each square matrix, stable where det itself would under- or overflow.
 
     Returns:
-        A named tuple `(sign, log_abs_determinant)`; only the second has a gradient.
+        A named tuple `(sign, log_abs_determinant)`; the sign's gradient is zeros and its JVP
+        None, as in TensorFlow.
     """
     x = _square("slogdet", input)
-    sign = Tensor(np.asarray(np.linalg.slogdet(x._value)[0]))
+    sign = _bind(_l.slogdet_sign, x)
     return LogMatrixDeterminant(sign, _bind(_l.log_abs_determinant, x))
 
 

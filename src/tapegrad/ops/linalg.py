@@ -6,7 +6,7 @@ extra leading batch axes needs no special handling.
 
 import numpy as np
 
-from .._core.registry import MULTILINEAR, Domain, defprimitive
+from .._core.registry import MULTILINEAR, NONE, ZERO, Domain, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape
 from .reductions import reduce_sum
@@ -100,7 +100,14 @@ det = defprimitive(
     domain=Invertible(-1.0, 1.0), cases=SQUARE,
 )
 
-# The log|det| output of slogdet (TensorFlow's field name); the sign output has no gradient.
+# The sign output of slogdet. A primitive for TensorFlow's convention: its gradient is zeros
+# (LogMatrixDeterminant's gradient ignores the sign's cotangent), its JVP None.
+slogdet_sign = defprimitive(
+    "slogdet_sign", lambda x: np.linalg.slogdet(x)[0], vjp=ZERO, jvp=NONE,
+    domain=Invertible(-1.0, 1.0), cases=SQUARE,
+)
+
+# The log|det| output of slogdet (TensorFlow's field name).
 log_abs_determinant = defprimitive(
     "log_abs_determinant", lambda x: np.linalg.slogdet(x)[1],
     vjp=lambda g, out, x: _scalar_to_matrix(g) * _swap(matrix_inverse(x)),
