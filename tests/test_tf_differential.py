@@ -142,6 +142,11 @@ def _flat(ys):
     return list(ys) if isinstance(ys, (list, tuple)) else [ys]
 
 
+def _dense(m, grads):
+    """TensorFlow's gather gradients are IndexedSlices; tapegrad's are dense tensors."""
+    return [m.convert_to_tensor(g) if type(g).__name__ == "IndexedSlices" else g for g in grads]
+
+
 def _derivatives(m, fn, xs, us, v, order, forward):
     """Value, reverse gradient of <us, f>, forward JVP along v, and the gradient of <grad, v>."""
     xs = [m.constant(x, dtype=m.float64) for x in xs]
@@ -151,10 +156,10 @@ def _derivatives(m, fn, xs, us, v, order, forward):
             inner.watch(xs)
             ys = _flat(fn(m, *xs))
         seeds = [m.constant(u) for u in us]
-        grads = inner.gradient(ys, xs, output_gradients=seeds)
+        grads = _dense(m, inner.gradient(ys, xs, output_gradients=seeds))
         connected = [(g, t) for g, t in zip(grads, v) if g is not None]
         inner_product = sum(m.reduce_sum(g * t) for g, t in connected) if connected else None
-    second = outer.gradient(inner_product, xs) if order > 1 and connected else None
+    second = _dense(m, outer.gradient(inner_product, xs)) if order > 1 and connected else None
     jvps = None
     if forward:
         with m.autodiff.ForwardAccumulator(xs, [m.constant(t) for t in v]) as acc:
