@@ -5,7 +5,9 @@ when it needs it) as parameters, so tapegrad runs exactly the code that TensorFl
 a user would after `import tapegrad as tf` and `from tapegrad import keras`.
 """
 
+import subprocess
 import warnings
+from pathlib import Path
 
 import numpy as np
 from workloads import Impl, mlp_results
@@ -206,10 +208,10 @@ class TensorFlowImpl(_TFStyleImpl):
 
     def threads(self):
         threading = self.tf.config.threading
-        return {
-            "intra_op": threading.get_intra_op_parallelism_threads(),
-            "inter_op": threading.get_inter_op_parallelism_threads(),
-        }
+        intra = threading.get_intra_op_parallelism_threads()
+        inter = threading.get_inter_op_parallelism_threads()
+        # 0 means TensorFlow's default: the TF_NUM_*_THREADS variables, else all cores.
+        return {"intra_op": intra or "default", "inter_op": inter or "default"}
 
     def version(self):
         return f"{self.tf.__version__} (keras {self._keras().__version__})"
@@ -242,3 +244,18 @@ class TapegradImpl(_TFStyleImpl):
         from tapegrad import keras
 
         return keras
+
+    def version(self):
+        """The version, and the commit of the working tree, which is what is timed."""
+        root = Path(__file__).resolve().parent.parent
+
+        def git(*args):
+            return subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+            ).stdout.strip()
+
+        commit = git("rev-parse", "--short", "HEAD")
+        if not commit:
+            return super().version()
+        dirty = ", src/ modified" if git("status", "--porcelain", "--", "src") else ""
+        return f"{super().version()} (git {commit}{dirty})"

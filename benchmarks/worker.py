@@ -12,6 +12,7 @@ import gc
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -20,14 +21,11 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from peers import AutogradImpl, JaxImpl, TorchImpl
+from tf_style import TapegradImpl, TensorFlowImpl
+from workloads import SAME_AS, NumpyImpl, check, make_data
 
-HERE = Path(__file__).resolve().parent
-# The working tree's tapegrad, whichever interpreter runs this.
-sys.path.insert(0, str(HERE.parent / "src"))
-
-from peers import AutogradImpl, JaxImpl, TorchImpl  # noqa: E402
-from tf_style import TapegradImpl, TensorFlowImpl  # noqa: E402
-from workloads import SAME_AS, NumpyImpl, check, make_data  # noqa: E402
+SRC = Path(__file__).resolve().parent.parent / "src"
 
 IMPLS = {
     impl.name: impl
@@ -42,11 +40,45 @@ def error_text(exc):
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def _cpu_seconds(children):
+    """(busy, ours): CPU seconds used by the whole machine since boot (None where /proc/stat
+    is missing), and by this process (and its finished children, if `children`)."""
+    who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) if children else (resource.RUSAGE_SELF,)
+    ours = sum(usage.ru_utime + usage.ru_stime for usage in map(resource.getrusage, who))
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None, ours
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    return busy / os.sysconf("SC_CLK_TCK"), ours
+
+
+def cpu_shares(measure, children=False):
+    """Runs `measure()`; returns (its result, others' share of the CPU, our share).
+
+    A share is CPU time over wall time times the cores. Ours is this process's (and its
+    children's, if `children`); the others' is the rest of the machine's busy time, None where
+    /proc/stat is missing. The machine is shared: a library timed while something else runs
+    looks slower than it is.
+    """
+    busy0, ours0 = _cpu_seconds(children)
+    start = time.monotonic()
+    result = measure()
+    capacity = max(time.monotonic() - start, 1e-3) * (os.cpu_count() or 1)
+    busy1, ours1 = _cpu_seconds(children)
+    ours = (ours1 - ours0) / capacity
+    if busy0 is None or busy1 is None:
+        return result, None, ours
+    return result, max(0.0, (busy1 - busy0) / capacity - ours), ours
+
+
 def time_step(step, repeats, min_time, warmup):
-    """Warms `step` up, then returns (per-call times of `repeats` repeats, calls per repeat).
+    """Warms `step` up, then times `repeats` repeats.
 
     A repeat makes enough calls to last about `min_time` seconds, so that timer resolution
-    and one-off hiccups do not dominate the microsecond workloads.
+    and one-off hiccups do not dominate the microsecond workloads. Returns (the per-call time
+    of each repeat, calls per repeat, the shares of the CPU that other processes and this one
+    used meanwhile).
     """
     start, calls = time.perf_counter(), 0
     while calls < 1 or time.perf_counter() - start < warmup:
@@ -57,13 +89,18 @@ def time_step(step, repeats, min_time, warmup):
     single = time.perf_counter() - start
     number = max(1, int(min_time / max(single, 1e-9)))
     gc.collect()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(number):
-            step()
-        times.append((time.perf_counter() - start) / number)
-    return times, number
+
+    def repeat():
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for _ in range(number):
+                step()
+            times.append((time.perf_counter() - start) / number)
+        return times
+
+    times, others, ours = cpu_shares(repeat)
+    return times, number, others, ours
 
 
 def _proc_status(field):
@@ -130,12 +167,14 @@ def run_variant(impl, workload, data, want, opts, variant):
     if workload == "peak_memory":
         fields.update(measure_memory(step, impl))
     else:
-        times, number = time_step(step, opts.repeats, opts.min_time, opts.warmup)
+        times, number, others, ours = time_step(step, opts.repeats, opts.min_time, opts.warmup)
         fields.update(
             times_s=times,
             median_s=statistics.median(times),
             min_s=min(times),
             calls_per_repeat=number,
+            cpu_others=others,
+            cpu_ours=ours,
         )
     return fields
 
@@ -152,6 +191,7 @@ def run(opts):
         "load_average": round(os.getloadavg()[0], 2),
     }
     labels = impl.variants(SAME_AS.get(opts.workload, opts.workload))
+    sys.path.insert(0, str(SRC))  # the working tree's tapegrad, whichever interpreter runs this
     try:
         impl.load()
     except ModuleNotFoundError as exc:

@@ -11,6 +11,7 @@ named like the workload, taking the data (and a variant's keywords) and returnin
 turns what the first `step()` returned into a dict of NumPy arrays to check.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -65,7 +66,7 @@ def make_data(workload):
     if workload in MLP_SIZES:
         batch, sizes = MLP_SIZES[workload]
         weights = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        for fan_in, fan_out in itertools.pairwise(sizes):
             limit = math.sqrt(6.0 / (fan_in + fan_out))  # Glorot uniform, as Keras's default
             weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
             weights.append((0.1 * rng.standard_normal(fan_out)).astype(np.float32))
@@ -137,7 +138,7 @@ class Impl:
         Calling `probe()` also starts a new peak, so that `probe(peak=True)` after a step
         gives the step's own peak.
         """
-        return None
+        return
 
     def variants(self, workload):
         """Returns {label: keyword arguments} for each variant of `workload` to time."""
