@@ -323,6 +323,10 @@ class Tracer:
         for t in self.keep:  # hand back plain arrays: the marker class must not leak out
             if isinstance(t._value, _Traced):
                 t._value = t._value.view(np.ndarray)
+        used = set(outputs)
+        for ins in instrs:
+            used.update(ins[2] if ins[0] == "op" else ins[3] if ins[0] == "call" else ins[3:])
+        constants = [(slot, value) for slot, value in constants if slot in used]
         return Program(self.name, len(self.keep), self.inputs, constants, instrs,
                        outputs, (result, consts))
 
