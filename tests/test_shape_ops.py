@@ -212,6 +212,8 @@ def test_repeated_gather_indices_add_their_gradients():
      ["pad", "REFLECT", "3"]),
     (lambda: tf.pad(tf.zeros((3, 4)), [[1, 1]]), InvalidArgumentError, ["pad", "[2, 2]"]),
     (lambda: tf.reverse(tf.zeros((3, 4)), [3]), InvalidArgumentError, ["reverse", "axis 3"]),
+    (lambda: tf.reverse(tf.zeros((3, 4)), [0, -2]), InvalidArgumentError,
+     ["reverse", "more than once", "[0, -2]"]),
     (lambda: tf.gather(tf.zeros((3, 4)), [0, 5]), InvalidArgumentError,
      ["gather", "indices[1] = 5", "[0, 3)", "[3, 4]"]),
     (lambda: tf.gather(tf.zeros((3, 4)), [-1]), InvalidArgumentError, ["gather", "-1"]),

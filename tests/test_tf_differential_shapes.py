@@ -335,6 +335,7 @@ ERRORS = [
     ("gather_out_of_range", lambda m: m.gather(m.zeros([2, 3]), [2])),
     ("gather_negative", lambda m: m.gather(m.zeros([2, 3]), [-1])),
     ("gather_nd_out_of_range", lambda m: m.gather_nd(m.zeros([2, 3]), [[1, 3]])),
+    ("reverse_repeated_axis", lambda m: m.reverse(m.zeros([2, 3]), [0, -2])),
     ("getitem_out_of_range", lambda m: m.zeros([2, 3])[2]),
     ("getitem_too_many", lambda m: m.zeros([2, 3])[0, 0, 0]),
     ("getitem_zero_step", lambda m: m.zeros([2, 3])[::0]),

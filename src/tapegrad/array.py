@@ -321,8 +321,12 @@ def reverse(tensor, axis, name=None):
     """Reverses the order of elements along each axis in `axis` (a list)."""
     x = _tensor(tensor)
     axes = _static(axis)
-    axes = {_axis("reverse", a, x) for a in (axes if isinstance(axes, (list, tuple))
-                                                   else (axes,))}
+    listed = [_axis("reverse", a, x) for a in (axes if isinstance(axes, (list, tuple))
+                                                 else (axes,))]
+    axes = set(listed)
+    if len(axes) != len(listed):
+        raise _invalid("reverse", f"an axis is given more than once in {list(_static(axis))} "
+                                  f"for an input of shape {x.shape}.")
     key = tuple(slice(None, None, -1) if i in axes else _SLICE_ALL
                 for i in builtins.range(x.ndim))
     return _bind(_s.getitem, x, key=key)
