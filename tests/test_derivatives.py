@@ -17,7 +17,7 @@ def _tanh_layer():
 def test_jacobian_matches_numerical_with_tensorflow_shape(pfor):
     w, b, f = _tanh_layer()
     x = tf.constant(np.linspace(-1.0, 1.0, 5))
-    with tf.GradientTape() as tape:
+    with tf.GradientTape(persistent=not pfor) as tape:  # a loop of passes needs persistent
         tape.watch(x)
         y = f(x)
     jac = tape.jacobian(y, x, experimental_use_pfor=pfor)

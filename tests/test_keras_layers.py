@@ -21,7 +21,7 @@ def test_dense_computes_activation_of_affine_map():
     assert out.dtype == tf.float32 and out.shape == (4, 3)
     k, b = d.kernel.numpy(), d.bias.numpy()
     _close(out, np.tanh(x.astype(np.float32) @ k + b), 1e-6)
-    assert [v.name for v in d.weights] == ["kernel:0", "bias:0"]
+    assert [v.name for v in d.weights] == ["kernel", "bias"]
     assert d.built and d.count_params() == 9
 
 
@@ -172,8 +172,8 @@ def test_batch_normalization_training_and_inference():
     _close(bn.moving_variance, 0.5 + 0.5 * var, 1e-4)
     y = bn(x)
     _close(y, (x - 0.5 * mean) / np.sqrt(0.5 + 0.5 * var + 1e-3), 1e-4)
-    assert [v.name for v in bn.trainable_weights] == ["gamma:0", "beta:0"]
-    assert [v.name for v in bn.non_trainable_weights] == ["moving_mean:0", "moving_variance:0"]
+    assert [v.name for v in bn.trainable_weights] == ["gamma", "beta"]
+    assert [v.name for v in bn.non_trainable_weights] == ["moving_mean", "moving_variance"]
 
 
 def test_batch_normalization_gradients_match_numerical():

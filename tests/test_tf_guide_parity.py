@@ -873,10 +873,8 @@ def test_jvp_of_a_tensor_computed_after_the_accumulator_exits_is_none():
     assert float(acc.jvp(y)) == 3.0 and acc.jvp(z) is None
 
 
-# -- known differences (engine and Keras, owned elsewhere): strict xfails ------------------
+# -- differences found by this comparison and fixed: kept as tests ----------------------------
 
-@pytest.mark.xfail(strict=True, reason="custom_gradient turns a None gradient into zeros; "
-                   "TensorFlow returns None for that input (_core/custom.py, rule(i).vjp)")
 def test_custom_gradient_none_for_an_input_gives_none():
     @tf.custom_gradient
     def f(x, y):
@@ -893,8 +891,6 @@ def test_custom_gradient_none_for_an_input_gives_none():
     assert float(dx) == 2.0 and dy is None
 
 
-@pytest.mark.xfail(strict=True, reason="an accessed trainable int Variable is not watched; "
-                   "TensorFlow lists it in watched_variables() (its gradient stays None)")
 def test_int_variable_is_watched_when_accessed():
     v = tf.Variable(3)
     with tf.GradientTape() as t:
@@ -903,8 +899,6 @@ def test_int_variable_is_watched_when_accessed():
     assert [w.name for w in t.watched_variables()] == ["Variable:0"]
 
 
-@pytest.mark.xfail(strict=True, reason="batch_jacobian accepts a rank-1 target; TensorFlow "
-                   "raises ValueError 'Shape (2,) must have rank at least 2'")
 def test_batch_jacobian_of_a_rank_one_target_raises():
     x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
     with tf.GradientTape() as t:
@@ -914,8 +908,6 @@ def test_batch_jacobian_of_a_rank_one_target_raises():
         t.batch_jacobian(y, x)
 
 
-@pytest.mark.xfail(strict=True, reason="jacobian(experimental_use_pfor=False) works on a "
-                   "non-persistent tape; TensorFlow raises RuntimeError (needs persistent=True)")
 def test_jacobian_without_pfor_needs_a_persistent_tape():
     x = tf.constant([1.0, 2.0])
     with tf.GradientTape() as t:
@@ -925,8 +917,6 @@ def test_jacobian_without_pfor_needs_a_persistent_tape():
         t.jacobian(y, x, experimental_use_pfor=False)
 
 
-@pytest.mark.xfail(strict=True, reason="a nested stop_recording raises RuntimeError; "
-                   "TensorFlow raises ValueError('Tape is not recording.')")
 def test_nested_stop_recording_raises_value_error():
     x = tf.constant(1.0)
     with tf.GradientTape() as t:
@@ -937,9 +927,6 @@ def test_nested_stop_recording_raises_value_error():
                     pass
 
 
-@pytest.mark.xfail(strict=True, reason="read_value() called outside the tape gives a tensor "
-                   "the tape links to the variable's reads; TensorFlow's is a new, unwatched "
-                   "tensor with gradient None")
 def test_gradient_with_respect_to_a_read_outside_the_tape_is_none():
     v = tf.Variable(2.0)
     with tf.GradientTape() as t:
@@ -947,8 +934,6 @@ def test_gradient_with_respect_to_a_read_outside_the_tape_is_none():
     assert t.gradient(y, v.read_value()) is None
 
 
-@pytest.mark.xfail(strict=True, reason="a None entry in output_gradients is read as ones; "
-                   "TensorFlow raises ValueError (it cannot convert None to a tensor)")
 def test_none_in_output_gradients_raises():
     x = tf.constant(2.0)
     with tf.GradientTape() as t:
@@ -958,8 +943,6 @@ def test_none_in_output_gradients_raises():
         t.gradient(y, x, output_gradients=[tf.constant(2.0), None])
 
 
-@pytest.mark.xfail(strict=True, reason="Keras variables are named 'kernel:0' and 'bias:0'; "
-                   "Keras 3 (TensorFlow 2.21's Keras) names them 'kernel' and 'bias'")
 def test_keras_variable_names_are_keras_3s():
     layer = tg_keras.layers.Dense(2)
     layer.build((None, 3))

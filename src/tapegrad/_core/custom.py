@@ -48,10 +48,8 @@ def _rules(fn_name, grad_fn, n_args, variables):
     def rule(i):
         def vjp(g, out, *args):
             gi = all_grads(g)[i]
-            if gi is None:
-                return Tensor(np.zeros(g._value.shape[: g._value.ndim - out._value.ndim]
-                                       + args[i]._value.shape, dtype=args[i]._value.dtype))
-            return convert_to_tensor(gi, dtype=args[i].dtype)
+            # None: no gradient for this input, as TensorFlow (not zeros)
+            return None if gi is None else convert_to_tensor(gi, dtype=args[i].dtype)
 
         return vjp
 

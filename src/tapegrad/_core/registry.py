@@ -419,7 +419,10 @@ def _jvp_by_transposition(prim, targs, params, out, ts):
             r = prim.vjp_rule(i)
             if t is None or r is NONE or r is ZERO:
                 continue
-            gi = unbroadcast(r(g, out, *targs, **params), targs[i]._value.shape)
+            gi = r(g, out, *targs, **params)
+            if gi is None:  # a custom gradient's None
+                continue
+            gi = unbroadcast(gi, targs[i]._value.shape)
             terms.append(bind(PRIMITIVES["reduce_sum"], bind(PRIMITIVES["multiply"], gi, t)))
         total = _sum(terms)
     if total is None:

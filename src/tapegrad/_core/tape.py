@@ -110,11 +110,14 @@ class GradientTape:
         Raises:
             RuntimeError: if the tape is not recording.
         """
-        if not self._recording:
+        if not self._entered:
             raise RuntimeError(
-                "GradientTape.stop_recording: this tape is not recording (call it inside the "
-                "tape's `with` block)."
+                "GradientTape.stop_recording: trying to stop recording a tape which is not "
+                "recording (call it inside the tape's `with` block)."
             )
+        if not self._recording:
+            raise ValueError("GradientTape.stop_recording: tape is not recording (already "
+                             "inside stop_recording).")
         return _Paused(self)
 
     def reset(self):
@@ -147,7 +150,8 @@ class GradientTape:
                 )
 
     def _watch_variable(self, v):
-        if self._id in v._tapes or v._value.dtype.kind not in "fc":
+        # Integer variables are watched too, as TensorFlow (their gradient is still None).
+        if self._id in v._tapes:
             return
         v._tapes = _prune(v._tapes, self._id)
         self._watched.append(v)
@@ -202,6 +206,11 @@ class GradientTape:
             seeds = [None] * len(flat_targets)
         else:
             seeds = nest.flatten(output_gradients)
+            if any(seed is None for seed in seeds):
+                raise ValueError(
+                    "GradientTape.gradient: output_gradients contains None; give a tensor for "
+                    "every target (tf.ones_like(target) for the default)."
+                )
             if len(seeds) != len(flat_targets):
                 raise ValueError(
                     f"GradientTape.gradient: got {len(seeds)} output_gradients for "
@@ -234,6 +243,11 @@ class GradientTape:
         Returns:
             The Jacobians, in the structure of `sources`.
         """
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError(
+                "GradientTape.jacobian: with experimental_use_pfor=False the tape is walked once "
+                "per target element, so it must be created with persistent=True."
+            )
         self._begin_gradient("jacobian")
         flat_sources = _check_tensors(nest.flatten(sources), "source", "jacobian")
         (target,) = _check_tensors([target], "target", "jacobian")
@@ -262,7 +276,13 @@ class GradientTape:
         (target,) = _check_tensors([target], "target", "batch_jacobian")
         (source,) = _check_tensors([source], "source", "batch_jacobian")
         tshape, sshape = target._value.shape, source._value.shape
-        if not tshape or not sshape or tshape[0] != sshape[0]:
+        if len(tshape) < 2 or len(sshape) < 2:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: target shape {list(tshape)} and source shape "
+                f"{list(sshape)} must have rank at least 2 (a batch dimension, then the "
+                "per-example dimensions); use jacobian for unbatched tensors."
+            )
+        if tshape[0] != sshape[0]:
             raise ValueError(
                 f"GradientTape.batch_jacobian: target shape {list(tshape)} and source shape "
                 f"{list(sshape)} need the same first (batch) dimension."
@@ -434,6 +454,8 @@ def backward(records, targets, seeds, sources, free):
                 gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
             else:
                 gi = rule(g, out, *args, **params)
+                if gi is None:  # a custom gradient's None: this path contributes nothing
+                    continue
                 if gi._value.shape != shape:
                     gi = unbroadcast(gi, shape, nbatch)
             prev = cot.get(atid)

@@ -32,6 +32,7 @@ class Variable:
     """
 
     __array_priority__ = 100
+    _name_suffix = ":0"  # TensorFlow's output index; Keras 3 names its variables without it
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
                  **kwargs):
@@ -72,11 +73,16 @@ class Variable:
         return t
 
     def read_value(self):
-        """Returns the current value as a Tensor (recorded like any read)."""
-        return self._read()
+        """Returns the current value as a new Tensor.
 
-    def value(self):
-        return self._read()
+        As TensorFlow, it is an op on the variable: inside a tape that watches the variable the
+        result is connected to it; outside, it is a plain tensor (its gradient is None).
+        """
+        from .registry import PRIMITIVES, bind
+
+        return bind(PRIMITIVES["identity"], self._read())
+
+    value = read_value
 
     def numpy(self):
         return self._read().numpy()
@@ -99,7 +105,7 @@ class Variable:
 
     @property
     def name(self):
-        return f"{self._name}:0"
+        return f"{self._name}{self._name_suffix}"
 
     @property
     def trainable(self):

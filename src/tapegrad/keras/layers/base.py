@@ -247,6 +247,7 @@ class Layer:
         shape = () if shape is None else tuple(int(d) for d in shape)
         value = init(shape, dtype=dtype)
         v = tf.Variable(tf.cast(value, dtype), trainable=bool(trainable), name=name)
+        v._name_suffix = ""  # Keras 3 names a layer's variables "kernel", not "kernel:0"
         (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
         reg = regularizers.get(regularizer)
         if reg is not None:
