@@ -71,9 +71,19 @@ def machine_info():
 
 
 def disturbed(others, ours, opts):
-    """True when other processes competed for the cores: they used more than `max_busy` of
-    the CPU, and with the measurement itself the cores were (nearly) saturated."""
-    return others is not None and others > opts.max_busy and others + ours > 0.9
+    """True when other processes took CPU time the measurement would have used.
+
+    Shares are of the whole machine. The cores must be (nearly) saturated, and then either
+    the measurement ran more than one core's worth (multi-threaded: the others took cores it
+    uses) or the others used more than the cores a single thread leaves them. A single-threaded
+    step next to one busy process keeps its speed; a two-thread BLAS step loses half of it.
+    """
+    if others is None or others <= opts.max_busy:
+        return False
+    cores = os.cpu_count() or 1
+    other_cores, our_cores = others * cores, ours * cores
+    saturated = other_cores + our_cores > 0.9 * cores
+    return saturated and (our_cores > 1.05 or other_cores > cores - 0.9)
 
 
 def wait_until_quiet(opts):
@@ -106,8 +116,9 @@ def measure_pair(lib, workload, opts, env):
             env = dict(env, **MALLOC_PINNED)
         measure = functools.partial(run_worker, python, lib, workload, opts, env)
     best = None
-    for _ in range(1 + opts.retries):
-        wait_until_quiet(opts)
+    for attempt in range(1 + opts.retries):
+        if attempt:
+            wait_until_quiet(opts)
         entries, others, ours = cpu_shares(measure, children=True)
         for entry in entries:
             if "cpu_others" not in entry:  # not timed by a worker: the runner's window
@@ -209,9 +220,9 @@ def run_import(python, lib, opts, env):
             "skipped" if skipped else "error",
             f"not installed for {python}" if skipped else last,
         )
-    # At least 3 samples, up to --repeats while under 10 s: TensorFlow takes seconds a sample.
+    # At least 3 samples, up to --repeats while under 5 s: TensorFlow takes seconds a sample.
     bare, full, start = [], [], time.perf_counter()
-    while len(full) < 3 or (len(full) < opts.repeats and time.perf_counter() - start < 10):
+    while len(full) < 3 or (len(full) < opts.repeats and time.perf_counter() - start < 5):
         bare.append(wall("pass")[0])
         full.append(wall(statement)[0])
     return [
