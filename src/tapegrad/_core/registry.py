@@ -63,12 +63,14 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta", "saves", "drops_out",
+        "batchable", "meta", "saves", "unsaved", "drops_out",
     )
 
     def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
                  meta, saves=None):
         self.saves = None if saves is None else frozenset(saves)
+        # the argument positions a tape may replace by stand-ins, and whether it drops the output
+        self.unsaved = () if saves is None else tuple(i for i in range(64) if i not in saves)
         self.drops_out = saves is not None and "out" not in self.saves
         self.name = name
         self.forward = forward
@@ -183,11 +185,13 @@ def _convert(prim, args):
     """Turns every argument into a Tensor; Python values take their tensor partners' dtype."""
     if len(args) == 2 and prim.dtype_args is None:  # binary elementwise
         a, b = args
-        if type(a) is Variable:
-            a = a._read()
-        if type(b) is Variable:
-            b = b._read()
         ta, tb = type(a), type(b)
+        if ta is Variable:
+            a = a._read()
+            ta = Tensor
+        if tb is Variable:
+            b = b._read()
+            tb = Tensor
         try:
             if ta is Tensor:
                 if tb is Tensor:
@@ -311,12 +315,14 @@ def _shell(t):
 def _saved(prim, targs, out):
     """What a tape keeps of one call: the values its reverse rules read, stand-ins otherwise."""
     args = targs
-    saves = prim.saves
-    for i, a in enumerate(targs):
-        if i not in saves and a._value.size >= SHELL_MIN_SIZE:
+    n = len(targs)
+    for i in prim.unsaved:
+        if i >= n:
+            break
+        if targs[i]._value.size >= SHELL_MIN_SIZE:
             if args is targs:
                 args = list(targs)
-            args[i] = _shell(a)
+            args[i] = _shell(targs[i])
     if prim.drops_out and out._value.size >= SHELL_MIN_SIZE:
         out = _shell(out)
     return args, out

@@ -432,13 +432,15 @@ def backward(records, targets, seeds, sources, free):
         tid = t._tid
         if tid in reach:
             cot[tid] = seed if tid not in cot else bind(add, cot[tid], seed)
+    # Every cotangent carries the seeds' leading batch axes (tape.jacobian), or none.
+    batch = seeds[0]._value.shape[: seeds[0]._value.ndim - targets[0]._value.ndim]
+    nbatch = len(batch)
     while path:
         prim, args, out, params = path.pop()
         tid = out._tid
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
             continue
-        nbatch = g._value.ndim - out._value.ndim
         rules = prim.vjp
         for i, a in enumerate(args):
             atid = a._tid
@@ -447,9 +449,7 @@ def backward(records, targets, seeds, sources, free):
             rule = rules[i] if type(rules) is tuple else rules
             if rule is NONE:
                 continue
-            shape = a._value.shape
-            if nbatch:
-                shape = g._value.shape[:nbatch] + shape
+            shape = batch + a._value.shape if nbatch else a._value.shape
             if rule is ZERO:
                 gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
             else:
@@ -460,5 +460,4 @@ def backward(records, targets, seeds, sources, free):
                     gi = unbroadcast(gi, shape, nbatch)
             prev = cot.get(atid)
             cot[atid] = gi if prev is None else bind(add, prev, gi)
-        del prim, args, params, out, g
     return {tid: cot[tid] for tid in wanted if tid in cot}
