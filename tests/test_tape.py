@@ -101,7 +101,7 @@ def test_reset_forgets_recorded_operations():
     with tf.GradientTape() as tape:
         y = x * x
         tape.reset()
-        z = x * x * x
+        x * x * x
     assert tape.gradient(y, x) is None
 
 

@@ -36,7 +36,8 @@ def check_grads(f, args, order=2, modes=("rev", "fwd"), eps=1e-6, rtol=1e-5, ato
             relative error.
     """
     rng = np.random.default_rng(seed)
-    xs = [np.array(a, dtype=np.float64) for a in (args if isinstance(args, (list, tuple)) else [args])]
+    args = args if isinstance(args, (list, tuple)) else [args]
+    xs = [np.array(a, dtype=np.float64) for a in args]
     _check(f, xs, order, tuple(modes), eps, rtol, atol, rng, "")
 
 
@@ -57,7 +58,8 @@ def _report(what, label, index, shape, got, want, rtol, atol):
         rel = err / max(abs(want), 1e-300)
         raise AssertionError(
             f"check_grads: {what}{label}, element {tuple(int(i) for i in where)}: tape gives "
-            f"{got:.10g}, numerical {want:.10g}, relative error {rel:.3g} (rtol {rtol}, atol {atol})"
+            f"{got:.10g}, numerical {want:.10g}, relative error {rel:.3g} "
+            f"(rtol {rtol}, atol {atol})"
         )
 
 

@@ -1,6 +1,5 @@
 """Small helpers shared by rule functions: masks and batch-aware shape arithmetic."""
 
-import numpy as np
 
 from .._core.tensor import Tensor
 

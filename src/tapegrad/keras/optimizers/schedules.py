@@ -162,9 +162,9 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 
 class PolynomialDecay(LearningRateSchedule):
-    """From `initial_learning_rate` to `end_learning_rate` along `(1 - step / decay_steps) ** power`.
+    """From `initial_learning_rate` to `end_learning_rate` along a power of the remaining steps.
 
-        step = min(step, decay_steps)          # or, with cycle, decay_steps *= ceil(step / decay_steps)
+        step = min(step, decay_steps)   # with cycle: decay_steps *= ceil(step / decay_steps)
         lr = (initial - end) * (1 - step / decay_steps) ** power + end
 
     Args:
