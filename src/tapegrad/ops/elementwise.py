@@ -90,7 +90,7 @@ negative = defprimitive("negative", operator.neg, vjp=lambda g, out, x: -g, jvp=
 
 def _pow_vjp_y(g, out, x, y):
     # As TensorFlow: log(x) is taken as 0 where x <= 0, so a zero base gives a zero, not NaN.
-    positive = x._value > 0
+    positive = greater(x, 0.0)
     safe_x = where(positive, x, 1.0)
     log_x = where(positive, log(safe_x), 0.0)
     return g * out * log_x
@@ -224,16 +224,16 @@ sign = defprimitive("sign", np.sign, vjp=ZERO)
 # A tie goes to x, as TensorFlow's greater_equal mask.
 maximum = defprimitive(
     "maximum", np.maximum,
-    vjp=(lambda g, out, x, y: g * mask(x._value >= y._value, out),
-         lambda g, out, x, y: g * mask(x._value < y._value, out)),
+    vjp=(lambda g, out, x, y: g * mask(operator.ge, x, y, out),
+         lambda g, out, x, y: g * mask(operator.lt, x, y, out)),
     jvp=ELEMENTWISE, domain=(ANY, ANY),
 )
 
 # A tie goes to x, as TensorFlow's less_equal mask.
 minimum = defprimitive(
     "minimum", np.minimum,
-    vjp=(lambda g, out, x, y: g * mask(x._value <= y._value, out),
-         lambda g, out, x, y: g * mask(x._value > y._value, out)),
+    vjp=(lambda g, out, x, y: g * mask(operator.le, x, y, out),
+         lambda g, out, x, y: g * mask(operator.gt, x, y, out)),
     jvp=ELEMENTWISE, domain=(ANY, ANY),
 )
 

@@ -5,6 +5,8 @@ cross-entropy for large |logits|), TensorFlow's convention at a kink (relu6, elu
 speed on a hot path (softmax: one call instead of five).
 """
 
+import operator
+
 import numpy as np
 
 from .._core.registry import ELEMENTWISE, ZERO, Domain, defprimitive
@@ -37,7 +39,8 @@ def _elu(x):
 # As TensorFlow's EluGrad: g * (out + 1) where out < 0, else g (so 1 at 0). Written with out,
 # g * (1 + out * [out < 0]), so that the rule stays differentiable.
 elu = defprimitive(
-    "elu", floating_only(_elu), vjp=lambda g, out, x: g * (1.0 + out * mask(out._value < 0, out)),
+    "elu", floating_only(_elu),
+    vjp=lambda g, out, x: g * (1.0 + out * mask(operator.lt, out, 0.0, out)),
 )
 
 
