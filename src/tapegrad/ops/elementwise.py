@@ -134,8 +134,24 @@ sin = defprimitive("sin", floating_only(np.sin), vjp=lambda g, out, x: g * cos(x
 
 cos = defprimitive("cos", floating_only(np.cos), vjp=lambda g, out, x: -g * sin(x))
 
+def _tanh_grad(g, y):
+    """g * (1 - y * y), as `g * (1.0 - y * y)` computes it, with one temporary array."""
+    t = y * y
+    if isinstance(t, np.ndarray) and t.shape == np.shape(g) and t.dtype == g.dtype:
+        np.subtract(1, t, out=t)
+        return np.multiply(g, t, out=t)
+    return g * (1 - t)
+
+
+# TensorFlow's TanhGrad: one op (and one temporary) instead of three in tanh's backward pass.
+tanh_grad = defprimitive(
+    "tanh_grad", _tanh_grad,
+    vjp=(lambda gg, out, g, y: tanh_grad(gg, y), lambda gg, out, g, y: gg * g * (-2.0 * y)),
+    jvp=ELEMENTWISE, domain=(ANY, Domain(-0.9, 0.9)),
+)
+
 tanh = defprimitive(
-    "tanh", floating_only(np.tanh), vjp=lambda g, out, x: g * (1.0 - out * out), saves=("out",),
+    "tanh", floating_only(np.tanh), vjp=lambda g, out, x: tanh_grad(g, out), saves=("out",),
 )
 
 
