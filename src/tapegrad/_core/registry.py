@@ -268,10 +268,10 @@ def bind(prim, *args, **params):
             value = prim.forward(a._value, b._value, **params)
         except _ERRORS as err:
             raise _failed(prim, targs, params, err) from None
-    elif n == 1 and type(args[0]) is Tensor:
-        targs = args
+    elif n == 1:
+        targs = args if type(args[0]) is Tensor else _convert(prim, args)
         try:
-            value = prim.forward(args[0]._value, **params)
+            value = prim.forward(targs[0]._value, **params)
         except _ERRORS as err:
             raise _failed(prim, targs, params, err) from None
     else:
