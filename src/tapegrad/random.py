@@ -15,7 +15,7 @@ from ._core.tensor import Tensor
 __all__ = ["set_seed", "generator", "normal", "uniform", "truncated_normal", "shuffle"]
 
 _global_seed = None
-_rng = np.random.default_rng()
+_rng = None  # made on first use: importing numpy.random costs 10 ms of `import tapegrad`
 _op_streams = {}
 
 
@@ -35,7 +35,10 @@ def generator(seed=None):
     """
     if _state.tracer is not None:  # a traced program cannot replay a draw: run eagerly
         _state.tracer.invalidate("random numbers were drawn")
+    global _rng
     if seed is None:
+        if _rng is None:
+            _rng = np.random.default_rng()
         return _rng
     key = int(seed)
     stream = _op_streams.get(key)
