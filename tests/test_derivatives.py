@@ -201,3 +201,13 @@ def test_recompute_grad_gives_the_same_gradient():
         tape.watch(x)
         y = tf.recompute_grad(f)(x)
     assert float(tape.gradient(y, x)) == pytest.approx(np.cos(2) * 2 + np.sin(2))
+
+
+def test_loop_jacobian_gives_zero_rows_for_unconnected_outputs():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.stack([x[0] * 3.0, tf.constant(5.0)])
+    for pfor in (True, False):
+        np.testing.assert_array_equal(
+            tape.jacobian(y, x, experimental_use_pfor=pfor).numpy(), [[3.0, 0.0], [0.0, 0.0]])

@@ -317,8 +317,10 @@ class GradientTape:
         out = {}
         for s in sources:
             parts = [r.get(s._tid) for r in rows]
-            if any(p is None for p in parts):
+            if all(p is None for p in parts):
                 continue
+            # an output element that does not reach the source has a zero row
+            parts = [Tensor(np.zeros_like(s._value)) if p is None else p for p in parts]
             expand = [bind(PRIMITIVES["reshape"], p, shape=(1,) + p._value.shape) for p in parts]
             out[s._tid] = _concat0(expand)
         return out
