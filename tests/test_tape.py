@@ -297,3 +297,14 @@ def test_variable_made_non_trainable_is_no_longer_watched():
     with tf.GradientTape() as tape:
         y = v * v
     assert float(tape.gradient(y, v)) == 4.0
+
+
+def test_reset_forgets_watched_variables_and_watches_them_again():
+    v = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        v * v
+        tape.reset()
+        assert tape.watched_variables() == ()
+        y = v * 3.0
+    assert tape.watched_variables() == (v,)
+    assert float(tape.gradient(y, v)) == 3.0

@@ -108,7 +108,8 @@ class GradientTape:
         """A context manager inside which this tape records nothing.
 
         Raises:
-            RuntimeError: if the tape is not recording.
+            RuntimeError: outside the tape's `with` block.
+            ValueError: if the tape is already paused (a nested `stop_recording`).
         """
         if not self._entered:
             raise RuntimeError(
@@ -122,6 +123,7 @@ class GradientTape:
 
     def reset(self):
         """Forgets everything recorded and watched; recording goes on if inside the block."""
+        self._id = next_tape_id()  # tensors and variables marked with the old id are forgotten
         self._records = []
         self._watched = []
         self._spent = False
