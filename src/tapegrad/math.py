@@ -16,7 +16,6 @@ from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor
-from .array import matrix_transpose as _matrix_transpose
 from .ops import elementwise as _e
 from .ops import linalg as _l
 from .ops import nn as _n
@@ -513,16 +512,18 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"matmul: both inputs need rank >= 2, got shapes {a.shape} and {b.shape}; for "
             "vectors use tf.tensordot or tf.linalg.matvec, or reshape to a matrix."
         )
-    if transpose_a or adjoint_a:
-        a = _matrix_transpose(a)
-    if transpose_b or adjoint_b:
-        b = _matrix_transpose(b)
-    if a._value.shape[-1] != b._value.shape[-2]:
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    inner_a = a._value.shape[-2 if ta else -1]
+    inner_b = b._value.shape[-1 if tb else -2]
+    if inner_a != inner_b:
         raise _e_invalid(
-            f"matmul: inner dimensions differ: a has shape {a.shape} and b has shape {b.shape} "
-            f"({a._value.shape[-1]} != {b._value.shape[-2]}); transpose one of them "
+            f"matmul: inner dimensions differ: a has shape {a.shape}"
+            f"{' (transposed)' if ta else ''} and b has shape {b.shape}"
+            f"{' (transposed)' if tb else ''} ({inner_a} != {inner_b}); transpose one of them "
             "(transpose_a / transpose_b) or fix the shapes."
         )
+    if ta or tb:
+        return _bind(_l.matmul, a, b, transpose_a=ta, transpose_b=tb)
     return _bind(_l.matmul, a, b)
 
 

@@ -50,13 +50,16 @@ def _constant(array, like):
     return Tensor(np.asarray(array, dtype=like._value.dtype))
 
 
-def _matmul(a, b):
-    """np.matmul, with a stack of matrices against one matrix done as a single GEMM.
+def _matmul(a, b, transpose_a=False, transpose_b=False):
+    """np.matmul of the (optionally transposed) last two axes.
 
-    NumPy multiplies a (..., m, k) stack by a (k, n) matrix (or the reverse) one slice at a time;
-    folding the stack into the rows (or columns) gives one BLAS call, which is what a batch of
-    cotangents (tape.jacobian) produces.
+    A stack of matrices against one matrix (or the reverse) is one GEMM: NumPy multiplies it
+    one slice at a time, and a batch of cotangents (tape.jacobian) produces exactly that.
     """
+    if transpose_a:
+        a = np.swapaxes(a, -1, -2)
+    if transpose_b:
+        b = np.swapaxes(b, -1, -2)
     if a.ndim > 2 and b.ndim == 2:
         return (a.reshape(-1, a.shape[-1]) @ b).reshape(a.shape[:-1] + (b.shape[-1],))
     if a.ndim == 2 and b.ndim > 2:
@@ -67,11 +70,24 @@ def _matmul(a, b):
     return np.matmul(a, b)
 
 
+# TensorFlow's MatMulGrad: the transposes are flags of the products, not ops of their own.
+def _matmul_vjp_a(g, out, a, b, transpose_a=False, transpose_b=False):
+    if not transpose_a:
+        return matmul(g, b, transpose_b=not transpose_b)
+    return matmul(b, g, transpose_a=transpose_b, transpose_b=True)
+
+
+def _matmul_vjp_b(g, out, a, b, transpose_a=False, transpose_b=False):
+    if not transpose_b:
+        return matmul(a, g, transpose_a=not transpose_a)
+    return matmul(g, a, transpose_a=True, transpose_b=transpose_a)
+
+
 matmul = defprimitive(
-    "matmul", _matmul,
-    vjp=(lambda g, out, a, b: matmul(g, _swap(b)), lambda g, out, a, b: matmul(_swap(a), g)),
-    jvp=MULTILINEAR, saves=(0, 1),
-    cases=[(((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {})],
+    "matmul", _matmul, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=MULTILINEAR, saves=(0, 1),
+    cases=[(((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {}),
+           (((3, 2), (3, 4)), dict(transpose_a=True)), (((2, 3), (4, 3)), dict(transpose_b=True)),
+           (((2, 3, 2), (4, 3)), dict(transpose_a=True, transpose_b=True))],
 )
 
 # d(A^-1) = -A^-1 dA A^-1
