@@ -76,21 +76,11 @@ def _numpy_text(value, is_repr):
     return "\n" + text if "\n" in text else text
 
 
-class Tensor:
-    """An immutable multidimensional array, as TensorFlow's eager tensor.
+class ArrayLike:
+    """shape, dtype, ndim and device of an object that holds its value in `_value`."""
 
-    Create tensors with `tapegrad.constant` or `tapegrad.convert_to_tensor`; ops return them.
-    """
+    __slots__ = ()
 
-    __slots__ = ("_value", "_tid", "_tapes", "__weakref__")
-    __array_priority__ = 100
-
-    def __init__(self, value):
-        self._value = value
-        self._tid = 0
-        self._tapes = _EMPTY
-
-    # -- inspection -------------------------------------------------------------------------
     @property
     def shape(self):
         return TensorShape(self._value.shape)
@@ -107,6 +97,25 @@ class Tensor:
     def device(self):
         return "/job:localhost/replica:0/task:0/device:CPU:0"
 
+    def get_shape(self):
+        return self.shape
+
+
+class Tensor(ArrayLike):
+    """An immutable multidimensional array, as TensorFlow's eager tensor.
+
+    Create tensors with `tapegrad.constant` or `tapegrad.convert_to_tensor`; ops return them.
+    """
+
+    __slots__ = ("_value", "_tid", "_tapes", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value):
+        self._value = value
+        self._tid = 0
+        self._tapes = _EMPTY
+
+    # -- inspection -------------------------------------------------------------------------
     def numpy(self):
         """Returns the value as a NumPy array (a NumPy scalar for rank 0), never a view to write."""
         value = self._value
@@ -119,9 +128,6 @@ class Tensor:
             out.flags.writeable = False
             return out
         return value
-
-    def get_shape(self):
-        return self.shape
 
     def __array__(self, dtype=None, copy=None):
         if state.tracer is not None:

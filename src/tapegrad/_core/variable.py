@@ -10,12 +10,12 @@ import numpy as np
 from . import dtypes as _dt
 from .errors import InvalidArgumentError
 from .state import next_tid, state
-from .tensor import Tensor, TensorShape, _numpy_text, convert_to_tensor, to_array
+from .tensor import ArrayLike, Tensor, TensorShape, _numpy_text, convert_to_tensor, to_array
 
 __all__ = ["Variable"]
 
 
-class Variable:
+class Variable(ArrayLike):
     """A mutable tensor-like value.
 
     Args:
@@ -92,18 +92,6 @@ class Variable:
         return value if dtype is None else value.astype(dtype)
 
     @property
-    def shape(self):
-        return TensorShape(self._value.shape)
-
-    @property
-    def dtype(self):
-        return _dt.from_numpy(self._value.dtype)
-
-    @property
-    def ndim(self):
-        return self._value.ndim
-
-    @property
     def name(self):
         return f"{self._name}{self._name_suffix}"
 
@@ -114,13 +102,6 @@ class Variable:
     @trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
-
-    @property
-    def device(self):
-        return "/job:localhost/replica:0/task:0/device:CPU:0"
-
-    def get_shape(self):
-        return self.shape
 
     def __float__(self):
         return float(self._value)
