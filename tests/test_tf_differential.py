@@ -175,8 +175,8 @@ def _same(label, got, want, rtol):
                                err_msg=label)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_matches_tensorflow(case):
+def check_against_tensorflow(case):
+    """Values, gradients, forward JVPs and second derivatives of one case, in both libraries."""
     name, fn, _, order = case[:4]
     rtol = case[4] if len(case) > 4 else RTOL
     forward = case[5] if len(case) > 5 else True
@@ -190,8 +190,16 @@ def test_matches_tensorflow(case):
     for what, g, w in zip(("value", "gradient", "forward JVP", "second derivative"), got, want):
         if g is None and w is None:
             continue
+        assert len(_flat(g)) == len(_flat(w)), f"{name}: {what}: {g!r} vs {w!r}"
         for i, (gi, wi) in enumerate(zip(_flat(g), _flat(w))):
+            if wi is not None and gi is not None:
+                assert tuple(np.shape(gi)) == tuple(wi.shape), f"{name}: {what} #{i} shape"
             _same(f"{name}: {what} #{i}", gi, wi, rtol)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_matches_tensorflow(case):
+    check_against_tensorflow(case)
 
 
 @pytest.mark.parametrize("op", ["floor", "round", "argmax"])

@@ -16,7 +16,9 @@ import tapegrad
 
 tf = pytest.importorskip("tensorflow")
 
-from test_tf_differential import ANY, POS, RTOL, _derivatives, _flat, _inputs, _same  # noqa: E402
+from test_tf_differential import (  # noqa: E402
+    ANY, POS, RTOL, _same, check_against_tensorflow,
+)
 
 M = (2, 3)
 T = (2, 3, 4)
@@ -149,24 +151,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_matches_tensorflow(case):
-    name, fn, _, order = case[:4]
-    rtol = case[4] if len(case) > 4 else RTOL
-    forward = case[5] if len(case) > 5 else True
-    xs = _inputs(case)
-    rng = np.random.default_rng(1)
-    ys = _flat(fn(tf, *[tf.constant(x) for x in xs]))
-    us = [rng.standard_normal(y.shape) for y in ys]
-    v = [rng.standard_normal(x.shape) for x in xs]
-    got = _derivatives(tapegrad, fn, xs, us, v, order, forward)
-    want = _derivatives(tf, fn, xs, us, v, order, forward)
-    for what, g, w in zip(("value", "gradient", "forward JVP", "second derivative"), got, want):
-        if g is None and w is None:
-            continue
-        assert len(_flat(g)) == len(_flat(w)), f"{name}: {what}: {g!r} vs {w!r}"
-        for i, (gi, wi) in enumerate(zip(_flat(g), _flat(w))):
-            if wi is not None and gi is not None:
-                assert tuple(np.shape(gi)) == tuple(wi.shape), f"{name}: {what} #{i} shape"
-            _same(f"{name}: {what} #{i}", gi, wi, rtol)
+    check_against_tensorflow(case)
 
 
 # -- creation and metadata: value and dtype -------------------------------------------------
