@@ -12,7 +12,7 @@ from .state import next_tape_id, next_tid, state
 from .tensor import Tensor
 from .variable import Variable
 
-__all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast", "watch_tensor"]
+__all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast"]
 
 
 class UnconnectedGradients(enum.Enum):
@@ -44,7 +44,7 @@ def _prune(ids, keep):
     return tuple(i for i in ids if i in live and i != keep) + (keep,)
 
 
-def watch_tensor(tape_id, t):
+def _watch_tensor(tape_id, t):
     if not t._tid:
         t._tid = next_tid()
     if tape_id not in t._tapes:
@@ -144,7 +144,7 @@ class GradientTape:
                         stacklevel=2,
                     )
                     continue
-                watch_tensor(self._id, t)
+                _watch_tensor(self._id, t)
             else:
                 raise ValueError(
                     f"GradientTape.watch: passed an object of type {type(t).__name__} ({t!r}), "
@@ -257,14 +257,9 @@ class GradientTape:
         n = int(np.prod(shape, dtype=np.int64))
         seeds = np.eye(n, dtype=target._value.dtype).reshape((n,) + shape)
         grads = self._batched(target, Tensor(seeds), flat_sources, experimental_use_pfor)
-        out = []
-        for s in flat_sources:
-            g = grads.get(s._tid) if s._tid else None
-            out.append(None if g is None else bind(
-                PRIMITIVES["reshape"], g, shape=shape + s._value.shape))
         self._end_gradient()
-        return nest.pack_sequence_as(sources, _finish_jacobian(
-            out, flat_sources, shape, UnconnectedGradients(unconnected_gradients)))
+        return nest.pack_sequence_as(sources, _finish(
+            grads, flat_sources, UnconnectedGradients(unconnected_gradients), lead=shape))
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
@@ -327,9 +322,6 @@ class GradientTape:
             out[s._tid] = _concat0(expand)
         return out
 
-    def __del__(self):
-        self._records = None
-
 
 class _Paused:
     def __init__(self, tape):
@@ -355,15 +347,6 @@ def _concat0(parts):
         placed = bind(PRIMITIVES["getitem_grad"], p, shape=(n,) + p._value.shape[1:], key=key)
         total = placed if total is None else bind(add, total, placed)
     return total
-
-
-def _finish_jacobian(out, sources, shape, unconnected):
-    result = []
-    for g, s in zip(out, sources):
-        if g is None and unconnected is UnconnectedGradients.ZERO:
-            g = Tensor(np.zeros(shape + s._value.shape, dtype=s._value.dtype))
-        result.append(g)
-    return result
 
 
 def _check_tensors(flat, role, op):
@@ -400,12 +383,18 @@ def _seed(target, seed):
     return seed
 
 
-def _finish(grads, sources, unconnected):
+def _finish(grads, sources, unconnected, lead=()):
+    """Each source's cotangent as `lead + source shape` (a Jacobian's rows come flattened);
+    for an unconnected source, None or zeros as `unconnected` says."""
     out = []
     for s in sources:
         g = grads.get(s._tid) if s._tid else None
-        if g is None and unconnected is UnconnectedGradients.ZERO:
-            g = Tensor(np.zeros_like(s._value))
+        shape = lead + s._value.shape
+        if g is None:
+            if unconnected is UnconnectedGradients.ZERO:
+                g = Tensor(np.zeros(shape, dtype=s._value.dtype))
+        elif g._value.shape != shape:
+            g = bind(PRIMITIVES["reshape"], g, shape=shape)
         out.append(g)
     return out
 

@@ -81,10 +81,6 @@ def _invalidate(why):
         tracer.invalidate(why)
 
 
-class TraceInvalid(Exception):
-    """Raised inside the tracer when a program cannot be replayed faithfully."""
-
-
 def value_read(t):
     """Called when Python reads a tensor's value: a traced value makes the trace invalid."""
     tracer = state.tracer
@@ -309,9 +305,6 @@ class Tracer:
             else:
                 outputs.append(None)
                 consts.append(leaf)
-        for slot, value in self.constant_values:
-            if isinstance(value, _Traced):
-                return None
         constants = [(slot, np.array(value)) for slot, value in self.constant_values]
         instrs, folded = [], {slot for slot, _ in constants}
         for ins in self.instrs:  # an op of constants only is a constant: keep its value
@@ -320,9 +313,6 @@ class Tracer:
                 constants.append((ins[4], np.array(self.keep[ins[4]]._value)))
             else:
                 instrs.append(ins)
-        for t in self.keep:  # hand back plain arrays: the marker class must not leak out
-            if isinstance(t._value, _Traced):
-                t._value = t._value.view(np.ndarray)
         used = set(outputs)
         for ins in instrs:
             used.update(ins[2] if ins[0] == "op" else ins[3] if ins[0] == "call" else ins[3:])
@@ -331,6 +321,7 @@ class Tracer:
                        outputs, (result, consts))
 
     def release(self):
+        """Hands back plain arrays (the marker class must not leak out); call it last."""
         for t in self.keep:
             if isinstance(t._value, _Traced):
                 t._value = t._value.view(np.ndarray)
