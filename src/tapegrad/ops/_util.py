@@ -1,4 +1,4 @@
-"""Small helpers shared by rule functions: masks and batch-aware shape arithmetic."""
+"""Small helpers shared by rule functions: masks and batch-aware axis and shape arithmetic."""
 
 from .._core.registry import NONE, defprimitive
 
@@ -14,6 +14,11 @@ compare_mask = defprimitive(
 def mask(test, x, y, like):
     """1 where `test(x, y)` holds (e.g. `operator.ge`), else 0, in `like`'s dtype."""
     return compare_mask(x, y, test=test, dtype=like._value.dtype)
+
+
+def from_end(axis, ndim):
+    """`axis` counted from the end, so that a rule also works on a batch of cotangents."""
+    return axis - ndim if axis >= 0 else axis
 
 
 def batch_shape(g, out):

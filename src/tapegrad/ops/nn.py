@@ -10,7 +10,7 @@ import operator
 import numpy as np
 
 from .._core.registry import ELEMENTWISE, ZERO, Domain, defprimitive
-from ._util import mask
+from ._util import from_end, mask
 from .elementwise import ANY, exp, floating_only, sigmoid
 from .reductions import reduce_sum
 
@@ -61,11 +61,6 @@ leaky_relu = defprimitive(
 )
 
 
-def _neg(axis, ndim):
-    """`axis` counted from the end, so that rules also work on a batch of cotangents."""
-    return axis - ndim if axis >= 0 else axis
-
-
 # Array methods and in-place updates: NumPy's function wrappers cost more than the arithmetic
 # on the small tensors where per-op overhead matters.
 def _softmax(x, axis=-1):
@@ -77,7 +72,7 @@ def _softmax(x, axis=-1):
 
 def _softmax_rule(g, out, x, axis=-1):
     # The Jacobian diag(s) - s s^T is symmetric: the same rule serves as VJP and JVP.
-    ax = _neg(axis, x._value.ndim)
+    ax = from_end(axis, x._value.ndim)
     return out * (g - reduce_sum(g * out, axis=ax, keepdims=True))
 
 
@@ -98,9 +93,9 @@ def _log_softmax(x, axis=-1):
 log_softmax = defprimitive(
     "log_softmax", floating_only(_log_softmax),
     vjp=lambda g, out, x, axis=-1: g - exp(out) * reduce_sum(
-        g, axis=_neg(axis, x._value.ndim), keepdims=True),
+        g, axis=from_end(axis, x._value.ndim), keepdims=True),
     jvp=lambda t, out, x, axis=-1: t - reduce_sum(
-        exp(out) * t, axis=_neg(axis, x._value.ndim), keepdims=True),
+        exp(out) * t, axis=from_end(axis, x._value.ndim), keepdims=True),
     cases=_AXIS_CASES,
 )
 

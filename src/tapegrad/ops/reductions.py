@@ -4,7 +4,7 @@ import numpy as np
 
 from .._core.registry import LINEAR, NONE, Domain, defprimitive
 from .._core.tensor import Tensor
-from ._util import batch_shape
+from ._util import batch_shape, from_end
 from .elementwise import divide, exp, floating_only, where
 from .shape import reshape, transpose
 
@@ -283,11 +283,6 @@ def _scan(ufunc, fill):
     return forward
 
 
-def _neg_axis(axis, ndim):
-    """`axis` counted from the end, so a rule also works on a batch of cotangents."""
-    return axis - ndim if axis >= 0 else axis
-
-
 _SCAN_CASES = [
     (((4,),), dict(axis=0, exclusive=e, reverse=r)) for e in (False, True) for r in (False, True)
 ] + [(((2, 3),), dict(axis=1)), (((2, 3),), dict(axis=-2, exclusive=True, reverse=True))]
@@ -295,7 +290,7 @@ _SCAN_CASES = [
 cumsum = defprimitive(
     "cumsum", _scan(np.add, 0),
     vjp=lambda g, out, x, axis=0, exclusive=False, reverse=False: cumsum(
-        g, axis=_neg_axis(axis, x._value.ndim), exclusive=exclusive, reverse=not reverse),
+        g, axis=from_end(axis, x._value.ndim), exclusive=exclusive, reverse=not reverse),
     jvp=LINEAR, cases=_SCAN_CASES,
 )
 
@@ -308,7 +303,7 @@ def _div_no_nan(a, b):
 
 def _cumprod_vjp(g, out, x, axis=0, exclusive=False, reverse=False):
     # TensorFlow's rule: a reversed cumsum of out * g, divided by x; 0 where x is 0.
-    ax = _neg_axis(axis, x._value.ndim)
+    ax = from_end(axis, x._value.ndim)
     total = cumsum(out * g, axis=ax, exclusive=exclusive, reverse=not reverse)
     return _div_no_nan(total, x)
 

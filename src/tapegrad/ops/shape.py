@@ -5,7 +5,7 @@ import functools
 import numpy as np
 
 from .._core.registry import LINEAR, defprimitive
-from ._util import batch_shape
+from ._util import batch_shape, from_end
 
 # Array methods, not np.reshape / np.transpose: the same views without the dispatch wrapper.
 reshape = defprimitive(
@@ -89,13 +89,8 @@ def per_argument(rule):
     return tuple(functools.partial(rule, i) for i in range(MAX_ARGS))
 
 
-def _from_end(axis, ndim):
-    # Axes counted from the end stay right when g carries leading batch axes.
-    return axis - ndim if axis >= 0 else axis
-
-
 def _concat_vjp(i, g, out, *xs, axis):
-    axis = _from_end(axis, out._value.ndim)
+    axis = from_end(axis, out._value.ndim)
     start = sum(x._value.shape[axis] for x in xs[:i])
     size = xs[i]._value.shape[axis]
     key = (Ellipsis, slice(start, start + size)) + (slice(None),) * (-axis - 1)
@@ -111,7 +106,7 @@ concat = defprimitive(
 
 
 def _stack_vjp(i, g, out, *xs, axis):
-    axis = _from_end(axis, out._value.ndim)
+    axis = from_end(axis, out._value.ndim)
     return getitem(g, key=(Ellipsis, i) + (slice(None),) * (-axis - 1))
 
 
