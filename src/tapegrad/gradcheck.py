@@ -42,7 +42,7 @@ def check_grads(f, args, order=2, modes=("rev", "fwd"), eps=1e-6, rtol=1e-5, ato
 
 
 def _outputs(f, xs):
-    ys = f(*[Tensor(x.copy()) for x in xs])
+    ys = f(*_tensors(xs))
     flat = nest.flatten(ys)
     return [np.asarray(y, dtype=np.float64) for y in flat]
 
@@ -63,9 +63,10 @@ def _report(what, label, index, shape, got, want, rtol, atol):
         )
 
 
-def _vjp(f, xs, us):
-    """Tape gradient of <us, f(xs)> with respect to each of xs (zeros where unconnected)."""
-    ts = [Tensor(x.copy()) for x in xs]
+def _vjp(f, ts, us):
+    """Tape gradient of <us, f(ts)> with respect to each of the tensors ts (zeros where
+    unconnected). It works on the caller's tensors, so an outer tape sees it (order 2)."""
+    ts = list(ts)
     with GradientTape() as tape:
         for t in ts:
             tape.watch(t)
@@ -74,11 +75,15 @@ def _vjp(f, xs, us):
     return tape.gradient(ys, ts, output_gradients=seeds, unconnected_gradients=_ZERO)
 
 
-def _jvp(f, xs, vs):
-    ts = [Tensor(x.copy()) for x in xs]
-    with ForwardAccumulator(ts, [Tensor(v) for v in vs]) as acc:
+def _jvp(f, ts, vs):
+    """Forward-mode derivative of f(ts) along vs (zeros where unconnected)."""
+    with ForwardAccumulator(list(ts), [Tensor(v) for v in vs]) as acc:
         ys = nest.flatten(f(*ts))
     return acc.jvp(ys, unconnected_gradients=_ZERO)
+
+
+def _tensors(xs):
+    return [Tensor(x.copy()) for x in xs]
 
 
 def _check(f, xs, order, modes, eps, rtol, atol, rng, label):
@@ -89,7 +94,7 @@ def _check(f, xs, order, modes, eps, rtol, atol, rng, label):
     depth = f" (order {order_now}{', of the ' + label + '-mode derivative' if label else ''})"
     grads = None
     if "rev" in modes:
-        grads = [np.asarray(g, dtype=np.float64) for g in _vjp(f, xs, us)]
+        grads = [np.asarray(g, dtype=np.float64) for g in _vjp(f, _tensors(xs), us)]
         for i, x in enumerate(xs):
             flat = x.reshape(-1)
             for j in range(flat.size):
@@ -103,7 +108,7 @@ def _check(f, xs, order, modes, eps, rtol, atol, rng, label):
                         float(grads[i].reshape(-1)[j]), want, rtol, atol)
     jv = None
     if "fwd" in modes:
-        jv = _flat([np.asarray(t, dtype=np.float64) for t in _jvp(f, xs, vs)])
+        jv = _flat([np.asarray(t, dtype=np.float64) for t in _jvp(f, _tensors(xs), vs)])
         up = _flat(_outputs(f, [x + eps * v for x, v in zip(xs, vs)]))
         down = _flat(_outputs(f, [x - eps * v for x, v in zip(xs, vs)]))
         want = (up - down) / (2 * eps)
@@ -123,24 +128,8 @@ def _check(f, xs, order, modes, eps, rtol, atol, rng, label):
             )
     if order > 1:
         if "rev" in modes:
-            _check(lambda *ts: _vjp_tensors(f, ts, us), xs, order - 1, modes, eps, rtol, atol,
+            _check(lambda *ts: _vjp(f, ts, us), xs, order - 1, modes, eps, rtol, atol,
                    rng, label + ("/" if label else "") + "reverse")
         if "fwd" in modes:
-            _check(lambda *ts: _jvp_tensors(f, ts, vs), xs, order - 1, modes, eps, rtol, atol,
+            _check(lambda *ts: _jvp(f, ts, vs), xs, order - 1, modes, eps, rtol, atol,
                    rng, label + ("/" if label else "") + "forward")
-
-
-def _vjp_tensors(f, ts, us):
-    # Differentiable version of _vjp: works on the caller's tensors so outer tapes see it.
-    with GradientTape() as tape:
-        for t in ts:
-            tape.watch(t)
-        ys = nest.flatten(f(*ts))
-    seeds = [Tensor(u.astype(y._value.dtype)) for u, y in zip(us, ys)]
-    return tape.gradient(ys, list(ts), output_gradients=seeds, unconnected_gradients=_ZERO)
-
-
-def _jvp_tensors(f, ts, vs):
-    with ForwardAccumulator(list(ts), [Tensor(v) for v in vs]) as acc:
-        ys = nest.flatten(f(*ts))
-    return acc.jvp(ys, unconnected_gradients=_ZERO)
