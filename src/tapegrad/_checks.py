@@ -3,12 +3,12 @@
 import numpy as np
 
 from ._core.errors import InvalidArgumentError
-from ._core.tensor import Tensor
+from ._core.tensor import is_tensor
 
 
 def static(value):
     """A Python value for a static argument given as a Tensor, Variable, array or number."""
-    if isinstance(value, Tensor) or hasattr(value, "_read"):
+    if is_tensor(value):
         value = np.asarray(value)
     if isinstance(value, np.ndarray):
         return value.item() if value.ndim == 0 else tuple(value.tolist())

@@ -16,6 +16,7 @@ from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
 from ._core.tensor import Tensor
 from ._core.tensor import convert_to_tensor as _tensor
+from ._core.tensor import is_tensor as _is_tensor
 from .ops import elementwise as _e
 from .ops import reductions as _r
 from .ops import shape as _s
@@ -52,10 +53,6 @@ def _int_indices(op, indices):
     if idx.dtype.kind not in "iu":
         raise _invalid(op, f"indices must be integers (int32 or int64), got dtype {idx.dtype}")
     return idx
-
-
-def _is_tensor(v):
-    return isinstance(v, Tensor) or hasattr(v, "_read")
 
 
 def _tensors(values, hint=None):
@@ -476,7 +473,7 @@ def _scalar_index(k):
         raise _index_error(k)
     if isinstance(k, (int, np.integer)):
         return int(k)
-    if isinstance(k, Tensor) or hasattr(k, "_read"):
+    if _is_tensor(k):
         value = np.asarray(k)
         if value.ndim == 0 and value.dtype.kind in "iu":
             return int(value)
@@ -505,7 +502,7 @@ def getitem(tensor, key):
             key = tuple(key)
         elif type(key) in _PLAIN:
             key = (key,)
-        elif (isinstance(key, Tensor) or hasattr(key, "_read")) and key.dtype == _dt.bool or (
+        elif _is_tensor(key) and key.dtype == _dt.bool or (
                 type(key) is np.ndarray and key.dtype == np.bool_):
             return boolean_mask(tensor, key)
         else:

@@ -11,6 +11,7 @@ from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
 from ._core.tensor import Tensor
 from ._core.tensor import convert_to_tensor as _tensor
+from ._core.tensor import is_tensor as _is_tensor
 from .array import cast, expand_dims
 from .ops import reductions as _r
 from .ops import shape as _s
@@ -174,4 +175,4 @@ def rank(input, name=None):  # noqa: A002 - TensorFlow's name
 
 
 def _value(x):
-    return x._value if isinstance(x, Tensor) or hasattr(x, "_read") else _tensor(x)._value
+    return x._value if _is_tensor(x) else _tensor(x)._value

@@ -11,6 +11,7 @@ from ._checks import static as _static
 from ._core import dtypes as _dt
 from ._core.state import state as _state
 from ._core.tensor import Tensor
+from ._core.tensor import is_tensor as _is_tensor
 
 __all__ = ["set_seed", "generator", "normal", "uniform", "truncated_normal", "shuffle"]
 
@@ -59,8 +60,7 @@ def _draw_float(shape, dtype, draw):
 def _affine(noise, scale, shift):
     """noise * scale + shift; through tapegrad ops when scale or shift is a tensor, so that they
     receive gradients as in TensorFlow."""
-    if isinstance(scale, Tensor) or hasattr(scale, "_read") or isinstance(shift, Tensor) or (
-            hasattr(shift, "_read")):
+    if _is_tensor(scale) or _is_tensor(shift):
         return Tensor(noise) * scale + shift
     dtype = noise.dtype.type
     return Tensor(noise * dtype(scale) + dtype(shift))
