@@ -21,17 +21,12 @@ def compute_gradient(f, x, delta=None):
     y = np.asarray(f(*[Tensor(v.copy()) for v in values]))
     theoretical, numerical = [], []
     for i, v in enumerate(values):
-        theo = np.zeros((v.size, y.size), dtype=v.dtype)
-        for j in range(y.size):
-            t = [Tensor(a.copy()) for a in values]
-            with GradientTape() as tape:
-                tape.watch(t[i])
-                out = f(*t)
-            seed = np.zeros(y.size, dtype=y.dtype)
-            seed[j] = 1
-            g = tape.gradient(out, t[i], output_gradients=Tensor(seed.reshape(y.shape)),
-                              unconnected_gradients=UnconnectedGradients.ZERO)
-            theo[:, j] = np.asarray(g).reshape(-1)
+        t = [Tensor(a.copy()) for a in values]
+        with GradientTape() as tape:
+            tape.watch(t[i])
+            out = f(*t)
+        jac = tape.jacobian(out, t[i], unconnected_gradients=UnconnectedGradients.ZERO)
+        theo = np.asarray(jac).reshape(y.size, v.size).T
         num = np.zeros((v.size, y.size), dtype=v.dtype)
         for k in range(v.size):
             up, down = [a.copy() for a in values], [a.copy() for a in values]
