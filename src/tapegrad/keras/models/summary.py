@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..layers.base import InputLayer
+from ..layers.base import InputLayer, flatten
 
 _FOOTER_UNITS = ("B", "KB", "MB", "GB", "TB")
 
@@ -37,17 +37,9 @@ def _shape_text(layer):
     nodes = layer._inbound_nodes
     if not nodes:
         return "?"
-    shapes = [tuple(t.shape) for t in _leaves(nodes[0].outputs)]
+    shapes = [tuple(t.shape) for t in flatten(nodes[0].outputs)]
     text = [str(s) if len(s) != 1 else f"({'None' if s[0] is None else s[0]},)" for s in shapes]
     return text[0] if len(text) == 1 else "[" + ", ".join(text) + "]"
-
-
-def _leaves(x):
-    if isinstance(x, (list, tuple)):
-        return [leaf for item in x for leaf in _leaves(item)]
-    if isinstance(x, dict):
-        return [leaf for key in sorted(x) for leaf in _leaves(x[key])]
-    return [x]
 
 
 def _connections(layer):
