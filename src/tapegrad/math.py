@@ -10,6 +10,7 @@ import numpy as _np
 from ._checks import axes as _axes
 from ._checks import static as _static
 from ._clipping import clip_by_norm, clip_by_value, l2_normalize, norm  # noqa: F401 - re-exported
+from ._core.dtypes import as_dtype as _as_dtype
 from ._core.errors import InvalidArgumentError as _Invalid
 from ._core.registry import Domain as _Domain
 from ._core.registry import bind as _bind
@@ -379,10 +380,8 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 
 
 def _arg(prim, op, input, axis, output_type):
-    from ._core.dtypes import as_dtype
-
     x = _tensor(input)
-    out = as_dtype(output_type)
+    out = _as_dtype(output_type)
     if out.name not in ("int32", "int64", "int16", "uint8", "uint16"):
         raise TypeError(f"{op}: output_type must be an integer dtype, got {out.name}")
     if x._value.ndim == 0:
@@ -508,26 +507,22 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     a = _tensor(a)
     b = _tensor(b) if _is_tensor(b) else _tensor(b, dtype_hint=a.dtype)
     if a._value.ndim < 2 or b._value.ndim < 2:
-        raise _e_invalid(
+        raise _Invalid(
             f"matmul: both inputs need rank >= 2, got shapes {a.shape} and {b.shape}; for "
-            "vectors use tf.tensordot or tf.linalg.matvec, or reshape to a matrix."
+            "vectors use tf.tensordot or tf.linalg.matvec, or reshape to a matrix.",
+            op="matmul",
         )
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
     inner_a = a._value.shape[-2 if ta else -1]
     inner_b = b._value.shape[-1 if tb else -2]
     if inner_a != inner_b:
-        raise _e_invalid(
+        raise _Invalid(
             f"matmul: inner dimensions differ: a has shape {a.shape}"
             f"{' (transposed)' if ta else ''} and b has shape {b.shape}"
             f"{' (transposed)' if tb else ''} ({inner_a} != {inner_b}); transpose one of them "
-            "(transpose_a / transpose_b) or fix the shapes."
+            "(transpose_a / transpose_b) or fix the shapes.",
+            op="matmul",
         )
     if ta or tb:
         return _bind(_l.matmul, a, b, transpose_a=ta, transpose_b=tb)
     return _bind(_l.matmul, a, b)
-
-
-def _e_invalid(message):
-    from ._core.errors import InvalidArgumentError
-
-    return InvalidArgumentError(message, op="matmul")
