@@ -97,7 +97,10 @@ class Node:
         self.args = args
         self.kwargs = kwargs
         self.outputs = outputs
-        self.inbound = [t for t in flatten((inputs, args, kwargs)) if isinstance(t, KerasTensor)]
+        # Flattened once here: a functional model walks these on every call.
+        self.leaves = flatten((inputs, args, kwargs))
+        self.output_leaves = flatten(outputs)
+        self.inbound = [t for t in self.leaves if isinstance(t, KerasTensor)]
 
 
 def _takes_training(layer):

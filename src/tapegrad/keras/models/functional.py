@@ -87,15 +87,14 @@ class Functional(Model):
             )
         values = {id(t): v for t, v in zip(self._flat_inputs, flat)}
         for node in self._nodes:
-            structure = (node.inputs, node.args, node.kwargs)
             args = pack_like(
-                structure,
+                (node.inputs, node.args, node.kwargs),
                 [
                     values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
-                    for leaf in flatten(structure)
+                    for leaf in node.leaves
                 ],
             )
             out = node.layer(args[0], *args[1], **args[2])
-            for t, v in zip(flatten(node.outputs), flatten(out)):
+            for t, v in zip(node.output_leaves, flatten(out)):
                 values[id(t)] = v
         return pack_like(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])
