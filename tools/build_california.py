@@ -28,22 +28,17 @@ import sys
 
 import numpy as np
 
-COLUMNS = (
-    "longitude",
-    "latitude",
-    "housing_median_age",
-    "total_rooms",
-    "total_bedrooms",
-    "population",
-    "households",
-    "median_income",
-    "median_house_value",
-)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+# The column order and the reader are the package's own, so the check below reads the file
+# exactly as fetch_california_housing does.
+from tapegrad.datasets._california import _DATA_FILE as DEFAULT_OUT  # noqa: E402
+from tapegrad.datasets._california import CSV_COLUMNS as COLUMNS  # noqa: E402
+from tapegrad.datasets._california import load_table  # noqa: E402
+
 # decimal places kept for each column
 DECIMALS = {"longitude": 2, "latitude": 2, "median_income": 4}
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_OUT = os.path.join(ROOT, "src", "tapegrad", "datasets", "data", "cal_housing.npz")
 
 
 def _default_csv() -> str:
@@ -90,11 +85,10 @@ def build(csv_path: str, out_path: str) -> None:
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
     np.savez_compressed(out_path, **arrays)
 
-    # re-read and check once more, the way the package does
-    with np.load(out_path) as z:
-        for j, name in enumerate(COLUMNS):
-            col = z[name].astype(np.float64) / 10.0 ** int(z[name + "__decimals"])
-            assert np.array_equal(col.view(np.int64), table[:, j].view(np.int64)), name
+    # re-read and check once more, with the package's own loader
+    loaded = load_table(out_path)
+    for j, name in enumerate(COLUMNS):
+        assert np.array_equal(loaded[:, j].view(np.int64), table[:, j].view(np.int64)), name
     print(f"wrote {out_path}: {os.path.getsize(out_path)} bytes, {table.shape[0]} rows")
 
 

@@ -27,6 +27,20 @@ FEATURE_NAMES = [
 ]
 TARGET_NAMES = ["MedHouseVal"]
 
+# The census table's columns, in the order of its CSV and of the packaged file's arrays
+# (tools/build_california.py writes one integer array and one `__decimals` scale per column).
+CSV_COLUMNS = (
+    "longitude",
+    "latitude",
+    "housing_median_age",
+    "total_rooms",
+    "total_bedrooms",
+    "population",
+    "households",
+    "median_income",
+    "median_house_value",
+)
+
 DESCR = """\
 .. _california_housing_dataset:
 
@@ -107,27 +121,17 @@ class Bunch(dict):
         pass
 
 
-def _load_table() -> np.ndarray:
-    """The census table as float64, columns in the CSV's order (see tools/)."""
-    columns = (
-        "longitude",
-        "latitude",
-        "housing_median_age",
-        "total_rooms",
-        "total_bedrooms",
-        "population",
-        "households",
-        "median_income",
-        "median_house_value",
-    )
-    if not os.path.exists(_DATA_FILE):
+def load_table(path: str = _DATA_FILE) -> np.ndarray:
+    """The census table as float64, columns as CSV_COLUMNS (tools/build_california.py checks
+    its own output with this function)."""
+    if not os.path.exists(path):
         raise OSError(
-            f"tapegrad's California housing data file is missing ({_DATA_FILE}); "
+            f"tapegrad's California housing data file is missing ({path}); "
             "reinstall tapegrad or rebuild it with tools/build_california.py"
         )
-    table = np.empty((20640, len(columns)), dtype=np.float64)
-    with np.load(_DATA_FILE) as z:
-        for j, name in enumerate(columns):
+    with np.load(path) as z:
+        table = np.empty((len(z[CSV_COLUMNS[0]]), len(CSV_COLUMNS)), dtype=np.float64)
+        for j, name in enumerate(CSV_COLUMNS):
             ints = z[name]
             decimals = int(z[name + "__decimals"])
             # exact: correctly rounded division gives the double nearest the decimal
@@ -191,7 +195,7 @@ def fetch_california_housing(
                 "pip install pandas"
             ) from exc
 
-    raw = _load_table()
+    raw = load_table()
     # scikit-learn's column order: value, income, age, rooms, bedrooms,
     # population, households, latitude, longitude
     cal_housing = raw[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
