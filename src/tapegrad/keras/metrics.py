@@ -104,22 +104,20 @@ class Metric:
         return f"<{type(self).__name__} name={self.name}>"
 
 
-def _np(x, dtype=None):
-    return np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
-
-
 class _Reduce(Metric):
+    """Accumulates a (weighted) total and count; subclasses say what `result` reads."""
+
     def __init__(self, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_weight(name="total")
         self.count = self.add_weight(name="count")
 
-    def _accumulate(self, values, sample_weight):
-        values = _np(values, self._np_dtype)
+    def update_state(self, values, sample_weight=None):
+        values = np.asarray(values, self._np_dtype)
         if sample_weight is None:
             total, count = values.sum(), values.size
         else:
-            sw = _np(sample_weight, self._np_dtype)
+            sw = np.asarray(sample_weight, self._np_dtype)
             if sw.ndim == values.ndim + 1 and sw.shape[-1] == 1:
                 sw = sw[..., 0]
             elif values.ndim == sw.ndim + 1 and values.shape[-1] == 1:
@@ -136,9 +134,6 @@ class Mean(_Reduce):
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
 
-    def update_state(self, values, sample_weight=None):
-        self._accumulate(values, sample_weight)
-
     def result(self):
         count = self.count.numpy()
         if not count:
@@ -151,9 +146,6 @@ class Sum(_Reduce):
 
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
-
-    def update_state(self, values, sample_weight=None):
-        self._accumulate(values, sample_weight)
 
     def result(self):
         return tf.constant(self.total.numpy())
@@ -221,14 +213,14 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self._numpy_fn:
-            y_pred = _np(y_pred, self._np_dtype)
-            y_true = _np(y_true, self._np_dtype)
+            y_pred = np.asarray(y_pred, self._np_dtype)
+            y_true = np.asarray(y_true, self._np_dtype)
             y_true, y_pred = _same_rank(y_true, y_pred)
             values = self._fn(y_true, y_pred, **self._fn_kwargs)
         else:
-            y_pred = tf.convert_to_tensor(_np(y_pred, self._np_dtype))
-            values = self._fn(_np(y_true, self._np_dtype), y_pred, **self._fn_kwargs)
-        self._accumulate(values, sample_weight)
+            y_pred = tf.convert_to_tensor(np.asarray(y_pred, self._np_dtype))
+            values = self._fn(np.asarray(y_true, self._np_dtype), y_pred, **self._fn_kwargs)
+        super().update_state(values, sample_weight)
 
     def get_config(self):
         return {**super().get_config(), **self._fn_kwargs}
