@@ -199,6 +199,19 @@ def _np_sparse_categorical_accuracy(y_true, y_pred):
     return (y_true == np.argmax(y_pred, axis=-1)).astype(y_pred.dtype)
 
 
+# The built-in metric functions: they take NumPy arrays, already rank-matched.
+_NUMPY_FNS = frozenset(
+    (
+        _np_mse,
+        _np_mae,
+        _np_accuracy,
+        _np_binary_accuracy,
+        _np_categorical_accuracy,
+        _np_sparse_categorical_accuracy,
+    )
+)
+
+
 class MeanMetricWrapper(Mean):
     """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
 
@@ -209,7 +222,7 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
-        self._numpy_fn = getattr(fn, "_numpy", False)
+        self._numpy_fn = fn in _NUMPY_FNS
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self._numpy_fn:
@@ -224,22 +237,6 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self):
         return {**super().get_config(), **self._fn_kwargs}
-
-
-def _numpy(fn):
-    fn._numpy = True
-    return fn
-
-
-for _f in (
-    _np_mse,
-    _np_mae,
-    _np_accuracy,
-    _np_binary_accuracy,
-    _np_categorical_accuracy,
-    _np_sparse_categorical_accuracy,
-):
-    _numpy(_f)
 
 
 class MeanSquaredError(MeanMetricWrapper):
