@@ -16,11 +16,6 @@ from ..layers.base import flatten, pack_like
 __all__ = ["Trainer"]
 
 
-def get_optimizer(identifier):
-    """An optimizer from an instance or a Keras name ("sgd", "adam", ...), with defaults."""
-    return optimizers_module.get(identifier)
-
-
 def _to_array(x, dtype):
     """Data as NumPy arrays, floats cast once to the model's float type."""
     if x is None:
@@ -144,7 +139,7 @@ class Trainer:
             loss_weights: weights of the losses of several outputs.
             Other arguments are accepted for compatibility and have no effect.
         """
-        self.optimizer = get_optimizer(optimizer)
+        self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._compiled_loss = None if loss is None else _CompiledLoss(loss, loss_weights)
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
@@ -184,12 +179,15 @@ class Trainer:
         for m in self.metrics:
             m.reset_state()
 
-    def _build_metrics(self, y, y_pred):
+    def _update_metrics(self, y, y_pred, sample_weight):
+        """Updates the compiled metrics (resolved from the first batch) on the first output."""
+        y0, p0 = flatten(y)[0], flatten(y_pred)[0]
         if self._compiled_metrics is None:
             self._compiled_metrics = [
-                _resolve_metric(m, flatten(y)[0], flatten(y_pred)[0], self.loss)
-                for m in self._metric_ids
+                _resolve_metric(m, y0, p0, self.loss) for m in self._metric_ids
             ]
+        for m in self._compiled_metrics:
+            m.update_state(y0, p0, sample_weight)
 
     def _check_compiled(self, what):
         if not self.compiled:
@@ -210,10 +208,7 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics and returns every metric's result as a dict."""
-        self._build_metrics(y, y_pred)
-        y0, p0 = flatten(y)[0], flatten(y_pred)[0]
-        for m in self._compiled_metrics:
-            m.update_state(y0, p0, sample_weight)
+        self._update_metrics(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self):
@@ -410,10 +405,7 @@ class Trainer:
         result = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
         if cbs is not None:
             cbs.on_test_end(result)
-        if return_dict:
-            return result
-        values = list(result.values())
-        return values[0] if len(values) == 1 else values
+        return _result(result, return_dict)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x`, computed in batches, as NumPy arrays."""
@@ -476,11 +468,7 @@ class _CompiledMetricsAPI:
         self.model = model
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        model = self.model
-        model._build_metrics(y_true, y_pred)
-        y0, p0 = flatten(y_true)[0], flatten(y_pred)[0]
-        for m in model._compiled_metrics:
-            m.update_state(y0, p0, sample_weight)
+        self.model._update_metrics(y_true, y_pred, sample_weight)
 
     @property
     def metrics(self):
