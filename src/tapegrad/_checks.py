@@ -19,18 +19,25 @@ def static(value):
 
 def axes(op, axis, ndim):
     """Validates `axis` (None, an int or a sequence of ints) for a rank-`ndim` input."""
-    axis = static(axis)
     if axis is None:
         return None
-    items = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    bound = max(ndim, 1)
+    if type(axis) is int and -bound <= axis < bound:  # the common case, on every reduction
+        return axis
+    if type(axis) is not tuple and type(axis) is not list:
+        axis = static(axis)
+        if axis is None:
+            return None
+    single = isinstance(axis, (int, np.integer))
+    items = (axis,) if single else tuple(axis)
     for a in items:
-        if not isinstance(a, (int, np.integer)) or not -max(ndim, 1) <= a < max(ndim, 1):
+        if not isinstance(a, (int, np.integer)) or not -bound <= a < bound:
             raise InvalidArgumentError(
                 f"{op}: axis {a!r} is out of range for an input of rank {ndim}; it must lie in "
-                f"[{-max(ndim, 1)}, {max(ndim, 1)}).",
+                f"[{-bound}, {bound}).",
                 op=op,
             )
-    return int(items[0]) if isinstance(axis, (int, np.integer)) else tuple(int(a) for a in items)
+    return int(items[0]) if single else tuple(map(int, items))
 
 
 def shape_arg(op, shape):
