@@ -63,7 +63,11 @@ class BatchNormalization(Layer):
         axis = self.axis % rank
         dim = input_shape[axis]
         self._reduce = tuple(i for i in range(rank) if i != axis)
-        self._bshape = tuple(dim if i == axis else 1 for i in range(rank))
+        # The shape the per-feature weights take to broadcast against the input; None when the
+        # feature axis is the last, where they broadcast as they are.
+        self._bshape = (
+            None if axis == rank - 1 else tuple(dim if i == axis else 1 for i in range(rank))
+        )
         self.gamma = (
             self.add_weight(
                 shape=(dim,),
@@ -99,11 +103,7 @@ class BatchNormalization(Layer):
         self.built = True
 
     def _broadcast(self, v):
-        return (
-            v
-            if len(self._bshape) <= 1 or self.axis % len(self._bshape) == len(self._bshape) - 1
-            else tf.reshape(v, self._bshape)
-        )
+        return v if self._bshape is None else tf.reshape(v, self._bshape)
 
     def call(self, inputs, training=None):
         if training and self.trainable:
