@@ -278,22 +278,18 @@ class Layer:
         cache = self._cache
         if cache is not None and cache[0] == _VERSION[0]:
             return cache
-        trainable, frozen, seen = [], [], set()
+        trainable, frozen, weights, seen = [], [], [], set()
         for layer in self._flatten_layers():
             for v in layer._trainable_weights:
                 if id(v) not in seen:
                     seen.add(id(v))
+                    weights.append(v)
                     (trainable if layer._trainable else frozen).append(v)
             for v in layer._non_trainable_weights:
                 if id(v) not in seen:
                     seen.add(id(v))
-                    frozen.append(v)
-        weights, seen = [], set()
-        for layer in self._flatten_layers():
-            for v in layer._trainable_weights + layer._non_trainable_weights:
-                if id(v) not in seen:
-                    seen.add(id(v))
                     weights.append(v)
+                    frozen.append(v)
         cache = (_VERSION[0], trainable, frozen, weights)
         self.__dict__["_cache"] = cache
         return cache
