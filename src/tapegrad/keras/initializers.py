@@ -190,59 +190,52 @@ class VarianceScaling(_Random):
         }
 
 
-class GlorotUniform(VarianceScaling):
-    """Uniform in [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)). Dense's default."""
+class _Preset(VarianceScaling):
+    """A VarianceScaling with fixed `scale`, `mode` and `distribution`: only `seed` is free."""
+
+    _preset = ()
 
     def __init__(self, seed=None):
-        super().__init__(1.0, "fan_avg", "uniform", seed)
+        super().__init__(*self._preset, seed=seed)
 
     def get_config(self):
         return {"seed": self.seed}
 
 
-class GlorotNormal(VarianceScaling):
+class GlorotUniform(_Preset):
+    """Uniform in [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)). Dense's default."""
+
+    _preset = (1.0, "fan_avg", "uniform")
+
+
+class GlorotNormal(_Preset):
     """Truncated normal with stddev sqrt(2 / (fan_in + fan_out))."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_avg", "truncated_normal", seed)
-
-    get_config = GlorotUniform.get_config
+    _preset = (1.0, "fan_avg", "truncated_normal")
 
 
-class HeNormal(VarianceScaling):
+class HeNormal(_Preset):
     """Truncated normal with stddev sqrt(2 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(2.0, "fan_in", "truncated_normal", seed)
-
-    get_config = GlorotUniform.get_config
+    _preset = (2.0, "fan_in", "truncated_normal")
 
 
-class HeUniform(VarianceScaling):
+class HeUniform(_Preset):
     """Uniform in [-limit, limit], limit = sqrt(6 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(2.0, "fan_in", "uniform", seed)
-
-    get_config = GlorotUniform.get_config
+    _preset = (2.0, "fan_in", "uniform")
 
 
-class LecunNormal(VarianceScaling):
+class LecunNormal(_Preset):
     """Truncated normal with stddev sqrt(1 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_in", "truncated_normal", seed)
-
-    get_config = GlorotUniform.get_config
+    _preset = (1.0, "fan_in", "truncated_normal")
 
 
-class LecunUniform(VarianceScaling):
+class LecunUniform(_Preset):
     """Uniform in [-limit, limit], limit = sqrt(3 / fan_in)."""
 
-    def __init__(self, seed=None):
-        super().__init__(1.0, "fan_in", "uniform", seed)
-
-    get_config = GlorotUniform.get_config
+    _preset = (1.0, "fan_in", "uniform")
 
 
 class Identity(Initializer):
