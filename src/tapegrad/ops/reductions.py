@@ -12,18 +12,25 @@ from .shape import reshape, transpose
 def _normalize_axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int:  # the common case, without np.ndim's ~2 us (every reduction's VJP)
+        return (axis % ndim if ndim else 0,)
     axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
     return tuple(sorted(int(a) % ndim if ndim else 0 for a in axes))
+
+
+def _kept_shape(x_shape, axis):
+    """`x_shape` with the reduced axes kept as size 1: the keepdims=True result's shape."""
+    kept = list(x_shape)
+    for a in _normalize_axes(axis, len(x_shape)):
+        kept[a] = 1
+    return tuple(kept)
 
 
 def _expand_back(g, out, x_shape, axis, keepdims):
     """Broadcasts a (batched) cotangent of a reduction back to the reduced input's shape."""
     batch = batch_shape(g, out)
     if not keepdims and g._value.ndim:  # a scalar (a full reduction) broadcasts as it is
-        kept = list(x_shape)
-        for a in _normalize_axes(axis, len(x_shape)):
-            kept[a] = 1
-        g = reshape(g, shape=batch + tuple(kept))
+        g = reshape(g, shape=batch + _kept_shape(x_shape, axis))
     return broadcast_to(g, shape=batch + tuple(x_shape))
 
 
@@ -141,12 +148,7 @@ _REDUCE_CASES = (
 
 def _kept(out, x_shape, axis, keepdims):
     """`out` (a raw array) with the reduced axes restored as size 1."""
-    if keepdims:
-        return out
-    kept = list(x_shape)
-    for a in _normalize_axes(axis, len(x_shape)):
-        kept[a] = 1
-    return np.reshape(out, kept)
+    return out if keepdims else np.reshape(out, _kept_shape(x_shape, axis))
 
 
 def _tie_weights(x, out, axis, keepdims):
