@@ -17,9 +17,9 @@ import warnings
 import numpy as np
 
 from ... import GradientTape, Tensor, Variable
+from ..._core.trace import effect
 from . import schedules as _schedules
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
-from ..._core.trace import effect
 
 _NAME_UIDS = collections.Counter()
 _NO_SLOTS = {}

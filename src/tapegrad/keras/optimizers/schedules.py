@@ -83,8 +83,7 @@ def _check_steps(name, value):
 class _RateDecay(LearningRateSchedule):
     """The arguments and the decay progress shared by ExponentialDecay and InverseTimeDecay."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
