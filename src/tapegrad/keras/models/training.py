@@ -428,22 +428,23 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on one batch; returns the loss and metrics as `evaluate` does."""
         self._check_compiled("train_on_batch")
-        dtype = self._np_dtype
-        data = (_to_array(x, dtype), _to_array(y, dtype))
-        if sample_weight is not None:
-            data += (_to_array(sample_weight, dtype),)
+        data = self._batch_data(x, y, sample_weight)
         self.reset_metrics()
-        logs = self.train_step(data)
-        return _result(logs, return_dict)
+        return _result(self.train_step(data), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._check_compiled("test_on_batch")
+        data = self._batch_data(x, y, sample_weight)
+        self.reset_metrics()
+        return _result(self.test_step(data), return_dict)
+
+    def _batch_data(self, x, y, sample_weight):
+        """`(x, y)` or `(x, y, sample_weight)` as arrays of the model's float type."""
         dtype = self._np_dtype
         data = (_to_array(x, dtype), _to_array(y, dtype))
         if sample_weight is not None:
             data += (_to_array(sample_weight, dtype),)
-        self.reset_metrics()
-        return _result(self.test_step(data), return_dict)
+        return data
 
     def predict_on_batch(self, x):
         out = self(_to_array(x, self._np_dtype), training=False)
