@@ -42,6 +42,12 @@ def axes(op, axis, ndim):
 
 def shape_arg(op, shape):
     """A shape given as a list, tuple, TensorShape or 1-D integer tensor, as a tuple of ints."""
+    if type(shape) is tuple:  # the common case (every reshape), as it is: 0.7 -> 0.12 us
+        for d in shape:
+            if type(d) is not int:
+                break
+        else:
+            return shape
     shape = static(shape)
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)
