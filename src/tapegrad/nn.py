@@ -111,24 +111,23 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
         raise ValueError("sigmoid_cross_entropy_with_logits: both labels and logits are needed")
     x = _tensor(logits)
     z = _tensor(labels, dtype_hint=x.dtype)
-    if z._value.shape != x._value.shape:
-        raise _Invalid(
-            "sigmoid_cross_entropy_with_logits: logits and labels must have the same shape, got "
-            f"{list(x.shape)} and {list(z.shape)}",
-            op="sigmoid_cross_entropy_with_logits",
-        )
+    _same_shape("sigmoid_cross_entropy_with_logits", z, x)
     return _bind(_n.sigmoid_cross_entropy_with_logits, z, x)
 
 
-def _class_axis(op, labels, logits, axis):
-    if logits._value.ndim == 0:
-        raise _Invalid(f"{op}: logits must have rank >= 1, got a scalar", op=op)
+def _same_shape(op, labels, logits):
     if labels._value.shape != logits._value.shape:
         raise _Invalid(
             f"{op}: logits and labels must have the same shape, got {list(logits.shape)} and "
             f"{list(labels.shape)}",
             op=op,
         )
+
+
+def _class_axis(op, labels, logits, axis):
+    if logits._value.ndim == 0:
+        raise _Invalid(f"{op}: logits must have rank >= 1, got a scalar", op=op)
+    _same_shape(op, labels, logits)
     return _axes(op, axis, logits._value.ndim)
 
 
