@@ -116,10 +116,6 @@ class Bunch(dict):
     def __dir__(self):
         return list(self.keys()) + list(super().__dir__())
 
-    def __setstate__(self, state):
-        # Pickles made by older versions could carry a __dict__; keys win.
-        pass
-
 
 def load_table(path: str = _DATA_FILE) -> np.ndarray:
     """The census table as float64, columns as CSV_COLUMNS (tools/build_california.py checks
