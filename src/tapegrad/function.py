@@ -12,10 +12,10 @@ from ._core import dtypes as _dt
 from ._core import nest
 from ._core.state import state
 from ._core.tensor import Tensor, TensorShape, convert_to_tensor
-from ._core.trace import Tracer
+from ._core.trace import Tracer, effect
 from ._core.variable import Variable
 
-__all__ = ["function", "Function", "TensorSpec"]
+__all__ = ["function", "Function", "TensorSpec", "effect"]
 
 
 class TensorSpec:

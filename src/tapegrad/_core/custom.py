@@ -7,7 +7,6 @@ function is written in tapegrad ops, enclosing tapes record it, so custom gradie
 
 import functools
 
-
 from . import nest
 from .registry import FROM_VJP, Primitive, bind
 from .tape import GradientTape

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from ... import GradientTape, Tensor, Variable
-from ..._core.trace import effect
+from ...function import effect
 from . import schedules as _schedules
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
 
