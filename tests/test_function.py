@@ -189,7 +189,7 @@ def test_mask_computed_from_values_is_not_frozen():
 
     np.testing.assert_array_equal(f(tf.constant([1.0, -1.0])).numpy(), [2.0, -1.0])
     np.testing.assert_array_equal(f(tf.constant([-1.0, 1.0])).numpy(), [-1.0, 2.0])
-    # the masks are ops (compare_mask, sign), so the program replays them: it is traced
+    # the masks are ops (greater_equal, sign), so the program replays them: it is traced
     assert f.get_concrete_function(tf.constant([1.0, 2.0])).traced
 
 

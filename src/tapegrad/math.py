@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 _ANY = _Domain(-2.0, 2.0)
-_POS = _Domain(0.5, 2.0)
 
 
 # -- arithmetic ---------------------------------------------------------------------------------
@@ -158,14 +157,19 @@ _composite(name="add_n", cases=[(((2, 3),) * 3, {}), (((),) * 2, {}), (((3,),), 
 # -- transcendental functions -------------------------------------------------------------------
 
 def sqrt(x, name=None):
-    """Returns the square root elementwise; its gradient at 0 is inf, as in TensorFlow."""
+    """Returns the square root elementwise.
+
+    As in TensorFlow, its gradient at 0 is inf, and 0 for a zero cotangent (so
+    `tf.where(x > 0, tf.sqrt(x), 0.0)` has a finite gradient); in forward mode a zero tangent at
+    0 gives NaN, as TensorFlow's forward mode and as reverse mode does when the zero cotangent
+    comes from a non-zero one (`tf.math.reduce_std` of one element is NaN both ways).
+    """
     return _bind(_e.sqrt, x)
 
 
-@_composite(domain=_POS)
 def rsqrt(x, name=None):
     """Returns 1 / sqrt(x) elementwise (inf at 0, with gradient -inf, as in TensorFlow)."""
-    return _bind(_e.reciprocal, _bind(_e.sqrt, x))
+    return _bind(_e.rsqrt, x)
 
 
 def exp(x, name=None):

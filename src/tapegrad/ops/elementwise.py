@@ -14,8 +14,6 @@ from .._core.registry import (
     Domain,
     defprimitive,
 )
-from .._core.tensor import Tensor
-from ._util import mask
 
 POS = Domain(0.5, 2.0)
 ANY = Domain(-2.0, 2.0)
@@ -104,26 +102,64 @@ pow = defprimitive(  # noqa: A001 - TensorFlow's name
 
 square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x), saves=(0,))
 
-def _unless_zero(g, grad):
-    """`grad`, but 0 wherever the cotangent g is 0.
+def _zero_cotangent_rule(rule):
+    """`rule(g, y)` made a kernel that gives 0 wherever the cotangent g is 0.
 
-    TensorFlow's SqrtGrad, RsqrtGrad and ReciprocalGrad never turn a zero cotangent into NaN
-    (0 * inf), so that `tf.where(x > 0, tf.sqrt(x), 0.0)` has gradient 0, not NaN, at x <= 0.
+    TensorFlow's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels never turn a zero cotangent
+    into NaN (0 * inf), so that `tf.where(x > 0, tf.sqrt(x), 0.0)` has gradient 0, not NaN, at
+    x <= 0. As their kernels, these are primitives: the test reads g's value, so written with
+    `where` on a tape it would cut the derivative with respect to g (a Hessian-vector product
+    through `tf.norm` at an exact zero would lose its terms).
     """
-    zero = g._value == 0
-    return where(Tensor(zero), 0.0, grad) if zero.any() else grad
+
+    def forward(g, y):
+        return np.where(g == 0, np.zeros((), g.dtype), rule(g, y)).astype(g.dtype, copy=False)
+
+    return quiet(forward)
 
 
-# sqrt's gradient at 0 is inf, as in TensorFlow (with a zero cotangent, 0: see _unless_zero).
-sqrt = defprimitive(
-    "sqrt", floating_only(np.sqrt), vjp=lambda g, out, x: _unless_zero(g, g * 0.5 / out),
-    domain=POS,
+# TensorFlow's SqrtGrad: 0.5 * g / y, and 0 where g is 0. Its derivatives are TensorFlow's
+# _SqrtGradGrad, with no zero test (so 0.5 / y with respect to g).
+sqrt_grad = defprimitive(
+    "sqrt_grad", _zero_cotangent_rule(lambda g, y: 0.5 * g / y),
+    vjp=(lambda gg, out, g, y: gg * 0.5 / y, lambda gg, out, g, y: -(gg / y) * out),
+    jvp=ELEMENTWISE, domain=(ANY, POS),
 )
 
-# A primitive, not divide(1, x), for TensorFlow's zero-cotangent convention (see _unless_zero).
+# sqrt's gradient at 0 is inf (0 with a zero cotangent: see sqrt_grad). Its JVP is TensorFlow's
+# forward mode, the transposed _SqrtGradGrad, 0.5 * t / y, with no zero test: at sqrt(0) a zero
+# tangent gives NaN, as a zero cotangent arriving from a non-zero one does in reverse mode
+# (tf.math.reduce_std of one element is NaN both ways).
+sqrt = defprimitive(
+    "sqrt", floating_only(np.sqrt), vjp=lambda g, out, x: sqrt_grad(g, out),
+    jvp=lambda t, out, x: t * 0.5 / out, domain=POS, saves=("out",),
+)
+
+# TensorFlow's ReciprocalGrad: -g * y * y, and 0 where g is 0 (also its derivative in g, which
+# is ReciprocalGrad again, hence the JVP of reciprocal keeps the zero test).
+reciprocal_grad = defprimitive(
+    "reciprocal_grad", _zero_cotangent_rule(lambda g, y: -g * y * y),
+    vjp=(lambda gg, out, g, y: reciprocal_grad(gg, y), lambda gg, out, g, y: gg * -2.0 * g * y),
+    jvp=ELEMENTWISE, domain=(ANY, POS),
+)
+
 reciprocal = defprimitive(
-    "reciprocal", floating_only(np.reciprocal),
-    vjp=lambda g, out, x: _unless_zero(g, -g * (out * out)), domain=POS,
+    "reciprocal", floating_only(np.reciprocal), vjp=lambda g, out, x: reciprocal_grad(g, out),
+    domain=POS, saves=("out",),
+)
+
+# TensorFlow's RsqrtGrad: -0.5 * g * y ** 3, and 0 where g is 0; derivative in g RsqrtGrad.
+rsqrt_grad = defprimitive(
+    "rsqrt_grad", _zero_cotangent_rule(lambda g, y: -0.5 * g * (y * y * y)),
+    vjp=(lambda gg, out, g, y: rsqrt_grad(gg, y), lambda gg, out, g, y: gg * -1.5 * g * (y * y)),
+    jvp=ELEMENTWISE, domain=(ANY, POS),
+)
+
+# A primitive, not reciprocal(sqrt(x)), for TensorFlow's forward mode at 0: a zero tangent
+# gives 0 there (RsqrtGrad's zero test), where the composite would give NaN (see sqrt).
+rsqrt = defprimitive(
+    "rsqrt", floating_only(lambda x: np.reciprocal(np.sqrt(x))),
+    vjp=lambda g, out, x: rsqrt_grad(g, out), domain=POS, saves=("out",),
 )
 
 exp = defprimitive("exp", floating_only(np.exp), vjp=lambda g, out, x: g * out, saves=("out",))
@@ -215,10 +251,12 @@ sigmoid = defprimitive(
     saves=("out",),
 )
 
-# TensorFlow's ReluGrad: g where x > 0, else 0 (so 0 at 0). Its own gradient is zeros, not
-# None, for x: relu's second derivative is zeros, as in TensorFlow.
+# TensorFlow's ReluGrad: g where x > 0, else 0 (so 0 at 0). Its kernel multiplies by the mask
+# (unlike maximum's gradient, which selects), so an inf or NaN cotangent at x <= 0 gives NaN:
+# tf.sqrt(tf.nn.relu(x)) has gradient NaN at x <= 0 in TensorFlow, and here. Its own gradient
+# is zeros, not None, for x: relu's second derivative is zeros, as in TensorFlow.
 relu_grad = defprimitive(
-    "relu_grad", lambda g, x: g * (x > 0),  # a multiply, as TF's kernel (NaN * 0 stays NaN)
+    "relu_grad", lambda g, x: g * (x > 0),
     vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE, domain=(ANY, ANY),
     saves=(1,),
 )
@@ -230,27 +268,31 @@ relu = defprimitive(
     domain=Domain(-2.0, 2.0), saves=("out",),
 )
 
-# Gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as TensorFlow.
+# Gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as TensorFlow. A
+# multiply, as TensorFlow's AbsGrad: an inf cotangent at 0 gives NaN (tf.sqrt(tf.abs(x)) at 0).
 abs = defprimitive(  # noqa: A001 - TensorFlow's name
     "abs", np.abs, vjp=lambda g, out, x: g * sign(x),
 )
 
 sign = defprimitive("sign", np.sign, vjp=ZERO)
 
-# A tie goes to x, as TensorFlow's greater_equal mask.
+# As TensorFlow's _MaximumMinimumGrad: the cotangent is selected, where(x >= y, g, 0), not
+# multiplied by a 0/1 mask, so an inf or NaN cotangent never reaches the unselected argument
+# (tf.sqrt(tf.maximum(x, 0.0)) has gradient 0 at x < 0). A tie goes to x; a NaN x (x >= y
+# false) sends the gradient to y.
 maximum = defprimitive(
     "maximum", np.maximum,
-    vjp=(lambda g, out, x, y: g * mask(operator.ge, x, y, out),
-         lambda g, out, x, y: g * mask(operator.lt, x, y, out)),
-    jvp=ELEMENTWISE, domain=(ANY, ANY),
+    vjp=(lambda g, out, x, y: where(greater_equal(x, y), g, 0.0),
+         lambda g, out, x, y: where(greater_equal(x, y), 0.0, g)),
+    jvp=ELEMENTWISE, domain=(ANY, ANY), saves=(0, 1),
 )
 
-# A tie goes to x, as TensorFlow's less_equal mask.
+# As maximum, with less_equal: a tie goes to x.
 minimum = defprimitive(
     "minimum", np.minimum,
-    vjp=(lambda g, out, x, y: g * mask(operator.le, x, y, out),
-         lambda g, out, x, y: g * mask(operator.gt, x, y, out)),
-    jvp=ELEMENTWISE, domain=(ANY, ANY),
+    vjp=(lambda g, out, x, y: where(less_equal(x, y), g, 0.0),
+         lambda g, out, x, y: where(less_equal(x, y), 0.0, g)),
+    jvp=ELEMENTWISE, domain=(ANY, ANY), saves=(0, 1),
 )
 
 # The untaken branch receives zeros, as TensorFlow's SelectV2 gradient.

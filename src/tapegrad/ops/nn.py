@@ -5,13 +5,11 @@ cross-entropy for large |logits|), TensorFlow's convention at a kink (relu6, elu
 speed on a hot path (softmax: one call instead of five).
 """
 
-import operator
-
 import numpy as np
 
 from .._core.registry import ELEMENTWISE, ZERO, Domain, defprimitive
-from ._util import from_end, mask
-from .elementwise import ANY, exp, floating_only, sigmoid
+from ._util import from_end
+from .elementwise import ANY, exp, floating_only, less, sigmoid, where
 from .reductions import reduce_sum
 
 # log(1 + exp(x)) as logaddexp(0, x): no overflow for large x, no cancellation for small.
@@ -20,6 +18,7 @@ softplus = defprimitive(
 )
 
 # TensorFlow's Relu6Grad: g where 0 < x < 6 (so 0 at both kinks); zeros for x at second order.
+# A multiply, as its kernel: an inf or NaN cotangent outside (0, 6) gives NaN, as in TensorFlow.
 relu6_grad = defprimitive(
     "relu6_grad", lambda g, x: g * ((x > 0) & (x < 6)),
     vjp=(lambda g, out, dy, x: relu6_grad(g, x), ZERO), jvp=ELEMENTWISE,
@@ -36,11 +35,12 @@ def _elu(x):
     return np.where(x < 0, np.expm1(np.minimum(x, 0.0)), x)
 
 
-# As TensorFlow's EluGrad: g * (out + 1) where out < 0, else g (so 1 at 0). Written with out,
-# g * (1 + out * [out < 0]), so that the rule stays differentiable.
+# As TensorFlow's EluGrad, which selects: g * (out + 1) where out < 0, else g (so 1 at 0, and
+# g at x = inf, where a 0/1 mask would make inf * 0). Written with out, so that the rule stays
+# differentiable; its derivative in out is TensorFlow's EluGradGrad.
 elu = defprimitive(
     "elu", floating_only(_elu),
-    vjp=lambda g, out, x: g * (1.0 + out * mask(operator.lt, out, 0.0, out)),
+    vjp=lambda g, out, x: where(less(out, 0.0), g * (out + 1.0), g), saves=("out",),
 )
 
 

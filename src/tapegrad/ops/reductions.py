@@ -160,7 +160,9 @@ def _tie_weights(x, out, axis, keepdims):
 
 
 def _extreme_vjp(g, out, x, axis=None, keepdims=False):
-    # A tie splits the gradient evenly among the tied elements, as TensorFlow.
+    # As TensorFlow's _MinOrMaxGrad: a tie splits the gradient evenly among the tied elements,
+    # and the weights multiply (not select) the cotangent, so an inf cotangent gives NaN at
+    # the other elements, and a NaN extreme (no element equals it) gives NaN everywhere.
     weights = _tie_weights(x, out, axis, keepdims)
     return _expand_back(g, out, x._value.shape, axis, keepdims) * weights
 
