@@ -289,6 +289,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     if mode not in ("REFLECT", "SYMMETRIC"):
         raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
     edge = 1 if mode == "REFLECT" else 0
+    if not any(lo or hi for lo, hi in pads):  # a new tensor all the same, as TF's MirrorPad
+        return _bind(_e.identity, x)
     for axis, ((lo, hi), n) in enumerate(zip(pads, shape)):
         if max(lo, hi) > n - edge:
             raise _invalid("pad", f"{mode} paddings {[lo, hi]} of axis {axis} must be "

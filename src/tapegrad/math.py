@@ -128,6 +128,9 @@ def reciprocal(x, name=None):
 def add_n(inputs, name=None):
     """Sums a list of tensors of one shape and dtype elementwise.
 
+    As TensorFlow, a list of one tensor returns that tensor itself (a new one only when `name`
+    is given), so a gradient with respect to the result is a gradient with respect to it.
+
     Raises:
         ValueError: if `inputs` is empty or not a list.
         InvalidArgumentError: if the shapes differ.
@@ -144,7 +147,9 @@ def add_n(inputs, name=None):
             f"add_n: all inputs must have the same shape, got {[list(x.shape) for x in xs]}",
             op="add_n",
         )
-    total = xs[0] if len(xs) > 1 else _bind(_e.identity, xs[0])
+    if len(xs) == 1:
+        return xs[0] if name is None else _bind(_e.identity, xs[0])
+    total = xs[0]
     for x in xs[1:]:
         total = _bind(_e.add, total, x)
     return total

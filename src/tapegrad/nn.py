@@ -1,6 +1,7 @@
 """`tapegrad.nn`: neural-network activations, losses and helpers under TensorFlow's names."""
 
 import math as _pymath
+import numbers as _numbers
 
 import numpy as _np
 
@@ -246,9 +247,12 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     t = _tensor(x)
     if not t.dtype.is_floating:
         raise ValueError(f"dropout: x has to be a floating point tensor, got {t.dtype.name}")
+    number = isinstance(rate, _numbers.Real)
     rate = float(_np.asarray(rate))
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout: rate must be a scalar in the range [0, 1), got {rate}")
+    if number and rate == 0.0:  # as TensorFlow: x itself (so a gradient with respect to the
+        return t  # result is one with respect to x); a rate given as a tensor multiplies
     shape = t._value.shape if noise_shape is None else tuple(
         int(d) for d in _np.asarray(noise_shape).reshape(-1))
     keep = _generator(seed).random(shape) >= rate
