@@ -93,6 +93,47 @@ def test_argmax_and_argmin():
     close(tf.argmin(m, axis=-1), [0, 1])
 
 
+# Recorded from TensorFlow 2.21 (float32): NaN is never the extreme; a tie goes to the first
+# index; an extreme that does not pass the dtype's lowest (highest) value, as all-NaN or all
+# -inf rows, gives 0.
+_NAN, _INF, _BIG = float("nan"), float("inf"), float(np.finfo(np.float32).max)
+ARG_CASES = [
+    ([1.0, _NAN, 2.0], 2, 0), ([_NAN, 1.0, 2.0], 2, 1), ([1.0, 2.0, _NAN], 1, 0),
+    ([_NAN, _NAN, _NAN], 0, 0), ([_NAN, 1.0], 1, 1), ([2.0, _NAN, 2.0], 0, 0),
+    ([1.0, 3.0, 3.0], 1, 0), ([3.0, 3.0, 1.0], 0, 2), ([-_INF, -_INF], 0, 0),
+    ([_INF, _NAN, _INF], 0, 0), ([_NAN, -_INF], 0, 1), ([1.0, _NAN, 0.5], 0, 2),
+    ([5.0, _NAN, 1.0, 7.0, _NAN], 3, 2), ([-_INF, -_BIG], 0, 0), ([_NAN, -_BIG], 0, 1),
+    ([_INF, _BIG], 0, 0), ([-_BIG, -_BIG, -_INF], 0, 2),
+]
+
+
+@pytest.mark.parametrize("row, imax, imin", ARG_CASES)
+def test_argmax_and_argmin_skip_nan_as_tensorflow(row, imax, imin):
+    x = tf.constant(row, tf.float32)
+    assert (int(tf.argmax(x)), int(tf.argmin(x))) == (imax, imin)
+
+
+@pytest.mark.parametrize("dtype", [tf.float16, tf.float64])
+def test_argmax_and_argmin_skip_nan_in_every_float_dtype(dtype):
+    x = tf.constant([1.0, _NAN, 2.0], dtype)
+    assert (int(tf.argmax(x)), int(tf.argmin(x))) == (2, 0)
+
+
+def test_argmax_and_argmin_skip_nan_along_an_axis():
+    m = tf.constant([[1.0, _NAN, 2.0], [_NAN, 0.0, -1.0]])
+    assert tf.argmax(m, axis=1).numpy().tolist() == [2, 1]
+    assert tf.argmin(m, axis=1).numpy().tolist() == [0, 2]
+    assert tf.argmax(m, axis=0).numpy().tolist() == [0, 1, 0]
+    assert tf.argmin(m, axis=0).numpy().tolist() == [0, 1, 1]
+
+
+@pytest.mark.parametrize("row, imax, imin", ARG_CASES)
+def test_argmax_and_argmin_table_is_tensorflows(row, imax, imin):
+    tf_real = pytest.importorskip("tensorflow")
+    x = tf_real.constant(row, tf_real.float32)
+    assert (int(tf_real.argmax(x)), int(tf_real.argmin(x))) == (imax, imin)
+
+
 def test_logical_ops_and_predicates():
     a, b = np.array([True, True, False]), np.array([True, False, False])
     close(tf.logical_and(a, b), [True, False, False])
@@ -313,3 +354,20 @@ def test_bool_operators_are_logical_ops():
     close(np.array([True, False, True]) & a, [True, False, False])
     with pytest.raises(tf.errors.InvalidArgumentError, match="must be bool"):
         tf.constant([1.0]) & tf.constant([0.0])
+
+
+@pytest.mark.parametrize("op", [tf.math.floordiv, tf.math.floormod, tf.math.mod,
+                                lambda x, y: x // y, lambda x, y: x % y])
+@pytest.mark.parametrize("dtype", [tf.int8, tf.int32, tf.int64, tf.uint8])
+def test_integer_division_by_zero_raises(op, dtype):
+    x, y = tf.constant([5, 3], dtype), tf.constant([0, 2], dtype)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
+        op(x, y)
+
+
+def test_float_division_by_zero_is_silent_as_tensorflow():
+    # TensorFlow 2.21: [1, -1, 0] // 0.0 = [inf, -inf, nan], [1, -1] % 0.0 = [nan, nan]
+    x = tf.constant([1.0, -1.0, 0.0])
+    np.testing.assert_array_equal((x // 0.0).numpy(), [np.inf, -np.inf, np.nan])
+    np.testing.assert_array_equal((x[:2] % 0.0).numpy(), [np.nan, np.nan])
+    assert (tf.constant(7) // 2).numpy() == 3

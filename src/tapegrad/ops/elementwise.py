@@ -72,11 +72,29 @@ divide = defprimitive(
     jvp=ELEMENTWISE, domain=(ANY, POS), saves=(1, "out"),
 )
 
+
+def integer_division(fn):
+    """`fn` (floor division or remainder), `quiet`, refusing an integer divisor with a zero as
+    TensorFlow does (InvalidArgumentError: Integer division by zero); NumPy would give 0."""
+    fn = quiet(fn)
+
+    def forward(x, y):
+        if y.dtype.kind in "iu" and not np.all(y):
+            raise ValueError(
+                f"Integer division by zero: the {y.dtype} divisor has a zero entry. Guard the "
+                "divisor (e.g. tf.where(y == 0, 1, y)) or divide floats, where x / 0 is inf."
+            )
+        return fn(x, y)
+
+    return forward
+
+
 # TensorFlow registers FloorDiv as not differentiable: None for both arguments.
-floordiv = defprimitive("floordiv", quiet(operator.floordiv), vjp=NONE, domain=(ANY, POS))
+floordiv = defprimitive("floordiv", integer_division(operator.floordiv), vjp=NONE,
+                        domain=(ANY, POS))
 
 mod = defprimitive(
-    "mod", quiet(operator.mod),
+    "mod", integer_division(operator.mod),
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g * floordiv(x, y)),
     jvp=ELEMENTWISE,
     # keep x / y away from integers, where mod jumps

@@ -252,16 +252,38 @@ reduce_any = defprimitive(
         x, axis=_axis_arg(axis), keepdims=keepdims), **_LOGICAL_REDUCE)
 
 
-def _argmax(x, axis=0, output_type=np.int64):
-    return np.argmax(x, axis=axis).astype(output_type)
+def _arg_extreme(find, beyond, fill, bound):
+    """TensorFlow's ArgMax / ArgMin: the first index of the extreme, NaN never being one.
+
+    TensorFlow's kernel scans from (index 0, the dtype's lowest value) for argmax (highest for
+    argmin) and moves only to a strictly greater (smaller) value, so NaNs are skipped, and an
+    extreme that does not pass that bound (all NaN, all -inf) gives index 0.
+    """
+
+    def forward(x, axis=0, output_type=np.int64):
+        if x.dtype.kind != "f":
+            return find(x, axis=axis).astype(output_type)
+        nan = np.isnan(x)
+        if nan.any():
+            x = np.where(nan, x.dtype.type(fill), x)
+        index = find(x, axis=axis)
+        top = np.take_along_axis(x, np.expand_dims(index, axis), axis).squeeze(axis)
+        limit = bound(np.finfo(x.dtype))
+        return np.where(beyond(top, limit), index, 0).astype(output_type)
+
+    return forward
 
 
-def _argmin(x, axis=0, output_type=np.int64):
-    return np.argmin(x, axis=axis).astype(output_type)
+argmax = defprimitive(
+    "argmax", _arg_extreme(np.argmax, np.greater, -np.inf, lambda info: info.min),
+    vjp=NONE, differentiable=False,
+)
+argmin = defprimitive(
+    "argmin", _arg_extreme(np.argmin, np.less, np.inf, lambda info: info.max),
+    vjp=NONE, differentiable=False,
+)
 
 
-argmax = defprimitive("argmax", _argmax, vjp=NONE, differentiable=False)
-argmin = defprimitive("argmin", _argmin, vjp=NONE, differentiable=False)
 
 
 # -- cumulative sums and products --------------------------------------------------------------
