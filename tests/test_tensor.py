@@ -124,3 +124,34 @@ def test_assign_does_not_change_values_read_before():
     before = v.read_value()
     v.assign_add([1.0, 1.0])
     np.testing.assert_allclose(before.numpy(), [1, 2])
+
+
+def test_rank_64_tensors_work_to_second_order():
+    # NumPy's largest rank: creation, elementwise ops, reductions, both modes, second order
+    x = tf.ones([1] * 62 + [2, 3]) * 0.5
+    assert tf.reduce_sum(x, axis=-1).shape.rank == 63
+    x64 = np.random.default_rng(0).uniform(-1.0, 1.0, size=[1] * 62 + [2, 3])
+    tf.check_grads(lambda t: tf.reduce_sum(tf.sin(t) * t, axis=-1), [x64], order=2)
+
+
+def _nested(depth):
+    value = 1.0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tf.zeros([1] * 70), lambda: tf.ones([1] * 70), lambda: tf.fill([1] * 70, 2.0),
+    lambda: tf.random.normal([1] * 70), lambda: tf.random.uniform([1] * 70),
+    lambda: tf.constant(_nested(70)), lambda: tf.Variable(_nested(70)),
+    lambda: tf.reshape(tf.ones([1]), [1] * 70), lambda: tf.broadcast_to(1.0, [1] * 70),
+    lambda: tf.expand_dims(tf.ones([1] * 64), 0), lambda: tf.stack([tf.ones([1] * 64)] * 2),
+    lambda: tf.one_hot(tf.zeros([1] * 64, tf.int32), 2),
+], ids=["zeros", "ones", "fill", "normal", "uniform", "constant", "Variable", "reshape",
+        "broadcast_to", "expand_dims", "stack", "one_hot"])
+def test_rank_above_numpy_limit_says_so(make):
+    # TensorFlow allows rank 254; tapegrad holds NumPy arrays, which stop at 64 dimensions.
+    with pytest.raises(tf.errors.UnimplementedError, match="at most 64 dimensions") as info:
+        make()
+    assert "tensor of rank" in str(info.value)

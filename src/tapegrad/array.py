@@ -14,7 +14,7 @@ from ._core import dtypes as _dt
 from ._core.errors import InvalidArgumentError
 from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
-from ._core.tensor import Tensor
+from ._core.tensor import MAX_RANK, Tensor, rank_error
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor
 from .ops import elementwise as _e
@@ -75,7 +75,7 @@ def reshape(tensor, shape, name=None):
         InvalidArgumentError: if the element counts differ.
     """
     x = _tensor(tensor)
-    shape = _shape_arg("reshape", shape)
+    shape = _shape_arg("reshape", shape, inferred=True)
     try:
         return _bind(_s.reshape, x, shape=shape)
     except InvalidArgumentError:
@@ -137,12 +137,26 @@ def expand_dims(input, axis, name=None):  # noqa: A002 - TensorFlow's name
     x = _tensor(input)
     a = _axis("expand_dims", axis, x, 1)
     shape = x._value.shape
+    if len(shape) >= MAX_RANK:
+        raise rank_error("expand_dims", len(shape) + 1)
     return _bind(_s.reshape, x, shape=shape[:a] + (1,) + shape[a:])
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002 - TensorFlow's name
-    """Broadcasts `input` to `shape` (NumPy's rules); the gradient is summed back."""
-    return _bind(_r.broadcast_to, input, shape=_shape_arg("broadcast_to", shape))
+    """Broadcasts `input` to `shape` (NumPy's rules); the gradient is summed back.
+
+    Raises:
+        InvalidArgumentError: if `input`'s shape does not broadcast to `shape`.
+    """
+    x = _tensor(input)
+    shape = _shape_arg("broadcast_to", shape)
+    have = x._value.shape
+    if len(have) > len(shape) or any(
+            a != b and a != 1 for a, b in zip(have[::-1], shape[::-1])):
+        raise _invalid("broadcast_to", f"cannot broadcast a tensor of shape {list(have)} to "
+                                       f"shape {list(shape)}: each dimension must be 1 or equal "
+                                       "to the target's, counted from the last.")
+    return _bind(_r.broadcast_to, x, shape=shape)
 
 
 @_composite(cases=[(((2, 3),), dict(multiples=[2, 1])), (((3,),), dict(multiples=[3])),
@@ -215,6 +229,8 @@ def stack(values, axis=0, name="stack"):
         except (TypeError, ValueError):
             pass
     tensors = _tensors(values, hint)
+    if tensors[0].ndim >= MAX_RANK:
+        raise rank_error("stack", tensors[0].ndim + 1)
     axis = _axis("stack", axis, tensors[0], 1)
     _check_same("stack", tensors)
     if len(tensors) <= _s.MAX_ARGS:
@@ -232,7 +248,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
     axis = _axis("unstack", axis, x)
     n = x._value.shape[axis]
     if num is not None and num != n:
-        raise ValueError(f"unstack: num={num} but axis {axis} of shape {x.shape} has size {n}")
+        raise _invalid("unstack", f"num={num} but axis {axis} of shape {x.shape} has size {n}")
     lead = (_SLICE_ALL,) * axis
     return [_bind(_s.getitem, x, key=lead + (i,)) for i in builtins.range(n)]
 

@@ -9,7 +9,7 @@ from ._core import dtypes as _dt
 from ._core.errors import InvalidArgumentError
 from ._core.registry import bind as _bind
 from ._core.registry import composite as _composite
-from ._core.tensor import Tensor
+from ._core.tensor import MAX_RANK, Tensor, rank_error
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor
 from .array import cast, expand_dims
@@ -34,6 +34,18 @@ def _new_axis(op, axis, ndim):
     return axis % (ndim + 1)
 
 
+def _count(op, name, value):
+    """A non-negative integer argument (a size or a count), as TensorFlow checks it."""
+    v = _static(value)
+    if isinstance(v, (tuple, list)):
+        raise _invalid(op, f"{name} must be a scalar, got {list(v)}")
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{op}: {name} must be a non-negative integer, got {value!r}")
+    if v < 0:
+        raise _invalid(op, f"{name} must be non-negative, got {int(v)}")
+    return int(v)
+
+
 # -- creation -----------------------------------------------------------------------------------
 
 def _np_dtype(dtype):
@@ -42,12 +54,14 @@ def _np_dtype(dtype):
 
 def zeros(shape, dtype=_dt.float32, name=None):
     """A tensor of zeros of the given shape and dtype (float32 by default)."""
-    return Tensor(np.zeros(_shape_arg("zeros", shape), dtype=_np_dtype(dtype)))
+    shape = _shape_arg("zeros", shape, float_error=TypeError)  # TF converts it to int32 first
+    return Tensor(np.zeros(shape, dtype=_np_dtype(dtype)))
 
 
 def ones(shape, dtype=_dt.float32, name=None):
     """A tensor of ones of the given shape and dtype (float32 by default)."""
-    return Tensor(np.ones(_shape_arg("ones", shape), dtype=_np_dtype(dtype)))
+    shape = _shape_arg("ones", shape, float_error=TypeError)  # TF converts it to int32 first
+    return Tensor(np.ones(shape, dtype=_np_dtype(dtype)))
 
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
@@ -71,8 +85,9 @@ def fill(dims, value, name=None):
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
     """An identity matrix (ones on the diagonal), optionally repeated over `batch_shape`."""
-    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
-               dtype=_np_dtype(dtype))
+    rows = _count("eye", "num_rows", num_rows)
+    columns = rows if num_columns is None else _count("eye", "num_columns", num_columns)
+    m = np.eye(rows, columns, dtype=_np_dtype(dtype))
     if batch_shape is not None:
         m = np.broadcast_to(m, _shape_arg("eye", batch_shape) + m.shape).copy()
     return Tensor(m)
@@ -120,7 +135,7 @@ def linspace(start, stop, num, name=None, axis=0):
     hi = _tensor(stop, dtype_hint=lo.dtype)
     if lo.dtype.is_integer:
         lo, hi = cast(lo, _dt.float64), cast(hi, _dt.float64)
-    num = int(_static(num))
+    num = _count("linspace", "num", num)
     ndim = len(np.broadcast_shapes(lo._value.shape, hi._value.shape))
     axis = _new_axis("linspace", int(axis), ndim)
     lo, hi = expand_dims(lo, axis), expand_dims(hi, axis)
@@ -139,21 +154,31 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     """One-hot vectors of length `depth` along a new `axis` (last by default).
 
     Indices outside [0, depth) give all-off rows, as in TensorFlow. Not differentiable.
+
+    Raises:
+        InvalidArgumentError: for non-integer indices, a negative depth, or an axis other than
+            -1 or one in [0, rank(indices)].
+        TypeError: for a depth that is not an integer.
     """
     idx = np.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise _invalid("one_hot", f"indices must be integers, got dtype {idx.dtype}")
-    depth = int(_static(depth))
+    depth = _count("one_hot", "depth", depth)
     if dtype is None:
         given = next((v for v in (on_value, off_value) if v is not None), None)
         dtype = _dt.float32 if given is None else _tensor(given).dtype
     np_dtype = _np_dtype(dtype)
     on = 1 if on_value is None else _static(on_value)
     off = 0 if off_value is None else _static(off_value)
-    axis = -1 if axis is None else int(axis)
+    axis = -1 if axis is None else int(_static(axis))
+    if axis != -1 and not 0 <= axis <= idx.ndim:
+        raise _invalid("one_hot", f"axis must be -1 or in [0, {idx.ndim + 1}) for indices of "
+                                  f"rank {idx.ndim}, got {axis}")
+    if idx.ndim + 1 > MAX_RANK:
+        raise rank_error("one_hot", idx.ndim + 1)
     hot = idx[..., None] == np.arange(depth)
     if axis != -1:
-        hot = np.moveaxis(hot, -1, _new_axis("one_hot", axis, idx.ndim))
+        hot = np.moveaxis(hot, -1, axis)
     return Tensor(np.where(hot, np.asarray(on, np_dtype), np.asarray(off, np_dtype)))
 
 

@@ -532,6 +532,14 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             "(transpose_a / transpose_b) or fix the shapes.",
             op="matmul",
         )
+    batch_a, batch_b = a._value.shape[:-2], b._value.shape[:-2]
+    if any(m != n and 1 not in (m, n) for m, n in zip(batch_a[::-1], batch_b[::-1])):
+        raise _Invalid(
+            f"matmul: the batch dimensions {list(batch_a)} of a (shape {a.shape}) and "
+            f"{list(batch_b)} of b (shape {b.shape}) do not broadcast: each must be 1 or equal "
+            "to the other's, counted from the last.",
+            op="matmul",
+        )
     if ta or tb:
         return _bind(_l.matmul, a, b, transpose_a=ta, transpose_b=tb)
     return _bind(_l.matmul, a, b)

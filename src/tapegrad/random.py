@@ -9,6 +9,7 @@ import numpy as np
 from ._checks import shape_arg as _shape_arg
 from ._checks import static as _static
 from ._core import dtypes as _dt
+from ._core.errors import InvalidArgumentError
 from ._core.state import state as _state
 from ._core.tensor import Tensor
 from ._core.tensor import is_tensor as _is_tensor
@@ -49,12 +50,12 @@ def generator(seed=None):
     return stream
 
 
-def _draw_float(shape, dtype, draw):
+def _draw_float(op, shape, dtype, draw):
     np_dtype = _dt.as_dtype(dtype)._np
     if np_dtype.kind != "f":
-        raise ValueError(f"expected a float dtype, got {_dt.as_dtype(dtype).name}")
+        raise ValueError(f"{op}: expected a float dtype, got {_dt.as_dtype(dtype).name}")
     native = np_dtype if np_dtype in (np.float32, np.float64) else np.float32
-    return draw(_shape_arg("random", shape), native).astype(np_dtype, copy=False)
+    return draw(_shape_arg(op, shape), native).astype(np_dtype, copy=False)
 
 
 def _affine(noise, scale, shift):
@@ -69,7 +70,8 @@ def _affine(noise, scale, shift):
 def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
     """Samples from a normal distribution with the given mean and standard deviation."""
     rng = generator(seed)
-    noise = _draw_float(shape, dtype, lambda s, d: rng.standard_normal(s, dtype=d))
+    noise = _draw_float("random.normal", shape, dtype,
+                        lambda s, d: rng.standard_normal(s, dtype=d))
     return _affine(noise, stddev, mean)
 
 
@@ -85,7 +87,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
             bad = np.abs(x) > 2.0
         return x
 
-    return _affine(_draw_float(shape, dtype, draw), stddev, mean)
+    return _affine(_draw_float("random.truncated_normal", shape, dtype, draw), stddev, mean)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
@@ -98,10 +100,16 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     target = _dt.as_dtype(dtype)
     if target.is_integer:
         if maxval is None:
-            raise ValueError(f"uniform: must specify maxval for integer dtype {target.name}")
+            raise ValueError(
+                f"random.uniform: must specify maxval for integer dtype {target.name}")
         low, high = int(_static(minval)), int(_static(maxval))
-        return Tensor(rng.integers(low, high, _shape_arg("uniform", shape), dtype=target._np))
-    noise = _draw_float(shape, target, lambda s, d: rng.random(s, dtype=d))
+        if low >= high:
+            raise InvalidArgumentError(
+                f"random.uniform: needs minval < maxval for integer dtype {target.name}, got "
+                f"minval={low}, maxval={high}", op="random.uniform")
+        return Tensor(rng.integers(low, high, _shape_arg("random.uniform", shape),
+                                   dtype=target._np))
+    noise = _draw_float("random.uniform", shape, target, lambda s, d: rng.random(s, dtype=d))
     high = 1.0 if maxval is None else maxval
     if isinstance(high, (int, float)) and isinstance(minval, (int, float)):
         return _affine(noise, high - minval, minval)

@@ -201,7 +201,7 @@ def _convert(prim, args):
                     return (a, _constant(b, a._value.dtype))
             elif tb is Tensor and ta in _NUMBERS:
                 return (_constant(a, b._value.dtype), b)
-        except TypeError as err:
+        except (TypeError, ValueError) as err:
             raise InvalidArgumentError(f"{prim.name}: {err}", op=prim.name) from None
         args = (a, b)
     elif len(args) == 1:
@@ -235,9 +235,9 @@ def _convert(prim, args):
         dtype = ref if (shared is None or i in shared) else None
         try:
             out[i] = _constant(args[i], dtype)
-        except TypeError as err:
+        except (TypeError, ValueError) as err:
             if dtype is None:
-                raise TypeError(f"{prim.name}: argument {i}: {err}") from None
+                raise type(err)(f"{prim.name}: argument {i}: {err}") from None
             raise InvalidArgumentError(f"{prim.name}: argument {i}: {err}", op=prim.name) from None
     return out
 

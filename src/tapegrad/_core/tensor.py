@@ -202,9 +202,29 @@ class Tensor(ArrayLike):
         )
 
 
-def _python_dtype(value):
-    """The dtype TensorFlow gives a Python value: float -> float32, int -> int32."""
-    arr = np.asarray(value)
+MAX_RANK = 64  # NumPy's limit on an array's dimensions (TensorFlow's is 254)
+
+
+def rank_error(op, rank):
+    """The error for a tensor of rank above NumPy's limit, which tapegrad cannot hold."""
+    from .errors import UnimplementedError
+
+    return UnimplementedError(
+        f"{op + ': ' if op else ''}a tensor of rank {rank} is not supported: tapegrad holds "
+        f"tensors as NumPy arrays, which have at most {MAX_RANK} dimensions (TensorFlow allows "
+        "254). Merge some axes with tf.reshape.", op=op)
+
+
+def converted(op, value, dtype=None):
+    """`to_array(value, dtype)`, with `op` named in its errors."""
+    try:
+        return to_array(value, dtype)
+    except (TypeError, ValueError, NotImplementedError) as err:
+        raise type(err)(f"{op}: {err}") from None
+
+
+def _python_dtype(arr):
+    """The dtype TensorFlow gives a Python value (as an array): float -> float32, int -> int32."""
     kind = arr.dtype.kind
     if kind == "f":
         return np.float32
@@ -214,9 +234,83 @@ def _python_dtype(value):
         ) else np.int64
     if kind == "c":
         return np.complex128
-    if kind == "b":
-        return np.bool_
-    raise TypeError(f"Cannot convert {value!r} (NumPy dtype {arr.dtype}) to a tensor")
+    return np.bool_
+
+
+def _is_sequence(x):
+    return isinstance(x, (list, tuple, np.ndarray))
+
+
+def _leaves(value):
+    if _is_sequence(value):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def _ragged(value, where="value"):
+    """Where a nested list stops being rectangular, in words, or None if it is rectangular."""
+    if not _is_sequence(value) or not len(value):
+        return None
+    first = value[0]
+
+    def size(x):
+        return f"length {len(x)}" if _is_sequence(x) else "a scalar"
+
+    for i, item in enumerate(value):
+        if _is_sequence(item) != _is_sequence(first) or (
+                _is_sequence(item) and len(item) != len(first)):
+            return f"{where}[{i}] has {size(item)} but {where}[0] has {size(first)}"
+    for i, item in enumerate(value):
+        found = _ragged(item, f"{where}[{i}]")
+        if found:
+            return found
+    return None
+
+
+def _depth(value):
+    depth = 0
+    while _is_sequence(value) and len(value):
+        value, depth = value[0], depth + 1
+    return depth
+
+
+def _python_array(value, dtype):
+    """np.asarray(value) for a Python value, with TensorFlow's refusals as clear errors."""
+    try:
+        arr = np.asarray(value)
+    except ValueError:  # a ragged nested list, or more than 64 levels
+        where = _ragged(value)
+        if where is None and _depth(value) > MAX_RANK:
+            raise rank_error(None, _depth(value)) from None
+        raise ValueError(
+            f"Cannot convert a non-rectangular (ragged) nested list to a tensor: {where}. Give "
+            "every row the same length (pad the short ones), or keep the rows as separate "
+            "tensors."
+        ) from None
+    kind = arr.dtype.kind
+    if kind in "iubfc":
+        if kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
+            raise ValueError(f"Cannot convert {value!r} to a tensor: an integer is out of the "
+                             "int64 range")
+        return arr
+    leaves = list(_leaves(value))
+    if leaves and all(isinstance(v, (str, bytes)) for v in leaves):
+        target = "" if dtype is None else f" of dtype {np.dtype(dtype).name}"
+        raise TypeError(f"Cannot convert {value!r} to a tensor{target}: tapegrad has no string "
+                        "tensors; convert the strings to numbers first.")
+    if leaves and all(isinstance(v, (bool, int, float, complex, np.generic)) for v in leaves):
+        raise ValueError(f"Cannot convert {value!r} to a tensor: an integer is out of the int64 "
+                         "range")
+    if _is_sequence(value):
+        odd = next((v for v in leaves if not isinstance(v, (bool, int, float, complex,
+                                                              np.generic))), None)
+        raise ValueError(f"Cannot convert {value!r} to a tensor: it mixes numbers with "
+                         f"{type(odd).__name__} {odd!r}; give numbers only.")
+    raise ValueError(f"Cannot convert {value!r} to a tensor: a value of type "
+                     f"{type(value).__name__} is not a number, a (nested) list of numbers or an "
+                     "array.")
 
 
 def to_array(value, dtype=None):
@@ -224,6 +318,12 @@ def to_array(value, dtype=None):
 
     Python numbers and lists take float32 / int32; NumPy values keep their dtype; `dtype`, when
     given, is applied, refusing to turn a non-integral float into an integer.
+
+    Raises:
+        ValueError: for a ragged nested list, a value that is not a number (None, a dict, a
+            list mixing numbers and other things) or an integer beyond int64.
+        TypeError: for strings, and for a non-integral float asked for as an integer.
+        UnimplementedError: for nesting deeper than NumPy's 64 dimensions.
     """
     if isinstance(value, (np.ndarray, np.generic)):
         # A copy, as TensorFlow: the tensor must not change when the caller's array does
@@ -231,15 +331,12 @@ def to_array(value, dtype=None):
         arr = np.array(value, subok=True)
         if dtype is None:
             return arr
+        if arr.dtype.kind not in "iubfc":
+            raise TypeError(f"Cannot convert an array of dtype {arr.dtype} to a tensor of dtype "
+                            f"{np.dtype(dtype).name}")
     else:
-        arr = None
-    target = np.dtype(dtype) if dtype is not None else None
-    if arr is None:
-        if target is None:
-            target = np.dtype(_python_dtype(value))
-        arr = np.asarray(value)
-        if arr.dtype == object:
-            raise TypeError(f"Cannot convert {value!r} to a tensor: it is not a number or array")
+        arr = _python_array(value, dtype)
+    target = np.dtype(dtype) if dtype is not None else np.dtype(_python_dtype(arr))
     if arr.dtype != target:
         if target.kind in "iub" and arr.dtype.kind in "fc":
             if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr.real)):
@@ -279,7 +376,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         except (TypeError, ValueError):
             pass
     np_dtype = None if dtype is None else _dt.as_dtype(dtype)._np
-    return Tensor(to_array(value, np_dtype))
+    return Tensor(converted("convert_to_tensor", value, np_dtype))
 
 
 def constant(value, dtype=None, shape=None, name="Const"):
@@ -294,7 +391,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
     if isinstance(value, Tensor) or hasattr(value, "_read"):
         value = convert_to_tensor(value).numpy()
     np_dtype = None if dtype is None else _dt.as_dtype(dtype)._np
-    arr = to_array(value, np_dtype)
+    arr = converted("constant", value, np_dtype)
     if shape is not None:
         shape = tuple(shape)
         if arr.size == 1:

@@ -10,7 +10,15 @@ import numpy as np
 from . import dtypes as _dt
 from .errors import InvalidArgumentError
 from .state import next_tid, state
-from .tensor import ArrayLike, Tensor, TensorShape, _numpy_text, convert_to_tensor, to_array
+from .tensor import (
+    ArrayLike,
+    Tensor,
+    TensorShape,
+    _numpy_text,
+    convert_to_tensor,
+    converted,
+    to_array,
+)
 
 __all__ = ["Variable"]
 
@@ -44,7 +52,7 @@ class Variable(ArrayLike):
         if isinstance(initial_value, (Tensor, Variable)):
             value = np.array(convert_to_tensor(initial_value)._value, dtype=np_dtype)
         else:
-            value = np.array(to_array(initial_value, np_dtype))
+            value = np.array(converted("Variable", initial_value, np_dtype))
         if shape is not None and not TensorShape(shape).is_compatible_with(value.shape):
             raise ValueError(
                 f"Variable: initial value of shape {list(value.shape)} does not match the given "
@@ -136,8 +144,8 @@ class Variable(ArrayLike):
         else:
             try:
                 arr = to_array(value, self._value.dtype)
-            except TypeError as err:
-                raise TypeError(f"Variable.{op} of '{self.name}': {err}") from None
+            except (TypeError, ValueError) as err:
+                raise type(err)(f"Variable.{op} of '{self.name}': {err}") from None
         if arr.shape != self._value.shape:
             raise ValueError(
                 f"Variable.{op}: cannot assign a value of shape {list(arr.shape)} to variable "
