@@ -233,7 +233,7 @@ def test_scan_axis_errors():
 def test_argmax_errors():
     with pytest.raises(tf.errors.InvalidArgumentError, match="argmax: axis 5"):
         tf.argmax(X, axis=5)
-    with pytest.raises(TypeError, match="output_type"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="output_type"):
         tf.argmax(X, output_type=tf.float32)
 
 

@@ -90,7 +90,11 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
     """Permutes the axes of `a` (reverses them when `perm` is None)."""
     x = _tensor(a)
     if perm is not None:
-        perm = tuple(int(p) for p in _static(perm))
+        given = np.asarray(_static(perm))
+        if given.dtype.kind not in "iu" and given.size:
+            raise _invalid("transpose", f"perm must be integers (int32 or int64), got "
+                                        f"{given.tolist()}")
+        perm = tuple(int(p) for p in given.reshape(-1))
         if sorted(p % max(x.ndim, 1) for p in perm) != list(builtins.range(x.ndim)):
             raise _invalid(
                 "transpose",
@@ -220,8 +224,8 @@ def stack(values, axis=0, name="stack"):
         InvalidArgumentError: if the shapes differ or `axis` is out of range.
     """
     values = list(values)
-    if not values:
-        raise ValueError("stack: values is empty; pass at least one tensor")
+    if not values:  # as TensorFlow, which converts [] itself: an empty float32 vector
+        return Tensor(np.zeros(0, np.float32))
     hint = None
     if not any(_is_tensor(v) for v in values):
         try:  # TensorFlow converts a list of Python values as one: stack([1, 2.0]) is float32
@@ -530,7 +534,32 @@ def getitem(tensor, key):
                 type(k.start) in _BOUND and type(k.stop) in _BOUND and type(k.step) in _BOUND)):
             key = tuple(_index_part(k) for k in key)
             break
-    return _bind(_s.getitem, tensor, key=key)
+    try:
+        return _bind(_s.getitem, tensor, key=key)
+    except InvalidArgumentError:
+        raise _index_failed(tensor, key) from None
+
+
+def _index_failed(tensor, key):
+    """The error for an index that does not fit a tensor's shape, in the user's terms."""
+    shape = _tensor(tensor)._value.shape
+    try:  # NumPy's reason, from a stand-in of the same shape (no data)
+        np.broadcast_to(np.zeros((), np.int8), shape)[key]
+        reason = "it does not fit"
+    except (IndexError, ValueError, TypeError) as err:
+        reason = str(err)
+    shown = ", ".join(_show_index(k) for k in key)
+    return _invalid("getitem", f"cannot index a tensor of shape {list(shape)} with [{shown}]: "
+                               f"{reason}.")
+
+
+def _show_index(k):
+    if type(k) is slice:
+        return ":".join("" if v is None else str(v) for v in (k.start, k.stop, k.step)).rstrip(
+            ":") or ":"
+    if k is Ellipsis:
+        return "..."
+    return "tf.newaxis" if k is None else str(k)
 
 
 # -- dtype and identity -------------------------------------------------------------------------
@@ -538,7 +567,10 @@ def getitem(tensor, key):
 def cast(x, dtype, name=None):
     """Casts `x` to `dtype`. The gradient is cast back; integer or bool ends give None."""
     x = _tensor(x)
-    target = _dt.as_dtype(dtype)
+    try:
+        target = _dt.as_dtype(dtype)
+    except TypeError as err:
+        raise TypeError(f"cast: {err}") from None
     if x.dtype == target:
         return x
     return _bind(_e.cast, x, dtype=target._np)

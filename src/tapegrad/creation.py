@@ -113,6 +113,10 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
     if dtype is None:
         dtype = max((_tensor(v).dtype for v in (start, limit, delta)), key=_RANGE_DTYPES.index)
     bounds = [_static(v) for v in (start, limit, delta)]
+    target = _dt.as_dtype(dtype)
+    if target.is_integer and any(float(b) != int(b) for b in bounds):
+        raise TypeError(f"range: start, limit and delta must be whole numbers for dtype "
+                        f"{target.name}, got {bounds}; pass a float dtype or round them")
     if bounds[2] == 0:
         raise _invalid("range", "delta must not be zero")
     if (bounds[0] > bounds[1]) if bounds[2] > 0 else (bounds[0] < bounds[1]):

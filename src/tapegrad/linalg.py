@@ -39,6 +39,9 @@ def _invalid(op, message):
 
 def _square(op, x, name="input"):
     x = _tensor(x)
+    if not (x.dtype.is_floating or x.dtype.is_complex):
+        raise _invalid(op, f"{name} must be a float (or complex) tensor, got dtype "
+                           f"{x.dtype.name}; cast it first, e.g. tf.cast(x, tf.float32).")
     shape = x._value.shape
     if len(shape) < 2 or shape[-1] != shape[-2]:
         raise _invalid(op, f"{name} must be a square matrix or a batch of them (shape [..., M, "

@@ -293,8 +293,21 @@ _REDUCE_CASES = [
 ]
 
 
+def _numeric(op, x):
+    """`x`, refusing a bool tensor as TensorFlow's arithmetic does (NumPy would count or OR)."""
+    if x._value.dtype.kind == "b":
+        raise _Invalid(f"{op}: input must be a number tensor, got dtype bool; cast it first, "
+                       "e.g. tf.cast(x, tf.int32) to count the True values", op=op)
+    return x
+
+
 def _reduce(prim, op, input_tensor, axis, keepdims):
     x = _tensor(input_tensor)
+    if (x._value.dtype.kind == "b") != (prim.name in ("reduce_all", "reduce_any")):
+        if x._value.dtype.kind == "b":
+            _numeric(op, x)
+        raise _Invalid(f"{op}: input must be a bool tensor, got dtype {x.dtype.name}; compare "
+                       "first (e.g. x > 0) or cast with tf.cast(x, tf.bool)", op=op)
     return _bind(prim, x, axis=_axes(op, axis, x._value.ndim), keepdims=bool(keepdims))
 
 
@@ -352,7 +365,8 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     """The standard deviation over `axis`. Its gradient is NaN where all values are equal
     (sqrt at 0), as in TensorFlow."""
-    return _bind(_e.sqrt, reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+    x = _floating_input("reduce_std", input_tensor)
+    return _bind(_e.sqrt, reduce_variance(x, axis=axis, keepdims=keepdims))
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
@@ -375,7 +389,7 @@ def _one_axis(op, axis, ndim):
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative sum along `axis`; `exclusive` leaves out the current element, `reverse`
     sums from the end."""
-    x = _tensor(x)
+    x = _numeric("cumsum", _tensor(x))
     axis = _one_axis("cumsum", axis, x._value.ndim)
     return _bind(_r.cumsum, x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
@@ -383,7 +397,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative product along `axis`. As in TensorFlow, the gradient is 0 (not the exact
     value) at inputs equal to zero."""
-    x = _tensor(x)
+    x = _numeric("cumprod", _tensor(x))
     axis = _one_axis("cumprod", axis, x._value.ndim)
     return _bind(_r.cumprod, x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
@@ -391,11 +405,15 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 def _arg(prim, op, input, axis, output_type):
     x = _tensor(input)
     out = _as_dtype(output_type)
-    if out.name not in ("int32", "int64", "int16", "uint8", "uint16"):
-        raise TypeError(f"{op}: output_type must be an integer dtype, got {out.name}")
+    if out.name not in ("int32", "int64", "int16", "uint16"):  # TensorFlow's list
+        raise _Invalid(f"{op}: output_type must be int16, uint16, int32 or int64, got "
+                       f"{out.name}", op=op)
     if x._value.ndim == 0:
         raise _Invalid(f"{op}: input must have rank >= 1, got a scalar", op=op)
     axis = 0 if axis is None else _one_axis(op, axis, x._value.ndim)
+    if x._value.shape[axis] == 0:
+        raise _Invalid(f"{op}: axis {axis} of the input's shape {x.shape} is empty: there is "
+                       "no element to pick", op=op)
     return _bind(prim, x, axis=axis, output_type=out._np)
 
 
@@ -513,7 +531,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     Raises:
         InvalidArgumentError: if an input has rank below 2 or the inner dimensions differ.
     """
-    a = _tensor(a)
+    a = _numeric("matmul", _tensor(a))
     b = _tensor(b) if _is_tensor(b) else _tensor(b, dtype_hint=a.dtype)
     if a._value.ndim < 2 or b._value.ndim < 2:
         raise _Invalid(

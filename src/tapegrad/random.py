@@ -50,10 +50,10 @@ def generator(seed=None):
     return stream
 
 
-def _draw_float(op, shape, dtype, draw):
+def _draw_float(op, shape, dtype, draw, error=TypeError):
     np_dtype = _dt.as_dtype(dtype)._np
     if np_dtype.kind != "f":
-        raise ValueError(f"{op}: expected a float dtype, got {_dt.as_dtype(dtype).name}")
+        raise error(f"{op}: expected a float dtype, got {_dt.as_dtype(dtype).name}")
     native = np_dtype if np_dtype in (np.float32, np.float64) else np.float32
     return draw(_shape_arg(op, shape), native).astype(np_dtype, copy=False)
 
@@ -102,14 +102,19 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
         if maxval is None:
             raise ValueError(
                 f"random.uniform: must specify maxval for integer dtype {target.name}")
-        low, high = int(_static(minval)), int(_static(maxval))
+        low, high = _static(minval), _static(maxval)
+        if float(low) != int(low) or float(high) != int(high):
+            raise TypeError(f"random.uniform: minval and maxval must be whole numbers for dtype "
+                            f"{target.name}, got minval={low}, maxval={high}")
+        low, high = int(low), int(high)
         if low >= high:
             raise InvalidArgumentError(
                 f"random.uniform: needs minval < maxval for integer dtype {target.name}, got "
                 f"minval={low}, maxval={high}", op="random.uniform")
         return Tensor(rng.integers(low, high, _shape_arg("random.uniform", shape),
                                    dtype=target._np))
-    noise = _draw_float("random.uniform", shape, target, lambda s, d: rng.random(s, dtype=d))
+    noise = _draw_float("random.uniform", shape, target, lambda s, d: rng.random(s, dtype=d),
+                        ValueError)  # TensorFlow's classes: TypeError for normal, ValueError here
     high = 1.0 if maxval is None else maxval
     if isinstance(high, (int, float)) and isinstance(minval, (int, float)):
         return _affine(noise, high - minval, minval)

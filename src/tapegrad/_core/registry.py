@@ -202,7 +202,7 @@ def _convert(prim, args):
             elif tb is Tensor and ta in _NUMBERS:
                 return (_constant(a, b._value.dtype), b)
         except (TypeError, ValueError) as err:
-            raise InvalidArgumentError(f"{prim.name}: {err}", op=prim.name) from None
+            raise _conversion_error(prim, "", err) from None
         args = (a, b)
     elif len(args) == 1:
         a = args[0]
@@ -236,10 +236,24 @@ def _convert(prim, args):
         try:
             out[i] = _constant(args[i], dtype)
         except (TypeError, ValueError) as err:
-            if dtype is None:
-                raise type(err)(f"{prim.name}: argument {i}: {err}") from None
-            raise InvalidArgumentError(f"{prim.name}: argument {i}: {err}", op=prim.name) from None
+            raise _conversion_error(prim, f"argument {i}: ", err) from None
     return out
+
+
+class DtypeConversionError(InvalidArgumentError, TypeError):
+    """A Python value that cannot take its partner's dtype (1.5 for an int32 tensor, a string).
+
+    TensorFlow raises TypeError for it from most ops and InvalidArgumentError from `+` and
+    tf.add; this is both, so code written against either catches it.
+    """
+
+
+def _conversion_error(prim, where, err):
+    # A value that is no tensor at all (None, a ragged list) is a ValueError, as in TensorFlow.
+    message = f"{prim.name}: {where}{err}"
+    if isinstance(err, TypeError):
+        return DtypeConversionError(message, op=prim.name)
+    return InvalidArgumentError(message, op=prim.name)
 
 
 def _failed(prim, targs, params, err):

@@ -341,8 +341,8 @@ def to_array(value, dtype=None):
         if target.kind in "iub" and arr.dtype.kind in "fc":
             if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr.real)):
                 raise TypeError(
-                    f"Cannot convert {value!r} to a tensor of dtype {target}: it is not integral. "
-                    "Cast the other operand to a float dtype with tf.cast."
+                    f"Cannot convert {value!r} to a tensor of dtype {target}: it is not a whole "
+                    "number. Round it, or work in a float dtype (tf.cast the integer tensor)."
                 )
         arr = arr.astype(target)
     return arr

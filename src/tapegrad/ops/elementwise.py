@@ -46,6 +46,20 @@ def floating_only(fn):
     forward.__name__ = getattr(fn, "__name__", "forward")
     return forward
 
+
+def numeric_only(fn):
+    """`fn`, `quiet`, refusing bool inputs as TensorFlow does (NumPy would compute on them)."""
+    fn = quiet(fn)
+
+    def forward(x, y):
+        if x.dtype.kind == "b" or y.dtype.kind == "b":
+            raise TypeError("needs number inputs, got bool; cast them first, e.g. "
+                            "tf.cast(x, tf.float32)")
+        return fn(x, y)
+
+    return forward
+
+
 # Arithmetic forwards are Python's operators: the same NumPy result and dtype as the ufunc, but
 # about 70 ns instead of 550 ns on the NumPy scalars that 0-d results are.
 add = defprimitive(
@@ -67,16 +81,16 @@ multiply = defprimitive(
 )
 
 divide = defprimitive(
-    "divide", quiet(operator.truediv),
+    "divide", numeric_only(operator.truediv),
     vjp=(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y),
     jvp=ELEMENTWISE, domain=(ANY, POS), saves=(1, "out"),
 )
 
 
 def integer_division(fn):
-    """`fn` (floor division or remainder), `quiet`, refusing an integer divisor with a zero as
-    TensorFlow does (InvalidArgumentError: Integer division by zero); NumPy would give 0."""
-    fn = quiet(fn)
+    """`fn` (floor division or remainder), `numeric_only`, refusing an integer divisor with a
+    zero as TensorFlow does (InvalidArgumentError: Integer division by zero); NumPy gives 0."""
+    fn = numeric_only(fn)
 
     def forward(x, y):
         if y.dtype.kind in "iu" and not np.all(y):
@@ -113,7 +127,7 @@ def _pow_vjp_y(g, out, x, y):
 
 
 pow = defprimitive(  # noqa: A001 - TensorFlow's name
-    "pow", quiet(np.power),  # not operator.pow: its float scalar path rounds differently
+    "pow", numeric_only(np.power),  # not operator.pow: its float scalar path rounds differently
     vjp=(lambda g, out, x, y: g * y * x ** (y - 1.0), _pow_vjp_y),
     jvp=ELEMENTWISE, domain=(POS, ANY),
 )
@@ -255,8 +269,8 @@ erf = defprimitive(
 )
 
 # TensorFlow registers no gradient for Floor, Ceil and Round: None, not zeros.
-floor = defprimitive("floor", np.floor, vjp=NONE)
-ceil = defprimitive("ceil", np.ceil, vjp=NONE)
+floor = defprimitive("floor", floating_only(np.floor), vjp=NONE)
+ceil = defprimitive("ceil", floating_only(np.ceil), vjp=NONE)
 round = defprimitive("round", np.round, vjp=NONE)  # noqa: A001 - half to even, as TensorFlow
 
 def _sigmoid(x):
