@@ -301,10 +301,10 @@ def _numeric(op, x):
     return x
 
 
-def _reduce(prim, op, input_tensor, axis, keepdims):
+def _reduce(prim, op, input_tensor, axis, keepdims, logical=False):
     x = _tensor(input_tensor)
-    if (x._value.dtype.kind == "b") != (prim.name in ("reduce_all", "reduce_any")):
-        if x._value.dtype.kind == "b":
+    if (x._value.dtype.kind == "b") is not logical:
+        if not logical:
             _numeric(op, x)
         raise _Invalid(f"{op}: input must be a bool tensor, got dtype {x.dtype.name}; compare "
                        "first (e.g. x > 0) or cast with tf.cast(x, tf.bool)", op=op)
@@ -371,12 +371,12 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
     """Logical AND over `axis` of a bool tensor."""
-    return _reduce(_r.reduce_all, "reduce_all", input_tensor, axis, keepdims)
+    return _reduce(_r.reduce_all, "reduce_all", input_tensor, axis, keepdims, logical=True)
 
 
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
     """Logical OR over `axis` of a bool tensor."""
-    return _reduce(_r.reduce_any, "reduce_any", input_tensor, axis, keepdims)
+    return _reduce(_r.reduce_any, "reduce_any", input_tensor, axis, keepdims, logical=True)
 
 
 def _one_axis(op, axis, ndim):
@@ -524,6 +524,11 @@ def log_softmax(logits, axis=None, name=None):
     return _bind(_n.log_softmax, x, axis=axis)
 
 
+def _batches_broadcast(a, b):
+    pairs = zip(a._value.shape[-3::-1], b._value.shape[-3::-1])
+    return all(m == n or m == 1 or n == 1 for m, n in pairs)
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product of the last two axes, broadcasting the leading (batch) axes.
@@ -531,8 +536,10 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     Raises:
         InvalidArgumentError: if an input has rank below 2 or the inner dimensions differ.
     """
-    a = _numeric("matmul", _tensor(a))
+    a = _tensor(a)
     b = _tensor(b) if _is_tensor(b) else _tensor(b, dtype_hint=a.dtype)
+    if a._value.dtype.kind == "b":
+        _numeric("matmul", a)
     if a._value.ndim < 2 or b._value.ndim < 2:
         raise _Invalid(
             f"matmul: both inputs need rank >= 2, got shapes {a.shape} and {b.shape}; for "
@@ -550,8 +557,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             "(transpose_a / transpose_b) or fix the shapes.",
             op="matmul",
         )
-    batch_a, batch_b = a._value.shape[:-2], b._value.shape[:-2]
-    if any(m != n and 1 not in (m, n) for m, n in zip(batch_a[::-1], batch_b[::-1])):
+    if a._value.ndim > 2 and b._value.ndim > 2 and not _batches_broadcast(a, b):
+        batch_a, batch_b = a._value.shape[:-2], b._value.shape[:-2]
         raise _Invalid(
             f"matmul: the batch dimensions {list(batch_a)} of a (shape {a.shape}) and "
             f"{list(batch_b)} of b (shape {b.shape}) do not broadcast: each must be 1 or equal "
