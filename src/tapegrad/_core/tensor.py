@@ -256,12 +256,12 @@ def _ragged(value, where="value"):
     first = value[0]
 
     def size(x):
-        return f"length {len(x)}" if _is_sequence(x) else "a scalar"
+        return f"has length {len(x)}" if _is_sequence(x) else "is a scalar"
 
     for i, item in enumerate(value):
         if _is_sequence(item) != _is_sequence(first) or (
                 _is_sequence(item) and len(item) != len(first)):
-            return f"{where}[{i}] has {size(item)} but {where}[0] has {size(first)}"
+            return f"{where}[{i}] {size(item)} but {where}[0] {size(first)}"
     for i, item in enumerate(value):
         found = _ragged(item, f"{where}[{i}]")
         if found:
@@ -285,7 +285,8 @@ def _python_array(value, dtype):
         if where is None and _depth(value) > MAX_RANK:
             raise rank_error(None, _depth(value)) from None
         raise ValueError(
-            f"Cannot convert a non-rectangular (ragged) nested list to a tensor: {where}. Give "
+            "Cannot convert a non-rectangular (ragged) nested list to a tensor: "
+            f"{where or 'its elements have different shapes'}. Give "
             "every row the same length (pad the short ones), or keep the rows as separate "
             "tensors."
         ) from None
