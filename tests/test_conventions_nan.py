@@ -134,6 +134,15 @@ CASES = [
     ("reduce_max_of_inf_tie", _rev, lambda m, x: m.reduce_max(x), [INF, 1.0, INF], None,
      [0.5, 0.0, 0.5]),
     ("norm_inf_of_zeros", _rev, lambda m, x: m.norm(x, ord=INF), [0.0, 0.0], None, [0.0, 0.0]),
+    # a -inf logit of another class: TensorFlow's fused kernel never multiplies 0 * -inf
+    ("sparse_xent_with_minus_inf_logit", _rev,
+     lambda m, x: m.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1], logits=x),
+     [[0.0, -INF, 1.0], [2.0, 0.5, -INF]], None,
+     [[-0.7310585975646973, 0.0, 0.7310585975646973],
+      [0.8175744414329529, -0.8175745010375977, 0.0]]),
+    ("sparse_xent_with_minus_inf_logit_value", lambda m, f, x: f(m, m.constant(x)),
+     lambda m, x: m.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1], logits=x),
+     [[0.0, -INF, 1.0], [2.0, 0.5, -INF]], None, [1.31326162815094, 1.7014133930206299]),
     # sqrt(0): the zero tests of SqrtGrad, RsqrtGrad and ReciprocalGrad in both modes
     ("sqrt_zero_cotangent", _rev, lambda m, x: m.sqrt(x), [0.0], [0.0], [0.0]),
     ("sqrt_zero_tangent", _fwd, lambda m, x: m.sqrt(x), [0.0], [0.0], [NAN]),

@@ -187,9 +187,11 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
             f"range of [0, {classes})",
             op=op,
         )
-    one_hot = _Tensor(_np.eye(classes, dtype=x._value.dtype)[y])
+    # log_p picked at the labels, not summed against a one-hot: a -inf logit of another class
+    # would make 0 * -inf = NaN, where TensorFlow's kernel gives the finite loss
     log_p = _bind(_n.log_softmax, x, axis=-1)
-    return _bind(_e.negative, _bind(_r.reduce_sum, _bind(_e.multiply, one_hot, log_p), axis=-1))
+    picked = _bind(_s.getitem, log_p, key=_np.indices(y.shape, sparse=True) + (y,))
+    return _bind(_e.negative, picked)
 
 
 @_composite(domain=_ANY)
