@@ -2,6 +2,8 @@
 
 import tapegrad as tf
 
+from . import backend
+
 __all__ = [
     "deserialize",
     "elu",
@@ -40,8 +42,9 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x))."""
-    return tf.sigmoid(x)
+    """1 / (1 + exp(-x)). As in Keras, the binary cross-entropy of the result is computed from
+    `x` (see `keras.losses.binary_crossentropy`)."""
+    return backend.remember_logits(tf.sigmoid(x), x)
 
 
 def tanh(x):
@@ -50,8 +53,9 @@ def tanh(x):
 
 
 def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along `axis`."""
-    return tf.nn.softmax(x, axis=axis)
+    """exp(x) / sum(exp(x)) along `axis`. As in Keras, the categorical cross-entropies of the
+    result are computed from `x` (see `keras.losses.categorical_crossentropy`)."""
+    return backend.remember_logits(tf.nn.softmax(x, axis=axis), x)
 
 
 def log_softmax(x, axis=-1):

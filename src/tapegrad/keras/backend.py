@@ -1,6 +1,7 @@
 """`keras.backend`: the float type, epsilon, layer names and the random stream Keras draws from."""
 
 import re
+import weakref
 
 import tapegrad as tf
 
@@ -55,3 +56,31 @@ def rng():
     """The NumPy generator behind initializers, dropout and shuffling: tapegrad.random's, so
     `keras.utils.set_random_seed` (or `tf.random.set_seed`) makes them repeatable."""
     return tf.random.generator()
+
+
+# Keras's `_keras_logits`: the softmax and sigmoid activations remember the logits each output
+# came from, and the cross-entropies compute from those logits instead of the clipped
+# probabilities (exact where the probabilities saturate, and a gradient that does not vanish
+# there). tapegrad's tensors have no attribute dictionary, so the record is kept here, keyed by
+# the output's id and dropped when the output is freed.
+_LOGITS = {}
+
+
+def remember_logits(output, logits):
+    """Records that `output` was computed by softmax or sigmoid from `logits`; returns `output`."""
+    key = id(output)
+
+    def forget(ref):
+        if _LOGITS.get(key, (None,))[0] is ref:
+            del _LOGITS[key]
+
+    _LOGITS[key] = (weakref.ref(output, forget), logits)
+    return output
+
+
+def logits_of(output):
+    """The logits `output` was computed from by softmax or sigmoid, or None."""
+    entry = _LOGITS.get(id(output))
+    if entry is not None and entry[0]() is output:
+        return entry[1]
+    return None

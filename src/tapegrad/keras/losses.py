@@ -9,6 +9,8 @@ reduces: "sum_over_batch_size" (the default: the sum divided by the number of va
 axis of size 1 is added or dropped), never broadcast to (n, n).
 """
 
+import warnings
+
 import numpy as np
 
 import tapegrad as tf
@@ -46,9 +48,21 @@ __all__ = [
 _Tensor = tf.Tensor
 
 
+def _as_array(name, value, dtype=None):
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"keras.losses: {name} must be a rectangular array of numbers, got a value of type "
+            f"{type(value).__name__} that is not (ragged nested lists, or non-numeric entries)"
+        ) from None
+
+
 def _pred(y_pred):
     if isinstance(y_pred, _Tensor):
         return y_pred
+    if not isinstance(y_pred, (np.ndarray, tf.Variable)):
+        y_pred = _as_array("y_pred", y_pred)
     y = tf.convert_to_tensor(y_pred)
     if not y.dtype.is_floating:
         y = tf.cast(y, backend.floatx())
@@ -57,9 +71,11 @@ def _pred(y_pred):
 
 def _true(y_true, dtype):
     """y_true as a tensor of `dtype` (float losses cast the labels, as Keras)."""
+    if isinstance(y_true, tf.Variable):
+        y_true = tf.convert_to_tensor(y_true)
     if isinstance(y_true, _Tensor):
         return y_true if y_true.dtype == dtype else tf.cast(y_true, dtype)
-    return tf.convert_to_tensor(np.asarray(y_true, dtype=dtype.as_numpy_dtype))
+    return tf.convert_to_tensor(_as_array("y_true", y_true, dtype.as_numpy_dtype))
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
@@ -140,17 +156,70 @@ def huber(y_true, y_pred, delta=1.0):
     return _mean_last(tf.where(abs_error <= float(delta), quadratic, linear))
 
 
+# -- cross-entropies: Keras 3's order of operations on its TensorFlow backend ---------------------
+
+
+def _check_axis(fn, axis):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ValueError(
+            f"{fn}: `axis` must be of type `int`. Received: axis={axis!r} of type "
+            f"{type(axis).__name__}"
+        )
+
+
+def _check_same_shape(fn, y_true, y_pred):
+    t, p = tuple(y_true.shape), tuple(y_pred.shape)
+    if len(t) != len(p) or t != p:
+        what = "rank (ndim)" if len(t) != len(p) else "shape"
+        raise ValueError(
+            f"{fn}: y_true and y_pred must have the same {what}, got y_true.shape={t} and "
+            f"y_pred.shape={p}. Pass labels of the predictions' shape"
+            + (
+                "; for integer class labels use sparse_categorical_crossentropy."
+                if fn[0] == "c"
+                else "."
+            )
+        )
+
+
+def _logits(y_pred, from_logits, fn, activation):
+    """(tensor, from_logits) as Keras's `_get_logits`: probabilities made by the softmax or
+    sigmoid activation are replaced by the logits they came from (whichever of the two made
+    them, as in Keras), with a warning if `from_logits` was already set."""
+    logits = backend.logits_of(y_pred)
+    if logits is None:
+        return y_pred, from_logits
+    if from_logits:
+        warnings.warn(
+            f"`{fn}` received `from_logits=True`, but the `output` argument was produced by a "
+            f"{activation} activation and thus does not represent logits. Was this intended?",
+            stacklevel=3,
+        )
+    return _pred(logits), True
+
+
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """mean(-(z log p + (1 - z) log(1 - p)), axis), p clipped to [eps, 1 - eps]; with
-    `from_logits`, p = sigmoid(y_pred) computed without overflow."""
-    y_true, y_pred = _prepare(y_true, y_pred)
+    `from_logits`, p = sigmoid(y_pred) computed without overflow.
+
+    As in Keras: labels are smoothed towards 0.5 first, `y_true` and `y_pred` must have the same
+    shape (the Loss class matches ranks that differ by a last axis of size 1), and
+    probabilities made by the sigmoid activation are scored from their logits.
+
+    Raises:
+        ValueError: if the shapes differ.
+    """
+    y_pred = _pred(y_pred)
+    y_true = _true(y_true, y_pred.dtype)
     if label_smoothing:
         y_true = tf.add(tf.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
+    _check_same_shape("binary_crossentropy", y_true, y_pred)
+    output, from_logits = _logits(y_pred, from_logits, "binary_crossentropy", "Sigmoid")
     if from_logits:
-        bce = tf.nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+        bce = tf.nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=output)
     else:
         eps = backend.epsilon()
-        p = tf.clip_by_value(y_pred, eps, 1.0 - eps)
+        p = tf.clip_by_value(output, eps, 1.0 - eps)
         bce = tf.negative(
             tf.add(
                 tf.multiply(y_true, tf.math.log(p)),
@@ -161,56 +230,102 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """-sum(y_true * log(p), axis) with p = y_pred normalized to sum 1 and clipped to
-    [eps, 1 - eps], or p = softmax(y_pred) with `from_logits`."""
+    """-sum(y_true * log(p), axis): p = y_pred divided by its sum along `axis`, then clipped to
+    [eps, 1 - eps] (Keras's order), or p = softmax(y_pred) with `from_logits`.
+
+    As in Keras, label smoothing spreads over the size of the last axis whatever `axis` is, and
+    probabilities made by the softmax activation are scored from their logits.
+
+    Raises:
+        ValueError: if the shapes differ, or `axis` is not an int.
+    """
+    _check_axis("categorical_crossentropy", axis)
     y_pred = _pred(y_pred)
     y_true = _true(y_true, y_pred.dtype)
-    if tuple(y_true.shape) != tuple(y_pred.shape):
-        raise ValueError(
-            f"categorical_crossentropy: y_true and y_pred must have the same shape, got "
-            f"{tuple(y_true.shape)} and {tuple(y_pred.shape)}; for integer labels use "
-            "sparse_categorical_crossentropy."
+    if y_pred.ndim and y_pred.shape[-1] == 1:
+        warnings.warn(
+            "In loss categorical_crossentropy, expected y_pred.shape to be (batch_size, "
+            f"num_classes) with num_classes > 1. Received: y_pred.shape={tuple(y_pred.shape)}. "
+            "Consider using 'binary_crossentropy' if you only have 2 classes.",
+            SyntaxWarning,
+            stacklevel=2,
         )
-    if label_smoothing:
-        k = y_pred.shape[axis]
+    if label_smoothing and y_true.ndim:
+        k = y_true.shape[-1]
         y_true = tf.add(tf.multiply(y_true, 1.0 - label_smoothing), label_smoothing / k)
-    return tf.negative(
-        tf.reduce_sum(tf.multiply(y_true, _log_probs(y_pred, from_logits, axis)), axis=axis)
-    )
-
-
-def _log_probs(y_pred, from_logits, axis):
+    if not y_true.ndim:
+        raise ValueError(
+            "categorical_crossentropy: y_true and y_pred must be at least rank 1, got "
+            f"y_true.shape={tuple(y_true.shape)} and y_pred.shape={tuple(y_pred.shape)}"
+        )
+    _check_same_shape("categorical_crossentropy", y_true, y_pred)
+    output, from_logits = _logits(y_pred, from_logits, "categorical_crossentropy", "Softmax")
     if from_logits:
-        return tf.nn.log_softmax(y_pred, axis=axis)
-    eps = backend.epsilon()
-    p = tf.divide(y_pred, tf.reduce_sum(y_pred, axis=axis, keepdims=True))
-    return tf.math.log(tf.clip_by_value(p, eps, 1.0 - eps))
+        log_p = tf.nn.log_softmax(output, axis=axis)
+    else:
+        eps = backend.epsilon()
+        p = tf.divide(output, tf.reduce_sum(output, axis=axis, keepdims=True))
+        log_p = tf.math.log(tf.clip_by_value(p, eps, 1.0 - eps))
+    return tf.negative(tf.reduce_sum(tf.multiply(y_true, log_p), axis=axis))
+
+
+def _integer_labels(fn, y_true, y_pred, axis):
+    """Labels as int64 NumPy values of y_pred's shape without `axis` (a size-1 axis dropped)."""
+    labels = np.asarray(y_true)
+    if labels.dtype.kind not in "iufb":
+        raise TypeError(f"{fn}: labels must be integer class indices, got dtype {labels.dtype}")
+    if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[axis] == 1:
+        labels = np.squeeze(labels, axis)
+    expected = tuple(np.delete(np.asarray(y_pred.shape, dtype=np.int64), axis))
+    if labels.shape != expected:
+        raise ValueError(
+            f"{fn}: y_true must have the shape of y_pred without its class axis {axis}, got "
+            f"y_true.shape={np.shape(y_true)} and y_pred.shape={tuple(y_pred.shape)}. For "
+            "one-hot labels use categorical_crossentropy."
+        )
+    return labels.astype(np.int64)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
-    """-log(p[label]) for integer labels, p as in categorical_crossentropy; labels equal to
-    `ignore_class` give 0."""
+    """-log(p[label]) for integer labels: p = softmax(log(clip(y_pred, eps, 1 - eps))) (Keras's
+    order: clipped, then normalized), or p = softmax(y_pred) with `from_logits`. Labels equal
+    to `ignore_class` give 0 (and the Loss class averages over the other labels only).
+
+    Raises:
+        ValueError: if the shapes do not fit, or `axis` is not an int.
+        InvalidArgumentError: if a label is outside [0, number of classes).
+    """
+    fn = "sparse_categorical_crossentropy"
+    _check_axis(fn, axis)
     y_pred = _pred(y_pred)
-    labels = np.asarray(y_true)
-    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
-        labels = labels[..., 0]
-    labels = labels.astype(np.int64)
+    if not y_pred.ndim:
+        raise ValueError(f"{fn}: y_pred must be at least rank 1, got shape {tuple(y_pred.shape)}")
+    axis = axis % y_pred.ndim
+    labels = _integer_labels(fn, y_true, y_pred, axis)
+    valid = None
+    if ignore_class is not None:
+        valid = labels != ignore_class
+        labels = np.where(valid, labels, 0)
+        y_pred = tf.where(np.expand_dims(valid, axis), y_pred, tf.zeros_like(y_pred))
     k = y_pred.shape[axis]
-    valid = labels != ignore_class if ignore_class is not None else None
-    safe = np.where(valid, labels, 0) if valid is not None else labels
-    if ((safe < 0) | (safe >= k)).any():
-        raise ValueError(
-            f"sparse_categorical_crossentropy: labels must be in [0, {k}), got values from "
-            f"{safe.min()} to {safe.max()}"
+    bad = (labels < 0) | (labels >= k)
+    if bad.any():
+        raise tf.errors.InvalidArgumentError(
+            f"{fn}: received a label value of {int(labels[bad].flat[0])} which is outside the "
+            f"valid range of [0, {k}) for y_pred of shape {tuple(y_pred.shape)}; labels must be "
+            f"in [0, {k}), the class indices along axis {axis}."
         )
-    onehot = (safe[..., None] == np.arange(k)).astype(y_pred.dtype.as_numpy_dtype)
+    output, from_logits = _logits(y_pred, from_logits, fn, "Softmax")
+    if not from_logits:
+        eps = backend.epsilon()
+        output = tf.math.log(tf.clip_by_value(output, eps, 1.0 - eps))
+    if axis != output.ndim - 1:
+        perm = [d for d in range(output.ndim) if d != axis] + [axis]
+        output = tf.transpose(output, perm)
+    result = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=output)
     if valid is not None:
-        onehot *= valid[..., None]
-    if axis not in (-1, y_pred.ndim - 1):
-        onehot = np.moveaxis(onehot, -1, axis)
-    return tf.negative(
-        tf.reduce_sum(tf.multiply(onehot, _log_probs(y_pred, from_logits, axis)), axis=axis)
-    )
+        result = tf.where(valid, result, tf.zeros_like(result))
+    return result
 
 
 mse = MSE = mean_squared_error
@@ -224,22 +339,42 @@ msle = MSLE = mean_squared_logarithmic_error
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
 
+def _apply_mask(sample_weight, mask, reduction, dtype):
+    """Merges a boolean mask of the loss values into `sample_weight` as Keras's `apply_mask`:
+    for the mean reductions the unmasked values weigh size / count, so that the mean is taken
+    over them alone."""
+    np_dtype = dtype.as_numpy_dtype
+    if reduction in ("mean", "sum_over_batch_size"):
+        valid = int(np.count_nonzero(mask))
+        weight = np_dtype(mask.size) / np_dtype(valid) if valid else np_dtype(0)
+        float_mask = np.where(mask, weight, np_dtype(0)).astype(np_dtype)
+    else:
+        float_mask = mask.astype(np_dtype)
+    float_mask = tf.convert_to_tensor(float_mask)
+    if sample_weight is None:
+        return float_mask
+    float_mask, sw = squeeze_or_expand_to_same_rank(float_mask, _true(sample_weight, dtype))
+    return tf.multiply(sw, float_mask)
+
+
 def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    """Weights per-sample loss values by `sample_weight` and reduces them."""
+    """Weights per-sample loss values by `sample_weight` and reduces them (Keras's
+    `reduce_weighted_values`: values of shape () or (0,) are returned as they are, and a mean
+    over zero weight is 0)."""
     if sample_weight is not None:
         sw = _true(sample_weight, values.dtype)
         sw, values = squeeze_or_expand_to_same_rank(sw, values)
         values = tf.multiply(values, sw)
-    if reduction is None or reduction == "none":
+    if reduction is None or reduction == "none" or tuple(values.shape) in ((), (0,)):
         return values
     total = tf.reduce_sum(values)
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = float(np.sum(np.broadcast_to(np.asarray(sw), values.shape)))
-    else:
-        divisor = float(max(int(np.prod(values.shape)), 1))
-    return tf.divide(total, divisor) if divisor else tf.multiply(total, 0.0)
+        divisor = tf.reduce_sum(sw)
+        zero = tf.equal(divisor, 0.0)
+        return tf.where(zero, tf.zeros_like(total), tf.divide(total, tf.where(zero, 1.0, divisor)))
+    return tf.divide(total, float(int(np.prod(values.shape))))
 
 
 class Loss:
@@ -268,13 +403,20 @@ class Loss:
         if y_pred.dtype != self.dtype:
             y_pred = tf.cast(y_pred, self.dtype)
         values = self.call(y_true, y_pred)
-        if sample_weight is None:
+        mask = self._mask(y_true, values)
+        if mask is not None:
+            sample_weight = _apply_mask(sample_weight, mask, self.reduction, values.dtype)
+        if sample_weight is None and tuple(values.shape) not in ((), (0,)):
             if self.reduction is None or self.reduction == "none":
                 return values
             if self.reduction == "sum":
                 return tf.reduce_sum(values)
             return tf.reduce_mean(values)
         return reduce_weighted_values(values, sample_weight, self.reduction)
+
+    def _mask(self, y_true, values):
+        """A boolean array marking the loss values that count, or None for all (Keras keeps
+        it on the values as `_keras_mask`)."""
 
     def call(self, y_true, y_pred):
         raise NotImplementedError
@@ -298,6 +440,9 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        # As Keras: the labels in the loss's dtype (integer labels too), ranks matched.
+        y_true = _true(y_true, y_pred.dtype)
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
@@ -415,6 +560,12 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             ignore_class=ignore_class,
         )
         self.from_logits = from_logits
+        self.ignore_class = ignore_class
+
+    def _mask(self, y_true, values):
+        if self.ignore_class is None:
+            return None
+        return np.asarray(y_true).reshape(tuple(values.shape)) != self.ignore_class
 
 
 _FUNCTIONS = {

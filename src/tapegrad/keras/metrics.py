@@ -16,7 +16,9 @@ from . import losses as _losses
 __all__ = [
     "Accuracy",
     "BinaryAccuracy",
+    "BinaryCrossentropy",
     "CategoricalAccuracy",
+    "CategoricalCrossentropy",
     "Mean",
     "MeanAbsoluteError",
     "MeanMetricWrapper",
@@ -24,6 +26,7 @@ __all__ = [
     "Metric",
     "RootMeanSquaredError",
     "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
     "Sum",
     "get",
     "serialize",
@@ -212,6 +215,21 @@ _NUMPY_FNS = frozenset(
 )
 
 
+# The loss functions that metrics wrap by name ("binary_crossentropy", ...).
+_LOSS_FNS = frozenset(
+    (
+        _losses.binary_crossentropy,
+        _losses.categorical_crossentropy,
+        _losses.sparse_categorical_crossentropy,
+        _losses.mean_squared_error,
+        _losses.mean_absolute_error,
+        _losses.mean_absolute_percentage_error,
+        _losses.mean_squared_logarithmic_error,
+        _losses.huber,
+    )
+)
+
+
 class MeanMetricWrapper(Mean):
     """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
 
@@ -231,8 +249,18 @@ class MeanMetricWrapper(Mean):
             y_true, y_pred = _same_rank(y_true, y_pred)
             values = self._fn(y_true, y_pred, **self._fn_kwargs)
         else:
-            y_pred = tf.convert_to_tensor(np.asarray(y_pred, self._np_dtype))
-            values = self._fn(np.asarray(y_true, self._np_dtype), y_pred, **self._fn_kwargs)
+            if backend.logits_of(y_pred) is None:
+                # A copy off any tape; softmax and sigmoid outputs stay themselves, so that a
+                # cross-entropy reads their logits, as in Keras.
+                y_pred = tf.convert_to_tensor(np.asarray(y_pred, self._np_dtype))
+            y_true = np.asarray(y_true, self._np_dtype)
+            if self._fn in _LOSS_FNS:
+                # tapegrad matches (n,) labels to (n, 1) predictions here too, as the Loss
+                # classes do; Keras 3's metric forms raise instead.
+                y_true, y_pred = _losses.squeeze_or_expand_to_same_rank(
+                    tf.convert_to_tensor(y_true), y_pred
+                )
+            values = self._fn(y_true, y_pred, **self._fn_kwargs)
         super().update_state(values, sample_weight)
 
     def get_config(self):
@@ -291,9 +319,79 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         super().__init__(_np_sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean binary cross-entropy (`keras.losses.binary_crossentropy`) of all samples seen."""
+
+    def __init__(
+        self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0
+    ):
+        super().__init__(
+            _losses.binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """The mean categorical cross-entropy (`keras.losses.categorical_crossentropy`) of all
+    samples seen."""
+
+    def __init__(
+        self,
+        name="categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0,
+        axis=-1,
+    ):
+        super().__init__(
+            _losses.categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """The mean sparse categorical cross-entropy
+    (`keras.losses.sparse_categorical_crossentropy`) of all samples seen."""
+
+    def __init__(
+        self,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        ignore_class=None,
+        axis=-1,
+    ):
+        super().__init__(
+            _losses.sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.ignore_class = ignore_class
+        self.axis = axis
+
+
 _CLASSES = {
     c.__name__: c
     for c in (
+        BinaryCrossentropy,
+        CategoricalCrossentropy,
+        SparseCategoricalCrossentropy,
         Mean,
         Sum,
         MeanSquaredError,
