@@ -30,25 +30,32 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        functional_args = (
-            len(args) == 2
-            or (len(args) == 1 and "outputs" in kwargs)
-            or ("inputs" in kwargs and "outputs" in kwargs)
-        )
-        if functional_args:
+        # `keras.Model(inputs, outputs)` is a functional model. A subclass is decided by what
+        # its constructor passes to `Model.__init__`, whatever its own arguments are.
+        if cls is Model and _functional_arguments(args, kwargs):
             from .functional import Functional
 
-            if not issubclass(cls, Functional):
-                # A subclass called as Model(inputs, outputs) becomes a functional model that
-                # keeps the subclass's methods (a custom train_step, say), as in Keras.
-                cls = Functional if cls is Model else _functional_subclass(cls, Functional)
+            return object.__new__(Functional)
         return object.__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        if args or "inputs" in kwargs:
+        if _functional_arguments(args, kwargs):
+            from .functional import Functional
+
+            if not isinstance(self, Functional):
+                # A subclass given (inputs, outputs) becomes a functional model that keeps the
+                # subclass's methods (a custom train_step, say), as Keras's
+                # `inject_functional_model_class` does.
+                self.__class__ = _functional_subclass(type(self), Functional)
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            given = ", ".join([repr(a) for a in args] + [f"{k}=" for k in kwargs])
             raise TypeError(
-                f"{type(self).__name__}: positional arguments are only for the functional API "
-                "`keras.Model(inputs, outputs)`"
+                f"{type(self).__name__}: Model.__init__ takes positional arguments only for "
+                "the functional API, `keras.Model(inputs, outputs)` (both given); got "
+                f"({given}). A subclass keeps its own arguments and calls "
+                "`super().__init__(**kwargs)` with keywords such as `name`."
             )
         name = kwargs.pop("name", None) or backend.unique_name(
             backend.to_snake_case(type(self).__name__)
@@ -188,6 +195,16 @@ class Model(Trainer, Layer):
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable}
+
+
+def _functional_arguments(args, kwargs):
+    """Keras's `functional_init_arguments`: whether a Model constructor call is
+    `(inputs, outputs)`, positionally or by keyword."""
+    return (
+        len(args) == 2
+        or (len(args) == 1 and "outputs" in kwargs)
+        or ("inputs" in kwargs and "outputs" in kwargs)
+    )
 
 
 _FUNCTIONAL_SUBCLASSES = {}
