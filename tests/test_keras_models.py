@@ -327,7 +327,7 @@ def test_evaluate_without_metrics_returns_a_float():
 
 
 def test_fit_before_compile_raises():
-    with pytest.raises(RuntimeError, match="compile"):
+    with pytest.raises(ValueError, match="compile"):
         _mlp().fit(np.ones((2, 4)), np.ones(2), verbose=0)
 
 

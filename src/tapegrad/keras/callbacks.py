@@ -89,6 +89,13 @@ class CallbackList:
 
     def __init__(self, callbacks, model=None, params=None):
         self.callbacks = list(callbacks)
+        for i, cb in enumerate(self.callbacks):
+            if not isinstance(cb, Callback):
+                raise TypeError(
+                    f"callbacks: item {i} is {cb!r} of type {type(cb).__name__}; callbacks must "
+                    "be keras.callbacks.Callback instances (subclass Callback, or use "
+                    "LambdaCallback for plain functions)."
+                )
         if model is not None:
             for cb in self.callbacks:
                 cb.set_model(model)

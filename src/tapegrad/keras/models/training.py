@@ -12,6 +12,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..layers.base import flatten, pack_like
+from . import data_checks
 
 __all__ = ["Trainer"]
 
@@ -87,6 +88,12 @@ class _CompiledLoss:
         return losses_module.LossFunctionWrapper(fn)
 
     def __call__(self, y, y_pred, sample_weight=None):
+        if y is None:
+            raise ValueError(
+                "The model was compiled with a loss, but no target data `y` was given: pass "
+                "`y` to fit / evaluate / train_on_batch, or compile without a loss (losses "
+                "added with `add_loss` need no target)."
+            )
         if self.single:
             return self.fns[0](y, y_pred, sample_weight)
         total = None
@@ -142,6 +149,12 @@ class Trainer:
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._compiled_loss = None if loss is None else _CompiledLoss(loss, loss_weights)
+        for name, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+            if value is not None and not isinstance(value, (list, tuple, dict)):
+                raise ValueError(
+                    f"compile: expected `{name}` argument to be a list, tuple, or dict. "
+                    f"Received instead: {name}={value!r} of type {type(value).__name__}"
+                )
         self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
         self._compiled_metrics = None
         self._loss_tracker = metrics_module.Mean(name="loss")
@@ -189,9 +202,18 @@ class Trainer:
         for m in self._compiled_metrics:
             m.update_state(y0, p0, sample_weight)
 
-    def _check_compiled(self, what):
+    def _check_compiled(self, what, y=None, step="train_step"):
         if not self.compiled:
-            raise RuntimeError(f"You must call `compile()` before calling `{what}()`.")
+            raise ValueError(f"You must call `compile()` before calling `{what}()`.")
+        if (
+            y is None
+            and self._compiled_loss is not None
+            and getattr(type(self), step) is getattr(Trainer, step)
+        ):
+            raise ValueError(
+                f"{what}: the model was compiled with loss {self.loss!r}, but no target data "
+                "`y` was given; pass `y`, or compile without a loss."
+            )
 
     # -- one step ---------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
@@ -240,6 +262,8 @@ class Trainer:
 
     # -- loops ----------------------------------------------------------------------------
     def _callbacks(self, callbacks, verbose, epochs, steps):
+        if isinstance(callbacks, callbacks_module.Callback):
+            callbacks = [callbacks]
         cbs = list(callbacks or [])
         history = next((c for c in cbs if isinstance(c, callbacks_module.History)), None)
         if history is None:
@@ -291,13 +315,26 @@ class Trainer:
             A History whose `history` dict maps "loss", the metric names and their "val_"
             versions to per-epoch values.
         """
-        self._check_compiled("fit")
+        self._check_compiled("fit", _targets(x, y))
         verbose = 1 if verbose == "auto" else verbose
-        batch_size = 32 if batch_size is None else int(batch_size)
+        batch_size = data_checks.check_batch_size("fit", batch_size)
+        data_checks.check_epochs("fit", epochs, initial_epoch)
         dtype = self._np_dtype
         x, y = _to_array(x, dtype), _to_array(y, dtype)
         sample_weight = _to_array(sample_weight, dtype)
+        n = data_checks.check_cardinality("fit", x, y, sample_weight)
+        data_checks.check_validation_split(validation_split, n)
+        if validation_data is not None:
+            vx, vy, vsw = data_checks.validation_tuple(validation_data)
+            data_checks.check_cardinality(
+                "fit (validation_data)", _to_array(vx, dtype), _to_array(vy, dtype), vsw
+            )
         if class_weight is not None:
+            if not isinstance(class_weight, dict):
+                raise TypeError(
+                    "fit: `class_weight` must be a dict mapping class indices to weights, got "
+                    f"{type(class_weight).__name__}"
+                )
             labels = np.asarray(y).reshape(len(y), -1)
             labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
             cw = np.array([class_weight.get(int(c), 1.0) for c in labels], dtype=dtype)
@@ -342,7 +379,7 @@ class Trainer:
                     break
             epoch_logs = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                vx, vy, vsw = _unpack(tuple(validation_data))
+                vx, vy, vsw = data_checks.validation_tuple(validation_data)
                 val = self.evaluate(
                     vx,
                     vy,
@@ -380,13 +417,13 @@ class Trainer:
             The loss (a float) if there are no metrics, else `[loss, metric, ...]` in the
             order of `metrics_names`; a dict with `return_dict=True`.
         """
-        self._check_compiled("evaluate")
+        self._check_compiled("evaluate", _targets(x, y), "test_step")
         verbose = 1 if verbose == "auto" else verbose
-        batch_size = 32 if batch_size is None else int(batch_size)
+        batch_size = data_checks.check_batch_size("evaluate", batch_size)
         dtype = self._np_dtype
         x, y = _to_array(x, dtype), _to_array(y, dtype)
         sample_weight = _to_array(sample_weight, dtype)
-        n = _length(x)
+        n = data_checks.check_cardinality("evaluate", x, y, sample_weight)
         steps = steps or max(1, math.ceil(n / batch_size))
         cbs = None
         if not _in_fit:
@@ -410,9 +447,9 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x`, computed in batches, as NumPy arrays."""
         verbose = 1 if verbose == "auto" else verbose
-        batch_size = 32 if batch_size is None else int(batch_size)
+        batch_size = data_checks.check_batch_size("predict", batch_size)
         x = _to_array(x, self._np_dtype)
-        n = _length(x)
+        n = data_checks.check_cardinality("predict", x)
         steps = steps or max(1, math.ceil(n / batch_size))
         cbs, _ = self._callbacks(callbacks, verbose, 1, steps)
         cbs.on_predict_begin()
@@ -427,23 +464,24 @@ class Trainer:
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on one batch; returns the loss and metrics as `evaluate` does."""
-        self._check_compiled("train_on_batch")
-        data = self._batch_data(x, y, sample_weight)
+        self._check_compiled("train_on_batch", _targets(x, y))
+        data = self._batch_data("train_on_batch", x, y, sample_weight)
         self.reset_metrics()
         return _result(self.train_step(data), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        self._check_compiled("test_on_batch")
-        data = self._batch_data(x, y, sample_weight)
+        self._check_compiled("test_on_batch", _targets(x, y), "test_step")
+        data = self._batch_data("test_on_batch", x, y, sample_weight)
         self.reset_metrics()
         return _result(self.test_step(data), return_dict)
 
-    def _batch_data(self, x, y, sample_weight):
+    def _batch_data(self, where, x, y, sample_weight):
         """`(x, y)` or `(x, y, sample_weight)` as arrays of the model's float type."""
         dtype = self._np_dtype
         data = (_to_array(x, dtype), _to_array(y, dtype))
         if sample_weight is not None:
             data += (_to_array(sample_weight, dtype),)
+        data_checks.check_cardinality(where, *data)
         return data
 
     def predict_on_batch(self, x):
@@ -482,6 +520,14 @@ def _result(logs, return_dict):
         return logs
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
+
+
+def _targets(x, y):
+    """The targets of a call: `y`, or a non-None object when `x` may carry them itself (a
+    dataset or generator, not an array)."""
+    if y is not None or isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "shape"):
+        return y
+    return x
 
 
 def _unpack(data):
