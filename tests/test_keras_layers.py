@@ -255,5 +255,5 @@ def test_layer_names_are_unique_and_settable():
     a, b = layers.Dense(1), layers.Dense(1)
     assert a.name != b.name and a.name.startswith("dense")
     assert layers.Dense(1, name="head").name == "head"
-    with pytest.raises(TypeError, match="unexpected"):
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Dense"):
         layers.Dense(1, bogus=3)

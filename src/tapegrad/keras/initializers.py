@@ -98,6 +98,13 @@ class Constant(Initializer):
     """Every element equal to `value`."""
 
     def __init__(self, value=0.0):
+        try:
+            np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Constant initializer: `value` must be a number or an array of numbers, got "
+                f"{value!r}"
+            ) from None
         self.value = value
 
     def sample(self, shape):

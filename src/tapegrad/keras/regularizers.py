@@ -5,9 +5,26 @@ L2:   l2 * sum(w ** 2)          # no factor 1/2, as Keras
 L1L2: both
 """
 
+import numpy as np
+
 import tapegrad as tf
 
 __all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
+
+
+def _factor(name, value):
+    """A penalty factor as a float; Keras's check: a non-negative number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(
+            f"Invalid value for argument {name}: expected a non-negative float. Received: "
+            f"{name}={value!r}"
+        )
+    if not value >= 0:
+        raise ValueError(
+            f"Invalid value for argument {name}: expected a non-negative float. Received: "
+            f"{name}={value}"
+        )
+    return float(value)
 
 
 class Regularizer:
@@ -28,7 +45,7 @@ class L1L2(Regularizer):
     """l1 * sum(|x|) + l2 * sum(x ** 2)."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1, self.l2 = _factor("l1", l1), _factor("l2", l2)
 
     def __call__(self, x):
         total = None

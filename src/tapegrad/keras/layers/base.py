@@ -16,6 +16,83 @@ from .. import backend, initializers, regularizers
 
 __all__ = ["Input", "InputLayer", "KerasTensor", "Layer", "flatten", "pack_like"]
 
+
+def check_integer(owner, name, value, minimum=None, allow_none=False):
+    """`value` as an int, for constructor argument `name` of `owner` (a class name).
+
+    Raises:
+        ValueError: if it is not an integer (bools and floats included, as Keras) or is below
+            `minimum`.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(
+            f"{owner}: received an invalid value for `{name}`, expected an integer. Received: "
+            f"{name}={value!r} of type {type(value).__name__}"
+        )
+    if minimum is not None and value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(
+            f"{owner}: received an invalid value for `{name}`, expected {kind}. Received: "
+            f"{name}={value}"
+        )
+    return int(value)
+
+
+def check_float(owner, name, value, low=None, high=None):
+    """`value` as a float in [low, high], for constructor argument `name` of `owner`.
+
+    Raises:
+        TypeError: if it is not a real number.
+        ValueError: if it is outside [low, high].
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"{owner}: `{name}` must be a float, got {value!r} of type {type(value).__name__}"
+        )
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(
+            f"{owner}: invalid value received for argument `{name}`. Expected a float value "
+            f"between {low} and {high}. Received: {name}={value}"
+        )
+    return float(value)
+
+
+def check_shape(owner, name, shape, allow_minus_one=False):
+    """`shape` (an int or an iterable of ints and None) as a tuple.
+
+    Raises:
+        ValueError: if it is not a shape, or has a negative dimension (a single -1 is allowed
+            with `allow_minus_one`, as in Reshape's `target_shape`).
+    """
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    if isinstance(dims, str) or not hasattr(dims, "__iter__"):
+        raise ValueError(
+            f"{owner}: cannot convert `{name}`={shape!r} to a shape; pass a tuple of integers "
+            "(None for an unknown dimension)."
+        )
+    dims = tuple(dims)
+    for d in dims:
+        if d is None:
+            continue
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+            raise ValueError(
+                f"{owner}: cannot convert `{name}`={shape!r} to a shape: found invalid "
+                f"dimension {d!r} of type {type(d).__name__}; dimensions are integers or None."
+            )
+        if d < 0 and not (allow_minus_one and d == -1):
+            raise ValueError(
+                f"{owner}: cannot convert `{name}`={shape!r} to a shape: negative dimensions "
+                "are not allowed" + (" (except a single -1)." if allow_minus_one else ".")
+            )
+    if allow_minus_one and sum(d == -1 for d in dims) > 1:
+        raise ValueError(
+            f"{owner}: there must be at most one unknown dimension (-1) in `{name}`. "
+            f"Received: {name}={shape!r}."
+        )
+    return tuple(None if d is None else int(d) for d in dims)
+
 _Tensor = tf.Tensor
 _Variable = tf.Variable
 
@@ -153,10 +230,17 @@ class Layer:
     ):
         kwargs.pop("dynamic", None)
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}"
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
         dtype = backend.floatx() if dtype is None else getattr(dtype, "name", dtype)
+        try:
+            tf.as_dtype(dtype)
+        except TypeError:
+            raise ValueError(
+                f"{type(self).__name__}: invalid dtype {dtype!r}; use a float type such as "
+                "'float32' (or the dtype of the data, for an Input)."
+            ) from None
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if batch_input_shape is None and input_shape is not None:
@@ -338,7 +422,17 @@ class Layer:
             v.assign(a.astype(v.dtype.as_numpy_dtype))
 
     def count_params(self):
-        """The number of scalars in the layer's weights."""
+        """The number of scalars in the layer's weights.
+
+        Raises:
+            ValueError: if the layer is not built yet (its weights do not exist).
+        """
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                "built. You can build it manually via: `layer.build(input_shape)`, or call it "
+                "on data first."
+            )
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
     # -- losses ---------------------------------------------------------------------------
@@ -387,17 +481,27 @@ class Layer:
         if isinstance(x, np.ndarray):
             if x.dtype.kind == "f" and x.dtype != self._np_dtype:
                 x = x.astype(self._np_dtype)
+            elif x.dtype.kind not in "biufc":
+                raise ValueError(
+                    f"Layer '{self.name}' ({type(self).__name__}) received an input of dtype "
+                    f"{x.dtype} and shape {x.shape}; layers compute on numbers: convert the data "
+                    "to a numeric dtype first."
+                )
             return tf.convert_to_tensor(x)
         if isinstance(x, (_Variable, KerasTensor)) or x is None:
             return x
-        if isinstance(x, (list, tuple)):
+        if isinstance(x, (list, tuple)) and not _nested_numbers(x):
             return type(x)(self._convert(v) for v in x)
         if isinstance(x, dict):
             return {k: self._convert(v) for k, v in x.items()}
-        arr = np.asarray(x)
-        if arr.dtype.kind == "f":
-            arr = arr.astype(self._np_dtype)
-        return tf.convert_to_tensor(arr)
+        try:
+            arr = np.asarray(x)
+        except ValueError:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) received an input that is not a "
+                f"rectangular array (ragged nested lists?): {type(x).__name__}"
+            ) from None
+        return self._convert(arr)
 
     def __call__(self, inputs, *args, **kwargs):
         if type(inputs) is _Tensor and not args:
@@ -515,6 +619,13 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+def _nested_numbers(x):
+    """Whether `x` is nested lists of Python numbers (one array's data, not a list of inputs)."""
+    if isinstance(x, (list, tuple)):
+        return bool(x) and all(_nested_numbers(v) for v in x)
+    return isinstance(x, (int, float, np.number))
+
+
 def _symbolic_input(shape, dtype):
     if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
         return [KerasTensor(s, dtype) for s in shape]
@@ -558,9 +669,12 @@ class InputLayer(Layer):
         super().__init__(name=name, dtype=dtype, **kwargs)
         if batch_shape is None:
             if shape is None:
-                raise ValueError("InputLayer: give `shape` or `batch_shape`")
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+                raise ValueError("Input: you must pass a `shape` argument (or `batch_shape`).")
+            shape = check_shape("Input", "shape", shape)
+            batch_size = check_integer("Input", "batch_size", batch_size, 1, allow_none=True)
             batch_shape = (batch_size,) + shape
+        else:
+            batch_shape = check_shape("Input", "batch_shape", batch_shape)
         self.__dict__["_batch_input_shape"] = tuple(batch_shape)
         self.built = True
         out = KerasTensor(batch_shape, self._dtype, name=self.name, history=(self, 0, 0))

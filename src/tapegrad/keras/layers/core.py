@@ -5,7 +5,7 @@ import numpy as np
 import tapegrad as tf
 
 from .. import activations, backend, initializers, regularizers
-from .base import Layer
+from .base import Layer, check_float, check_integer, check_shape
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
 
@@ -39,8 +39,9 @@ class Dense(Layer):
         bias_constraint=None,
         **kwargs,
     ):
+        units = check_integer("Dense", "units", units, minimum=1)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.units = int(units)
+        self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -52,6 +53,19 @@ class Dense(Layer):
         self._linear = self.activation is activations.linear
 
     def build(self, input_shape):
+        if input_shape and isinstance(input_shape[0], (list, tuple)):
+            raise ValueError(
+                f"Layer '{self.name}' (Dense) expects a single input tensor, but it received "
+                f"{len(input_shape)} inputs of shapes {[tuple(s) for s in input_shape]} (ragged "
+                "nested lists are read as a list of inputs)."
+            )
+        if len(input_shape) < 2:
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' (Dense) is incompatible with the layer: "
+                f"expected min_ndim=2, found ndim={len(input_shape)}. Full shape received: "
+                f"{tuple(input_shape)}. Give it a batch of feature vectors, shape (batch, "
+                "features)."
+            )
         last = input_shape[-1]
         if last is None:
             raise ValueError(
@@ -78,12 +92,29 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        x = tf.matmul(inputs, self.kernel)
+        try:
+            x = tf.matmul(inputs, self.kernel)
+        except tf.errors.InvalidArgumentError:
+            raise self._incompatible(inputs) from None
         if self.use_bias:
             x = tf.add(x, self.bias)
         if self._linear:
             return x
         return self.activation(x)
+
+    def _incompatible(self, inputs):
+        shape = tuple(inputs.shape)
+        if len(shape) < 2:
+            expected = f"expected min_ndim=2, found ndim={len(shape)}"
+        else:
+            expected = (
+                f"expected axis -1 of input shape to have value {self.kernel.shape[0]}, but "
+                f"received input with shape {shape}"
+            )
+        return ValueError(
+            f"Input 0 of layer '{self.name}' (Dense) is incompatible with the layer: {expected}. "
+            f"The layer was built for inputs of {self.kernel.shape[0]} features."
+        )
 
     def get_config(self):
         return {
@@ -121,10 +152,23 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        rate = check_float("Dropout", "rate", rate, 0.0, 1.0)
+        if rate == 1.0:
+            # Keras accepts 1 here and fails when the layer runs; everything would be dropped.
+            raise ValueError(
+                "Dropout: invalid value received for argument `rate`. Expected a float value "
+                "in [0, 1): a rate of 1 drops every input. Received: rate=1.0"
+            )
+        if noise_shape is not None:
+            if not isinstance(noise_shape, (tuple, list)):
+                raise ValueError(
+                    "Dropout: invalid value received for argument `noise_shape`. Expected a "
+                    f"tuple or list of integers. Received: noise_shape={noise_shape!r}"
+                )
+            noise_shape = check_shape("Dropout", "noise_shape", noise_shape)
+        seed = check_integer("Dropout", "seed", seed, 0, allow_none=True)
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
-        self.rate = float(rate)
+        self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
@@ -154,10 +198,23 @@ class Flatten(Layer):
     """Reshapes each sample to one dimension: (batch, ...) -> (batch, prod(...))."""
 
     def __init__(self, data_format=None, **kwargs):
+        if data_format not in (None, "channels_last", "channels_first"):
+            raise ValueError(
+                "Flatten: the `data_format` argument must be one of {'channels_first', "
+                f"'channels_last'}}. Received: data_format={data_format!r}"
+            )
         super().__init__(**kwargs)
+        self.data_format = data_format
 
     def call(self, inputs):
         shape = tuple(inputs.shape)
+        if not shape:
+            raise ValueError(
+                f"Flatten '{self.name}': the input must have a batch dimension, got a scalar."
+            )
+        if self.data_format == "channels_first" and len(shape) > 2:
+            # Keras moves the channels last first, so that the order matches channels_last.
+            inputs = tf.transpose(inputs, (0, *range(2, len(shape)), 1))
         return tf.reshape(inputs, (shape[0], int(np.prod(shape[1:], dtype=np.int64))))
 
 
@@ -165,11 +222,21 @@ class Reshape(Layer):
     """Reshapes each sample to `target_shape` (one entry may be -1)."""
 
     def __init__(self, target_shape, **kwargs):
+        target_shape = check_shape("Reshape", "target_shape", target_shape, allow_minus_one=True)
         super().__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
+        self.target_shape = target_shape
 
     def call(self, inputs):
-        return tf.reshape(inputs, (inputs.shape[0],) + self.target_shape)
+        shape = tuple(inputs.shape)
+        size, target = int(np.prod(shape[1:], dtype=np.int64)), self.target_shape
+        known = int(np.prod([d for d in target if d != -1], dtype=np.int64))
+        if (-1 not in target and known != size) or (-1 in target and (known == 0 or size % known)):
+            raise ValueError(
+                f"Reshape '{self.name}': the total size of the tensor must be unchanged. "
+                f"Received: input_shape={shape[1:]}, target_shape={target} (per sample, "
+                "without the batch dimension)."
+            )
+        return tf.reshape(inputs, (shape[0],) + target)
 
     def get_config(self):
         return {**super().get_config(), "target_shape": self.target_shape}
@@ -179,6 +246,11 @@ class Lambda(Layer):
     """Wraps a function of the inputs as a layer."""
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        if not callable(function):
+            raise TypeError(
+                f"Lambda: `function` must be callable, got {function!r} of type "
+                f"{type(function).__name__}"
+            )
         super().__init__(**kwargs)
         self.function = function
         self.arguments = arguments or {}

@@ -1,8 +1,10 @@
 """Merging layers: Concatenate (and `concatenate`), Add."""
 
+import numpy as np
+
 import tapegrad as tf
 
-from .base import Layer
+from .base import Layer, check_integer
 
 __all__ = ["Add", "Concatenate", "add", "concatenate"]
 
@@ -11,8 +13,9 @@ class Concatenate(Layer):
     """Concatenates a list of inputs along `axis` (default -1)."""
 
     def __init__(self, axis=-1, **kwargs):
+        axis = check_integer("Concatenate", "axis", axis)
         super().__init__(**kwargs)
-        self.axis = int(axis)
+        self.axis = axis
 
     def build(self, input_shape):
         if (
@@ -23,12 +26,25 @@ class Concatenate(Layer):
             raise ValueError(
                 f"Concatenate '{self.name}' needs a list of inputs, got shape {input_shape}"
             )
-        ranks = {len(s) for s in input_shape}
+        shapes = [tuple(s) for s in input_shape]
+        ranks = {len(s) for s in shapes}
         if len(ranks) != 1:
+            raise ValueError(f"Concatenate '{self.name}': inputs have different ranks: {shapes}")
+        rank = ranks.pop()
+        if not -rank <= self.axis < rank:
             raise ValueError(
-                f"Concatenate '{self.name}': inputs have different ranks: "
-                f"{[tuple(s) for s in input_shape]}"
+                f"Concatenate '{self.name}': axis {self.axis} is out of range for inputs of rank "
+                f"{rank}, shapes {shapes}"
             )
+        axis = self.axis % rank
+        for i in range(rank):
+            dims = {s[i] for s in shapes if s[i] is not None}
+            if i != axis and len(dims) > 1:
+                raise ValueError(
+                    f"A `Concatenate` layer ('{self.name}') requires inputs with matching shapes "
+                    f"except for the concatenation axis {self.axis}. Received: input_shape="
+                    f"{shapes}"
+                )
         self.built = True
 
     def call(self, inputs):
@@ -44,10 +60,34 @@ def concatenate(inputs, axis=-1, **kwargs):
 
 
 class Add(Layer):
-    """Adds a list of inputs of the same shape."""
+    """Adds a list of inputs, broadcasting as Keras does."""
+
+    def build(self, input_shape):
+        if (
+            not isinstance(input_shape, (list, tuple))
+            or len(input_shape) < 1
+            or not isinstance(input_shape[0], (list, tuple))
+        ):
+            raise ValueError(
+                f"A merge layer (Add '{self.name}') should be called on a list of inputs. "
+                f"Received: input_shape={input_shape}"
+            )
+        shapes = [tuple(s) for s in input_shape]
+        try:
+            np.broadcast_shapes(*[tuple(1 if d is None else d for d in s) for s in shapes])
+        except ValueError:
+            raise ValueError(
+                f"Add '{self.name}': inputs have incompatible shapes {shapes}; they must be "
+                "equal or broadcast against each other."
+            ) from None
+        self.built = True
 
     def call(self, inputs):
-        return tf.add_n(list(inputs))
+        inputs = list(inputs)
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = tf.add(out, x)
+        return out
 
 
 def add(inputs, **kwargs):

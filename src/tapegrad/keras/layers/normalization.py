@@ -3,7 +3,7 @@
 import tapegrad as tf
 
 from .. import initializers, regularizers
-from .base import Layer
+from .base import Layer, check_float, check_integer
 
 __all__ = ["BatchNormalization"]
 
@@ -46,10 +46,13 @@ class BatchNormalization(Layer):
         synchronized=False,
         **kwargs,
     ):
+        axis = check_integer("BatchNormalization", "axis", axis)
+        momentum = check_float("BatchNormalization", "momentum", momentum, 0.0, 1.0)
+        epsilon = check_float("BatchNormalization", "epsilon", epsilon, 0.0)
         super().__init__(**kwargs)
-        self.axis = int(axis)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.axis = axis
+        self.momentum = momentum
+        self.epsilon = epsilon
         self.center, self.scale = bool(center), bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
@@ -60,9 +63,20 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape):
         rank = len(input_shape)
+        if not -rank <= self.axis < rank:
+            raise ValueError(
+                f"BatchNormalization '{self.name}': axis {self.axis} is out of range for an input "
+                f"of shape {tuple(input_shape)} (rank {rank})"
+            )
         axis = self.axis % rank
+        if input_shape[axis] is None:
+            raise ValueError(
+                f"BatchNormalization '{self.name}': axis {self.axis} of the input shape "
+                f"{tuple(input_shape)} must be known: it is the feature axis."
+            )
         dim = input_shape[axis]
         self._reduce = tuple(i for i in range(rank) if i != axis)
+        self._features = (rank, axis, dim)
         # The shape the per-feature weights take to broadcast against the input; None when the
         # feature axis is the last, where they broadcast as they are.
         self._bshape = (
@@ -106,6 +120,14 @@ class BatchNormalization(Layer):
         return v if self._bshape is None else tf.reshape(v, self._bshape)
 
     def call(self, inputs, training=None):
+        rank, axis, dim = self._features
+        shape = tuple(inputs.shape)
+        if len(shape) != rank or shape[axis] != dim:
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' (BatchNormalization) is incompatible with the "
+                f"layer: expected ndim={rank} and axis {self.axis} of input shape to have value "
+                f"{dim}, but received input with shape {shape}"
+            )
         if training and self.trainable:
             mean = tf.reduce_mean(inputs, axis=self._reduce, keepdims=True)
             centered = tf.subtract(inputs, mean)
