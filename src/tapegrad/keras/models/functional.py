@@ -85,6 +85,14 @@ class Functional(Model):
             raise ValueError(
                 f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), got {len(flat)}"
             )
+        for i, (t, v) in enumerate(zip(self._flat_inputs, flat)):
+            shape = getattr(v, "shape", None)
+            if shape is not None and not _compatible(t.shape, shape):
+                raise ValueError(
+                    f"Input {i} with name '{t._history[0].name}' of layer '{self.name}' is "
+                    f"incompatible with the layer: expected shape={tuple(t.shape)}, found "
+                    f"shape={tuple(shape)}"
+                )
         values = {id(t): v for t, v in zip(self._flat_inputs, flat)}
         for node in self._nodes:
             args = pack_like(
@@ -98,3 +106,11 @@ class Functional(Model):
             for t, v in zip(node.output_leaves, flatten(out)):
                 values[id(t)] = v
         return pack_like(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])
+
+
+def _compatible(expected, shape):
+    """Whether an input of `shape` fits a `keras.Input` of shape `expected` (None matches any
+    size). Ranks that differ are left to the layers, which may accept them."""
+    if len(expected) != len(shape):
+        return True
+    return all(e is None or d is None or e == d for e, d in zip(expected, shape))

@@ -4,7 +4,10 @@
 for anything else.
 """
 
+import errno
 import os
+import zipfile
+import zlib
 
 import numpy as np
 
@@ -52,10 +55,10 @@ class Model(Trainer, Layer):
         if args or "inputs" in kwargs or "outputs" in kwargs:
             given = ", ".join([repr(a) for a in args] + [f"{k}=" for k in kwargs])
             raise TypeError(
-                f"{type(self).__name__}: Model.__init__ takes positional arguments only for "
-                "the functional API, `keras.Model(inputs, outputs)` (both given); got "
-                f"({given}). A subclass keeps its own arguments and calls "
-                "`super().__init__(**kwargs)` with keywords such as `name`."
+                f"{type(self).__name__}: Model.__init__ takes arguments besides keywords such as "
+                "`name` only for the functional API, `keras.Model(inputs, outputs)` (both "
+                f"given); got ({given}). A subclass keeps its own arguments and calls "
+                "`super().__init__(**kwargs)`."
             )
         name = kwargs.pop("name", None) or backend.unique_name(
             backend.to_snake_case(type(self).__name__)
@@ -81,7 +84,13 @@ class Model(Trainer, Layer):
     def get_layer(self, name=None, index=None):
         """A layer by name or by index in `layers`."""
         if index is not None:
-            return self.layers[index]
+            layers = self.layers
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"get_layer: was asked to retrieve layer at index {index} but model "
+                    f"'{self.name}' only has {len(layers)} layers."
+                )
+            return layers[index]
         for layer in self.layers:
             if layer.name == name:
                 return layer
@@ -154,18 +163,26 @@ class Model(Trainer, Layer):
         if not overwrite and os.path.exists(filepath):
             raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
         arrays = {key: np.asarray(v.numpy()) for key, _, v in self._weight_entries()}
-        with open(filepath, "wb") as f:
+        try:
+            f = open(filepath, "wb")
+        except FileNotFoundError:
+            raise FileNotFoundError(
+                errno.ENOENT, "save_weights: no such directory to write the file in", filepath
+            ) from None
+        with f:
             np.savez(f, **arrays)
 
     def load_weights(self, filepath, skip_mismatch=False):
         """Reads weights written by `save_weights`.
 
         Raises:
+            FileNotFoundError: if there is no such file.
+            OSError: if the file is not one `save_weights` wrote (another format, truncated or
+                corrupt); nothing is assigned then.
             ValueError: naming the layer, if the file lacks one of the model's weights, has
                 weights the model lacks, or a shape differs; nothing is assigned then.
         """
-        with np.load(os.fspath(filepath)) as data:
-            stored = {k: data[k] for k in data.files}
+        stored = _read_weights(os.fspath(filepath))
         entries = self._weight_entries()
         updates = []
         for key, layer, v in entries:
@@ -208,6 +225,30 @@ def _functional_arguments(args, kwargs):
 
 
 _FUNCTIONAL_SUBCLASSES = {}
+
+# What reading a damaged or foreign file raises inside NumPy and zipfile.
+_READ_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
+
+
+def _read_weights(filepath):
+    """The arrays of a file `save_weights` wrote, by key; never runs pickled code."""
+    bad = (
+        f"load_weights: {filepath} is not a weights file written by save_weights (a NumPy .npz "
+        "archive of arrays): it may be truncated or corrupt, or in another format"
+    )
+    try:
+        data = np.load(filepath, allow_pickle=False)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "load_weights: no such file", filepath) from None
+    except _READ_ERRORS:
+        raise OSError(f"{bad}.") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise OSError(f"{bad}: it holds a single array of shape {np.shape(data)}.")
+    with data:
+        try:
+            return {k: data[k] for k in data.files}
+        except _READ_ERRORS:
+            raise OSError(f"{bad}: an entry could not be read.") from None
 
 
 def _functional_subclass(cls, functional):

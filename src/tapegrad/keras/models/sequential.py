@@ -39,7 +39,10 @@ class Sequential(Model):
             self.__dict__["_input_layer"] = layer
         else:
             if not isinstance(layer, Layer):
-                raise TypeError(f"Sequential.add: expected a Layer, got {layer!r}")
+                raise ValueError(
+                    "Only instances of `keras.Layer` can be added to a Sequential model. "
+                    f"Received: {layer!r} (of type {type(layer).__name__})"
+                )
             if any(lay.name == layer.name for lay in self._layers):
                 raise ValueError(
                     f"All layers added to a Sequential model should have unique names. Name "
@@ -57,7 +60,13 @@ class Sequential(Model):
             self._build_graph()
 
     def pop(self, rebuild=True):
-        """Removes the last layer and returns it."""
+        """Removes the last layer and returns it.
+
+        Raises:
+            IndexError: if the model has no layers.
+        """
+        if not self._layers:
+            raise IndexError(f"Sequential.pop: model '{self.name}' has no layers to remove.")
         layer = self._layers.pop()
         _bump()
         if rebuild:

@@ -30,7 +30,13 @@ def _to_array(x, dtype):
         return type(x)(_to_array(v, dtype) for v in x)
     if isinstance(x, dict):
         return {k: _to_array(v, dtype) for k, v in x.items()}
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError:
+        raise ValueError(
+            f"Model data (x, y or sample_weight) must be arrays of numbers; got a "
+            f"{type(x).__name__} that is not rectangular (ragged nested lists?)."
+        ) from None
     if arr.dtype.kind == "f" and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
@@ -72,14 +78,26 @@ def _resolve_metric(identifier, y_true, y_pred, loss):
 class _CompiledLoss:
     """The compiled loss of one or several outputs, with `loss_weights`."""
 
-    def __init__(self, loss, loss_weights):
+    def __init__(self, loss, loss_weights, output_names=None):
         self.single = not isinstance(loss, (list, tuple, dict))
+        if isinstance(loss, dict) and output_names and len(output_names) > 1:
+            # A dict for a model with a list of outputs names them by their layers (Keras).
+            if set(loss) != set(output_names):
+                raise ValueError(
+                    f"compile: expected keys {output_names} in the loss dict (the names of the "
+                    f"model's output layers), but found loss.keys()={sorted(loss)}"
+                )
+            loss = [loss[name] for name in output_names]
+            if isinstance(loss_weights, dict):
+                loss_weights = [loss_weights.get(name, 1.0) for name in output_names]
         items = [loss] if self.single else flatten(loss)
         self.fns = [self._wrap(losses_module.get(item)) for item in items]
-        if loss_weights is None:
-            self.weights = [1.0] * len(self.fns)
-        else:
-            self.weights = [float(w) for w in flatten(loss_weights)]
+        self.weights = None if loss_weights is None else [float(w) for w in flatten(loss_weights)]
+        if self.weights is not None and len(self.weights) != len(self.fns):
+            raise ValueError(
+                f"compile: `loss_weights` must match the number of losses, got {len(self.fns)} "
+                f"losses and {len(self.weights)} weights."
+            )
 
     @staticmethod
     def _wrap(fn):
@@ -94,10 +112,25 @@ class _CompiledLoss:
                 "`y` to fit / evaluate / train_on_batch, or compile without a loss (losses "
                 "added with `add_loss` need no target)."
             )
-        if self.single:
-            return self.fns[0](y, y_pred, sample_weight)
+        if self.single and not isinstance(y_pred, (list, tuple, dict)):
+            value = self.fns[0](y, y_pred, sample_weight)
+            if self.weights and self.weights[0] != 1.0:
+                value = tf.multiply(value, self.weights[0])
+            return value
+        flat_true, flat_pred = flatten(y), flatten(y_pred)
+        if len(flat_true) != len(flat_pred):
+            raise ValueError(
+                f"The model has {len(flat_pred)} outputs, but {len(flat_true)} target array(s) "
+                "were given as `y`: y_true and y_pred have different structures. Pass one "
+                "target per output."
+            )
+        # One loss for several outputs applies to each of them and the results add up (Keras).
+        fns = self.fns * len(flat_pred) if self.single else self.fns
+        weights = self.weights or [1.0]
+        if len(weights) == 1:
+            weights = weights * len(fns)
         total = None
-        for fn, w, yt, yp in zip(self.fns, self.weights, flatten(y), flatten(y_pred)):
+        for fn, w, yt, yp in zip(fns, weights, flat_true, flat_pred):
             if fn is None:
                 continue
             value = fn(yt, yp, sample_weight)
@@ -148,7 +181,12 @@ class Trainer:
         """
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
-        self._compiled_loss = None if loss is None else _CompiledLoss(loss, loss_weights)
+        outputs = getattr(self, "_flat_outputs", None) or []
+        self._compiled_loss = (
+            None
+            if loss is None
+            else _CompiledLoss(loss, loss_weights, [t._history[0].name for t in outputs])
+        )
         for name, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
             if value is not None and not isinstance(value, (list, tuple, dict)):
                 raise ValueError(
