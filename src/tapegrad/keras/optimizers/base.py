@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from ... import GradientTape, Tensor, Variable
+from ... import GradientTape, Tensor, Variable, errors
 from ...function import effect
 from . import schedules as _schedules
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
@@ -54,6 +54,24 @@ def keras_cast(value, t):
 
 def _is_number(value):
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+# The numeric hyperparameters of the built-in optimizers, as their configs name them.
+_NUMERIC = frozenset(
+    (
+        "beta_1",
+        "beta_2",
+        "epsilon",
+        "rho",
+        "momentum",
+        "initial_accumulator_value",
+        "weight_decay",
+        "clipnorm",
+        "clipvalue",
+        "global_clipnorm",
+        "loss_scale_factor",
+    )
+)
 
 
 class Optimizer:
@@ -145,7 +163,8 @@ class Optimizer:
         Setting it to a number assigns the Variable; a schedule or callable replaces it.
 
         Raises:
-            TypeError: on setting a number when the optimizer was built with a schedule.
+            TypeError: on setting a number when the optimizer was built with a schedule, or on
+                setting something that is not a number, schedule or callable.
         """
         lr = self._learning_rate
         if isinstance(lr, _schedules.LearningRateSchedule):
@@ -161,11 +180,15 @@ class Optimizer:
             return
         if isinstance(value, (Tensor, Variable)):
             value = value.numpy()
-        if not _is_number(value) and not (isinstance(value, np.ndarray) and value.ndim == 0):
-            raise ValueError(
-                "Argument `learning_rate` should be float, or an instance of "
-                "LearningRateSchedule, or a callable (that takes no arguments and returns the "
-                f"learning rate). Received instead: learning_rate={value}"
+        if not _is_number(value) and not (
+            isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+        ):
+            # Keras: a ValueError from the constructor, a TypeError from the setter.
+            error = ValueError if self._learning_rate is None else TypeError
+            raise error(
+                f"{type(self).__name__}: argument `learning_rate` should be float, or an instance "
+                "of LearningRateSchedule, or a callable (that takes no arguments and returns the "
+                f"learning rate). Received instead: learning_rate={value!r}"
             )
         if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
             raise TypeError(
@@ -231,6 +254,7 @@ class Optimizer:
     def build(self, variables):
         """Creates the slots of `variables` now (otherwise each is made on first use); `apply`
         without variables then updates these."""
+        self._check_hyperparameters()
         self._built_with = list(variables)
         for v in self._built_with:
             self._slots_of(v)
@@ -263,7 +287,14 @@ class Optimizer:
     def _checked_pairs(self, grads_and_vars):
         """(gradient array in the variable's dtype, variable) pairs; raises before any change."""
         pairs, missing = [], []
-        for g, v in grads_and_vars:
+        for pair in grads_and_vars:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(
+                    f"{type(self).__name__}.apply_gradients: expected (gradient, variable) pairs, "
+                    "such as zip(grads, model.trainable_variables); got an item of type "
+                    f"{type(pair).__name__}. For separate lists, use apply(grads, variables)."
+                )
+            g, v = pair
             if type(v) is not Variable and not isinstance(v, Variable):
                 raise TypeError(
                     f"{type(self).__name__}.apply_gradients: expected a tapegrad Variable, got "
@@ -299,9 +330,10 @@ class Optimizer:
                 "variables can be trained."
             )
         if g.shape != w.shape:
-            raise ValueError(
+            raise errors.InvalidArgumentError(
                 f"{where}: gradient of shape {list(g.shape)} does not match variable "
-                f"'{v.name}' of shape {list(w.shape)}"
+                f"'{v.name}' of shape {list(w.shape)}; nothing was updated.",
+                op="apply_gradients",
             )
         if g.dtype.kind not in "fiu":
             raise TypeError(
@@ -325,10 +357,14 @@ class Optimizer:
             `iterations`.
 
         Raises:
-            ValueError: if a gradient's shape differs from its variable's, or all are None.
-            TypeError: if a variable is not a floating-point tapegrad Variable, or a gradient
-                is not real.
+            InvalidArgumentError: (a ValueError) if a gradient's shape differs from its
+                variable's.
+            ValueError: if all gradients are None.
+            TypeError: if an item is not a (gradient, variable) pair, a variable is not a
+                floating-point tapegrad Variable, or a gradient is not real.
         """
+        if not self.built:
+            self._check_hyperparameters()
         pairs = self._checked_pairs(grads_and_vars)
         lr = self._current_lr()
         step = int(self._iterations._value) + 1
@@ -354,6 +390,17 @@ class Optimizer:
         self.built = True
         self._iterations._value = np.array(step, dtype=np.int64)
         return self._iterations
+
+    def _check_hyperparameters(self):
+        """Refuses a non-numeric hyperparameter before the first update can half-happen."""
+        for name, value in self.get_config().items():
+            if name in _NUMERIC and value is not None and not _is_number(value):
+                if isinstance(value, (Tensor, Variable, np.ndarray)) and np.ndim(value) == 0:
+                    continue
+                raise ValueError(
+                    f"{type(self).__name__}: hyperparameter `{name}` must be a number, got "
+                    f"{value!r} of type {type(value).__name__}"
+                )
 
     def _clip(self, grads):
         # Keras's order of precedence and its TensorFlow-backend arithmetic.
