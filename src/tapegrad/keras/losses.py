@@ -55,15 +55,7 @@ __all__ = [
 
 def _prepare(y_true, y_pred):
     y_pred = _pred(y_pred)
-    if not isinstance(y_true, tf.Tensor):
-        # Labels from NumPy take the common rank fix, (n,) against (n, 1), for free.
-        y_true = np.asarray(y_true, dtype=y_pred.dtype.as_numpy_dtype)
-        if y_true.ndim == 1 and y_pred.ndim == 2 and y_pred.shape[-1] == 1:
-            y_true = y_true[:, None]
-        y_true = tf.convert_to_tensor(y_true)
-    elif y_true.dtype != y_pred.dtype:
-        y_true = tf.cast(y_true, y_pred.dtype)
-    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return squeeze_or_expand_to_same_rank(_true(y_true, y_pred.dtype), y_pred)
 
 
 def _mean_last(x):

@@ -73,6 +73,17 @@ class Metric:
     def variables(self):
         return list(self._variables)
 
+    def _array(self, what, value):
+        """`value` as a NumPy array of the metric's dtype, or a clear error."""
+        try:
+            return np.asarray(value, self._np_dtype)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': {what} must be a rectangular array of "
+                f"numbers, got a {type(value).__name__} that is not (ragged nested lists, or "
+                "non-numeric entries)."
+            ) from None
+
     @property
     def dtype(self):
         return self._dtype.name
@@ -116,16 +127,23 @@ class _Reduce(Metric):
         self.count = self.add_weight(name="count")
 
     def update_state(self, values, sample_weight=None):
-        values = np.asarray(values, self._np_dtype)
+        values = self._array("values", values)
         if sample_weight is None:
             total, count = values.sum(), values.size
         else:
-            sw = np.asarray(sample_weight, self._np_dtype)
+            sw = self._array("sample_weight", sample_weight)
             if sw.ndim == values.ndim + 1 and sw.shape[-1] == 1:
                 sw = sw[..., 0]
             elif values.ndim == sw.ndim + 1 and values.shape[-1] == 1:
                 values = values[..., 0]
-            sw = np.broadcast_to(sw, values.shape)
+            try:
+                sw = np.broadcast_to(sw, values.shape)
+            except ValueError:
+                raise tf.errors.InvalidArgumentError(
+                    f"{type(self).__name__} '{self.name}': sample_weight of shape {sw.shape} "
+                    f"does not broadcast to the values' shape {values.shape}.",
+                    op="update_state",
+                ) from None
             total, count = (values * sw).sum(), sw.sum()
         self.total.assign_add(self._np_dtype.type(total))
         self.count.assign_add(self._np_dtype.type(count))
@@ -244,16 +262,23 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self._numpy_fn:
-            y_pred = np.asarray(y_pred, self._np_dtype)
-            y_true = np.asarray(y_true, self._np_dtype)
+            y_pred = self._array("y_pred", y_pred)
+            y_true = self._array("y_true", y_true)
             y_true, y_pred = _same_rank(y_true, y_pred)
-            values = self._fn(y_true, y_pred, **self._fn_kwargs)
+            try:
+                values = self._fn(y_true, y_pred, **self._fn_kwargs)
+            except ValueError:
+                raise tf.errors.InvalidArgumentError(
+                    f"{type(self).__name__} '{self.name}': incompatible shapes: y_true has shape "
+                    f"{y_true.shape} and y_pred has shape {y_pred.shape}.",
+                    op="update_state",
+                ) from None
         else:
             if backend.logits_of(y_pred) is None:
                 # A copy off any tape; softmax and sigmoid outputs stay themselves, so that a
                 # cross-entropy reads their logits, as in Keras.
-                y_pred = tf.convert_to_tensor(np.asarray(y_pred, self._np_dtype))
-            y_true = np.asarray(y_true, self._np_dtype)
+                y_pred = tf.convert_to_tensor(self._array("y_pred", y_pred))
+            y_true = self._array("y_true", y_true)
             if self._fn in _LOSS_FNS:
                 # tapegrad matches (n,) labels to (n, 1) predictions here too, as the Loss
                 # classes do; Keras 3's metric forms raise instead.
