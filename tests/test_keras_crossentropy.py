@@ -160,6 +160,22 @@ def test_metric_of_an_activation_output_uses_its_logits():
     _close(m.result(), float(L.binary_crossentropy(y, logits, from_logits=True)[0]), 1e-5)
 
 
+def test_training_through_a_saturated_softmax_matches_keras():
+    # Recorded from Keras 3.15 (TensorFlow 2.21): the loss from the logits is 63, not the
+    # clipped -log(1e-7) = 16.1, and SGD still moves the weights although the probabilities are
+    # saturated.
+    x = np.array([[10.0, -10.0], [5.0, 5.0], [-8.0, 3.0]], np.float32)
+    y = np.array([1, 0, 2])
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.set_weights([np.array([[3.0, -3, 1], [2, 4, -5]], np.float32), np.zeros(3, np.float32)])
+    _close(model.evaluate(x, y, verbose=0), [63.0, 1 / 3], 1e-6)
+    model.fit(x, y, epochs=3, batch_size=3, shuffle=False, verbose=0)
+    kernel, bias = model.get_weights()
+    _close(kernel, [[3.0, -2.82, 0.82], [2.0, 3.87, -4.87]], 1e-6)
+    _close(bias, [0.0, 0.0, 0.0])
+
+
 # -- compared with Keras 3 itself (skipped where it is not installed) ---------------------------
 
 AWKWARD = {
@@ -181,21 +197,22 @@ def keras_real():
     return pytest.importorskip("keras")
 
 
-def _both(keras_real, call):
-    """`call(module)` with Keras 3 and with tapegrad.keras, as float64 arrays or error class."""
+def _both(keras_real, call, **kwargs):
+    """`call(module, **kwargs)` with Keras 3 and with tapegrad.keras: float64 arrays, or the
+    error class names."""
     out = []
     for module in (keras_real, keras):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                out.append(np.asarray(call(module), dtype=np.float64))
-        except Exception as err:  # the error classes are compared
+                out.append(np.asarray(call(module, **kwargs), dtype=np.float64))
+        except Exception as err:  # noqa: BLE001 - the error classes are compared
             out.append(type(err).__name__)
     return out
 
 
-def _same(keras_real, call):
-    want, got = _both(keras_real, call)
+def _same(keras_real, call, **kwargs):
+    want, got = _both(keras_real, call, **kwargs)
     if isinstance(want, str) or isinstance(got, str):
         assert want == got
     else:
@@ -209,18 +226,34 @@ def test_crossentropies_match_keras_on_awkward_inputs(keras_real, probs, from_lo
     p = np.array(AWKWARD[probs], np.float32)
     for smoothing in (0.0, 0.1):
         for axis in (-1, 0):
-            kw = dict(from_logits=from_logits, label_smoothing=smoothing, axis=axis)
-            _same(keras_real, lambda k: k.losses.categorical_crossentropy(ONEHOT, p, **kw))
-            _same(keras_real, lambda k: k.losses.CategoricalCrossentropy(**kw)(ONEHOT, p))
-            _same(keras_real, lambda k: k.losses.binary_crossentropy(SOFT, p, **kw))
-            _same(keras_real, lambda k: k.losses.BinaryCrossentropy(**kw)(SOFT, p))
+            kw = {"from_logits": from_logits, "label_smoothing": smoothing, "axis": axis}
+            _same(
+                keras_real, lambda k, **kw: k.losses.categorical_crossentropy(ONEHOT, p, **kw), **kw
+            )
+            _same(
+                keras_real, lambda k, **kw: k.losses.CategoricalCrossentropy(**kw)(ONEHOT, p), **kw
+            )
+            _same(keras_real, lambda k, **kw: k.losses.binary_crossentropy(SOFT, p, **kw), **kw)
+            _same(keras_real, lambda k, **kw: k.losses.BinaryCrossentropy(**kw)(SOFT, p), **kw)
     for ignore in (None, 1, 2):
-        kw = dict(from_logits=from_logits, ignore_class=ignore)
-        _same(keras_real, lambda k: k.losses.sparse_categorical_crossentropy(SPARSE, p, **kw))
-        _same(keras_real, lambda k: k.losses.SparseCategoricalCrossentropy(**kw)(SPARSE, p))
+        kw = {"from_logits": from_logits, "ignore_class": ignore}
+        _same(
+            keras_real,
+            lambda k, **kw: k.losses.sparse_categorical_crossentropy(SPARSE, p, **kw),
+            **kw,
+        )
+        _same(
+            keras_real,
+            lambda k, **kw: k.losses.SparseCategoricalCrossentropy(**kw)(SPARSE, p),
+            **kw,
+        )
         for reduction in ("sum", "mean_with_sample_weight", "none"):
-            loss = lambda k: k.losses.SparseCategoricalCrossentropy(reduction=reduction, **kw)  # noqa: E731
-            _same(keras_real, lambda k: loss(k)(SPARSE[:, None], p, sample_weight=[0.5, 2.0]))
+
+            def weighted(k, **kw):
+                loss = k.losses.SparseCategoricalCrossentropy(**kw)
+                return loss(SPARSE[:, None], p, sample_weight=[0.5, 2.0])
+
+            _same(keras_real, weighted, reduction=reduction, **kw)
     for name, y in (("Binary", SOFT), ("Categorical", ONEHOT), ("SparseCategorical", SPARSE)):
 
         def metric(k, name=name, y=y):
@@ -245,13 +278,19 @@ def test_activation_outputs_match_keras(keras_real, activation):
         return getattr(k.activations, activation)(framework.constant(x))
 
     for from_logits in (False, True):
-        kw = dict(from_logits=from_logits)
-        _same(keras_real, lambda k: k.losses.CategoricalCrossentropy(**kw)(ONEHOT, probs(k)))
-        _same(keras_real, lambda k: k.losses.binary_crossentropy(SOFT, probs(k), **kw))
+        kw = {"from_logits": from_logits}
         _same(
-            keras_real, lambda k: k.losses.sparse_categorical_crossentropy(SPARSE, probs(k), **kw)
+            keras_real,
+            lambda k, **kw: k.losses.CategoricalCrossentropy(**kw)(ONEHOT, probs(k)),
+            **kw,
         )
-        _same(keras_real, lambda k: k.metrics.BinaryCrossentropy(**kw)(SOFT, probs(k)))
+        _same(keras_real, lambda k, **kw: k.losses.binary_crossentropy(SOFT, probs(k), **kw), **kw)
+        _same(
+            keras_real,
+            lambda k, **kw: k.losses.sparse_categorical_crossentropy(SPARSE, probs(k), **kw),
+            **kw,
+        )
+        _same(keras_real, lambda k, **kw: k.metrics.BinaryCrossentropy(**kw)(SOFT, probs(k)), **kw)
 
 
 def test_crossentropy_errors_match_keras(keras_real):

@@ -4,8 +4,8 @@ optimizer and its metrics are left as they were."""
 
 import numpy as np
 import pytest
-
 from bad_input import assert_clear_error
+
 from tapegrad import keras
 
 X10, Y10 = np.ones((10, 2), np.float32), np.ones((10, 1), np.float32)
@@ -109,14 +109,15 @@ def test_matching_lengths_still_train():
 def test_cardinality_errors_match_keras():
     keras_real = pytest.importorskip("keras")
     pytest.importorskip("tensorflow")
+    calls = (
+        lambda m: m.fit(X10, Y12, verbose=0),
+        lambda m: m.fit(X12, Y10, verbose=0),
+        lambda m: m.evaluate(X10, Y12, verbose=0),
+        lambda m: m.fit(X10, Y10, validation_data=(X10, Y12), verbose=0),
+    )
     for k in (keras_real, keras):
         model = k.Sequential([k.Input((2,)), k.layers.Dense(1)])
         model.compile("sgd", "mse")
-        for call in (
-            lambda: model.fit(X10, Y12, verbose=0),
-            lambda: model.fit(X12, Y10, verbose=0),
-            lambda: model.evaluate(X10, Y12, verbose=0),
-            lambda: model.fit(X10, Y10, validation_data=(X10, Y12), verbose=0),
-        ):
+        for call in calls:
             with pytest.raises(ValueError, match=r"(?i)cardinality is ambiguous"):
-                call()
+                call(model)

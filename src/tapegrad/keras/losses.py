@@ -111,7 +111,7 @@ def huber(y_true, y_pred, delta=1.0):
 
 def _check_axis(fn, axis):
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 - Keras raises ValueError
             f"{fn}: `axis` must be of type `int`. Received: axis={axis!r} of type "
             f"{type(axis).__name__}"
         )

@@ -15,7 +15,7 @@ __all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "seria
 def _factor(name, value):
     """A penalty factor as a float; Keras's check: a non-negative number."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 - Keras raises ValueError
             f"Invalid value for argument {name}: expected a non-negative float. Received: "
             f"{name}={value!r}"
         )

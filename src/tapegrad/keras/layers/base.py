@@ -27,7 +27,7 @@ def check_integer(owner, name, value, minimum=None, allow_none=False):
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 - Keras raises ValueError
             f"{owner}: received an invalid value for `{name}`, expected an integer. Received: "
             f"{name}={value!r} of type {type(value).__name__}"
         )
@@ -77,7 +77,7 @@ def check_shape(owner, name, shape, allow_minus_one=False):
         if d is None:
             continue
         if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 - Keras raises ValueError
                 f"{owner}: cannot convert `{name}`={shape!r} to a shape: found invalid "
                 f"dimension {d!r} of type {type(d).__name__}; dimensions are integers or None."
             )
@@ -92,6 +92,7 @@ def check_shape(owner, name, shape, allow_minus_one=False):
             f"Received: {name}={shape!r}."
         )
     return tuple(None if d is None else int(d) for d in dims)
+
 
 _Tensor = tf.Tensor
 _Variable = tf.Variable

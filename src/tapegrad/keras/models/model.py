@@ -164,13 +164,12 @@ class Model(Trainer, Layer):
             raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
         arrays = {key: np.asarray(v.numpy()) for key, _, v in self._weight_entries()}
         try:
-            f = open(filepath, "wb")
+            with open(filepath, "wb") as f:
+                np.savez(f, **arrays)
         except FileNotFoundError:
             raise FileNotFoundError(
                 errno.ENOENT, "save_weights: no such directory to write the file in", filepath
             ) from None
-        with f:
-            np.savez(f, **arrays)
 
     def load_weights(self, filepath, skip_mismatch=False):
         """Reads weights written by `save_weights`.

@@ -39,7 +39,7 @@ class Sequential(Model):
             self.__dict__["_input_layer"] = layer
         else:
             if not isinstance(layer, Layer):
-                raise ValueError(
+                raise ValueError(  # noqa: TRY004 - Keras raises ValueError
                     "Only instances of `keras.Layer` can be added to a Sequential model. "
                     f"Received: {layer!r} (of type {type(layer).__name__})"
                 )
