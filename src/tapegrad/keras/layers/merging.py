@@ -9,6 +9,20 @@ from .base import Layer, check_integer
 __all__ = ["Add", "Concatenate", "add", "concatenate"]
 
 
+def _input_shapes(layer, input_shape):
+    """The shapes of a merging layer's list of inputs, or a ValueError naming the layer."""
+    if (
+        not isinstance(input_shape, (list, tuple))
+        or len(input_shape) < 1
+        or not isinstance(input_shape[0], (list, tuple))
+    ):
+        raise ValueError(
+            f"A merging layer ({type(layer).__name__} '{layer.name}') should be called on a list "
+            f"of at least 1 input. Received: input_shape={input_shape}"
+        )
+    return [tuple(s) for s in input_shape]
+
+
 class Concatenate(Layer):
     """Concatenates a list of inputs along `axis` (default -1)."""
 
@@ -18,15 +32,7 @@ class Concatenate(Layer):
         self.axis = axis
 
     def build(self, input_shape):
-        if (
-            not isinstance(input_shape, (list, tuple))
-            or len(input_shape) < 1
-            or not isinstance(input_shape[0], (list, tuple))
-        ):
-            raise ValueError(
-                f"Concatenate '{self.name}' needs a list of inputs, got shape {input_shape}"
-            )
-        shapes = [tuple(s) for s in input_shape]
+        shapes = _input_shapes(self, input_shape)
         ranks = {len(s) for s in shapes}
         if len(ranks) != 1:
             raise ValueError(f"Concatenate '{self.name}': inputs have different ranks: {shapes}")
@@ -63,16 +69,7 @@ class Add(Layer):
     """Adds a list of inputs, broadcasting as Keras does."""
 
     def build(self, input_shape):
-        if (
-            not isinstance(input_shape, (list, tuple))
-            or len(input_shape) < 1
-            or not isinstance(input_shape[0], (list, tuple))
-        ):
-            raise ValueError(
-                f"A merge layer (Add '{self.name}') should be called on a list of inputs. "
-                f"Received: input_shape={input_shape}"
-            )
-        shapes = [tuple(s) for s in input_shape]
+        shapes = _input_shapes(self, input_shape)
         try:
             np.broadcast_shapes(*[tuple(1 if d is None else d for d in s) for s in shapes])
         except ValueError:
