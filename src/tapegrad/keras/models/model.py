@@ -6,8 +6,6 @@ for anything else.
 
 import errno
 import os
-import zipfile
-import zlib
 
 import numpy as np
 
@@ -225,12 +223,13 @@ def _functional_arguments(args, kwargs):
 
 _FUNCTIONAL_SUBCLASSES = {}
 
-# What reading a damaged or foreign file raises inside NumPy and zipfile.
-_READ_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
-
-
 def _read_weights(filepath):
     """The arrays of a file `save_weights` wrote, by key; never runs pickled code."""
+    import zipfile  # here, not at import: 8 ms that only loading weights needs
+    import zlib
+
+    # What reading a damaged or foreign file raises inside NumPy and zipfile.
+    read_errors = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
     bad = (
         f"load_weights: {filepath} is not a weights file written by save_weights (a NumPy .npz "
         "archive of arrays): it may be truncated or corrupt, or in another format"
@@ -239,14 +238,14 @@ def _read_weights(filepath):
         data = np.load(filepath, allow_pickle=False)
     except FileNotFoundError:
         raise FileNotFoundError(errno.ENOENT, "load_weights: no such file", filepath) from None
-    except _READ_ERRORS:
+    except read_errors:
         raise OSError(f"{bad}.") from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise OSError(f"{bad}: it holds a single array of shape {np.shape(data)}.")
     with data:
         try:
             return {k: data[k] for k in data.files}
-        except _READ_ERRORS:
+        except read_errors:
             raise OSError(f"{bad}: an entry could not be read.") from None
 
 
