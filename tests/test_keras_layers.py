@@ -257,3 +257,12 @@ def test_layer_names_are_unique_and_settable():
     assert layers.Dense(1, name="head").name == "head"
     with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to Dense"):
         layers.Dense(1, bogus=3)
+
+
+def test_dense_promotes_integer_and_boolean_features():
+    # Keras's matmul promotes them to the kernel's float type (Keras 3.15 gives float32 too).
+    layer = layers.Dense(2, kernel_initializer="ones")
+    for x in (np.ones((1, 3), np.int64), np.ones((1, 3), bool)):
+        out = layer(x)
+        assert out.dtype == tf.float32
+        np.testing.assert_allclose(out, [[3.0, 3.0]])

@@ -92,18 +92,23 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        if not inputs.dtype.is_floating:
+            # Integer and boolean features: Keras's matmul promotes them to the kernel's type.
+            inputs = tf.cast(inputs, self.kernel.dtype)
         try:
             x = tf.matmul(inputs, self.kernel)
         except tf.errors.InvalidArgumentError:
-            raise self._incompatible(inputs) from None
+            shape = tuple(inputs.shape)
+            if len(shape) >= 2 and shape[-1] == self.kernel.shape[0]:
+                raise
+            raise self._incompatible(shape) from None
         if self.use_bias:
             x = tf.add(x, self.bias)
         if self._linear:
             return x
         return self.activation(x)
 
-    def _incompatible(self, inputs):
-        shape = tuple(inputs.shape)
+    def _incompatible(self, shape):
         if len(shape) < 2:
             expected = f"expected min_ndim=2, found ndim={len(shape)}"
         else:

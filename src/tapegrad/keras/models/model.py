@@ -223,6 +223,7 @@ def _functional_arguments(args, kwargs):
 
 _FUNCTIONAL_SUBCLASSES = {}
 
+
 def _read_weights(filepath):
     """The arrays of a file `save_weights` wrote, by key; never runs pickled code."""
     import zipfile  # here, not at import: 8 ms that only loading weights needs
