@@ -493,6 +493,22 @@ TABLE = {
         "initial_epoch",
         "'a'",
     ),
+    "fit_steps_per_epoch_negative": Bad(
+        lambda k, t, d: _seq(k).fit(X, Y, steps_per_epoch=-1, verbose=0),
+        ValueError,
+        "fit",
+        "steps_per_epoch",
+        "-1",
+    ),
+    "fit_validation_freq_zero": Bad(
+        lambda k, t, d: _seq(k).fit(X, Y, validation_data=(X, Y), validation_freq=0, verbose=0),
+        ValueError,
+        "fit",
+        "validation_freq",
+        "0",
+        keras="ZeroDivisionError",
+        why=RAW_KERAS + " ('integer modulo by zero')",
+    ),
     "fit_validation_split_above_one": Bad(
         lambda k, t, d: _seq(k).fit(X, Y, validation_split=1.5, verbose=0),
         ValueError,

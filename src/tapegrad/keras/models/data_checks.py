@@ -12,6 +12,7 @@ __all__ = [
     "check_batch_size",
     "check_cardinality",
     "check_epochs",
+    "check_steps",
     "check_validation_split",
     "validation_tuple",
 ]
@@ -62,8 +63,8 @@ def check_cardinality(where, x, y=None, sample_weight=None):
     return sizes.pop() if sizes else None
 
 
-def check_batch_size(where, batch_size, default=32):
-    """`batch_size` as a positive int (`default` for None).
+def check_batch_size(where, batch_size, default=32, name="batch_size"):
+    """`batch_size` (or another count called `name`) as a positive int, `default` for None.
 
     Raises:
         TypeError: if it is not an integer.
@@ -73,12 +74,24 @@ def check_batch_size(where, batch_size, default=32):
         return default
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
         raise TypeError(
-            f"{where}: `batch_size` must be a positive integer, got {batch_size!r} of type "
+            f"{where}: `{name}` must be a positive integer, got {batch_size!r} of type "
             f"{type(batch_size).__name__}"
         )
     if batch_size <= 0:
-        raise ValueError(f"{where}: `batch_size` must be a positive integer, got {batch_size}")
+        raise ValueError(f"{where}: `{name}` must be a positive integer, got {batch_size}")
     return int(batch_size)
+
+
+def check_steps(where, name, steps):
+    """A number of steps: None or 0 for "all the data" (None is returned), else a positive int.
+
+    Raises:
+        TypeError: if it is not an integer.
+        ValueError: if it is negative.
+    """
+    if steps is None or (isinstance(steps, numbers.Integral) and steps == 0):
+        return None
+    return check_batch_size(where, steps, name=name)
 
 
 def check_epochs(where, epochs, initial_epoch=0):

@@ -357,6 +357,11 @@ class Trainer:
         verbose = 1 if verbose == "auto" else verbose
         batch_size = data_checks.check_batch_size("fit", batch_size)
         data_checks.check_epochs("fit", epochs, initial_epoch)
+        steps_per_epoch = data_checks.check_steps("fit", "steps_per_epoch", steps_per_epoch)
+        validation_steps = data_checks.check_steps("fit", "validation_steps", validation_steps)
+        validation_freq = data_checks.check_batch_size(
+            "fit", validation_freq, name="validation_freq"
+        )
         dtype = self._np_dtype
         x, y = _to_array(x, dtype), _to_array(y, dtype)
         sample_weight = _to_array(sample_weight, dtype)
@@ -458,6 +463,7 @@ class Trainer:
         self._check_compiled("evaluate", _targets(x, y), "test_step")
         verbose = 1 if verbose == "auto" else verbose
         batch_size = data_checks.check_batch_size("evaluate", batch_size)
+        steps = data_checks.check_steps("evaluate", "steps", steps)
         dtype = self._np_dtype
         x, y = _to_array(x, dtype), _to_array(y, dtype)
         sample_weight = _to_array(sample_weight, dtype)
@@ -486,6 +492,7 @@ class Trainer:
         """The model's outputs on `x`, computed in batches, as NumPy arrays."""
         verbose = 1 if verbose == "auto" else verbose
         batch_size = data_checks.check_batch_size("predict", batch_size)
+        steps = data_checks.check_steps("predict", "steps", steps)
         x = _to_array(x, self._np_dtype)
         n = data_checks.check_cardinality("predict", x)
         steps = steps or max(1, math.ceil(n / batch_size))
