@@ -1,7 +1,8 @@
 """`keras.layers`: Layer and the built-in layers."""
 
-from .base import Input, InputLayer, KerasTensor, Layer
+from .base import KerasTensor, Layer
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from .input_layer import Input, InputLayer
 from .merging import Add, Concatenate, add, concatenate
 from .normalization import BatchNormalization
 

@@ -5,7 +5,8 @@ import numpy as np
 import tapegrad as tf
 
 from .. import activations, backend, initializers, regularizers
-from .base import Layer, check_float, check_integer, check_shape
+from .arguments import check_float, check_integer, check_shape
+from .base import Layer
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
 

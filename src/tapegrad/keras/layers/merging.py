@@ -4,7 +4,8 @@ import numpy as np
 
 import tapegrad as tf
 
-from .base import Layer, check_integer
+from .arguments import check_integer
+from .base import Layer
 
 __all__ = ["Add", "Concatenate", "add", "concatenate"]
 

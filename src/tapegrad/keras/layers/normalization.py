@@ -3,7 +3,8 @@
 import tapegrad as tf
 
 from .. import initializers, regularizers
-from .base import Layer, check_float, check_integer
+from .arguments import check_float, check_integer
+from .base import Layer
 
 __all__ = ["BatchNormalization"]
 

@@ -2,7 +2,8 @@
 from them."""
 
 from .. import backend
-from ..layers.base import InputLayer, KerasTensor, flatten, pack_like
+from ..layers.base import KerasTensor, flatten, pack_like
+from ..layers.input_layer import InputLayer
 from .model import Model
 
 __all__ = ["Functional"]

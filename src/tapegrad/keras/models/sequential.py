@@ -1,7 +1,8 @@
 """`Sequential`: a stack of layers, each feeding the next."""
 
 from .. import backend
-from ..layers.base import InputLayer, KerasTensor, Layer, _bump
+from ..layers.base import KerasTensor, Layer, _bump
+from ..layers.input_layer import InputLayer
 from .model import Model
 
 __all__ = ["Sequential"]

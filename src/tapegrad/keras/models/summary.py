@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..layers.base import InputLayer, flatten
+from ..layers.base import flatten
+from ..layers.input_layer import InputLayer
 
 _FOOTER_UNITS = ("B", "KB", "MB", "GB", "TB")
 
