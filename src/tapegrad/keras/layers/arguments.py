@@ -15,13 +15,16 @@ def check_integer(owner, name, value, minimum=None, allow_none=False):
     """
     if value is None and allow_none:
         return None
+    if minimum is None:
+        kind = "an integer"
+    else:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(  # noqa: TRY004 - Keras raises ValueError
-            f"{owner}: received an invalid value for `{name}`, expected an integer. Received: "
+            f"{owner}: received an invalid value for `{name}`, expected {kind}. Received: "
             f"{name}={value!r} of type {type(value).__name__}"
         )
     if minimum is not None and value < minimum:
-        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ValueError(
             f"{owner}: received an invalid value for `{name}`, expected {kind}. Received: "
             f"{name}={value}"
