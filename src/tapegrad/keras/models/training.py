@@ -247,7 +247,9 @@ class Trainer:
             y is None
             and self._compiled_loss is not None
             and getattr(type(self), step) is getattr(Trainer, step)
+            and type(self).compute_loss is Trainer.compute_loss
         ):
+            # Only where the built-in step would feed None to the compiled loss.
             raise ValueError(
                 f"{what}: the model was compiled with loss {self.loss!r}, but no target data "
                 "`y` was given; pass `y`, or compile without a loss."
