@@ -121,3 +121,25 @@ def test_cardinality_errors_match_keras():
         for call in calls:
             with pytest.raises(ValueError, match=r"(?i)cardinality is ambiguous"):
                 call(model)
+
+
+def test_missing_y_is_refused_only_where_the_compiled_loss_needs_it():
+    with pytest.raises(ValueError, match="no target data"):
+        _model().fit(X10, verbose=0)
+
+    class Autoencoder(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            x = data[0] if isinstance(data, tuple) else data
+            return super().train_step((x, x))
+
+    model = Autoencoder()
+    model.compile("sgd", "mse")
+    history = model.fit(X10, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
