@@ -117,18 +117,13 @@ def _check_axis(fn, axis):
         )
 
 
-def _check_same_shape(fn, y_true, y_pred):
+def _check_same_shape(fn, y_true, y_pred, hint=""):
     t, p = tuple(y_true.shape), tuple(y_pred.shape)
-    if len(t) != len(p) or t != p:
+    if t != p:
         what = "rank (ndim)" if len(t) != len(p) else "shape"
         raise ValueError(
             f"{fn}: y_true and y_pred must have the same {what}, got y_true.shape={t} and "
-            f"y_pred.shape={p}. Pass labels of the predictions' shape"
-            + (
-                "; for integer class labels use sparse_categorical_crossentropy."
-                if fn[0] == "c"
-                else "."
-            )
+            f"y_pred.shape={p}. Pass labels of the predictions' shape{hint}."
         )
 
 
@@ -208,7 +203,12 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
             "categorical_crossentropy: y_true and y_pred must be at least rank 1, got "
             f"y_true.shape={tuple(y_true.shape)} and y_pred.shape={tuple(y_pred.shape)}"
         )
-    _check_same_shape("categorical_crossentropy", y_true, y_pred)
+    _check_same_shape(
+        "categorical_crossentropy",
+        y_true,
+        y_pred,
+        "; for integer class labels use sparse_categorical_crossentropy",
+    )
     output, from_logits = _logits(y_pred, from_logits, "categorical_crossentropy", "Softmax")
     if from_logits:
         log_p = tf.nn.log_softmax(output, axis=axis)
