@@ -9,7 +9,7 @@ JVP rule. The rules are tapegrad ops, so a tape around the accumulator records t
 import numpy as np
 
 from . import nest
-from .state import next_tid, state
+from .state import ensure_tid, state
 from .tape import UnconnectedGradients
 from .tensor import Tensor
 
@@ -61,9 +61,7 @@ class ForwardAccumulator:
                 )
             if value.dtype.kind not in "fc":
                 continue
-            if not p._tid:
-                p._tid = next_tid()
-            self._tangents[p._tid] = t
+            self._tangents[ensure_tid(p)] = t
 
     def __enter__(self):
         self._active = True

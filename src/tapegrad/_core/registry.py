@@ -343,22 +343,23 @@ def _saved(prim, targs, out):
 
 
 def _record(prim, targs, params, out, st):
+    # A tape records a call if it tracks one of the arguments (see GradientTape._tracked);
+    # an untracked tensor's id is 0, which no tape tracks.
     entry = None
     for tape in st.recording:
-        tape_id = tape._id
+        tracked = tape._tracked
         for a in targs:
-            if tape_id in a._tapes:
+            if a._tid in tracked:
                 break
         else:
             continue
         if entry is None:
-            if not out._tid:
-                out._tid = next_tid()
+            out._tid = next_tid()  # out is new and not shared yet: no lock needed
             if prim.saves is None:
                 entry = (prim, targs, out, params)
             else:
                 entry = (prim, *_saved(prim, targs, out), params)
-        out._tapes = out._tapes + (tape_id,) if out._tapes else (tape_id,)
+        tracked.add(out._tid)
         tape._records.append(entry)
     if st.accumulators:
         _push_tangents(prim, targs, params, out, st)

@@ -7,7 +7,7 @@ Each thread has its own stacks, as in TensorFlow. `recording` holds the tapes th
 import itertools
 import threading
 
-__all__ = ["state", "next_tid", "next_tape_id"]
+__all__ = ["state", "next_tid", "ensure_tid"]
 
 
 class _State(threading.local):
@@ -20,4 +20,18 @@ class _State(threading.local):
 
 state = _State()
 next_tid = itertools.count(1).__next__
-next_tape_id = itertools.count(1).__next__
+_tid_lock = threading.Lock()
+
+
+def ensure_tid(t):
+    """Gives tensor `t` its id if it has none yet, and returns it.
+
+    Only a tensor that other threads may already hold needs this (one being watched); a fresh
+    op output is private to its thread and takes `next_tid()` directly. The lock keeps two
+    threads watching the same tensor from giving it two ids, one of them lost.
+    """
+    if not t._tid:
+        with _tid_lock:
+            if not t._tid:
+                t._tid = next_tid()
+    return t._tid

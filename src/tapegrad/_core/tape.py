@@ -8,7 +8,7 @@ import numpy as np
 from . import nest
 from .errors import InvalidArgumentError
 from .registry import NONE, PRIMITIVES, ZERO, bind
-from .state import next_tape_id, next_tid, state
+from .state import ensure_tid, state
 from .tensor import Tensor
 from .variable import Variable
 
@@ -32,27 +32,15 @@ def unbroadcast(g, shape, nbatch=0):
     return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
 
 
-def _prune(ids, keep):
-    """Adds tape id `keep` to a marker; past 8 ids, drops those of tapes no longer entered.
-
-    A stale id is harmless (tape ids are never reused), so pruning can wait until the marker
-    grows: a training loop's new tape each step then costs one tuple concatenation.
-    """
-    if len(ids) < 8:
-        return ids + (keep,)
-    live = {t._id for t in state.tapes}
-    return tuple(i for i in ids if i in live and i != keep) + (keep,)
-
-
-def _watch_tensor(tape_id, t):
-    if not t._tid:
-        t._tid = next_tid()
-    if tape_id not in t._tapes:
-        t._tapes = _prune(t._tapes, tape_id)
-
-
 class GradientTape:
     """Records operations for automatic differentiation, as `tf.GradientTape`.
+
+    A tape *tracks* the tensors it watched, the variables it watched (explicitly, or on
+    access), and the outputs of the calls it recorded; it records a call when it tracks one of
+    its arguments. It keeps these ids in a set of its own, so what it tracks never depends on
+    what other tapes, in this thread or another, watched. A source it does not track gets no
+    gradient (None, or zeros with `UnconnectedGradients.ZERO`), except a tensor that is itself
+    one of the targets, as TensorFlow.
 
     Args:
         persistent: if False (the default) the tape can compute one set of gradients only and
@@ -72,7 +60,7 @@ class GradientTape:
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
         self._watch_accessed = bool(watch_accessed_variables)
-        self._id = next_tape_id()
+        self._tracked = set()  # ids of what this tape tracks (see the class docstring)
         self._records = []
         self._watched = []
         self._recording = False
@@ -123,7 +111,7 @@ class GradientTape:
 
     def reset(self):
         """Forgets everything recorded and watched; recording goes on if inside the block."""
-        self._id = next_tape_id()  # tensors and variables marked with the old id are forgotten
+        self._tracked = set()
         self._records = []
         self._watched = []
         self._spent = False
@@ -144,7 +132,7 @@ class GradientTape:
                         stacklevel=2,
                     )
                     continue
-                _watch_tensor(self._id, t)
+                self._tracked.add(ensure_tid(t))
             else:
                 raise ValueError(
                     f"GradientTape.watch: passed an object of type {type(t).__name__} ({t!r}), "
@@ -153,9 +141,9 @@ class GradientTape:
 
     def _watch_variable(self, v):
         # Integer variables are watched too, as TensorFlow (their gradient is still None).
-        if self._id in v._tapes:
+        if v._tid in self._tracked:
             return
-        v._tapes = _prune(v._tapes, self._id)
+        self._tracked.add(v._tid)
         self._watched.append(v)
 
     def watched_variables(self):
@@ -163,20 +151,45 @@ class GradientTape:
         return tuple(self._watched)
 
     # -- differentiation ------------------------------------------------------------------
-    def _begin_gradient(self, what):
+    def _check_usable(self, what):
         if self._spent:
             raise RuntimeError(
                 f"A non-persistent GradientTape can only be used to compute one set of gradients "
                 f"(or jacobians); {what} was called again. Create the tape with "
                 "tf.GradientTape(persistent=True) to compute more than one."
             )
-        if self._recording and not self._persistent:
-            self._stop()  # as TensorFlow: a non-persistent tape stops recording at `gradient`
+
+    def _take_records(self):
+        """The records to walk, once the arguments are checked (a bad call changes nothing).
+
+        As TensorFlow, a non-persistent tape stops recording here and hands its records over,
+        so the walk can free each one as soon as it is visited.
+        """
+        records = self._records
+        if not self._persistent:
+            self._stop()
+            self._records = []
+        return records
 
     def _end_gradient(self):
         if not self._persistent:
-            self._records = []
+            self._tracked = set()
             self._spent = True
+
+    def _wanted(self, sources, targets):
+        """The ids of the float `sources` this tape differentiates: those it tracks and, as
+        TensorFlow, a tensor or variable that is itself one of the `targets` (its gradient is
+        then at least its seed)."""
+        tracked = self._tracked
+        wanted = set()
+        for s in sources:
+            if s._value.dtype.kind not in "fc":
+                continue
+            if s._tid in tracked:
+                wanted.add(s._tid)
+            elif any(s is t for t in targets):
+                wanted.add(ensure_tid(s))
+        return wanted
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
@@ -187,8 +200,9 @@ class GradientTape:
             sources: a Tensor or Variable, or any nesting of lists, tuples and dicts of them.
             output_gradients: cotangents for the targets (same structure and shapes), default
                 ones.
-            unconnected_gradients: `UnconnectedGradients.NONE` (None for an unconnected source)
-                or `UnconnectedGradients.ZERO` (zeros).
+            unconnected_gradients: `UnconnectedGradients.NONE` (None for a source the targets
+                do not depend on, or that the tape does not track) or
+                `UnconnectedGradients.ZERO` (zeros).
 
         Returns:
             The gradients, in the structure of `sources`.
@@ -196,12 +210,11 @@ class GradientTape:
         Raises:
             RuntimeError: on a second call of a non-persistent tape.
             TypeError: if a source or target is not a Tensor or Variable.
-            ValueError: if an output gradient's shape does not match its target.
+            ValueError: if an output gradient's shape does not match its target, or
+                `unconnected_gradients` is not 'none' or 'zero'.
         """
-        self._begin_gradient("gradient")
-        unconnected = unconnected_gradients
-        if unconnected is not UnconnectedGradients.NONE:
-            unconnected = UnconnectedGradients(unconnected)
+        self._check_usable("gradient")
+        unconnected = _unconnected(unconnected_gradients, "gradient")
         flat_sources = _check_tensors(nest.flatten(sources), "source", "gradient")
         flat_targets = _check_tensors(nest.flatten(target), "target", "gradient")
         if output_gradients is None:
@@ -219,10 +232,9 @@ class GradientTape:
                     f"{len(flat_targets)} targets; pass one per target (or None)."
                 )
         seeds = [_seed(t, s) for t, s in zip(flat_targets, seeds)]
-        records = self._records
-        if not self._persistent:
-            self._records = []
-        grads = backward(records, flat_targets, seeds, flat_sources, free=not self._persistent)
+        wanted = self._wanted(flat_sources, flat_targets)
+        records = self._take_records()
+        grads = backward(records, flat_targets, seeds, wanted, free=not self._persistent)
         del records
         self._end_gradient()
         return nest.pack_sequence_as(sources, _finish(grads, flat_sources, unconnected))
@@ -245,21 +257,19 @@ class GradientTape:
         Returns:
             The Jacobians, in the structure of `sources`.
         """
-        if not experimental_use_pfor and not self._persistent:
-            raise RuntimeError(
-                "GradientTape.jacobian: with experimental_use_pfor=False the tape is walked once "
-                "per target element, so it must be created with persistent=True."
-            )
-        self._begin_gradient("jacobian")
+        self._check_usable("jacobian")
+        self._check_pfor("jacobian", experimental_use_pfor)
+        unconnected = _unconnected(unconnected_gradients, "jacobian")
         flat_sources = _check_tensors(nest.flatten(sources), "source", "jacobian")
         (target,) = _check_tensors([target], "target", "jacobian")
         shape = target._value.shape
         n = int(np.prod(shape, dtype=np.int64))
         seeds = np.eye(n, dtype=target._value.dtype).reshape((n,) + shape)
-        grads = self._batched(target, Tensor(seeds), flat_sources, experimental_use_pfor)
+        wanted = self._wanted(flat_sources, [target])
+        grads = self._batched(target, Tensor(seeds), wanted, experimental_use_pfor)
         self._end_gradient()
-        return nest.pack_sequence_as(sources, _finish(
-            grads, flat_sources, UnconnectedGradients(unconnected_gradients), lead=shape))
+        return nest.pack_sequence_as(sources, _finish(grads, flat_sources, unconnected,
+                                                      lead=shape))
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
@@ -268,8 +278,14 @@ class GradientTape:
         For target of shape (B, y...) and source (B, x...) the result has shape
         (B, y..., x...). Rows are assumed independent (as TensorFlow assumes), so one backward
         pass with prod(y...) cotangents, each covering all rows at once, gives every block.
+
+        As TensorFlow, a source the target does not depend on (or that the tape does not track)
+        gets zeros, never None: of the target's dtype by default, of the source's with
+        `UnconnectedGradients.ZERO`.
         """
-        self._begin_gradient("batch_jacobian")
+        self._check_usable("batch_jacobian")
+        self._check_pfor("batch_jacobian", experimental_use_pfor)
+        unconnected = _unconnected(unconnected_gradients, "batch_jacobian")
         (target,) = _check_tensors([target], "target", "batch_jacobian")
         (source,) = _check_tensors([source], "source", "batch_jacobian")
         tshape, sshape = target._value.shape, source._value.shape
@@ -288,38 +304,48 @@ class GradientTape:
         m = int(np.prod(tshape[1:], dtype=np.int64))
         eye = np.eye(m, dtype=target._value.dtype)
         seeds = np.broadcast_to(eye[:, None, :], (m, rows, m)).reshape((m,) + tshape)
-        grads = self._batched(target, Tensor(np.ascontiguousarray(seeds)), [source],
+        wanted = self._wanted([source], [target])
+        grads = self._batched(target, Tensor(np.ascontiguousarray(seeds)), wanted,
                               experimental_use_pfor)
         g = grads.get(source._tid) if source._tid else None
         self._end_gradient()
         if g is None:
-            if UnconnectedGradients(unconnected_gradients) is UnconnectedGradients.ZERO:
-                return Tensor(np.zeros(tshape + sshape[1:], dtype=source._value.dtype))
-            return None
+            # TensorFlow's batch_jacobian ignores `unconnected_gradients` here: with NONE its
+            # loop yields no output and it returns zeros of the target's dtype; with ZERO each
+            # row is the gradient's zeros, of the source's dtype.
+            dtype = source._value.dtype if unconnected is UnconnectedGradients.ZERO else (
+                target._value.dtype)
+            return Tensor(np.zeros(tshape + sshape[1:], dtype=dtype))
         # (m, B, x...) -> (B, m, x...) -> (B, y..., x...)
         n = len(sshape)
         g = bind(PRIMITIVES["transpose"], g, perm=(1, 0) + tuple(range(2, n + 1)))
         return bind(PRIMITIVES["reshape"], g, shape=tshape + sshape[1:])
 
-    def _batched(self, target, seeds, sources, vectorize):
-        records = self._records
-        if not self._persistent:
-            self._records = []
+    def _check_pfor(self, what, vectorize):
+        if not vectorize and not self._persistent:
+            raise RuntimeError(
+                f"GradientTape.{what}: with experimental_use_pfor=False the tape is walked once "
+                "per target element, so it must be created with persistent=True."
+            )
+
+    def _batched(self, target, seeds, wanted, vectorize):
+        """{source id: cotangents} for a batch of `seeds` (leading axis), in one walk if every
+        record's rules take batches and `vectorize`, else one walk per seed, stacked."""
+        records = self._take_records()
         if vectorize and all(rec[0].batchable for rec in records):
-            return backward(records, [target], [seeds], sources, free=not self._persistent)
-        rows = []
-        for k in range(seeds._value.shape[0]):
-            rows.append(backward(records, [target], [Tensor(seeds._value[k])], sources,
-                                 free=False))
+            return backward(records, [target], [seeds], wanted, free=not self._persistent)
+        rows = [backward(records, [target], [Tensor(seed)], wanted, free=False)
+                for seed in seeds._value]
         out = {}
-        for s in sources:
-            parts = [r.get(s._tid) for r in rows]
-            if all(p is None for p in parts):
+        for tid in wanted:
+            parts = [r.get(tid) for r in rows]
+            known = next((p for p in parts if p is not None), None)
+            if known is None:
                 continue
             # an output element that does not reach the source has a zero row
-            parts = [Tensor(np.zeros_like(s._value)) if p is None else p for p in parts]
+            parts = [Tensor(np.zeros_like(known._value)) if p is None else p for p in parts]
             expand = [bind(PRIMITIVES["reshape"], p, shape=(1,) + p._value.shape) for p in parts]
-            out[s._tid] = _concat0(expand)
+            out[tid] = _concat0(expand)
         return out
 
 
@@ -347,6 +373,16 @@ def _concat0(parts):
         placed = bind(PRIMITIVES["getitem_grad"], p, shape=(n,) + p._value.shape[1:], key=key)
         total = placed if total is None else bind(add, total, placed)
     return total
+
+
+def _unconnected(value, op):
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(
+            f"GradientTape.{op}: unknown value for unconnected_gradients: {value!r}; use "
+            "'none' or 'zero' (tf.UnconnectedGradients.NONE or .ZERO)."
+        ) from None
 
 
 def _check_tensors(flat, role, op):
@@ -399,14 +435,14 @@ def _finish(grads, sources, unconnected, lead=()):
     return out
 
 
-def backward(records, targets, seeds, sources, free):
-    """The reverse walk: returns {source tid: cotangent} for the sources the targets reach.
+def backward(records, targets, seeds, wanted, free):
+    """The reverse walk: returns {source id: cotangent} for the ids in `wanted` that the
+    targets reach.
 
     Visits each record once, after all its consumers (records are in execution order). Only
-    records on a path from a source are visited, and only the rules of arguments on such a path
-    are called. With `free`, each record is dropped as soon as it has been visited.
+    records on a path from a wanted id are visited, and only the rules of arguments on such a
+    path are called. With `free`, each record is dropped as soon as it has been visited.
     """
-    wanted = {s._tid for s in sources if s._tid and s._value.dtype.kind in "fc"}
     if not wanted:
         return {}
     reach = set(wanted)

@@ -1,9 +1,10 @@
 """The immutable `Tensor`, shapes, and conversion of Python and NumPy values into tensors.
 
-A Tensor wraps one NumPy array (or NumPy scalar). Two slots serve the differentiation engine:
-`_tid`, a unique id given when a tape or accumulator first has to know the tensor (0 until
-then), and `_tapes`, the ids of the tapes that track it. Operators (`+`, `@`, `[]`, ...) are
-installed by `tapegrad._operators`, so this module names no math function.
+A Tensor wraps one NumPy array (or NumPy scalar). Its slot `_tid` serves the differentiation
+engine: a unique id given when a tape or accumulator first has to know the tensor (0 until
+then). Which tapes track a tensor is each tape's own business (its set of tracked ids), never
+the tensor's. Operators (`+`, `@`, `[]`, ...) are installed by `tapegrad._operators`, so this
+module names no math function.
 """
 
 import numpy as np
@@ -19,8 +20,6 @@ def value_read(t):
     from .trace import value_read as hook
 
     hook(t)
-
-_EMPTY = ()
 
 
 class TensorShape(tuple):
@@ -107,13 +106,12 @@ class Tensor(ArrayLike):
     Create tensors with `tapegrad.constant` or `tapegrad.convert_to_tensor`; ops return them.
     """
 
-    __slots__ = ("_value", "_tid", "_tapes", "__weakref__")
+    __slots__ = ("_value", "_tid", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value):
         self._value = value
         self._tid = 0
-        self._tapes = _EMPTY
 
     # -- inspection -------------------------------------------------------------------------
     def numpy(self):

@@ -60,7 +60,6 @@ class Variable(ArrayLike):
             )
         self._value = value
         self._tid = next_tid()
-        self._tapes = ()
         self._trainable = bool(trainable)
         self._name = "Variable" if name is None else str(name)
 
@@ -68,14 +67,14 @@ class Variable(ArrayLike):
     def _read(self):
         """The current value as a Tensor that sends its gradient to this variable."""
         rec = state.recording
+        tid = self._tid
         if rec and self._trainable:
             for tape in rec:
-                if tape._watch_accessed and tape._id not in self._tapes:
+                if tape._watch_accessed and tid not in tape._tracked:
                     tape._watch_variable(self)
         value = self._value
         t = Tensor(value[()] if value.ndim == 0 else value)  # NumPy scalars compute faster
-        t._tid = self._tid
-        t._tapes = self._tapes
+        t._tid = tid
         if state.tracer is not None:
             state.tracer.on_read(self, t)
         return t
