@@ -32,18 +32,43 @@ def test_complex_step_is_exact():
     assert numeric.complex_step(f, 0.5) == pytest.approx(exact, rel=1e-15)
 
 
-def test_compute_gradient_layout_is_x_size_by_y_size():
-    theoretical, numerical = tf.test.compute_gradient(
-        lambda x: x * tf.constant([1.0, 2.0, 3.0], dtype=tf.float64),
-        [tf.constant([1.0, 1.0, 1.0], dtype=tf.float64)])
-    assert len(theoretical) == 1 and theoretical[0].shape == (3, 3)
-    np.testing.assert_allclose(theoretical[0], np.diag([1.0, 2.0, 3.0]))
-    np.testing.assert_allclose(numerical[0], theoretical[0], atol=1e-9)
+def test_compute_gradient_layout_is_y_size_by_x_size():
+    # As TensorFlow 2.21's tf.test.compute_gradient: row j is the gradient of y_j.
+    def f(x):
+        return tf.stack([x[0] * x[1], x[0], x[1] ** 3])
+
+    x = np.array([1.5, 2.0])
+    theoretical, numerical = tf.test.compute_gradient(f, [tf.constant(x)])
+    want = numeric.jacobian(lambda v: np.asarray(f(tf.constant(v))), x)  # (3, 2)
+    assert len(theoretical) == 1 and theoretical[0].shape == (3, 2)
+    np.testing.assert_allclose(theoretical[0], want, rtol=1e-7)
+    np.testing.assert_allclose(numerical[0], want, rtol=1e-5)
     t2, n2 = tf.test.compute_gradient(
         lambda a, b: tf.reduce_sum(a * b, axis=0),
         [tf.constant(np.ones((2, 3))), tf.constant(np.full((2, 3), 2.0))])
-    assert t2[0].shape == (6, 3) and t2[1].shape == (6, 3)
+    assert t2[0].shape == (3, 6) and t2[1].shape == (3, 6)
     np.testing.assert_allclose(n2[0], t2[0], atol=1e-9)
+
+
+def test_compute_gradient_keeps_the_argument_dtype_and_perturbs_in_it():
+    theoretical, numerical = tf.test.compute_gradient(tf.exp, [np.array([[0.5, 1.0]], np.float32)])
+    assert theoretical[0].dtype == np.float32 and numerical[0].dtype == np.float32
+    np.testing.assert_allclose(numerical[0], theoretical[0], rtol=1e-3)
+
+
+def test_compute_gradient_unconnected_argument_has_a_zero_jacobian():
+    theoretical, numerical = tf.test.compute_gradient(lambda a, b: a * 2.0,
+                                                      [np.array([1.0, 2.0]), 3.0])
+    assert theoretical[1].shape == (2, 1)
+    np.testing.assert_array_equal(theoretical[1], np.zeros((2, 1)))
+    np.testing.assert_array_equal(numerical[1], np.zeros((2, 1)))
+
+
+def test_compute_gradient_of_complex_counts_real_and_imaginary_parts():
+    theoretical, numerical = tf.test.compute_gradient(
+        lambda z: z * tf.constant(2.0 + 0j, tf.complex128), [np.array([1.0 + 1.0j])])
+    assert theoretical[0].shape == (2, 2) and theoretical[0].dtype == np.float64
+    np.testing.assert_allclose(theoretical[0], numerical[0], atol=1e-9)
 
 
 def _wrong_square():
