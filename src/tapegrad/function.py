@@ -3,7 +3,9 @@
 See `Function` for the semantics and `tapegrad/_core/trace.py` for how tracing works.
 """
 
+import collections
 import functools
+import warnings
 import weakref
 
 import numpy as np
@@ -12,7 +14,7 @@ from ._core import dtypes as _dt
 from ._core import nest
 from ._core.state import state
 from ._core.tensor import Tensor, TensorShape, convert_to_tensor
-from ._core.trace import Tracer, effect
+from ._core.trace import Tracer, as_output, effect
 from ._core.variable import Variable
 
 __all__ = ["function", "Function", "TensorSpec", "effect"]
@@ -46,7 +48,83 @@ class TensorSpec:
         return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
-_EAGER = object()  # a cache entry for a signature whose trace cannot be replayed
+CACHE_SIZE = 128  # traces kept per Function; the least recently used one goes first
+
+
+class _Untraced:
+    """A cache entry for a signature whose trace cannot be replayed: it runs eagerly."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why):
+        self.why = why
+
+
+# TensorFlow's FREQUENT_TRACING_WARNING_MAX_CALL_HISTORY, _THRESHOLD and
+# _MAX_WARNING_PER_DETECTOR (polymorphic_function.py), and its message.
+_HISTORY, _THRESHOLD, _MAX_WARNINGS = 10, 5, 2
+_RETRACING = (
+    "{} out of the last {} calls to {} triggered tf.function retracing. Tracing is expensive "
+    "and the excessive number of tracings could be due to (1) creating @tf.function repeatedly "
+    "in a loop, (2) passing tensors with different shapes, (3) passing Python objects instead "
+    "of tensors. For (1), please define your @tf.function outside of the loop. For (2), "
+    "@tf.function has reduce_retracing=True option that can avoid unnecessary retracing. For "
+    "(3), please refer to https://www.tensorflow.org/guide/function#controlling_retracing and "
+    "https://www.tensorflow.org/api_docs/python/tf/function for  more details."
+)
+
+
+class _TracingHistory:
+    """Which of the recent calls of one Python function traced (TensorFlow's
+    `_FrequentTracingDetector`): warns when 5 of the last 10 or so calls did, twice at most.
+
+    Shared by every Function made from the same code, so that a tf.function created anew in
+    a loop is caught too. Calls that replay only bump `untraced` (the hot path); they are
+    folded into the window at the next tracing call.
+    """
+
+    __slots__ = ("calls", "calls_per_tracing", "untraced", "warned")
+
+    def __init__(self):
+        self.calls_per_tracing = []  # per recent tracing call: it and the replays after it
+        self.calls = 0
+        self.untraced = 0
+        self.warned = 0
+
+    def traced(self, function):
+        if self.untraced:
+            if not self.calls_per_tracing:
+                self.calls_per_tracing.append(0)
+            self.calls_per_tracing[-1] += self.untraced
+            self.calls += self.untraced
+            self.untraced = 0
+        self.calls += 1
+        self.calls_per_tracing.append(1)
+        while self.calls_per_tracing and self.calls - self.calls_per_tracing[0] > _HISTORY:
+            self.calls -= self.calls_per_tracing.pop(0)
+        if self.warned < _MAX_WARNINGS and len(self.calls_per_tracing) >= _THRESHOLD:
+            self.warned += 1
+            warnings.warn(_RETRACING.format(len(self.calls_per_tracing), self.calls, function),
+                          stacklevel=3)
+
+
+_HISTORIES = weakref.WeakKeyDictionary()  # the Python function's code -> _TracingHistory
+
+
+def _tracing_history(fn):
+    """The history shared by every Function of `fn`'s code (TensorFlow's call-stats key)."""
+    target = fn
+    while hasattr(target, "__wrapped__"):
+        target = target.__wrapped__
+    target = getattr(target, "__func__", target)
+    key = getattr(target, "__code__", target)
+    try:
+        history = _HISTORIES.get(key)
+        if history is None:
+            history = _HISTORIES[key] = _TracingHistory()
+    except TypeError:  # neither hashable nor weakly referenceable: a history of its own
+        history = _TracingHistory()
+    return history
 
 
 def _skeleton(structure):
@@ -76,10 +154,10 @@ class ConcreteFunction:
     Calling it replays the program; `str()` gives a readable listing of its ops.
     """
 
-    def __init__(self, function, key, program):
+    def __init__(self, function, entry):
         self._function = function
-        self._key = key
-        self.program = program
+        self.program = None if type(entry) is _Untraced else entry
+        self._why = entry.why if type(entry) is _Untraced else None
 
     def __call__(self, *args, **kwargs):
         return self._function(*args, **kwargs)
@@ -92,7 +170,7 @@ class ConcreteFunction:
     def __str__(self):
         if self.program is None:
             return (f"ConcreteFunction {self._function.__name__}: not traced (runs eagerly: "
-                    f"{self._function._why.get(self._key, 'value-dependent')})")
+                    f"{self._why})")
         return self.program.listing()
 
     __repr__ = __str__
@@ -109,6 +187,13 @@ class Function:
     cannot replay (a Python `if` on a tensor, `.numpy()`, random draws, writing a variable other
     than by `assign`) is detected while tracing and runs eagerly for that signature instead,
     with the same results.
+
+    Results follow TensorFlow: tensors and None as returned, a variable as its value after
+    the call, Python and NumPy values as constant tensors. Each call with new Python values
+    traces again, as TensorFlow; like TensorFlow, a warning says when 5 of the last calls (of
+    the same Python function, at most 10 back) traced. The traces are kept in a bounded cache:
+    past `CACHE_SIZE` (128) signatures, the least recently used one is dropped (and traced
+    again if it comes back).
     """
 
     def __init__(self, python_function, input_signature=None, **options):
@@ -116,10 +201,10 @@ class Function:
         self._python_function = python_function
         self._input_signature = None if input_signature is None else tuple(input_signature)
         self._options = options
-        self._cache = {}
+        self._cache = collections.OrderedDict()  # signature key -> Program or _Untraced (LRU)
         self._fast = {}  # (shape, dtype) per argument -> program, for tensor-only calls
-        self._why = {}
         self._tracing_count = 0
+        self._history = _tracing_history(python_function)
         self._bound = weakref.WeakKeyDictionary()
 
     @property
@@ -141,30 +226,43 @@ class Function:
             fast = self._fast.get(tuple(
                 (a._value.shape, a._value.dtype) if type(a) is Tensor else None for a in args))
             if fast is not None:
+                self._history.untraced += 1
                 return fast.run(args)
-        structure, leaves, key, program = self._program(args, kwargs)
-        if not kwargs and all(type(a) is Tensor for a in args) and program is not _EAGER:
-            self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = program
-        if program is _EAGER:
+        count = self._tracing_count
+        structure, leaves, program = self._program(args, kwargs)
+        if self._tracing_count == count:
+            self._history.untraced += 1
+        else:
+            self._history.traced(self._python_function)
+        if type(program) is _Untraced:
             call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
-            return self._python_function(*call_args, **call_kwargs)
+            result = self._python_function(*call_args, **call_kwargs)
+            return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
+        if not kwargs and all(type(a) is Tensor for a in args):
+            self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = program
         return program.run([leaf for leaf in leaves if isinstance(leaf, Tensor)])
 
     def _program(self, args, kwargs):
-        """The arguments' structure and leaves, their signature key, and its program (traced
-        now if this signature is new; _EAGER if it cannot be traced)."""
+        """The arguments' structure and leaves, and the cache entry of their signature: a
+        Program, or _Untraced if it cannot be traced (traced now if the signature is new)."""
         structure = [list(args), kwargs]
         leaves = [
             convert_to_tensor(leaf) if isinstance(leaf, np.ndarray) else leaf
             for leaf in nest.flatten(structure)
         ]
         key = (_skeleton(structure), tuple(_leaf_key(leaf) for leaf in leaves))
-        program = self._cache.get(key)
-        if program is None:
-            program = self._trace(key, structure, leaves)
-        return structure, leaves, key, program
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(structure, leaves)
+            self._cache[key] = entry
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+                self._fast.clear()  # it may hold the dropped program; it refills as calls come
+        else:
+            self._cache.move_to_end(key)
+        return structure, leaves, entry
 
-    def _trace(self, key, structure, leaves):
+    def _trace(self, structure, leaves):
         self._tracing_count += 1
         saved = state.recording[:], state.accumulators[:]
         state.recording.clear()  # the dry run is not recorded by the caller's tapes
@@ -185,9 +283,7 @@ class Function:
             state.recording[:], state.accumulators[:] = saved
             tracer.release()
         if program is None:
-            self._why[key] = tracer.invalid or "a constant was computed from traced values"
-            program = _EAGER
-        self._cache[key] = program
+            return _Untraced(tracer.invalid or "a constant was computed from traced values")
         return program
 
     def _check_signature(self, args):
@@ -233,8 +329,8 @@ class Function:
         kwargs = {k: _example(v) for k, v in kwargs.items()}
         if self._input_signature is not None:
             args = self._check_signature(args)
-        _, _, key, program = self._program(args, kwargs)
-        return ConcreteFunction(self, key, None if program is _EAGER else program)
+        _, _, entry = self._program(args, kwargs)
+        return ConcreteFunction(self, entry)
 
     def __repr__(self):
         return f"<tapegrad.function {self.__qualname__}>"

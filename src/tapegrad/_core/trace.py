@@ -24,9 +24,9 @@ import numpy as np
 
 from . import nest
 from .state import state
-from .tensor import Tensor
+from .tensor import Tensor, convert_to_tensor
 
-__all__ = ["Tracer", "Program", "effect", "value_read"]
+__all__ = ["Tracer", "Program", "effect", "value_read", "as_output"]
 
 
 class _Traced(np.ndarray):
@@ -86,6 +86,31 @@ def value_read(t):
     tracer = state.tracer
     if tracer is not None and id(t) in tracer.slots and id(t) not in tracer.constants:
         tracer.invalidate("the value of a traced tensor was read in Python")
+
+
+def as_output(leaf, function_name):
+    """What a traced function returns for one leaf of its Python result, as TensorFlow: a
+    tensor or None as it is, a variable's value, a Python or NumPy value as a constant tensor.
+
+    Raises:
+        TypeError: for any other object, as TensorFlow.
+    """
+    if leaf is None or isinstance(leaf, Tensor):
+        return leaf
+    read = getattr(leaf, "_read", None)
+    if read is not None:
+        return read()
+    try:
+        return convert_to_tensor(leaf)
+    except (TypeError, ValueError):
+        shown = repr(leaf)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise TypeError(
+            f"tf.function {function_name}: found a return value of type {type(leaf).__name__} "
+            f"({shown}), which is not a Tensor; a tf.function returns tensors, variables, "
+            "numbers, NumPy arrays or None (in lists, tuples and dicts). Return a tensor, or "
+            "keep the object outside the function."
+        ) from None
 
 
 def effect(fn):
@@ -168,8 +193,10 @@ class Program:
                 ]
                 call_args, call_kwargs = build(iter(leaves))
                 fn(*call_args, **call_kwargs)
-        outs = [slots[i] if recorded or i is None else Tensor(slots[i]) for i in self.outputs]
-        outs = [c if i is None else o for o, i, c in zip(outs, self.outputs, self.template[1])]
+        outs = [
+            const if i is None else slots[i] if recorded else Tensor(slots[i])
+            for i, const in zip(self.outputs, self.template[1])
+        ]
         return nest.pack_sequence_as(self.template[0], outs)
 
     def listing(self):
@@ -292,7 +319,11 @@ class Tracer:
         self.instrs.append(("call", fn, _builder(structure), slots, others))
 
     def finish(self, result):
-        """The Program for this trace, or None if the trace cannot be replayed."""
+        """The Program for this trace, or None if the trace cannot be replayed.
+
+        Outputs that the program does not compute are constants (`as_output`); a variable
+        returned is read after the program's assignments, as TensorFlow reads it.
+        """
         if self.invalid is not None:
             return None
         flat = nest.flatten(result)
@@ -302,9 +333,14 @@ class Tracer:
                     self.constants):
                 outputs.append(self.slots[id(leaf)])
                 consts.append(None)
+            elif hasattr(leaf, "_read"):
+                slot = self._new_slot(Tensor(leaf._value))
+                self.instrs.append(("read", leaf, slot))
+                outputs.append(slot)
+                consts.append(None)
             else:
                 outputs.append(None)
-                consts.append(leaf)
+                consts.append(as_output(leaf, self.name))
         constants = [(slot, np.array(value)) for slot, value in self.constant_values]
         instrs, folded = [], {slot for slot, _ in constants}
         for ins in self.instrs:  # an op of constants only is a constant: keep its value
