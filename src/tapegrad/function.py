@@ -5,6 +5,7 @@ See `Function` for the semantics and `tapegrad/_core/trace.py` for how tracing w
 
 import collections
 import functools
+import inspect
 import warnings
 import weakref
 
@@ -197,9 +198,12 @@ class Function:
     """
 
     def __init__(self, python_function, input_signature=None, **options):
+        if not callable(python_function):
+            raise TypeError(f"tf.function: {python_function!r} is not a callable object; "
+                            "decorate a function or a method.")
         functools.update_wrapper(self, python_function)
         self._python_function = python_function
-        self._input_signature = None if input_signature is None else tuple(input_signature)
+        self._input_signature = _signature(input_signature, self.__name__)
         self._options = options
         self._cache = collections.OrderedDict()  # signature key -> Program or _Untraced (LRU)
         self._fast = {}  # (shape, dtype) per argument -> program, for tensor-only calls
@@ -221,7 +225,7 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         if self._input_signature is not None:
-            args = self._check_signature(args)
+            args, kwargs = self._check_signature(args, kwargs), {}
         elif not kwargs:  # the common case first: tensors only, already traced
             fast = self._fast.get(tuple(
                 (a._value.shape, a._value.dtype) if type(a) is Tensor else None for a in args))
@@ -263,6 +267,8 @@ class Function:
         return structure, leaves, entry
 
     def _trace(self, structure, leaves):
+        call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
+        self._bind(call_args, call_kwargs)
         self._tracing_count += 1
         saved = state.recording[:], state.accumulators[:]
         state.recording.clear()  # the dry run is not recorded by the caller's tapes
@@ -286,21 +292,34 @@ class Function:
             return _Untraced(tracer.invalid or "a constant was computed from traced values")
         return program
 
-    def _check_signature(self, args):
+    def _check_signature(self, args, kwargs):
+        """The arguments as positional ones conforming to the input_signature (converted to
+        tensors of the spec's dtype; a variable stays a variable, so it can be assigned)."""
         specs = self._input_signature
+        if kwargs or len(args) != len(specs):
+            args = self._bind(args, kwargs).args
         if len(args) > len(specs):
-            raise TypeError(f"{self.__name__}: got {len(args)} positional arguments but the "
-                            f"input_signature has {len(specs)}")
-        out = list(args)
-        for i, (arg, spec) in enumerate(zip(args, specs)):
-            if not isinstance(spec, TensorSpec):
-                continue
-            t = convert_to_tensor(arg, dtype_hint=spec.dtype)
-            if not spec.is_compatible_with(t):
-                raise TypeError(f"{self.__name__}: argument {i} ({t.dtype.name}{list(t.shape)}) "
-                                f"does not match input_signature {spec}")
-            out[i] = arg if hasattr(arg, "_read") else t  # a variable stays assignable
-        return tuple(out)
+            raise TypeError(f"tf.function {self.__name__}: got {len(args)} arguments but the "
+                            f"input_signature describes {len(specs)}: {list(specs)}")
+        return tuple(_conform(arg, spec, f"tf.function {self.__name__}: argument {i}")
+                     for i, (arg, spec) in enumerate(zip(args, specs)))
+
+    def _bind(self, args, kwargs):
+        """Binds the arguments to the Python function's parameters, as TensorFlow checks them
+        before tracing; a mismatch is a TypeError naming both."""
+        try:
+            signature = inspect.signature(self._python_function)
+        except (TypeError, ValueError):  # no signature to check against (a builtin)
+            return inspect.BoundArguments(inspect.Signature(), collections.OrderedDict())
+        try:
+            return signature.bind(*args, **kwargs)
+        except TypeError as err:
+            reason = str(err)
+            if reason == "too many positional arguments":
+                reason = f"{len(args)} arguments given in order, more than it takes"
+            shown = f"args: {_short(args)} and kwargs: {_short(kwargs)}"
+            raise TypeError(f"tf.function {self.__name__}: binding the inputs failed due to "
+                            f"`{reason}`. Received {shown} for signature {signature}.") from None
 
     def __get__(self, instance, owner):
         if instance is None:
@@ -328,12 +347,53 @@ class Function:
         args = [_example(a) for a in args]
         kwargs = {k: _example(v) for k, v in kwargs.items()}
         if self._input_signature is not None:
-            args = self._check_signature(args)
+            args, kwargs = self._check_signature(args, kwargs), {}
         _, _, entry = self._program(args, kwargs)
         return ConcreteFunction(self, entry)
 
     def __repr__(self):
         return f"<tapegrad.function {self.__qualname__}>"
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _signature(specs, name):
+    """The input_signature as a tuple, checked as TensorFlow checks it."""
+    if specs is None:
+        return None
+    if not isinstance(specs, (list, tuple)):
+        raise TypeError(f"tf.function {name}: input_signature must be a list or tuple of "
+                        f"tf.TensorSpec, got {type(specs).__name__} ({specs!r}); wrap a single "
+                        "spec as [spec].")
+    for spec in nest.flatten(list(specs)):
+        if not isinstance(spec, TensorSpec):
+            raise TypeError(f"tf.function {name}: input_signature must be a (possibly nested) "
+                            f"sequence of tf.TensorSpec, got {spec!r} of type "
+                            f"{type(spec).__name__}.")
+    return tuple(specs)
+
+
+def _conform(arg, spec, what):
+    """`arg` checked against `spec` (a TensorSpec or a structure of them) and converted."""
+    if not isinstance(spec, TensorSpec):
+        flat = nest.flatten(spec)
+        if not isinstance(arg, (list, tuple, dict)) or len(nest.flatten(arg)) != len(flat):
+            raise TypeError(f"{what} ({_short(arg)}) does not have the structure of its "
+                            f"input_signature {spec!r}")
+        return nest.pack_sequence_as(arg, [
+            _conform(a, s, what) for a, s in zip(nest.flatten(arg), flat)])
+    try:
+        t = convert_to_tensor(arg, dtype_hint=spec.dtype)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{what} ({_short(arg)}) cannot be converted to match input_signature "
+                        f"{spec}: {err}") from None
+    if not spec.is_compatible_with(t):
+        raise TypeError(f"{what} ({t.dtype.name}{list(t.shape)}) does not match "
+                        f"input_signature {spec}")
+    return arg if hasattr(arg, "_read") else t  # a variable stays assignable
 
 
 def _example(arg):

@@ -7,7 +7,10 @@ function is written in tapegrad ops, enclosing tapes record it, so custom gradie
 
 import functools
 
+import numpy as np
+
 from . import nest
+from .errors import InvalidArgumentError
 from .registry import FROM_VJP, Primitive, bind
 from .tape import GradientTape
 from .tensor import Tensor, convert_to_tensor
@@ -46,12 +49,33 @@ def _rules(fn_name, grad_fn, n_args, variables):
     def rule(i):
         def vjp(g, out, *args):
             gi = all_grads(g)[i]
-            # None: no gradient for this input, as TensorFlow (not zeros)
-            return None if gi is None else convert_to_tensor(gi, dtype=args[i].dtype)
+            if gi is None:  # no gradient for this input, as TensorFlow (not zeros)
+                return None
+            shape = args[i]._value.shape
+            what = (f"custom_gradient: the gradient function of {fn_name} returned, for "
+                    f"argument {i} ({args[i].dtype.name}{list(shape)}),")
+            try:
+                gi = convert_to_tensor(gi, dtype=args[i].dtype)
+            except (TypeError, ValueError) as err:
+                raise type(err)(f"{what} a value not convertible to its dtype: {err}") from None
+            # the engine sums a broadcast gradient down to the argument; nothing else fits
+            if gi._value.shape != shape and not _sums_to(gi._value.shape, shape):
+                raise InvalidArgumentError(
+                    f"{what} a gradient of shape {list(gi._value.shape)}; return one of the "
+                    "argument's shape.", op=fn_name)
+            return gi
 
         return vjp
 
     return tuple(rule(i) for i in range(n_args + len(variables)))
+
+
+def _sums_to(shape, target):
+    """Whether an array of `shape` sums down to `target` (target broadcasts to shape)."""
+    try:
+        return np.broadcast_shapes(shape, target) == tuple(shape)
+    except ValueError:
+        return False
 
 
 def custom_gradient(f=None):
@@ -85,7 +109,14 @@ def custom_gradient(f=None):
         # an outer tape then differentiates through them (second order). The probe tape only
         # learns which variables f reads.
         with GradientTape() as probe:
-            y, grad_fn = f(*tensors)
+            result = f(*tensors)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2 and callable(result[1])):
+            raise TypeError(
+                f"custom_gradient: {name} must return a pair (y, grad_fn), got "
+                f"{_describe(result)}; return the result and the function computing its "
+                "gradient."
+            )
+        y, grad_fn = result
         variables = list(probe.watched_variables())
         if variables and "variables" not in _parameters(grad_fn):
             raise TypeError(
@@ -102,6 +133,13 @@ def custom_gradient(f=None):
         return bind(prim, *tensors, *variables)
 
     return wrapped
+
+
+def _describe(result):
+    if isinstance(result, (tuple, list)):
+        kinds = ", ".join(type(r).__name__ for r in result)
+        return f"a {type(result).__name__} of {len(result)} ({kinds})"
+    return f"a {type(result).__name__}"
 
 
 def _parameters(fn):

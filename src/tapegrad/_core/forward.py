@@ -10,8 +10,8 @@ import numpy as np
 
 from . import nest
 from .state import ensure_tid, state
-from .tape import UnconnectedGradients
-from .tensor import Tensor
+from .tape import UnconnectedGradients, as_unconnected
+from .tensor import Tensor, convert_to_tensor
 
 __all__ = ["ForwardAccumulator"]
 
@@ -44,26 +44,32 @@ class ForwardAccumulator:
         for i, (p, t) in enumerate(zip(flat_p, flat_t)):
             if not (isinstance(p, Tensor) or hasattr(p, "_read")):
                 raise TypeError(
-                    f"ForwardAccumulator: primal #{i} is a {type(p).__name__}, not a Tensor or "
-                    "Variable"
+                    f"ForwardAccumulator: primal #{i} is a {type(p).__name__} ({p!r}), not a "
+                    "Tensor or Variable; convert it with tf.constant(...) first."
                 )
             value = p._value
-            t = t if isinstance(t, Tensor) else Tensor(np.asarray(t, dtype=value.dtype))
+            try:  # as TensorFlow: a tangent of another dtype is a ValueError
+                t = convert_to_tensor(t, dtype=p.dtype)
+            except (TypeError, ValueError) as err:
+                raise type(err)(
+                    f"ForwardAccumulator: tangent #{i} does not convert to its primal's dtype "
+                    f"{p.dtype.name}: {err}"
+                ) from None
             if t._value.shape != value.shape:
                 raise ValueError(
                     f"ForwardAccumulator: tangent #{i} has shape {list(t._value.shape)} but its "
                     f"primal has shape {list(value.shape)}; they must match."
-                )
-            if t._value.dtype != value.dtype:
-                raise TypeError(
-                    f"ForwardAccumulator: tangent #{i} has dtype {t.dtype.name} but its primal "
-                    f"has dtype {p.dtype.name}"
                 )
             if value.dtype.kind not in "fc":
                 continue
             self._tangents[ensure_tid(p)] = t
 
     def __enter__(self):
+        if self._active:
+            raise ValueError(
+                "ForwardAccumulator: this accumulator is already recording (entered twice); "
+                "nest a new ForwardAccumulator instead."
+            )
         self._active = True
         state.accumulators.append(self)
         return self
@@ -75,11 +81,21 @@ class ForwardAccumulator:
         return False
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
-        """Returns the tangents of `primals` (a Tensor or structure), None where unconnected."""
-        unconnected = UnconnectedGradients(unconnected_gradients)
+        """Returns the tangents of `primals` (a Tensor or structure), None where unconnected.
+
+        Raises:
+            TypeError: if a primal is not a Tensor or Variable.
+        """
+        unconnected = as_unconnected(unconnected_gradients, "ForwardAccumulator.jvp")
         out = []
-        for p in nest.flatten(primals):
-            t = self._tangents.get(p._tid) if getattr(p, "_tid", 0) else None
+        for i, p in enumerate(nest.flatten(primals)):
+            if not (isinstance(p, Tensor) or hasattr(p, "_read")):
+                raise TypeError(
+                    f"ForwardAccumulator.jvp: primal #{i} is a {type(p).__name__} ({p!r}), not "
+                    "a Tensor or Variable; only values computed while the accumulator was "
+                    "active have tangents."
+                )
+            t = self._tangents.get(p._tid) if p._tid else None
             if t is None and unconnected is UnconnectedGradients.ZERO:
                 t = Tensor(np.zeros_like(p._value))
             out.append(t)

@@ -9,10 +9,10 @@ from . import nest
 from .errors import InvalidArgumentError
 from .registry import NONE, PRIMITIVES, ZERO, bind
 from .state import ensure_tid, state
-from .tensor import Tensor
+from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
-__all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast"]
+__all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast", "as_unconnected"]
 
 
 class UnconnectedGradients(enum.Enum):
@@ -214,7 +214,7 @@ class GradientTape:
                 `unconnected_gradients` is not 'none' or 'zero'.
         """
         self._check_usable("gradient")
-        unconnected = _unconnected(unconnected_gradients, "gradient")
+        unconnected = as_unconnected(unconnected_gradients, "GradientTape.gradient")
         flat_sources = _check_tensors(nest.flatten(sources), "source", "gradient")
         flat_targets = _check_tensors(nest.flatten(target), "target", "gradient")
         if output_gradients is None:
@@ -231,7 +231,7 @@ class GradientTape:
                     f"GradientTape.gradient: got {len(seeds)} output_gradients for "
                     f"{len(flat_targets)} targets; pass one per target (or None)."
                 )
-        seeds = [_seed(t, s) for t, s in zip(flat_targets, seeds)]
+        seeds = [_seed(t, s, i) for i, (t, s) in enumerate(zip(flat_targets, seeds))]
         wanted = self._wanted(flat_sources, flat_targets)
         records = self._take_records()
         grads = backward(records, flat_targets, seeds, wanted, free=not self._persistent)
@@ -259,7 +259,7 @@ class GradientTape:
         """
         self._check_usable("jacobian")
         self._check_pfor("jacobian", experimental_use_pfor)
-        unconnected = _unconnected(unconnected_gradients, "jacobian")
+        unconnected = as_unconnected(unconnected_gradients, "GradientTape.jacobian")
         flat_sources = _check_tensors(nest.flatten(sources), "source", "jacobian")
         (target,) = _check_tensors([target], "target", "jacobian")
         shape = target._value.shape
@@ -285,7 +285,7 @@ class GradientTape:
         """
         self._check_usable("batch_jacobian")
         self._check_pfor("batch_jacobian", experimental_use_pfor)
-        unconnected = _unconnected(unconnected_gradients, "batch_jacobian")
+        unconnected = as_unconnected(unconnected_gradients, "GradientTape.batch_jacobian")
         (target,) = _check_tensors([target], "target", "batch_jacobian")
         (source,) = _check_tensors([source], "source", "batch_jacobian")
         tshape, sshape = target._value.shape, source._value.shape
@@ -375,13 +375,14 @@ def _concat0(parts):
     return total
 
 
-def _unconnected(value, op):
+def as_unconnected(value, op):
+    """`value` as an UnconnectedGradients, or a ValueError naming `op` ("GradientTape.gradient")."""
     try:
         return UnconnectedGradients(value)
     except ValueError:
         raise ValueError(
-            f"GradientTape.{op}: unknown value for unconnected_gradients: {value!r}; use "
-            "'none' or 'zero' (tf.UnconnectedGradients.NONE or .ZERO)."
+            f"{op}: unknown value for unconnected_gradients: {value!r}; use 'none' or 'zero' "
+            "(tf.UnconnectedGradients.NONE or .ZERO)."
         ) from None
 
 
@@ -399,22 +400,32 @@ def _check_tensors(flat, role, op):
     return out
 
 
-def _seed(target, seed):
+def _seed(target, seed, i):
+    """Target #i's cotangent: ones by default, else `seed` (its output_gradients entry)."""
     value = target._value
     if seed is None:
         if value.ndim == 0:  # a scalar loss: a NumPy scalar one, 10x cheaper than np.ones
             return Tensor(value.dtype.type(1))
         return Tensor(np.ones(value.shape, value.dtype))
-    seed = seed if isinstance(seed, Tensor) else Tensor(np.asarray(seed, dtype=value.dtype))
+    what = "GradientTape.gradient: output_gradients"
+    if not isinstance(seed, Tensor):
+        try:
+            seed = convert_to_tensor(seed, dtype_hint=target.dtype)
+        except (TypeError, ValueError) as err:
+            raise InvalidArgumentError(
+                f"{what} for target #{i} ({target.dtype.name}{list(value.shape)}) is not "
+                f"convertible to a tensor: {err}"
+            ) from None
+    # InvalidArgumentError, as TensorFlow's first op on the seed raises
     if seed._value.shape != value.shape:
-        raise ValueError(
-            f"GradientTape.gradient: output_gradients has shape {list(seed._value.shape)} but "
-            f"its target has shape {list(value.shape)}; they must match."
+        raise InvalidArgumentError(
+            f"{what} has shape {list(seed._value.shape)} but target #{i} has shape "
+            f"{list(value.shape)}; they must match."
         )
     if seed._value.dtype != value.dtype:
         raise InvalidArgumentError(
-            f"GradientTape.gradient: output_gradients has dtype {seed.dtype.name} but its target "
-            f"has dtype {target.dtype.name}; cast it with tf.cast."
+            f"{what} has dtype {seed.dtype.name} but target #{i} has dtype "
+            f"{target.dtype.name}; cast it with tf.cast."
         )
     return seed
 

@@ -7,6 +7,8 @@ the tensor's. Operators (`+`, `@`, `[]`, ...) are installed by `tapegrad._operat
 module names no math function.
 """
 
+import operator
+
 import numpy as np
 
 from . import dtypes as _dt
@@ -22,15 +24,38 @@ def value_read(t):
     hook(t)
 
 
+def _dimension(d):
+    """One dimension as TensorFlow accepts it: an integer >= 0 (or an index type), or None."""
+    if d is None or (type(d) is int and d >= 0):
+        return d
+    try:
+        d = operator.index(d)
+    except TypeError:
+        raise TypeError(
+            f"TensorShape: a dimension must be an integer or None, got {d!r} of type "
+            f"{type(d).__name__}; give a list of dimensions, e.g. [2, None, 3]."
+        ) from None
+    if d < 0:
+        raise ValueError(f"TensorShape: dimension {d} must be >= 0 (None for an unknown one).")
+    return d
+
+
 class TensorShape(tuple):
     """A tensor's shape: a tuple of ints (None for an unknown dimension), as `tf.TensorShape`."""
 
     def __new__(cls, dims=()):
         if dims is None:
             raise ValueError("TensorShape of unknown rank is not supported by tapegrad")
-        if isinstance(dims, int):
+        if isinstance(dims, (int, np.integer)):
             dims = (dims,)
-        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+        try:
+            dims = iter(dims)
+        except TypeError:
+            raise TypeError(
+                f"TensorShape: cannot make a shape from {dims!r} of type {type(dims).__name__}; "
+                "give a list of dimensions (integers >= 0 or None), e.g. [2, None, 3]."
+            ) from None
+        return super().__new__(cls, [_dimension(d) for d in dims])
 
     @property
     def rank(self):
