@@ -210,8 +210,9 @@ class GradientTape:
         Raises:
             RuntimeError: on a second call of a non-persistent tape.
             TypeError: if a source or target is not a Tensor or Variable.
-            ValueError: if an output gradient's shape does not match its target, or
-                `unconnected_gradients` is not 'none' or 'zero'.
+            InvalidArgumentError (a ValueError): if an output gradient's shape or dtype does
+                not match its target.
+            ValueError: if `unconnected_gradients` is not 'none' or 'zero'.
         """
         self._check_usable("gradient")
         unconnected = as_unconnected(unconnected_gradients, "GradientTape.gradient")
@@ -377,6 +378,8 @@ def _concat0(parts):
 
 def as_unconnected(value, op):
     """`value` as an UnconnectedGradients, or a ValueError naming `op` ("GradientTape.gradient")."""
+    if type(value) is UnconnectedGradients:  # the usual case: no enum lookup
+        return value
     try:
         return UnconnectedGradients(value)
     except ValueError:
