@@ -180,3 +180,23 @@ def test_trace_cache_is_a_bounded_lru(monkeypatch):
         for shape in [(1,), (2,), (3,), (4,)]:  # tensor-only calls take the fast path
             f(tf.zeros(shape), tf.constant(1.0))
     assert len(f._cache) == 3 and 1 <= len(f._fast) <= 3
+
+
+# -- input_signature: keywords and nested specs ---------------------------------------------------
+
+def test_input_signature_binds_keyword_arguments():
+    f = tf.function(lambda x, y: x * y,
+                    input_signature=[tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.float32)])
+    assert float(f(tf.constant(3.0), y=4.0)) == 12.0
+    assert float(f(y=5, x=1.0)) == 5.0  # Python values converted to the spec's dtype
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_nested_input_signature_checks_each_leaf():
+    f = tf.function(lambda pair: pair[0] + pair[1],
+                    input_signature=[[tf.TensorSpec([2], tf.float32)] * 2])
+    np.testing.assert_array_equal(f([[1.0, 2.0], [3.0, 4.0]]).numpy(), [4.0, 6.0])
+    with pytest.raises(TypeError, match="structure"):
+        f(tf.constant([1.0, 2.0]))
+    with pytest.raises(TypeError, match=r"float32\[3\]"):
+        f([[1.0, 2.0], [3.0, 4.0, 5.0]])

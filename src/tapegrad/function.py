@@ -297,7 +297,8 @@ class Function:
         tensors of the spec's dtype; a variable stays a variable, so it can be assigned)."""
         specs = self._input_signature
         if kwargs or len(args) != len(specs):
-            args = self._bind(args, kwargs).args
+            bound = self._bind(args, kwargs)
+            args = args if bound is None else bound.args
         if len(args) > len(specs):
             raise TypeError(f"tf.function {self.__name__}: got {len(args)} arguments but the "
                             f"input_signature describes {len(specs)}: {list(specs)}")
@@ -306,11 +307,12 @@ class Function:
 
     def _bind(self, args, kwargs):
         """Binds the arguments to the Python function's parameters, as TensorFlow checks them
-        before tracing; a mismatch is a TypeError naming both."""
+        before tracing; a mismatch is a TypeError naming both. None if the function has no
+        signature to check against (some builtins)."""
         try:
             signature = inspect.signature(self._python_function)
-        except (TypeError, ValueError):  # no signature to check against (a builtin)
-            return inspect.BoundArguments(inspect.Signature(), collections.OrderedDict())
+        except (TypeError, ValueError):
+            return None
         try:
             return signature.bind(*args, **kwargs)
         except TypeError as err:
@@ -379,12 +381,17 @@ def _signature(specs, name):
 def _conform(arg, spec, what):
     """`arg` checked against `spec` (a TensorSpec or a structure of them) and converted."""
     if not isinstance(spec, TensorSpec):
-        flat = nest.flatten(spec)
-        if not isinstance(arg, (list, tuple, dict)) or len(nest.flatten(arg)) != len(flat):
+        if isinstance(spec, dict):
+            same = isinstance(arg, dict) and sorted(arg) == sorted(spec)
+        else:
+            same = isinstance(arg, (list, tuple)) and len(arg) == len(spec)
+        if not same:
             raise TypeError(f"{what} ({_short(arg)}) does not have the structure of its "
                             f"input_signature {spec!r}")
-        return nest.pack_sequence_as(arg, [
-            _conform(a, s, what) for a, s in zip(nest.flatten(arg), flat)])
+        if isinstance(spec, dict):
+            return {k: _conform(arg[k], spec[k], what) for k in arg}
+        items = [_conform(a, s, what) for a, s in zip(arg, spec)]
+        return type(arg)(*items) if hasattr(arg, "_fields") else type(arg)(items)
     try:
         t = convert_to_tensor(arg, dtype_hint=spec.dtype)
     except (TypeError, ValueError) as err:
