@@ -18,3 +18,9 @@ def _seed_everything():
     np.random.seed(0)
     tf.random.set_seed(0)
     yield
+
+
+@pytest.fixture(scope="module")
+def tf_keras_real():
+    """TensorFlow and Keras themselves, for the tests that compare with them (skipped without)."""
+    return pytest.importorskip("tensorflow"), pytest.importorskip("keras")

@@ -337,6 +337,29 @@ def _python_array(value, dtype):
                      "array.")
 
 
+def _converted_itself(value, dtype):
+    """A value that converts itself, as TensorFlow converts it: by TensorFlow's `__tf_tensor__`
+    protocol (a Keras symbolic tensor raises there), or by NumPy's `__array__` (a pandas
+    DataFrame or Series), keeping the NumPy dtype as an array does (float64 stays float64)."""
+    cls = type(value)
+    protocol = getattr(cls, "__tf_tensor__", None)
+    if protocol is not None:
+        return np.asarray(protocol(value, None if dtype is None else _dt.from_numpy(dtype), None))
+    if hasattr(cls, "__array__"):
+        arr = np.asarray(value)
+        if arr.dtype == object and arr.size:
+            odd = next((v for v in arr.flat if not isinstance(v, (str, bytes))), None)
+            if odd is not None:
+                raise ValueError(
+                    f"Failed to convert a NumPy array to a Tensor (Unsupported object type "
+                    f"{type(odd).__name__}): the {cls.__name__} holds values of different kinds "
+                    "(columns of floats and bools, say), which make an array of Python objects. "
+                    "Convert them to one numeric dtype first, e.g. with .astype('float32')."
+                )
+        return arr
+    return value
+
+
 def to_array(value, dtype=None):
     """Converts a non-tensor value to a NumPy array with TensorFlow's dtype rules.
 
@@ -349,6 +372,8 @@ def to_array(value, dtype=None):
         TypeError: for strings, and for a non-integral float asked for as an integer.
         UnimplementedError: for nesting deeper than NumPy's 64 dimensions.
     """
+    if not isinstance(value, (np.ndarray, np.generic, list, tuple, float, int)):
+        value = _converted_itself(value, dtype)
     if isinstance(value, (np.ndarray, np.generic)):
         # A copy, as TensorFlow: the tensor must not change when the caller's array does
         # (subok keeps tracing's marker class, see _core/trace.py).

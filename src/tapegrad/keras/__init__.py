@@ -9,17 +9,22 @@ from . import (
     losses,
     metrics,
     models,
+    operation,
     optimizers,
     regularizers,
     utils,
 )
+from .keras_tensor import KerasTensor
 from .layers import Input, Layer
 from .models import Model, Sequential
+from .operation import Operation
 
 __all__ = [
     "Input",
+    "KerasTensor",
     "Layer",
     "Model",
+    "Operation",
     "Sequential",
     "activations",
     "backend",

@@ -5,7 +5,15 @@ import weakref
 
 import tapegrad as tf
 
-__all__ = ["clear_session", "epsilon", "floatx", "set_epsilon", "set_floatx", "unique_name"]
+__all__ = [
+    "clear_session",
+    "epsilon",
+    "floatx",
+    "result_type",
+    "set_epsilon",
+    "set_floatx",
+    "unique_name",
+]
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -84,3 +92,7 @@ def logits_of(output):
     if entry is not None and entry[0]() is output:
         return entry[1]
     return None
+
+
+# Last: keras/promotion.py reads floatx() from this module.
+from .promotion import result_type  # noqa: E402

@@ -1,4 +1,4 @@
-"""`Layer`, and the symbolic `KerasTensor` of the functional API.
+"""`Layer`, the base class of layers.
 
 A layer owns weights (`add_weight`), sublayers (any Layer assigned to an attribute), losses
 added during `call` (`add_loss`) and regularization penalties. Calling a layer on real data
@@ -13,6 +13,8 @@ import numpy as np
 import tapegrad as tf
 
 from .. import backend, initializers, regularizers
+from ..keras_tensor import KerasTensor, Node
+from ..tree import flatten, pack_like
 
 __all__ = ["KerasTensor", "Layer", "Node", "flatten", "pack_like"]
 
@@ -26,6 +28,9 @@ class _CallContext:
 
     depth = 0
     training = None
+    # Set while `Model.build` runs the model on stand-in data for an unknown batch size: the
+    # shapes its layers record for `summary()` then have None as their batch dimension.
+    unknown_batch = False
 
 
 _CTX = _CallContext()
@@ -37,71 +42,6 @@ _ADD_LOSS_USED = [False]
 
 def _bump():
     _VERSION[0] += 1
-
-
-def flatten(structure):
-    """The leaves of nested lists, tuples and dicts (dicts in sorted key order)."""
-    if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in flatten(item)]
-    if isinstance(structure, dict):
-        return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
-    return [structure]
-
-
-def pack_like(structure, leaves):
-    """Rebuilds `structure` with `leaves` (an iterator or list) in flatten's order."""
-    it = iter(leaves)
-
-    def build(s):
-        if isinstance(s, (list, tuple)):
-            return type(s)(build(item) for item in s)
-        if isinstance(s, dict):
-            return {k: build(s[k]) for k in sorted(s)}
-        return next(it)
-
-    return build(structure)
-
-
-class KerasTensor:
-    """A symbolic tensor of the functional API: a shape (None for the batch), a dtype, and the
-    layer call that produces it.
-
-    Args:
-        shape: the shape, None for unknown dimensions.
-        dtype: the dtype.
-        name: a name for display.
-    """
-
-    def __init__(self, shape, dtype="float32", name=None, history=None):
-        self.shape = tf.TensorShape(shape)
-        self.dtype = tf.as_dtype(dtype)
-        self.name = name or backend.unique_name("keras_tensor")
-        self._history = history  # (layer, node index, output index)
-
-    @property
-    def ndim(self):
-        return len(self.shape)
-
-    def __repr__(self):
-        return f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype.name}, name={self.name}>"
-
-    def _zeros(self):
-        return tf.zeros([1 if d is None else d for d in self.shape], dtype=self.dtype)
-
-
-class Node:
-    """One call of a layer on KerasTensors: its arguments and outputs."""
-
-    def __init__(self, layer, inputs, args, kwargs, outputs):
-        self.layer = layer
-        self.inputs = inputs
-        self.args = args
-        self.kwargs = kwargs
-        self.outputs = outputs
-        # Flattened once here: a functional model walks these on every call.
-        self.leaves = flatten((inputs, args, kwargs))
-        self.output_leaves = flatten(outputs)
-        self.inbound = [t for t in self.leaves if isinstance(t, KerasTensor)]
 
 
 def _takes_training(layer):
@@ -170,7 +110,11 @@ class Layer:
         if batch_input_shape is None and input_shape is not None:
             batch_input_shape = (batch_size,) + tuple(input_shape)
         self.__dict__.update(
-            name=name or backend.unique_name(backend.to_snake_case(type(self).__name__)),
+            name=(
+                backend.unique_name(backend.to_snake_case(type(self).__name__))
+                if name is None
+                else name
+            ),
             built=False,
             _dtype=tf.as_dtype(dtype),
             _np_dtype=np.dtype(tf.as_dtype(dtype).as_numpy_dtype),
@@ -391,8 +335,15 @@ class Layer:
 
     def _maybe_build(self, inputs):
         if not self.built:
-            self.build(_shape_of(inputs))
+            shape = _shape_of(inputs)
+            self.build(shape)
             self.__dict__["built"] = True
+            if type(self).build is not Layer.build:
+                # As Keras's build shapes: `summary()` of a subclassed model shows the output
+                # shape of each layer built this way.
+                self.__dict__["_build_shape"] = (
+                    _unknown_batch(shape) if _CTX.unknown_batch else shape
+                )
             _bump()
 
     def _convert(self, x):
@@ -541,6 +492,14 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _unknown_batch(shape):
+    if isinstance(shape, list):
+        return [_unknown_batch(s) for s in shape]
+    if isinstance(shape, tuple) and shape:
+        return (None,) + shape[1:]
+    return shape
 
 
 def _nested_numbers(x):

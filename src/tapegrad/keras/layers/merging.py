@@ -1,13 +1,26 @@
-"""Merging layers: Concatenate (and `concatenate`), Add."""
+"""Merging layers: Concatenate (and `concatenate`), Add. Mixed input dtypes are promoted as
+Keras promotes them (see `keras/promotion.py`)."""
 
 import numpy as np
 
 import tapegrad as tf
 
+from ..promotion import result_type
 from .arguments import check_integer
 from .base import Layer
 
 __all__ = ["Add", "Concatenate", "add", "concatenate"]
+
+
+def _promoted(inputs):
+    """The inputs in their common Keras dtype (int64 and float32 columns give float32), as
+    Keras's merging ops promote them; TensorFlow's ops would refuse the mix."""
+    inputs = [tf.convert_to_tensor(x) for x in inputs]
+    dtypes = {x.dtype.name for x in inputs}
+    if len(dtypes) == 1:
+        return inputs
+    dtype = result_type(*dtypes)
+    return [tf.cast(x, dtype) for x in inputs]
 
 
 def _input_shapes(layer, input_shape):
@@ -55,7 +68,7 @@ class Concatenate(Layer):
         self.built = True
 
     def call(self, inputs):
-        return tf.concat(list(inputs), axis=self.axis)
+        return tf.concat(_promoted(inputs), axis=self.axis)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
@@ -81,7 +94,7 @@ class Add(Layer):
         self.built = True
 
     def call(self, inputs):
-        inputs = list(inputs)
+        inputs = _promoted(inputs)
         out = inputs[0]
         for x in inputs[1:]:
             out = tf.add(out, x)

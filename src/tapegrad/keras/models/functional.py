@@ -1,9 +1,13 @@
 """The functional API: a model from `keras.Input` tensors to the Keras tensors computed
 from them."""
 
+import tapegrad as tf
+
 from .. import backend
-from ..layers.base import KerasTensor, flatten, pack_like
+from ..keras_tensor import KerasTensor
+from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
+from ..tree import flatten, pack_like
 from .model import Model
 
 __all__ = ["Functional"]
@@ -14,7 +18,9 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(
-            name=name or backend.unique_name("functional"), trainable=trainable, **kwargs
+            name=backend.unique_name("functional") if name is None else name,
+            trainable=trainable,
+            **kwargs,
         )
         flat_in, flat_out = flatten(inputs), flatten(outputs)
         for t in flat_in + flat_out:
@@ -54,9 +60,17 @@ class Functional(Model):
                     "which is not among the model's inputs."
                 )
         self.__dict__["_nodes"] = [n for n in nodes if not isinstance(n.layer, InputLayer)]
+        operations = []
         for node in nodes:
-            if not any(lay is node.layer for lay in self._layers):
+            if not any(op is node.layer for op in operations):
+                operations.append(node.layer)
+            if isinstance(node.layer, Layer) and not any(lay is node.layer for lay in self._layers):
                 self._track_layer(node.layer)
+        # The layers and the operations (`2 * x`, keras.ops) of the graph, as `summary()`
+        # lists them; `layers` has the layers only, as in Keras.
+        self.__dict__["_operations"] = operations
+        # Each input is converted to its keras.Input's dtype in `call`, not to the model's.
+        self.__dict__["autocast"] = False
         self.__dict__["built"] = True
 
     @property
@@ -77,41 +91,84 @@ class Functional(Model):
         shapes = [tuple(t.shape) for t in self._flat_outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
+    def _convert(self, x):
+        return x  # `call` converts each input to its keras.Input's dtype
+
     def call(self, inputs, training=None, mask=None):
-        if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
-            flat = [inputs[t._history[0].name] for t in self._flat_inputs]
+        flat = [
+            conform_input(self, i, t, v)
+            for i, (t, v) in enumerate(zip(self._flat_inputs, self._flat_values(inputs)))
+        ]
+        values = {id(t): v for t, v in zip(self._flat_inputs, flat)}
+        for node in self._nodes:
+            out = node.run(values)
+            for t, v in zip(node.output_leaves, flatten(out)):
+                values[id(t)] = v
+        return pack_like(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])
+
+    def _flat_values(self, inputs):
+        """The inputs in the order of `self.inputs`: a dict is matched by the inputs' names."""
+        if isinstance(inputs, dict):
+            names = (
+                sorted(self._inputs_struct)
+                if isinstance(self._inputs_struct, dict)
+                else [t.name for t in self._flat_inputs]
+            )
+            missing = [n for n in names if n not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' expects inputs named {names}, but the dict given has "
+                    f"keys {sorted(inputs)} (missing {missing})."
+                )
+            flat = [inputs[n] for n in names]
         else:
             flat = flatten(inputs)
         if len(flat) != len(self._flat_inputs):
             raise ValueError(
                 f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), got {len(flat)}"
             )
-        for i, (t, v) in enumerate(zip(self._flat_inputs, flat)):
-            shape = getattr(v, "shape", None)
-            if shape is not None and not _compatible(t.shape, shape):
-                raise ValueError(
-                    f"Input {i} with name '{t._history[0].name}' of layer '{self.name}' is "
-                    f"incompatible with the layer: expected shape={tuple(t.shape)}, found "
-                    f"shape={tuple(shape)}"
-                )
-        values = {id(t): v for t, v in zip(self._flat_inputs, flat)}
-        for node in self._nodes:
-            args = pack_like(
-                (node.inputs, node.args, node.kwargs),
-                [
-                    values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
-                    for leaf in node.leaves
-                ],
-            )
-            out = node.layer(args[0], *args[1], **args[2])
-            for t, v in zip(node.output_leaves, flatten(out)):
-                values[id(t)] = v
-        return pack_like(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])
+        return flat
+
+
+def conform_input(model, i, keras_input, value, check_shape=True):
+    """`value` as the model's input `i` (`keras_input`): a tensor of the keras.Input's dtype,
+    and of its rank where Keras adjusts it (a trailing axis of size 1 added or dropped: data of
+    shape (n,) feeds `keras.Input(shape=(1,))`, as Keras 3's functional models do).
+
+    Raises:
+        ValueError: if the data is not numeric, or (with `check_shape`, as a functional model
+            checks its input spec) its shape does not fit the input's.
+    """
+    if value is None:
+        return value
+    dtype = keras_input.dtype
+    if not isinstance(value, tf.Tensor):
+        try:
+            value = tf.convert_to_tensor(value)
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"Model '{model.name}': input {i} ('{keras_input.name}') is not numeric data "
+                f"of dtype {dtype}: {err}"
+            ) from None
+    if value.dtype.name != dtype:
+        value = tf.cast(value, dtype)
+    expected = keras_input.shape
+    rank, want = value.ndim, len(expected)
+    if rank == want + 1 and value.shape[-1] == 1:
+        value = tf.squeeze(value, axis=-1)
+    elif rank == want - 1 and expected[-1] == 1:
+        value = tf.expand_dims(value, axis=-1)
+    if check_shape and not _compatible(expected, value.shape):
+        raise ValueError(
+            f"Input {i} with name '{keras_input.name}' of layer '{model.name}' is incompatible "
+            f"with the layer: expected shape={tuple(expected)}, found shape={tuple(value.shape)}"
+        )
+    return value
 
 
 def _compatible(expected, shape):
     """Whether an input of `shape` fits a `keras.Input` of shape `expected` (None matches any
-    size). Ranks that differ are left to the layers, which may accept them."""
+    size)."""
     if len(expected) != len(shape):
-        return True
+        return False
     return all(e is None or d is None or e == d for e, d in zip(expected, shape))

@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from .. import backend
-from ..layers.base import Layer, _bump
+from ..layers.base import _CTX, Layer, _bump
 from ..metrics import Metric
 from .training import Trainer
 
@@ -58,10 +58,7 @@ class Model(Trainer, Layer):
                 f"given); got ({given}). A subclass keeps its own arguments and calls "
                 "`super().__init__(**kwargs)`."
             )
-        name = kwargs.pop("name", None) or backend.unique_name(
-            backend.to_snake_case(type(self).__name__)
-        )
-        Layer.__init__(self, name=name, **kwargs)
+        Layer.__init__(self, **kwargs)  # name="" stays empty, as in Keras
         self._init_training()
 
     def __setattr__(self, name, value):
@@ -114,7 +111,12 @@ class Model(Trainer, Layer):
                 x = [np.zeros([1 if d is None else d for d in s], self._np_dtype) for s in shapes]
             else:
                 x = np.zeros([1 if d is None else d for d in shapes], self._np_dtype)
-            self(x, training=False)
+            outer = _CTX.unknown_batch
+            _CTX.unknown_batch = not isinstance(x, list) and bool(shapes) and shapes[0] is None
+            try:
+                self(x, training=False)
+            finally:
+                _CTX.unknown_batch = outer
         self.built = True
         _bump()
 

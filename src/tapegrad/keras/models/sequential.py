@@ -1,11 +1,16 @@
 """`Sequential`: a stack of layers, each feeding the next."""
 
+import tapegrad as tf
+
 from .. import backend
 from ..layers.base import KerasTensor, Layer, _bump
 from ..layers.input_layer import InputLayer
+from .functional import conform_input
 from .model import Model
 
 __all__ = ["Sequential"]
+
+_Tensor = tf.Tensor
 
 
 class Sequential(Model):
@@ -24,7 +29,9 @@ class Sequential(Model):
     """
 
     def __init__(self, layers=None, trainable=True, name=None):
-        super().__init__(trainable=trainable, name=name or backend.unique_name("sequential"))
+        super().__init__(
+            trainable=trainable, name=backend.unique_name("sequential") if name is None else name
+        )
         self.__dict__["_input_layer"] = None
         for layer in layers or []:
             self.add(layer, rebuild=False)
@@ -101,6 +108,10 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None and isinstance(x, _Tensor):
+            # As Keras's functional model inside: the input's dtype, and (n,) data for shape
+            # (1,); the layers check the shape.
+            x = conform_input(self, 0, self._input_layer.output, x, check_shape=False)
         for layer in self._layers:
             x = layer(x)
         return x

@@ -34,11 +34,29 @@ def _wrap(text, width):
     return lines
 
 
-def _shape_text(layer):
+def _output_shapes(layer):
+    """The output shapes of a layer: of its first call in a graph, or, for a layer that was
+    built outside one (in a subclassed model), computed from the input shape it was built for,
+    as Keras does; None if neither is known."""
     nodes = layer._inbound_nodes
-    if not nodes:
+    if nodes:
+        return [tuple(t.shape) for t in flatten(nodes[0].outputs)]
+    shape = layer.__dict__.get("_build_shape")
+    if shape is None:
+        return None
+    try:
+        out = layer.compute_output_shape(shape)
+    except (TypeError, ValueError, IndexError):
+        return None
+    finally:
+        del layer._inbound_nodes[:]  # computing it left a node that is no part of the model
+    return list(out) if isinstance(out, list) else [tuple(out)]
+
+
+def _shape_text(layer):
+    shapes = _output_shapes(layer)
+    if shapes is None:
         return "?"
-    shapes = [tuple(t.shape) for t in flatten(nodes[0].outputs)]
     text = [str(s) if len(s) != 1 else f"({'None' if s[0] is None else s[0]},)" for s in shapes]
     return text[0] if len(text) == 1 else "[" + ", ".join(text) + "]"
 
@@ -71,7 +89,8 @@ def _params(layer):
 
 def print_summary(model, line_length=None, print_fn=None):
     print_fn = print_fn or print
-    layers = model.layers
+    # A functional model lists its operations too (`2 * x`, keras.ops), as Keras does.
+    layers = getattr(model, "_operations", None) or model.layers
     sequential_like = _is_sequential_like(model, layers)
     if sequential_like:
         headers = ["Layer (type)", "Output Shape", "Param #"]
