@@ -13,6 +13,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "ProgbarLogger",
+    "pythonify_logs",
 ]
 
 
@@ -83,6 +84,21 @@ _BATCH_HOOKS = (
 )
 
 
+def pythonify_logs(logs):
+    """Logs as Keras hands them to callbacks and returns them: sorted by name (the order of
+    Keras's progress bar and `History`), values as Python floats where they convert."""
+    out = {}
+    for key, value in sorted((logs or {}).items()):
+        try:
+            out[key] = float(value)
+        except (TypeError, ValueError):
+            out[key] = value
+    return out
+
+
+_LOGGED_HOOKS = ("on_epoch_end", "on_test_end", "on_train_end")
+
+
 class CallbackList:
     """Calls each hook on every callback in order. A batch hook that no callback overrides is
     skipped without building its logs."""
@@ -115,7 +131,10 @@ class CallbackList:
         return bool(getattr(self, f"_{hook}"))
 
     def _batch(self, hook, batch, logs):
-        for fn in getattr(self, f"_{hook}"):
+        users = getattr(self, f"_{hook}")
+        if users and isinstance(logs, dict):
+            logs = pythonify_logs(logs)
+        for fn in users:
             fn(batch, logs)
 
     def __getattr__(self, name):
@@ -124,6 +143,10 @@ class CallbackList:
                 return lambda batch, logs=None: self._batch(name, batch, logs)
 
             def call(*args, **kwargs):
+                if name in _LOGGED_HOOKS:
+                    args = tuple(pythonify_logs(a) if isinstance(a, dict) else a for a in args)
+                    if isinstance(kwargs.get("logs"), dict):
+                        kwargs["logs"] = pythonify_logs(kwargs["logs"])
                 for cb in self.callbacks:
                     getattr(cb, name)(*args, **kwargs)
 

@@ -488,7 +488,7 @@ class Trainer:
         result = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
         if cbs is not None:
             cbs.on_test_end(result)
-        return _result(result, return_dict)
+        return _result(self, result, return_dict)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x`, computed in batches, as NumPy arrays."""
@@ -514,13 +514,13 @@ class Trainer:
         self._check_compiled("train_on_batch", _targets(x, y))
         data = self._batch_data("train_on_batch", x, y, sample_weight)
         self.reset_metrics()
-        return _result(self.train_step(data), return_dict)
+        return _result(self, self.train_step(data), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._check_compiled("test_on_batch", _targets(x, y), "test_step")
         data = self._batch_data("test_on_batch", x, y, sample_weight)
         self.reset_metrics()
-        return _result(self.test_step(data), return_dict)
+        return _result(self, self.test_step(data), return_dict)
 
     def _batch_data(self, where, x, y, sample_weight):
         """`(x, y)` or `(x, y, sample_weight)` as arrays of the model's float type."""
@@ -561,11 +561,14 @@ class _CompiledMetricsAPI:
         return list(self.model._compiled_metrics or [])
 
 
-def _result(logs, return_dict):
-    logs = {k: float(v) for k, v in logs.items()}
+def _result(model, logs, return_dict):
+    """The logs as `evaluate` returns them, as Keras: a dict in sorted key order, or a list in
+    the order of `model.metrics` (loss first), then the other logs by name."""
+    logs = callbacks_module.pythonify_logs(logs)
     if return_dict:
         return logs
-    values = list(logs.values())
+    names = [m.name for m in model.metrics if m.name in logs]
+    values = [logs[k] for k in names] + [logs[k] for k in logs if k not in names]
     return values[0] if len(values) == 1 else values
 
 
