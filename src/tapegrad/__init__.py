@@ -48,10 +48,16 @@ newaxis = None
 __version__ = "0.1.0"
 
 
+# Names of modules loaded on first use, and where: `tf.device` is tapegrad.config's.
+_LAZY_NAMES = {"device": "config._devices", "DeviceSpec": "config._devices"}
+
+
 def __getattr__(name):
     # Heavier sub-packages load on first use so that `import tapegrad` stays fast.
-    if name in ("keras", "test", "datasets", "autodiff"):
-        import importlib
+    import importlib
 
+    if name in ("keras", "test", "datasets", "autodiff", "config"):
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
     raise AttributeError(f"module 'tapegrad' has no attribute {name!r}")

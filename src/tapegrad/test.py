@@ -5,7 +5,25 @@ import numpy as np
 from ._core.tape import GradientTape
 from ._core.tensor import Tensor, convert_to_tensor
 
-__all__ = ["compute_gradient"]
+# tf.test's questions about the build (no GPU, CUDA or XLA here), kept with the device list.
+from .config._devices import (
+    gpu_device_name,
+    is_built_with_cuda,
+    is_built_with_gpu_support,
+    is_built_with_rocm,
+    is_built_with_xla,
+    is_gpu_available,
+)
+
+__all__ = [
+    "compute_gradient",
+    "gpu_device_name",
+    "is_built_with_cuda",
+    "is_built_with_gpu_support",
+    "is_built_with_rocm",
+    "is_built_with_xla",
+    "is_gpu_available",
+]
 
 _DIFFERENTIABLE = ("float16", "bfloat16", "float32", "float64", "complex64", "complex128")
 
