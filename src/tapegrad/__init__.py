@@ -16,7 +16,7 @@ from ._core.dtypes import (
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from ._core.variable import Variable
-from .control import custom_gradient, recompute_grad, stop_gradient
+from .control import custom_gradient, init_scope, recompute_grad, stop_gradient
 from .gradcheck import check_grads
 
 # -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------
@@ -30,6 +30,8 @@ from .creation import (
 )
 from .function import TensorSpec, function
 from .linalg import einsum, tensordot
+from .script_ops import numpy_function, py_function
+from .slicing import slice
 
 # -- math (owned by math.py / nn.py) ------------------------------------------------------------
 from .math import (
@@ -56,7 +58,7 @@ def __getattr__(name):
     # Heavier sub-packages load on first use so that `import tapegrad` stays fast.
     import importlib
 
-    if name in ("keras", "test", "datasets", "autodiff", "config"):
+    if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)

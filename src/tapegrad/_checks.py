@@ -120,6 +120,8 @@ def _shape_values(op, shape, inferred, float_error):
         arr = np.asarray(shape)
     except ValueError:  # a ragged nested list
         arr = np.asarray(None)
+    if python and arr.size == 0:
+        arr = arr.astype(np.int64)  # [] is a scalar's shape; NumPy would make it float64
     if arr.dtype.kind not in "iubf":
         raise TypeError(f"{op}: shape must be a list of integers, got {shape!r}")
     if arr.ndim > 1:

@@ -1,12 +1,41 @@
-"""Differentiation control at `tapegrad.*`: stop_gradient, custom_gradient, recompute_grad."""
+"""Differentiation control at `tapegrad.*`: stop_gradient, custom_gradient, recompute_grad,
+init_scope."""
+
+import contextlib
 
 from ._core.custom import custom_gradient, recompute_grad
 from ._core.registry import bind as _bind
+from ._core.state import state as _state
 from .ops import control as _c
 
-__all__ = ["stop_gradient", "custom_gradient", "recompute_grad"]
+__all__ = ["stop_gradient", "custom_gradient", "recompute_grad", "init_scope"]
 
 
 def stop_gradient(input, name=None):  # noqa: A002 - TensorFlow's name
     """Returns `input` unchanged, as a constant: no gradient (and no tangent) flows through."""
     return _bind(_c.stop_gradient, input)
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Lifts the code in its `with` block out of the `tf.function` being traced and out of
+    the gradient tapes and forward accumulators, as TensorFlow's `init_scope`: it runs eagerly
+    and unrecorded, once, when the function is traced (creating its variables, say), and the
+    values it makes enter the traced program as constants.
+
+    Example:
+        >>> @tapegrad.function
+        ... def f(x):
+        ...     with tapegrad.init_scope():
+        ...         scale = tapegrad.constant(2.0)  # made once, while tracing
+        ...     return x * scale
+    """
+    saved = _state.tracer, _state.recording[:], _state.accumulators[:]
+    _state.tracer = None
+    _state.recording.clear()
+    _state.accumulators.clear()
+    try:
+        yield
+    finally:
+        _state.tracer = saved[0]
+        _state.recording[:], _state.accumulators[:] = saved[1], saved[2]

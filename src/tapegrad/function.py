@@ -142,6 +142,11 @@ def _leaf_key(leaf):
         return ("tensor", leaf._value.shape, leaf._value.dtype.str)
     if isinstance(leaf, Variable):
         return ("variable", id(leaf))
+    tracing_type = getattr(type(leaf), "__tf_tracing_type__", None)
+    if tracing_type is not None:  # the object's own TraceType (tf.types.experimental)
+        from .types.experimental import CALL_CONTEXT
+
+        return ("trace type", tracing_type(leaf, CALL_CONTEXT))
     try:
         hash(leaf)
     except TypeError:
@@ -405,6 +410,12 @@ def _conform(arg, spec, what):
 
 def _example(arg):
     if isinstance(arg, TensorSpec):
+        if arg.shape.rank is None:
+            raise ValueError(
+                f"get_concrete_function: {arg} has an unknown rank; tapegrad traces for tensors "
+                "of a known rank: give the spec a shape (None for unknown dimensions), or call "
+                "get_concrete_function with a tensor."
+            )
         shape = tuple(1 if d is None else d for d in arg.shape)
         return Tensor(np.zeros(shape, dtype=arg.dtype._np))
     return arg

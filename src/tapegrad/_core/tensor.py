@@ -44,8 +44,8 @@ class TensorShape(tuple):
     """A tensor's shape: a tuple of ints (None for an unknown dimension), as `tf.TensorShape`."""
 
     def __new__(cls, dims=()):
-        if dims is None:
-            raise ValueError("TensorShape of unknown rank is not supported by tapegrad")
+        if dims is None or isinstance(dims, _UnknownRank):
+            return _UNKNOWN_RANK
         if isinstance(dims, (int, np.integer)):
             dims = (dims,)
         try:
@@ -76,6 +76,8 @@ class TensorShape(tuple):
 
     def is_compatible_with(self, other):
         other = TensorShape(other)
+        if other.rank is None:
+            return True
         return len(self) == len(other) and all(
             a is None or b is None or a == b for a, b in zip(self, other)
         )
@@ -91,6 +93,50 @@ class TensorShape(tuple):
         if len(self) == 1:
             return f"({'None' if self[0] is None else self[0]},)"
         return "(" + ", ".join("None" if d is None else str(d) for d in self) + ")"
+
+
+class _UnknownRank(TensorShape):
+    """The shape of unknown rank, `TensorShape(None)` (specs of tf.data generators)."""
+
+    def __new__(cls):
+        return tuple.__new__(cls, ())
+
+    rank = ndims = property(lambda self: None)
+
+    def __len__(self):
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __iter__(self):
+        raise ValueError("Cannot iterate over a shape with unknown rank.")
+
+    def __bool__(self):
+        return False
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def num_elements(self):
+        return None
+
+    def is_fully_defined(self):
+        return False
+
+    def is_compatible_with(self, other):
+        return True
+
+    def __eq__(self, other):
+        return isinstance(other, _UnknownRank)
+
+    __hash__ = tuple.__hash__
+
+    def __repr__(self):
+        return "TensorShape(None)"
+
+    def __str__(self):
+        return "<unknown>"
+
+
+_UNKNOWN_RANK = _UnknownRank()
 
 
 def _numpy_text(value, is_repr):

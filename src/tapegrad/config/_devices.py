@@ -12,18 +12,7 @@ import warnings
 
 from .._core.errors import InvalidArgumentError
 
-__all__ = [
-    "DeviceSpec",
-    "LogicalDevice",
-    "PhysicalDevice",
-    "device",
-    "get_soft_device_placement",
-    "get_visible_devices",
-    "list_logical_devices",
-    "list_physical_devices",
-    "set_soft_device_placement",
-    "set_visible_devices",
-]
+__all__ = ["DeviceSpec", "device"]  # and the functions tf.config exports
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
