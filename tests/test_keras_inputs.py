@@ -189,8 +189,40 @@ def test_summary_shows_output_shapes_of_a_built_subclassed_model():
     assert _shape_column(built) == ["(None, 4)", "(None, 2)"]
 
 
-# -- against Keras and pandas themselves -----------------------------------------------------
+def _param_lines(keras):
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    before = _summary_lines(model)
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    return before, _summary_lines(model)
 
+
+def _summary_lines(model):
+    printed = []
+    model.summary(print_fn=lambda text, **kwargs: printed.append(text))
+    return [line for line in "\n".join(printed).splitlines() if "params" in line]
+
+
+_PARAM_LINES = (  # recorded from Keras 3.15
+    [
+        " Total params: 8 (32.00 B)",
+        " Trainable params: 8 (32.00 B)",
+        " Non-trainable params: 0 (0.00 B)",
+    ],
+    [
+        " Total params: 26 (108.00 B)",
+        " Trainable params: 8 (32.00 B)",
+        " Non-trainable params: 0 (0.00 B)",
+        " Optimizer params: 18 (76.00 B)",
+    ],
+)
+
+
+def test_summary_counts_the_optimizer_state_once_trained():
+    assert _param_lines(keras) == _PARAM_LINES
+
+
+# -- against Keras and pandas themselves -----------------------------------------------------
 
 
 def test_one_dimensional_predict_matches_keras(tf_keras_real):
@@ -262,3 +294,8 @@ def test_summary_shapes_match_keras(tf_keras_real):
     ours = _Block()
     ours(np.ones((3, 5), np.float32))
     assert _shape_column(ours) == _shape_column(block)
+
+
+def test_summary_param_lines_match_keras(tf_keras_real):
+    _, keras_real = tf_keras_real
+    assert _param_lines(keras_real) == _PARAM_LINES

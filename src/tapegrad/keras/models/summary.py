@@ -81,6 +81,12 @@ def _is_sequential_like(model, layers):
     return len(inputs) <= 1
 
 
+def _count(variables):
+    """(number of scalars, bytes) of `variables`."""
+    sizes = [(int(np.prod(v.shape)), v.dtype.size) for v in variables]
+    return sum(n for n, _ in sizes), sum(n * b for n, b in sizes)
+
+
 def _params(layer):
     if not layer.built:
         return "0 (unbuilt)"
@@ -136,12 +142,18 @@ def print_summary(model, line_length=None, print_fn=None):
         if i < len(layers) - 1:
             out.append(rule("├", "┼", "┤", "─"))
     out.append(rule("└", "┴", "┘", "─"))
-    trainable = sum(int(np.prod(v.shape)) for v in model.trainable_weights)
-    frozen = sum(int(np.prod(v.shape)) for v in model.non_trainable_weights)
-    t_bytes = sum(int(np.prod(v.shape)) * v.dtype.size for v in model.trainable_weights)
-    f_bytes = sum(int(np.prod(v.shape)) * v.dtype.size for v in model.non_trainable_weights)
-    out.append(f" Total params: {trainable + frozen:,} ({_size(t_bytes + f_bytes)})")
+    trainable, t_bytes = _count(model.trainable_weights)
+    frozen, f_bytes = _count(model.non_trainable_weights)
+    # As Keras: once the optimizer has made its state (after training), it counts too.
+    optimizer = getattr(model, "optimizer", None)
+    built = getattr(model, "compiled", False) and getattr(optimizer, "built", False)
+    slots, o_bytes = _count(optimizer.variables) if built else (0, 0)
+    out.append(
+        f" Total params: {trainable + frozen + slots:,} ({_size(t_bytes + f_bytes + o_bytes)})"
+    )
     out.append(f" Trainable params: {trainable:,} ({_size(t_bytes)})")
     out.append(f" Non-trainable params: {frozen:,} ({_size(f_bytes)})")
+    if built:
+        out.append(f" Optimizer params: {slots:,} ({_size(o_bytes)})")
     for line in out:
         print_fn(line)
