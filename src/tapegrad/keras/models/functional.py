@@ -158,11 +158,14 @@ def conform_input(model, i, keras_input, value, check_shape=True):
         value = tf.squeeze(value, axis=-1)
     elif rank == want - 1 and expected[-1] == 1:
         value = tf.expand_dims(value, axis=-1)
-    if check_shape and not _compatible(expected, value.shape):
-        raise ValueError(
-            f"Input {i} with name '{keras_input.name}' of layer '{model.name}' is incompatible "
-            f"with the layer: expected shape={tuple(expected)}, found shape={tuple(value.shape)}"
-        )
+    if check_shape:
+        shape = tuple(value.shape)
+        if not _compatible(expected, shape):
+            raise ValueError(
+                f"Input {i} with name '{keras_input.name}' of layer '{model.name}' is "
+                f"incompatible with the layer: expected shape={tuple(expected)}, found "
+                f"shape={shape}"
+            )
     return value
 
 
