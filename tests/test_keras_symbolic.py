@@ -153,6 +153,22 @@ def test_tf_ops_refuse_keras_tensors_with_keras_advice(call):
     assert "keras.ops" in message and "MyLayer" in message
 
 
+def test_a_tensor_on_the_left_defers_to_the_keras_tensor():
+    x = keras.Input(shape=(3,))
+    for out in (
+        tf.constant(2.0) * x,
+        tf.Variable(2.0) - x,
+        tf.constant(1.0) < x,
+        tf.constant([[1.0, 0.0, 0.0]]) @ keras.Input(shape=(3, 2))[0],
+        tf.constant(2.0) ** x,
+    ):
+        assert isinstance(out, keras.KerasTensor)
+    model = keras.Model(x, tf.constant(10.0) - x)
+    assert model(np.ones((1, 3))).numpy().tolist() == [[9.0, 9.0, 9.0]]
+    with pytest.raises(TypeError, match="no string tensors"):  # without a reflected operator,
+        tf.constant(1.0) + "a"  # the conversion error stands
+
+
 def test_keras_tensor_has_no_value():
     x = keras.Input(shape=(3,))
     with pytest.raises(ValueError, match="You cannot convert it to a NumPy array"):
@@ -205,7 +221,6 @@ def test_result_type_names_an_unknown_dtype():
 
 
 # -- against Keras itself ------------------------------------------------------------------------
-
 
 
 def test_calculator_matches_keras(tf_keras_real):

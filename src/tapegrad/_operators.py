@@ -11,10 +11,31 @@ from ._core.tensor import Tensor
 from ._core.variable import Variable
 from .ops import elementwise as _e
 
+_REFLECTED = {"lt": "__gt__", "le": "__ge__", "gt": "__lt__", "ge": "__le__"}
 
-def _binary(prim):
+
+def _deferred(err, self, other, name):
+    """TensorFlow's binary operators: when `other` cannot be converted, an object that
+    implements the reflected operator (a Keras symbolic tensor) computes the result; otherwise
+    the conversion error stands."""
+    reflected = getattr(type(other), _REFLECTED.get(name, f"__r{name}__"), None)
+    if reflected is None or isinstance(other, (Tensor, Variable)):
+        raise err
+    try:
+        out = reflected(other, self)
+    except (TypeError, ValueError):
+        raise err from None
+    if out is NotImplemented:
+        raise err
+    return out
+
+
+def _binary(prim, name):
     def op(self, other):
-        return bind(prim, self, other)
+        try:
+            return bind(prim, self, other)
+        except (TypeError, ValueError) as err:
+            return _deferred(err, self, other, name)
 
     def rop(self, other):
         return bind(prim, other, self)
@@ -22,12 +43,25 @@ def _binary(prim):
     return op, rop
 
 
+def _deferring(fn, name):
+    def op(self, other):
+        try:
+            return fn(self, other)
+        except (TypeError, ValueError) as err:
+            return _deferred(err, self, other, name)
+
+    return op
+
+
 def _pow(self, other):
     # x ** 2 is square(x): the same values, value and gradient, as pow(x, 2) (2 * x is exact),
     # in two backward ops instead of four; the commonest power in the programs we run.
     if (type(other) is int or type(other) is float) and other == 2:
         return bind(_e.square, self)
-    return bind(_e.pow, self, other)
+    try:
+        return bind(_e.pow, self, other)
+    except (TypeError, ValueError) as err:
+        return _deferred(err, self, other, "pow")
 
 
 def _reflect(fn):
@@ -54,12 +88,12 @@ _BINARY = {
 
 for _cls in (Tensor, Variable):
     for _name, _prim in _BINARY.items():
-        _op, _rop = _binary(_prim)
+        _op, _rop = _binary(_prim, _name)
         setattr(_cls, f"__{_name}__", _op)
         if _name not in ("lt", "le", "gt", "ge"):  # Python reflects comparisons itself
             setattr(_cls, f"__r{_name}__", _rop)
     _cls.__pow__ = _pow
-    _cls.__matmul__ = math.matmul
+    _cls.__matmul__ = _deferring(math.matmul, "matmul")
     _cls.__rmatmul__ = _reflect(math.matmul)
     _cls.__neg__ = _neg
     _cls.__pos__ = lambda self: self
@@ -71,6 +105,6 @@ for _cls in (Tensor, Variable):
     # Bool tensors only (as TensorFlow's logical ops); integer bitwise ops are not provided.
     for _name, _fn in (("and", math.logical_and), ("or", math.logical_or),
                        ("xor", math.logical_xor)):
-        setattr(_cls, f"__{_name}__", _fn)
+        setattr(_cls, f"__{_name}__", _deferring(_fn, _name))
         setattr(_cls, f"__r{_name}__", _reflect(_fn))
     _cls.__invert__ = math.logical_not
