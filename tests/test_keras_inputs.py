@@ -105,6 +105,13 @@ def test_dict_of_columns_feeds_inputs_by_name():
         model({"a": np.array([1.0])})
 
 
+def test_a_dict_model_asks_for_a_dict():
+    inputs = {name: keras.Input(shape=(1,), name=name) for name in ("a", "b")}
+    model = keras.Model(inputs, layers.Concatenate()(list(inputs.values())))
+    with pytest.raises(ValueError, match=r"expects 2 named input\(s\) with keys \['a', 'b'\]"):
+        model(np.ones((2, 2)))  # Keras's message
+
+
 @pytest.mark.parametrize(
     "dtypes, expected",
     [

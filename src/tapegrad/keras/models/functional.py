@@ -124,6 +124,13 @@ class Functional(Model):
         else:
             flat = flatten(inputs)
         if len(flat) != len(self._flat_inputs):
+            if isinstance(self._inputs_struct, dict):
+                keys = sorted(self._inputs_struct)
+                raise ValueError(
+                    f'Layer "{self.name}" expects {len(keys)} named input(s) with keys {keys}, '
+                    f"but it received {len(flat)} input tensors. Pass inputs as a dict, e.g. "
+                    f"`layer({{{', '.join(repr(k) + ': ...' for k in keys)}}})`."
+                )
             raise ValueError(
                 f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), got {len(flat)}"
             )
