@@ -37,6 +37,9 @@ def test_keras_tensor_reads_as_keras_3():
     )
     assert keras.Input(shape=(2,), dtype=np.float64).dtype == "float64"
     assert keras.Input(shape=(2,)).dtype == "float32"
+    assert keras.KerasTensor((None, 2), np.dtype("float64")).dtype == "float64"
+    assert keras.KerasTensor((None,), float).dtype == "float32"
+    assert keras.KerasTensor((None,), int).dtype == "int64"  # Keras's TensorFlow backend
 
 
 # (expression, shape, dtype) recorded from Keras 3 on x = keras.Input(shape=(3,))

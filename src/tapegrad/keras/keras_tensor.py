@@ -30,12 +30,10 @@ def standardize_dtype(dtype):
     int64 and float float32 (Keras's TensorFlow backend), anything else by `tf.as_dtype`."""
     if dtype is None:
         return backend.floatx()
-    if dtype in _PYTHON_DTYPES and isinstance(dtype, type):
+    if isinstance(dtype, type) and dtype in _PYTHON_DTYPES:
         return _PYTHON_DTYPES[dtype]
-    if dtype == "float":
-        return "float32"
-    if dtype == "int":
-        return "int64"
+    if isinstance(dtype, str) and dtype in ("float", "int"):  # (NumPy's dtypes equal "float")
+        return "float32" if dtype == "float" else "int64"
     return tf.as_dtype(dtype).name
 
 
