@@ -39,6 +39,14 @@ def test_one_dimensional_data_feeds_a_one_feature_input(k):
     assert isinstance(model.evaluate(np.arange(8.0), 2 * np.arange(8.0), verbose=0), float)
 
 
+def test_evaluate_without_targets_is_refused_naming_them():
+    model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    for call in (model.evaluate, model.test_on_batch):
+        with pytest.raises(ValueError, match="no target data `y`"):  # Keras: ValueError too
+            call(np.ones((4, 2)))
+
+
 def test_targets_of_shape_n_and_n_1_give_the_same_loss():
     model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
