@@ -497,7 +497,8 @@ def test_bad_hyperparameter_fails_before_the_first_update():
     with pytest.raises(ValueError, match="beta_1"):
         optimizer.apply_gradients([(np.ones(2, np.float32), v)])
     np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
-    assert int(optimizer.iterations.numpy()) == 0 and optimizer._u_product is None
+    assert int(optimizer.iterations.numpy()) == 0
+    assert not optimizer.built and len(optimizer.variables) == 2  # no slots, no u_product
 
 
 def test_failing_set_weights_and_load_weights_assign_nothing(tmp_path):

@@ -118,7 +118,9 @@ def test_none_gradient_is_skipped_with_a_warning_naming_the_variable():
     assert float(b) == 2.0
     assert float(a) != 1.0
     assert int(opt.iterations) == 1
-    assert len(opt.variables) == 2 + 2  # iterations, learning_rate, a's two slots; none for b
+    # As Keras 3, the first call builds slots for every variable given; b's stay zero.
+    assert len(opt.variables) == 2 + 4
+    assert [float(s) for s in opt.variables[4:]] == [0.0, 0.0]
 
 
 def test_all_none_gradients_raise():
@@ -130,39 +132,51 @@ def test_all_none_gradients_raise():
 
 
 def _state(opt, variables):
-    return (
-        [v.numpy().copy() for v in variables],
-        {k: {s: a.copy() for s, a in slots.items()} for k, (_, slots) in opt._slots.items()},
-        int(opt.iterations),
-        getattr(opt, "_u_product", None),
-    )
+    """Copies of the variables' values and of the optimizer's whole state."""
+    return [np.array(v.numpy(), copy=True) for v in list(variables) + opt.variables]
 
 
 def _assert_same_state(before, after):
-    for x, y in zip(before[0], after[0]):
+    assert len(before) == len(after)
+    for x, y in zip(before, after):
+        assert x.dtype == y.dtype
         np.testing.assert_array_equal(x, y)
-    assert before[1].keys() == after[1].keys()
-    for k in before[1]:
-        for s in before[1][k]:
-            np.testing.assert_array_equal(before[1][k][s], after[1][k][s])
-    assert before[2:] == after[2:]
+
+
+def _optimizer(cls, **kwargs):
+    if cls == "SGD":
+        kwargs["momentum"] = 0.9  # so that SGD has slots too
+    return getattr(optimizers, cls)(learning_rate=0.1, **kwargs)
 
 
 @pytest.mark.parametrize("cls", ALL)
 def test_shape_mismatch_leaves_variables_slots_and_iterations_untouched(cls):
     a, b = tf.Variable([1.0, 2.0]), tf.Variable([[1.0], [2.0]])
-    c = tf.Variable([3.0, 4.0])  # never updated: its slots must not be created either
-    opt = (
-        getattr(optimizers, cls)(learning_rate=0.1, momentum=0.9)
-        if cls == "SGD"
-        else (getattr(optimizers, cls)(learning_rate=0.1))
-    )
-    opt.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant([[1.0], [1.0]]), b)])
+    c = tf.Variable([3.0, 4.0])  # not updated yet: its slots are still at their start
+    opt = _optimizer(cls)
+    with pytest.warns(UserWarning, match="do not exist"):
+        opt.apply_gradients(
+            [(tf.constant([1.0, 1.0]), a), (tf.constant([[1.0], [1.0]]), b), (None, c)]
+        )
     before = _state(opt, [a, b, c])
     bad = [(tf.constant([1.0, 1.0]), a), (tf.constant([1.0, 1.0]), c), (tf.constant([1.0]), b)]
     with pytest.raises(ValueError, match=r"shape \[1\].*shape \[2, 1\]"):
         opt.apply_gradients(bad)
     _assert_same_state(before, _state(opt, [a, b, c]))
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_unknown_variable_raises_before_any_change(cls):
+    a, b, other = tf.Variable([1.0, 2.0]), tf.Variable(3.0), tf.Variable([5.0, 6.0], name="late")
+    opt = _optimizer(cls)
+    opt.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant(1.0), b)])
+    before = _state(opt, [a, b, other])
+    # As Keras 3: an optimizer serves the variables it was built with, and only those.
+    with pytest.raises(ValueError, match="unknown variable 'late:0'.*built with"):
+        opt.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant([1.0, 1.0]), other)])
+    _assert_same_state(before, _state(opt, [a, b, other]))
+    opt.apply_gradients([(tf.constant(1.0), b)])  # a subset of them is fine
+    assert int(opt.iterations) == 2
 
 
 def test_bad_dtypes_raise_before_any_change():
@@ -175,7 +189,7 @@ def test_bad_dtypes_raise_before_any_change():
     with pytest.raises(TypeError, match="Variable"):
         opt.apply_gradients([(tf.constant([1.0, 1.0]), a), (tf.constant(1.0), 3.0)])
     np.testing.assert_array_equal(a.numpy(), [1.0, 2.0])
-    assert int(opt.iterations) == 0 and not opt._slots
+    assert int(opt.iterations) == 0 and not opt.built and len(opt.variables) == 2
 
 
 @pytest.mark.parametrize(
@@ -379,8 +393,8 @@ def test_build_creates_slots_eagerly():
     opt = optimizers.Adagrad()
     opt.build([a, b])
     assert opt.built
-    np.testing.assert_allclose(opt._slots[id(a)][1]["accumulator"], [0.1])
     assert len(opt.variables) == 2 + 2
+    np.testing.assert_allclose(opt.variables[2].numpy(), [np.float32(0.1)])
 
 
 def test_apply_takes_two_lists_or_the_built_variables():

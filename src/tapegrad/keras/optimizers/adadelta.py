@@ -20,26 +20,31 @@ class Adadelta(Optimizer):
         **kwargs: the options shared by all optimizers, documented on `Optimizer`.
     """
 
-    slots = ("accumulated_grad", "accumulated_delta_var")
-
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.rho = rho
         self.epsilon = epsilon
 
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            var_list, ["accumulated_grad", "accumulated_delta_var"]
+        )
+
     def prepare(self, lr):
         constants = (lr, self.rho, 1 - self.rho, self.epsilon)
         return tuple(np.asarray(c, dtype=lr.dtype) for c in constants)
 
-    def update(self, w, g, lr, slots):
-        lr, rho, one_minus_rho, eps = lr
-        acc_g, acc_dw = slots["accumulated_grad"], slots["accumulated_delta_var"]
-        acc_g *= rho
-        acc_g += one_minus_rho * (g * g)
-        delta = -(np.sqrt(acc_dw + eps) * g / np.sqrt(acc_g + eps))
-        acc_dw *= rho
-        acc_dw += one_minus_rho * (delta * delta)
-        w += lr * delta
+    def update_step(self, gradient, variable, learning_rate):
+        lr, rho, one_minus_rho, eps = self._prepared(learning_rate, gradient.dtype)
+        i = self._get_variable_index(variable)
+        acc_g, acc_dw = self._accumulated_grads[i], self._accumulated_delta_vars[i]
+        self.assign(acc_g, rho * np.asarray(acc_g) + one_minus_rho * (gradient * gradient))
+        delta = -(np.sqrt(np.asarray(acc_dw) + eps) * gradient / np.sqrt(np.asarray(acc_g) + eps))
+        self.assign(acc_dw, rho * np.asarray(acc_dw) + one_minus_rho * (delta * delta))
+        self.assign_add(variable, lr * delta)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ... import as_dtype
 from .base import Optimizer, keras_cast
 
 
@@ -18,24 +19,31 @@ class Adagrad(Optimizer):
         **kwargs: the options shared by all optimizers, documented on `Optimizer`.
     """
 
-    slots = ("accumulator",)
-
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
-    def init_slot(self, name, w):
-        return np.full_like(w, keras_cast(self.initial_accumulator_value, w.dtype.type))
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        value = self.initial_accumulator_value
+
+        def initializer(shape, dtype):
+            # Keras's `Constant`: the value cast as `ops.cast` casts it (float32 first).
+            return np.full(shape, keras_cast(value, as_dtype(dtype).as_numpy_dtype))
+
+        self._accumulators = self.add_optimizer_variables(var_list, "accumulator", initializer)
 
     def prepare(self, lr):
         return np.asarray(lr), np.asarray(self.epsilon, dtype=lr.dtype)
 
-    def update(self, w, g, lr, slots):
-        lr, epsilon = lr
-        acc = slots["accumulator"]
-        acc += g * g
-        w -= lr * g / np.sqrt(acc + epsilon)
+    def update_step(self, gradient, variable, learning_rate):
+        lr, epsilon = self._prepared(learning_rate, gradient.dtype)
+        accumulator = self._accumulators[self._get_variable_index(variable)]
+        self.assign_add(accumulator, gradient * gradient)
+        self.assign_sub(variable, lr * gradient / np.sqrt(np.asarray(accumulator) + epsilon))
 
     def get_config(self):
         return {

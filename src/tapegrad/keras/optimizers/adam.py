@@ -31,31 +31,38 @@ class Adam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.amsgrad = amsgrad
-        self.slots = (
-            ("momentum", "velocity", "velocity_hat") if amsgrad else ("momentum", "velocity")
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"]
         )
+        if self.amsgrad:
+            self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def prepare(self, lr):
-        t = lr.dtype.type
+        t, step = lr.dtype.type, int(self.iterations) + 1
         beta_1, beta_2 = keras_cast(self.beta_1, t), keras_cast(self.beta_2, t)
-        alpha = (
-            lr
-            * np.sqrt(t(1) - scalar_pow(beta_2, self._step))
-            / (t(1) - scalar_pow(beta_1, self._step))
-        )
+        alpha = lr * np.sqrt(t(1) - scalar_pow(beta_2, step)) / (t(1) - scalar_pow(beta_1, step))
         return tuple(
             np.asarray(c) for c in (alpha, t(1 - self.beta_1), t(1 - self.beta_2), t(self.epsilon))
         )
 
-    def update(self, w, g, lr, slots):
-        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = lr
-        m, v = slots["momentum"], slots["velocity"]
-        m += (g - m) * one_minus_beta_1
-        v += (g * g - v) * one_minus_beta_2
+    def update_step(self, gradient, variable, learning_rate):
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._prepared(
+            learning_rate, gradient.dtype
+        )
+        i = self._get_variable_index(variable)
+        m, v = self._momentums[i], self._velocities[i]
+        self.assign_add(m, (gradient - np.asarray(m)) * one_minus_beta_1)
+        self.assign_add(v, (gradient * gradient - np.asarray(v)) * one_minus_beta_2)
         if self.amsgrad:
-            v = slots["velocity_hat"]
-            np.maximum(v, slots["velocity"], out=v)
-        w -= m * alpha / (np.sqrt(v) + epsilon)
+            v_hat = self._velocity_hats[i]
+            self.assign(v_hat, np.maximum(np.asarray(v_hat), np.asarray(v)))
+            v = v_hat
+        self.assign_sub(variable, np.asarray(m) * alpha / (np.sqrt(np.asarray(v)) + epsilon))
 
     def get_config(self):
         return {

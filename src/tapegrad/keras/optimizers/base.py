@@ -1,11 +1,16 @@
-"""The shared optimizer base: everything but the update rule.
+"""The shared optimizer base: everything but the update rule, with Keras 3's API.
 
-A subclass names its slots and writes `update(w, g, lr, slots)` in plain NumPy, in place on `w`
-(a private copy of the variable's value, which then replaces the value: tensors may still hold
-the old array) and on its own slot arrays. Nothing is recorded on a tape.
+The optimizer's state is Variables, listed by `optimizer.variables` in Keras's order: the step
+count `iterations`, the `learning_rate` Variable (unless a schedule or callable gives the rate),
+then the slots in the order `build` made them. A subclass makes its slots in `build` with
+`add_variable_from_reference` and writes `update_step(gradient, variable, learning_rate)`,
+which changes the variable and its slots only through `assign`, `assign_add` and `assign_sub`
+(see `Optimizer`). Nothing is recorded on a tape.
 
 Arithmetic follows Keras 3 with the TensorFlow backend op by op, in the variable's dtype: every
 constant is cast to that dtype first, as Keras does, so float32 trajectories match Keras's.
+The built-in rules compute in NumPy on values read with `np.asarray(variable)`, and use such a
+value only before the variable's next assignment.
 """
 
 import collections
@@ -16,13 +21,15 @@ import warnings
 
 import numpy as np
 
-from ... import GradientTape, Tensor, Variable, errors
+from ... import GradientTape, Tensor, Variable, as_dtype
 from ...function import effect
+from .. import backend, initializers
 from . import schedules as _schedules
+from .gradients import checked_gradients, clip_gradients
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
+from .variables import OptimizerVariable, slot_name
 
 _NAME_UIDS = collections.Counter()
-_NO_SLOTS = {}
 
 
 def _auto_name(cls_name):
@@ -58,24 +65,31 @@ def _is_number(value):
 
 # The numeric hyperparameters of the built-in optimizers, as their configs name them.
 _NUMERIC = frozenset(
-    (
-        "beta_1",
-        "beta_2",
-        "epsilon",
-        "rho",
-        "momentum",
-        "initial_accumulator_value",
-        "weight_decay",
-        "clipnorm",
-        "clipvalue",
-        "global_clipnorm",
-        "loss_scale_factor",
-    )
+    ("beta_1", "beta_2", "epsilon", "rho", "momentum", "initial_accumulator_value")
+    + ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "loss_scale_factor")
 )
 
 
 class Optimizer:
-    """Base class of the optimizers: `apply_gradients`, `minimize` and the shared options.
+    """Base class of the optimizers: `apply_gradients`, `minimize`, state and the shared options.
+
+    A subclass makes its slots in `build` and writes `update_step`, as in Keras 3:
+
+        class Momentum(Optimizer):
+            def build(self, variables):
+                if self.built:
+                    return
+                super().build(variables)
+                self.velocities = self.add_optimizer_variables(variables, "velocity")
+
+            def update_step(self, gradient, variable, learning_rate):
+                v = self.velocities[self._get_variable_index(variable)]
+                self.assign(v, 0.9 * v - learning_rate * gradient)
+                self.assign_add(variable, v)
+
+    `update_step` receives the gradient as a NumPy array of the variable's dtype (unscaled and
+    clipped), and the step's rate as a 0-d array (float32 unless a schedule or callable gives
+    another dtype); `iterations` still counts the steps before this one.
 
     Args:
         learning_rate: a float, a `LearningRateSchedule` (called with `iterations`) or a
@@ -87,7 +101,8 @@ class Optimizer:
         global_clipnorm: if set, all gradients are scaled together so that their global L2 norm
             is at most this. At most one of the three clipping options may be set.
         loss_scale_factor: if set, gradients are divided by it (`scale_loss` multiplies).
-        name: the optimizer's name (Keras's snake_case of the class name by default).
+        name: the optimizer's name (Keras's snake_case of the class name by default); the
+            prefix of its variables' paths.
         use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps: accepted
             at their defaults, for configs written by Keras; other values are not supported.
         lr: the old name of `learning_rate`, accepted with a DeprecationWarning.
@@ -95,8 +110,6 @@ class Optimizer:
     Raises:
         ValueError: if two clipping options are given, or an argument is unknown.
     """
-
-    slots = ()
 
     def __init__(
         self,
@@ -113,6 +126,8 @@ class Optimizer:
         name=None,
         **kwargs,
     ):
+        # First, so that attribute tracking (`__setattr__`) knows super().__init__ ran.
+        object.__setattr__(self, "_variables", [])
         if "lr" in kwargs:
             _warn(
                 "The `lr` argument is deprecated, use `learning_rate` instead.", DeprecationWarning
@@ -142,15 +157,37 @@ class Optimizer:
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        self._iterations = Variable(0, dtype="int64", trainable=False, name="iteration")
-        self._learning_rate = None
-        self.learning_rate = learning_rate
-        self._slots = {}  # id(variable) -> (variable, {slot name: array})
+        self.built = False
+        self._trainable_variables = []
+        self._trainable_variables_indices = {}  # id(variable) -> its index in the build list
         self._exclude_ids = set()
         self._exclude_pattern = None
-        self.built = False
+        self._rates = {}  # this step's {dtype: the rate in that dtype}
+        self._constants = {}  # this step's {dtype: what `prepare` made of that rate}
+        self._iterations = OptimizerVariable(0, "int64", "iteration", f"{self.name}/iteration")
+        self._learning_rate = None
+        self.learning_rate = learning_rate
+
+    def __setattr__(self, name, value):
+        # As Keras, every Variable given to an attribute is optimizer state.
+        variables = self.__dict__.get("_variables")
+        if variables is None:
+            raise RuntimeError(
+                f"In optimizer '{type(self).__name__}', you forgot to call `super().__init__()` "
+                "as the first statement in the `__init__()` method. Go add it!"
+            )
+        if isinstance(value, Variable) and not any(value is v for v in variables):
+            variables.append(value)
+        object.__setattr__(self, name, value)
 
     # -- state ----------------------------------------------------------------------------
+    @property
+    def variables(self):
+        """The optimizer's state, as Keras 3 orders it: `iterations`, the learning rate
+        Variable (if the rate is one), then the variables that `build` made, in order. These
+        are the Variables themselves: assigning them restores a state."""
+        return self._variables[:]
+
     @property
     def iterations(self):
         """The number of steps applied so far: an int64 Variable."""
@@ -158,7 +195,7 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The rate: a float32 Variable, or a schedule's value at `iterations`.
+        """The rate: a float Variable, or a schedule's value at `iterations`.
 
         Setting it to a number assigns the Variable; a schedule or callable replaces it.
 
@@ -175,8 +212,11 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value):
+        previous = self._learning_rate
         if isinstance(value, _schedules.LearningRateSchedule) or callable(value):
             self._learning_rate = value
+            if isinstance(previous, Variable):  # no longer state: Keras untracks it
+                self._variables[:] = [v for v in self._variables if v is not previous]
             return
         if isinstance(value, (Tensor, Variable)):
             value = value.numpy()
@@ -184,82 +224,181 @@ class Optimizer:
             isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
         ):
             # Keras: a ValueError from the constructor, a TypeError from the setter.
-            error = ValueError if self._learning_rate is None else TypeError
+            error = ValueError if previous is None else TypeError
             raise error(
                 f"{type(self).__name__}: argument `learning_rate` should be float, or an instance "
                 "of LearningRateSchedule, or a callable (that takes no arguments and returns the "
                 f"learning rate). Received instead: learning_rate={value!r}"
             )
-        if isinstance(self._learning_rate, _schedules.LearningRateSchedule):
+        if isinstance(previous, _schedules.LearningRateSchedule):
             raise TypeError(
                 "This optimizer was created with a `LearningRateSchedule` object as its "
                 "`learning_rate` constructor argument, hence its learning rate is not settable. "
                 "If you need the learning rate to be settable, you should instantiate the "
                 "optimizer with a float `learning_rate` argument."
             )
-        if isinstance(self._learning_rate, Variable):
-            self._learning_rate.assign(float(value))
+        if isinstance(previous, Variable):
+            previous.assign(float(value))
         else:
-            self._learning_rate = Variable(
-                float(value), dtype="float32", trainable=False, name="learning_rate"
+            self._learning_rate = OptimizerVariable(
+                float(value), backend.floatx(), "learning_rate", f"{self.name}/learning_rate"
             )
 
     def _current_lr(self):
         """The rate for this step as a 0-d array (float32 unless a callable says otherwise)."""
         lr = self._learning_rate
         if isinstance(lr, Variable):
-            lr = lr._value
-            return lr if type(lr) is np.ndarray else np.asarray(lr)
+            return np.asarray(lr)
         value = lr(self._iterations) if isinstance(lr, _schedules.LearningRateSchedule) else lr()
         value = np.asarray(value)
         if value.ndim != 0 or value.dtype.kind not in "fiu":
             raise TypeError(f"The learning rate must be a real scalar, got {value!r}")
         return value
 
-    @property
-    def variables(self):
-        """The optimizer's state: `iterations`, the rate Variable, then a snapshot of each slot."""
-        out = [self._iterations]
-        if isinstance(self._learning_rate, Variable):
-            out.append(self._learning_rate)
-        for v, slots in self._slots.values():
-            base = v.name.replace(":", "_").replace("/", "_")
-            out.extend(Variable(a, trainable=False, name=f"{base}_{s}") for s, a in slots.items())
-        return out
+    # -- making the state -----------------------------------------------------------------
+    def build(self, variables):
+        """Records the variables this optimizer updates; a subclass then makes their slots.
+
+        `apply_gradients` calls it on first use with every variable it is given (those with a
+        None gradient too, as Keras). A subclass's `build` returns at once if `self.built`,
+        calls `super().build(variables)`, then makes its slots with `add_optimizer_variables`
+        or `add_variable_from_reference`.
+
+        Raises:
+            TypeError: if an item of `variables` is not a tapegrad Variable.
+            ValueError: if a hyperparameter is not a number.
+        """
+        self._check_hyperparameters()
+        variables = list(variables)
+        for v in variables:
+            if not isinstance(v, Variable):
+                raise TypeError(
+                    f"{type(self).__name__}.build: expected a list of tapegrad Variables, got an "
+                    f"item of type {type(v).__name__}"
+                )
+        self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
+        self._trainable_variables = variables
+        self.built = True
+
+    def _get_variable_index(self, variable):
+        """The index of `variable` in the list `build` was given: its slots' index."""
+        return self._trainable_variables_indices[id(variable)]
+
+    def _track_variable(self, variable):
+        if not any(variable is v for v in self._variables):
+            self._variables.append(variable)
+
+    def add_variable(
+        self, shape, initializer="zeros", dtype=None, aggregation="none", layout=None, name=None
+    ):
+        """Makes a Variable of the optimizer's state and lists it in `variables`.
+
+        Args:
+            shape: its shape.
+            initializer: an initializer, its name, or a callable `(shape, dtype)`.
+            dtype: its dtype (default `keras.backend.floatx()`).
+            aggregation, layout: accepted for Keras's signature; unused.
+            name: its name; its path is "<optimizer name>/<name>".
+
+        Returns:
+            The new non-trainable Variable.
+        """
+        dtype = as_dtype(dtype or backend.floatx())
+        value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+        name = "variable" if name is None else name
+        variable = OptimizerVariable(value, dtype, name, f"{self.name}/{name}")
+        self._track_variable(variable)
+        return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """Makes a slot of `reference_variable`'s shape and dtype (a momentum, say), named as
+        Keras names it (see `variables.slot_name`): "kernel_momentum" for a layer's kernel.
+
+        Returns:
+            The new non-trainable Variable, listed in `variables`.
+        """
+        name = slot_name(reference_variable, name or "var")
+        return self.add_variable(
+            reference_variable.shape, initializer, reference_variable.dtype, name=name
+        )
+
+    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
+        """One slot per variable for `name`, or for each of a list of names (then one list per
+        name, made variable by variable: Keras's order, e.g. m0, v0, m1, v1, ...).
+
+        Args:
+            trainable_variables: the variables to make slots for.
+            name: a slot name, or a list of them.
+            initializer: one initializer for all, or a list of one per name.
+
+        Returns:
+            A list of slots, or a tuple of such lists when `name` is a list.
+
+        Raises:
+            ValueError: if the numbers of names and initializers differ.
+        """
+        names = [name] if isinstance(name, str) else list(name)
+        if isinstance(initializer, (list, tuple)):
+            inits = list(initializer)
+        else:
+            inits = [initializer] * len(names)
+        if len(names) != len(inits):
+            raise ValueError(
+                "The number of provided names must match the number of provided initializers. "
+                f"Received name='{name}', initializer='{initializer}'"
+            )
+        slots = tuple([] for _ in names)
+        for variable in trainable_variables:
+            for out, each, init in zip(slots, names, inits):
+                out.append(self.add_variable_from_reference(variable, each, init))
+        return slots[0] if isinstance(name, str) else slots
 
     # -- what a subclass defines ----------------------------------------------------------
-    def init_slot(self, name, w):
-        """The initial value of slot `name` for a variable whose value is `w`: zeros."""
-        return np.zeros_like(w)
+    def update_step(self, gradient, variable, learning_rate):
+        """Updates `variable` and its slots from `gradient`, through `assign`, `assign_add` and
+        `assign_sub`."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define `update_step(gradient, variable, learning_rate)`."
+        )
 
     def prepare(self, lr):
-        """The per-step constants `update` receives as `lr`, made once per step and dtype.
+        """The per-step constants of a built-in rule, made once per step and dtype.
 
         `lr` is the step's rate as a 0-d array of the variables' dtype; the default returns it.
-        A subclass computes its scalars here (bias corrections, cast hyperparameters), in
-        Keras's order of operations, and returns them as 0-d arrays too: NumPy multiplies an
-        array by a 0-d array faster than by a NumPy scalar.
+        A rule computes its scalars here (bias corrections, cast hyperparameters), in Keras's
+        order of operations, and returns them as 0-d arrays too: NumPy multiplies an array by
+        a 0-d array faster than by a NumPy scalar. `update_step` gets them from
+        `self._prepared(learning_rate, gradient.dtype)`.
         """
         return lr
 
-    def update(self, w, g, lr, slots):
-        """Updates `w` and `slots` in place from gradient `g` (both of w's dtype); `lr` is what
-        `prepare` returned for this step."""
-        raise NotImplementedError
+    def _prepared(self, learning_rate, dtype):
+        constants = self._constants.get(dtype)
+        if constants is None:
+            constants = self._constants[dtype] = self.prepare(self._rate(learning_rate, dtype))
+        return constants
 
-    def _begin_step(self, step, dtype):
-        """Per-step state shared by all variables (Nadam's momentum cache); may not raise."""
+    def _rate(self, learning_rate, dtype):
+        """This step's rate in `dtype`, cast once per step."""
+        rate = self._rates.get(dtype)
+        if rate is None:
+            rate = learning_rate if learning_rate.dtype == dtype else learning_rate.astype(dtype)
+            self._rates[dtype] = rate
+        return rate
+
+    def assign(self, variable, value):
+        """`variable.assign(value)`: how update rules set a variable or slot."""
+        variable.assign(value)
+
+    def assign_add(self, variable, value):
+        """`variable.assign_add(value)`: how update rules add to a variable or slot."""
+        variable.assign_add(value)
+
+    def assign_sub(self, variable, value):
+        """`variable.assign_sub(value)`: how update rules subtract from a variable or slot."""
+        variable.assign_sub(value)
 
     # -- the update -----------------------------------------------------------------------
-    def build(self, variables):
-        """Creates the slots of `variables` now (otherwise each is made on first use); `apply`
-        without variables then updates these."""
-        self._check_hyperparameters()
-        self._built_with = list(variables)
-        for v in self._built_with:
-            self._slots_of(v)
-        self.built = True
-
     def apply(self, grads, trainable_variables=None):
         """Keras 3's form of `apply_gradients`: gradients and variables as two lists.
 
@@ -268,86 +407,21 @@ class Optimizer:
                 many variables as there are gradients.
         """
         if trainable_variables is None:
-            trainable_variables = getattr(self, "_built_with", None)
-            if trainable_variables is None or len(trainable_variables) != len(grads):
+            trainable_variables = self._trainable_variables
+            if not self.built or len(trainable_variables) != len(grads):
                 raise ValueError(
                     "When passing `grads` without `variables`, the optimizer must already be "
                     "built on a list of as many variables: call `optimizer.build(variables)`."
                 )
         return self.apply_gradients(zip(grads, trainable_variables))
 
-    def _slots_of(self, v):
-        entry = self._slots.get(id(v))
-        if entry is None:
-            w = np.asarray(v._value)
-            slots = {s: np.array(self.init_slot(s, w), dtype=w.dtype) for s in self.slots}
-            entry = self._slots[id(v)] = (v, slots)
-        return entry[1]
-
-    def _checked_pairs(self, grads_and_vars):
-        """(gradient array in the variable's dtype, variable) pairs; raises before any change."""
-        pairs, missing = [], []
-        for pair in grads_and_vars:
-            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise TypeError(
-                    f"{type(self).__name__}.apply_gradients: expected (gradient, variable) pairs, "
-                    "such as zip(grads, model.trainable_variables); got an item of type "
-                    f"{type(pair).__name__}. For separate lists, use apply(grads, variables)."
-                )
-            g, v = pair
-            if type(v) is not Variable and not isinstance(v, Variable):
-                raise TypeError(
-                    f"{type(self).__name__}.apply_gradients: expected a tapegrad Variable, got "
-                    f"{type(v).__name__}"
-                )
-            if type(g) is Tensor:
-                g = g._value
-            elif g is None:
-                missing.append(v.name)
-                continue
-            elif isinstance(g, Variable):
-                g = g._value
-            else:
-                g = np.asarray(g)
-            w = v._value
-            if g.shape != w.shape or g.dtype != w.dtype or w.dtype.kind != "f":
-                g = self._checked_gradient(g, v)
-            pairs.append((g, v))
-        if not pairs:
-            raise ValueError(f"No gradients provided for any variable: {missing}.")
-        if missing:
-            _warn(
-                f"Gradients do not exist for variables {missing} when minimizing the loss. If "
-                "using `model.compile()`, did you forget to provide a `loss` argument?"
-            )
-        return pairs
-
-    def _checked_gradient(self, g, v):
-        w, where = v._value, f"{type(self).__name__}.apply_gradients"
-        if w.dtype.kind != "f":
-            raise TypeError(
-                f"{where}: variable '{v.name}' has dtype {w.dtype}; only floating-point "
-                "variables can be trained."
-            )
-        if g.shape != w.shape:
-            raise errors.InvalidArgumentError(
-                f"{where}: gradient of shape {list(g.shape)} does not match variable "
-                f"'{v.name}' of shape {list(w.shape)}; nothing was updated.",
-                op="apply_gradients",
-            )
-        if g.dtype.kind not in "fiu":
-            raise TypeError(
-                f"{where}: gradient of dtype {g.dtype} cannot update variable '{v.name}' of "
-                f"dtype {w.dtype}"
-            )
-        return g.astype(w.dtype)
-
     @effect  # one instruction of a traced program (tapegrad.function)
     def apply_gradients(self, grads_and_vars):
         """Applies one update to each variable and advances `iterations`.
 
-        Everything is checked before anything changes: on an error no variable, slot or
-        iteration count has moved.
+        The first call builds the optimizer on all the variables it is given. Everything is
+        checked before anything changes: on an error no variable, slot or iteration count has
+        moved, and a first call that fails builds nothing.
 
         Args:
             grads_and_vars: a list, zip or any iterable of (gradient, variable) pairs. A None
@@ -359,37 +433,35 @@ class Optimizer:
         Raises:
             InvalidArgumentError: (a ValueError) if a gradient's shape differs from its
                 variable's.
-            ValueError: if all gradients are None.
+            ValueError: if all gradients are None, or a variable is not one the optimizer was
+                built with.
             TypeError: if an item is not a (gradient, variable) pair, a variable is not a
                 floating-point tapegrad Variable, or a gradient is not real.
         """
         if not self.built:
             self._check_hyperparameters()
-        pairs = self._checked_pairs(grads_and_vars)
+        variables, grads, updated = checked_gradients(self, grads_and_vars, _warn)
         lr = self._current_lr()
-        step = int(self._iterations._value) + 1
         if self.loss_scale_factor is not None or (
             self.clipnorm or self.global_clipnorm or self.clipvalue
         ):
-            pairs = list(zip(self._clip([g for g, _ in pairs]), [v for _, v in pairs]))
-        self._step = step
-        self._begin_step(step, pairs[0][1]._value.dtype)
-        rates = {}  # dtype -> (rate as a 0-d array of that dtype, what `prepare` made of it)
-        decay = self.weight_decay
-        for g, v in pairs:
-            w = v._value
-            w = w.copy() if type(w) is np.ndarray else np.array(w)
-            rate = rates.get(w.dtype)
-            if rate is None:
-                typed = lr if lr.dtype == w.dtype else lr.astype(w.dtype)
-                rate = rates[w.dtype] = (typed, self.prepare(typed))
-            if decay is not None and self._decays(v):
-                w -= w * keras_cast(decay, w.dtype.type) * rate[0]
-            self.update(w, g, rate[1], self._slots_of(v) if self.slots else _NO_SLOTS)
-            v._value = w
-        self.built = True
-        self._iterations._value = np.array(step, dtype=np.int64)
+            grads = clip_gradients(self, grads)
+        # Nothing below raises: every argument was checked above.
+        if not self.built:
+            self.build(variables)
+        self._rates.clear()
+        self._constants.clear()
+        if self.weight_decay is not None:
+            self._apply_weight_decay(updated, lr)
+        self._backend_update_step(grads, updated, lr)
+        self._iterations.assign_add(1)
         return self._iterations
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        """Calls `update_step` for each variable (Nadam first updates its shared product)."""
+        update_step = self.update_step
+        for g, v in zip(grads, trainable_variables):
+            update_step(g, v, learning_rate)
 
     def _check_hyperparameters(self):
         """Refuses a non-numeric hyperparameter before the first update can half-happen."""
@@ -402,33 +474,9 @@ class Optimizer:
                     f"{value!r} of type {type(value).__name__}"
                 )
 
-    def _clip(self, grads):
-        # Keras's order of precedence and its TensorFlow-backend arithmetic.
-        if self.loss_scale_factor is not None:
-            grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
-        if self.clipnorm and self.clipnorm > 0:
-            out = []
-            for g in grads:
-                c = g.dtype.type(self.clipnorm)
-                l2sum = np.sum(g * g)
-                norm = np.sqrt(l2sum) if l2sum > 0 else l2sum
-                out.append(g * c / np.maximum(norm, c))
-            return out
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            t = grads[0].dtype.type
-            norm = np.sqrt(np.sum(np.array([np.sum(np.square(g)) for g in grads], dtype=t)))
-            with np.errstate(divide="ignore"):
-                scale = t(self.global_clipnorm) * np.minimum(
-                    t(1) / norm, t(1.0 / self.global_clipnorm)
-                )
-            scale = scale + (norm - norm)  # NaN for a non-finite norm, as Keras
-            return [g * scale.astype(g.dtype) for g in grads]
-        if self.clipvalue and self.clipvalue > 0:
-            return [
-                np.clip(g, g.dtype.type(-self.clipvalue), g.dtype.type(self.clipvalue))
-                for g in grads
-            ]
-        return grads
+    def finalize_variable_values(self, var_list):
+        """Sets the variables' final values at the end of training: Keras replaces them by
+        their moving averages under `use_ema`, which tapegrad does not support, so nothing."""
 
     # -- weight decay ---------------------------------------------------------------------
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
@@ -437,10 +485,18 @@ class Optimizer:
         self._exclude_ids = {id(v) for v in var_list or ()}
         self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
 
-    def _decays(self, v):
+    def _use_weight_decay(self, v):
         if id(v) in self._exclude_ids:
             return False
         return self._exclude_pattern is None or self._exclude_pattern.search(v.name) is None
+
+    def _apply_weight_decay(self, variables, learning_rate):
+        # Keras's TensorFlow backend: `variable.assign_sub(variable * wd * lr)` in its dtype.
+        for v in variables:
+            if self._use_weight_decay(v):
+                w = np.asarray(v)
+                lr = self._rate(learning_rate, w.dtype)
+                self.assign_sub(v, w * keras_cast(self.weight_decay, w.dtype.type) * lr)
 
     # -- minimize -------------------------------------------------------------------------
     def scale_loss(self, loss):
@@ -476,6 +532,62 @@ class Optimizer:
         grads = tape.gradient(loss, var_list)
         return self.apply_gradients(zip(grads, var_list))
 
+    # -- saving ---------------------------------------------------------------------------
+    def save_own_variables(self, store):
+        """Writes the values of `variables` into `store` (a dict-like) under "0", "1", ..., as
+        Keras's saving does."""
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = np.array(variable)
+
+    def load_own_variables(self, store):
+        """Sets `variables` from a `store` that `save_own_variables` filled.
+
+        As Keras, a store holding another number of variables is skipped with a warning (the
+        optimizer may not be built yet). Every value is checked before any is assigned.
+
+        Raises:
+            ValueError: if a stored value's shape differs from its variable's.
+        """
+        if len(store.keys()) != len(self._variables):
+            message = (
+                f"Skipping variable loading for optimizer '{self.name}', because it has "
+                f"{len(self._variables)} variables whereas the saved optimizer has "
+                f"{len(store.keys())} variables. "
+            )
+            if not self.built:
+                message += "This is likely because the optimizer has not been called/built yet."
+            _warn(message)
+            return
+        self.set_weights([store[str(i)] for i in range(len(self._variables))])
+
+    def set_weights(self, weights):
+        """Assigns `weights` (arrays, in the order of `variables`) to the optimizer's state.
+
+        Raises:
+            ValueError: if the optimizer is not built, or the number of weights or a shape
+                differs; nothing is assigned then.
+        """
+        if not self.built:
+            raise ValueError(
+                "You are calling `set_weights()` on an optimizer that has not yet been built. "
+                "Please call `optimizer.build(trainable_variables)` to create the optimizer "
+                "weights before calling `set_weights()`."
+            )
+        weights = [np.asarray(w) for w in weights]
+        if len(weights) != len(self._variables):
+            raise ValueError(
+                f"Optimizer '{self.name}' has {len(self._variables)} variables, but "
+                f"{len(weights)} weights were given."
+            )
+        for variable, weight in zip(self._variables, weights):
+            if tuple(variable.shape) != weight.shape:
+                raise ValueError(
+                    f"Optimizer variable '{variable.name}' has shape {tuple(variable.shape)} not "
+                    f"compatible with provided weight shape {weight.shape}."
+                )
+        for variable, weight in zip(self._variables, weights):
+            variable.assign(weight.astype(variable.dtype.as_numpy_dtype))
+
     # -- configuration --------------------------------------------------------------------
     def get_config(self):
         """The constructor arguments as a dict (a schedule as its serialized dict), as Keras."""
@@ -483,7 +595,7 @@ class Optimizer:
         if isinstance(lr, _schedules.LearningRateSchedule):
             lr = _schedules.serialize(lr)
         elif isinstance(lr, Variable):
-            lr = float(lr._value)
+            lr = float(lr)
         return {
             "name": self.name,
             "learning_rate": lr,

@@ -24,29 +24,39 @@ class Nadam(Optimizer):
         **kwargs: the options shared by all optimizers, documented on `Optimizer`.
     """
 
-    slots = ("momentum", "velocity")
-
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
-        self._u_product = None
 
-    def _begin_step(self, step, dtype):
-        # One product for all variables, in the first variable's dtype, as Keras's `build`.
-        t = dtype.type if self._u_product is None else type(self._u_product)
-        u = t(1) if self._u_product is None else self._u_product
-        self._u_product = u * t(self.beta_1) * (t(1) - t(0.5) * scalar_pow(t(0.96), step))
+    def build(self, var_list):
+        if self.built:
+            return
+        dtype = var_list[0].dtype if var_list else None
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"]
+        )
+        # One product for all variables, in the first variable's dtype, listed last as Keras.
+        self._u_product = self.add_variable((), "ones", dtype)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        u = np.asarray(self._u_product)
+        t, step = u.dtype.type, int(self.iterations) + 1
+        self.assign(
+            self._u_product, u * t(self.beta_1) * (t(1) - t(0.5) * scalar_pow(t(0.96), step))
+        )
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def prepare(self, lr):
-        t = lr.dtype.type
+        t, step = lr.dtype.type, int(self.iterations) + 1
         beta_1, beta_2 = keras_cast(self.beta_1, t), keras_cast(self.beta_2, t)
         decay = keras_cast(0.96, t)
         one, half = t(1), t(0.5)
-        u_t = beta_1 * (one - half * scalar_pow(decay, self._step))
-        u_t_1 = beta_1 * (one - half * scalar_pow(decay, self._step + 1))
-        u_product_t = t(self._u_product)
+        u_t = beta_1 * (one - half * scalar_pow(decay, step))
+        u_t_1 = beta_1 * (one - half * scalar_pow(decay, step + 1))
+        u_product_t = t(np.asarray(self._u_product))
         constants = (
             lr,
             u_t_1,
@@ -55,12 +65,12 @@ class Nadam(Optimizer):
             one - u_product_t,
             one - beta_1,
             one - beta_2,
-            one - scalar_pow(beta_2, self._step),
+            one - scalar_pow(beta_2, step),
             t(self.epsilon),
         )
         return tuple(np.asarray(c) for c in constants)
 
-    def update(self, w, g, lr, slots):
+    def update_step(self, gradient, variable, learning_rate):
         (
             lr,
             u_t_1,
@@ -71,13 +81,14 @@ class Nadam(Optimizer):
             one_minus_beta_2,
             v_correction,
             epsilon,
-        ) = lr
-        m, v = slots["momentum"], slots["velocity"]
-        m += (g - m) * one_minus_beta_1
-        v += (g * g - v) * one_minus_beta_2
-        m_hat = u_t_1 * m / m_denominator + g_factor * g / g_denominator
-        v_hat = v / v_correction
-        w -= m_hat * lr / (np.sqrt(v_hat) + epsilon)
+        ) = self._prepared(learning_rate, gradient.dtype)
+        i = self._get_variable_index(variable)
+        m, v = self._momentums[i], self._velocities[i]
+        self.assign_add(m, (gradient - np.asarray(m)) * one_minus_beta_1)
+        self.assign_add(v, (gradient * gradient - np.asarray(v)) * one_minus_beta_2)
+        m_hat = u_t_1 * np.asarray(m) / m_denominator + g_factor * gradient / g_denominator
+        v_hat = np.asarray(v) / v_correction
+        self.assign_sub(variable, m_hat * lr / (np.sqrt(v_hat) + epsilon))
 
     def get_config(self):
         return {

@@ -31,38 +31,43 @@ class RMSprop(Optimizer):
         self.momentum = momentum
         self.epsilon = epsilon
         self.centered = centered
-        self.slots = (
-            ("velocity",)
-            + (("momentum",) if momentum > 0 else ())
-            + (("average_gradient",) if centered else ())
-        )
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._velocities = self.add_optimizer_variables(var_list, "velocity")
+        self._momentums = []
+        if self.momentum > 0:
+            self._momentums = self.add_optimizer_variables(var_list, "momentum")
+        self._average_gradients = []
+        if self.centered:
+            self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
     def prepare(self, lr):
         t = lr.dtype.type
         constants = (lr, self.rho, 1 - self.rho, self.epsilon, self.momentum)
         return tuple(np.asarray(c, dtype=t) for c in constants)
 
-    def update(self, w, g, lr, slots):
-        lr, rho, one_minus_rho, epsilon, momentum = lr
-        v = slots["velocity"]
-        v *= rho
-        v += one_minus_rho * (g * g)
+    def update_step(self, gradient, variable, learning_rate):
+        lr, rho, one_minus_rho, epsilon, momentum = self._prepared(learning_rate, gradient.dtype)
+        i = self._get_variable_index(variable)
+        velocity = self._velocities[i]
+        self.assign(velocity, rho * np.asarray(velocity) + one_minus_rho * (gradient * gradient))
         if self.centered:
-            a = slots["average_gradient"]
-            a *= rho
-            a += one_minus_rho * g
-            denominator = v - a * a
-            denominator += epsilon
+            average = self._average_gradients[i]
+            self.assign(average, rho * np.asarray(average) + one_minus_rho * gradient)
+            average = np.asarray(average)
+            denominator = np.asarray(velocity) - average * average + epsilon
         else:
-            denominator = v + epsilon
-        increment = lr * g / np.sqrt(denominator)
+            denominator = np.asarray(velocity) + epsilon
+        increment = lr * gradient / np.sqrt(denominator)
         if self.momentum > 0:
-            m = slots["momentum"]
-            m *= momentum
-            m += increment
-            w -= m
+            m = self._momentums[i]
+            self.assign(m, momentum * np.asarray(m) + increment)
+            self.assign_sub(variable, m)
         else:
-            w -= increment
+            self.assign_sub(variable, increment)
 
     def get_config(self):
         return {

@@ -32,25 +32,29 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: `momentum` must be a float between [0, 1], got {momentum!r}.")
         self.momentum = momentum
         self.nesterov = nesterov
-        self.slots = ("momentum",) if momentum != 0 else ()
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self.momentums = []
+        if self.momentum != 0:
+            self.momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def prepare(self, lr):
-        if self.momentum == 0:
-            return lr
         return lr, np.asarray(keras_cast(self.momentum, lr.dtype.type))
 
-    def update(self, w, g, lr, slots):
-        if not slots:
-            w -= g * lr
+    def update_step(self, gradient, variable, learning_rate):
+        if self.momentum == 0:
+            self.assign_sub(variable, gradient * self._rate(learning_rate, gradient.dtype))
             return
-        lr, momentum = lr
-        m = slots["momentum"]
-        m *= momentum
-        m -= g * lr
+        lr, momentum = self._prepared(learning_rate, gradient.dtype)
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(m, np.asarray(m) * momentum - gradient * lr)
         if self.nesterov:
-            w += m * momentum - g * lr
+            self.assign_add(variable, np.asarray(m) * momentum - gradient * lr)
         else:
-            w += m
+            self.assign_add(variable, m)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
