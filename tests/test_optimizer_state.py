@@ -289,6 +289,41 @@ def test_add_variable_tracks_state_in_order():
     assert opt.variables[-1] is opt.counter
 
 
+def _fit(optimizer, epochs=2):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 3)).astype(np.float32)
+    y = (x @ rng.normal(size=(3, 1))).astype(np.float32)
+    tf.random.set_seed(3)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    model.compile(optimizer, "mse")
+    model.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0)
+    return model
+
+
+def test_fit_scales_the_loss_that_the_optimizer_unscales():
+    # A power of two scales exactly, so the training is bit for bit the unscaled one (Keras's
+    # train_step differentiates optimizer.scale_loss(loss); apply_gradients divides).
+    plain = _fit(optimizers.SGD(learning_rate=0.05))
+    scaled = _fit(optimizers.SGD(learning_rate=0.05, loss_scale_factor=8.0))
+    _assert_bitwise_equal(plain.get_weights(), scaled.get_weights())
+    assert (
+        plain.get_weights()[0].tobytes() != _fit(optimizers.SGD(0.05), 0).get_weights()[0].tobytes()
+    )
+
+
+def test_fit_finalizes_the_variables_once_at_the_end():
+    calls = []
+
+    class Recording(optimizers.SGD):
+        def finalize_variable_values(self, var_list):
+            calls.append((int(self.iterations), list(var_list)))
+
+    model = _fit(Recording(learning_rate=0.05))
+    assert len(calls) == 1
+    iterations, var_list = calls[0]
+    assert iterations == 8 and all(a is b for a, b in zip(var_list, model.trainable_weights))
+
+
 # -- against Keras 3 itself --------------------------------------------------------------------
 
 

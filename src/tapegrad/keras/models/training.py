@@ -282,8 +282,9 @@ class Trainer:
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            scaled = self.optimizer.scale_loss(loss)  # the optimizer divides the gradients
         variables = self.trainable_variables
-        grads = tape.gradient(loss, variables)
+        grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
         self._loss_tracker.update_state(loss, sample_weight=_length(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -440,6 +441,8 @@ class Trainer:
             logs = epoch_logs
             if self.stop_training:
                 break
+        if epochs > 0:  # as Keras: where moving averages would replace the weights
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs)
         return history
 
