@@ -125,6 +125,24 @@ def test_save_and_load_own_variables_continue_exactly(config):
     _assert_bitwise_equal([v.numpy() for v in restored], [v.numpy() for v in variables])
 
 
+@pytest.mark.parametrize("config", ["sgd_momentum", "adamw", "nadam"])
+def test_a_copy_of_variables_and_optimizer_trains_as_the_original(config):
+    import copy
+    import pickle
+
+    variables = [tf.Variable(w, name=f"w{i}") for i, w in enumerate(_start_values())]
+    opt = _make(config)
+    opt.exclude_from_weight_decay(var_list=variables[1:2])
+    _train(opt, variables, 2)
+    copies = [copy.deepcopy((opt, variables)), pickle.loads(pickle.dumps((opt, variables)))]
+    want = _train(opt, variables, 3, first=2)
+    for other, other_variables in copies:
+        assert all(a is not b for a, b in zip(other_variables, variables))
+        got = _train(other, other_variables, 3, first=2)
+        for w, g in zip(want, got):
+            _assert_bitwise_equal(w, g)
+
+
 def test_variables_are_the_state_itself_in_keras_order():
     kernel, bias = tf.Variable(np.ones((2, 3), np.float32), name="w"), tf.Variable([0.0, 0.0, 0.0])
     opt = optimizers.Adam(learning_rate=0.1, amsgrad=True, name="adam")

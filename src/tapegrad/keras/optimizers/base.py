@@ -160,6 +160,7 @@ class Optimizer:
         self.built = False
         self._trainable_variables = []
         self._trainable_variables_indices = {}  # id(variable) -> its index in the build list
+        self._excluded = []  # the variables exempt from weight decay
         self._exclude_ids = set()
         self._exclude_pattern = None
         self._rates = {}  # this step's {dtype: the rate in that dtype}
@@ -179,6 +180,14 @@ class Optimizer:
         if isinstance(value, Variable) and not any(value is v for v in variables):
             variables.append(value)
         object.__setattr__(self, name, value)
+
+    def __setstate__(self, state):
+        # A copy (copy.deepcopy, pickle) has copies of the variables: key them by their new ids.
+        self.__dict__.update(state)
+        self.__dict__["_trainable_variables_indices"] = {
+            id(v): i for i, v in enumerate(self._trainable_variables)
+        }
+        self.__dict__["_exclude_ids"] = {id(v) for v in self._excluded}
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -482,7 +491,8 @@ class Optimizer:
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempts variables from weight decay: those in `var_list`, and those whose name
         contains one of the strings in `var_names`."""
-        self._exclude_ids = {id(v) for v in var_list or ()}
+        self._excluded = list(var_list or ())
+        self._exclude_ids = {id(v) for v in self._excluded}
         self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
 
     def _use_weight_decay(self, v):
