@@ -27,7 +27,7 @@ from .. import backend, initializers
 from . import schedules as _schedules
 from .gradients import checked_gradients, clip_gradients
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
-from .variables import OptimizerVariable, slot_name
+from .variables import OptimizerVariable, assign_values, slot_name
 
 _NAME_UIDS = collections.Counter()
 
@@ -583,20 +583,7 @@ class Optimizer:
                 "Please call `optimizer.build(trainable_variables)` to create the optimizer "
                 "weights before calling `set_weights()`."
             )
-        weights = [np.asarray(w) for w in weights]
-        if len(weights) != len(self._variables):
-            raise ValueError(
-                f"Optimizer '{self.name}' has {len(self._variables)} variables, but "
-                f"{len(weights)} weights were given."
-            )
-        for variable, weight in zip(self._variables, weights):
-            if tuple(variable.shape) != weight.shape:
-                raise ValueError(
-                    f"Optimizer variable '{variable.name}' has shape {tuple(variable.shape)} not "
-                    f"compatible with provided weight shape {weight.shape}."
-                )
-        for variable, weight in zip(self._variables, weights):
-            variable.assign(weight.astype(variable.dtype.as_numpy_dtype))
+        assign_values(self._variables, weights, f"Optimizer '{self.name}'")
 
     # -- configuration --------------------------------------------------------------------
     def get_config(self):

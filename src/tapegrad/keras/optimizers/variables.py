@@ -1,4 +1,6 @@
-"""The Variables of an optimizer's state, named as Keras 3 names them."""
+"""The Variables of an optimizer's state, named as Keras 3 names them, and their assignment."""
+
+import numpy as np
 
 from ... import Variable
 
@@ -29,3 +31,25 @@ def slot_name(reference_variable, name):
     if path is not None:
         return f"{path.replace('/', '_')}_{name}"
     return f"{str(reference_variable.name).replace('/', '_').replace(':', '_')}_{name}"
+
+
+def assign_values(variables, values, owner):
+    """Assigns `values` (arrays) to `variables` in order, once all are checked: a bad value
+    assigns nothing.
+
+    Raises:
+        ValueError: if the numbers of values and variables, or a shape, differ.
+    """
+    values = [np.asarray(value) for value in values]
+    if len(values) != len(variables):
+        raise ValueError(
+            f"{owner} has {len(variables)} variables, but {len(values)} values were given."
+        )
+    for variable, value in zip(variables, values):
+        if tuple(variable.shape) != value.shape:
+            raise ValueError(
+                f"Optimizer variable '{variable.name}' has shape {tuple(variable.shape)} not "
+                f"compatible with provided weight shape {value.shape}."
+            )
+    for variable, value in zip(variables, values):
+        variable.assign(value.astype(variable.dtype.as_numpy_dtype))
