@@ -22,24 +22,25 @@ def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
         InvalidArgumentError: for a gradient whose shape is not its variable's.
         ValueError: for a variable the optimizer was not built with, or no gradient at all.
     """
-    where = f"{type(optimizer).__name__}.apply_gradients"
     variables, grads, updated, missing = [], [], [], []
     known = optimizer._trainable_variables_indices if optimizer.built else None
     for pair in grads_and_vars:
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(
-                f"{where}: expected (gradient, variable) pairs, such as zip(grads, "
+                f"{_where(optimizer)}: expected (gradient, variable) pairs, such as zip(grads, "
                 f"model.trainable_variables); got an item of type {type(pair).__name__}. For "
                 "separate lists, use apply(grads, variables)."
             )
         g, v = pair
         if not isinstance(v, Variable):
-            raise TypeError(f"{where}: expected a tapegrad Variable, got {type(v).__name__}")
+            raise TypeError(
+                f"{_where(optimizer)}: expected a tapegrad Variable, got {type(v).__name__}"
+            )
         if known is not None and id(v) not in known:
             raise ValueError(
-                f"{where}: unknown variable '{v.name}'. This optimizer can only be called for "
-                "the variables it was originally built with. When working with a new set of "
-                "variables, you should recreate a new optimizer instance."
+                f"{_where(optimizer)}: unknown variable '{v.name}'. This optimizer can only be "
+                "called for the variables it was originally built with. When working with a new "
+                "set of variables, you should recreate a new optimizer instance."
             )
         variables.append(v)
         if g is None:
@@ -48,7 +49,7 @@ def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
         g = np.asarray(g)
         w = np.asarray(v)
         if g.shape != w.shape or g.dtype != w.dtype or w.dtype.kind != "f":
-            g = _checked_gradient(g, v, w, where)
+            g = _checked_gradient(g, v, w, _where(optimizer))
         grads.append(g)
         updated.append(v)
     if not grads:
@@ -59,6 +60,10 @@ def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
             "`model.compile()`, did you forget to provide a `loss` argument?"
         )
     return variables, grads, updated
+
+
+def _where(optimizer):
+    return f"{type(optimizer).__name__}.apply_gradients"
 
 
 def _checked_gradient(g, v, w, where):
