@@ -407,3 +407,4 @@ def test_apply_takes_two_lists_or_the_built_variables():
     opt.build([a, b])
     opt.apply([tf.constant(1.0), tf.constant(2.0)])
     assert (float(a), float(b)) == (-1.0, -1.0)
+    assert opt.apply([]) is None and int(opt.iterations) == 2  # no gradients: a no-op, as Keras

@@ -409,12 +409,15 @@ class Optimizer:
 
     # -- the update -----------------------------------------------------------------------
     def apply(self, grads, trainable_variables=None):
-        """Keras 3's form of `apply_gradients`: gradients and variables as two lists.
+        """Keras 3's form of `apply_gradients`: gradients and variables as two lists. No
+        gradients at all is a no-op, as Keras.
 
         Raises:
             ValueError: if `trainable_variables` is None and `build` was not called with as
                 many variables as there are gradients.
         """
+        if len(grads) == 0:
+            return None
         if trainable_variables is None:
             trainable_variables = self._trainable_variables
             if not self.built or len(trainable_variables) != len(grads):
