@@ -70,6 +70,19 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 # -- classes: reduced to a scalar ----------------------------------------------------------------
 
+
+def _prepare(y_true, y_pred):
+    y_pred = _pred(y_pred)
+    return squeeze_or_expand_to_same_rank(_true(y_true, y_pred.dtype), y_pred)
+
+
+def _mean_last(x):
+    if not x.ndim:
+        return x
+    # The mean over a last axis of size 1 is that axis dropped: same value, cheaper.
+    return tf.squeeze(x, -1) if x.shape[-1] == 1 else tf.reduce_mean(x, axis=-1)
+
+
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
 

@@ -15,13 +15,34 @@ import numpy as np
 
 import tapegrad as tf
 
-from . import backend
+from . import _extra_losses, backend
+from ._extra_losses import (
+    KLD,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    KLDivergence,
+    LogCosh,
+    Poisson,
+    SquaredHinge,
+    categorical_hinge,
+    cosine_similarity,
+    hinge,
+    kl_divergence,
+    kld,
+    kullback_leibler_divergence,
+    log_cosh,
+    logcosh,
+    poisson,
+    squared_hinge,
+)
 from .loss import (
     Loss,
     LossFunctionWrapper,
+    _mean_last,
     _pred,
+    _prepare,
     _true,
-    squeeze_or_expand_to_same_rank,
 )
 
 __all__ = [
@@ -51,18 +72,6 @@ __all__ = [
     "serialize",
     "sparse_categorical_crossentropy",
 ]
-
-
-def _prepare(y_true, y_pred):
-    y_pred = _pred(y_pred)
-    return squeeze_or_expand_to_same_rank(_true(y_true, y_pred.dtype), y_pred)
-
-
-def _mean_last(x):
-    if not x.ndim:
-        return x
-    # The mean over a last axis of size 1 is that axis dropped: same value, cheaper.
-    return tf.squeeze(x, -1) if x.shape[-1] == 1 else tf.reduce_mean(x, axis=-1)
 
 
 def mean_squared_error(y_true, y_pred):
@@ -436,6 +445,38 @@ _CLASSES = {
         Huber,
     )
 }
+
+
+__all__ += [
+    "KLD",
+    "CategoricalHinge",
+    "CosineSimilarity",
+    "Hinge",
+    "KLDivergence",
+    "LogCosh",
+    "Poisson",
+    "SquaredHinge",
+    "categorical_hinge",
+    "cosine_similarity",
+    "hinge",
+    "kl_divergence",
+    "kld",
+    "kullback_leibler_divergence",
+    "log_cosh",
+    "logcosh",
+    "poisson",
+    "squared_hinge",
+]
+_FUNCTIONS.update(_extra_losses.FUNCTIONS)
+_FUNCTIONS.update(
+    bce=binary_crossentropy,
+    BCE=binary_crossentropy,
+    MSE=mean_squared_error,
+    MAE=mean_absolute_error,
+    MAPE=mean_absolute_percentage_error,
+    MSLE=mean_squared_logarithmic_error,
+)
+_CLASSES.update(_extra_losses.CLASSES)
 
 
 def get(identifier):

@@ -10,8 +10,21 @@ import numpy as np
 
 import tapegrad as tf
 
-from . import backend, initializers
+from . import _metrics, backend
 from . import losses as _losses
+from ._metrics import *
+from .metric import (
+    Mean,
+    MeanMetricWrapper,
+    Metric,
+    Sum,
+    _np_accuracy,
+    _np_binary_accuracy,
+    _np_categorical_accuracy,
+    _np_mae,
+    _np_mse,
+    _np_sparse_categorical_accuracy,
+)
 
 __all__ = [
     "Accuracy",
@@ -28,268 +41,10 @@ __all__ = [
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
     "Sum",
+    "deserialize",
     "get",
     "serialize",
 ]
-
-
-class Metric:
-    """Base class: subclass it with `update_state`, `result` and the weights it needs.
-
-    Args:
-        name: the metric's name (default: the class name in snake case).
-        dtype: the dtype of its state and result (default floatx).
-
-    Example:
-        >>> class Count(keras.metrics.Metric):
-        ...     def __init__(self, **kwargs):
-        ...         super().__init__(**kwargs)
-        ...         self.n = self.add_weight(name="n", initializer="zeros")
-        ...     def update_state(self, values):
-        ...         self.n.assign_add(float(tf.size(values)))
-        ...     def result(self):
-        ...         return self.n.read_value()
-    """
-
-    def __init__(self, name=None, dtype=None):
-        self.name = name or backend.to_snake_case(type(self).__name__)
-        self._dtype = tf.as_dtype(dtype or backend.floatx())
-        self._np_dtype = np.dtype(self._dtype.as_numpy_dtype)
-        self._variables = []
-
-    def add_weight(
-        self, name=None, shape=(), initializer="zeros", dtype=None, aggregation="sum", **kwargs
-    ):
-        """Creates a non-trainable state Variable (zeros by default) owned by the metric."""
-        if isinstance(name, (tuple, list)) and not isinstance(shape, (tuple, list)):
-            name, shape = None, name
-        dtype = tf.as_dtype(dtype or self._dtype)
-        value = initializers.get(initializer)(tuple(shape), dtype=dtype)
-        v = tf.Variable(value, trainable=False, name=name)
-        self._variables.append(v)
-        return v
-
-    @property
-    def variables(self):
-        return list(self._variables)
-
-    def _array(self, what, value):
-        """`value` as a NumPy array of the metric's dtype, or a clear error."""
-        try:
-            return np.asarray(value, self._np_dtype)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"{type(self).__name__} '{self.name}': {what} must be a rectangular array of "
-                f"numbers, got a {type(value).__name__} that is not (ragged nested lists, or "
-                "non-numeric entries)."
-            ) from None
-
-    @property
-    def dtype(self):
-        return self._dtype.name
-
-    def update_state(self, *args, **kwargs):
-        raise NotImplementedError(f"{type(self).__name__} must implement update_state")
-
-    def result(self):
-        raise NotImplementedError(f"{type(self).__name__} must implement result")
-
-    def reset_state(self):
-        """Sets every state variable back to zeros."""
-        for v in self._variables:
-            v.assign(np.zeros(tuple(v.shape), dtype=v.dtype.as_numpy_dtype))
-
-    def reset_states(self):
-        """The tf.keras 2 name of `reset_state`."""
-        self.reset_state()
-
-    def __call__(self, *args, **kwargs):
-        self.update_state(*args, **kwargs)
-        return self.result()
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        return f"<{type(self).__name__} name={self.name}>"
-
-
-class _Reduce(Metric):
-    """Accumulates a (weighted) total and count; subclasses say what `result` reads."""
-
-    def __init__(self, name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
-        self.total = self.add_weight(name="total")
-        self.count = self.add_weight(name="count")
-
-    def update_state(self, values, sample_weight=None):
-        values = self._array("values", values)
-        if sample_weight is None:
-            total, count = values.sum(), values.size
-        else:
-            sw = self._array("sample_weight", sample_weight)
-            if sw.ndim == values.ndim + 1 and sw.shape[-1] == 1:
-                sw = sw[..., 0]
-            elif values.ndim == sw.ndim + 1 and values.shape[-1] == 1:
-                values = values[..., 0]
-            try:
-                sw = np.broadcast_to(sw, values.shape)
-            except ValueError:
-                raise tf.errors.InvalidArgumentError(
-                    f"{type(self).__name__} '{self.name}': sample_weight of shape {sw.shape} "
-                    f"does not broadcast to the values' shape {values.shape}.",
-                    op="update_state",
-                ) from None
-            total, count = (values * sw).sum(), sw.sum()
-        self.total.assign_add(self._np_dtype.type(total))
-        self.count.assign_add(self._np_dtype.type(count))
-
-
-class Mean(_Reduce):
-    """The (weighted) mean of all values seen: total / count."""
-
-    def __init__(self, name="mean", dtype=None):
-        super().__init__(name=name, dtype=dtype)
-
-    def result(self):
-        count = self.count.numpy()
-        if not count:
-            return tf.convert_to_tensor(self._np_dtype.type(0))
-        return tf.convert_to_tensor(self.total.numpy() / count)
-
-
-class Sum(_Reduce):
-    """The (weighted) sum of all values seen."""
-
-    def __init__(self, name="sum", dtype=None):
-        super().__init__(name=name, dtype=dtype)
-
-    def result(self):
-        return tf.constant(self.total.numpy())
-
-
-def _same_rank(y_true, y_pred):
-    """NumPy version of Keras's squeeze_or_expand_to_same_rank."""
-    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-        if y_true.ndim == 1:
-            y_true = y_true[:, None]
-        else:
-            y_pred = y_pred[..., 0]
-    elif y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-        if y_pred.ndim == 1:
-            y_pred = y_pred[:, None]
-        else:
-            y_true = y_true[..., 0]
-    return y_true, y_pred
-
-
-def _mean_last(x):
-    if not x.ndim:
-        return x
-    return x[..., 0] if x.shape[-1] == 1 else x.mean(axis=-1, dtype=x.dtype)
-
-
-def _np_mse(y_true, y_pred):
-    d = y_pred - y_true
-    return _mean_last(d * d)
-
-
-def _np_mae(y_true, y_pred):
-    return _mean_last(np.abs(y_pred - y_true))
-
-
-def _np_accuracy(y_true, y_pred):
-    return (y_true == y_pred).astype(y_pred.dtype)
-
-
-def _np_binary_accuracy(y_true, y_pred, threshold=0.5):
-    return (y_true == (y_pred > threshold)).astype(y_pred.dtype)
-
-
-def _np_categorical_accuracy(y_true, y_pred):
-    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(y_pred.dtype)
-
-
-def _np_sparse_categorical_accuracy(y_true, y_pred):
-    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
-        y_true = y_true[..., 0]
-    return (y_true == np.argmax(y_pred, axis=-1)).astype(y_pred.dtype)
-
-
-# The built-in metric functions: they take NumPy arrays, already rank-matched.
-_NUMPY_FNS = frozenset(
-    (
-        _np_mse,
-        _np_mae,
-        _np_accuracy,
-        _np_binary_accuracy,
-        _np_categorical_accuracy,
-        _np_sparse_categorical_accuracy,
-    )
-)
-
-
-# The loss functions that metrics wrap by name ("binary_crossentropy", ...).
-_LOSS_FNS = frozenset(
-    (
-        _losses.binary_crossentropy,
-        _losses.categorical_crossentropy,
-        _losses.sparse_categorical_crossentropy,
-        _losses.mean_squared_error,
-        _losses.mean_absolute_error,
-        _losses.mean_absolute_percentage_error,
-        _losses.mean_squared_logarithmic_error,
-        _losses.huber,
-    )
-)
-
-
-class MeanMetricWrapper(Mean):
-    """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
-
-    `fn` may be any loss-like function of tensors; the built-in metrics pass NumPy versions.
-    """
-
-    def __init__(self, fn, name=None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
-        self._fn = fn
-        self._fn_kwargs = kwargs
-        self._numpy_fn = fn in _NUMPY_FNS
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        if self._numpy_fn:
-            y_pred = self._array("y_pred", y_pred)
-            y_true = self._array("y_true", y_true)
-            y_true, y_pred = _same_rank(y_true, y_pred)
-            try:
-                values = self._fn(y_true, y_pred, **self._fn_kwargs)
-            except ValueError:
-                raise tf.errors.InvalidArgumentError(
-                    f"{type(self).__name__} '{self.name}': incompatible shapes: y_true has shape "
-                    f"{y_true.shape} and y_pred has shape {y_pred.shape}.",
-                    op="update_state",
-                ) from None
-        else:
-            if backend.logits_of(y_pred) is None:
-                # A copy off any tape; softmax and sigmoid outputs stay themselves, so that a
-                # cross-entropy reads their logits, as in Keras.
-                y_pred = tf.convert_to_tensor(self._array("y_pred", y_pred))
-            y_true = self._array("y_true", y_true)
-            if self._fn in _LOSS_FNS:
-                # tapegrad matches (n,) labels to (n, 1) predictions here too, as the Loss
-                # classes do; Keras 3's metric forms raise instead.
-                y_true, y_pred = _losses.squeeze_or_expand_to_same_rank(
-                    tf.convert_to_tensor(y_true), y_pred
-                )
-            values = self._fn(y_true, y_pred, **self._fn_kwargs)
-        super().update_state(values, sample_weight)
-
-    def get_config(self):
-        return {**super().get_config(), **self._fn_kwargs}
 
 
 class MeanSquaredError(MeanMetricWrapper):
@@ -441,6 +196,26 @@ _BY_NAME = {
 }
 
 
+__all__ += _metrics.__all__
+_CLASSES.update(_metrics.CLASSES)
+# Keras looks classes up by their snake_case names too ("auc", "precision", "f1_score", ...).
+_BY_NAME.update(
+    (backend.to_snake_case(name), cls)
+    for name, cls in _CLASSES.items()
+    if backend.to_snake_case(name) not in _BY_NAME
+)
+_BY_NAME.update(
+    bce=BinaryCrossentropy,
+    BCE=BinaryCrossentropy,
+    MSE=MeanSquaredError,
+    MAE=MeanAbsoluteError,
+    mape=_metrics.MeanAbsolutePercentageError,
+    MAPE=_metrics.MeanAbsolutePercentageError,
+    msle=_metrics.MeanSquaredLogarithmicError,
+    MSLE=_metrics.MeanSquaredLogarithmicError,
+)
+
+
 def get(identifier):
     """A metric from a name ("mse", "mae", "binary_accuracy", a loss function's name, ...), a
     Metric, a class or a function `fn(y_true, y_pred)`; a name becomes the metric's name.
@@ -451,6 +226,8 @@ def get(identifier):
     """
     if isinstance(identifier, Metric):
         return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if isinstance(identifier, str):
@@ -473,3 +250,16 @@ def get(identifier):
 
 def serialize(metric):
     return {"class_name": type(metric).__name__, "config": metric.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """A metric from `serialize`'s dict (`class_name` and `config`).
+
+    Raises:
+        ValueError: if the class name is unknown.
+    """
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
+    if cls is None:
+        raise ValueError(f"Could not interpret metric identifier: {name!r}")
+    return cls.from_config(config.get("config", {}))
