@@ -85,12 +85,18 @@ _BATCH_HOOKS = (
 
 
 def pythonify_logs(logs):
-    """Logs as Keras hands them to callbacks and returns them: sorted by name (the order of
-    Keras's progress bar and `History`), values as Python floats where they convert."""
+    """Logs as Keras hands them to callbacks and returns them (its `pythonify_logs`): sorted
+    by name (the order of Keras's progress bar and `History`), a nested dict (the results of
+    `compile_metrics`) flattened in its place, scalars as Python floats and other results (a
+    per-class F1 score) as NumPy arrays."""
     out = {}
     for key, value in sorted((logs or {}).items()):
+        if isinstance(value, dict):
+            out.update(pythonify_logs(value))
+            continue
         try:
-            out[key] = float(value)
+            array = np.asarray(value)
+            out[key] = float(array) if array.ndim == 0 else array
         except (TypeError, ValueError):
             out[key] = value
     return out

@@ -48,7 +48,7 @@ def _format_time(seconds, unit):
 
 
 def _format_value(v):
-    v = float(v)
+    v = float(np.mean(v))  # a metric with one value per class (F1Score) shows their mean
     return f" {v:.4f}" if abs(v) > 1e-3 else f" {v:.4e}"
 
 
@@ -97,7 +97,7 @@ class Progbar:
             if self.stateful_metrics is not None and k not in self.stateful_metrics:
                 base = max(current - self._seen_so_far, 1)
                 total, count = self._values.get(k, (0.0, 0))
-                self._values[k] = (total + float(v) * base, count + base)
+                self._values[k] = (total + np.asarray(v, np.float64) * base, count + base)
             else:
                 self._values[k] = (v, 1)
         self._seen_so_far = current
@@ -111,7 +111,7 @@ class Progbar:
             info = f"{current:{digits}d}/{self.target} - {now - self._start:.0f}s -"
             info += _format_time(self._step_time(current, now), self.unit_name)
             for k, (total, count) in self._values.items():
-                info += f" - {k}:" + _format_value(float(total) / max(1, count))
+                info += f" - {k}:" + _format_value(total / max(1, count))
             sys.stdout.write(info + "\n")
             sys.stdout.flush()
         self._last_update = now
@@ -157,7 +157,7 @@ class Progbar:
         special += 8
         info += _format_time(per, self.unit_name)
         for k, (total, count) in self._values.items():
-            info += f" - {k}:" + _format_value(float(total) / max(1, count))
+            info += f" - {k}:" + _format_value(total / max(1, count))
         message += bar + info
         width = len(bar) + len(info) - special
         if self._prev_total_width > width:

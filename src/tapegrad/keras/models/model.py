@@ -64,7 +64,7 @@ class Model(Trainer, Layer):
     def __setattr__(self, name, value):
         if (
             isinstance(value, Metric)
-            and name != "_loss_tracker"
+            and name not in ("_loss_tracker", "_compile_metrics")
             and "_tracked_metrics" in self.__dict__
             and not any(m is value for m in self._tracked_metrics)
         ):

@@ -11,8 +11,10 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
+from ..callbacks import pythonify_logs
 from ..layers.base import flatten, pack_like
 from . import data_checks
+from .compile_utils import CompileMetrics, flatten_metrics_in_order
 
 __all__ = ["Trainer"]
 
@@ -56,30 +58,13 @@ def _take(x, idx):
     return x[idx]
 
 
-def _is_binary_loss(loss):
-    name = getattr(loss, "__name__", None) or getattr(loss, "name", "")
-    return "binary" in str(name)
-
-
-def _resolve_metric(identifier, y_true, y_pred, loss):
-    if identifier in ("accuracy", "acc"):
-        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-        if _is_binary_loss(loss) or (y_pred.ndim and y_pred.shape[-1] == 1):
-            metric = metrics_module.BinaryAccuracy()
-        elif y_true.ndim < y_pred.ndim or (y_true.ndim and y_true.shape[-1] == 1):
-            metric = metrics_module.SparseCategoricalAccuracy()
-        else:
-            metric = metrics_module.CategoricalAccuracy()
-        metric.name = identifier
-        return metric
-    return metrics_module.get(identifier)
-
-
 class _CompiledLoss:
     """The compiled loss of one or several outputs, with `loss_weights`."""
 
     def __init__(self, loss, loss_weights, output_names=None):
         self.single = not isinstance(loss, (list, tuple, dict))
+        self.output_names = list(output_names or [])
+        self.metrics = []  # with several outputs, a "<output>_loss" Mean of each (Keras 3)
         if isinstance(loss, dict) and output_names and len(output_names) > 1:
             # A dict for a model with a list of outputs names them by their layers (Keras).
             if set(loss) != set(output_names):
@@ -98,6 +83,14 @@ class _CompiledLoss:
                 f"compile: `loss_weights` must match the number of losses, got {len(self.fns)} "
                 f"losses and {len(self.weights)} weights."
             )
+
+    def _make_trackers(self, fns):
+        names = self.output_names if len(self.output_names) == len(fns) else None
+        self.metrics = [
+            metrics_module.Mean(name=f"{names[i] if names else fn.name}_loss")
+            for i, fn in enumerate(fns)
+            if fn is not None
+        ]
 
     @staticmethod
     def _wrap(fn):
@@ -129,11 +122,15 @@ class _CompiledLoss:
         weights = self.weights or [1.0]
         if len(weights) == 1:
             weights = weights * len(fns)
+        if not self.metrics:
+            self._make_trackers(fns)
+        trackers = iter(self.metrics)
         total = None
         for fn, w, yt, yp in zip(fns, weights, flat_true, flat_pred):
             if fn is None:
                 continue
             value = fn(yt, yp, sample_weight)
+            next(trackers).update_state(value, sample_weight=len(yp))
             if w != 1.0:
                 value = tf.multiply(value, w)
             total = value if total is None else tf.add(total, value)
@@ -150,8 +147,7 @@ class Trainer:
             compiled=False,
             stop_training=False,
             _compiled_loss=None,
-            _metric_ids=[],
-            _compiled_metrics=None,
+            _compile_metrics=None,
             _loss_tracker=None,
             history=None,
             _tracked_metrics=[],
@@ -193,8 +189,14 @@ class Trainer:
                     f"compile: expected `{name}` argument to be a list, tuple, or dict. "
                     f"Received instead: {name}={value!r} of type {type(value).__name__}"
                 )
-        self._metric_ids = list(metrics or []) + list(weighted_metrics or [])
-        self._compiled_metrics = None
+        self._compile_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            self._compile_metrics = CompileMetrics(
+                metrics,
+                weighted_metrics,
+                output_names=[t._history[0].name for t in outputs],
+                loss=loss,
+            )
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
         self.stop_training = False
@@ -207,18 +209,23 @@ class Trainer:
 
     @property
     def compiled_metrics(self):
-        """tf.keras 2's `compiled_metrics.update_state(y, y_pred, sample_weight)`."""
-        return _CompiledMetricsAPI(self)
+        """tf.keras 2's `compiled_metrics`: `update_state(y, y_pred, sample_weight)` updates the
+        compiled metrics (the `compile_metrics` container, or nothing without metrics)."""
+        return self._compile_metrics or _NO_METRICS
 
     # -- metrics ------------------------------------------------------------------------
     @property
     def metrics(self):
-        """The loss tracker and the compiled metrics (once training has seen data), then any
+        """As Keras 3: the loss tracker ("loss") and the `compile_metrics` container of the
+        metrics given to `compile` (its `metrics` lists them once data has been seen), then any
         Metric assigned to an attribute of the model."""
         out = []
         if self._loss_tracker is not None:
             out.append(self._loss_tracker)
-        out.extend(self._compiled_metrics or [])
+        if self._compile_metrics is not None:
+            out.append(self._compile_metrics)
+        if self._compiled_loss is not None:
+            out.extend(self._compiled_loss.metrics)
         out.extend(m for m in self._tracked_metrics if m not in out)
         return out
 
@@ -229,16 +236,6 @@ class Trainer:
     def reset_metrics(self):
         for m in self.metrics:
             m.reset_state()
-
-    def _update_metrics(self, y, y_pred, sample_weight):
-        """Updates the compiled metrics (resolved from the first batch) on the first output."""
-        y0, p0 = flatten(y)[0], flatten(y_pred)[0]
-        if self._compiled_metrics is None:
-            self._compiled_metrics = [
-                _resolve_metric(m, y0, p0, self.loss) for m in self._metric_ids
-            ]
-        for m in self._compiled_metrics:
-            m.update_state(y0, p0, sample_weight)
 
     def _check_compiled(self, what, y=None, step="train_step"):
         if not self.compiled:
@@ -270,11 +267,28 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics and returns every metric's result as a dict."""
-        self._update_metrics(y, y_pred, sample_weight)
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self):
-        return {m.name: float(m.result()) for m in self.metrics}
+        """The results of `metrics` by name, the compiled metrics' each under its own name."""
+        out = {}
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics):
+                if m.built:  # (a custom step may never update them)
+                    out.update(m.result())
+            else:
+                out[m.name] = m.result()
+        return out
+
+    def _get_metrics_result_or_logs(self, logs):
+        """The metrics' results when the step's logs hold the same names (the built-in steps),
+        else the step's own logs (a custom step's), as Keras chooses the epoch's logs."""
+        results = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) == set(results):
+            return results
+        return logs
 
     def train_step(self, data):
         """One gradient step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
@@ -423,7 +437,7 @@ class Trainer:
                     cbs.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
+            epoch_logs = dict(self._get_metrics_result_or_logs(logs))
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 vx, vy, vsw = data_checks.validation_tuple(validation_data)
                 val = self.evaluate(
@@ -437,8 +451,8 @@ class Trainer:
                     _in_fit=True,
                 )
                 epoch_logs.update({"val_" + k: v for k, v in val.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            logs = epoch_logs
+            logs = epoch_logs  # the callbacks get it flattened and sorted, once (Keras's order)
+            cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
         if epochs > 0:  # as Keras: where moving averages would replace the weights
@@ -488,7 +502,7 @@ class Trainer:
             logs = self.test_step(data)
             if cbs is not None:
                 cbs.on_test_batch_end(step, logs)
-        result = {k: float(v) for k, v in (logs or self.get_metrics_result()).items()}
+        result = self._get_metrics_result_or_logs(logs)
         if cbs is not None:
             cbs.on_test_end(result)
         return _result(self, result, return_dict)
@@ -552,27 +566,27 @@ class _CompiledLossAPI:
         return total
 
 
-class _CompiledMetricsAPI:
-    def __init__(self, model):
-        self.model = model
+class _NoMetrics:
+    """`compiled_metrics` of a model compiled without metrics: updates nothing."""
+
+    metrics = ()
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        self.model._update_metrics(y_true, y_pred, sample_weight)
+        pass
 
-    @property
-    def metrics(self):
-        return list(self.model._compiled_metrics or [])
+    def reset_state(self):
+        pass
+
+
+_NO_METRICS = _NoMetrics()
 
 
 def _result(model, logs, return_dict):
     """The logs as `evaluate` returns them, as Keras: a dict in sorted key order, or a list in
-    the order of `model.metrics` (loss first), then the other logs by name."""
-    logs = callbacks_module.pythonify_logs(logs)
-    if return_dict:
-        return logs
-    names = [m.name for m in model.metrics if m.name in logs]
-    values = [logs[k] for k in names] + [logs[k] for k in logs if k not in names]
-    return values[0] if len(values) == 1 else values
+    the order of `model.metrics` (the compiled metrics by their own names), then the other logs
+    by name."""
+    logs = pythonify_logs(logs)
+    return logs if return_dict else flatten_metrics_in_order(model, logs)
 
 
 def _targets(x, y):
