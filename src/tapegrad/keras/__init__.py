@@ -34,7 +34,33 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "ops",
     "optimizers",
+    "random",
     "regularizers",
     "utils",
 ]
+
+
+def _legacy_backend_name(name):
+    # tf.keras 2's backend functions (K.square, K.mean, K.variable, ...) are served by
+    # keras.backend from _legacy_backend, loaded on first use. The hook is installed here, at
+    # the top of the package, because _legacy_backend builds on modules that use backend.
+    from . import _legacy_backend
+
+    if name in _legacy_backend.NAMES:
+        return getattr(_legacy_backend, name)
+    raise AttributeError(f"module 'keras.backend' has no attribute {name!r}")
+
+
+backend.__getattr__ = _legacy_backend_name
+
+
+def __getattr__(name):
+    # keras.ops and keras.random load on first use, so that `from tapegrad import keras` stays
+    # fast.
+    if name in ("ops", "random"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'tapegrad.keras' has no attribute {name!r}")

@@ -94,5 +94,59 @@ def logits_of(output):
     return None
 
 
+def backend():
+    """The name of the backend Keras programs see: "tensorflow" (tapegrad stands in for it)."""
+    return "tensorflow"
+
+
+def get_uid(prefix=""):
+    """1 the first time for a prefix, then 2, 3, ... (the counter behind layer names)."""
+    name = unique_name(prefix)
+    return 1 if name == prefix else int(name.rsplit("_", 1)[1]) + 1
+
+
+_IMAGE_DATA_FORMAT = ["channels_last"]
+
+
+def image_data_format():
+    """ "channels_last" unless changed by `set_image_data_format`."""
+    return _IMAGE_DATA_FORMAT[0]
+
+
+def set_image_data_format(data_format):
+    """Sets the default image layout: "channels_last" or "channels_first"."""
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={data_format}"
+        )
+    _IMAGE_DATA_FORMAT[0] = data_format
+
+
+def is_float_dtype(dtype):
+    """Whether `dtype` is a floating type."""
+    return "float" in standardize_dtype(dtype)
+
+
+def is_int_dtype(dtype):
+    """Whether `dtype` is an integer type."""
+    return standardize_dtype(dtype).startswith(("int", "uint"))
+
+
+def standardize_dtype(dtype):
+    """A dtype's name as Keras writes it ("float32"): None is `floatx()`, Python's int is
+    int64 and float float32 (Keras's TensorFlow backend), anything else by `tf.as_dtype`."""
+    if dtype is None:
+        return floatx()
+    if isinstance(dtype, type) and dtype in _PYTHON_DTYPES:
+        return _PYTHON_DTYPES[dtype]
+    if isinstance(dtype, str) and dtype in ("float", "int"):  # (NumPy's dtypes equal "float")
+        return "float32" if dtype == "float" else "int64"
+    return tf.as_dtype(dtype).name
+
+
+_PYTHON_DTYPES = {bool: "bool", int: "int64", float: "float32", complex: "complex128"}
+
+
 # Last: keras/promotion.py reads floatx() from this module.
-from .promotion import result_type  # noqa: E402
+from .promotion import result_type

@@ -10,6 +10,7 @@ a functional model replays on real data. Anything else that would need a value (
 import tapegrad as tf
 
 from . import backend
+from .backend import standardize_dtype
 from .tree import flatten, pack_like
 
 __all__ = [
@@ -21,21 +22,6 @@ __all__ = [
     "standardize_dtype",
     "symbolic_leaves",
 ]
-
-_PYTHON_DTYPES = {bool: "bool", int: "int64", float: "float32", complex: "complex128"}
-
-
-def standardize_dtype(dtype):
-    """A dtype's name as Keras writes it ("float32"): None is `floatx()`, Python's int is
-    int64 and float float32 (Keras's TensorFlow backend), anything else by `tf.as_dtype`."""
-    if dtype is None:
-        return backend.floatx()
-    if isinstance(dtype, type) and dtype in _PYTHON_DTYPES:
-        return _PYTHON_DTYPES[dtype]
-    if isinstance(dtype, str) and dtype in ("float", "int"):  # (NumPy's dtypes equal "float")
-        return "float32" if dtype == "float" else "int64"
-    return tf.as_dtype(dtype).name
-
 
 _NO_VALUE = (
     "A KerasTensor is symbolic: it's a placeholder for a shape an a dtype. It doesn't have any "
