@@ -254,8 +254,9 @@ class TapegradImpl(_TFStyleImpl):
                 ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
             ).stdout.strip()
 
+        own = self.tf.version.TAPEGRAD_VERSION  # tf.__version__ is the TensorFlow it follows
         commit = git("rev-parse", "--short", "HEAD")
         if not commit:
-            return super().version()
+            return own
         dirty = ", src/ modified" if git("status", "--porcelain", "--", "src") else ""
-        return f"{super().version()} (git {commit}{dirty})"
+        return f"{own} (git {commit}{dirty})"

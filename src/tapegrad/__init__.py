@@ -18,6 +18,7 @@ from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_t
 from ._core.variable import Variable
 from .control import custom_gradient, init_scope, recompute_grad, stop_gradient
 from .gradcheck import check_grads
+from .module import Module, name_scope
 
 # -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------
 from . import random
@@ -47,7 +48,10 @@ from .math import (
 
 newaxis = None
 
-__version__ = "0.1.0"
+# The TensorFlow release whose API and behaviour tapegrad follows (and is tested against), so
+# that programs checking `tf.__version__` take their TensorFlow 2 path; tapegrad's own version
+# is `tf.version.TAPEGRAD_VERSION` (README, "Where tapegrad differs").
+__version__ = "2.21.0"
 
 
 # Names of modules loaded on first use, and where: `tf.device` is tapegrad.config's.

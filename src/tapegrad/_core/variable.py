@@ -9,6 +9,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .errors import InvalidArgumentError
+from .scope import current_scope
 from .state import next_tid, state
 from .tensor import (
     ArrayLike,
@@ -61,7 +62,7 @@ class Variable(ArrayLike):
         self._value = value
         self._tid = next_tid()
         self._trainable = bool(trainable)
-        self._name = "Variable" if name is None else str(name)
+        self._name = current_scope() + ("Variable" if name is None else str(name))
 
     # -- reading ----------------------------------------------------------------------------
     def _read(self):

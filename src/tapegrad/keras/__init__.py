@@ -19,6 +19,15 @@ from .layers import Input, Layer
 from .models import Model, Sequential
 from .operation import Operation
 
+# The Keras release bundled with the TensorFlow that tapegrad follows (tf.__version__).
+__version__ = "3.15.1"
+
+
+def version():
+    """The Keras version tapegrad follows (`keras.__version__`)."""
+    return __version__
+
+
 __all__ = [
     "Input",
     "KerasTensor",
@@ -39,6 +48,7 @@ __all__ = [
     "random",
     "regularizers",
     "utils",
+    "version",
 ]
 
 

@@ -170,3 +170,12 @@ class Progbar:
 
     def add(self, n, values=None):
         self.update(self._seen_so_far + n, values)
+
+
+def __getattr__(name):
+    # plot_model and model_to_dot (keras/_plot.py) load on first use.
+    if name in ("plot_model", "model_to_dot"):
+        from . import _plot
+
+        return getattr(_plot, name)
+    raise AttributeError(f"module 'keras.utils' has no attribute {name!r}")

@@ -59,7 +59,7 @@ def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else ()
 
 
-class Layer:
+class Layer(tf.Module):
     """The base class of layers; subclass it and write `build` and `call`.
 
     Args:
@@ -78,6 +78,10 @@ class Layer:
         ...     def call(self, x):
         ...         return x * self.w
     """
+
+    # The name is a plain instance attribute (set in __init__, assignable), not tf.Module's
+    # read-only property.
+    name = None
 
     def __init__(
         self,
@@ -219,6 +223,17 @@ class Layer:
         for layer in self._flatten_layers():
             layer.__dict__["_trainable"] = bool(value)
         _bump()
+
+    @property
+    def name_scope(self):
+        """A `tf.name_scope` of the layer's name."""
+        return tf.name_scope(self.name)
+
+    @property
+    def submodules(self):
+        """The layers inside this one (its sublayers and theirs), in the order they were
+        added: a Keras layer is a `tf.Module`."""
+        return tuple(self._flatten_layers(include_self=False))
 
     def _flatten_layers(self, include_self=True):
         out = [self] if include_self else []
