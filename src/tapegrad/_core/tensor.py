@@ -184,6 +184,11 @@ class Tensor(ArrayLike):
         self._value = value
         self._tid = 0
 
+    def __reduce__(self):
+        # A copy (pickle, copy.deepcopy) is a new tensor of the same value: the engine's id
+        # belongs to the original (a tape may be watching it).
+        return (type(self), (self._value,))
+
     # -- inspection -------------------------------------------------------------------------
     def numpy(self):
         """Returns the value as a NumPy array (a NumPy scalar for rank 0), never a view to write."""

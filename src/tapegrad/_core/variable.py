@@ -64,6 +64,18 @@ class Variable(ArrayLike):
         self._trainable = bool(trainable)
         self._name = current_scope() + ("Variable" if name is None else str(name))
 
+    # -- copying --------------------------------------------------------------------------
+    def __getstate__(self):
+        # A copy (pickle, copy.deepcopy) is a new variable with the same value, name and
+        # settings; the engine's id stays with the original, whose reads tapes may watch.
+        state = dict(self.__dict__)
+        state.pop("_tid", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._tid = next_tid()
+
     # -- reading ----------------------------------------------------------------------------
     def _read(self):
         """The current value as a Tensor that sends its gradient to this variable."""

@@ -255,5 +255,17 @@ def _read_weights(filepath):
 def _functional_subclass(cls, functional):
     sub = _FUNCTIONAL_SUBCLASSES.get(cls)
     if sub is None:
-        sub = _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, functional), {})
+        # Made at run time, so not importable by name: pickle rebuilds it from the user's class.
+        sub = _FUNCTIONAL_SUBCLASSES[cls] = type(
+            cls.__name__, (cls, functional), {"__reduce_ex__": _reduce_functional_subclass}
+        )
     return sub
+
+
+def _reduce_functional_subclass(model, protocol):
+    user_class, functional = type(model).__bases__
+    return _restore_functional_subclass, (user_class, functional), dict(model.__dict__)
+
+
+def _restore_functional_subclass(user_class, functional):
+    return object.__new__(_functional_subclass(user_class, functional))
