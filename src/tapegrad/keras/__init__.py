@@ -67,9 +67,9 @@ backend.__getattr__ = _legacy_backend_name
 
 
 def __getattr__(name):
-    # keras.ops and keras.random load on first use, so that `from tapegrad import keras` stays
-    # fast.
-    if name in ("ops", "random"):
+    # keras.ops, keras.random and keras.wrappers load on first use, so that
+    # `from tapegrad import keras` stays fast.
+    if name in ("ops", "random", "wrappers"):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
