@@ -162,19 +162,19 @@ class Sum(_Reduce):
         return tf.constant(self.total.numpy())
 
 
-def _same_rank(y_true, y_pred):
-    """NumPy version of Keras's squeeze_or_expand_to_same_rank."""
-    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-        if y_true.ndim == 1:
-            y_true = y_true[:, None]
+def same_rank(x1, x2, expand_rank_1=True):
+    """Keras's squeeze_or_expand_to_same_rank on NumPy arrays."""
+    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
+        if x2.ndim == 1 and expand_rank_1:
+            x2 = x2[..., None]
         else:
-            y_pred = y_pred[..., 0]
-    elif y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-        if y_pred.ndim == 1:
-            y_pred = y_pred[:, None]
+            x1 = x1[..., 0]
+    elif x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
+        if x1.ndim == 1 and expand_rank_1:
+            x1 = x1[..., None]
         else:
-            y_true = y_true[..., 0]
-    return y_true, y_pred
+            x2 = x2[..., 0]
+    return x1, x2
 
 
 def _mean_last(x):
@@ -254,7 +254,7 @@ class MeanMetricWrapper(Mean):
         if self._numpy_fn:
             y_pred = self._array("y_pred", y_pred)
             y_true = self._array("y_true", y_true)
-            y_true, y_pred = _same_rank(y_true, y_pred)
+            y_true, y_pred = same_rank(y_true, y_pred)
             try:
                 values = self._fn(y_true, y_pred, **self._fn_kwargs)
             except ValueError:

@@ -12,7 +12,7 @@ import numpy as np
 import tapegrad as tf
 
 from .. import backend
-from ..metric import Metric
+from ..metric import Metric, same_rank
 
 __all__ = [
     "FalseNegatives",
@@ -51,21 +51,6 @@ def evenly_distributed(thresholds):
         return False
     even = np.arange(n, dtype=np.float32) / (n - 1)
     return bool(np.allclose(thresholds, even, atol=backend.epsilon()))
-
-
-def same_rank(x1, x2, expand_rank_1=True):
-    """Keras's squeeze_or_expand_to_same_rank on NumPy arrays."""
-    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
-        if x2.ndim == 1 and expand_rank_1:
-            x2 = x2[..., None]
-        else:
-            x1 = x1[..., 0]
-    elif x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
-        if x1.ndim == 1 and expand_rank_1:
-            x1 = x1[..., None]
-        else:
-            x2 = x2[..., 0]
-    return x1, x2
 
 
 def divide_no_nan(x, y):

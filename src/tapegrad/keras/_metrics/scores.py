@@ -8,8 +8,7 @@ import numpy as np
 import tapegrad as tf
 
 from .. import backend
-from ..metric import Metric
-from .confusion import same_rank
+from ..metric import Metric, same_rank
 
 __all__ = [
     "BinaryIoU",

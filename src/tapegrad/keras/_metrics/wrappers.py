@@ -16,8 +16,8 @@ from ..metric import (
     _np_binary_accuracy,
     _np_categorical_accuracy,
     _np_sparse_categorical_accuracy,
+    same_rank,
 )
-from .confusion import same_rank
 
 __all__ = [
     "CategoricalHinge",
