@@ -11,7 +11,7 @@ from . import _operators  # noqa: F401 - installs +, -, *, @, [] ... on Tensor a
 from . import errors, linalg, math, nn, numeric
 from ._core.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
-    int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+    int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
 )
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
@@ -55,14 +55,16 @@ __version__ = "2.21.0"
 
 
 # Names of modules loaded on first use, and where: `tf.device` is tapegrad.config's.
-_LAZY_NAMES = {"device": "config._devices", "DeviceSpec": "config._devices"}
+_LAZY_NAMES = {"device": "config._devices", "DeviceSpec": "config._devices",
+               "RaggedTensor": "ragged"}
 
 
 def __getattr__(name):
     # Heavier sub-packages load on first use so that `import tapegrad` stays fast.
     import importlib
 
-    if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version"):
+    if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "strings",
+                "ragged"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)

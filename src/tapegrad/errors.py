@@ -1,5 +1,9 @@
 """`tapegrad.errors`: TensorFlow's exception names."""
 
-from ._core.errors import InvalidArgumentError, OpError, UnimplementedError
+from ._core.errors import (
+    InvalidArgumentError, NotFoundError, OpError, OutOfRangeError, UnimplementedError,
+)
 
-__all__ = ["InvalidArgumentError", "OpError", "UnimplementedError"]
+__all__ = [
+    "InvalidArgumentError", "NotFoundError", "OpError", "OutOfRangeError", "UnimplementedError",
+]

@@ -77,6 +77,7 @@ _NAMES = {
     "int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64,
     "uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64,
     "bool": np.bool_, "complex64": np.complex64, "complex128": np.complex128,
+    "string": np.object_,  # bytes in an object array, as TensorFlow's `.numpy()` gives them
 }
 _BY_NAME = {name: DType(name, t) for name, t in _NAMES.items()}
 _BY_NUMPY = {d._np: d for d in _BY_NAME.values()}

@@ -1,6 +1,8 @@
 """The exceptions TensorFlow raises, under TensorFlow's names (`tapegrad.errors`)."""
 
-__all__ = ["OpError", "InvalidArgumentError", "UnimplementedError"]
+__all__ = [
+    "OpError", "InvalidArgumentError", "NotFoundError", "OutOfRangeError", "UnimplementedError",
+]
 
 
 class OpError(Exception):
@@ -18,3 +20,11 @@ class InvalidArgumentError(OpError, ValueError):
 
 class UnimplementedError(OpError, NotImplementedError):
     """An op has no implementation for what was asked (e.g. a missing higher derivative)."""
+
+
+class NotFoundError(OpError, FileNotFoundError):
+    """A file or directory an op reads does not exist (`tf.io.read_file`, `list_files`)."""
+
+
+class OutOfRangeError(OpError):
+    """An iterator has no more elements (`iterator.get_next()` at the end of a dataset)."""

@@ -173,7 +173,7 @@ def _constant(value, dtype):
     if t is None:
         # 1, 1.0 and True convert to the same value of one dtype, so the value is the key
         arr = to_array(value, dtype)
-        if arr.ndim == 0:
+        if arr.ndim == 0 and arr.dtype != object:  # a string stays a 0-d array
             arr = arr[()]  # a NumPy scalar: scalar-with-scalar arithmetic is 7x faster
         t = Tensor(arr)
         if arr.ndim == 0 and dtype is not None and len(by_value) < 1024:
@@ -295,7 +295,8 @@ def bind(prim, *args, **params):
         except _ERRORS as err:
             raise _failed(prim, targs, params, err) from None
     if type(value) is not np.ndarray and not isinstance(value, np.generic):
-        value = np.asarray(value)
+        # a string op on 0-d object arrays returns bytes: keep it a tf.string
+        value = np.asarray(value, dtype=object if isinstance(value, bytes) else None)
     out = Tensor(value)
     st = state
     if st.recording or st.accumulators or st.tracer is not None:

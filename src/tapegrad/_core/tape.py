@@ -412,8 +412,11 @@ def _seed(target, seed, i):
         return Tensor(np.ones(value.shape, value.dtype))
     what = "GradientTape.gradient: output_gradients"
     if not isinstance(seed, Tensor):
+        given = seed
         try:
             seed = convert_to_tensor(seed, dtype_hint=target.dtype)
+            if seed._value.dtype.kind == "O":
+                raise TypeError(f"{given!r} holds strings")
         except (TypeError, ValueError) as err:
             raise InvalidArgumentError(
                 f"{what} for target #{i} ({target.dtype.name}{list(value.shape)}) is not "

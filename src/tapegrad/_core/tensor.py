@@ -372,9 +372,7 @@ def _python_array(value, dtype):
         return arr
     leaves = list(_leaves(value))
     if leaves and all(isinstance(v, (str, bytes)) for v in leaves):
-        target = "" if dtype is None else f" of dtype {np.dtype(dtype).name}"
-        raise TypeError(f"Cannot convert {value!r} to a tensor{target}: tapegrad has no string "
-                        "tensors; convert the strings to numbers first.")
+        return string_array(value, dtype)
     if leaves and all(isinstance(v, (bool, int, float, complex, np.generic)) for v in leaves):
         raise ValueError(f"Cannot convert {value!r} to a tensor: an integer is out of the int64 "
                          "range")
@@ -411,21 +409,52 @@ def _converted_itself(value, dtype):
     return value
 
 
+# str -> UTF-8 bytes, elementwise over an object array (np.str_ and np.bytes_ are str and bytes)
+_ENCODE = np.frompyfunc(lambda s: s.encode("utf-8") if isinstance(s, str) else s, 1, 1)
+
+
+def string_array(value, dtype=None):
+    """A `tf.string` value as TensorFlow holds it: an object array of bytes (str is UTF-8)."""
+    if dtype is not None and np.dtype(dtype) != object:
+        raise TypeError(
+            f"Cannot convert {value!r} to a tensor of dtype {np.dtype(dtype)}: it holds strings. "
+            "Parse numbers with tf.strings.to_number."
+        )
+    # Python values go through an object array: an 'S' array would drop trailing NUL bytes
+    arr = value if isinstance(value, (np.ndarray, np.generic)) else np.array(value, dtype=object)
+    if arr.dtype.kind not in "USO":
+        raise TypeError(f"Cannot convert {value!r} to a tensor of dtype string: it holds "
+                        f"{arr.dtype} values. Format numbers with tf.strings.as_string.")
+    out = arr.astype(object) if arr.dtype.kind == "S" else np.asarray(_ENCODE(arr), dtype=object)
+    if arr.dtype.kind == "O":
+        bad = next((v for v in out.flat if not isinstance(v, bytes)), None)
+        if bad is not None:
+            raise TypeError(
+                f"Cannot convert {value!r} to a tensor: the object {bad!r} is not a string, "
+                "number or array"
+            )
+    return out
+
+
 def to_array(value, dtype=None):
     """Converts a non-tensor value to a NumPy array with TensorFlow's dtype rules.
 
     Python numbers and lists take float32 / int32; NumPy values keep their dtype; `dtype`, when
-    given, is applied, refusing to turn a non-integral float into an integer.
+    given, is applied, refusing to turn a non-integral float into an integer. Strings become
+    object arrays of bytes (`tf.string`).
 
     Raises:
-        ValueError: for a ragged nested list, a value that is not a number (None, a dict, a
-            list mixing numbers and other things) or an integer beyond int64.
-        TypeError: for strings, and for a non-integral float asked for as an integer.
+        ValueError: for a ragged nested list, a value that is not a number or string (None, a
+            dict, a list mixing numbers and other things) or an integer beyond int64.
+        TypeError: for strings asked for as numbers (or numbers as strings), and for a
+            non-integral float asked for as an integer.
         UnimplementedError: for nesting deeper than NumPy's 64 dimensions.
     """
     if not isinstance(value, (np.ndarray, np.generic, list, tuple, float, int)):
         value = _converted_itself(value, dtype)
     if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind in "USO":
+            return string_array(value, dtype)
         # A copy, as TensorFlow: the tensor must not change when the caller's array does
         # (subok keeps tracing's marker class, see _core/trace.py).
         arr = np.array(value, subok=True)
@@ -435,7 +464,11 @@ def to_array(value, dtype=None):
             raise TypeError(f"Cannot convert an array of dtype {arr.dtype} to a tensor of dtype "
                             f"{np.dtype(dtype).name}")
     else:
+        if isinstance(value, (str, bytes)):
+            return string_array(value, dtype)
         arr = _python_array(value, dtype)
+        if arr.dtype.kind == "O":  # strings, already a tf.string value
+            return arr
     target = np.dtype(dtype) if dtype is not None else np.dtype(_python_dtype(arr))
     if arr.dtype != target:
         if target.kind in "iub" and arr.dtype.kind in "fc":
@@ -444,6 +477,11 @@ def to_array(value, dtype=None):
                     f"Cannot convert {value!r} to a tensor of dtype {target}: it is not a whole "
                     "number. Round it, or work in a float dtype (tf.cast the integer tensor)."
                 )
+        if target == object:
+            raise TypeError(
+                f"Cannot convert {value!r} to a tensor of dtype string: it holds numbers. "
+                "Format numbers as strings with tf.strings.as_string."
+            )
         arr = arr.astype(target)
     return arr
 
@@ -504,7 +542,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
             )
     elif isinstance(value, np.ndarray) and arr is value:
         arr = arr.copy()
-    if arr.ndim == 0:
+    if arr.ndim == 0 and arr.dtype != object:
         arr = arr[()]  # a NumPy scalar: arithmetic on scalars skips the ufunc machinery
     return Tensor(arr)
 
