@@ -1,0 +1,148 @@
+"""Files and tensor bytes: `tf.io.read_file`, `write_file`, `serialize_tensor`, `parse_tensor`."""
+
+import os
+
+import numpy as np
+
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError, NotFoundError
+from .._core.tensor import Tensor, convert_to_tensor
+
+__all__ = ["read_file", "write_file", "serialize_tensor", "parse_tensor", "path_of"]
+
+
+def path_of(filename, op):
+    """A file name given as str, bytes, os.PathLike or a scalar string tensor, as str."""
+    if isinstance(filename, Tensor):
+        from ..strings import string_values
+
+        value = string_values(filename, op, "filename")
+        if value.ndim != 0:
+            raise ValueError(f"tf.io.{op}: filename must be a scalar, got shape {value.shape}")
+        filename = value[()]
+    filename = os.fspath(filename)
+    return filename.decode("utf-8") if isinstance(filename, bytes) else filename
+
+
+def read_file(filename, name=None):
+    """The contents of a file, as a scalar string tensor."""
+    path = path_of(filename, "read_file")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise NotFoundError(f"tf.io.read_file: {path}; No such file or directory") from None
+    except IsADirectoryError:
+        raise InvalidArgumentError(f"tf.io.read_file: {path} is a directory") from None
+    return Tensor(np.array(data, dtype=object))
+
+
+def write_file(filename, contents, name=None):
+    """Writes a scalar string tensor to a file (creating its directory)."""
+    from ..strings import string_values
+
+    path = path_of(filename, "write_file")
+    data = string_values(contents, "write_file", "contents")
+    if data.ndim != 0:
+        raise ValueError(f"tf.io.write_file: contents must be a scalar, got shape {data.shape}")
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data[()])
+
+
+# -- TensorProto, the format of tf.io.serialize_tensor ----------------------------------------
+# (field 1: dtype enum; 2: shape, a message of repeated dim messages with field 1 = size;
+# 4: the values' bytes, little-endian; 8: one bytes field per string)
+
+_ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
+         "string": 7, "complex64": 8, "int64": 9, "bool": 10, "uint16": 17,
+         "complex128": 18, "float16": 19, "uint32": 22, "uint64": 23}
+_BY_ENUM = {v: k for k, v in _ENUM.items()}
+
+
+def _varint(n):
+    out = bytearray()
+    n &= (1 << 64) - 1
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(number, payload):
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def serialize_tensor(tensor, name=None):
+    """A tensor as the bytes of a TensorFlow `TensorProto` (what TensorFlow writes)."""
+    t = tensor if isinstance(tensor, Tensor) else convert_to_tensor(tensor)
+    arr = np.asarray(t)
+    shape = b"".join(_field(2, (_varint(1 << 3) + _varint(d)) if d else b"") for d in arr.shape)
+    out = _varint(1 << 3) + _varint(_ENUM[t.dtype.name]) + _field(2, shape)
+    if arr.dtype == object:
+        out += b"".join(_field(8, s) for s in arr.reshape(-1))
+    elif arr.size:
+        out += _field(4, np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes())
+    return Tensor(np.array(out, dtype=object))
+
+
+def _read_varint(data, pos):
+    shift = value = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def _fields(data):
+    pos = 0
+    while pos < len(data):
+        key, pos = _read_varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _read_varint(data, pos)
+        elif wire == 2:
+            size, pos = _read_varint(data, pos)
+            value, pos = data[pos:pos + size], pos + size
+        else:
+            raise ValueError(f"unexpected wire type {wire}")
+        yield number, value
+
+
+def parse_tensor(serialized, out_type, name=None):
+    """The tensor in `serialize_tensor`'s bytes; `out_type` must be its dtype."""
+    from ..strings import string_values
+
+    data = string_values(serialized, "parse_tensor", "serialized")[()]
+    want = _dt.as_dtype(out_type)
+    try:
+        dtype, dims, content, strings = None, [], b"", []
+        for number, value in _fields(data):
+            if number == 1:
+                dtype = _BY_ENUM[value]
+            elif number == 2:
+                dims = [dict(_fields(d)).get(1, 0) for n, d in _fields(value) if n == 2]
+            elif number == 4:
+                content = value
+            elif number == 8:
+                strings.append(value)
+    except (ValueError, IndexError, KeyError):
+        raise InvalidArgumentError("tf.io.parse_tensor: could not parse the serialized "
+                                   "tensor (not a TensorProto)") from None
+    if dtype != want.name:
+        raise InvalidArgumentError(f"tf.io.parse_tensor: type mismatch between parsed tensor "
+                                   f"({dtype}) and out_type ({want.name})")
+    if want == _dt.string:
+        arr = np.empty(len(strings), dtype=object)
+        arr[:] = strings
+    else:
+        arr = np.frombuffer(content, want._np.newbyteorder("<")).astype(want._np)
+        if arr.size == 0 and content == b"" and int(np.prod(dims)) != 0:
+            raise InvalidArgumentError("tf.io.parse_tensor: the tensor has no values")
+    return Tensor(arr.reshape(dims))
