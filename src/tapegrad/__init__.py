@@ -63,8 +63,8 @@ def __getattr__(name):
     # Heavier sub-packages load on first use so that `import tapegrad` stays fast.
     import importlib
 
-    if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "io",
-                "strings", "ragged"):
+    if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "data",
+                "io", "strings", "ragged"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
