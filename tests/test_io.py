@@ -218,8 +218,9 @@ def test_png_round_trip_and_channel_conversions():
     assert (rgba[..., 3] == 255).all() and (rgba[..., :3] == image).all()
     gray = tf.io.decode_png(data, channels=1).numpy()[..., 0].astype(np.int64)
     c = image.astype(np.int64)
-    # libpng's default rgb_to_gray weights (6968, 23434, 2366) / 32768, rounded
-    want = (6968 * c[..., 0] + 23434 * c[..., 1] + 2366 * c[..., 2] + 16384) >> 15
+    # TensorFlow's gray: libpng's rgb_to_gray(0.299, 0.587) in 1/32768 steps, truncated
+    # (checked against TensorFlow in test_tf_data_compat.py)
+    want = (9797 * c[..., 0] + 19234 * c[..., 1] + 3737 * c[..., 2]) >> 15
     assert (gray == want).all()
     as_float = tf.io.decode_image(data, dtype=tf.float32).numpy()
     np.testing.assert_allclose(as_float, image / 255.0, rtol=1e-6)
@@ -234,3 +235,5 @@ def test_decode_png_rejects_other_bytes():
     assert_clear_error(lambda: tf.io.decode_png(bytes(data)), InvalidArgument, "corrupt")
     assert_clear_error(lambda: tf.io.encode_png(np.zeros((2, 2), np.uint8)), ValueError,
                        "encode_png", "(2, 2)")
+    assert_clear_error(lambda: tf.io.decode_png(data, channels=2), InvalidArgument,
+                       "channels", "0, 1, 3 or 4")

@@ -140,11 +140,12 @@ def _convert(image, channels, dtype):
     if channels and channels != have:
         color, alpha = (image[..., :-1], image[..., -1:]) if have in (2, 4) else (image, None)
         if channels in (1, 2) and color.shape[-1] == 3:
-            # libpng's rgb_to_gray with its default (Rec. 709) integer weights
+            # libpng's rgb_to_gray as TensorFlow sets it (0.299, 0.587 in 1/32768 steps);
+            # libpng truncates 8-bit results and rounds 16-bit ones
             c = color.astype(np.int64)
-            top = (1 << 16) - 1 if image.dtype == np.uint16 else 255
-            color = np.minimum((6968 * c[..., 0] + 23434 * c[..., 1] + 2366 * c[..., 2]
-                                + 16384) >> 15, top).astype(image.dtype)[..., None]
+            half = 16384 if image.dtype == np.uint16 else 0
+            color = ((9797 * c[..., 0] + 19234 * c[..., 1] + 3737 * c[..., 2] + half)
+                     >> 15).astype(image.dtype)[..., None]
         elif channels in (3, 4) and color.shape[-1] == 1:
             color = np.repeat(color, 3, axis=-1)
         if channels in (2, 4):
@@ -164,11 +165,18 @@ def _convert(image, channels, dtype):
                     f"got {dtype.name}")
 
 
+def _check_channels(channels, op):
+    if channels not in (0, 1, 3, 4):
+        raise InvalidArgumentError(f"tf.io.{op}: `channels` must be 0, 1, 3 or 4 but got "
+                                   f"{channels}")
+
+
 def decode_png(contents, channels=0, dtype=_dt.uint8, name=None):
     """Decodes a PNG file's bytes to a uint8 (or uint16) tensor of shape (height, width, c).
 
     `channels`: 0 keeps the file's (palette images become RGB or RGBA), 1 gray, 3 RGB, 4 RGBA.
     """
+    _check_channels(channels, "decode_png")
     return Tensor(_decode_png_array(_contents(contents, "decode_png"), channels, dtype))
 
 
@@ -218,6 +226,7 @@ def _pillow_decode(data, channels, dtype, op):
 
 def decode_image(contents, channels=None, dtype=_dt.uint8, name=None, expand_animations=True):
     """Decodes PNG (in NumPy), or JPEG, GIF and BMP (with Pillow), to (height, width, c)."""
+    _check_channels(channels or 0, "decode_image")
     data = _contents(contents, "decode_image")
     if data.startswith(_SIGNATURE):
         return Tensor(_decode_png_array(data, channels or 0, dtype))
