@@ -38,6 +38,7 @@ __all__ = [
     "activations",
     "backend",
     "callbacks",
+    "datasets",
     "initializers",
     "layers",
     "losses",
@@ -67,9 +68,9 @@ backend.__getattr__ = _legacy_backend_name
 
 
 def __getattr__(name):
-    # keras.ops, keras.random and keras.wrappers load on first use, so that
-    # `from tapegrad import keras` stays fast.
-    if name in ("ops", "random", "wrappers"):
+    # keras.ops, keras.random, keras.wrappers and keras.datasets (its loaders need gzip, json
+    # and pickle) load on first use, so that `from tapegrad import keras` stays fast.
+    if name in ("ops", "random", "wrappers", "datasets"):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")

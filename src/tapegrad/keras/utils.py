@@ -1,4 +1,5 @@
-"""`keras.utils`: seeding, the progress bar, one-hot labels."""
+"""`keras.utils`: seeding, the progress bar, one-hot labels, and the data utilities
+(`PyDataset`, `get_file`, `split_dataset`, `image_dataset_from_directory`, ...)."""
 
 import math
 import random
@@ -10,8 +11,15 @@ import numpy as np
 import tapegrad as tf
 
 from . import backend
+from ._data_utils import PyDataset, Sequence, pad_sequences, split_dataset
+from ._directory_datasets import image_dataset_from_directory, text_dataset_from_directory
+from ._file_utils import get_file
 
-__all__ = ["Progbar", "clear_session", "set_random_seed", "to_categorical"]
+__all__ = [
+    "Progbar", "PyDataset", "Sequence", "clear_session", "get_file",
+    "image_dataset_from_directory", "pad_sequences", "set_random_seed", "split_dataset",
+    "text_dataset_from_directory", "to_categorical",
+]
 
 
 def set_random_seed(seed):
@@ -31,12 +39,24 @@ def clear_session():
 
 
 def to_categorical(x, num_classes=None):
-    """One-hot encodes integer labels: shape (n,) -> (n, num_classes), float32."""
-    x = np.asarray(x, dtype=np.int64)
+    """One-hot encodes integer labels, as Keras 3: shape (n,) (or (n, 1)) -> (n, num_classes).
+
+    A NumPy array or list gives a float64 array (Keras 3's dtype); a tensor gives a float32
+    tensor (`tf.one_hot`). `num_classes` defaults to the largest label plus one.
+    """
+    if tf.is_tensor(x):
+        if x.ndim > 1 and x.shape[-1] == 1:
+            x = tf.squeeze(x, axis=-1)
+        depth = int(tf.reduce_max(x)) + 1 if num_classes is None else int(num_classes)
+        return tf.one_hot(x, depth)
+    x = np.array(x, dtype=np.int64)
     if x.ndim > 1 and x.shape[-1] == 1:
         x = x[..., 0]
-    num_classes = int(x.max()) + 1 if num_classes is None else int(num_classes)
-    return (x[..., None] == np.arange(num_classes)).astype("float32")
+    num_classes = int(x.max()) + 1 if not num_classes else int(num_classes)
+    if x.size and (x.min() < 0 or x.max() >= num_classes):
+        raise ValueError(f"to_categorical: labels must be in [0, {num_classes}), got values "
+                         f"from {x.min()} to {x.max()}")
+    return (x[..., None] == np.arange(num_classes)).astype(np.float64)
 
 
 def _format_time(seconds, unit):
