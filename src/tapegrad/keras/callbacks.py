@@ -187,6 +187,7 @@ class ProgbarLogger(Callback):
         self.target = None
         self.verbose = 1
         self.epochs = 1
+        self.seen = 0
         self._in_fit = False
 
     def set_params(self, params):
@@ -198,6 +199,7 @@ class ProgbarLogger(Callback):
 
     def _new(self):
         self.progbar = Progbar(self.target, verbose=self.verbose)
+        self.seen = 0
 
     def on_train_begin(self, logs=None):
         self._in_fit = True
@@ -210,9 +212,13 @@ class ProgbarLogger(Callback):
         if self.verbose and self.epochs > 1:
             print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def _update(self, batch, logs):
+        self.seen = batch + 1  # counted at every verbosity: it sizes an input of unknown size
         if self.verbose == 1:
-            self.progbar.update(batch + 1, list((logs or {}).items()), finalize=False)
+            self.progbar.update(self.seen, list((logs or {}).items()), finalize=False)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._update(batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
         self._finalize(logs)
@@ -222,8 +228,8 @@ class ProgbarLogger(Callback):
             self._new()
 
     def on_test_batch_end(self, batch, logs=None):
-        if not self._in_fit and self.verbose == 1:
-            self.progbar.update(batch + 1, list((logs or {}).items()), finalize=False)
+        if not self._in_fit:
+            self._update(batch, logs)
 
     def on_test_end(self, logs=None):
         if not self._in_fit:
@@ -233,8 +239,7 @@ class ProgbarLogger(Callback):
         self._new()
 
     def on_predict_batch_end(self, batch, logs=None):
-        if self.verbose == 1:
-            self.progbar.update(batch + 1, None, finalize=False)
+        self._update(batch, None)
 
     def on_predict_end(self, logs=None):
         self._finalize(None)
@@ -242,8 +247,8 @@ class ProgbarLogger(Callback):
     def _finalize(self, logs):
         if self.progbar is None:
             return
-        if self.progbar.target is None:
-            self.progbar.target = self.progbar._seen_so_far
+        if self.progbar.target is None:  # an input of unknown size: now known, as in Keras
+            self.target = self.progbar.target = self.seen
         self.progbar.update(self.progbar.target, list((logs or {}).items()), finalize=True)
 
 

@@ -1,12 +1,13 @@
-"""`compile`, `fit`, `evaluate` and `predict`: Keras's built-in training loop, eager."""
+"""`compile`, `fit`, `evaluate` and `predict`: Keras's built-in training loop, eager.
 
-import math
+The data (arrays, a tf.data.Dataset, a generator or a PyDataset) is read through
+`data_adapter.EpochIterator`, as Keras 3's trainers do.
+"""
 
 import numpy as np
 
 import tapegrad as tf
 
-from .. import backend
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
@@ -15,47 +16,9 @@ from ..callbacks import pythonify_logs
 from ..layers.base import flatten, pack_like
 from . import data_checks
 from .compile_utils import CompileMetrics, flatten_metrics_in_order
+from .data_adapter import EpochIterator, length, to_arrays, unpack, validation_parts
 
 __all__ = ["Trainer"]
-
-
-def _to_array(x, dtype):
-    """Data as NumPy arrays, floats cast once to the model's float type."""
-    if x is None:
-        return None
-    if (
-        isinstance(x, (list, tuple))
-        and x
-        and not np.isscalar(x[0])
-        and not isinstance(x[0], (list, tuple))
-    ):
-        return type(x)(_to_array(v, dtype) for v in x)
-    if isinstance(x, dict):
-        return {k: _to_array(v, dtype) for k, v in x.items()}
-    try:
-        arr = np.asarray(x)
-    except ValueError:
-        raise ValueError(
-            f"Model data (x, y or sample_weight) must be arrays of numbers; got a "
-            f"{type(x).__name__} that is not rectangular (ragged nested lists?)."
-        ) from None
-    if arr.dtype.kind == "f" and arr.dtype != dtype:
-        arr = arr.astype(dtype)
-    return arr
-
-
-def _length(x):
-    return len(flatten(x)[0])
-
-
-def _take(x, idx):
-    if x is None:
-        return None
-    if isinstance(x, (list, tuple)):
-        return type(x)(_take(v, idx) for v in x)
-    if isinstance(x, dict):
-        return {k: _take(v, idx) for k, v in x.items()}
-    return x[idx]
 
 
 class _CompiledLoss:
@@ -292,7 +255,7 @@ class Trainer:
 
     def train_step(self, data):
         """One gradient step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
-        x, y, sample_weight = _unpack(data)
+        x, y, sample_weight = unpack(data)
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
@@ -300,19 +263,19 @@ class Trainer:
         variables = self.trainable_variables
         grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
-        self._loss_tracker.update_state(loss, sample_weight=_length(x))
+        self._loss_tracker.update_state(loss, sample_weight=length(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
         """Loss and metrics on a batch, without training; returns the logs."""
-        x, y, sample_weight = _unpack(data)
+        x, y, sample_weight = unpack(data)
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(loss, sample_weight=_length(x))
+        self._loss_tracker.update_state(loss, sample_weight=length(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
-        x, _, _ = _unpack(data)
+        x, _, _ = unpack(data)
         return self(x, training=False)
 
     # -- loops ----------------------------------------------------------------------------
@@ -348,23 +311,30 @@ class Trainer:
         validation_batch_size=None,
         validation_freq=1,
     ):
-        """Trains the model on NumPy data for `epochs` epochs.
+        """Trains the model for `epochs` epochs.
 
         Args:
-            x, y: inputs and targets (arrays, or lists / dicts of arrays for several inputs).
-            batch_size: samples per gradient step (32).
+            x, y: inputs and targets (arrays, or lists / dicts of arrays for several inputs);
+                or `x` alone as a tf.data.Dataset, a Python generator or a
+                keras.utils.PyDataset yielding `(x, y)` or `(x, y, sample_weight)` batches.
+            batch_size: samples per gradient step for arrays (32).
             epochs: the epoch to stop at (counting from `initial_epoch`).
-            verbose: "auto" or 1 (progress bar), 2 (one line per epoch), 0 (silent).
+            verbose: "auto" or 1 (progress bar; "Unknown" steps while the size of a dataset
+                is unknown), 2 (one line per epoch), 0 (silent).
             callbacks: Callback instances (EarlyStopping, ...).
-            validation_split: the fraction of the data, taken from the end before shuffling,
-                held out for validation.
-            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight)`.
-            shuffle: reshuffle the training data before each epoch.
-            sample_weight: per-sample loss weights.
+            validation_split: the fraction of array data, taken from the end before
+                shuffling, held out for validation.
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, sample_weight)`, or a Dataset,
+                generator or PyDataset.
+            shuffle: reshuffle array data before each epoch (a Dataset shuffles itself).
+            class_weight: {class: weight} turned into per-sample weights.
+            sample_weight: per-sample loss weights (arrays only).
             initial_epoch: the epoch to start from.
-            steps_per_epoch: batches per epoch (default: all the data).
+            steps_per_epoch: batches per epoch (default: all the data); a dataset or
+                generator then continues where the previous epoch stopped.
+            validation_steps: batches per validation pass.
             validation_batch_size: batch size of the validation pass (default batch_size).
-            validation_freq: validate every this many epochs.
+            validation_freq: validate every this many epochs, or at the listed epochs.
 
         Returns:
             A History whose `history` dict maps "loss", the metric names and their "val_"
@@ -376,40 +346,25 @@ class Trainer:
         data_checks.check_epochs("fit", epochs, initial_epoch)
         steps_per_epoch = data_checks.check_steps("fit", "steps_per_epoch", steps_per_epoch)
         validation_steps = data_checks.check_steps("fit", "validation_steps", validation_steps)
-        validation_freq = data_checks.check_batch_size(
-            "fit", validation_freq, name="validation_freq"
-        )
+        validation_freq = _validation_freq(validation_freq)
+        if class_weight is not None and not isinstance(class_weight, dict):
+            raise TypeError(
+                "fit: `class_weight` must be a dict mapping class indices to weights, got "
+                f"{type(class_weight).__name__}"
+            )
         dtype = self._np_dtype
-        x, y = _to_array(x, dtype), _to_array(y, dtype)
-        sample_weight = _to_array(sample_weight, dtype)
-        n = data_checks.check_cardinality("fit", x, y, sample_weight)
-        data_checks.check_validation_split(validation_split, n)
-        if validation_data is not None:
-            vx, vy, vsw = data_checks.validation_tuple(validation_data)
-            data_checks.check_cardinality(
-                "fit (validation_data)", _to_array(vx, dtype), _to_array(vy, dtype), vsw
-            )
-        if class_weight is not None:
-            if not isinstance(class_weight, dict):
-                raise TypeError(
-                    "fit: `class_weight` must be a dict mapping class indices to weights, got "
-                    f"{type(class_weight).__name__}"
-                )
-            labels = np.asarray(y).reshape(len(y), -1)
-            labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
-            cw = np.array([class_weight.get(int(c), 1.0) for c in labels], dtype=dtype)
-            sample_weight = cw if sample_weight is None else sample_weight * cw
+        data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
+                             class_weight, dtype, "fit")
+        data_checks.check_validation_split(validation_split, data.num_samples)
         if validation_data is None and validation_split:
-            n = _length(x)
-            split = math.floor(n * (1.0 - validation_split))
-            head, tail = np.arange(split), np.arange(split, n)
-            validation_data = (_take(x, tail), _take(y, tail)) + (
-                () if sample_weight is None else (_take(sample_weight, tail),)
-            )
-            x, y, sample_weight = _take(x, head), _take(y, head), _take(sample_weight, head)
-        n = _length(x)
-        steps = steps_per_epoch or max(1, math.ceil(n / batch_size))
-        cbs, history = self._callbacks(callbacks, verbose, epochs, steps)
+            validation_data = data.split(validation_split)
+        validation = None
+        if validation_data is not None:  # made once, before training: a generator goes on
+            vx, vy, vsw = validation_parts(validation_data)
+            validation = EpochIterator(vx, vy, vsw, validation_batch_size or batch_size,
+                                       validation_steps, False, None, dtype,
+                                       "fit (validation_data)")
+        cbs, history = self._callbacks(callbacks, verbose, epochs, data.num_batches)
         self.history = history
         self.stop_training = False
         want_end = cbs.wants("on_train_batch_end")
@@ -419,37 +374,18 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            order = backend.rng().permutation(n) if shuffle else None
-            for step in range(steps):
-                start = (step * batch_size) % n
-                idx = (
-                    slice(start, start + batch_size)
-                    if order is None
-                    else order[start : start + batch_size]
-                )
+            for step, batch in data.epoch():
                 if want_begin:
                     cbs.on_train_batch_begin(step)
-                data = (_take(x, idx), _take(y, idx))
-                if sample_weight is not None:
-                    data += (sample_weight[idx],)
-                logs = self.train_step(data)
+                logs = self.train_step(batch)
                 if want_end:
                     cbs.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
             epoch_logs = dict(self._get_metrics_result_or_logs(logs))
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                vx, vy, vsw = data_checks.validation_tuple(validation_data)
-                val = self.evaluate(
-                    vx,
-                    vy,
-                    batch_size=validation_batch_size or batch_size,
-                    sample_weight=vsw,
-                    verbose=0,
-                    return_dict=True,
-                    steps=validation_steps,
-                    _in_fit=True,
-                )
+            if validation is not None and _should_validate(epoch, validation_freq):
+                val = self.evaluate(verbose=0, return_dict=True, _in_fit=True,
+                                    _iterator=validation)
                 epoch_logs.update({"val_" + k: v for k, v in val.items()})
             logs = epoch_logs  # the callbacks get it flattened and sorted, once (Keras's order)
             cbs.on_epoch_end(epoch, logs)
@@ -471,6 +407,7 @@ class Trainer:
         callbacks=None,
         return_dict=False,
         _in_fit=False,
+        _iterator=None,
         **kwargs,
     ):
         """The loss and metrics on data, in batches.
@@ -479,27 +416,22 @@ class Trainer:
             The loss (a float) if there are no metrics, else `[loss, metric, ...]` in the
             order of `metrics_names`; a dict with `return_dict=True`.
         """
-        self._check_compiled("evaluate", _targets(x, y), "test_step")
         verbose = 1 if verbose == "auto" else verbose
-        batch_size = data_checks.check_batch_size("evaluate", batch_size)
-        steps = data_checks.check_steps("evaluate", "steps", steps)
-        dtype = self._np_dtype
-        x, y = _to_array(x, dtype), _to_array(y, dtype)
-        sample_weight = _to_array(sample_weight, dtype)
-        n = data_checks.check_cardinality("evaluate", x, y, sample_weight)
-        steps = steps or max(1, math.ceil(n / batch_size))
+        data = _iterator
+        if data is None:
+            self._check_compiled("evaluate", _targets(x, y), "test_step")
+            batch_size = data_checks.check_batch_size("evaluate", batch_size)
+            steps = data_checks.check_steps("evaluate", "steps", steps)
+            data = EpochIterator(x, y, sample_weight, batch_size, steps, False, None,
+                                 self._np_dtype, "evaluate")
         cbs = None
         if not _in_fit:
-            cbs, _ = self._callbacks(callbacks, verbose, 1, steps)
+            cbs, _ = self._callbacks(callbacks, verbose, 1, data.num_batches)
             cbs.on_test_begin()
         self.reset_metrics()
         logs = {}
-        for step in range(steps):
-            idx = slice(step * batch_size, (step + 1) * batch_size)
-            data = (_take(x, idx), _take(y, idx))
-            if sample_weight is not None:
-                data += (sample_weight[idx],)
-            logs = self.test_step(data)
+        for step, batch in data.epoch():
+            logs = self.test_step(batch)
             if cbs is not None:
                 cbs.on_test_batch_end(step, logs)
         result = self._get_metrics_result_or_logs(logs)
@@ -508,21 +440,23 @@ class Trainer:
         return _result(self, result, return_dict)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """The model's outputs on `x`, computed in batches, as NumPy arrays."""
+        """The model's outputs on `x` (arrays, a Dataset, a generator or a PyDataset; only the
+        inputs of `(x, y)` batches are used), computed in batches, as NumPy arrays."""
         verbose = 1 if verbose == "auto" else verbose
         batch_size = data_checks.check_batch_size("predict", batch_size)
         steps = data_checks.check_steps("predict", "steps", steps)
-        x = _to_array(x, self._np_dtype)
-        n = data_checks.check_cardinality("predict", x)
-        steps = steps or max(1, math.ceil(n / batch_size))
-        cbs, _ = self._callbacks(callbacks, verbose, 1, steps)
+        data = EpochIterator(x, None, None, batch_size, steps, False, None, self._np_dtype,
+                             "predict")
+        cbs, _ = self._callbacks(callbacks, verbose, 1, data.num_batches)
         cbs.on_predict_begin()
-        outputs = []
-        for step in range(steps):
-            out = self.predict_step((_take(x, slice(step * batch_size, (step + 1) * batch_size)),))
+        outputs, out = [], None
+        for step, batch in data.epoch():
+            out = self.predict_step(batch)
             outputs.append([np.asarray(o) for o in flatten(out)])
             cbs.on_predict_batch_end(step, None)
         cbs.on_predict_end()
+        if out is None:
+            raise ValueError("predict: the input yielded no batch; check that it is not empty")
         joined = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
         return pack_like(out, joined)
 
@@ -542,14 +476,14 @@ class Trainer:
     def _batch_data(self, where, x, y, sample_weight):
         """`(x, y)` or `(x, y, sample_weight)` as arrays of the model's float type."""
         dtype = self._np_dtype
-        data = (_to_array(x, dtype), _to_array(y, dtype))
+        data = (to_arrays(x, dtype), to_arrays(y, dtype))
         if sample_weight is not None:
-            data += (_to_array(sample_weight, dtype),)
+            data += (to_arrays(sample_weight, dtype),)
         data_checks.check_cardinality(where, *data)
         return data
 
     def predict_on_batch(self, x):
-        out = self(_to_array(x, self._np_dtype), training=False)
+        out = self(to_arrays(x, self._np_dtype), training=False)
         return pack_like(out, [np.asarray(o) for o in flatten(out)])
 
 
@@ -562,7 +496,7 @@ class _CompiledLossAPI:
         total = model._compiled_loss(y_true, y_pred, sample_weight)
         for extra in regularization_losses or ():
             total = tf.add(total, tf.reduce_sum(extra))
-        model._loss_tracker.update_state(total, sample_weight=_length(y_pred))
+        model._loss_tracker.update_state(total, sample_weight=length(y_pred))
         return total
 
 
@@ -581,6 +515,23 @@ class _NoMetrics:
 _NO_METRICS = _NoMetrics()
 
 
+def _validation_freq(value):
+    """`validation_freq` checked before training: a positive int or a list of epochs."""
+    if isinstance(value, (list, tuple, set)):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"Expected `validation_freq` to be a list or int. Received: "
+                         f"validation_freq={value!r} of the type {type(value)}.")
+    return data_checks.check_batch_size("fit", value, name="validation_freq")
+
+
+def _should_validate(epoch, validation_freq):
+    """Keras's rule: every `validation_freq` epochs, or at the epochs (1-based) listed."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
+
+
 def _result(model, logs, return_dict):
     """The logs as `evaluate` returns them, as Keras: a dict in sorted key order, or a list in
     the order of `model.metrics` (the compiled metrics by their own names), then the other logs
@@ -595,13 +546,3 @@ def _targets(x, y):
     if y is not None or isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "shape"):
         return y
     return x
-
-
-def _unpack(data):
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) == 1:
-        return data[0], None, None
-    if len(data) == 2:
-        return data[0], data[1], None
-    return data[0], data[1], data[2]
