@@ -70,23 +70,23 @@ def _extract(path, target, archive_format):
     return False
 
 
-def _download(origin, target):
+def _download(origin, target, timeout=60):
+    """Fetches `origin` into `target` with a progress bar; no partial file is left behind."""
     import urllib.error
     import urllib.request
 
     from .utils import Progbar
 
     print(f"Downloading data from {origin}")
-    bar = {}
-
-    def progress(block, block_size, total):
-        if "bar" not in bar:
-            bar["bar"] = Progbar(total if total > 0 else None)
-        done = block * block_size
-        bar["bar"].update(min(done, total) if total > 0 else done)
-
     try:
-        urllib.request.urlretrieve(origin, target, progress)
+        with urllib.request.urlopen(origin, timeout=timeout) as response, open(
+                target, "wb") as out:
+            total = int(response.headers.get("Content-Length") or 0) or None
+            bar, done = Progbar(total), 0
+            for chunk in iter(lambda: response.read(1 << 16), b""):
+                out.write(chunk)
+                done += len(chunk)
+                bar.update(done)
     except (urllib.error.URLError, OSError, KeyboardInterrupt) as err:
         if os.path.exists(target):
             os.remove(target)

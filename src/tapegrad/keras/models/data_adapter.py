@@ -185,9 +185,11 @@ class _Batches:
             _unsupported("sample_weights", "the sample weights", kind)
         if shuffle and kind in ("tf.data.Dataset", "generator"):
             warnings.warn(f"`shuffle=True` was passed, but will be ignored since the data `x` "
-                          f"was provided as a {kind}. The {kind} is expected to already be "
-                          "shuffled" + (" (via `.shuffle(buffer_size)`)." if kind[0] == "t"
-                                        else "."), stacklevel=4)
+                          f"was provided as a {kind}. " + (
+                              "The Dataset is expected to already be shuffled (via "
+                              "`.shuffle(buffer_size)`)." if kind[0] == "t" else
+                              "The generator is expected to yield already-shuffled data."),
+                          stacklevel=4)
 
     def on_epoch_begin(self):
         if self.kind == "PyDataset":
