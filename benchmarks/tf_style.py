@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from workloads import Impl, mlp_results
+from workloads import Impl, csv_results, data_results, mlp_results
 
 
 def tutorial_assign_sub(tf, data):
@@ -153,7 +153,72 @@ def matmul_chain_fwd(tf, data):
     return (lambda: tf.reduce_sum(tf.tanh(a @ b) @ c)), lambda loss: {"loss": loss.numpy()}
 
 
-_WITH_KERAS = {"tutorial_sgd", "small_step", "large_step"}
+def _housing_pipeline(tf, data):
+    """The tutorial's input pipeline: slices, a shuffle buffer of 10,000, batches of 32."""
+    return (tf.data.Dataset.from_tensor_slices((data["x"], data["y"]))
+            .shuffle(data["buffer"]).batch(data["batch"]).prefetch(tf.data.AUTOTUNE))
+
+
+def data_epoch(tf, data):
+    """One epoch of the pipeline, iterated eagerly (the batches are made, nothing else)."""
+    ds = _housing_pipeline(tf, data)
+
+    def step():
+        batches = 0
+        for _ in ds:
+            batches += 1
+        return batches
+
+    return step, lambda n: data_results(n, np.concatenate([x.numpy() for x, _ in ds]))
+
+
+def data_train_epoch(tf, keras, data):
+    """One epoch of the pipeline with the tutorial's step: tape, MSE, SGD on each batch."""
+    ds = _housing_pipeline(tf, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = keras.Sequential([keras.layers.Dense(data["units"][0], activation="relu",
+                                                     input_shape=(data["x"].shape[1],)),
+                                  keras.layers.Dense(data["units"][1])])
+    model.set_weights(data["weights"])
+    optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
+
+    def step():
+        batches = 0
+        for xb, yb in ds:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(xb, training=True) - yb))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            batches += 1
+        return batches
+
+    return step, lambda n: data_results(n, np.concatenate([x.numpy() for x, _ in ds]))
+
+
+def csv_epoch(tf, data):
+    """make_csv_dataset over the census CSV (defaults: shuffle buffer 10,000), one epoch:
+    reading, parsing, shuffling and batching, as a user's first epoch does."""
+
+    def make():
+        return tf.data.experimental.make_csv_dataset(
+            data["csv"], batch_size=32, label_name="median_house_value", num_epochs=1)
+
+    def step():
+        batches = 0
+        for _ in make():
+            batches += 1
+        return batches
+
+    def collect(n):
+        pairs = [(f["longitude"].numpy(), y.numpy()) for f, y in make()]
+        return csv_results(n, np.concatenate([y for _, y in pairs]),
+                           np.concatenate([x for x, _ in pairs]))
+
+    return step, collect
+
+
+_WITH_KERAS = {"tutorial_sgd", "small_step", "large_step", "data_train_epoch"}
 _FUNCTIONS = {
     "tutorial_assign_sub": tutorial_assign_sub,
     "tutorial_sgd": tutorial_sgd,
@@ -165,6 +230,9 @@ _FUNCTIONS = {
     "jacobian_loop": jacobian_loop,
     "matmul_chain": matmul_chain,
     "matmul_chain_fwd": matmul_chain_fwd,
+    "data_epoch": data_epoch,
+    "data_train_epoch": data_train_epoch,
+    "csv_epoch": csv_epoch,
 }
 
 

@@ -30,13 +30,17 @@ WORKLOADS = (
     "jacobian_loop",
     "matmul_chain",
     "matmul_chain_fwd",
+    "data_epoch",
+    "data_train_epoch",
+    "csv_epoch",
     "import",
     "peak_memory",
 )
 
 # Workloads whose answers are checked against another workload's NumPy answer, and whose data
 # is that workload's.
-SAME_AS = {"jacobian_loop": "jacobian", "peak_memory": "large_step"}
+SAME_AS = {"jacobian_loop": "jacobian", "peak_memory": "large_step",
+           "data_train_epoch": "data_epoch"}
 
 # Workloads reported per operation rather than per run: how many operations one run performs.
 OPS_PER_RUN = {"scalar_chain": 1000}
@@ -47,6 +51,7 @@ CHAIN_LENGTH = OPS_PER_RUN["scalar_chain"]
 CHAIN_A, CHAIN_B, CHAIN_X0 = 0.999, 0.001, 2.0
 STEP_LR = 0.01
 MLP_SIZES = {"small_step": (32, [8, 30, 1]), "large_step": (4096, [8, 256, 256, 1])}
+DATA_BATCH, DATA_SHUFFLE = 32, 10_000
 HESSIAN_N = 100
 JACOBIAN_N = 256
 MATMUL_N = 1024
@@ -82,12 +87,56 @@ def make_data(workload):
             "b": 0.1 * rng.standard_normal(n),
             "x": rng.standard_normal(n),
         }
+    if workload == "data_epoch":
+        return housing_training_set()
+    if workload == "csv_epoch":
+        return {"csv": census_csv()}
     if workload in ("matmul_chain", "matmul_chain_fwd"):
         n = MATMUL_N
         # Scaled so that A @ B has unit variance and tanh is not saturated.
         scale = n**-0.25
         return {k: (scale * rng.standard_normal((n, n))).astype(np.float32) for k in "abc"}
     raise KeyError(f"no data for workload {workload!r}")
+
+
+def _sklearn_split(n, test_size, random_state):
+    """(train, test) indices as scikit-learn's train_test_split draws them (ShuffleSplit)."""
+    n_test = math.ceil(test_size * n)
+    perm = np.random.RandomState(random_state).permutation(n)
+    return perm[n_test:], perm[:n_test]
+
+
+def housing_training_set():
+    """The California housing tutorial's training set (examples/california_housing.py):
+    split 75/25 twice (random_state 7, then 11) and standardized; float32, y of shape (n, 1).
+    The MLP weights are those of `small_step`."""
+    from tapegrad.datasets import fetch_california_housing
+
+    housing = fetch_california_housing()
+    full, _ = _sklearn_split(len(housing.target), 0.25, 7)
+    train, _ = _sklearn_split(len(full), 0.25, 11)
+    x, y = housing.data[full][train], housing.target[full][train]
+    x = (x - x.mean(axis=0)) / x.std(axis=0)  # StandardScaler
+    mlp = make_data("small_step")
+    return {"x": x.astype(np.float32), "y": y.astype(np.float32)[:, None],
+            "weights": mlp["weights"], "lr": STEP_LR, "units": mlp["units"],
+            "batch": DATA_BATCH, "buffer": DATA_SHUFFLE}
+
+
+def census_csv():
+    """The census table (cal_housing.csv, 20,640 rows) as a CSV file, written once into the
+    temporary folder from the copy tapegrad ships, in the original's format."""
+    import os
+    import tempfile
+
+    from tapegrad.datasets._california import CSV_COLUMNS, load_table
+
+    path = os.path.join(tempfile.gettempdir(), "tapegrad-bench-cal_housing.csv")
+    if not os.path.exists(path):
+        np.savetxt(path + ".tmp", load_table(), fmt="%.6f", delimiter=",",
+                   header=",".join(CSV_COLUMNS), comments="")
+        os.replace(path + ".tmp", path)
+    return path
 
 
 def check(got, want):
@@ -206,30 +255,9 @@ class NumpyImpl(Impl):
 
     def _mlp_step(self, data):
         weights = [w.copy() for w in data["weights"]]
-        x, y, lr = data["x"], data["y"], np.float32(data["lr"])
-        n_layers = len(weights) // 2
-
-        def step():
-            acts = [x]
-            for i in range(n_layers):
-                h = acts[-1] @ weights[2 * i] + weights[2 * i + 1]
-                acts.append(np.maximum(h, 0) if i < n_layers - 1 else h)
-            diff = acts[-1] - y
-            loss = np.mean(diff * diff)
-            grad = diff * np.float32(2.0 / diff.size)
-            grads = [None] * len(weights)
-            for i in reversed(range(n_layers)):
-                if i < n_layers - 1:
-                    grad = grad * (acts[i + 1] > 0)  # relu's output gives its mask
-                grads[2 * i] = acts[i].T @ grad
-                grads[2 * i + 1] = grad.sum(axis=0)
-                if i:
-                    grad = grad @ weights[2 * i].T
-            for w, g in zip(weights, grads):
-                w -= lr * g
-            return loss
-
-        return step, lambda loss: mlp_results(loss, weights)
+        update = mlp_update(weights, np.float32(data["lr"]))
+        x, y = data["x"], data["y"]
+        return (lambda: update(x, y)), lambda loss: mlp_results(loss, weights)
 
     small_step = _mlp_step
     large_step = _mlp_step
@@ -272,6 +300,96 @@ class NumpyImpl(Impl):
     def matmul_chain_fwd(self, data):
         a, b, c = data["a"], data["b"], data["c"]
         return (lambda: (np.tanh(a @ b) @ c).sum()), lambda loss: {"loss": loss}
+
+
+    def data_epoch(self, data):
+        """One epoch of shuffled batches of 32, sliced by hand: the floor of tf.data."""
+        x, y, size = data["x"], data["y"], data["batch"]
+
+        def step():
+            perm = np.random.permutation(len(x))
+            batches = 0
+            for start in range(0, len(x), size):
+                idx = perm[start:start + size]
+                xb, yb = x[idx], y[idx]  # noqa: F841 -- the slices are the work
+                batches += 1
+            return batches
+
+        return step, lambda n: data_results(n, x)
+
+    def data_train_epoch(self, data):
+        """The same epoch with the tutorial's training step on each batch."""
+        x, y, size = data["x"], data["y"], data["batch"]
+        update = mlp_update([w.copy() for w in data["weights"]], np.float32(data["lr"]))
+
+        def step():
+            perm = np.random.permutation(len(x))
+            batches = 0
+            for start in range(0, len(x), size):
+                idx = perm[start:start + size]
+                update(x[idx], y[idx])
+                batches += 1
+            return batches
+
+        return step, lambda n: data_results(n, x)
+
+    def csv_epoch(self, data):
+        """The census CSV parsed by NumPy, then one epoch of shuffled batches of 32."""
+        path = data["csv"]
+
+        def step():
+            table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32)
+            perm = np.random.permutation(len(table))
+            batches = 0
+            for start in range(0, len(table), DATA_BATCH):
+                rows = table[perm[start:start + DATA_BATCH]]  # noqa: F841
+                batches += 1
+            return batches, table
+
+        def collect(out):
+            return csv_results(out[0], out[1][:, -1], out[1][:, 0])
+
+        return step, collect
+
+
+def mlp_update(weights, lr):
+    """`update(x, y)`: one SGD step of the MLP on a batch, MSE loss, written out by hand; it
+    updates `weights` in place and returns the loss."""
+    n_layers = len(weights) // 2
+
+    def update(x, y):
+        acts = [x]
+        for i in range(n_layers):
+            h = acts[-1] @ weights[2 * i] + weights[2 * i + 1]
+            acts.append(np.maximum(h, 0) if i < n_layers - 1 else h)
+        diff = acts[-1] - y
+        loss = np.mean(diff * diff)
+        grad = diff * np.float32(2.0 / diff.size)
+        grads = [None] * len(weights)
+        for i in reversed(range(n_layers)):
+            if i < n_layers - 1:
+                grad = grad * (acts[i + 1] > 0)  # relu's output gives its mask
+            grads[2 * i] = acts[i].T @ grad
+            grads[2 * i + 1] = grad.sum(axis=0)
+            if i:
+                grad = grad @ weights[2 * i].T
+        for w, g in zip(weights, grads):
+            w -= lr * g
+        return loss
+
+    return update
+
+
+def data_results(batches, x):
+    """An epoch's answer: the number of batches and the sum of every input seen."""
+    return {"batches": np.float64(batches), "x_sum": np.float64(np.sum(x, dtype=np.float64))}
+
+
+def csv_results(batches, labels, longitudes):
+    """A CSV epoch's answer: batches, the labels' and the first column's sums (float64)."""
+    return {"batches": np.float64(batches),
+            "label_sum": np.float64(np.sum(labels, dtype=np.float64)),
+            "longitude_sum": np.float64(np.sum(longitudes, dtype=np.float64))}
 
 
 def mlp_results(loss, weights):

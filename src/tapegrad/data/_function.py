@@ -69,6 +69,7 @@ class StructuredFunction:
         self._call = function(self._python) if trace else self._python
         self._output = None
         self._batch_program = False  # not looked for yet
+        self._moves = {}  # input signature -> output positions, for pure restructurings
 
     def _python(self, *flat):
         template = self.input.template
@@ -84,8 +85,15 @@ class StructuredFunction:
 
     def apply(self, flat):
         """The flat output values for one element (the output structure is checked)."""
+        if self._output is not None and hasattr(self._call, "get_concrete_function"):
+            key = tuple((np.shape(v), getattr(v, "dtype", None)) for v in flat)
+            moves = self._moves.get(key, False)
+            if moves is False:
+                moves = self._moves[key] = self._restructuring(flat)
+            if moves is not None:
+                return [flat[i] for i in moves]
         result = self(flat)
-        template, values = structure_of(result)
+        _, values = structure_of(result)
         if self._output is None:
             self._output, _ = Structure.of(result)
         out = self._output
@@ -93,6 +101,32 @@ class StructuredFunction:
             raise TypeError(f"{self.what}: the function returned {len(values)} values for an "
                             f"element, but {out.n} on its first call")
         return values
+
+    def _restructuring(self, flat):
+        """For a function that only rearranges its inputs (packs them into a dict, swaps a
+        pair: its traced program has no instruction and returns input tensors), the input
+        position of each output; else None. Such a function is applied without a call."""
+        try:
+            program = self._call.get_concrete_function(*[
+                v if isinstance(v, Tensor) else Tensor(np.asarray(v)) for v in flat]).program
+            if program is None or program.instrs or program.constants:
+                return None
+            if any(isinstance(x, list) for x in _containers(program.template[0])):
+                return None
+            if None in program.outputs or len(program.outputs) != self._output.n:
+                return None
+            return [program.inputs.index(slot) for slot in program.outputs]
+        except Exception:  # noqa: BLE001 - a program we cannot read is simply called
+            return None
+
+    def restructures(self):
+        """Whether the function only rearranges its inputs (judged on placeholders)."""
+        try:
+            self.output_structure()
+            flat = [_placeholder(s, 1) for s in self.input.specs]
+            return self._restructuring(flat) is not None
+        except Exception:  # noqa: BLE001 - unknown: treated as real work
+            return False
 
     # -- the output structure ---------------------------------------------------------------
     def output_structure(self):

@@ -76,6 +76,8 @@ def _lines(data):
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
+    if b"\r" not in data:
+        return lines
     return [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
 
 
@@ -219,10 +221,10 @@ class CsvDatasetV2(Dataset):
         return columns
 
     def _orders(self):
-        yield range(len(self._columns()[0]))
+        yield range(len(self._columns()[0]))  # (re)reads the files once per iteration
 
     def _gather(self, idx):
-        return [c[idx] for c in self._columns()]
+        return [c[idx] for c in self._parsed[1]]
 
 
 def _width(records, delim):

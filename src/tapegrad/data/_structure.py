@@ -151,7 +151,8 @@ class Structure:
             if len(template) == 2:  # (x, y): the commonest element, packed without map()
                 return lambda flat: (leaf(flat[0]), leaf(flat[1]))
             return lambda flat: tuple(map(leaf, flat))
-        return lambda flat: nest.pack_sequence_as(template, [_leaf_tensor(v) for v in flat])
+        build = _builder(template)
+        return lambda flat: build(map(_leaf_tensor, flat).__next__)
 
     def pack_values(self, flat):
         """The nest with the flat values themselves as leaves (NumPy, for as_numpy_iterator)."""
@@ -190,6 +191,27 @@ class Structure:
 
     def __repr__(self):
         return repr(self.element_spec)
+
+
+def _builder(template):
+    """A function that builds `template`'s nest from a `next` over its leaves in nest order
+    (dicts consume their values in sorted key order and keep their own order)."""
+    if isinstance(template, dict):
+        keys = sorted(template)
+        parts = [_builder(template[k]) for k in keys]
+        kind, order = type(template), list(template)
+
+        def build_dict(take):
+            values = dict(zip(keys, [p(take) for p in parts]))
+            return kind((k, values[k]) for k in order)
+
+        return build_dict
+    if isinstance(template, tuple):
+        parts = [_builder(t) for t in template]
+        if hasattr(template, "_fields"):
+            return lambda take: type(template)(*[p(take) for p in parts])
+        return lambda take: tuple([p(take) for p in parts])
+    return lambda take: take()
 
 
 def _skeleton(template):

@@ -68,6 +68,12 @@ class _MapDataset(_Lazy):
             self._fn.batchable())
         self._identity = self._indexable and getattr(input_dataset, "_identity", False)
 
+    @property
+    def _pure(self):
+        """A map that only rearranges (TensorFlow's make_csv_dataset packs columns into a
+        dict) costs no Python work per element: prefetching it needs no thread."""
+        return self._fn.restructures()
+
     def _card(self):
         return self._inputs[0]._card()
 
