@@ -121,3 +121,37 @@ def test_make_csv_dataset_infers_types_as_tensorflow(tmp_path):
     row = values(ds)[0]
     assert row["big"] == [3000000000, 1] and row["s"] == [b"a", b"4"]
     assert np.isclose(row["d"][0], 1e300)
+
+
+def test_make_csv_dataset_rearranges_columns_without_calls_or_threads(files):
+    import threading
+
+    calls = []
+    ds = tf.data.experimental.CsvDataset(str(files / "f2.csv"), [tf.int32, tf.float32],
+                                         header=True)
+
+    def pack(a, b):
+        calls.append(1)
+        return {"b": b, "a": a}
+
+    mapped = ds.batch(1).map(pack)
+    traced = len(calls)
+    assert values(mapped) == [{"b": [2.0], "a": [1]}, {"b": [4.0], "a": [3]}]
+    assert len(calls) == traced  # a rearrangement is applied without calling the function
+    before = threading.active_count()
+    forever = tf.data.experimental.make_csv_dataset(str(files / "f4.csv"), batch_size=2)
+    next(iter(forever))
+    assert threading.active_count() == before  # nothing but array work: no prefetch thread
+
+
+def test_csv_parsing_fast_path_and_exact_fallback_agree():
+    hexes = tf.io.decode_csv(["0x10,1", "2,3"], [[0.0], [0]])
+    assert [t.numpy().tolist() for t in hexes] == [[16.0, 2.0], [1, 3]]
+    assert_clear_error(lambda: tf.io.decode_csv(["1_0,1"], [[0.0], [0]]),
+                       tf.errors.InvalidArgumentError, "Field 0 in record 0", "1_0")
+    assert_clear_error(lambda: tf.io.decode_csv(["1,2", "3"], [[0], [0]]),
+                       tf.errors.InvalidArgumentError, "Expect 2 fields but have 1 in record 1")
+    many = [f"{i},{i * 0.5},x{i}" for i in range(300)]
+    a, b, c = tf.io.decode_csv(many, [[0], [0.0], [""]])
+    assert a.numpy().tolist() == list(range(300)) and b.numpy()[7] == 3.5
+    assert c.numpy()[299] == b"x299"

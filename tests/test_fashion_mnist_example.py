@@ -5,6 +5,7 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import tapegrad as tf
 from tapegrad import keras
@@ -26,11 +27,12 @@ def test_example_trains_on_synthetic_images_when_the_download_fails(tmp_path, mo
 
     monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
     out = tmp_path / "predictions.png"
-    accuracy = _example().main(["--epochs", "2", "--limit", "800", "--out", str(out)])
+    with pytest.warns(UserWarning, match="`shuffle=True` was passed"):  # Keras's, for datasets
+        accuracy = _example().main(["--epochs", "2", "--limit", "500", "--out", str(out)])
     text = capsys.readouterr().out
     assert "Could not load Fashion-MNIST: URL fetch failure" in text
     assert "synthetic" in text and "epoch  2: accuracy" in text
-    assert accuracy > 0.5  # ten classes: chance is 0.1
+    assert accuracy > 0.3  # ten classes, 500 images, two epochs: chance is 0.1
     image = tf.io.decode_png(tf.io.read_file(str(out))).numpy()
     assert image.shape[0] >= 28 and image.shape[1] >= 10 * 28
 

@@ -218,3 +218,23 @@ def test_reduce_join_and_unicode_split():
     assert _values(us("h\xffé".encode("latin-1"), "UTF-8")) == [b"h", b"\xef\xbf\xbd",
                                                                   b"\xef\xbf\xbd"]
     assert_clear_error(lambda: us("a", "latin-1"), ValueError, "input_encoding")
+
+
+def test_string_ops_in_a_traced_function_run_eagerly():
+    @tf.function
+    def shout(s):
+        return tf.strings.upper(s) + "!"
+
+    assert shout(tf.constant("a")).numpy() == b"A!"
+    assert shout(tf.constant("b")).numpy() == b"B!"  # not a replay of the first value
+
+
+def test_unknown_rank_shapes():
+    shape = tf.TensorShape(None)
+    assert shape.rank is None and str(shape) == "<unknown>" and repr(shape) == (
+        "TensorShape(None)")
+    assert shape.is_compatible_with([1, 2]) and tf.TensorShape([3]).is_compatible_with(shape)
+    assert not shape.is_fully_defined() and shape.num_elements() is None and not shape
+    assert shape == tf.TensorShape(None) and shape != tf.TensorShape([])
+    assert_clear_error(shape.as_list, ValueError, "unknown")
+    assert_clear_error(lambda: len(shape), ValueError, "unknown rank")

@@ -127,6 +127,9 @@ class _UnknownRank(TensorShape):
     def __eq__(self, other):
         return isinstance(other, _UnknownRank)
 
+    def __ne__(self, other):
+        return not isinstance(other, _UnknownRank)
+
     __hash__ = tuple.__hash__
 
     def __repr__(self):
