@@ -318,3 +318,13 @@ def test_a_training_pipeline_reads_every_row_once_per_epoch():
     assert math.ceil(50 / 8) == len(ds)
     assert list(itertools.islice((int(a[0, 0]) for a, _ in Dataset.from_tensor_slices(
         (x, x)).batch(10)), 2)) == [0, 20]
+
+
+def test_dataset_functions_never_warn_about_retracing():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for n in range(3):  # many datasets, elements of many shapes: one trace per shape
+            ds = Dataset.range(1, 12).map(lambda x: tf.fill([x], x)).map(lambda v: v * 2)
+            assert len(values(ds)) == 11

@@ -49,6 +49,18 @@ def _placeholder(spec, size):
     return Tensor(np.full(shape, size, dtype=spec.dtype._np))
 
 
+class _NoRetracingWarning:
+    """A tf.function tracing history that never warns (see StructuredFunction.__init__)."""
+
+    untraced = 0
+
+    def traced(self, function):
+        pass
+
+
+_NO_RETRACING_WARNING = _NoRetracingWarning()
+
+
 class StructuredFunction:
     """A user function of one dataset element.
 
@@ -67,6 +79,10 @@ class StructuredFunction:
         self.input = structure
         self._unpack = type(structure.template) is tuple  # a namedtuple is one argument
         self._call = function(self._python) if trace else self._python
+        if trace:
+            # TensorFlow traces a dataset function once, with unknown dimensions, and never
+            # warns about retracing; this one traces per element shape: no retracing warning
+            self._call._history = _NO_RETRACING_WARNING
         self._output = None
         self._batch_program = False  # not looked for yet
         self._moves = {}  # input signature -> output positions, for pure restructurings
