@@ -237,3 +237,37 @@ def test_decode_png_rejects_other_bytes():
                        "encode_png", "(2, 2)")
     assert_clear_error(lambda: tf.io.decode_png(data, channels=2), InvalidArgument,
                        "channels", "0, 1, 3 or 4")
+
+
+def test_other_image_formats_go_through_pillow(tmp_path):
+    pil = pytest.importorskip("PIL.Image")
+    import io
+
+    rng = np.random.default_rng(2)
+    image = rng.integers(0, 256, (12, 9, 3), dtype=np.uint8)
+    for fmt in ("JPEG", "BMP", "GIF"):
+        buffer = io.BytesIO()
+        pil.fromarray(image).save(buffer, format=fmt)
+        data = buffer.getvalue()
+        want = np.asarray(pil.open(io.BytesIO(data)).convert("RGB"))
+        got = tf.io.decode_image(data, channels=3).numpy()
+        assert got.shape == (12, 9, 3) and got.dtype == np.uint8
+        np.testing.assert_array_equal(got, want)
+    buffer = io.BytesIO()
+    pil.fromarray(image).save(buffer, format="JPEG")
+    assert tf.io.decode_jpeg(buffer.getvalue()).shape == (12, 9, 3)
+
+
+def test_images_without_pillow_say_what_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pil(name, *args, **kwargs):
+        if name == "PIL" or name.startswith("PIL."):
+            raise ImportError("No module named 'PIL'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pil)
+    assert_clear_error(lambda: tf.io.decode_image(b"\xff\xd8\xff\xe0 not really a jpeg"),
+                       ImportError, "Pillow", "tapegrad[image]")
