@@ -29,6 +29,7 @@ from _keras_bad_inputs import (
     fit_two_outputs,
     functional,
     model_from_a_layer_output,
+    needs_h5,
     other_model_weights,
     saved_weights,
     seq,
@@ -338,13 +339,13 @@ TABLE = {
     ),
     # -- weights files --------------------------------------------------------------------------
     "load_weights_missing_file": Bad(
-        lambda k, t, d: seq(k).load_weights(os.path.join(d, "none.weights.h5")),
+        lambda k, t, d: seq(k).load_weights(os.path.join(d, needs_h5("none.weights.h5"))),
         FileNotFoundError,
         "load_weights",
         "none.weights.h5",
     ),
     "load_weights_not_a_weights_file": Bad(
-        lambda k, t, d: seq(k).load_weights(write(d, "t.weights.h5", b"hello, not weights")),
+        lambda k, t, d: seq(k).load_weights(write(d, needs_h5("t.weights.h5"), b"hello, not")),
         OSError,
         "load_weights",
         "t.weights.h5",
@@ -365,8 +366,50 @@ TABLE = {
     "load_weights_other_model": Bad(
         lambda k, t, d: other_model_weights(k, d), ValueError, "(2, 1)", "(2, 3)"
     ),
+    # The same with tapegrad's NumPy archives, for users without h5py (Keras 3 refuses the
+    # names: only `.weights.h5`).
+    "load_weights_npz_missing_file": Bad(
+        lambda k, t, d: seq(k).load_weights(os.path.join(d, "none.npz")),
+        FileNotFoundError,
+        "load_weights",
+        "none.npz",
+        keras="ValueError",
+        why="tapegrad reads .npz weights; Keras 3 refuses the name",
+    ),
+    "load_weights_npz_not_a_weights_file": Bad(
+        lambda k, t, d: seq(k).load_weights(write(d, "t.npz", b"hello, not weights")),
+        OSError,
+        "load_weights",
+        "t.npz",
+        "not a weights file",
+        keras="ValueError",
+        why="tapegrad reads .npz weights; Keras 3 refuses the name",
+    ),
+    "load_weights_npz_truncated_file": Bad(
+        lambda k, t, d: saved_weights(k, d, lambda data: bytes(data[: len(data) // 2]), "w.npz"),
+        OSError,
+        "load_weights",
+        "truncated or corrupt",
+        keras="ValueError",
+        why="tapegrad writes .npz weights; Keras 3 refuses the name",
+    ),
+    "load_weights_npz_other_model": Bad(
+        lambda k, t, d: other_model_weights(k, d, "other.npz"),
+        ValueError,
+        "(2, 1)",
+        "(2, 3)",
+        why="tapegrad writes .npz weights; Keras 3 refuses the name (also a ValueError)",
+    ),
+    "save_weights_npz_missing_directory": Bad(
+        lambda k, t, d: seq(k).save_weights(os.path.join(d, "no", "dir", "x.npz")),
+        FileNotFoundError,
+        "save_weights",
+        "x.npz",
+        keras="ValueError",
+        why="tapegrad writes .npz weights; Keras 3 refuses the name",
+    ),
     "save_weights_missing_directory": Bad(
-        lambda k, t, d: seq(k).save_weights(os.path.join(d, "no", "dir", "x.weights.h5")),
+        lambda k, t, d: seq(k).save_weights(os.path.join(d, "no", "dir", needs_h5("x.weights.h5"))),
         FileNotFoundError,
         "save_weights",
         "x.weights.h5",

@@ -508,7 +508,7 @@ def test_failing_set_weights_and_load_weights_assign_nothing(tmp_path):
     kernel = model.get_weights()[0]
     with pytest.raises(ValueError):
         model.set_weights([kernel + 1.0, np.ones(3, np.float32)])
-    path = str(tmp_path / "other.weights.h5")
+    path = str(tmp_path / "other.npz")
     seq(keras, units=3).save_weights(path)
     with pytest.raises(ValueError):
         model.load_weights(path)

@@ -171,9 +171,9 @@ def test_variables_are_the_state_itself_in_keras_order():
 
 
 def test_slot_names_and_order_of_every_rule():
-    layer = keras.layers.Dense(2)
+    layer = keras.layers.Dense(2, name="dense")
     layer.build((None, 3))
-    variables = layer.trainable_variables  # "kernel", "bias": Keras's names without a path
+    variables = layer.trainable_variables  # paths "dense/kernel", "dense/bias", as Keras 3's
     names = {
         "SGD": [],
         "sgd_momentum": ["kernel_momentum", "bias_momentum"],
@@ -209,6 +209,7 @@ def test_slot_names_and_order_of_every_rule():
         else:
             opt = getattr(optimizers, key)()
         opt.build(variables)
+        want = [w if w == "variable" else f"dense_{w}" for w in want]  # Keras: path + slot
         assert [v.name for v in opt.variables] == ["iteration", "learning_rate"] + want, key
     nadam = optimizers.Nadam(name="n")
     nadam.build(variables)

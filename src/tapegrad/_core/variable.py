@@ -33,6 +33,8 @@ class Variable(ArrayLike):
         name: the variable's name (shown as `name:0`); defaults to "Variable".
         dtype: if given, the initial value is cast to it.
         shape: ignored unless it disagrees with the value; accepted for compatibility.
+        constraint: a function `(value) -> projected value` (a `keras.constraints`
+            Constraint, say) that optimizers apply to the variable after each update.
 
     Example:
         >>> v = tapegrad.Variable(1.0)
@@ -42,11 +44,18 @@ class Variable(ArrayLike):
 
     __array_priority__ = 100
     _name_suffix = ":0"  # TensorFlow's output index; Keras 3 names its variables without it
+    _constraint = None
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
-                 **kwargs):
+                 constraint=None, **kwargs):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(
+                "Argument `constraint` must be None or a callable, such as a "
+                f"keras.constraints.Constraint. Got {constraint!r} of type "
+                f"{type(constraint).__name__}."
+            )
         if callable(initial_value):
             initial_value = initial_value()
         np_dtype = None if dtype is None else _dt.as_dtype(dtype)._np
@@ -63,6 +72,7 @@ class Variable(ArrayLike):
         self._tid = next_tid()
         self._trainable = bool(trainable)
         self._name = current_scope() + ("Variable" if name is None else str(name))
+        self._constraint = constraint
 
     # -- copying --------------------------------------------------------------------------
     def __getstate__(self):
@@ -118,6 +128,11 @@ class Variable(ArrayLike):
     @property
     def trainable(self):
         return self._trainable
+
+    @property
+    def constraint(self):
+        """The function optimizers apply to the variable after each update, or None."""
+        return self._constraint
 
     @trainable.setter
     def trainable(self, value):

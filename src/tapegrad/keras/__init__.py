@@ -4,18 +4,23 @@ from . import (
     activations,
     backend,
     callbacks,
+    config,
+    constraints,
     initializers,
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     operation,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from .keras_tensor import KerasTensor
 from .layers import Input, Layer
+from .mixed_precision import DTypePolicy
 from .models import Model, Sequential
 from .operation import Operation
 
@@ -29,6 +34,7 @@ def version():
 
 
 __all__ = [
+    "DTypePolicy",
     "Input",
     "KerasTensor",
     "Layer",
@@ -38,16 +44,20 @@ __all__ = [
     "activations",
     "backend",
     "callbacks",
+    "config",
+    "constraints",
     "datasets",
     "initializers",
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "ops",
     "optimizers",
     "random",
     "regularizers",
+    "saving",
     "utils",
     "version",
 ]

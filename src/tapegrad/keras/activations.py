@@ -155,13 +155,15 @@ _BY_NAME["swish"] = silu
 
 
 def get(identifier):
-    """Returns the activation function for a name, a callable, or None (linear).
+    """Returns the activation function for a name, a config dict, a callable, or None (linear).
 
     Raises:
         ValueError: for an unknown name.
     """
     if identifier is None:
         return linear
+    if isinstance(identifier, dict):
+        identifier = deserialize(identifier)
     if callable(identifier):
         return identifier
     if isinstance(identifier, str):
@@ -175,9 +177,17 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The name of an activation function."""
-    return getattr(activation, "__name__", str(activation))
+    """A built-in activation's name ("relu"), as Keras saves it; a function of the user's as
+    Keras's config of it (its registered name), an activation object as its config dict."""
+    from .saving import serialize_keras_object
+
+    if _BY_NAME.get(getattr(activation, "__name__", None)) is activation:
+        return activation.__name__
+    return serialize_keras_object(activation)
 
 
-def deserialize(name):
-    return get(name)
+def deserialize(config, custom_objects=None):
+    """An activation from `serialize`'s output."""
+    from .saving import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects, module_objects=_BY_NAME)

@@ -38,10 +38,16 @@ def _np_dtype(dtype):
     return tf.as_dtype(dtype or backend.floatx()).as_numpy_dtype
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
     """(fan_in, fan_out) of a weight shape: a kernel's input and output sizes times the
-    receptive field for convolution kernels."""
+    receptive field for convolution kernels, or the products of the sizes along `input_axes`
+    and `output_axes` when both are given (Keras's EinsumDense kernels)."""
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (
+            int(np.prod([shape[a] for a in input_axes])),
+            int(np.prod([shape[a] for a in output_axes])),
+        )
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -125,7 +131,7 @@ class RandomNormal(_Random):
         return self._rng().normal(self.mean, self.stddev, size=shape)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
 
 
 class RandomUniform(_Random):
@@ -139,7 +145,7 @@ class RandomUniform(_Random):
         return self._rng().uniform(self.minval, self.maxval, size=shape)
 
     def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+        return {"seed": self.seed, "minval": self.minval, "maxval": self.maxval}
 
 
 def _truncated_normal(rng, shape, stddev, mean=0.0):
@@ -166,8 +172,17 @@ class VarianceScaling(_Random):
     / 0.87962566103423978), "untruncated_normal" or "uniform" (limit sqrt(3 * scale / n)).
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(
+        self,
+        scale=1.0,
+        mode="fan_in",
+        distribution="truncated_normal",
+        seed=None,
+        input_axes=None,
+        output_axes=None,
+    ):
         super().__init__(seed)
+        self.input_axes, self.output_axes = input_axes, output_axes
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be positive, got {scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -177,7 +192,7 @@ class VarianceScaling(_Random):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def sample(self, shape):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)
         rng = self._rng()
@@ -190,10 +205,12 @@ class VarianceScaling(_Random):
 
     def get_config(self):
         return {
+            "seed": self.seed,
             "scale": self.scale,
             "mode": self.mode,
             "distribution": self.distribution,
-            "seed": self.seed,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
         }
 
 
@@ -202,11 +219,11 @@ class _Preset(VarianceScaling):
 
     _preset = ()
 
-    def __init__(self, seed=None):
-        super().__init__(*self._preset, seed=seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(*self._preset, seed=seed, input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 class GlorotUniform(_Preset):
@@ -316,7 +333,7 @@ def get(identifier):
             )
         return cls()
     if isinstance(identifier, dict):
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, type):
         return identifier()
     if callable(identifier):
@@ -325,8 +342,16 @@ def get(identifier):
 
 
 def serialize(initializer):
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    """Keras's serialized form of an initializer: a dict with module, class name and config."""
+    from .saving import serialize_keras_object
+
+    return serialize_keras_object(initializer)
 
 
-def deserialize(config):
-    return get(config)
+def deserialize(config, custom_objects=None):
+    """An initializer from `serialize`'s output (or a name)."""
+    from .saving import deserialize_keras_object
+
+    return deserialize_keras_object(
+        config, custom_objects, module_objects={**_CLASSES, **_BY_NAME}
+    )

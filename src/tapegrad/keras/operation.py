@@ -34,9 +34,12 @@ from .keras_tensor import (
 from .promotion import result_type
 from .tree import flatten, pack_like
 
-__all__ = ["Operation", "keras_op"]
+__all__ = ["Operation", "keras_op", "operation_class"]
 
 _CLASSES = {}
+# The functions of the operations Python's operators make, by operation name ("multiply"): a
+# saved functional model names its operations by class ("Multiply"), and loading finds them here.
+_FUNCTIONS = {}
 
 
 def _class_for(name):
@@ -111,6 +114,41 @@ class Operation:
 
     def __repr__(self):
         return f"<Operation name={self.name}>"
+
+    def get_config(self):
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        """The operation a saved functional model names by its class ("Multiply")."""
+        name = backend.to_snake_case(cls.__name__)
+        fn = operation_function(name)
+        if fn is None:
+            raise TypeError(
+                f"Could not deserialize operation '{cls.__name__}': tapegrad has no Keras "
+                f"operation '{name}'."
+            )
+        return cls(fn, config.get("name", name))
+
+
+def operation_class(class_name):
+    """The Operation class of a Keras operation class name ("Multiply"), or None if tapegrad
+    has no such operation."""
+    name = backend.to_snake_case(class_name)
+    return _class_for(name) if operation_function(name) is not None else None
+
+
+def operation_function(name):
+    """The function of the Keras operation `name` ("multiply", "log"): an operator's, else
+    keras.ops's; None if there is none."""
+    fn = _FUNCTIONS.get(name)
+    if fn is None:
+        try:
+            from . import ops
+        except ImportError:
+            return None
+        fn = getattr(ops, name, None)
+    return getattr(fn, "__wrapped__", fn) if callable(fn) else None
 
 
 def _unknown_dims(shapes, others, symbolic):
@@ -246,8 +284,14 @@ _COMPARISONS = {
 }
 
 
+def _get_item(x, key):
+    # A key read back from JSON is a list: Keras's GetItem takes it as a tuple.
+    return x[tuple(key) if isinstance(key, list) else key]
+
+
 def _install():
     def binary(name, fn):
+        _FUNCTIONS[name] = fn
         return (
             lambda self, other: Operation(fn, name).symbolic_call(self, other),
             lambda self, other: Operation(fn, name).symbolic_call(other, self),
@@ -259,20 +303,22 @@ def _install():
         setattr(KerasTensor, f"__r{dunder}__", rop)
     for dunder, (name, fn) in _COMPARISONS.items():
         setattr(KerasTensor, f"__{dunder}__", binary(name, _promoting(fn, weak=False))[0])
+    _FUNCTIONS.update(get_item=_get_item, round=_round, reshape=tf.reshape, squeeze=tf.squeeze)
     unary = {
         "neg": ("negative", tf.negative),
         "abs": ("absolute", _absolute),
         "invert": ("logical_not", _logical(tf.math.logical_not)),
     }
     for dunder, (name, fn) in unary.items():
+        _FUNCTIONS[name] = fn
         setattr(
             KerasTensor,
             f"__{dunder}__",
             lambda self, _fn=fn, _name=name: Operation(_fn, _name).symbolic_call(self),
         )
-    KerasTensor.__getitem__ = lambda self, key: Operation(
-        lambda x, k: x[k], "get_item"
-    ).symbolic_call(self, key)
+    KerasTensor.__getitem__ = lambda self, key: Operation(_get_item, "get_item").symbolic_call(
+        self, key
+    )
     KerasTensor.__round__ = lambda self, ndigits=None: Operation(_round, "round").symbolic_call(
         self, ndigits or 0
     )

@@ -9,7 +9,18 @@ import numpy as np
 
 import tapegrad as tf
 
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
+__all__ = [
+    "L1",
+    "L1L2",
+    "L2",
+    "Regularizer",
+    "deserialize",
+    "get",
+    "l1",
+    "l1_l2",
+    "l2",
+    "serialize",
+]
 
 
 def _factor(name, value):
@@ -89,7 +100,8 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1=l1, l2=l2)
 
 
-_BY_NAME = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "L1": L1, "L2": L2, "L1L2": L1L2}
+_CLASSES = {"Regularizer": Regularizer, "L1": L1, "L2": L2, "L1L2": L1L2}
+_BY_NAME = {**_CLASSES, "l1": L1, "l2": L2, "l1_l2": l1_l2}
 
 
 def get(identifier):
@@ -101,11 +113,21 @@ def get(identifier):
             raise ValueError(f"Unknown regularizer {identifier!r}; known: l1, l2, l1_l2")
         return _BY_NAME[identifier]()
     if isinstance(identifier, dict):
-        return _BY_NAME[identifier["class_name"]](**identifier.get("config", {}))
+        return deserialize(identifier)
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
 
 
 def serialize(regularizer):
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    """Keras's serialized form of a regularizer (None stays None)."""
+    from .saving import serialize_keras_object
+
+    return serialize_keras_object(regularizer)
+
+
+def deserialize(config, custom_objects=None):
+    """A regularizer from `serialize`'s output (or a name)."""
+    from .saving import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects, module_objects=_BY_NAME)

@@ -12,9 +12,11 @@ import numpy as np
 
 import tapegrad as tf
 
-from .. import backend, initializers, regularizers
+from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor, Node
 from ..tree import flatten, pack_like
+from ..variables import KerasVariable
+from . import layer_config
 
 __all__ = ["KerasTensor", "Layer", "Node", "flatten", "pack_like"]
 
@@ -59,7 +61,7 @@ def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else ()
 
 
-class Layer(tf.Module):
+class Layer(layer_config.LayerSaving, tf.Module):
     """The base class of layers; subclass it and write `build` and `call`.
 
     Args:
@@ -83,6 +85,16 @@ class Layer(tf.Module):
     # read-only property.
     name = None
 
+    def __new__(cls, *args, **kwargs):
+        obj = object.__new__(cls)
+        layer_config.record_constructor(obj, cls, args, kwargs)
+        return obj
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = layer_config.wrap_build(cls.__dict__["build"], _bump)
+
     def __init__(
         self,
         trainable=True,
@@ -101,14 +113,15 @@ class Layer(tf.Module):
             raise ValueError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
-        dtype = backend.floatx() if dtype is None else getattr(dtype, "name", dtype)
         try:
-            tf.as_dtype(dtype)
-        except TypeError:
+            policy = mixed_precision.get(dtype)
+        except (TypeError, ValueError):
             raise ValueError(
                 f"{type(self).__name__}: invalid dtype {dtype!r}; use a float type such as "
-                "'float32' (or the dtype of the data, for an Input)."
+                "'float32', a policy such as 'mixed_float16' (or the dtype of the data, for an "
+                "Input)."
             ) from None
+        compute = tf.as_dtype(policy.compute_dtype)
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if batch_input_shape is None and input_shape is not None:
@@ -120,8 +133,12 @@ class Layer(tf.Module):
                 else name
             ),
             built=False,
-            _dtype=tf.as_dtype(dtype),
-            _np_dtype=np.dtype(tf.as_dtype(dtype).as_numpy_dtype),
+            _dtype_policy=policy,
+            _dtype=compute,  # the compute dtype, which inputs are cast to
+            _np_dtype=np.dtype(compute.as_numpy_dtype),
+            _variable_dtype=tf.as_dtype(policy.variable_dtype),
+            # Whether `call` reads the variables in the compute dtype (mixed precision).
+            _autocast_variables=policy.compute_dtype != policy.variable_dtype,
             _trainable=bool(trainable),
             _trainable_weights=[],
             _non_trainable_weights=[],
@@ -183,11 +200,16 @@ class Layer(tf.Module):
             shape: the weight's shape (default scalar).
             initializer: a name, Initializer or callable (default "glorot_uniform" for floats,
                 "zeros" otherwise).
-            dtype: the weight's dtype (default the layer's).
+            dtype: the weight's dtype (default the layer's variable dtype).
             trainable: whether optimizers train it.
+            autocast: whether `call` reads it in the layer's compute dtype under a mixed
+                precision policy (as Keras 3; a moving statistic says False).
             regularizer: a penalty on it, added to `losses`.
-            constraint: stored as `variable.constraint`; applied by nothing yet.
-            name: the variable's name.
+            constraint: a `keras.constraints` name or object (or any function of the
+                variable), kept as `variable.constraint`: every optimizer projects the
+                variable with it after each update.
+            name: the variable's name; its `path` is the layer's, e.g.
+                "sequential/dense/kernel".
 
         Returns:
             The Variable.
@@ -199,14 +221,22 @@ class Layer(tf.Module):
         kwargs.pop("synchronization", None)
         if kwargs:
             raise TypeError(f"add_weight: unexpected argument(s) {', '.join(sorted(kwargs))}")
-        dtype = tf.as_dtype(dtype or self._dtype)
+        dtype = tf.as_dtype(dtype or self._variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.is_floating else "zeros"
         init = initializers.get(initializer)
         shape = () if shape is None else tuple(int(d) for d in shape)
         value = init(shape, dtype=dtype)
-        v = tf.Variable(tf.cast(value, dtype), trainable=bool(trainable), name=name)
-        v._name_suffix = ""  # Keras 3 names a layer's variables "kernel", not "kernel:0"
+        name = "variable" if name is None else str(name)
+        v = KerasVariable(
+            tf.cast(value, dtype),
+            dtype,
+            name,
+            layer_config.variable_path(self, name),
+            trainable=bool(trainable),
+            constraint=constraints.get(constraint),
+            autocast=bool(autocast),
+        )
         (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
         reg = regularizers.get(regularizer)
         if reg is not None:
@@ -405,7 +435,13 @@ class Layer(tf.Module):
         else:
             inputs = self._convert(inputs)
         if not self.built:
-            self._maybe_build(inputs)
+            # Sublayers built by this first call get this layer's path, as in Keras.
+            with layer_config.scope(self):
+                self._maybe_build(inputs)
+                return self._call(inputs, args, kwargs)
+        return self._call(inputs, args, kwargs)
+
+    def _call(self, inputs, args, kwargs):
         ctx = _CTX
         outer = ctx.training
         if self._takes_training:
@@ -422,7 +458,11 @@ class Layer(tf.Module):
             self._clear_losses()
         ctx.depth += 1
         try:
-            outputs = self.call(inputs, *args, **kwargs)
+            if self._autocast_variables:
+                with layer_config.variables_in_compute_dtype(self):
+                    outputs = self.call(inputs, *args, **kwargs)
+            else:
+                outputs = self.call(inputs, *args, **kwargs)
         finally:
             ctx.depth -= 1
             ctx.training = outer
@@ -438,11 +478,12 @@ class Layer(tf.Module):
             structure, [leaf._zeros() if isinstance(leaf, KerasTensor) else leaf for leaf in leaves]
         )
         symbolic_in = [leaf for leaf in flatten(inputs) if isinstance(leaf, KerasTensor)]
-        if not self.built:
-            self.build(_shape_of(inputs))
-            self.__dict__["built"] = True
-            _bump()
-        outputs = self(concrete[0], *concrete[1], **concrete[2])
+        with layer_config.scope(self):
+            if not self.built:
+                self.build(_shape_of(inputs))
+                self.__dict__["built"] = True
+                _bump()
+            outputs = self(concrete[0], *concrete[1], **concrete[2])
         unknown_batch = (
             bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
         )
@@ -479,34 +520,38 @@ class Layer(tf.Module):
 
     @property
     def dtype(self):
-        return self._dtype.name
+        """The dtype of the layer's weights (Keras 3's `layer.dtype`)."""
+        return self._variable_dtype.name
 
     @property
     def compute_dtype(self):
+        """The dtype inputs are cast to and computations use."""
         return self._dtype.name
 
     @property
     def variable_dtype(self):
-        return self._dtype.name
+        return self._variable_dtype.name
+
+    @property
+    def dtype_policy(self):
+        """The layer's `keras.mixed_precision.DTypePolicy`."""
+        return self._dtype_policy
+
+    @property
+    def path(self):
+        """The layer's name scope path (its name, inside the layers that built it)."""
+        return self.__dict__.get("_path", self.name)
 
     def compute_output_shape(self, input_shape):
         """The output shape for an input shape, by running `call` once on zeros."""
         out = self(_symbolic_input(input_shape, self._dtype))
         return _shape_of(out) if not isinstance(out, KerasTensor) else tuple(out.shape)
 
-    # -- configuration --------------------------------------------------------------------
-    def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self._batch_input_shape is not None:
-            config["batch_input_shape"] = self._batch_input_shape
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+Layer.build = layer_config.wrap_build(Layer.build, _bump)
 
 
 def _unknown_batch(shape):

@@ -4,7 +4,7 @@ import numpy as np
 
 import tapegrad as tf
 
-from .. import activations, backend, initializers, regularizers
+from .. import activations, backend, constraints, initializers, regularizers
 from .arguments import check_float, check_integer, check_shape
 from .base import Layer
 
@@ -22,7 +22,8 @@ class Dense(Layer):
             "zeros").
         kernel_regularizer, bias_regularizer: penalties added to `losses`.
         activity_regularizer: a penalty on the output.
-        kernel_constraint, bias_constraint: accepted and stored.
+        kernel_constraint, bias_constraint: `keras.constraints` (names or objects) that
+            optimizers apply to the weights after each update.
         **kwargs: Layer's (name, input_shape, trainable, dtype, ...).
     """
 
@@ -38,9 +39,17 @@ class Dense(Layer):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
+        quantization_config=None,
         **kwargs,
     ):
         units = check_integer("Dense", "units", units, minimum=1)
+        if lora_rank or quantization_config:
+            raise NotImplementedError(
+                "Dense: LoRA and quantization (`lora_rank`, `quantization_config`) are not "
+                "supported by tapegrad."
+            )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = units
         self.activation = activations.get(activation)
@@ -49,8 +58,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self._linear = self.activation is activations.linear
 
     def build(self, input_shape):
@@ -126,10 +135,15 @@ class Dense(Layer):
         return {
             **super().get_config(),
             "units": self.units,
-            "use_bias": self.use_bias,
             "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         }
 
 
@@ -195,8 +209,8 @@ class Dropout(Layer):
         return {
             **super().get_config(),
             "rate": self.rate,
-            "noise_shape": self.noise_shape,
             "seed": self.seed,
+            "noise_shape": self.noise_shape,
         }
 
 
@@ -211,6 +225,9 @@ class Flatten(Layer):
             )
         super().__init__(**kwargs)
         self.data_format = data_format
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format or "channels_last"}
 
     def call(self, inputs):
         shape = tuple(inputs.shape)
@@ -249,7 +266,19 @@ class Reshape(Layer):
 
 
 class Lambda(Layer):
-    """Wraps a function of the inputs as a layer."""
+    """Wraps a function of the inputs as a layer.
+
+    Saved, a Python lambda is stored as its bytecode, which `load_model` refuses unless given
+    `safe_mode=False` (loading it runs code from the file), as Keras does; a named function is
+    stored by its registered name (`keras.saving.register_keras_serializable`) and found again
+    in the registry or `custom_objects`.
+
+    Args:
+        function: the function of the inputs.
+        output_shape: accepted for Keras's signature (shapes come from running the function).
+        mask: accepted for Keras's signature.
+        arguments: keyword arguments passed to `function`.
+    """
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         if not callable(function):
@@ -259,7 +288,70 @@ class Lambda(Layer):
             )
         super().__init__(**kwargs)
         self.function = function
+        self.output_shape_arg = output_shape
+        self.mask = mask
         self.arguments = arguments or {}
 
     def call(self, inputs):
         return self.function(inputs, **self.arguments)
+
+    def get_config(self):
+        from ..saving import serialize_keras_object
+
+        config = {**super().get_config(), "function": _function_config(self.function)}
+        if self.output_shape_arg is not None:
+            shape = self.output_shape_arg
+            config["output_shape"] = _function_config(shape) if callable(shape) else shape
+        if self.mask is not None:
+            mask = self.mask
+            config["mask"] = _function_config(mask) if callable(mask) else mask
+        config["arguments"] = serialize_keras_object(self.arguments)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        """The layer `get_config` described.
+
+        Raises:
+            ValueError: if the function is a Python lambda (bytecode) and safe mode is on
+                (the default outside `load_model(..., safe_mode=False)`).
+        """
+        from ..saving import deserialize_keras_object
+        from ..saving.serialization_lib import in_safe_mode
+
+        if safe_mode is None:
+            safe_mode = in_safe_mode() is not False
+        config = dict(config)
+        for key in ("function", "output_shape", "mask"):
+            if key in config:
+                config[key] = _function_from_config(config[key], custom_objects, safe_mode)
+        if isinstance(config.get("output_shape"), list):
+            config["output_shape"] = tuple(config["output_shape"])
+        if "arguments" in config:
+            config["arguments"] = deserialize_keras_object(config["arguments"], custom_objects)
+        return super().from_config(config)
+
+
+def _function_config(fn):
+    """Keras's config of a Lambda layer's function: a lambda as its bytecode."""
+    from ..saving import serialize_keras_object
+    from ..saving.serialization_lib import func_dump
+
+    if getattr(fn, "__name__", None) == "<lambda>":
+        code, defaults, closure = func_dump(fn)
+        return {
+            "class_name": "__lambda__",
+            "config": {"code": code, "defaults": defaults, "closure": closure},
+        }
+    return serialize_keras_object(fn)
+
+
+def _function_from_config(config, custom_objects, safe_mode):
+    from ..saving import deserialize_keras_object
+    from ..saving.serialization_lib import check_lambda_allowed, func_load
+
+    if isinstance(config, dict) and config.get("class_name") == "__lambda__":
+        check_lambda_allowed(safe_mode, "a `Lambda` layer whose `function` is a Python lambda")
+        inner = config["config"]
+        return func_load(inner["code"], inner.get("defaults"), inner.get("closure"))
+    return deserialize_keras_object(config, custom_objects)

@@ -26,8 +26,14 @@ class InputLayer(Layer):
         batch_shape=None,
         input_tensor=None,
         name=None,
+        ragged=None,
+        optional=False,
         **kwargs,
     ):
+        if sparse or ragged or optional:
+            raise NotImplementedError(
+                "InputLayer: sparse, ragged and optional inputs are not supported by tapegrad."
+            )
         shape = kwargs.pop("input_shape", shape)
         batch_shape = kwargs.pop("batch_input_shape", batch_shape)
         super().__init__(name=name, dtype=dtype, **kwargs)
@@ -52,7 +58,21 @@ class InputLayer(Layer):
         return inputs
 
     def get_config(self):
-        return {"batch_shape": self._batch_input_shape, "dtype": self.dtype, "name": self.name}
+        return {
+            "batch_shape": self._batch_input_shape,
+            "dtype": self.dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": self.name,
+            "optional": False,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("batch_shape"), list):
+            config["batch_shape"] = tuple(config["batch_shape"])
+        return cls(**config)
 
 
 def Input(

@@ -2,7 +2,7 @@
 
 import tapegrad as tf
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from .arguments import check_float, check_integer
 from .base import Layer
 
@@ -27,6 +27,9 @@ class BatchNormalization(Layer):
         beta_initializer, gamma_initializer, moving_mean_initializer,
         moving_variance_initializer: zeros, ones, zeros, ones by default.
         beta_regularizer, gamma_regularizer: penalties on beta and gamma.
+        beta_constraint, gamma_constraint: constraints that optimizers apply to them.
+        synchronized, renorm, renorm_clipping, renorm_momentum: Keras's; only their defaults
+            are supported.
     """
 
     def __init__(
@@ -45,8 +48,13 @@ class BatchNormalization(Layer):
         beta_constraint=None,
         gamma_constraint=None,
         synchronized=False,
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
         **kwargs,
     ):
+        if renorm:
+            raise NotImplementedError("BatchNormalization: `renorm` is not supported by tapegrad.")
         axis = check_integer("BatchNormalization", "axis", axis)
         momentum = check_float("BatchNormalization", "momentum", momentum, 0.0, 1.0)
         epsilon = check_float("BatchNormalization", "epsilon", epsilon, 0.0)
@@ -61,6 +69,9 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.synchronized = bool(synchronized)
 
     def build(self, input_shape):
         rank = len(input_shape)
@@ -88,6 +99,7 @@ class BatchNormalization(Layer):
                 shape=(dim,),
                 initializer=self.gamma_initializer,
                 regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
                 name="gamma",
             )
             if self.scale
@@ -98,6 +110,7 @@ class BatchNormalization(Layer):
                 shape=(dim,),
                 initializer=self.beta_initializer,
                 regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
                 name="beta",
             )
             if self.center
@@ -107,12 +120,14 @@ class BatchNormalization(Layer):
             shape=(dim,),
             initializer=self.moving_mean_initializer,
             trainable=False,
+            autocast=False,
             name="moving_mean",
         )
         self.moving_variance = self.add_weight(
             shape=(dim,),
             initializer=self.moving_variance_initializer,
             trainable=False,
+            autocast=False,
             name="moving_variance",
         )
         self.built = True
@@ -159,4 +174,18 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(
+                self.moving_variance_initializer
+            ),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            "synchronized": self.synchronized,
+            "renorm": False,
+            "renorm_clipping": None,
+            "renorm_momentum": 0.99,
         }

@@ -8,6 +8,7 @@ from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
 from ..tree import flatten, pack_like
+from . import functional_config
 from .model import Model
 
 __all__ = ["Functional"]
@@ -60,18 +61,24 @@ class Functional(Model):
                     "which is not among the model's inputs."
                 )
         self.__dict__["_nodes"] = [n for n in nodes if not isinstance(n.layer, InputLayer)]
-        operations = []
-        for node in nodes:
-            if not any(op is node.layer for op in operations):
-                operations.append(node.layer)
-            if isinstance(node.layer, Layer) and not any(lay is node.layer for lay in self._layers):
-                self._track_layer(node.layer)
-        # The layers and the operations (`2 * x`, keras.ops) of the graph, as `summary()`
-        # lists them; `layers` has the layers only, as in Keras.
+        # The layers and the operations (`2 * x`, keras.ops) of the graph in Keras's order, as
+        # `summary()` lists them and weights files name them; `layers` has the layers only.
+        operations, own_nodes = functional_config.operation_order(flat_in, flat_out)
+        for op in operations:
+            if isinstance(op, Layer):
+                self._track_layer(op)
         self.__dict__["_operations"] = operations
+        self.__dict__["_own_nodes"] = own_nodes
         # Each input is converted to its keras.Input's dtype in `call`, not to the model's.
         self.__dict__["autocast"] = False
         self.__dict__["built"] = True
+
+    def get_config(self):
+        """Keras 3's config of the graph (a subclass with its own constructor arguments gives
+        those instead, as Keras)."""
+        if not _functional_like_constructor(type(self)):
+            return Model.get_config(self)
+        return functional_config.get_config(self)
 
     @property
     def inputs(self):
@@ -135,6 +142,16 @@ class Functional(Model):
                 f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), got {len(flat)}"
             )
         return flat
+
+
+def _functional_like_constructor(cls):
+    """Keras's test: whether `cls(inputs, outputs, ...)` rebuilds the model from its graph."""
+    import inspect
+
+    spec = inspect.getfullargspec(cls.__init__)
+    if spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]:
+        return True
+    return spec.varargs is not None and spec.varkw is not None
 
 
 def conform_input(model, i, keras_input, value, check_shape=True):

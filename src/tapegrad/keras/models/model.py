@@ -4,22 +4,20 @@
 for anything else.
 """
 
-import errno
-import os
-
 import numpy as np
 
-from .. import backend
-from ..layers.base import _CTX, Layer, _bump
+from ..layers.base import _CTX, Layer, _bump, _shape_of, _unknown_batch
 from ..metrics import Metric
+from .model_saving import ModelSaving
 from .training import Trainer
 
 __all__ = ["Model"]
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, ModelSaving, Layer):
     """A model: layers plus `compile`, `fit`, `evaluate`, `predict`, `summary`,
-    `get_weights` / `set_weights` and `save_weights` / `load_weights`.
+    `get_weights` / `set_weights`, `save` (a `.keras` file), `save_weights` / `load_weights`
+    and `to_json`.
 
     `Model(inputs, outputs)` (the functional API) connects Keras tensors from `keras.Input`;
     a subclass defines its layers in `__init__` and its forward pass in `call`.
@@ -36,8 +34,8 @@ class Model(Trainer, Layer):
         if cls is Model and _functional_arguments(args, kwargs):
             from .functional import Functional
 
-            return object.__new__(Functional)
-        return object.__new__(cls)
+            return Layer.__new__(Functional, *args, **kwargs)
+        return Layer.__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
         if _functional_arguments(args, kwargs):
@@ -94,6 +92,13 @@ class Model(Trainer, Layer):
         )
 
     def _maybe_build(self, inputs):
+        shape = _shape_of(inputs)
+        if type(self).build is not Model.build:
+            # A subclass's own build(input_shape) is called on first use, as in Keras.
+            self.build(shape)
+        else:
+            # What a saved model is rebuilt from: the input shape, any batch size.
+            self.__dict__["_build_shapes_dict"] = {"input_shape": _unknown_batch(shape)}
         self.__dict__["built"] = True
         _bump()
 
@@ -136,82 +141,6 @@ class Model(Trainer, Layer):
 
         print_summary(self, line_length=line_length, print_fn=print_fn)
 
-    # -- weights files --------------------------------------------------------------------
-    def _weight_entries(self):
-        """(key, layer, variable) for every weight, keyed by position as Keras 3 keys its
-        weight files: "layers/dense_1/vars/0" names the second Dense layer, whatever its
-        name."""
-        entries = [
-            (f"vars/{i}", self, v)
-            for i, v in enumerate(self._trainable_weights + self._non_trainable_weights)
-        ]
-        used = {}
-        for layer in self.layers:
-            base = backend.to_snake_case(type(layer).__name__)
-            count = used.get(base, 0)
-            used[base] = count + 1
-            key = base if count == 0 else f"{base}_{count}"
-            entries.extend(
-                (f"layers/{key}/vars/{i}", layer, v) for i, v in enumerate(layer.weights)
-            )
-        return entries
-
-    def save_weights(self, filepath, overwrite=True):
-        """Writes every weight to `filepath`, a NumPy .npz archive (written under exactly the
-        name given)."""
-        filepath = os.fspath(filepath)
-        if not overwrite and os.path.exists(filepath):
-            raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False")
-        arrays = {key: np.asarray(v.numpy()) for key, _, v in self._weight_entries()}
-        try:
-            with open(filepath, "wb") as f:
-                np.savez(f, **arrays)
-        except FileNotFoundError:
-            raise FileNotFoundError(
-                errno.ENOENT, "save_weights: no such directory to write the file in", filepath
-            ) from None
-
-    def load_weights(self, filepath, skip_mismatch=False):
-        """Reads weights written by `save_weights`.
-
-        Raises:
-            FileNotFoundError: if there is no such file.
-            OSError: if the file is not one `save_weights` wrote (another format, truncated or
-                corrupt); nothing is assigned then.
-            ValueError: naming the layer, if the file lacks one of the model's weights, has
-                weights the model lacks, or a shape differs; nothing is assigned then.
-        """
-        stored = _read_weights(os.fspath(filepath))
-        entries = self._weight_entries()
-        updates = []
-        for key, layer, v in entries:
-            if key not in stored:
-                raise ValueError(
-                    f"load_weights: the file {filepath} has no value for weight '{v.name}' of "
-                    f"layer '{layer.name}' ({type(layer).__name__}, key {key}); it was saved "
-                    "from a different model."
-                )
-            value = stored.pop(key)
-            if tuple(value.shape) != tuple(v.shape):
-                if skip_mismatch:
-                    continue
-                raise ValueError(
-                    f"load_weights: shape mismatch in layer '{layer.name}' "
-                    f"({type(layer).__name__}): weight '{v.name}' has shape {tuple(v.shape)} in "
-                    f"the model but {tuple(value.shape)} in {filepath}."
-                )
-            updates.append((v, value))
-        if stored and not skip_mismatch:
-            raise ValueError(
-                f"load_weights: {filepath} holds {len(stored)} weight(s) the model does not "
-                f"have ({', '.join(sorted(stored)[:4])}); it was saved from a different model."
-            )
-        for v, value in updates:
-            v.assign(value.astype(v.dtype.as_numpy_dtype))
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable}
-
 
 def _functional_arguments(args, kwargs):
     """Keras's `functional_init_arguments`: whether a Model constructor call is
@@ -224,32 +153,6 @@ def _functional_arguments(args, kwargs):
 
 
 _FUNCTIONAL_SUBCLASSES = {}
-
-
-def _read_weights(filepath):
-    """The arrays of a file `save_weights` wrote, by key; never runs pickled code."""
-    import zipfile  # here, not at import: 8 ms that only loading weights needs
-    import zlib
-
-    # What reading a damaged or foreign file raises inside NumPy and zipfile.
-    read_errors = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
-    bad = (
-        f"load_weights: {filepath} is not a weights file written by save_weights (a NumPy .npz "
-        "archive of arrays): it may be truncated or corrupt, or in another format"
-    )
-    try:
-        data = np.load(filepath, allow_pickle=False)
-    except FileNotFoundError:
-        raise FileNotFoundError(errno.ENOENT, "load_weights: no such file", filepath) from None
-    except read_errors:
-        raise OSError(f"{bad}.") from None
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise OSError(f"{bad}: it holds a single array of shape {np.shape(data)}.")
-    with data:
-        try:
-            return {k: data[k] for k in data.files}
-        except read_errors:
-            raise OSError(f"{bad}: an entry could not be read.") from None
 
 
 def _functional_subclass(cls, functional):

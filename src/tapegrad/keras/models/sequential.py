@@ -3,6 +3,7 @@
 import tapegrad as tf
 
 from .. import backend
+from ..layers import layer_config
 from ..layers.base import KerasTensor, Layer, _bump
 from ..layers.input_layer import InputLayer
 from .functional import conform_input
@@ -51,7 +52,7 @@ class Sequential(Model):
                     "Only instances of `keras.Layer` can be added to a Sequential model. "
                     f"Received: {layer!r} (of type {type(layer).__name__})"
                 )
-            if any(lay.name == layer.name for lay in self._layers):
+            if any(lay.name == layer.name and lay is not layer for lay in self._layers):
                 raise ValueError(
                     f"All layers added to a Sequential model should have unique names. Name "
                     f"'{layer.name}' is already the name of a layer in this model."
@@ -85,8 +86,9 @@ class Sequential(Model):
         if self._input_layer is None or not self._layers:
             return
         x = self._input_layer.output
-        for layer in self._layers:
-            x = layer(x)
+        with layer_config.scope(self):  # the layers' variables are "sequential/dense/kernel"
+            for layer in self._layers:
+                x = layer(x)
         self.__dict__["built"] = True
         _bump()
 
@@ -115,6 +117,40 @@ class Sequential(Model):
         for layer in self._layers:
             x = layer(x)
         return x
+
+    def get_config(self):
+        """Keras 3's config: the layers (the InputLayer first, if any) and the input shape."""
+        from ..saving import serialize_keras_object
+
+        config = Model.get_config(self)
+        layers = ([self._input_layer] if self._input_layer is not None else []) + self._layers
+        config["layers"] = [serialize_keras_object(layer) for layer in layers]
+        if self._input_layer is not None:
+            config["build_input_shape"] = self._input_layer.batch_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The model `get_config` described (a Keras 3 config too).
+
+        Raises:
+            ValueError: for a config without a name and layers.
+        """
+        from ..saving import deserialize_keras_object
+
+        if "name" not in config or "layers" not in config:
+            raise ValueError(
+                "A Sequential model configuration must be a dictionary containing the 'name' "
+                f"and 'layers' keys. Received: config={config}"
+            )
+        model = cls(name=config["name"], trainable=config.get("trainable", True))
+        for item in config["layers"]:
+            model.add(deserialize_keras_object(item, custom_objects), rebuild=False)
+        model._build_graph()
+        shape = config.get("build_input_shape")
+        if not model.built and isinstance(shape, (list, tuple)) and shape:
+            model.build(tuple(shape))
+        return model
 
     @property
     def input_shape(self):

@@ -14,7 +14,7 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..callbacks import pythonify_logs
 from ..layers.base import flatten, pack_like
-from . import data_checks
+from . import data_checks, model_saving
 from .compile_utils import CompileMetrics, flatten_metrics_in_order
 from .data_adapter import EpochIterator, length, to_arrays, unpack, validation_parts
 
@@ -138,7 +138,10 @@ class Trainer:
             loss_weights: weights of the losses of several outputs.
             Other arguments are accepted for compatibility and have no effect.
         """
-        self.optimizer = optimizers_module.get(optimizer)
+        model_saving.record_compile(self, optimizer, loss, loss_weights, metrics, weighted_metrics,
+                                    run_eagerly, steps_per_execution, jit_compile)  # fmt: skip
+        optimizer = optimizers_module.get(optimizer)
+        self.optimizer = model_saving.loss_scaled(self, optimizer, auto_scale_loss)
         self.loss = loss
         outputs = getattr(self, "_flat_outputs", None) or []
         self._compiled_loss = (

@@ -7,6 +7,7 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .base import Optimizer
+from .loss_scale_optimizer import LossScaleOptimizer
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
@@ -18,6 +19,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",
@@ -34,23 +36,28 @@ _BY_NAME = {
 
 
 def serialize(optimizer):
-    """Returns Keras's serialized form of `optimizer`: a dict with `class_name` and `config`."""
-    return {
-        "module": "keras.optimizers",
-        "class_name": type(optimizer).__name__,
-        "config": optimizer.get_config(),
-        "registered_name": None,
-    }
+    """Returns Keras's serialized form of `optimizer`: a dict with `module`, `class_name` and
+    `config`."""
+    from ..saving import serialize_keras_object
+
+    return serialize_keras_object(optimizer)
 
 
 def deserialize(config, custom_objects=None):
-    """Builds an optimizer from `serialize`'s output; built-in class names match in any case.
+    """Builds an optimizer from `serialize`'s output; built-in class names match in any case,
+    an optimizer class of the user's is found by its registered name or in `custom_objects`.
 
     Raises:
         ValueError: if the class name is unknown.
     """
+    from ..saving.object_registration import get_registered_object
+
     name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    cls = (
+        get_registered_object(config.get("registered_name") or name, custom_objects)
+        or get_registered_object(name, custom_objects)
+        or _BY_NAME.get(name.lower())
+    )
     if cls is None:
         raise ValueError(f"Could not interpret optimizer identifier: {name}")
     return cls.from_config(config.get("config", {}), custom_objects=custom_objects)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ... import GradientTape, Tensor, Variable, as_dtype
 from ...function import effect
-from .. import backend, initializers
+from .. import backend, constraints, initializers
 from . import schedules as _schedules
 from .gradients import checked_gradients, clip_gradients
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
@@ -458,6 +458,8 @@ class Optimizer:
             self.clipnorm or self.global_clipnorm or self.clipvalue
         ):
             grads = clip_gradients(self, grads)
+        if not self.built:
+            constraints.check_variables(variables)
         # Nothing below raises: every argument was checked above.
         if not self.built:
             self.build(variables)
@@ -466,6 +468,7 @@ class Optimizer:
         if self.weight_decay is not None:
             self._apply_weight_decay(updated, lr)
         self._backend_update_step(grads, updated, lr)
+        constraints.apply_to(updated)  # Keras 3: each variable projected after its update
         self._iterations.assign_add(1)
         return self._iterations
 

@@ -313,23 +313,29 @@ _SCHEDULES = {
 
 
 def serialize(learning_rate_schedule):
-    """Returns Keras's serialized form of a schedule: a dict with `class_name` and `config`."""
-    return {
-        "module": "keras.optimizers.schedules",
-        "class_name": type(learning_rate_schedule).__name__,
-        "config": learning_rate_schedule.get_config(),
-        "registered_name": None,
-    }
+    """Returns Keras's serialized form of a schedule: a dict with `module`, `class_name` and
+    `config` (a schedule of the user's is named by its registered name)."""
+    from ..saving import serialize_keras_object
+
+    return serialize_keras_object(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):
-    """Rebuilds a schedule from `serialize`'s output (`custom_objects` maps extra class names).
+    """Rebuilds a schedule from `serialize`'s output. A class of the user's is found by its
+    registered name (`keras.saving.register_keras_serializable`), or by its class name in
+    `custom_objects` or a `custom_object_scope`.
 
     Raises:
         ValueError: if the class name is unknown.
     """
+    from ..saving.object_registration import get_registered_object
+
     name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _SCHEDULES.get(name)
+    cls = (
+        get_registered_object(config.get("registered_name") or name, custom_objects)
+        or get_registered_object(name, custom_objects)
+        or _SCHEDULES.get(name)
+    )
     if cls is None:
         raise ValueError(f"Unknown decay: '{name}'. Pass it in `custom_objects`.")
     return cls.from_config(config["config"])

@@ -2,25 +2,15 @@
 
 import numpy as np
 
-from ... import Variable
+from ..variables import KerasVariable
 
 
-class OptimizerVariable(Variable):
+class OptimizerVariable(KerasVariable):
     """A Variable of an optimizer's state: `name` has no ":0", and `path` is
     "<optimizer name>/<name>" (e.g. "adam/kernel_momentum"), as Keras 3 gives them."""
 
     def __init__(self, initial_value, dtype, name, path):
-        super().__init__(initial_value, trainable=False, name=name, dtype=dtype)
-        self._keras_name = name
-        self._path = path
-
-    @property
-    def name(self):
-        return self._keras_name
-
-    @property
-    def path(self):
-        return self._path
+        super().__init__(initial_value, dtype, name, path, trainable=False)
 
 
 def slot_name(reference_variable, name):
