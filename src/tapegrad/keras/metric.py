@@ -279,4 +279,23 @@ class MeanMetricWrapper(Mean):
         super().update_state(values, sample_weight)
 
     def get_config(self):
-        return {**super().get_config(), **self._fn_kwargs}
+        config = {**super().get_config(), **self._fn_kwargs}
+        if _takes_fn(type(self)):  # a wrapper of the user's function (not a built-in metric)
+            from .saving import serialize_keras_object
+
+            config["fn"] = serialize_keras_object(self._fn)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        if "fn" in config:
+            from .saving import deserialize_keras_object
+
+            config = {**config, "fn": deserialize_keras_object(config["fn"])}
+        return cls(**config)
+
+
+def _takes_fn(cls):
+    import inspect
+
+    return "fn" in inspect.signature(cls.__init__).parameters

@@ -15,10 +15,23 @@ from ._data_utils import PyDataset, Sequence, pad_sequences, split_dataset
 from ._directory_datasets import image_dataset_from_directory, text_dataset_from_directory
 from ._file_utils import get_file
 
+# Keras 3 also exports the registry of custom objects here.
+from .saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from .saving.serialization_lib import deserialize_keras_object, serialize_keras_object
+
 __all__ = [
-    "Progbar", "PyDataset", "Sequence", "clear_session", "get_file",
-    "image_dataset_from_directory", "pad_sequences", "set_random_seed", "split_dataset",
-    "text_dataset_from_directory", "to_categorical",
+    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session",
+    "custom_object_scope", "deserialize_keras_object", "get_custom_objects", "get_file",
+    "get_registered_name", "get_registered_object", "image_dataset_from_directory",
+    "pad_sequences", "register_keras_serializable", "serialize_keras_object",
+    "set_random_seed", "split_dataset", "text_dataset_from_directory", "to_categorical",
 ]
 
 

@@ -109,6 +109,12 @@ def auto_config(cls, args, kwargs):
         elif p.kind is inspect.Parameter.VAR_POSITIONAL and arguments.pop(p.name, ()):
             return None, "positional"
     arguments.pop("name", None)
+    # What Layer's own arguments say, the base config says itself (dtype as its policy).
+    for key in ("trainable", "dtype", "autocast", "activity_regularizer"):
+        arguments.pop(key, None)
+    for key in ("input_shape", "input_dim", "batch_input_shape", "batch_size", "dynamic"):
+        if arguments.get(key, 0) is None:
+            del arguments[key]
     if not _plain(arguments):
         return None, "values"
     return arguments, None

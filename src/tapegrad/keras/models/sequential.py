@@ -129,6 +129,11 @@ class Sequential(Model):
             config["build_input_shape"] = self._input_layer.batch_shape
         return config
 
+    def get_build_config(self):
+        if self._input_layer is not None:
+            return {"input_shape": self._input_layer.batch_shape}
+        return super().get_build_config()
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """The model `get_config` described (a Keras 3 config too).

@@ -111,8 +111,11 @@ def lookup(api_name):
     obj = forward.get(api_name)
     if obj is not None or not api_name.startswith("keras.src."):
         return obj
-    name = api_name.rsplit(".", 1)[-1]
-    for namespace in _NAMESPACES:
+    package, name = api_name.split(".")[2], api_name.rsplit(".", 1)[-1]
+    namespaces = [package] if package in _NAMESPACES else _NAMESPACES
+    if package == "ops":  # graph operations are not layers (see keras.operation)
+        return None
+    for namespace in namespaces:
         obj = forward.get(f"keras.{namespace}.{name}")
         if isinstance(obj, type):
             return obj

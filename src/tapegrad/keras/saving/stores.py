@@ -64,8 +64,10 @@ class H5Store:
         out = _Group()
         for key in group:
             link = group.get(key, getlink=True)
-            if not isinstance(link, self._h5py.HardLink):  # noqa: TRY004 - Keras: ValueError
-                raise ValueError(f"Not allowed: H5 file with {type(link).__name__} at {name}")
+            if not isinstance(link, self._h5py.HardLink):  # Keras: a ValueError
+                raise ValueError(  # noqa: TRY004
+                    f"Not allowed: H5 file with {type(link).__name__} at {name}"
+                )
             dataset = group[key]
             if not isinstance(dataset, self._h5py.Dataset) or dataset.external:
                 raise ValueError(f"Invalid H5 file: {name}/{key} is not an array stored in it")
