@@ -1,9 +1,11 @@
 """`tapegrad.errors`: TensorFlow's exception names."""
 
 from ._core.errors import (
-    InvalidArgumentError, NotFoundError, OpError, OutOfRangeError, UnimplementedError,
+    DataLossError, InvalidArgumentError, NotFoundError, OpError, OutOfRangeError,
+    UnimplementedError,
 )
 
 __all__ = [
-    "InvalidArgumentError", "NotFoundError", "OpError", "OutOfRangeError", "UnimplementedError",
+    "DataLossError", "InvalidArgumentError", "NotFoundError", "OpError", "OutOfRangeError",
+    "UnimplementedError",
 ]

@@ -2,6 +2,7 @@
 
 __all__ = [
     "OpError", "InvalidArgumentError", "NotFoundError", "OutOfRangeError", "UnimplementedError",
+    "DataLossError",
 ]
 
 
@@ -28,3 +29,7 @@ class NotFoundError(OpError, FileNotFoundError):
 
 class OutOfRangeError(OpError):
     """An iterator has no more elements (`iterator.get_next()` at the end of a dataset)."""
+
+
+class DataLossError(OpError, OSError):
+    """A file an op reads is truncated or corrupt (a checkpoint, say)."""

@@ -1,8 +1,32 @@
 """`KerasVariable`: the Variables of layers and optimizers, named as Keras 3 names them."""
 
+import functools
+
 from .. import Variable
 
-__all__ = ["KerasVariable"]
+__all__ = ["BUILD_HOOKS", "KerasVariable", "notify_built", "notifying_build"]
+
+# Functions called with a layer or optimizer each time one of its `build` methods returns:
+# `tf.train.Checkpoint` restores there the values of variables that did not exist when it
+# was restored (deferred restoration).
+BUILD_HOOKS = []
+
+
+def notify_built(obj):
+    for hook in BUILD_HOOKS:
+        hook(obj)
+
+
+def notifying_build(build):
+    """`build` (an optimizer class's), telling the build hooks when it returns."""
+
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        build(self, *args, **kwargs)
+        if BUILD_HOOKS:
+            notify_built(self)
+
+    return wrapper
 
 
 class KerasVariable(Variable):

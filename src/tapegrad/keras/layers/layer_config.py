@@ -14,6 +14,7 @@ import numpy as np
 import tapegrad as tf
 
 from .. import mixed_precision
+from ..variables import BUILD_HOOKS, notify_built
 
 __all__ = [
     "LayerSaving",
@@ -176,6 +177,8 @@ def wrap_build(fn, bump):
         self.__dict__["_build_shapes_dict"] = shapes or None
         self.__dict__["built"] = True
         bump()
+        if BUILD_HOOKS:
+            notify_built(self)
 
     build._records_build = True
     return build

@@ -27,6 +27,7 @@ from .. import backend, constraints, initializers
 from . import schedules as _schedules
 from .gradients import checked_gradients, clip_gradients
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
+from ..variables import notifying_build
 from .variables import OptimizerVariable, assign_values, slot_name
 
 _NAME_UIDS = collections.Counter()
@@ -168,6 +169,11 @@ class Optimizer:
         self._iterations = OptimizerVariable(0, "int64", "iteration", f"{self.name}/iteration")
         self._learning_rate = None
         self.learning_rate = learning_rate
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = notifying_build(cls.__dict__["build"])
 
     def __setattr__(self, name, value):
         # As Keras, every Variable given to an attribute is optimizer state.

@@ -116,18 +116,20 @@ class NpzStore:
             "archive of arrays): it may be truncated or corrupt, or in another format"
         )
         try:
-            data = np.load(filepath, allow_pickle=False)
+            with open(filepath, "rb") as f:
+                try:
+                    data = np.load(f, allow_pickle=False)
+                except errors:
+                    raise OSError(f"{bad}.") from None
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise OSError(f"{bad}: it holds a single array of shape {np.shape(data)}.")
+                with data:
+                    try:
+                        return cls({k: data[k] for k in data.files})
+                    except errors:
+                        raise OSError(f"{bad}: an entry could not be read.") from None
         except FileNotFoundError:
             raise FileNotFoundError(errno.ENOENT, f"{what}: no such file", filepath) from None
-        except errors:
-            raise OSError(f"{bad}.") from None
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise OSError(f"{bad}: it holds a single array of shape {np.shape(data)}.")
-        with data:
-            try:
-                return cls({k: data[k] for k in data.files})
-            except errors:
-                raise OSError(f"{bad}: an entry could not be read.") from None
 
     def make(self, path, metadata=None):
         return _NpzWriter(self.arrays, f"{path}/vars" if path else "vars")
