@@ -44,10 +44,16 @@ class Callback:
         pass
 
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        pass
+        self.on_batch_end(batch, logs=logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        """tf.keras 2's name of `on_train_batch_begin` (called by it)."""
+
+    def on_batch_end(self, batch, logs=None):
+        """tf.keras 2's name of `on_train_batch_end` (called by it)."""
 
     def on_test_begin(self, logs=None):
         pass
@@ -105,6 +111,13 @@ def pythonify_logs(logs):
 _LOGGED_HOOKS = ("on_epoch_end", "on_test_end", "on_train_end")
 
 
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _overrides(callback, hook):
+    return getattr(getattr(callback, hook), "__func__", None) is not getattr(Callback, hook)
+
+
 class CallbackList:
     """Calls each hook on every callback in order. A batch hook that no callback overrides is
     skipped without building its logs."""
@@ -125,10 +138,11 @@ class CallbackList:
             for cb in self.callbacks:
                 cb.set_params(params)
         for hook in _BATCH_HOOKS:
+            alias = _ALIASES.get(hook)
             users = [
                 getattr(cb, hook)
                 for cb in self.callbacks
-                if getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)
+                if _overrides(cb, hook) or (alias is not None and _overrides(cb, alias))
             ]
             setattr(self, f"_{hook}", users)
 
@@ -379,3 +393,25 @@ class LambdaCallback(Callback):
         for name, fn in hooks.items():
             if fn is not None:
                 setattr(self, name, fn)
+
+
+# The callbacks that save, log and steer training live in their own module.
+from ._callbacks import (
+    BackupAndRestore,
+    CSVLogger,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    MonitorCallback,
+    ReduceLROnPlateau,
+    TerminateOnNaN,
+)
+
+__all__ += [
+    "BackupAndRestore",
+    "CSVLogger",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "MonitorCallback",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
+]

@@ -373,6 +373,8 @@ class Trainer:
         want_end = cbs.wants("on_train_batch_end")
         want_begin = cbs.wants("on_train_batch_begin")
         cbs.on_train_begin()
+        # BackupAndRestore resumes an interrupted fit from the epoch it backed up.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
