@@ -100,6 +100,7 @@ class BatchNormalization(Layer):
                 initializer=self.gamma_initializer,
                 regularizer=self.gamma_regularizer,
                 constraint=self.gamma_constraint,
+                autocast=False,  # float32 under mixed precision: see call
                 name="gamma",
             )
             if self.scale
@@ -111,6 +112,7 @@ class BatchNormalization(Layer):
                 initializer=self.beta_initializer,
                 regularizer=self.beta_regularizer,
                 constraint=self.beta_constraint,
+                autocast=False,
                 name="beta",
             )
             if self.center
@@ -132,7 +134,9 @@ class BatchNormalization(Layer):
         )
         self.built = True
 
-    def _broadcast(self, v):
+    def _broadcast(self, v, dtype):
+        if v.dtype != dtype:
+            v = tf.cast(v, dtype)
         return v if self._bshape is None else tf.reshape(v, self._bshape)
 
     def call(self, inputs, training=None):
@@ -144,6 +148,11 @@ class BatchNormalization(Layer):
                 f"layer: expected ndim={rank} and axis {self.axis} of input shape to have value "
                 f"{dim}, but received input with shape {shape}"
             )
+        input_dtype = inputs.dtype
+        if input_dtype == tf.float16:
+            # As Keras: 16-bit statistics overflow, so a mixed precision BN computes in float32.
+            inputs = tf.cast(inputs, "float32")
+        dtype = inputs.dtype
         if training and self.trainable:
             mean = tf.reduce_mean(inputs, axis=self._reduce, keepdims=True)
             centered = tf.subtract(inputs, mean)
@@ -155,16 +164,16 @@ class BatchNormalization(Layer):
             self.moving_mean.assign(self.moving_mean.numpy() * m + mean_v * (1.0 - m))
             self.moving_variance.assign(self.moving_variance.numpy() * m + var_v * (1.0 - m))
         else:
-            mean = self._broadcast(self.moving_mean)
-            variance = self._broadcast(self.moving_variance)
+            mean = self._broadcast(self.moving_mean, dtype)
+            variance = self._broadcast(self.moving_variance, dtype)
             centered = tf.subtract(inputs, mean)
         inv = tf.divide(1.0, tf.sqrt(tf.add(variance, self.epsilon)))
         if self.gamma is not None:
-            inv = tf.multiply(inv, self._broadcast(self.gamma))
+            inv = tf.multiply(inv, self._broadcast(self.gamma, dtype))
         out = tf.multiply(centered, inv)
         if self.beta is not None:
-            out = tf.add(out, self._broadcast(self.beta))
-        return out
+            out = tf.add(out, self._broadcast(self.beta, dtype))
+        return out if out.dtype == input_dtype else tf.cast(out, input_dtype)
 
     def get_config(self):
         return {
@@ -177,9 +186,7 @@ class BatchNormalization(Layer):
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(
-                self.moving_variance_initializer
-            ),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             "beta_regularizer": regularizers.serialize(self.beta_regularizer),
             "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
             "beta_constraint": constraints.serialize(self.beta_constraint),
