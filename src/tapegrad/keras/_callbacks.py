@@ -3,11 +3,8 @@ BackupAndRestore, CSVLogger, ReduceLROnPlateau, LearningRateScheduler and Termin
 (exported by `keras.callbacks`)."""
 
 import collections
-import csv
 import importlib.util
-import json
 import os
-import shutil
 import warnings
 
 import numpy as np
@@ -319,6 +316,8 @@ class BackupAndRestore(Callback):
         return os.path.join(self.backup_dir, name)
 
     def on_train_begin(self, logs=None):
+        import shutil  # here: only a backup needs it, and it is slow to import
+
         weights = self._weights_path()
         try:
             self._load(weights)
@@ -332,6 +331,8 @@ class BackupAndRestore(Callback):
             self._load(weights)
 
     def _load(self, weights):
+        import json
+
         if not self.model.built:
             raise ValueError(
                 "To use the BackupAndRestore callback, you model must be built before you call "
@@ -366,6 +367,9 @@ class BackupAndRestore(Callback):
             self._save()
 
     def _save(self):
+        import json
+        import shutil
+
         from .saving.stores import atomic_write
 
         os.makedirs(self.backup_dir, exist_ok=True)
@@ -379,6 +383,8 @@ class BackupAndRestore(Callback):
         atomic_write(self._metadata_path, lambda f: f.write(metadata.encode()), "BackupAndRestore")
 
     def on_train_end(self, logs=None):
+        import shutil
+
         if self.delete_checkpoint and os.path.exists(self.backup_dir):
             shutil.rmtree(self.backup_dir)
 
@@ -417,6 +423,8 @@ class CSVLogger(Callback):
         self.keys = None
 
     def on_epoch_end(self, epoch, logs=None):
+        import csv
+
         logs = logs or {}
 
         def value(v):

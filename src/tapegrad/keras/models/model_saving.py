@@ -1,7 +1,6 @@
 """Saving a model: `save` (a `.keras` file), `save_weights` / `load_weights`, `to_json`, and
 the compile config that `load_model` compiles the model again from, as Keras 3 does."""
 
-import json
 import os
 import warnings
 
@@ -146,6 +145,8 @@ class ModelSaving:
     def to_json(self, **kwargs):
         """The model's config (Keras 3's serialization) as a JSON string; `kwargs` go to
         `json.dumps`. `keras.models.model_from_json` reads it back."""
+        import json
+
         from ..saving import serialize_keras_object
 
         return json.dumps(serialize_keras_object(self), **kwargs)
