@@ -435,13 +435,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
         else:
             inputs = self._convert(inputs)
         if not self.built:
-            # Sublayers built by this first call get this layer's path, as in Keras.
-            with layer_config.scope(self):
-                self._maybe_build(inputs)
-                return self._call(inputs, args, kwargs)
-        return self._call(inputs, args, kwargs)
-
-    def _call(self, inputs, args, kwargs):
+            return self._first_call(inputs, args, kwargs)
         ctx = _CTX
         outer = ctx.training
         if self._takes_training:
@@ -470,6 +464,12 @@ class Layer(layer_config.LayerSaving, tf.Module):
             for out in flatten(outputs):
                 self.add_loss(self.activity_regularizer(out))
         return outputs
+
+    def _first_call(self, inputs, args, kwargs):
+        # Inside the layer's name scope, so that the sublayers it builds get its path.
+        with layer_config.scope(self):
+            self._maybe_build(inputs)
+            return self(inputs, *args, **kwargs)
 
     def _symbolic_call(self, inputs, args, kwargs):
         structure = (inputs, args, kwargs)

@@ -164,6 +164,7 @@ class Optimizer:
         self._excluded = []  # the variables exempt from weight decay
         self._exclude_ids = set()
         self._exclude_pattern = None
+        self._constrained = set()  # ids of the variables with a constraint (build fills it)
         self._rates = {}  # this step's {dtype: the rate in that dtype}
         self._constants = {}  # this step's {dtype: what `prepare` made of that rate}
         self._iterations = OptimizerVariable(0, "int64", "iteration", f"{self.name}/iteration")
@@ -194,6 +195,9 @@ class Optimizer:
             id(v): i for i, v in enumerate(self._trainable_variables)
         }
         self.__dict__["_exclude_ids"] = {id(v) for v in self._excluded}
+        self.__dict__["_constrained"] = {
+            id(v) for v in self._trainable_variables if v.constraint is not None
+        }
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -293,6 +297,7 @@ class Optimizer:
                 )
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
         self._trainable_variables = variables
+        self._constrained = {id(v) for v in variables if v.constraint is not None}
         self.built = True
 
     def _get_variable_index(self, variable):
@@ -474,7 +479,8 @@ class Optimizer:
         if self.weight_decay is not None:
             self._apply_weight_decay(updated, lr)
         self._backend_update_step(grads, updated, lr)
-        constraints.apply_to(updated)  # Keras 3: each variable projected after its update
+        if self._constrained:  # Keras 3: each variable projected after its update
+            constraints.apply_to([v for v in updated if id(v) in self._constrained])
         self._iterations.assign_add(1)
         return self._iterations
 
