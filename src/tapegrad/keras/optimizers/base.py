@@ -332,7 +332,8 @@ class Optimizer:
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """Makes a slot of `reference_variable`'s shape and dtype (a momentum, say), named as
-        Keras names it (see `variables.slot_name`): "kernel_momentum" for a layer's kernel.
+        Keras names it (see `variables.slot_name`): "sequential_dense_kernel_momentum" for the
+        kernel whose path is "sequential/dense/kernel".
 
         Returns:
             The new non-trainable Variable, listed in `variables`.

@@ -7,7 +7,8 @@ from ..variables import KerasVariable
 
 class OptimizerVariable(KerasVariable):
     """A Variable of an optimizer's state: `name` has no ":0", and `path` is
-    "<optimizer name>/<name>" (e.g. "adam/kernel_momentum"), as Keras 3 gives them."""
+    "<optimizer name>/<name>" (e.g. "adam/sequential_dense_kernel_momentum"), as Keras 3 gives
+    them."""
 
     def __init__(self, initial_value, dtype, name, path):
         super().__init__(initial_value, dtype, name, path, trainable=False)
@@ -16,7 +17,8 @@ class OptimizerVariable(KerasVariable):
 def slot_name(reference_variable, name):
     """Keras's name of `reference_variable`'s slot `name`: "<reference's path with '/' as
     '_'>_<name>" when it has a path, otherwise "<its name with '/' and ':' as '_'>_<name>"
-    (a layer's kernel gives "kernel_momentum", `tf.Variable(..., name="w")` "w_0_momentum")."""
+    (a layer's kernel, path "sequential/dense/kernel", gives "sequential_dense_kernel_momentum";
+    `tf.Variable(..., name="w")` gives "w_0_momentum")."""
     path = getattr(reference_variable, "path", None)
     if path is not None:
         return f"{path.replace('/', '_')}_{name}"
