@@ -396,22 +396,7 @@ class LambdaCallback(Callback):
 
 
 # The callbacks that save, log and steer training live in their own module.
-from ._callbacks import (
-    BackupAndRestore,
-    CSVLogger,
-    LearningRateScheduler,
-    ModelCheckpoint,
-    MonitorCallback,
-    ReduceLROnPlateau,
-    TerminateOnNaN,
-)
+from . import _callbacks
+from ._callbacks import *
 
-__all__ += [
-    "BackupAndRestore",
-    "CSVLogger",
-    "LearningRateScheduler",
-    "ModelCheckpoint",
-    "MonitorCallback",
-    "ReduceLROnPlateau",
-    "TerminateOnNaN",
-]
+__all__ += _callbacks.__all__

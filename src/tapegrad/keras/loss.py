@@ -5,8 +5,6 @@ reduces them: "sum_over_batch_size" (the default: the sum divided by the number 
 "sum", "mean_with_sample_weight" (divided by the sum of the weights) or "none".
 """
 
-import inspect
-
 import numpy as np
 
 import tapegrad as tf
@@ -195,18 +193,12 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        config = {**super().get_config(), **self._fn_kwargs}
-        if "fn" in inspect.signature(type(self).__init__).parameters:
-            # A wrapper of the user's function (a built-in loss class names its own).
-            from .saving import serialize_keras_object
+        from .saving.serialization_lib import with_function
 
-            config["fn"] = serialize_keras_object(self.fn)
-        return config
+        return with_function({**super().get_config(), **self._fn_kwargs}, type(self), self.fn)
 
     @classmethod
     def from_config(cls, config):
-        if "fn" in config:
-            from .saving import deserialize_keras_object
+        from .saving.serialization_lib import revive_function
 
-            config = {**config, "fn": deserialize_keras_object(config["fn"])}
-        return cls(**config)
+        return cls(**revive_function(config))

@@ -279,23 +279,12 @@ class MeanMetricWrapper(Mean):
         super().update_state(values, sample_weight)
 
     def get_config(self):
-        config = {**super().get_config(), **self._fn_kwargs}
-        if _takes_fn(type(self)):  # a wrapper of the user's function (not a built-in metric)
-            from .saving import serialize_keras_object
+        from .saving.serialization_lib import with_function
 
-            config["fn"] = serialize_keras_object(self._fn)
-        return config
+        return with_function({**super().get_config(), **self._fn_kwargs}, type(self), self._fn)
 
     @classmethod
     def from_config(cls, config):
-        if "fn" in config:
-            from .saving import deserialize_keras_object
+        from .saving.serialization_lib import revive_function
 
-            config = {**config, "fn": deserialize_keras_object(config["fn"])}
-        return cls(**config)
-
-
-def _takes_fn(cls):
-    import inspect
-
-    return "fn" in inspect.signature(cls.__init__).parameters
+        return cls(**revive_function(config))

@@ -222,16 +222,10 @@ class ModelSaving:
     def build_from_config(self, config):
         """Builds the model from `get_build_config()`'s output (its own `build`, or a run on
         zeros); warns, as Keras, if that fails."""
-        from ..layers import layer_config
-
-        if not config or self.built:
+        if self.built:
             return
         try:
-            if "input_shape" in config:
-                self.build(layer_config.from_build_config(config["input_shape"]))
-            else:
-                shapes = config["shapes_dict"]
-                self.build(**{k: layer_config.from_build_config(v) for k, v in shapes.items()})
+            super().build_from_config(config)
         except Exception as err:  # noqa: BLE001 - Keras warns and goes on
             warnings.warn(
                 f"Model '{self.name}' had a build config, but the model cannot be built "

@@ -268,7 +268,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     config_json, weights = _read_archive(filepath)
     stores.import_h5py()  # before building anything: say what to install
     model = model_from_config_json(config_json, custom_objects, compile, safe_mode)
-    store = _h5_store(io.BytesIO(weights), filepath)
+    store = _h5_store(io.BytesIO(weights), filepath, "load_model")
     try:
         load_state(model, store, what="load_model")
     finally:
@@ -276,13 +276,13 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return model
 
 
-def _h5_store(source, filepath):
+def _h5_store(source, filepath, what):
     try:
         return stores.H5Store(source, "r")
     except OSError as err:
         raise OSError(
-            f"{filepath}: the weights (HDF5) could not be read: it may be truncated or corrupt "
-            f"({err})."
+            f"{what}: {filepath} is not a weights file (HDF5) written by save_weights or "
+            f"model.save: it may be truncated or corrupt, or in another format ({err})."
         ) from None
 
 
@@ -312,18 +312,8 @@ def load_weights(model, filepath, fmt, skip_mismatch=False):
         if not os.path.exists(filepath):
             raise FileNotFoundError(2, "load_weights: no such file", os.fspath(filepath))
         source = filepath
-    store = _weights_h5(source, filepath)
+    store = _h5_store(source, filepath, "load_weights")
     try:
         load_state(model, store, skip_mismatch)
     finally:
         store.close()
-
-
-def _weights_h5(source, filepath):
-    try:
-        return stores.H5Store(source, "r")
-    except OSError as err:
-        raise OSError(
-            f"load_weights: {filepath} is not a weights file written by save_weights (HDF5): it "
-            f"may be truncated or corrupt, or in another format ({err})."
-        ) from None

@@ -13,6 +13,7 @@ saved as its bytecode, which only `safe_mode=False` loads, as in Keras.
 """
 
 import codecs
+import inspect
 import marshal
 import threading
 import types
@@ -33,7 +34,9 @@ __all__ = [
     "func_dump",
     "func_load",
     "in_safe_mode",
+    "revive_function",
     "serialize_keras_object",
+    "with_function",
 ]
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -286,6 +289,22 @@ def _add_build_and_compile_config(obj, config):
         compile_config = get_compile()
         if compile_config:
             config["compile_config"] = serialize_dict(compile_config)
+
+
+def with_function(config, cls, fn):
+    """`config` of a wrapper of a function (LossFunctionWrapper, MeanMetricWrapper) with its
+    function saved as "fn", when the class's constructor takes it (a built-in subclass names
+    its own function and does not)."""
+    if "fn" in inspect.signature(cls.__init__).parameters:
+        config["fn"] = serialize_keras_object(fn)
+    return config
+
+
+def revive_function(config):
+    """`config` with its saved "fn" turned back into the function (see `with_function`)."""
+    if "fn" not in config:
+        return config
+    return {**config, "fn": deserialize_keras_object(config["fn"])}
 
 
 def serialize_dict(obj):
