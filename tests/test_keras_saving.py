@@ -89,7 +89,7 @@ def test_keras_file_holds_keras_3_format(h5py, tmp_path):
     assert compile_config["optimizer"]["class_name"] == "Adam"
     assert compile_config["loss"] == "mse" and compile_config["metrics"] == ["mae"]
     with weights:
-        assert weights["layers/dense/vars"].attrs["name"] == "dense"
+        assert weights["layers/dense/vars"].attrs["name"] == model.layers[0].name
         assert weights["layers/dense/vars/0"].shape == (3, 8)
         assert weights["layers/batch_normalization/vars/3"].shape == (8,)  # moving variance
         assert weights["layers/dense_1/vars/1"].shape == (1,)
