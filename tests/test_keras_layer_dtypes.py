@@ -36,7 +36,7 @@ def test_a_subclass_build_is_called_once_on_first_use():
     assert out.shape == (16, 1) and model.shapes == [(16, 4)] and model.built
     model(X[:3])
     assert model.shapes == [(16, 4)]
-    assert [v.path for v in model.weights][0] == f"{model.name}/w"
+    assert next(v.path for v in model.weights) == f"{model.name}/w"
     assert model.get_build_config() == {"input_shape": (16, 4)}
     explicit = Scaled()
     explicit.build((None, 4))

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from .callbacks import Callback
+from .callback import Callback
 
 __all__ = [
     "BackupAndRestore",

@@ -16,6 +16,7 @@ computing with Keras 3's dtype promotion (`int_tensor * 0.5` is float32), as `ke
 """
 
 import functools
+import importlib
 import math
 
 import numpy as np
@@ -61,6 +62,7 @@ class Operation:
 
     built = True
     trainable = False
+    keras_operation_module = "keras.src.ops.numpy"  # where Keras's configs place operations
     weights = trainable_weights = non_trainable_weights = ()
 
     def __new__(cls, fn, name):
@@ -143,10 +145,8 @@ def operation_function(name):
     keras.ops's; None if there is none."""
     fn = _FUNCTIONS.get(name)
     if fn is None:
-        try:
-            from . import ops
-        except ImportError:
-            return None
+        # keras.ops builds on this module: it is loaded by name, as `keras.ops` is.
+        ops = importlib.import_module("tapegrad.keras.ops")
         fn = getattr(ops, name, None)
     return getattr(fn, "__wrapped__", fn) if callable(fn) else None
 

@@ -2,11 +2,8 @@
 in a directory, as TensorFlow's custom training loops save and restore them."""
 
 from .checkpoint import Checkpoint, CheckpointLoadStatus
-from .checkpoint_management import (
-    CheckpointManager,
-    get_checkpoint_state,
-    latest_checkpoint,
-)
+from .checkpoint_files import get_checkpoint_state, latest_checkpoint, read_values
+from .checkpoint_management import CheckpointManager
 
 __all__ = [
     "Checkpoint",
@@ -32,8 +29,6 @@ class CheckpointOptions:
 
 def list_variables(ckpt_dir_or_file):
     """(key, shape) of each value of a checkpoint (a prefix, or a directory: its latest)."""
-    from .checkpoint import read_values
-
     values = read_values(_resolve(ckpt_dir_or_file))
     return [(key, list(values[key].shape)) for key in sorted(values)]
 
@@ -44,8 +39,6 @@ def load_variable(ckpt_dir_or_file, name):
     Raises:
         ValueError: if the checkpoint has no such key.
     """
-    from .checkpoint import read_values
-
     values = read_values(_resolve(ckpt_dir_or_file))
     if name not in values:
         raise ValueError(f"The checkpoint has no value '{name}'; it has {sorted(values)[:10]}")

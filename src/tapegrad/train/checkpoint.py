@@ -1,17 +1,14 @@
 """`tf.train.Checkpoint`: saves and restores the variables of the objects given to it.
 
-The file format is tapegrad's own (TensorFlow's needs TensorFlow): one NumPy `.npz` archive at
-`<prefix>.index` holding each variable under its object-graph key (see `object_graph.py`) and
-a manifest. It is written to a temporary file and renamed when complete, so a crash midway
-leaves the previous checkpoint intact; a truncated or corrupt file is refused with
-`tf.errors.DataLossError`, and no variable is assigned until every value has been checked.
+Each variable is saved under its object-graph key (see `object_graph.py`), in tapegrad's own
+file format (see `checkpoint_files.py`); no variable is assigned until every value has been
+checked.
 
 A value whose variable does not exist yet (a Keras layer not built, an optimizer's slots before
 its first step) is restored when the variable is made, as TensorFlow's deferred restoration;
 the status object that `restore` returns reports what was and was not matched.
 """
 
-import json
 import os
 import warnings
 
@@ -19,63 +16,10 @@ import numpy as np
 
 import tapegrad as tf
 
-from .. import errors
 from . import object_graph
+from .checkpoint_files import read_values, update_checkpoint_state, write_values
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus", "read_values", "write_values"]
-
-_MANIFEST = "__tapegrad_checkpoint__"
-_FORMAT = 1
-
-
-def _index_path(prefix):
-    return f"{os.fspath(prefix)}.index"
-
-
-def write_values(prefix, values):
-    """Writes `values` (key -> array) as the checkpoint `prefix`; returns the prefix."""
-    from ..keras.saving.stores import atomic_write
-
-    manifest = json.dumps({"format": _FORMAT, "keys": sorted(values)}).encode()
-    arrays = {key: np.asarray(value) for key, value in values.items()}
-    arrays[_MANIFEST] = np.frombuffer(manifest, dtype=np.uint8)
-    directory = os.path.dirname(os.fspath(prefix))
-    if directory:
-        os.makedirs(directory, exist_ok=True)  # as TensorFlow, which makes the directory
-    atomic_write(_index_path(prefix), lambda f: np.savez(f, **arrays), "tf.train.Checkpoint")
-    return os.fspath(prefix)
-
-
-def read_values(prefix):
-    """The values (key -> array) of the checkpoint `prefix`.
-
-    Raises:
-        NotFoundError: if there is no such checkpoint.
-        DataLossError: if its file is truncated, corrupt or not a tapegrad checkpoint.
-    """
-    import zipfile
-    import zlib
-
-    path = _index_path(prefix)
-    if not os.path.exists(path):
-        raise errors.NotFoundError(
-            f"Failed to restore from checkpoint: no checkpoint at {prefix} (no file {path}). "
-            "Pass the prefix that save() or write() returned, or tf.train.latest_checkpoint(dir)."
-        )
-    bad = f"Checkpoint {prefix}: the file {path} is truncated or corrupt"
-    try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
-            values = {key: data[key] for key in data.files}
-    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as err:
-        raise errors.DataLossError(f"{bad} ({err}); it cannot be restored.") from None
-    manifest = values.pop(_MANIFEST, None)
-    try:
-        keys = json.loads(bytes(manifest).decode())["keys"]
-    except (TypeError, ValueError, KeyError):
-        raise errors.DataLossError(f"{bad}, or not a tapegrad checkpoint (no manifest).") from None
-    if sorted(values) != keys:
-        raise errors.DataLossError(f"{bad}: its entries do not match its manifest.")
-    return values
+__all__ = ["Checkpoint", "CheckpointLoadStatus"]
 
 
 class Checkpoint:
@@ -121,7 +65,7 @@ class Checkpoint:
         if status is not None:
             status._offer({name: value})  # a dependency added after restore() is restored too
 
-    def _children(self):
+    def _checkpoint_children(self):
         children = dict(self._objects)
         if self._save_counter is not None:
             children["save_counter"] = self._save_counter
@@ -142,7 +86,7 @@ class Checkpoint:
         Returns:
             `file_prefix`, for `read`.
         """
-        variables, _ = object_graph.entries(self._children())
+        variables, _ = object_graph.entries(self._checkpoint_children())
         return write_values(file_prefix, {key: np.asarray(v) for key, v in variables.items()})
 
     def save(self, file_prefix, options=None):
@@ -153,8 +97,6 @@ class Checkpoint:
         Returns:
             The checkpoint's path, for `restore`.
         """
-        from .checkpoint_management import update_checkpoint_state
-
         self.save_counter.assign_add(1)
         path = self.write(f"{os.fspath(file_prefix)}-{int(self.save_counter)}", options)
         update_checkpoint_state(os.path.dirname(path) or ".", path, [path])
@@ -198,7 +140,7 @@ class Checkpoint:
             self.save_counter  # noqa: B018 - made now, so that it is restored too
         status = CheckpointLoadStatus(os.fspath(save_path), values, with_counter)
         try:
-            status._offer(self._children())
+            status._offer(self._checkpoint_children())
         except ValueError:
             status.expect_partial()  # the error says it all; no warning when it is dropped
             raise

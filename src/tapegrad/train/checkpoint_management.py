@@ -3,97 +3,11 @@ directory, the newest recorded in its "checkpoint" file (TensorFlow's text forma
 deleted beyond `max_to_keep`."""
 
 import os
-import re
 import time
 
-from . import checkpoint as checkpoint_module
+from .checkpoint_files import get_checkpoint_state, index_path, update_checkpoint_state
 
-__all__ = [
-    "CheckpointManager",
-    "CheckpointState",
-    "get_checkpoint_state",
-    "latest_checkpoint",
-    "update_checkpoint_state",
-]
-
-_STATE_FILE = "checkpoint"
-
-
-class CheckpointState:
-    """The contents of a directory's "checkpoint" file."""
-
-    def __init__(self, model_checkpoint_path, all_model_checkpoint_paths, timestamps, preserved):
-        self.model_checkpoint_path = model_checkpoint_path
-        self.all_model_checkpoint_paths = list(all_model_checkpoint_paths)
-        self.all_model_checkpoint_timestamps = list(timestamps)
-        self.last_preserved_timestamp = preserved
-
-
-def _quote(path):
-    return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def update_checkpoint_state(directory, latest, paths, timestamps=None, preserved=None):
-    """Writes the directory's "checkpoint" file (paths relative to it, as TensorFlow's)."""
-    from ..keras.saving.stores import atomic_write
-
-    def relative(path):
-        return os.path.relpath(path, directory) if os.path.isabs(path) else os.path.basename(path)
-
-    now = time.time()
-    timestamps = list(timestamps) if timestamps is not None else [now] * len(paths)
-    lines = [f"model_checkpoint_path: {_quote(relative(latest))}"]
-    lines += [f"all_model_checkpoint_paths: {_quote(relative(p))}" for p in paths]
-    lines += [f"all_model_checkpoint_timestamps: {t!r}" for t in timestamps]
-    lines.append(f"last_preserved_timestamp: {preserved if preserved is not None else now!r}")
-    text = "\n".join(lines) + "\n"
-    atomic_write(
-        os.path.join(directory, _STATE_FILE), lambda f: f.write(text.encode()), "checkpoint"
-    )
-
-
-_LINE = re.compile(r'^(\w+):\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*$')
-
-
-def get_checkpoint_state(checkpoint_dir, latest_filename=None):
-    """The state a directory's "checkpoint" file records, or None if it has none."""
-    path = os.path.join(os.fspath(checkpoint_dir), latest_filename or _STATE_FILE)
-    if not os.path.isfile(path):
-        return None
-    fields = {"all_model_checkpoint_paths": [], "all_model_checkpoint_timestamps": []}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            match = _LINE.match(line.strip())
-            if not match:
-                continue
-            key, quoted, bare = match.groups()
-            value = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else bare
-            if key in ("all_model_checkpoint_paths", "all_model_checkpoint_timestamps"):
-                fields[key].append(value)
-            else:
-                fields[key] = value
-    if "model_checkpoint_path" not in fields:
-        return None
-
-    def absolute(p):
-        return p if os.path.isabs(p) else os.path.join(os.fspath(checkpoint_dir), p)
-
-    return CheckpointState(
-        absolute(fields["model_checkpoint_path"]),
-        [absolute(p) for p in fields["all_model_checkpoint_paths"]],
-        [float(t) for t in fields["all_model_checkpoint_timestamps"]],
-        float(fields.get("last_preserved_timestamp", 0.0)),
-    )
-
-
-def latest_checkpoint(checkpoint_dir, latest_filename=None):
-    """The prefix of the newest checkpoint in `checkpoint_dir` (for `Checkpoint.restore`),
-    or None if there is none."""
-    state = get_checkpoint_state(checkpoint_dir, latest_filename)
-    if state is None:
-        return None
-    path = state.model_checkpoint_path
-    return path if os.path.exists(checkpoint_module._index_path(path)) else None
+__all__ = ["CheckpointManager"]
 
 
 class CheckpointManager:
@@ -228,7 +142,7 @@ class CheckpointManager:
             if self._keep_hours and stamp - self._keep_hours * 3600.0 >= self._last_preserved:
                 self._last_preserved = stamp
                 continue
-            index = checkpoint_module._index_path(path)
+            index = index_path(path)
             if os.path.exists(index):
                 os.remove(index)
 

@@ -48,9 +48,8 @@ def is_trackable(obj):
     """Whether a checkpoint can hold `obj` (a variable, Keras object, module, checkpoint, or a
     list, tuple or dict of them)."""
     from ..module import Module
-    from .checkpoint import Checkpoint
 
-    if isinstance(obj, (tf.Variable, Module, Checkpoint) + _keras()):
+    if isinstance(obj, (tf.Variable, Module) + _keras()) or hasattr(obj, "_checkpoint_children"):
         return True
     if isinstance(obj, (list, tuple)):
         return all(is_trackable(item) for item in obj)
@@ -69,7 +68,6 @@ def entries(children):
 
 def _visit(obj, prefix, variables, owners, seen):
     from ..module import Module
-    from .checkpoint import Checkpoint
 
     layer_cls, optimizer_cls, metric_cls = _keras()
     if isinstance(obj, tf.Variable):
@@ -86,8 +84,8 @@ def _visit(obj, prefix, variables, owners, seen):
     if id(obj) in seen:
         return
     seen.add(id(obj))
-    if isinstance(obj, Checkpoint):
-        for name, child in obj._children().items():
+    if hasattr(obj, "_checkpoint_children"):  # a nested tf.train.Checkpoint
+        for name, child in obj._checkpoint_children().items():
             _visit(child, f"{prefix}/{name}", variables, owners, seen)
     elif isinstance(obj, layer_cls):
         from ..keras.saving.saving_lib import state_entries

@@ -17,6 +17,9 @@ __all__ = ["Functional"]
 class Functional(Model):
     """A graph of layer calls, made by `keras.Model(inputs, outputs)`."""
 
+    saves_layers_first = True  # its weights files name its layers first, as Keras's
+    _keras_first_node = True  # in Keras's configs, its own node (inputs to outputs) is node 0
+
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(
             name=backend.unique_name("functional") if name is None else name,
@@ -76,7 +79,7 @@ class Functional(Model):
     def get_config(self):
         """Keras 3's config of the graph (a subclass with its own constructor arguments gives
         those instead, as Keras)."""
-        if not _functional_like_constructor(type(self)):
+        if not functional_config.revives_from_graph(type(self), Functional):
             return Model.get_config(self)
         return functional_config.get_config(self)
 
@@ -144,16 +147,6 @@ class Functional(Model):
         return flat
 
 
-def _functional_like_constructor(cls):
-    """Keras's test: whether `cls(inputs, outputs, ...)` rebuilds the model from its graph."""
-    import inspect
-
-    spec = inspect.getfullargspec(cls.__init__)
-    if spec.args[1:] == inspect.getfullargspec(Functional.__init__).args[1:]:
-        return True
-    return spec.varargs is not None and spec.varkw is not None
-
-
 def conform_input(model, i, keras_input, value, check_shape=True):
     """`value` as the model's input `i` (`keras_input`): a tensor of the keras.Input's dtype,
     and of its rank where Keras adjusts it (a trailing axis of size 1 added or dropped: data of
@@ -199,3 +192,6 @@ def _compatible(expected, shape):
     if len(expected) != len(shape):
         return False
     return all(e is None or d is None or e == d for e, d in zip(expected, shape))
+
+
+Model._functional = Functional  # Model(inputs, outputs) and Model.from_config make one

@@ -13,7 +13,7 @@ from ..keras_tensor import KerasTensor
 from ..layers.input_layer import InputLayer
 from ..tree import flatten, pack_like
 
-__all__ = ["from_config", "get_config", "operation_order"]
+__all__ = ["from_config", "get_config", "operation_order", "revives_from_graph"]
 
 
 def _node_of(tensor):
@@ -65,9 +65,18 @@ def operation_order(flat_inputs, flat_outputs):
 def _offset(layer):
     # A Keras functional model starts with a node of its own (inputs to outputs): its calls
     # in another graph are numbered from 1.
-    from .functional import Functional
+    return 1 if getattr(layer, "_keras_first_node", False) else 0
 
-    return 1 if isinstance(layer, Functional) else 0
+
+def revives_from_graph(cls, functional):
+    """Keras's test: whether `cls(inputs, outputs, ...)` rebuilds a model of class `cls` from
+    its graph (`functional` is the functional model class)."""
+    import inspect
+
+    spec = inspect.getfullargspec(cls.__init__)
+    if spec.args[1:] == inspect.getfullargspec(functional.__init__).args[1:]:
+        return True
+    return spec.varargs is not None and spec.varkw is not None
 
 
 def _tensor_config(tensor, own_nodes):

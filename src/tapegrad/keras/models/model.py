@@ -28,6 +28,10 @@ class Model(Trainer, ModelSaving, Layer):
         >>> model = keras.Model(inputs, outputs)
     """
 
+    # The functional model class, a subclass of Model: functional.py sets it when it defines
+    # it (for from_config; Model's constructor finds it there too).
+    _functional = None
+
     def __new__(cls, *args, **kwargs):
         # `keras.Model(inputs, outputs)` is a functional model. A subclass is decided by what
         # its constructor passes to `Model.__init__`, whatever its own arguments are.

@@ -165,9 +165,8 @@ class ModelSaving:
         """Compiles the model with `get_compile_config()`'s output, and builds the optimizer on
         the model's variables so that a saved optimizer state can be loaded into it."""
         from ..saving import deserialize_keras_object
-        from .training import Trainer
 
-        if type(self).compile is not Trainer.compile:
+        if type(self).compile is not type(self)._builtin_compile:
             warnings.warn(
                 "`compile()` was not called as part of model loading because the model's "
                 "`compile()` method is custom. All subclassed Models that have `compile()` "
@@ -191,16 +190,14 @@ class ModelSaving:
         Raises:
             TypeError: if the class's constructor does not accept the config.
         """
-        from .functional import Functional, _functional_like_constructor
-        from .model import Model
+        from . import functional_config
 
+        functional = cls._functional
         keys = ("name", "layers", "input_layers", "output_layers")
         if all(k in config for k in keys) and (
-            cls in (Functional, Model) or _functional_like_constructor(cls)
+            issubclass(functional, cls) or functional_config.revives_from_graph(cls, functional)
         ):
-            from . import functional_config
-
-            target = Functional if cls is Model else cls
+            target = functional if issubclass(functional, cls) else cls
             return functional_config.from_config(target, dict(config), custom_objects)
         config = dict(config)
         if isinstance(config.get("dtype"), dict):

@@ -29,6 +29,8 @@ class Sequential(Model):
         ... ])
     """
 
+    saves_layers_first = True  # its weights files name its layers first, as Keras's
+
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(
             trainable=trainable, name=backend.unique_name("sequential") if name is None else name

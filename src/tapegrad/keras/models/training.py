@@ -167,6 +167,8 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
 
+    _builtin_compile = compile  # a model whose `compile` differs is not compiled on loading
+
     @property
     def compiled_loss(self):
         """tf.keras 2's `compiled_loss(y, y_pred, sample_weight, regularization_losses)`: the

@@ -24,10 +24,10 @@ import numpy as np
 from ... import GradientTape, Tensor, Variable, as_dtype
 from ...function import effect
 from .. import backend, constraints, initializers
+from ..variables import notifying_build
 from . import schedules as _schedules
 from .gradients import checked_gradients, clip_gradients
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
-from ..variables import notifying_build
 from .variables import OptimizerVariable, assign_values, slot_name
 
 _NAME_UIDS = collections.Counter()

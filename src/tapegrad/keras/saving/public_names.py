@@ -113,8 +113,8 @@ def lookup(api_name):
         return obj
     package, name = api_name.split(".")[2], api_name.rsplit(".", 1)[-1]
     namespaces = [package] if package in _NAMESPACES else _NAMESPACES
-    if package == "ops":  # graph operations are not layers (see keras.operation)
-        return None
+    if package == "ops":  # a graph operation (`2 * x`, keras.ops), not a layer
+        return _module("operation").operation_class(name)
     for namespace in namespaces:
         obj = forward.get(f"keras.{namespace}.{name}")
         if isinstance(obj, type):

@@ -7,11 +7,12 @@ import zipfile
 
 from . import saving_lib, stores
 
-__all__ = ["load_model", "model_from_json", "save_model"]
+__all__ = ["load_model", "load_weights", "model_from_json", "save_model", "save_weights"]
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
-    """See `Model.save`."""
+    """Saves `model` as a `.keras` file (Keras 3's zip of config.json, metadata.json and
+    model.weights.h5); see `Model.save`."""
     kwargs.pop("include_optimizer", None)
     save_format = kwargs.pop("save_format", None)
     if kwargs:
@@ -64,7 +65,25 @@ def _save_to_directory(model, dirpath):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """See `keras.saving.load_model`."""
+    """Loads a model saved by `model.save` (here or by Keras 3): architecture, weights,
+    compile arguments and optimizer state.
+
+    Args:
+        filepath: a `.keras` file (or a directory saved with `zipped=False`).
+        custom_objects: `{name: class or function}` for the user's objects not registered
+            with `register_keras_serializable`.
+        compile: whether to compile the model as it was saved.
+        safe_mode: refuse Python lambdas stored as bytecode (a `Lambda` layer's function):
+            loading them runs code from the file. Pass False only for files you trust.
+
+    Returns:
+        The model.
+
+    Raises:
+        ValueError: for a path that is not a `.keras` file, or a lambda in safe mode.
+        OSError: for a file that is not a readable Keras archive (truncated, corrupt).
+        ImportError: without h5py (the weights are HDF5): it says what to install.
+    """
     filepath = os.fspath(filepath)
     if os.path.isdir(filepath) and os.path.exists(
         os.path.join(filepath, saving_lib.CONFIG_FILENAME)
@@ -111,3 +130,13 @@ def model_from_json(json_string, custom_objects=None):
     config = json.loads(json_string)
     with ObjectSharingScope():
         return deserialize_keras_object(config, custom_objects)
+
+
+def save_weights(model, filepath, overwrite=True, **kwargs):
+    """`model.save_weights(filepath)`."""
+    return model.save_weights(filepath, overwrite=overwrite, **kwargs)
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """`model.load_weights(filepath)`."""
+    return model.load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)

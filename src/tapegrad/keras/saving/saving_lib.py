@@ -42,14 +42,8 @@ def _skipset(obj):
     """Keras's attributes not to walk: those of a bare Layer (or Optimizer), and tapegrad's own
     bookkeeping that Keras keeps elsewhere (a Sequential's input layer, a graph's operations)."""
     from ..layers.base import Layer
-    from ..models.functional import Functional
-    from ..models.sequential import Sequential
 
-    kind = "Optimizer" if not isinstance(obj, Layer) else "Layer"
-    if isinstance(obj, Sequential):
-        kind = "Sequential"
-    elif isinstance(obj, Functional):
-        kind = "Functional"
+    kind = "Layer" if isinstance(obj, Layer) else "Optimizer"
     skip = _SKIPSETS.get(kind)
     if skip is None:
         if kind == "Optimizer":
@@ -64,10 +58,8 @@ def _skipset(obj):
 
 
 def _children(obj):
-    from ..models.functional import Functional
-    from ..models.sequential import Sequential
-
-    if isinstance(obj, (Sequential, Functional)):
+    # A Sequential or functional model (`saves_layers_first`) writes its layers first (Keras).
+    if getattr(obj, "saves_layers_first", False):
         yield "layers", obj.layers
     skip = _skipset(obj)
     for name in sorted(dir(obj), key=lambda n: f"~{n}" if n.startswith("_") else n):

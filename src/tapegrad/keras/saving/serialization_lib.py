@@ -217,8 +217,6 @@ def _serialize_value(obj):
 
 
 def _serialize_class_or_function(obj):
-    from ..operation import Operation
-
     if isinstance(obj, types.FunctionType):
         # Keras names every function by its (registered) name only.
         return {
@@ -228,10 +226,11 @@ def _serialize_class_or_function(obj):
             "registered_name": "function",
         }
     cls = type(obj)
-    if isinstance(obj, Operation):
+    operation_module = getattr(cls, "keras_operation_module", None)
+    if operation_module is not None:
         # A graph operation (`2 * x`, keras.ops): Keras's classes of keras.src.ops.
         config = {
-            "module": "keras.src.ops.numpy",
+            "module": operation_module,
             "class_name": cls.__name__,
             "config": {"name": obj.name},
             "registered_name": cls.__name__,
@@ -385,9 +384,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
 
 
 def _instantiate(cls, class_name, inner, config, custom_objects, safe_mode):
-    from ..operation import Operation
-
-    if isinstance(cls, type) and issubclass(cls, Operation):
+    if getattr(cls, "keras_operation_module", None) is not None:  # a graph operation
         return cls.from_config(inner)
     if not hasattr(cls, "from_config"):
         raise TypeError(
@@ -496,10 +493,6 @@ def retrieve_class_or_fn(name, registered_name, module, obj_type, full_config, c
     if module:
         if module == "keras" or module.startswith("keras."):
             obj = public_names.lookup(f"{module}.{name}")
-            if obj is None and module.startswith("keras.src.ops"):
-                from ..operation import operation_class
-
-                obj = operation_class(name)
             if obj is not None:
                 return obj
         if obj_type == "function" and module == "builtins":
