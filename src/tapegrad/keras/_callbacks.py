@@ -16,7 +16,6 @@ __all__ = [
     "CSVLogger",
     "LearningRateScheduler",
     "ModelCheckpoint",
-    "MonitorCallback",
     "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]

@@ -26,8 +26,6 @@ __all__ = [
     "MinMaxNorm",
     "NonNeg",
     "UnitNorm",
-    "apply_to",
-    "check_variables",
     "deserialize",
     "get",
     "max_norm",

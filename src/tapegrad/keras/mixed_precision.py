@@ -16,7 +16,6 @@ __all__ = [  # noqa: F822 - LossScaleOptimizer loads on first use (module __geta
     "LossScaleOptimizer",
     "Policy",
     "dtype_policy",
-    "get",
     "global_policy",
     "set_dtype_policy",
     "set_global_policy",

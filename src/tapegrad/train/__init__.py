@@ -7,7 +7,6 @@ from .checkpoint_management import CheckpointManager
 
 __all__ = [
     "Checkpoint",
-    "CheckpointLoadStatus",
     "CheckpointManager",
     "CheckpointOptions",
     "get_checkpoint_state",
