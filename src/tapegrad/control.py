@@ -30,12 +30,9 @@ def init_scope():
         ...         scale = tapegrad.constant(2.0)  # made once, while tracing
         ...     return x * scale
     """
-    saved = _state.tracer, _state.recording[:], _state.accumulators[:]
-    _state.tracer = None
-    _state.recording.clear()
-    _state.accumulators.clear()
+    saved = _state.interpreters
+    _state.interpreters = ()
     try:
         yield
     finally:
-        _state.tracer = saved[0]
-        _state.recording[:], _state.accumulators[:] = saved[1], saved[2]
+        _state.interpreters = saved

@@ -13,10 +13,10 @@ import numpy as np
 
 from ._core import dtypes as _dt
 from ._core import nest
-from ._core.state import state
 from ._core.tensor import Tensor, TensorShape, convert_to_tensor
 from ._core.trace import Tracer, as_output, effect
 from ._core.variable import Variable
+from .types.experimental import CALL_CONTEXT
 
 __all__ = ["function", "Function", "TensorSpec", "effect"]
 
@@ -144,8 +144,6 @@ def _leaf_key(leaf):
         return ("variable", id(leaf))
     tracing_type = getattr(type(leaf), "__tf_tracing_type__", None)
     if tracing_type is not None:  # the object's own TraceType (tf.types.experimental)
-        from .types.experimental import CALL_CONTEXT
-
         return ("trace type", tracing_type(leaf, CALL_CONTEXT))
     try:
         hash(leaf)
@@ -275,10 +273,7 @@ class Function:
         call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
         self._bind(call_args, call_kwargs)
         self._tracing_count += 1
-        saved = state.recording[:], state.accumulators[:]
-        state.recording.clear()  # the dry run is not recorded by the caller's tapes
-        state.accumulators.clear()
-        tracer = Tracer(self.__name__)
+        tracer = Tracer(self.__name__)  # the dry run is not recorded by the caller's tapes
         try:
             with tracer:
                 placeholders = []
@@ -291,7 +286,6 @@ class Function:
                 result = self._python_function(*call_args, **call_kwargs)
             program = tracer.finish(result)
         finally:
-            state.recording[:], state.accumulators[:] = saved
             tracer.release()
         if program is None:
             return _Untraced(tracer.invalid or "a constant was computed from traced values")

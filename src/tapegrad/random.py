@@ -35,8 +35,8 @@ def generator(seed=None):
     Without `seed`, the global generator. With an op-level `seed`, as TensorFlow: a stream of
     its own for (global seed, op seed), so repeated calls differ but restart after `set_seed`.
     """
-    if _state.tracer is not None:  # a traced program cannot replay a draw: run eagerly
-        _state.tracer.invalidate("random numbers were drawn")
+    for interpreter in _state.interpreters:  # a traced program cannot replay a draw
+        interpreter.impure("random numbers were drawn")
     global _rng
     if seed is None:
         if _rng is None:

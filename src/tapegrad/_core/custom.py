@@ -6,6 +6,7 @@ function is written in tapegrad ops, enclosing tapes record it, so custom gradie
 """
 
 import functools
+import inspect
 
 import numpy as np
 
@@ -143,8 +144,6 @@ def _describe(result):
 
 
 def _parameters(fn):
-    import inspect
-
     try:
         return inspect.signature(fn).parameters
     except (TypeError, ValueError):

@@ -1,22 +1,23 @@
 """`ForwardAccumulator`: forward-mode differentiation (as `tf.autodiff.ForwardAccumulator`).
 
-While active, every primitive call whose inputs carry tangents gets an output tangent from its
-JVP rule. The rules are tapegrad ops, so a tape around the accumulator records them
-(reverse-over-forward), and an accumulator around a tape sees the backward pass
-(forward-over-reverse: Hessian-vector products).
+An active accumulator is an interpreter (state.py): every primitive call whose inputs carry
+tangents gets an output tangent from its JVP rule (`jvp`). The rules are tapegrad ops, so a
+tape around the accumulator records them (reverse-over-forward), and an accumulator around a
+tape sees the backward pass (forward-over-reverse: Hessian-vector products).
 """
 
 import numpy as np
 
 from . import nest
-from .state import ensure_tid, state
-from .tape import UnconnectedGradients, as_unconnected
+from .registry import ELEMENTWISE, FROM_VJP, LINEAR, MULTILINEAR, NONE, PRIMITIVES, ZERO, bind
+from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
+from .tape import GradientTape, UnconnectedGradients, as_unconnected, unbroadcast
 from .tensor import Tensor, convert_to_tensor
 
-__all__ = ["ForwardAccumulator"]
+__all__ = ["ForwardAccumulator", "jvp"]
 
 
-class ForwardAccumulator:
+class ForwardAccumulator(Interpreter):
     """Computes Jacobian-vector products of everything computed from `primals`.
 
     Args:
@@ -30,6 +31,8 @@ class ForwardAccumulator:
         >>> float(acc.jvp(y))
         6.0
     """
+
+    order = 1  # after tapes: see state.Interpreter
 
     def __init__(self, primals, tangents):
         flat_p = nest.flatten(primals)
@@ -71,14 +74,31 @@ class ForwardAccumulator:
                 "nest a new ForwardAccumulator instead."
             )
         self._active = True
-        state.accumulators.append(self)
+        activate(self)
         return self
 
     def __exit__(self, *exc):
         self._active = False
-        if self in state.accumulators:
-            state.accumulators.remove(self)
+        deactivate(self)
         return False
+
+    def process_primitive(self, prim, inputs, params, output):
+        """Computes the output's tangent if an input has one."""
+        if not prim.differentiable or output._value.dtype.kind not in "fc":
+            return
+        tangents = self._tangents
+        ts = [tangents.get(a._tid) if a._tid else None for a in inputs]
+        if all(t is None for t in ts):
+            return
+        deactivate(self)  # the JVP computation must not feed this accumulator itself
+        try:
+            t_out = jvp(prim, inputs, params, output, ts)
+        finally:
+            activate(self)
+        if t_out is not None:
+            if not output._tid:
+                output._tid = next_tid()
+            tangents[output._tid] = t_out
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
         """Returns the tangents of `primals` (a Tensor or structure), None where unconnected.
@@ -100,3 +120,70 @@ class ForwardAccumulator:
                 t = Tensor(np.zeros_like(p._value))
             out.append(t)
         return nest.pack_sequence_as(primals, out)
+
+
+def _sum(terms):
+    add = PRIMITIVES["add"]
+    total = None
+    for term in terms:
+        total = term if total is None else bind(add, total, term)
+    return total
+
+
+def _zeros_like(a):
+    return Tensor(np.zeros_like(a._value))
+
+
+def jvp(prim, inputs, params, output, ts):
+    """The output tangent of one primitive call, given the input tangents `ts` (None = zero)."""
+    rule = prim.jvp
+    if rule is LINEAR:
+        args = [
+            t if t is not None else (_zeros_like(a) if a._value.dtype.kind in "fc" else a)
+            for a, t in zip(inputs, ts)
+        ]
+        result = bind(prim, *args, **params)
+    elif rule is MULTILINEAR:
+        result = _sum(
+            bind(prim, *inputs[:i], t, *inputs[i + 1:], **params)
+            for i, t in enumerate(ts) if t is not None
+        )
+    elif rule is FROM_VJP:
+        result = _jvp_by_transposition(prim, inputs, params, output, ts)
+    else:
+        terms = []
+        for i, t in enumerate(ts):
+            if t is None:
+                continue
+            r = prim.vjp_rule(i) if rule is ELEMENTWISE else (
+                rule[i] if isinstance(rule, tuple) else rule)
+            if r is NONE:
+                continue
+            terms.append(_zeros_like(output) if r is ZERO else r(t, output, *inputs, **params))
+        if not terms:
+            return None
+        result = _sum(terms)
+    if result is not None and result._value.shape != output._value.shape:
+        result = bind(PRIMITIVES["broadcast_to"], result, shape=output._value.shape)
+    return result
+
+
+def _jvp_by_transposition(prim, inputs, params, output, ts):
+    # The VJP is linear in g, so <vjp(g), t> differentiated with respect to g is J t.
+    g = Tensor(np.zeros_like(output._value))
+    with GradientTape() as tape:
+        tape.watch(g)
+        terms = []
+        for i, t in enumerate(ts):
+            r = prim.vjp_rule(i)
+            if t is None or r is NONE or r is ZERO:
+                continue
+            gi = r(g, output, *inputs, **params)
+            if gi is None:  # a custom gradient's None
+                continue
+            gi = unbroadcast(gi, inputs[i]._value.shape)
+            terms.append(bind(PRIMITIVES["reduce_sum"], bind(PRIMITIVES["multiply"], gi, t)))
+        total = _sum(terms)
+    if total is None:
+        return None
+    return tape.gradient(total, g)

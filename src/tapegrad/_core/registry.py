@@ -2,7 +2,7 @@
 
 A primitive is one table entry (see `tapegrad/ops/`): its NumPy forward, a reverse rule per
 tensor argument and a forward (JVP) rule. `bind` converts the arguments, runs the forward, and
-lets each active tape record the call and each active forward accumulator push tangents.
+hands (primitive, inputs, params, output) to whichever interpreters are active (state.py).
 
 Rule signatures: `vjp(g, out, *args, **params)` and `jvp(t, out, *args, **params)`, written
 with tapegrad ops so that enclosing tapes record them. `g` may carry extra leading batch
@@ -14,9 +14,8 @@ result in `out`'s (batched) broadcast shape: the engine sums it back to the argu
 import numpy as np
 
 from .errors import InvalidArgumentError
-from .state import next_tid, state
+from .state import state
 from .tensor import Tensor, to_array
-from .variable import Variable
 
 __all__ = [
     "Primitive", "Domain", "defprimitive", "bind", "PRIMITIVES", "composite", "COMPOSITES",
@@ -63,15 +62,12 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta", "saves", "unsaved", "drops_out",
+        "batchable", "meta", "saves",
     )
 
     def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
                  meta, saves=None):
         self.saves = None if saves is None else frozenset(saves)
-        # the argument positions a tape may replace by stand-ins, and whether it drops the output
-        self.unsaved = () if saves is None else tuple(i for i in range(64) if i not in saves)
-        self.drops_out = saves is not None and "out" not in self.saves
         self.name = name
         self.forward = forward
         self.vjp = vjp
@@ -186,10 +182,10 @@ def _convert(prim, args):
     if len(args) == 2 and prim.dtype_args is None:  # binary elementwise
         a, b = args
         ta, tb = type(a), type(b)
-        if ta is Variable:
+        if ta is not Tensor and ta not in _NUMBERS and hasattr(a, "_read"):  # a Variable
             a = a._read()
             ta = Tensor
-        if tb is Variable:
+        if tb is not Tensor and tb not in _NUMBERS and hasattr(b, "_read"):
             b = b._read()
             tb = Tensor
         try:
@@ -205,9 +201,9 @@ def _convert(prim, args):
             raise _conversion_error(prim, "", err) from None
         args = (a, b)
     elif len(args) == 1:
-        a = args[0]
-        if type(a) is Variable:
-            return (a._read(),)
+        read = getattr(args[0], "_read", None)
+        if read is not None:
+            return (read(),)
     out = list(args)
     ref = None
     shared = prim.dtype_args
@@ -267,7 +263,7 @@ _ERRORS = (ValueError, IndexError, TypeError, np.linalg.LinAlgError)
 
 
 def bind(prim, *args, **params):
-    """Runs primitive `prim` on `args` and records it on the active tapes and accumulators."""
+    """Runs primitive `prim` on `args` and hands the call to this thread's active interpreters."""
     n = len(args)
     if n == 2:
         a, b = args
@@ -298,155 +294,6 @@ def bind(prim, *args, **params):
         # a string op on 0-d object arrays returns bytes: keep it a tf.string
         value = np.asarray(value, dtype=object if isinstance(value, bytes) else None)
     out = Tensor(value)
-    st = state
-    if st.recording or st.accumulators or st.tracer is not None:
-        if prim.differentiable and value.dtype.kind in "fc" and (st.recording or st.accumulators):
-            _record(prim, targs, params, out, st)
-        if st.tracer is not None:
-            st.tracer.on_bind(prim, targs, params, out)
+    for interpreter in state.interpreters:
+        interpreter.process_primitive(prim, targs, params, out)
     return out
-
-
-# -- recording ------------------------------------------------------------------------------
-
-SHELL_MIN_SIZE = 1024  # smaller values are kept whole: a stand-in would save nothing
-_SHELL_BUFFERS = {}
-
-
-def _shell(t):
-    """A stand-in for a tensor a tape need not keep: same id, shape and dtype, no data."""
-    v = t._value
-    if v.size < SHELL_MIN_SIZE:
-        return t
-    buf = _SHELL_BUFFERS.get(v.dtype)
-    if buf is None:
-        buf = _SHELL_BUFFERS[v.dtype] = np.zeros(1, v.dtype)
-        buf.flags.writeable = False
-    s = Tensor(np.ndarray(v.shape, v.dtype, buffer=buf, strides=(0,) * v.ndim))
-    s._tid = t._tid
-    return s
-
-
-def _saved(prim, targs, out):
-    """What a tape keeps of one call: the values its reverse rules read, stand-ins otherwise."""
-    args = targs
-    n = len(targs)
-    for i in prim.unsaved:
-        if i >= n:
-            break
-        if targs[i]._value.size >= SHELL_MIN_SIZE:
-            if args is targs:
-                args = list(targs)
-            args[i] = _shell(targs[i])
-    if prim.drops_out and out._value.size >= SHELL_MIN_SIZE:
-        out = _shell(out)
-    return args, out
-
-
-def _record(prim, targs, params, out, st):
-    # A tape records a call if it tracks one of the arguments (see GradientTape._tracked);
-    # an untracked tensor's id is 0, which no tape tracks.
-    entry = None
-    for tape in st.recording:
-        tracked = tape._tracked
-        for a in targs:
-            if a._tid in tracked:
-                break
-        else:
-            continue
-        if entry is None:
-            out._tid = next_tid()  # out is new and not shared yet: no lock needed
-            if prim.saves is None:
-                entry = (prim, targs, out, params)
-            else:
-                entry = (prim, *_saved(prim, targs, out), params)
-        tracked.add(out._tid)
-        tape._records.append(entry)
-    if st.accumulators:
-        _push_tangents(prim, targs, params, out, st)
-
-
-def _push_tangents(prim, targs, params, out, st):
-    for acc in list(st.accumulators):
-        tangents = acc._tangents
-        ts = [tangents.get(a._tid) if a._tid else None for a in targs]
-        if all(t is None for t in ts):
-            continue
-        st.accumulators.remove(acc)  # the JVP computation must not feed this accumulator itself
-        try:
-            t_out = jvp_of(prim, targs, params, out, ts)
-        finally:
-            st.accumulators.append(acc)
-        if t_out is not None:
-            if not out._tid:
-                out._tid = next_tid()
-            tangents[out._tid] = t_out
-
-
-def _sum(terms):
-    add = PRIMITIVES["add"]
-    total = None
-    for term in terms:
-        total = term if total is None else bind(add, total, term)
-    return total
-
-
-def _zeros_like(a):
-    return Tensor(np.zeros_like(a._value))
-
-
-def jvp_of(prim, targs, params, out, ts):
-    """The output tangent of one primitive call, given the input tangents `ts` (None = zero)."""
-    rule = prim.jvp
-    if rule is LINEAR:
-        args = [
-            t if t is not None else (_zeros_like(a) if a._value.dtype.kind in "fc" else a)
-            for a, t in zip(targs, ts)
-        ]
-        result = bind(prim, *args, **params)
-    elif rule is MULTILINEAR:
-        result = _sum(
-            bind(prim, *targs[:i], t, *targs[i + 1:], **params)
-            for i, t in enumerate(ts) if t is not None
-        )
-    elif rule is FROM_VJP:
-        result = _jvp_by_transposition(prim, targs, params, out, ts)
-    else:
-        terms = []
-        for i, t in enumerate(ts):
-            if t is None:
-                continue
-            r = prim.vjp_rule(i) if rule is ELEMENTWISE else (
-                rule[i] if isinstance(rule, tuple) else rule)
-            if r is NONE:
-                continue
-            terms.append(_zeros_like(out) if r is ZERO else r(t, out, *targs, **params))
-        if not terms:
-            return None
-        result = _sum(terms)
-    if result is not None and result._value.shape != out._value.shape:
-        result = bind(PRIMITIVES["broadcast_to"], result, shape=out._value.shape)
-    return result
-
-
-def _jvp_by_transposition(prim, targs, params, out, ts):
-    # The VJP is linear in g, so <vjp(g), t> differentiated with respect to g is J t.
-    from .tape import GradientTape, unbroadcast
-
-    g = Tensor(np.zeros_like(out._value))
-    with GradientTape() as tape:
-        tape.watch(g)
-        terms = []
-        for i, t in enumerate(ts):
-            r = prim.vjp_rule(i)
-            if t is None or r is NONE or r is ZERO:
-                continue
-            gi = r(g, out, *targs, **params)
-            if gi is None:  # a custom gradient's None
-                continue
-            gi = unbroadcast(gi, targs[i]._value.shape)
-            terms.append(bind(PRIMITIVES["reduce_sum"], bind(PRIMITIVES["multiply"], gi, t)))
-        total = _sum(terms)
-    if total is None:
-        return None
-    return tape.gradient(total, g)

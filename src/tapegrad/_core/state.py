@@ -1,24 +1,71 @@
-"""Per-thread differentiation state: the tapes and forward accumulators that are active.
+"""Per-thread state: the interpreters that are active now, and the ids the engine gives tensors.
 
-Each thread has its own stacks, as in TensorFlow. `recording` holds the tapes that record now
-(a tape inside `stop_recording` is entered but not recording).
+An interpreter is told what happens to tensors while it is active: `bind` hands it each
+primitive call, a variable its reads and assignments, a tensor the reads of its value by
+Python. The three kinds are GradientTape (records calls for the backward pass),
+ForwardAccumulator (pushes tangents through each call) and the Tracer of `tf.function` (writes
+a program). Each thread has its own tuple of them, as each TensorFlow thread has its own tapes;
+none of the modules that report to them (bind, Variable, Tensor) knows them by name.
 """
 
 import itertools
 import threading
 
-__all__ = ["state", "next_tid", "ensure_tid"]
+__all__ = ["Interpreter", "state", "activate", "deactivate", "next_tid", "ensure_tid"]
+
+
+class Interpreter:
+    """What the active interpreters are told. Each method does nothing unless overridden.
+
+    `order` places an interpreter among the active ones: tapes (0) before forward accumulators
+    (1) before the tracer (2), so that a tape has recorded a call before an accumulator computes
+    its tangent with ops the tape then records too (reverse over forward mode). Interpreters of
+    one order are told in the order they became active.
+    """
+
+    __slots__ = ()
+    order = 0
+
+    def process_primitive(self, prim, inputs, params, output):
+        """`output` (a new Tensor) is `prim(*inputs, **params)`; `inputs` are Tensors."""
+
+    def read_variable(self, variable, tensor):
+        """`variable` was read; `tensor` is its value, carrying the variable's id."""
+
+    def assign_variable(self, variable, method, value):
+        """`variable.<method>(value)` (assign, assign_add or assign_sub, `value` a Tensor) is
+        about to happen. True takes it over: the variable is then left as it is."""
+        return False
+
+    def read_value(self, tensor):
+        """Python reads `tensor`'s value (`numpy()`, `float()`, `np.asarray`, a format)."""
+
+    def impure(self, why):
+        """Python did something no recorded program can replay (`why` says what)."""
 
 
 class _State(threading.local):
     def __init__(self):
-        self.tapes = []
-        self.recording = []
-        self.accumulators = []
-        self.tracer = None
+        self.interpreters = ()  # a tuple, replaced on change: a loop over it sees one version
 
 
 state = _State()
+
+
+def activate(interpreter):
+    """Makes `interpreter` active in this thread, after the active ones of its order or lower."""
+    active = state.interpreters
+    at = len(active)
+    while at and active[at - 1].order > interpreter.order:
+        at -= 1
+    state.interpreters = active[:at] + (interpreter,) + active[at:]
+
+
+def deactivate(interpreter):
+    """Makes `interpreter` inactive in this thread (nothing happens if it is not active)."""
+    state.interpreters = tuple(i for i in state.interpreters if i is not interpreter)
+
+
 next_tid = itertools.count(1).__next__
 _tid_lock = threading.Lock()
 

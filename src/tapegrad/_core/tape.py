@@ -1,4 +1,8 @@
-"""`GradientTape`: records primitive calls and walks them backwards (TensorFlow 2 semantics)."""
+"""`GradientTape`: records primitive calls and walks them backwards (TensorFlow 2 semantics).
+
+A recording tape is an interpreter (state.py): `bind` hands it every call, and it records
+those with an argument it tracks; `backward` walks the records in reverse.
+"""
 
 import enum
 import warnings
@@ -8,7 +12,7 @@ import numpy as np
 from . import nest
 from .errors import InvalidArgumentError
 from .registry import NONE, PRIMITIVES, ZERO, bind
-from .state import ensure_tid, state
+from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
@@ -32,7 +36,7 @@ def unbroadcast(g, shape, nbatch=0):
     return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
 
 
-class GradientTape:
+class GradientTape(Interpreter):
     """Records operations for automatic differentiation, as `tf.GradientTape`.
 
     A tape *tracks* the tensors it watched, the variables it watched (explicitly, or on
@@ -57,6 +61,8 @@ class GradientTape:
         6.0
     """
 
+    order = 0  # before forward accumulators: see state.Interpreter
+
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
         self._watch_accessed = bool(watch_accessed_variables)
@@ -72,25 +78,46 @@ class GradientTape:
         if self._entered:
             raise ValueError("GradientTape: this tape is already active (entered twice)")
         self._entered = True
-        state.tapes.append(self)
         self._start()
         return self
 
     def __exit__(self, *exc):
         self._stop()
         self._entered = False
-        if self in state.tapes:
-            state.tapes.remove(self)
         return False
 
     def _start(self):
         self._recording = True
-        state.recording.append(self)
+        activate(self)
 
     def _stop(self):
         if self._recording:
             self._recording = False
-            state.recording.remove(self)
+            deactivate(self)
+
+    # -- recording (the interpreter) -------------------------------------------------------
+    def process_primitive(self, prim, inputs, params, output):
+        """Records the call if this tape tracks one of its inputs (see the class docstring);
+        an untracked tensor's id is 0, which no tape tracks."""
+        if not prim.differentiable or output._value.dtype.kind not in "fc":
+            return
+        tracked = self._tracked
+        for a in inputs:
+            if a._tid in tracked:
+                break
+        else:
+            return
+        if not output._tid:
+            output._tid = next_tid()  # output is new and not shared yet: no lock needed
+        tracked.add(output._tid)
+        if prim.saves is None:
+            self._records.append((prim, inputs, output, params))
+        else:
+            self._records.append((prim, *_saved(prim, inputs, output), params))
+
+    def read_variable(self, variable, tensor):
+        if self._watch_accessed and variable._trainable and variable._tid not in self._tracked:
+            self._watch_variable(variable)
 
     def stop_recording(self):
         """A context manager inside which this tape records nothing.
@@ -362,6 +389,40 @@ class _Paused:
         if self._tape._entered:
             self._tape._start()
         return False
+
+
+SHELL_MIN_SIZE = 1024  # smaller values are kept whole: a stand-in would save nothing
+_SHELL_BUFFERS = {}
+
+
+def _shell(t):
+    """A stand-in for a tensor a tape need not keep: same id, shape and dtype, no data."""
+    v = t._value
+    if v.size < SHELL_MIN_SIZE:
+        return t
+    buf = _SHELL_BUFFERS.get(v.dtype)
+    if buf is None:
+        buf = _SHELL_BUFFERS[v.dtype] = np.zeros(1, v.dtype)
+        buf.flags.writeable = False
+    s = Tensor(np.ndarray(v.shape, v.dtype, buffer=buf, strides=(0,) * v.ndim))
+    s._tid = t._tid
+    return s
+
+
+def _saved(prim, inputs, output):
+    """What a tape keeps of one call: the values its reverse rules read (`prim.saves`), and
+    value-less stand-ins for the others, so that intermediates are freed as early as NumPy
+    frees them."""
+    args = inputs
+    saves = prim.saves
+    for i, a in enumerate(inputs):
+        if i not in saves and a._value.size >= SHELL_MIN_SIZE:
+            if args is inputs:
+                args = list(inputs)
+            args[i] = _shell(a)
+    if "out" not in saves and output._value.size >= SHELL_MIN_SIZE:
+        output = _shell(output)
+    return args, output
 
 
 def _concat0(parts):

@@ -3,8 +3,8 @@
 A Tensor wraps one NumPy array (or NumPy scalar). Its slot `_tid` serves the differentiation
 engine: a unique id given when a tape or accumulator first has to know the tensor (0 until
 then). Which tapes track a tensor is each tape's own business (its set of tracked ids), never
-the tensor's. Operators (`+`, `@`, `[]`, ...) are installed by `tapegrad._operators`, so this
-module names no math function.
+the tensor's. Operators (`+`, `@`, `[]`, ...) are installed where their ops are defined
+(`tapegrad/ops/`), so this module names no math function.
 """
 
 import operator
@@ -12,16 +12,10 @@ import operator
 import numpy as np
 
 from . import dtypes as _dt
+from .errors import UnimplementedError
 from .state import state
 
 __all__ = ["Tensor", "TensorShape", "convert_to_tensor", "is_tensor", "constant"]
-
-
-def value_read(t):
-    """Tells an active tracer that Python reads a tensor's value (see _core/trace.py)."""
-    from .trace import value_read as hook
-
-    hook(t)
 
 
 def _dimension(d):
@@ -196,8 +190,8 @@ class Tensor(ArrayLike):
     def numpy(self):
         """Returns the value as a NumPy array (a NumPy scalar for rank 0), never a view to write."""
         value = self._value
-        if state.tracer is not None:
-            value_read(self)
+        for interpreter in state.interpreters:
+            interpreter.read_value(self)
         if isinstance(value, np.ndarray):
             if value.ndim == 0:
                 return value[()]
@@ -207,8 +201,8 @@ class Tensor(ArrayLike):
         return value
 
     def __array__(self, dtype=None, copy=None):
-        if state.tracer is not None:
-            value_read(self)
+        for interpreter in state.interpreters:
+            interpreter.read_value(self)
         value = np.asarray(self._value)
         if dtype is not None and value.dtype != dtype:
             return value.astype(dtype)
@@ -229,8 +223,8 @@ class Tensor(ArrayLike):
         )
 
     def __format__(self, spec):
-        if state.tracer is not None:
-            value_read(self)
+        for interpreter in state.interpreters:
+            interpreter.read_value(self)
         if self._value.ndim == 0:
             return format(self._value[()] if isinstance(self._value, np.ndarray) else self._value,
                           spec)
@@ -284,8 +278,6 @@ MAX_RANK = 64  # NumPy's limit on an array's dimensions (TensorFlow's is 254)
 
 def rank_error(op, rank):
     """The error for a tensor of rank above NumPy's limit, which tapegrad cannot hold."""
-    from .errors import UnimplementedError
-
     return UnimplementedError(
         f"{op + ': ' if op else ''}a tensor of rank {rank} is not supported: tapegrad holds "
         f"tensors as NumPy arrays, which have at most {MAX_RANK} dimensions (TensorFlow allows "

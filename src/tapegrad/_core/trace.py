@@ -1,9 +1,9 @@
 """Tracing for `tapegrad.function`: run a function once, record a flat program, replay it.
 
-While a `Tracer` is active on this thread, `bind` appends each primitive call to its program,
-variable reads and assignments become instructions (variables are captured by reference), and
-functions marked with `effect` (an optimizer's `apply_gradients`) are recorded as one opaque
-call. The trace is a dry run: assignments and effects are recorded, not performed; the first
+A `Tracer` is an interpreter (state.py): while it is active on this thread, `bind` hands it
+each primitive call, which it appends to its program; variable reads and assignments become
+instructions (variables are captured by reference), and functions marked with `effect` (an
+optimizer's `apply_gradients`) are recorded as one opaque call. The trace is a dry run: assignments and effects are recorded, not performed; the first
 call then replays the program like every later call. Replaying calls the primitives' NumPy
 forwards directly: no Tensor objects, no recording, no Python code of the traced function
 (with a tape or forward accumulator active, the replay goes through `bind` so that they see it).
@@ -23,10 +23,11 @@ import functools
 import numpy as np
 
 from . import nest
-from .state import state
+from .registry import bind
+from .state import Interpreter, state
 from .tensor import Tensor, convert_to_tensor
 
-__all__ = ["Tracer", "Program", "effect", "value_read", "as_output"]
+__all__ = ["Tracer", "Program", "effect", "as_output"]
 
 
 class _Traced(np.ndarray):
@@ -76,16 +77,8 @@ def _mark_all(result):
 
 
 def _invalidate(why):
-    tracer = state.tracer
-    if tracer is not None:
-        tracer.invalidate(why)
-
-
-def value_read(t):
-    """Called when Python reads a tensor's value: a traced value makes the trace invalid."""
-    tracer = state.tracer
-    if tracer is not None and id(t) in tracer.slots and id(t) not in tracer.constants:
-        tracer.invalidate("the value of a traced tensor was read in Python")
+    for interpreter in state.interpreters:
+        interpreter.impure(why)
 
 
 def as_output(leaf, function_name):
@@ -122,27 +115,12 @@ def effect(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        tracer = state.tracer
-        if tracer is None:
-            return fn(*args, **kwargs)
-        return tracer.call_effect(fn, args, kwargs)
+        for interpreter in state.interpreters:
+            if type(interpreter) is Tracer:
+                return interpreter.call_effect(fn, args, kwargs)
+        return fn(*args, **kwargs)
 
     return wrapper
-
-
-class _VariableValue:
-    """Installed as `Variable._value` while tracing: sees every write to a variable's value."""
-
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
-        return obj.__dict__["_value"]
-
-    def __set__(self, obj, value):
-        tracer = state.tracer
-        if tracer is not None and "_value" in obj.__dict__:
-            tracer.invalidate(f"variable '{obj.name}' was written other than by assign()")
-        obj.__dict__["_value"] = value
 
 
 class Program:
@@ -163,10 +141,11 @@ class Program:
 
     def run(self, args):
         """Replays the program on the flat input tensors `args`; returns the output structure."""
-        from .registry import bind
-
-        st = state
-        recorded = bool(st.recording or st.accumulators)
+        # With a tape or an accumulator active the replay goes through `bind`, so that they
+        # see it; an enclosing trace sees plain arrays and gives up, as with any tensor it did
+        # not make (an effect must not run in its dry run).
+        interpreters = state.interpreters
+        recorded = bool(interpreters) and any(type(i) is not Tracer for i in interpreters)
         slots = [None] * self.n_slots
         for slot, value in self.constants:
             slots[slot] = Tensor(value) if recorded else value
@@ -227,10 +206,15 @@ class Program:
         return "\n".join(lines)
 
 
-class Tracer:
-    """Records what one call of a function does; `finish` turns it into a Program."""
+class Tracer(Interpreter):
+    """Records what one call of a function does; `finish` turns it into a Program.
 
-    _installed = 0
+    While it is active it is the only interpreter of its thread: the dry run is not recorded by
+    the caller's tapes and accumulators (a tape opened inside the traced function records as
+    usual).
+    """
+
+    order = 2  # after tapes and accumulators: see state.Interpreter
 
     def __init__(self, name):
         self.name = name
@@ -244,24 +228,14 @@ class Tracer:
 
     # -- lifetime -------------------------------------------------------------------------
     def __enter__(self):
-        from .variable import Variable
-
-        if state.tracer is not None:
+        self.outer = state.interpreters
+        if any(type(interpreter) is Tracer for interpreter in self.outer):
             self.invalidate("a traced function called inside another trace runs eagerly")
-        self.outer = state.tracer
-        state.tracer = self
-        if Tracer._installed == 0:
-            Variable._value = _VariableValue()
-        Tracer._installed += 1
+        state.interpreters = (self,)
         return self
 
     def __exit__(self, *exc):
-        from .variable import Variable
-
-        state.tracer = self.outer
-        Tracer._installed -= 1
-        if Tracer._installed == 0:
-            del Variable._value
+        state.interpreters = self.outer
         return False
 
     def invalidate(self, why):
@@ -296,18 +270,28 @@ class Tracer:
         self._mark(t)
         self.inputs.append(self._new_slot(t))
 
-    # -- hooks ----------------------------------------------------------------------------
-    def on_bind(self, prim, targs, params, out):
-        in_slots = [self.slot_of(a) for a in targs]
-        self._mark(out)
-        self.instrs.append(("op", prim, in_slots, params, self._new_slot(out)))
+    # -- the interpreter ------------------------------------------------------------------
+    def process_primitive(self, prim, inputs, params, output):
+        in_slots = [self.slot_of(a) for a in inputs]
+        self._mark(output)
+        self.instrs.append(("op", prim, in_slots, params, self._new_slot(output)))
 
-    def on_read(self, var, t):
-        self._mark(t)
-        self.instrs.append(("read", var, self._new_slot(t)))
+    def read_variable(self, variable, tensor):
+        self._mark(tensor)
+        self.instrs.append(("read", variable, self._new_slot(tensor)))
 
-    def on_assign(self, var, method, value):
-        self.instrs.append(("assign", var, method, self.slot_of(value)))
+    def assign_variable(self, variable, method, value):
+        """Records the assignment; the trace is a dry run, so it happens on replay."""
+        self.instrs.append(("assign", variable, method, self.slot_of(value)))
+        return True
+
+    def read_value(self, tensor):
+        """A traced value read in Python makes the trace invalid."""
+        if id(tensor) in self.slots and id(tensor) not in self.constants:
+            self.invalidate("the value of a traced tensor was read in Python")
+
+    def impure(self, why):
+        self.invalidate(why)
 
     def call_effect(self, fn, args, kwargs):
         """Records an effect; the trace is a dry run, so the effect itself happens on replay."""

@@ -2,7 +2,9 @@
 
 Reading a variable gives a Tensor carrying the variable's own id, so every read inside a tape
 sends its gradient to the variable. Assignments never write into an array a tensor may hold
-(they replace the array), so values saved on a tape stay as they were read.
+(they replace the array), so values saved on a tape stay as they were read. Reads and
+assignments are told to this thread's active interpreters (see state.py): a tape watches a
+variable read, a tracer records reads and assignments.
 """
 
 import numpy as np
@@ -10,6 +12,7 @@ import numpy as np
 from . import dtypes as _dt
 from .errors import InvalidArgumentError
 from .scope import current_scope
+from .registry import PRIMITIVES, bind
 from .state import next_tid, state
 from .tensor import (
     ArrayLike,
@@ -68,7 +71,7 @@ class Variable(ArrayLike):
                 f"Variable: initial value of shape {list(value.shape)} does not match the given "
                 f"shape {list(shape)}"
             )
-        self._value = value
+        self._array = value
         self._tid = next_tid()
         self._trainable = bool(trainable)
         self._name = current_scope() + ("Variable" if name is None else str(name))
@@ -87,19 +90,26 @@ class Variable(ArrayLike):
         self._tid = next_tid()
 
     # -- reading ----------------------------------------------------------------------------
+    # The value is held in `_array`; `_value` (the name Tensor and ArrayLike use) reads it and
+    # reports a direct write to the active interpreters, which a tracer could not replay.
+    @property
+    def _value(self):
+        return self._array
+
+    @_value.setter
+    def _value(self, array):
+        # Only assign* may change a variable: a tracer cannot replay a write that bypasses it.
+        for interpreter in state.interpreters:
+            interpreter.impure(f"variable '{self.name}' was written other than by assign()")
+        self._array = array
+
     def _read(self):
         """The current value as a Tensor that sends its gradient to this variable."""
-        rec = state.recording
-        tid = self._tid
-        if rec and self._trainable:
-            for tape in rec:
-                if tape._watch_accessed and tid not in tape._tracked:
-                    tape._watch_variable(self)
-        value = self._value
+        value = self._array
         t = Tensor(value[()] if value.ndim == 0 else value)  # NumPy scalars compute faster
-        t._tid = tid
-        if state.tracer is not None:
-            state.tracer.on_read(self, t)
+        t._tid = self._tid
+        for interpreter in state.interpreters:
+            interpreter.read_variable(self, t)
         return t
 
     def read_value(self):
@@ -108,8 +118,6 @@ class Variable(ArrayLike):
         As TensorFlow, it is an op on the variable: inside a tape that watches the variable the
         result is connected to it; outside, it is a plain tensor (its gradient is None).
         """
-        from .registry import PRIMITIVES, bind
-
         return bind(PRIMITIVES["identity"], self._read())
 
     value = read_value
@@ -118,7 +126,7 @@ class Variable(ArrayLike):
         return self._read().numpy()
 
     def __array__(self, dtype=None, copy=None):
-        value = np.array(self._value) if copy else np.asarray(self._value)
+        value = np.array(self._array) if copy else np.asarray(self._array)
         return value if dtype is None else value.astype(dtype)
 
     @property
@@ -139,10 +147,10 @@ class Variable(ArrayLike):
         self._trainable = bool(value)
 
     def __float__(self):
-        return float(self._value)
+        return float(self._array)
 
     def __int__(self):
-        return int(self._value)
+        return int(self._array)
 
     def __bool__(self):
         return bool(self._read())
@@ -161,7 +169,7 @@ class Variable(ArrayLike):
             value = value._read()
         if isinstance(value, Tensor):
             arr = value._value
-            if arr.dtype != self._value.dtype:
+            if arr.dtype != self._array.dtype:
                 raise InvalidArgumentError(
                     f"Variable.{op}: value has dtype {value.dtype.name} but variable "
                     f"'{self.name}' has dtype {self.dtype.name}; cast it with "
@@ -170,13 +178,13 @@ class Variable(ArrayLike):
                 )
         else:
             try:
-                arr = to_array(value, self._value.dtype)
+                arr = to_array(value, self._array.dtype)
             except (TypeError, ValueError) as err:
                 raise type(err)(f"Variable.{op} of '{self.name}': {err}") from None
-        if arr.shape != self._value.shape:
+        if arr.shape != self._array.shape:
             raise ValueError(
                 f"Variable.{op}: cannot assign a value of shape {list(arr.shape)} to variable "
-                f"'{self.name}' of shape {list(self._value.shape)}; shapes must match."
+                f"'{self.name}' of shape {list(self._array.shape)}; shapes must match."
             )
         return arr
 
@@ -184,11 +192,13 @@ class Variable(ArrayLike):
         if isinstance(value, Variable):
             value = value._read()
         arr = self._new_value(value, op)
-        tracer = state.tracer
-        if tracer is not None:  # a trace records the assignment and does not perform it
-            tracer.on_assign(self, op, value if isinstance(value, Tensor) else Tensor(arr))
-        else:
-            self._value = np.asarray(combine(self._value, arr))
+        interpreters = state.interpreters
+        if interpreters:
+            value = value if isinstance(value, Tensor) else Tensor(arr)
+            for interpreter in interpreters:
+                if interpreter.assign_variable(self, op, value):  # a tracer's dry run
+                    return self
+        self._array = np.asarray(combine(self._array, arr))
         return self
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
@@ -216,7 +226,7 @@ class Variable(ArrayLike):
     def __repr__(self):
         return (
             f"<tapegrad.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
-            f"numpy={_numpy_text(self._value, True)}>"
+            f"numpy={_numpy_text(self._array, True)}>"
         )
 
     __str__ = __repr__

@@ -8,6 +8,7 @@ from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import TensorShape
 from ..function import TensorSpec
+from ._sources import _ElementsDataset
 from ._structure import DatasetSpec, Structure, nest
 from .dataset import UNKNOWN_CARDINALITY, Dataset, row_getter
 
@@ -220,8 +221,6 @@ class _WindowDataset(Dataset):
         return 0 if c < span else (c - span) // self._shift + 1
 
     def _elements(self):
-        from ._sources import _ElementsDataset
-
         span = (self._size - 1) * self._stride + 1
         it = self._inputs[0]._elements()
         buf, exhausted, skip = [], False, 0

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._core.tensor import Tensor
 from ..function import function
+from ._sources import _TensorSliceDataset
 from ._structure import DatasetSpec, Structure, nest, structure_of
 
 __all__ = ["StructuredFunction"]
@@ -38,8 +39,6 @@ def _placeholder(spec, size):
     """A stand-in element leaf for a dry run: unknown dimensions `size`, every value `size`
     (b"1" or b"2" for strings, so that parsing functions accept it); an empty dataset."""
     if isinstance(spec, DatasetSpec):
-        from ._sources import _TensorSliceDataset
-
         return _TensorSliceDataset(nest.map_structure(
             lambda s: np.zeros((0,) + tuple(size if d is None else d for d in s.shape),
                                s.dtype._np), spec.element_spec))

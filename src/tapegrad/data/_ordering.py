@@ -9,8 +9,10 @@ import threading
 
 import numpy as np
 
+from .. import random as tf_random
 from .._core.errors import InvalidArgumentError
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
+from .options import Options
 
 __all__ = ["IterationRng", "buffer_permutation", "_ShuffleDataset", "_RepeatDataset",
            "_TakeDataset", "_SkipDataset", "_ShardDataset", "_PrefetchDataset",
@@ -23,8 +25,6 @@ class IterationRng:
     stream each iteration when `reshuffle`, the same stream otherwise."""
 
     def __init__(self, seed, reshuffle):
-        from .. import random as tf_random
-
         if seed is None:  # from the global stream: repeatable after tf.random.set_seed
             self._material = int(tf_random.generator().integers(2**63))
         else:
@@ -429,8 +429,6 @@ def _write_cache(filename, elements):
 
 class _OptionsDataset(_Passthrough):
     def __init__(self, input_dataset, options):
-        from .options import Options
-
         if not isinstance(options, Options):
             raise TypeError(f"with_options: expected a tf.data.Options, got {options!r}")
         super().__init__(input_dataset)

@@ -14,8 +14,9 @@ from .._core import dtypes as _dt
 from .._core import nest  # the one import of nest in tapegrad.data (it will become tf.nest)
 from .._core.errors import InvalidArgumentError
 from .._core.state import state
-from .._core.tensor import Tensor, TensorShape, string_array, to_array, value_read
+from .._core.tensor import Tensor, TensorShape, string_array, to_array
 from ..function import TensorSpec
+from .dataset import Dataset
 
 __all__ = ["nest", "Structure", "DatasetSpec", "to_value", "structure_of", "spec_of",
            "most_specific"]
@@ -40,8 +41,6 @@ class DatasetSpec:
 
 
 def _is_dataset(x):
-    from .dataset import Dataset
-
     return isinstance(x, Dataset)
 
 
@@ -49,8 +48,8 @@ def to_value(x, what="element"):
     """One leaf as a NumPy value: tensors give their value; Python values follow
     TensorFlow's dtype rules (float32, int32, bytes for str)."""
     if type(x) is Tensor:
-        if state.tracer is not None:
-            value_read(x)  # a dataset made from a traced tensor: the trace cannot replay it
+        for interpreter in state.interpreters:  # a traced tensor's value: not replayable
+            interpreter.read_value(x)
         return x._value
     if _is_dataset(x):
         return x

@@ -10,7 +10,7 @@ from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import Tensor
 from ..function import TensorSpec
-from ._function import StructuredFunction, _NotBatchable
+from ._function import StructuredFunction, _NotBatchable, _placeholder
 from ._ordering import IterationRng
 from ._structure import Structure, most_specific, nest, structure_of
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
@@ -178,8 +178,6 @@ class _FlatMapDataset(_Lazy):
             map_func, input_dataset._structure, what, trace=False))
 
     def _output(self):
-        from ._function import _placeholder
-
         flat = [_placeholder(s, 1) for s in self._inputs[0]._structure.specs]
         return _as_dataset(self._fn(flat), self._what)._structure
 

@@ -15,6 +15,7 @@ import numpy as np
 from .._core.errors import OutOfRangeError
 from .._core.state import state
 from .._core.tensor import Tensor
+from .options import Options
 
 __all__ = ["Dataset", "Iterator", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY"]
 
@@ -89,8 +90,8 @@ class Dataset:
         return self._structure.element_spec
 
     def __iter__(self):
-        if state.tracer is not None:  # a traced program cannot replay the data: run eagerly
-            state.tracer.invalidate("a tf.data.Dataset was iterated inside the function")
+        for interpreter in state.interpreters:  # a traced program cannot replay the data
+            interpreter.impure("a tf.data.Dataset was iterated inside the function")
         return Iterator(self)
 
     def as_numpy_iterator(self):
@@ -130,8 +131,6 @@ class Dataset:
 
     def options(self):
         """The Options of this dataset and its inputs, merged."""
-        from .options import Options
-
         merged = Options()
         for d in self._inputs:
             merged = merged.merge(d.options())
@@ -139,9 +138,7 @@ class Dataset:
 
     def with_options(self, options, name=None):
         """The same dataset with `options` (a `tf.data.Options`) set."""
-        from ._ordering import _OptionsDataset
-
-        return _OptionsDataset(self, options)
+        return _o._OptionsDataset(self, options)
 
     # -- sources ------------------------------------------------------------------------------
     @staticmethod
@@ -190,9 +187,7 @@ class Dataset:
     def list_files(file_pattern, shuffle=None, seed=None, name=None):
         """The files matching a glob pattern (or list of patterns), shuffled unless
         `shuffle=False` (then sorted)."""
-        from ._readers import list_files
-
-        return list_files(file_pattern, shuffle, seed)
+        return _r.list_files(file_pattern, shuffle, seed)
 
     @staticmethod
     def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
@@ -358,7 +353,12 @@ class Iterator:
         return self._dataset.element_spec
 
 
-from . import _batching as _b  # noqa: E402 - they subclass Dataset
-from . import _ordering as _o  # noqa: E402
-from . import _sources as _s  # noqa: E402
-from . import _transforms as _t  # noqa: E402
+# The datasets the methods above build subclass Dataset, in modules that import this one. The
+# package's __init__ hands those modules over (`use`), so that no import goes both ways.
+_b = _o = _r = _s = _t = None
+
+
+def use(batching, ordering, readers, sources, transforms):
+    """Gives the methods of Dataset the modules of the datasets they build."""
+    global _b, _o, _r, _s, _t
+    _b, _o, _r, _s, _t = batching, ordering, readers, sources, transforms

@@ -4,6 +4,8 @@ would add 10 ms to `from tapegrad import keras`.)"""
 
 import os
 
+from ._progbar import Progbar
+
 __all__ = ["get_file", "keras_home", "validate_file"]
 
 
@@ -75,7 +77,6 @@ def _download(origin, target, timeout=60):
     import urllib.error
     import urllib.request
 
-    from .utils import Progbar
 
     print(f"Downloading data from {origin}")
     try:

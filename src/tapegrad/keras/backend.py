@@ -5,6 +5,9 @@ import weakref
 
 import tapegrad as tf
 
+from ._settings import epsilon, floatx, set_epsilon, set_floatx
+from .promotion import result_type
+
 __all__ = [
     "clear_session",
     "epsilon",
@@ -15,32 +18,7 @@ __all__ = [
     "unique_name",
 ]
 
-_FLOATX = "float32"
-_EPSILON = 1e-7
 _NAMES = {}
-
-
-def floatx():
-    """The default float dtype of layers, weights and metrics: "float32" unless changed."""
-    return _FLOATX
-
-
-def set_floatx(value):
-    """Sets the default float dtype ("float16", "float32" or "float64")."""
-    global _FLOATX
-    if value not in ("float16", "float32", "float64"):
-        raise ValueError(f"set_floatx: unknown float type {value!r}; use float16, 32 or 64")
-    _FLOATX = value
-
-
-def epsilon():
-    """The fuzz factor used to keep logarithms and divisions finite (1e-7)."""
-    return _EPSILON
-
-
-def set_epsilon(value):
-    global _EPSILON
-    _EPSILON = float(value)
 
 
 def to_snake_case(name):
@@ -147,6 +125,3 @@ def standardize_dtype(dtype):
 
 _PYTHON_DTYPES = {bool: "bool", int: "int64", float: "float32", complex: "complex128"}
 
-
-# Last: keras/promotion.py reads floatx() from this module.
-from .promotion import result_type

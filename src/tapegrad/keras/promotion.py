@@ -10,7 +10,9 @@ stay 64-bit, and a weak result resolves to the precision of `floatx()`.
 
 import functools
 
-from . import backend
+import tapegrad as tf
+
+from ._settings import floatx
 
 __all__ = ["result_type"]
 
@@ -67,11 +69,9 @@ def _parse(value):
     if value is bool:
         return "bool", False
     if value is None:
-        return backend.floatx(), False
+        return floatx(), False
     name = getattr(value, "name", value)
     if not isinstance(name, str):
-        import tapegrad as tf
-
         name = tf.as_dtype(value).name
     if name not in _LATTICE or name in _WEAK:
         raise ValueError(
@@ -94,7 +94,7 @@ def result_type(*dtypes):
         'int16'
     """
     if not dtypes:
-        return backend.floatx()
+        return floatx()
     parsed = [_parse(d) for d in dtypes]
     names = [name for name, _ in parsed]
     weaks = [weak for _, weak in parsed]
@@ -108,7 +108,7 @@ def result_type(*dtypes):
         out = _least_upper_bound(frozenset(_weak_node(n) if w else n for n, w in zip(names, weaks)))
         weak = out in _WEAK
     if weak and out != "bool":
-        precision = backend.floatx()[-2:]
+        precision = floatx()[-2:]
         first = "f" if out == "bfloat16" else out[0]
         out = (
             f"int{precision}"

@@ -186,6 +186,7 @@ def conform_input(model, i, keras_input, value, check_shape=True):
     return value
 
 
+
 def _compatible(expected, shape):
     """Whether an input of `shape` fits a `keras.Input` of shape `expected` (None matches any
     size)."""

@@ -9,6 +9,7 @@ import numpy as np
 from ..layers.base import _CTX, Layer, _bump, _shape_of, _unknown_batch
 from ..metrics import Metric
 from .model_saving import ModelSaving
+from .summary import print_summary
 from .training import Trainer
 
 __all__ = ["Model"]
@@ -29,28 +30,26 @@ class Model(Trainer, ModelSaving, Layer):
     """
 
     # The functional model class, a subclass of Model: functional.py sets it when it defines
-    # it (for from_config; Model's constructor finds it there too).
+    # it (for from_config; Model's constructor finds it there too), so that this module
+    # does not import its own subclass.
     _functional = None
 
     def __new__(cls, *args, **kwargs):
         # `keras.Model(inputs, outputs)` is a functional model. A subclass is decided by what
         # its constructor passes to `Model.__init__`, whatever its own arguments are.
         if cls is Model and _functional_arguments(args, kwargs):
-            from .functional import Functional
-
-            return Layer.__new__(Functional, *args, **kwargs)
+            return Layer.__new__(Model._functional, *args, **kwargs)
         return Layer.__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
         if _functional_arguments(args, kwargs):
-            from .functional import Functional
-
-            if not isinstance(self, Functional):
+            functional = Model._functional
+            if not isinstance(self, functional):
                 # A subclass given (inputs, outputs) becomes a functional model that keeps the
                 # subclass's methods (a custom train_step, say), as Keras's
                 # `inject_functional_model_class` does.
-                self.__class__ = _functional_subclass(type(self), Functional)
-            Functional.__init__(self, *args, **kwargs)
+                self.__class__ = _functional_subclass(type(self), functional)
+            functional.__init__(self, *args, **kwargs)
             return
         if args or "inputs" in kwargs or "outputs" in kwargs:
             given = ", ".join([repr(a) for a in args] + [f"{k}=" for k in kwargs])
@@ -141,8 +140,6 @@ class Model(Trainer, ModelSaving, Layer):
     ):
         """Prints a table of the layers, their output shapes and parameter counts, then the
         totals, as Keras 3 does."""
-        from .summary import print_summary
-
         print_summary(self, line_length=line_length, print_fn=print_fn)
 
 
