@@ -7,7 +7,7 @@ shapes are used: scalars, vectors, matrices and broadcasting pairs.
 
 import numpy as np
 
-from tapegrad._core.registry import COMPOSITES, NONE, PRIMITIVES, Domain
+from tapegrad._core.primitive import COMPOSITES, NONE, PRIMITIVES, Domain
 
 DEFAULT = Domain(-2.0, 2.0)
 SHAPES = {

@@ -11,7 +11,7 @@ import pytest
 from _cases import closure, gradient_cases, sample
 
 import tapegrad as tf
-from tapegrad._core.registry import Primitive
+from tapegrad._core.primitive import Primitive
 from tapegrad.ops import elementwise, nn, reductions
 
 # cast changes the dtype on purpose.

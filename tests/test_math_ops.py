@@ -6,10 +6,10 @@ import zlib
 
 import numpy as np
 import pytest
+from _cases import closure, gradient_cases, sample
 
 import tapegrad as tf
-from _cases import closure, gradient_cases, sample
-from tapegrad._core.registry import Primitive
+from tapegrad._core.primitive import Primitive
 from tapegrad.ops import elementwise, nn, reductions
 
 X = np.array([[-1.5, 0.25, 2.0], [0.5, -0.75, 1.0]], dtype=np.float32)

@@ -5,7 +5,7 @@ import pytest
 
 import tapegrad as tf
 from tapegrad import numeric
-from tapegrad._core.registry import Primitive
+from tapegrad._core.primitive import Primitive
 
 
 def test_derivative_and_gradient():

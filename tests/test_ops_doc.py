@@ -21,7 +21,7 @@ def test_ops_doc_is_current():
 
 
 def test_ops_doc_lists_every_registered_op():
-    from tapegrad._core.registry import COMPOSITES, PRIMITIVES
+    from tapegrad._core.primitive import COMPOSITES, PRIMITIVES
 
     text = _generator().render()
     for name in list(PRIMITIVES) + list(COMPOSITES):

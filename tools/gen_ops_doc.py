@@ -15,8 +15,15 @@ TARGET = ROOT / "docs" / "ops.md"
 sys.path.insert(0, str(ROOT / "src"))
 
 import tapegrad  # noqa: E402 - after the path is set
-from tapegrad._core.registry import (  # noqa: E402
-    COMPOSITES, ELEMENTWISE, FROM_VJP, LINEAR, MULTILINEAR, NONE, PRIMITIVES, ZERO,
+from tapegrad._core.primitive import (  # noqa: E402
+    COMPOSITES,
+    ELEMENTWISE,
+    FROM_VJP,
+    LINEAR,
+    MULTILINEAR,
+    NONE,
+    PRIMITIVES,
+    ZERO,
 )
 
 NAMESPACES = ["tf", "tf.math", "tf.nn", "tf.linalg", "tf.random", "tf.autodiff"]

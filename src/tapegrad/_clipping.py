@@ -8,10 +8,10 @@ import numpy as _np
 
 from ._checks import axes as _axes
 from ._checks import static as _static
+from ._core.bind import bind as _bind
 from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.registry import Domain as _Domain
-from ._core.registry import bind as _bind
-from ._core.registry import composite as _composite
+from ._core.primitive import Domain as _Domain
+from ._core.primitive import composite as _composite
 from ._core.tensor import convert_to_tensor as _tensor
 from .ops import elementwise as _e
 from .ops import reductions as _r

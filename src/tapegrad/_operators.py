@@ -6,7 +6,7 @@ their argument checks.
 """
 
 from . import array, math
-from ._core.registry import bind
+from ._core.bind import bind
 from ._core.tensor import Tensor
 from ._core.variable import Variable
 from .ops import elementwise as _e

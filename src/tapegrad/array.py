@@ -11,9 +11,9 @@ import numpy as np
 from ._checks import shape_arg as _shape_arg
 from ._checks import static as _static
 from ._core import dtypes as _dt
+from ._core.bind import bind as _bind
 from ._core.errors import InvalidArgumentError
-from ._core.registry import bind as _bind
-from ._core.registry import composite as _composite
+from ._core.primitive import composite as _composite
 from ._core.tensor import MAX_RANK, Tensor, rank_error
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor

@@ -3,8 +3,8 @@ init_scope."""
 
 import contextlib
 
+from ._core.bind import bind as _bind
 from ._core.custom import custom_gradient, recompute_grad
-from ._core.registry import bind as _bind
 from ._core.state import state as _state
 from .ops import control as _c
 

@@ -9,9 +9,9 @@ import functools
 import numpy as np
 
 from ._checks import static as _static
+from ._core.bind import bind as _bind
 from ._core.errors import InvalidArgumentError
-from ._core.registry import bind as _bind
-from ._core.registry import composite as _composite
+from ._core.primitive import composite as _composite
 from ._core.tensor import Tensor
 from ._core.tensor import convert_to_tensor as _tensor
 from .array import matrix_transpose

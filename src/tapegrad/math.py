@@ -10,11 +10,11 @@ import numpy as _np
 from ._checks import axes as _axes
 from ._checks import static as _static
 from ._clipping import clip_by_norm, clip_by_value, l2_normalize, norm  # noqa: F401 - re-exported
+from ._core.bind import bind as _bind
 from ._core.dtypes import as_dtype as _as_dtype
 from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.registry import Domain as _Domain
-from ._core.registry import bind as _bind
-from ._core.registry import composite as _composite
+from ._core.primitive import Domain as _Domain
+from ._core.primitive import composite as _composite
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor
 from .ops import elementwise as _e

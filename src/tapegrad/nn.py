@@ -6,10 +6,10 @@ import numbers as _numbers
 import numpy as _np
 
 from ._checks import axes as _axes
+from ._core.bind import bind as _bind
 from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.registry import Domain as _Domain
-from ._core.registry import bind as _bind
-from ._core.registry import composite as _composite
+from ._core.primitive import Domain as _Domain
+from ._core.primitive import composite as _composite
 from ._core.tensor import Tensor as _Tensor
 from ._core.tensor import convert_to_tensor as _tensor
 from .math import (

@@ -11,8 +11,9 @@ import inspect
 import numpy as np
 
 from . import nest
+from .bind import bind
 from .errors import InvalidArgumentError
-from .registry import FROM_VJP, Primitive, bind
+from .primitive import FROM_VJP, Primitive
 from .tape import GradientTape
 from .tensor import Tensor, convert_to_tensor
 

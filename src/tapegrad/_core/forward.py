@@ -9,7 +9,8 @@ tape sees the backward pass (forward-over-reverse: Hessian-vector products).
 import numpy as np
 
 from . import nest
-from .registry import ELEMENTWISE, FROM_VJP, LINEAR, MULTILINEAR, NONE, PRIMITIVES, ZERO, bind
+from .bind import bind
+from .primitive import ELEMENTWISE, FROM_VJP, LINEAR, MULTILINEAR, NONE, PRIMITIVES, ZERO
 from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
 from .tape import GradientTape, UnconnectedGradients, as_unconnected, unbroadcast
 from .tensor import Tensor, convert_to_tensor

@@ -10,8 +10,9 @@ import warnings
 import numpy as np
 
 from . import nest
+from .bind import bind
 from .errors import InvalidArgumentError
-from .registry import NONE, PRIMITIVES, ZERO, bind
+from .primitive import NONE, PRIMITIVES, ZERO
 from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable

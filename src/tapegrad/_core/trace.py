@@ -3,8 +3,9 @@
 A `Tracer` is an interpreter (state.py): while it is active on this thread, `bind` hands it
 each primitive call, which it appends to its program; variable reads and assignments become
 instructions (variables are captured by reference), and functions marked with `effect` (an
-optimizer's `apply_gradients`) are recorded as one opaque call. The trace is a dry run: assignments and effects are recorded, not performed; the first
-call then replays the program like every later call. Replaying calls the primitives' NumPy
+optimizer's `apply_gradients`) are recorded as one opaque call. The trace is a dry run:
+assignments and effects are recorded, not performed; the first call then replays the program
+like every later call. Replaying calls the primitives' NumPy
 forwards directly: no Tensor objects, no recording, no Python code of the traced function
 (with a tape or forward accumulator active, the replay goes through `bind` so that they see it).
 
@@ -23,7 +24,7 @@ import functools
 import numpy as np
 
 from . import nest
-from .registry import bind
+from .bind import bind
 from .state import Interpreter, state
 from .tensor import Tensor, convert_to_tensor
 

@@ -10,9 +10,10 @@ variable read, a tracer records reads and assignments.
 import numpy as np
 
 from . import dtypes as _dt
+from .bind import bind
 from .errors import InvalidArgumentError
+from .primitive import PRIMITIVES
 from .scope import current_scope
-from .registry import PRIMITIVES, bind
 from .state import next_tid, state
 from .tensor import (
     ArrayLike,

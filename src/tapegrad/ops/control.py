@@ -1,6 +1,6 @@
 """Primitives that control differentiation itself."""
 
-from .._core.registry import NONE, defprimitive
+from .._core.primitive import NONE, defprimitive
 
 # Not recorded at all: the output is a constant to every tape and accumulator.
 stop_gradient = defprimitive(

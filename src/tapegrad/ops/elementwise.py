@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 
-from .._core.registry import (
+from .._core.primitive import (
     ELEMENTWISE,
     LINEAR,
     MULTILINEAR,

@@ -6,7 +6,7 @@ extra leading batch axes needs no special handling.
 
 import numpy as np
 
-from .._core.registry import MULTILINEAR, NONE, ZERO, Domain, defprimitive
+from .._core.primitive import MULTILINEAR, NONE, ZERO, Domain, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape
 from .reductions import reduce_sum

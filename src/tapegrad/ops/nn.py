@@ -7,7 +7,7 @@ speed on a hot path (softmax: one call instead of five).
 
 import numpy as np
 
-from .._core.registry import ELEMENTWISE, ZERO, Domain, defprimitive
+from .._core.primitive import ELEMENTWISE, ZERO, Domain, defprimitive
 from ._util import from_end
 from .elementwise import ANY, exp, floating_only, less, sigmoid, where
 from .reductions import reduce_sum

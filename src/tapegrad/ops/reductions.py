@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._core.registry import LINEAR, NONE, Domain, defprimitive
+from .._core.primitive import LINEAR, NONE, Domain, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape, from_end
 from .elementwise import divide, exp, floating_only, where

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from .._core.registry import LINEAR, defprimitive
+from .._core.primitive import LINEAR, defprimitive
 from ._util import batch_shape, from_end
 
 # Array methods, not np.reshape / np.transpose: the same views without the dispatch wrapper.
