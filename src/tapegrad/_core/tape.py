@@ -17,7 +17,23 @@ from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
-__all__ = ["GradientTape", "UnconnectedGradients", "unbroadcast", "as_unconnected"]
+__all__ = ["GradientTape", "Record", "UnconnectedGradients", "as_unconnected", "unbroadcast"]
+
+
+class Record:
+    """One recorded primitive call: `output = prim(*inputs, **params)`.
+
+    An input or the output the reverse rules do not read may be a value-less stand-in with the
+    same id, shape and dtype (see `_saved`).
+    """
+
+    __slots__ = ("prim", "inputs", "output", "params")
+
+    def __init__(self, prim, inputs, output, params):
+        self.prim = prim
+        self.inputs = inputs
+        self.output = output
+        self.params = params
 
 
 class UnconnectedGradients(enum.Enum):
@@ -112,9 +128,9 @@ class GradientTape(Interpreter):
             output._tid = next_tid()  # output is new and not shared yet: no lock needed
         tracked.add(output._tid)
         if prim.saves is None:
-            self._records.append((prim, inputs, output, params))
+            self._records.append(Record(prim, inputs, output, params))
         else:
-            self._records.append((prim, *_saved(prim, inputs, output), params))
+            self._records.append(Record(prim, *_saved(prim, inputs, output), params))
 
     def read_variable(self, variable, tensor):
         if self._watch_accessed and variable._trainable and variable._tid not in self._tracked:
@@ -361,7 +377,7 @@ class GradientTape(Interpreter):
         """{source id: cotangents} for a batch of `seeds` (leading axis), in one walk if every
         record's rules take batches and `vectorize`, else one walk per seed, stacked."""
         records = self._take_records()
-        if vectorize and all(rec[0].batchable for rec in records):
+        if vectorize and all(rec.prim.batchable for rec in records):
             return backward(records, [target], [seeds], wanted, free=not self._persistent)
         rows = [backward(records, [target], [Tensor(seed)], wanted, free=False)
                 for seed in seeds._value]
@@ -527,9 +543,9 @@ def backward(records, targets, seeds, wanted, free):
     reach = set(wanted)
     path = []
     for rec in records:
-        for a in rec[1]:
+        for a in rec.inputs:
             if a._tid in reach:
-                reach.add(rec[2]._tid)
+                reach.add(rec.output._tid)
                 path.append(rec)
                 break
     if free:
@@ -544,12 +560,14 @@ def backward(records, targets, seeds, wanted, free):
     batch = seeds[0]._value.shape[: seeds[0]._value.ndim - targets[0]._value.ndim]
     nbatch = len(batch)
     while path:
-        prim, args, out, params = path.pop()
+        rec = path.pop()
+        out = rec.output
         tid = out._tid
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
             continue
-        rules = prim.vjp
+        args, params = rec.inputs, rec.params
+        rules = rec.prim.vjp
         for i, a in enumerate(args):
             atid = a._tid
             if atid not in reach:

@@ -28,7 +28,7 @@ from .bind import bind
 from .state import Interpreter, state
 from .tensor import Tensor, convert_to_tensor
 
-__all__ = ["Tracer", "Program", "effect", "as_output"]
+__all__ = ["Tracer", "Program", "Op", "ReadVariable", "AssignVariable", "CallEffect", "effect", "as_output"]
 
 
 class _Traced(np.ndarray):
@@ -124,12 +124,111 @@ def effect(fn):
     return wrapper
 
 
-class Program:
-    """A flat list of instructions over numbered slots; `run` replays it.
+# -- a program's instructions: each reads and writes numbered slots ----------------------------
 
-    Instructions: ("op", prim, in_slots, params, out_slot), ("read", var, out_slot),
-    ("assign", var, method, in_slot), ("call", fn, structure, leaf_slots, other_leaves).
-    """
+def _slot(i):
+    return f"%{i}"
+
+
+class Op:
+    """`slots[output] = prim(*slots[inputs], **params)`."""
+
+    __slots__ = ("prim", "inputs", "params", "output")
+
+    def __init__(self, prim, inputs, params, output):
+        self.prim = prim
+        self.inputs = inputs
+        self.params = params
+        self.output = output
+
+    @property
+    def reads(self):
+        return self.inputs
+
+    def run(self, slots, recorded):
+        args = [slots[i] for i in self.inputs]
+        if recorded:
+            slots[self.output] = bind(self.prim, *args, **self.params)
+        else:
+            slots[self.output] = self.prim.forward(*args, **self.params)
+
+    def __str__(self):
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return (f"{_slot(self.output)} = {self.prim.name}({', '.join(map(_slot, self.inputs))}"
+                f"{'; ' + shown if shown else ''})")
+
+
+class ReadVariable:
+    """`slots[output] = variable`'s value at this point of the program."""
+
+    __slots__ = ("variable", "output")
+    reads = ()
+
+    def __init__(self, variable, output):
+        self.variable = variable
+        self.output = output
+
+    def run(self, slots, recorded):
+        slots[self.output] = self.variable._read() if recorded else self.variable._value
+
+    def __str__(self):
+        return f"{_slot(self.output)} = read_variable '{self.variable.name}'"
+
+
+class AssignVariable:
+    """`variable.<method>(slots[value])`: assign, assign_add or assign_sub."""
+
+    __slots__ = ("variable", "method", "value")
+
+    def __init__(self, variable, method, value):
+        self.variable = variable
+        self.method = method
+        self.value = value
+
+    @property
+    def reads(self):
+        return (self.value,)
+
+    def run(self, slots, recorded):
+        value = slots[self.value]
+        getattr(self.variable, self.method)(value if recorded else Tensor(value))
+
+    def __str__(self):
+        return f"{self.method} '{self.variable.name}', {_slot(self.value)}"
+
+
+class CallEffect:
+    """`fn(*args, **kwargs)` of an `effect`, its arguments rebuilt by `build` from the leaves:
+    `slots[leaves[k]]` where a leaf was a tensor, `others[k]` (kept as traced) elsewhere."""
+
+    __slots__ = ("fn", "build", "leaves", "others")
+
+    def __init__(self, fn, build, leaves, others):
+        self.fn = fn
+        self.build = build
+        self.leaves = leaves
+        self.others = others
+
+    @property
+    def reads(self):
+        return [i for i in self.leaves if i is not None]
+
+    def run(self, slots, recorded):
+        leaves = [
+            other if i is None else (slots[i] if recorded else Tensor(slots[i]))
+            for i, other in zip(self.leaves, self.others)
+        ]
+        call_args, call_kwargs = self.build(iter(leaves))
+        self.fn(*call_args, **call_kwargs)
+
+    def __str__(self):
+        name = getattr(self.fn, "__qualname__", self.fn)
+        return f"call {name}({', '.join(map(_slot, self.reads))})"
+
+
+class Program:
+    """A flat list of instructions (Op, ReadVariable, AssignVariable, CallEffect) over numbered
+    slots; `run` replays it."""
 
     def __init__(self, name, n_slots, inputs, constants, instrs, outputs, template):
         self.name = name
@@ -153,26 +252,7 @@ class Program:
         for slot, a in zip(self.inputs, args):
             slots[slot] = a if recorded else a._value
         for ins in self.instrs:
-            kind = ins[0]
-            if kind == "op":
-                _, prim, ins_, params, out = ins
-                if recorded:
-                    slots[out] = bind(prim, *[slots[i] for i in ins_], **params)
-                else:
-                    slots[out] = prim.forward(*[slots[i] for i in ins_], **params)
-            elif kind == "read":
-                slots[ins[2]] = ins[1]._read() if recorded else ins[1]._value
-            elif kind == "assign":
-                value = slots[ins[3]]
-                getattr(ins[1], ins[2])(value if recorded else Tensor(value))
-            else:
-                _, fn, build, leaf_slots, others = ins
-                leaves = [
-                    other if i is None else (slots[i] if recorded else Tensor(slots[i]))
-                    for i, other in zip(leaf_slots, others)
-                ]
-                call_args, call_kwargs = build(iter(leaves))
-                fn(*call_args, **call_kwargs)
+            ins.run(slots, recorded)
         outs = [
             const if i is None else slots[i] if recorded else Tensor(slots[i])
             for i, const in zip(self.outputs, self.template[1])
@@ -181,28 +261,12 @@ class Program:
 
     def listing(self):
         """A readable listing of the program, one instruction per line."""
-        def name(i):
-            return f"%{i}"
-
-        lines = [f"program {self.name}({', '.join(name(i) for i in self.inputs)}):"]
+        lines = [f"program {self.name}({', '.join(map(_slot, self.inputs))}):"]
         for slot, value in self.constants:
             shown = np.array2string(np.asarray(value), threshold=6, precision=4)
-            lines.append(f"  {name(slot)} = constant {shown}")
-        for ins in self.instrs:
-            kind = ins[0]
-            if kind == "op":
-                _, prim, ins_, params, out = ins
-                shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
-                lines.append(f"  {name(out)} = {prim.name}({', '.join(map(name, ins_))}"
-                             f"{'; ' + shown if shown else ''})")
-            elif kind == "read":
-                lines.append(f"  {name(ins[2])} = read_variable '{ins[1].name}'")
-            elif kind == "assign":
-                lines.append(f"  {ins[2]} '{ins[1].name}', {name(ins[3])}")
-            else:
-                args = ", ".join(name(i) for i in ins[3] if i is not None)
-                lines.append(f"  call {getattr(ins[1], '__qualname__', ins[1])}({args})")
-        outs = ", ".join("const" if i is None else name(i) for i in self.outputs)
+            lines.append(f"  {_slot(slot)} = constant {shown}")
+        lines += [f"  {ins}" for ins in self.instrs]
+        outs = ", ".join("const" if i is None else _slot(i) for i in self.outputs)
         lines.append(f"  return {outs}")
         return "\n".join(lines)
 
@@ -275,15 +339,15 @@ class Tracer(Interpreter):
     def process_primitive(self, prim, inputs, params, output):
         in_slots = [self.slot_of(a) for a in inputs]
         self._mark(output)
-        self.instrs.append(("op", prim, in_slots, params, self._new_slot(output)))
+        self.instrs.append(Op(prim, in_slots, params, self._new_slot(output)))
 
     def read_variable(self, variable, tensor):
         self._mark(tensor)
-        self.instrs.append(("read", variable, self._new_slot(tensor)))
+        self.instrs.append(ReadVariable(variable, self._new_slot(tensor)))
 
     def assign_variable(self, variable, method, value):
         """Records the assignment; the trace is a dry run, so it happens on replay."""
-        self.instrs.append(("assign", variable, method, self.slot_of(value)))
+        self.instrs.append(AssignVariable(variable, method, self.slot_of(value)))
         return True
 
     def read_value(self, tensor):
@@ -301,7 +365,7 @@ class Tracer(Interpreter):
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        self.instrs.append(("call", fn, _builder(structure), slots, others))
+        self.instrs.append(CallEffect(fn, _builder(structure), slots, others))
 
     def finish(self, result):
         """The Program for this trace, or None if the trace cannot be replayed.
@@ -320,7 +384,7 @@ class Tracer(Interpreter):
                 consts.append(None)
             elif hasattr(leaf, "_read"):
                 slot = self._new_slot(Tensor(leaf._value))
-                self.instrs.append(("read", leaf, slot))
+                self.instrs.append(ReadVariable(leaf, slot))
                 outputs.append(slot)
                 consts.append(None)
             else:
@@ -329,14 +393,14 @@ class Tracer(Interpreter):
         constants = [(slot, np.array(value)) for slot, value in self.constant_values]
         instrs, folded = [], {slot for slot, _ in constants}
         for ins in self.instrs:  # an op of constants only is a constant: keep its value
-            if ins[0] == "op" and all(i in folded for i in ins[2]):
-                folded.add(ins[4])
-                constants.append((ins[4], np.array(self.keep[ins[4]]._value)))
+            if type(ins) is Op and all(i in folded for i in ins.inputs):
+                folded.add(ins.output)
+                constants.append((ins.output, np.array(self.keep[ins.output]._value)))
             else:
                 instrs.append(ins)
         used = set(outputs)
         for ins in instrs:
-            used.update(ins[2] if ins[0] == "op" else ins[3] if ins[0] == "call" else ins[3:])
+            used.update(ins.reads)
         constants = [(slot, value) for slot, value in constants if slot in used]
         return Program(self.name, len(self.keep), self.inputs, constants, instrs,
                        outputs, (result, consts))

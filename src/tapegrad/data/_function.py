@@ -16,6 +16,7 @@ which gives exactly the per-element results. TensorFlow advises vectorizing `map
 import numpy as np
 
 from .._core.tensor import Tensor
+from .._core.trace import Op, ReadVariable
 from ..function import function
 from ._sources import _TensorSliceDataset
 from ._structure import DatasetSpec, Structure, nest, structure_of
@@ -192,10 +193,10 @@ class StructuredFunction:
             if program is None:
                 return None
             for ins in program.instrs:
-                if ins[0] == "read":
+                if type(ins) is ReadVariable:
                     continue
-                if ins[0] != "op" or ins[1].name not in _ELEMENTWISE or (
-                        ins[1].name == "where" and len(ins[2]) != 3):
+                if type(ins) is not Op or ins.prim.name not in _ELEMENTWISE or (
+                        ins.prim.name == "where" and len(ins.inputs) != 3):
                     return None
             result = program.template[0]
             if any(isinstance(x, list) for x in _containers(result)):
@@ -217,10 +218,10 @@ class StructuredFunction:
             vals[slot] = col
             rank[slot] = col.ndim - 1
         for ins in program.instrs:
-            if ins[0] == "read":
-                vals[ins[2]] = ins[1]._value
+            if type(ins) is ReadVariable:
+                vals[ins.output] = ins.variable._value
                 continue
-            _, prim, in_slots, params, out = ins
+            prim, in_slots, params, out = ins.prim, ins.inputs, ins.params, ins.output
             args = [vals[i] for i in in_slots]
             batched = [rank[i] for i in in_slots if i in rank]
             if not batched:
