@@ -26,33 +26,32 @@ _ERRORS = (ValueError, IndexError, TypeError, np.linalg.LinAlgError)
 
 
 def bind(prim, *args, **params):
-    """Runs primitive `prim` on `args` and hands the call to this thread's active interpreters."""
+    """Runs primitive `prim` on `args` and hands the call to this thread's active interpreters.
+
+    Raises:
+        InvalidArgumentError: if an argument does not convert (see `convert`) or the forward
+            fails on the arguments (the message names the op, the inputs and the params).
+    """
+    # The fast path (docs/performance.md, "bind"): one or two tensors of one dtype, most calls,
+    # need no conversion; and the forward gets their arrays as positional arguments, without
+    # the list and star-call that cost a third of a scalar op.
     n = len(args)
-    if n == 2:
-        a, b = args
-        # the hot case inline: two tensors of one dtype
-        if type(a) is Tensor and type(b) is Tensor and a._value.dtype == b._value.dtype and (
-                prim.dtype_args is None):
-            targs = args
-        else:
-            targs = convert(prim, args)
-            a, b = targs
-        try:
-            value = prim.forward(a._value, b._value, **params)
-        except _ERRORS as err:
-            raise _failed(prim, targs, params, err) from None
-    elif n == 1:
+    if n == 1:
         targs = args if type(args[0]) is Tensor else convert(prim, args)
-        try:
-            value = prim.forward(targs[0]._value, **params)
-        except _ERRORS as err:
-            raise _failed(prim, targs, params, err) from None
+    elif n == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor and (
+            args[0]._value.dtype == args[1]._value.dtype and prim.dtype_args is None):
+        targs = args
     else:
         targs = convert(prim, args)
-        try:
+    try:
+        if n == 1:
+            value = prim.forward(targs[0]._value, **params)
+        elif n == 2:
+            value = prim.forward(targs[0]._value, targs[1]._value, **params)
+        else:
             value = prim.forward(*[a._value for a in targs], **params)
-        except _ERRORS as err:
-            raise _failed(prim, targs, params, err) from None
+    except _ERRORS as err:
+        raise _failed(prim, targs, params, err) from None
     if type(value) is not np.ndarray and not isinstance(value, np.generic):
         # a string op on 0-d object arrays returns bytes: keep it a tf.string
         value = np.asarray(value, dtype=object if isinstance(value, bytes) else None)

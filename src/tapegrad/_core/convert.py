@@ -17,7 +17,6 @@ def describe(args):
 
 
 _CONSTANTS = {}  # dtype -> {Python number: constant Tensor}: numbers converted once
-_NUMBERS = (float, int, bool)
 
 
 def _constant(value, dtype):
@@ -41,61 +40,51 @@ def _constant(value, dtype):
 
 
 def convert(prim, args):
-    """Turns every argument into a Tensor; Python values take their tensor partners' dtype."""
-    if len(args) == 2 and prim.dtype_args is None:  # binary elementwise
-        a, b = args
-        ta, tb = type(a), type(b)
-        if ta is not Tensor and ta not in _NUMBERS and hasattr(a, "_read"):  # a Variable
-            a = a._read()
-            ta = Tensor
-        if tb is not Tensor and tb not in _NUMBERS and hasattr(b, "_read"):
-            b = b._read()
-            tb = Tensor
-        try:
-            if ta is Tensor:
-                if tb is Tensor:
-                    if a._value.dtype == b._value.dtype:
-                        return (a, b)
-                elif tb in _NUMBERS:
-                    return (a, _constant(b, a._value.dtype))
-            elif tb is Tensor and ta in _NUMBERS:
-                return (_constant(a, b._value.dtype), b)
-        except (TypeError, ValueError) as err:
-            raise _conversion_error(prim, "", err) from None
-        args = (a, b)
-    elif len(args) == 1:
-        read = getattr(args[0], "_read", None)
-        if read is not None:
-            return (read(),)
-    out = list(args)
-    ref = None
+    """Turns every argument into a Tensor, the way TensorFlow infers an op's input types.
+
+    A variable is read. The tensors among `prim.dtype_args` (all arguments when None) must
+    share one dtype, which the Python values among them take; a Python value elsewhere takes
+    TensorFlow's default dtype (float32, int32).
+
+    Raises:
+        InvalidArgumentError: for tensors of different dtypes that must share one, or a value
+            that is no tensor at all (None, a ragged list).
+        DtypeConversionError: for a value that cannot take its dtype (1.5 for int32).
+    """
     shared = prim.dtype_args
-    pending = []
-    for i, a in enumerate(args):
-        if type(a) is not Tensor:
-            read = getattr(a, "_read", None)
-            if read is not None:
-                a = out[i] = read()
+    out = list(args)
+    ref = None  # the dtype of the shared tensors, which the Python values among them take
+    values = False  # whether an argument is not a tensor yet
+    i = -1
+    for a in args:
+        i += 1
+        kind = type(a)
+        if kind is not Tensor:
+            if kind is float or kind is int or kind is bool:
+                values = True
+                continue
+            if hasattr(a, "_read"):  # a Variable
+                a = out[i] = a._read()
             elif not isinstance(a, Tensor):
-                pending.append(i)
+                values = True
                 continue
         if shared is None or i in shared:
-            dt = a._value.dtype
             if ref is None:
-                ref = dt
-            elif dt != ref:
+                ref = a._value.dtype
+            elif a._value.dtype != ref:
                 raise InvalidArgumentError(
                     f"{prim.name}: all inputs must have the same dtype, got {ref.name} and "
-                    f"{dt.name} ({describe(out)}). Cast one of them with tf.cast(x, "
-                    f"tf.{ref.name}).",
+                    f"{a._value.dtype.name} ({describe(out)}). Cast one of them with "
+                    f"tf.cast(x, tf.{ref.name}).",
                     op=prim.name,
                 )
-    for i in pending:
-        dtype = ref if (shared is None or i in shared) else None
-        try:
-            out[i] = _constant(args[i], dtype)
-        except (TypeError, ValueError) as err:
-            raise _conversion_error(prim, f"argument {i}: ", err) from None
+    if values:
+        for i, a in enumerate(args):
+            if out[i] is a and not isinstance(a, Tensor):
+                try:
+                    out[i] = _constant(a, ref if shared is None or i in shared else None)
+                except (TypeError, ValueError) as err:
+                    raise _conversion_error(prim, i, err) from None
     return out
 
 
@@ -107,9 +96,9 @@ class DtypeConversionError(InvalidArgumentError, TypeError):
     """
 
 
-def _conversion_error(prim, where, err):
+def _conversion_error(prim, i, err):
     # A value that is no tensor at all (None, a ragged list) is a ValueError, as in TensorFlow.
-    message = f"{prim.name}: {where}{err}"
+    message = f"{prim.name}: argument {i}: {err}"
     if isinstance(err, TypeError):
         return DtypeConversionError(message, op=prim.name)
     return InvalidArgumentError(message, op=prim.name)
