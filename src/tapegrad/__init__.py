@@ -7,7 +7,6 @@
     tape.gradient(y, x)          # 6.0
 """
 
-from . import _operators  # noqa: F401 - installs +, -, *, @, [] ... on Tensor and Variable
 from . import errors, linalg, math, nn, numeric
 from ._core.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,

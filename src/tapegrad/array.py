@@ -17,6 +17,7 @@ from ._core.primitive import composite as _composite
 from ._core.tensor import MAX_RANK, Tensor, rank_error
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor
+from ._core.variable import Variable as _Variable
 from .ops import elementwise as _e
 from .ops import reductions as _r
 from .ops import shape as _s
@@ -538,6 +539,10 @@ def getitem(tensor, key):
         return _bind(_s.getitem, tensor, key=key)
     except InvalidArgumentError:
         raise _index_failed(tensor, key) from None
+
+
+# `tensor[key]`: installed with its function, which reads the key.
+Tensor.__getitem__ = _Variable.__getitem__ = getitem
 
 
 def _index_failed(tensor, key):

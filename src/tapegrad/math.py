@@ -15,9 +15,12 @@ from ._core.dtypes import as_dtype as _as_dtype
 from ._core.errors import InvalidArgumentError as _Invalid
 from ._core.primitive import Domain as _Domain
 from ._core.primitive import composite as _composite
+from ._core.tensor import Tensor as _Tensor
 from ._core.tensor import convert_to_tensor as _tensor
 from ._core.tensor import is_tensor as _is_tensor
+from ._core.variable import Variable as _Variable
 from .ops import elementwise as _e
+from .ops.elementwise import deferring as _deferring
 from .ops import linalg as _l
 from .ops import nn as _n
 from .ops import reductions as _r
@@ -568,3 +571,19 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     if ta or tb:
         return _bind(_l.matmul, a, b, transpose_a=ta, transpose_b=tb)
     return _bind(_l.matmul, a, b)
+
+
+# `@` and the logical operators: installed with their functions, which check the arguments (the
+# arithmetic operators are installed with their primitives, in ops/elementwise.py). Logical
+# operators take bool tensors only, as TensorFlow's; integer bitwise ops are not provided.
+def _reflected(fn):
+    return lambda self, other: fn(other, self)
+
+
+for _cls in (_Tensor, _Variable):
+    _cls.__matmul__ = _deferring(matmul, "matmul")
+    _cls.__rmatmul__ = _reflected(matmul)
+    for _name, _fn in (("and", logical_and), ("or", logical_or), ("xor", logical_xor)):
+        setattr(_cls, f"__{_name}__", _deferring(_fn, _name))
+        setattr(_cls, f"__r{_name}__", _reflected(_fn))
+    _cls.__invert__ = logical_not

@@ -7,7 +7,7 @@ It converts the arguments (`convert.py`), runs the primitive's NumPy forward, an
 
 import numpy as np
 
-from .convert import convert, describe
+from .convert import CONSTANTS, convert, describe
 from .errors import InvalidArgumentError
 from .state import state
 from .tensor import Tensor
@@ -23,6 +23,7 @@ def _failed(prim, targs, params, err):
 
 
 _ERRORS = (ValueError, IndexError, TypeError, np.linalg.LinAlgError)
+_NOTHING = {}
 
 
 def bind(prim, *args, **params):
@@ -32,17 +33,31 @@ def bind(prim, *args, **params):
         InvalidArgumentError: if an argument does not convert (see `convert`) or the forward
             fails on the arguments (the message names the op, the inputs and the params).
     """
-    # The fast path (docs/performance.md, "bind"): one or two tensors of one dtype, most calls,
-    # need no conversion; and the forward gets their arrays as positional arguments, without
-    # the list and star-call that cost a third of a scalar op.
+    # -- the fast path (docs/performance.md, "bind") -----------------------------------------
+    # Nearly every call is one tensor, two tensors of one dtype, or a tensor and a Python
+    # number converted before (found in the constant cache): these skip `convert`, and the
+    # forward gets their arrays positionally (a list and a star-call would cost a third of a
+    # scalar op). Everything else, and a number seen for the first time, goes to `convert`.
     n = len(args)
+    targs = None
     if n == 1:
-        targs = args if type(args[0]) is Tensor else convert(prim, args)
-    elif n == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor and (
-            args[0]._value.dtype == args[1]._value.dtype and prim.dtype_args is None):
-        targs = args
-    else:
+        if type(args[0]) is Tensor:
+            targs = args
+    elif n == 2 and prim.dtype_args is None:
+        a, b = args
+        if type(a) is Tensor:
+            if type(b) is Tensor:
+                if a._value.dtype == b._value.dtype:
+                    targs = args
+            elif type(b) is float or type(b) is int:
+                b = CONSTANTS.get(a._value.dtype, _NOTHING).get(b)
+                targs = None if b is None else (a, b)
+        elif type(b) is Tensor and (type(a) is float or type(a) is int):
+            a = CONSTANTS.get(b._value.dtype, _NOTHING).get(a)
+            targs = None if a is None else (a, b)
+    if targs is None:
         targs = convert(prim, args)
+    # -- the forward, then the interpreters ---------------------------------------------------
     try:
         if n == 1:
             value = prim.forward(targs[0]._value, **params)

@@ -7,7 +7,7 @@ tensor partners (TensorFlow's op-type inference), through a cache of converted n
 from .errors import InvalidArgumentError
 from .tensor import Tensor, to_array
 
-__all__ = ["convert", "describe", "DtypeConversionError"]
+__all__ = ["CONSTANTS", "DtypeConversionError", "convert", "describe"]
 
 
 def describe(args):
@@ -16,14 +16,14 @@ def describe(args):
     )
 
 
-_CONSTANTS = {}  # dtype -> {Python number: constant Tensor}: numbers converted once
+CONSTANTS = {}  # dtype -> {Python number: constant Tensor}: numbers converted once
 
 
 def _constant(value, dtype):
     """A Tensor for a Python value, in `dtype` (or TensorFlow's default dtype when None)."""
-    by_value = _CONSTANTS.get(dtype)
+    by_value = CONSTANTS.get(dtype)
     if by_value is None:
-        by_value = _CONSTANTS[dtype] = {}
+        by_value = CONSTANTS[dtype] = {}
     try:
         t = by_value.get(value)
     except TypeError:  # unhashable (a list): convert every time

@@ -1,10 +1,15 @@
-"""Elementwise primitives: arithmetic, transcendental functions, activations, comparisons."""
+"""Elementwise primitives: arithmetic, transcendental functions, activations, comparisons.
+
+Python's arithmetic and comparison operators on Tensor and Variable are installed at the end,
+next to the primitives they bind, so that a rule may write `g * y`.
+"""
 
 import math
 import operator
 
 import numpy as np
 
+from .._core.bind import bind
 from .._core.primitive import (
     ELEMENTWISE,
     LINEAR,
@@ -14,6 +19,8 @@ from .._core.primitive import (
     Domain,
     defprimitive,
 )
+from .._core.tensor import Tensor
+from .._core.variable import Variable
 
 POS = Domain(0.5, 2.0)
 ANY = Domain(-2.0, 2.0)
@@ -365,3 +372,106 @@ logical_xor = defprimitive("logical_xor", np.logical_xor, **_LOGICAL)
 logical_not = defprimitive("logical_not", np.logical_not, vjp=NONE, differentiable=False)
 is_nan = defprimitive("is_nan", np.isnan, vjp=NONE, differentiable=False)
 is_finite = defprimitive("is_finite", np.isfinite, vjp=NONE, differentiable=False)
+
+
+# -- Python's operators on Tensor and Variable ----------------------------------------------------
+# They bind their primitive directly (the public function only adds a `name` argument). A
+# variable is read first, as TensorFlow's variable operators convert it, so that `bind` takes
+# its fast path. `@`, `[]` and the logical operators are installed with their public functions,
+# which check their arguments (math_ops / array_ops).
+
+_REFLECTED = {"lt": "__gt__", "le": "__ge__", "gt": "__lt__", "ge": "__le__"}
+
+
+def deferred(err, self, other, name):
+    """TensorFlow's binary operators: when `other` cannot be converted, an object that
+    implements the reflected operator (a Keras symbolic tensor) computes the result; otherwise
+    the conversion error `err` stands."""
+    reflected = getattr(type(other), _REFLECTED.get(name, f"__r{name}__"), None)
+    if reflected is None or isinstance(other, (Tensor, Variable)):
+        raise err
+    try:
+        out = reflected(other, self)
+    except (TypeError, ValueError):
+        raise err from None
+    if out is NotImplemented:
+        raise err
+    return out
+
+
+def deferring(fn, name):
+    """`fn(self, other)` as an operator that defers to `other` (see `deferred`)."""
+
+    def op(self, other):
+        try:
+            return fn(self, other)
+        except (TypeError, ValueError) as err:
+            return deferred(err, self, other, name)
+
+    return op
+
+
+def _operators(prim, name, read):
+    def op(self, other):
+        try:
+            return bind(prim, self._read() if read else self, other)
+        except (TypeError, ValueError) as err:
+            return deferred(err, self, other, name)
+
+    def rop(self, other):
+        return bind(prim, other, self._read() if read else self)
+
+    return op, rop
+
+
+def _power(read):
+    def op(self, other):
+        x = self._read() if read else self
+        # x ** 2 is square(x): the same value and gradient as pow(x, 2) (2 * x is exact), in
+        # two backward ops instead of four; the commonest power in the programs we run.
+        if (type(other) is int or type(other) is float) and other == 2:
+            return bind(square, x)
+        try:
+            return bind(pow, x, other)
+        except (TypeError, ValueError) as err:
+            return deferred(err, self, other, "pow")
+
+    return op
+
+
+def _unary(prim, read):
+    if read:
+        return lambda self: bind(prim, self._read())
+    return lambda self: bind(prim, self)
+
+
+def _equality(prim, read, none):
+    # `x == None` is False and `x != None` True, as for any Python object
+    def op(self, other):
+        if other is None:
+            return none
+        return bind(prim, self._read() if read else self, other)
+
+    return op
+
+
+_ARITHMETIC = {
+    "add": add, "sub": subtract, "mul": multiply, "truediv": divide, "floordiv": floordiv,
+    "mod": mod, "pow": pow,
+}
+_ORDER = {"lt": less, "le": less_equal, "gt": greater, "ge": greater_equal}
+
+for _cls, _read in ((Tensor, False), (Variable, True)):
+    for _name, _prim in _ARITHMETIC.items():
+        _op, _rop = _operators(_prim, _name, _read)
+        setattr(_cls, f"__{_name}__", _op)
+        setattr(_cls, f"__r{_name}__", _rop)
+    for _name, _prim in _ORDER.items():  # Python reflects comparisons itself
+        setattr(_cls, f"__{_name}__", _operators(_prim, _name, _read)[0])
+    _cls.__pow__ = _power(_read)
+    _cls.__neg__ = _unary(negative, _read)
+    _cls.__abs__ = _unary(abs, _read)
+    _cls.__pos__ = lambda self: self
+    _cls.__eq__ = _equality(equal, _read, False)
+    _cls.__ne__ = _equality(not_equal, _read, True)
+    _cls.__hash__ = object.__hash__
