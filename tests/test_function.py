@@ -202,6 +202,42 @@ def test_random_draws_inside_run_eagerly():
     assert not np.array_equal(a.numpy(), b.numpy())
 
 
+def test_a_variable_written_other_than_by_assign_runs_eagerly():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        v._value = v._value + np.float32(1.0)  # bypasses assign: a program could not replay it
+        return x * v
+
+    assert not f.get_concrete_function(tf.constant(2.0)).traced
+    assert float(f(tf.constant(2.0))) == 2.0 * float(v)
+
+
+def test_tracing_in_one_thread_does_not_see_another_threads_writes():
+    import threading
+
+    v, w = tf.Variable(1.0), tf.Variable(5.0)
+    tracing, written = threading.Event(), threading.Event()
+
+    @tf.function
+    def f(x):
+        tracing.set()
+        written.wait(5)  # the other thread writes w meanwhile
+        return x * v
+
+    def write():
+        tracing.wait(5)
+        w._value = np.float32(6.0)
+        written.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    concrete = f.get_concrete_function(tf.constant(2.0))
+    writer.join()
+    assert concrete.traced and float(w) == 6.0
+
+
 def test_get_concrete_function_from_specs_changes_nothing():
     v = tf.Variable(1.0)
 

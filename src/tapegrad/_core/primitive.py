@@ -59,12 +59,19 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta", "saves",
+        "batchable", "meta", "saves", "unsaved", "unsaved_from", "drops_out",
     )
 
     def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
                  meta, saves=None):
         self.saves = None if saves is None else frozenset(saves)
+        # What a tape may replace by stand-ins, worked out once: the input positions before
+        # `unsaved_from` listed in `unsaved`, every position from `unsaved_from` on (a variadic
+        # op's), and the output if `drops_out`.
+        positions = [i for i in saves or () if i != "out"]
+        self.unsaved_from = max(positions) + 1 if positions else 0
+        self.unsaved = tuple(i for i in range(self.unsaved_from) if i not in positions)
+        self.drops_out = saves is not None and "out" not in saves
         self.name = name
         self.forward = forward
         self.vjp = vjp

@@ -2,10 +2,11 @@
 
 An interpreter is told what happens to tensors while it is active: `bind` hands it each
 primitive call, a variable its reads and assignments, a tensor the reads of its value by
-Python. The three kinds are GradientTape (records calls for the backward pass),
-ForwardAccumulator (pushes tangents through each call) and the Tracer of `tf.function` (writes
-a program). Each thread has its own tuple of them, as each TensorFlow thread has its own tapes;
-none of the modules that report to them (bind, Variable, Tensor) knows them by name.
+Python. There are three kinds: the recorder of the recording tapes (tape.py: records calls for
+the backward pass), each ForwardAccumulator (forward.py: pushes tangents through each call)
+and the Tracer of `tf.function` (trace.py: writes a program). Each thread has its own tuple of
+them, as each TensorFlow thread has its own tapes; none of the modules that report to them
+(bind, Variable, Tensor) knows them by name.
 """
 
 import itertools
@@ -17,10 +18,10 @@ __all__ = ["Interpreter", "state", "activate", "deactivate", "next_tid", "ensure
 class Interpreter:
     """What the active interpreters are told. Each method does nothing unless overridden.
 
-    `order` places an interpreter among the active ones: tapes (0) before forward accumulators
-    (1) before the tracer (2), so that a tape has recorded a call before an accumulator computes
-    its tangent with ops the tape then records too (reverse over forward mode). Interpreters of
-    one order are told in the order they became active.
+    `order` places an interpreter among the active ones: the tapes' recorder (0) before forward
+    accumulators (1) before the tracer (2), so that a tape has recorded a call before an
+    accumulator computes its tangent with ops the tape then records too (reverse over forward
+    mode). Interpreters of one order are told in the order they became active.
     """
 
     __slots__ = ()
@@ -58,12 +59,19 @@ def activate(interpreter):
     at = len(active)
     while at and active[at - 1].order > interpreter.order:
         at -= 1
-    state.interpreters = active[:at] + (interpreter,) + active[at:]
+    if at == len(active):  # the usual case: after all the active ones
+        state.interpreters = active + (interpreter,)
+    else:
+        state.interpreters = active[:at] + (interpreter,) + active[at:]
 
 
 def deactivate(interpreter):
     """Makes `interpreter` inactive in this thread (nothing happens if it is not active)."""
-    state.interpreters = tuple(i for i in state.interpreters if i is not interpreter)
+    active = state.interpreters
+    if active and active[-1] is interpreter:  # the usual case: the last one activated
+        state.interpreters = active[:-1]
+    else:
+        state.interpreters = tuple(i for i in active if i is not interpreter)
 
 
 next_tid = itertools.count(1).__next__

@@ -1,7 +1,8 @@
 """`GradientTape`: records primitive calls and walks them backwards (TensorFlow 2 semantics).
 
-A recording tape is an interpreter (state.py): `bind` hands it every call, and it records
-those with an argument it tracks; `backward` walks the records in reverse.
+The recording tapes of a thread record through one interpreter (state.py), `_Recorder`: `bind`
+hands it every call, and it records those with an input that one of the tapes tracks, in one
+`Record` that each such tape keeps; `backward` walks a tape's records in reverse.
 """
 
 import enum
@@ -13,7 +14,7 @@ from . import nest
 from .bind import bind
 from .errors import InvalidArgumentError
 from .primitive import NONE, PRIMITIVES, ZERO
-from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
+from .state import Interpreter, activate, deactivate, ensure_tid, next_tid, state
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
@@ -36,6 +37,59 @@ class Record:
         self.params = params
 
 
+class _Recorder(Interpreter):
+    """The recording tapes of one thread, as one interpreter (its order: see state.py).
+
+    A call is recorded once, and the Record shared by every tape that tracks one of its inputs
+    (nested tapes, for higher derivatives, record the same calls); an untracked tensor's id is
+    0, which no tape tracks.
+    """
+
+    __slots__ = ("tapes",)
+    order = 0  # before forward accumulators: see state.Interpreter
+
+    def __init__(self):
+        self.tapes = []
+
+    def process_primitive(self, prim, inputs, params, output):
+        if not prim.differentiable or output._value.dtype.kind not in "fc":
+            return
+        record = None
+        for tape in self.tapes:
+            tracked = tape._tracked
+            for a in inputs:
+                if a._tid in tracked:
+                    break
+            else:
+                continue
+            if record is None:
+                output._tid = next_tid()  # output is new and not shared yet: no lock needed
+                if prim.saves is None:
+                    record = Record(prim, inputs, output, params)
+                else:
+                    record = _saved(prim, inputs, output, params)
+            tracked.add(output._tid)
+            tape._records.append(record)
+
+    def read_variable(self, variable, tensor):
+        """Watches a trainable variable read, for each tape that watches what it accesses."""
+        if variable._trainable:
+            tid = variable._tid
+            for tape in self.tapes:
+                if tape._watch_accessed and tid not in tape._tracked:
+                    tape._watch_variable(variable)
+
+
+def _recorder():
+    """This thread's active recorder, made and activated if there is none."""
+    for interpreter in state.interpreters:
+        if type(interpreter) is _Recorder:
+            return interpreter
+    recorder = _Recorder()
+    activate(recorder)
+    return recorder
+
+
 class UnconnectedGradients(enum.Enum):
     """What `gradient` returns for a source the target does not depend on."""
 
@@ -53,7 +107,7 @@ def unbroadcast(g, shape, nbatch=0):
     return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
 
 
-class GradientTape(Interpreter):
+class GradientTape:
     """Records operations for automatic differentiation, as `tf.GradientTape`.
 
     A tape *tracks* the tensors it watched, the variables it watched (explicitly, or on
@@ -78,8 +132,6 @@ class GradientTape(Interpreter):
         6.0
     """
 
-    order = 0  # before forward accumulators: see state.Interpreter
-
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
         self._watch_accessed = bool(watch_accessed_variables)
@@ -87,6 +139,7 @@ class GradientTape(Interpreter):
         self._records = []
         self._watched = []
         self._recording = False
+        self._recorder = None  # the interpreter this tape records through, while it does
         self._entered = False
         self._spent = False
 
@@ -105,36 +158,16 @@ class GradientTape(Interpreter):
 
     def _start(self):
         self._recording = True
-        activate(self)
+        self._recorder = _recorder()
+        self._recorder.tapes.append(self)
 
     def _stop(self):
         if self._recording:
             self._recording = False
-            deactivate(self)
-
-    # -- recording (the interpreter) -------------------------------------------------------
-    def process_primitive(self, prim, inputs, params, output):
-        """Records the call if this tape tracks one of its inputs (see the class docstring);
-        an untracked tensor's id is 0, which no tape tracks."""
-        if not prim.differentiable or output._value.dtype.kind not in "fc":
-            return
-        tracked = self._tracked
-        for a in inputs:
-            if a._tid in tracked:
-                break
-        else:
-            return
-        if not output._tid:
-            output._tid = next_tid()  # output is new and not shared yet: no lock needed
-        tracked.add(output._tid)
-        if prim.saves is None:
-            self._records.append(Record(prim, inputs, output, params))
-        else:
-            self._records.append(Record(prim, *_saved(prim, inputs, output), params))
-
-    def read_variable(self, variable, tensor):
-        if self._watch_accessed and variable._trainable and variable._tid not in self._tracked:
-            self._watch_variable(variable)
+            tapes = self._recorder.tapes
+            tapes.remove(self)
+            if not tapes:
+                deactivate(self._recorder)
 
     def stop_recording(self):
         """A context manager inside which this tape records nothing.
@@ -426,20 +459,26 @@ def _shell(t):
     return s
 
 
-def _saved(prim, inputs, output):
-    """What a tape keeps of one call: the values its reverse rules read (`prim.saves`), and
-    value-less stand-ins for the others, so that intermediates are freed as early as NumPy
+def _saved(prim, inputs, output, params):
+    """The Record a tape keeps of one call: the values its reverse rules read (`prim.saves`),
+    and value-less stand-ins for the others, so that intermediates are freed as early as NumPy
     frees them."""
     args = inputs
-    saves = prim.saves
-    for i, a in enumerate(inputs):
-        if i not in saves and a._value.size >= SHELL_MIN_SIZE:
+    n = len(inputs)
+    for i in prim.unsaved:
+        if i < n and inputs[i]._value.size >= SHELL_MIN_SIZE:
             if args is inputs:
                 args = list(inputs)
-            args[i] = _shell(a)
-    if "out" not in saves and output._value.size >= SHELL_MIN_SIZE:
+            args[i] = _shell(inputs[i])
+    if n > prim.unsaved_from:
+        for i in range(prim.unsaved_from, n):
+            if inputs[i]._value.size >= SHELL_MIN_SIZE:
+                if args is inputs:
+                    args = list(inputs)
+                args[i] = _shell(inputs[i])
+    if prim.drops_out and output._value.size >= SHELL_MIN_SIZE:
         output = _shell(output)
-    return args, output
+    return Record(prim, args, output, params)
 
 
 def _concat0(parts):

@@ -72,7 +72,7 @@ class Variable(ArrayLike):
                 f"Variable: initial value of shape {list(value.shape)} does not match the given "
                 f"shape {list(shape)}"
             )
-        self._array = value
+        self._value = value
         self._tid = next_tid()
         self._trainable = bool(trainable)
         self._name = current_scope() + ("Variable" if name is None else str(name))
@@ -90,23 +90,19 @@ class Variable(ArrayLike):
         self.__dict__.update(state)
         self._tid = next_tid()
 
+    def __setattr__(self, name, value):
+        # Only assign* may change the value once it is set: a tracer could not replay a write
+        # that bypasses it, so the active interpreters hear of one (`_update` writes through
+        # __dict__). Reads of `_value` stay plain attribute reads.
+        if name == "_value" and state.interpreters and "_value" in self.__dict__:
+            for interpreter in state.interpreters:
+                interpreter.impure(f"variable '{self.name}' was written other than by assign()")
+        object.__setattr__(self, name, value)
+
     # -- reading ----------------------------------------------------------------------------
-    # The value is held in `_array`; `_value` (the name Tensor and ArrayLike use) reads it and
-    # reports a direct write to the active interpreters, which a tracer could not replay.
-    @property
-    def _value(self):
-        return self._array
-
-    @_value.setter
-    def _value(self, array):
-        # Only assign* may change a variable: a tracer cannot replay a write that bypasses it.
-        for interpreter in state.interpreters:
-            interpreter.impure(f"variable '{self.name}' was written other than by assign()")
-        self._array = array
-
     def _read(self):
         """The current value as a Tensor that sends its gradient to this variable."""
-        value = self._array
+        value = self._value
         t = Tensor(value[()] if value.ndim == 0 else value)  # NumPy scalars compute faster
         t._tid = self._tid
         for interpreter in state.interpreters:
@@ -127,7 +123,7 @@ class Variable(ArrayLike):
         return self._read().numpy()
 
     def __array__(self, dtype=None, copy=None):
-        value = np.array(self._array) if copy else np.asarray(self._array)
+        value = np.array(self._value) if copy else np.asarray(self._value)
         return value if dtype is None else value.astype(dtype)
 
     @property
@@ -148,10 +144,10 @@ class Variable(ArrayLike):
         self._trainable = bool(value)
 
     def __float__(self):
-        return float(self._array)
+        return float(self._value)
 
     def __int__(self):
-        return int(self._array)
+        return int(self._value)
 
     def __bool__(self):
         return bool(self._read())
@@ -170,7 +166,7 @@ class Variable(ArrayLike):
             value = value._read()
         if isinstance(value, Tensor):
             arr = value._value
-            if arr.dtype != self._array.dtype:
+            if arr.dtype != self._value.dtype:
                 raise InvalidArgumentError(
                     f"Variable.{op}: value has dtype {value.dtype.name} but variable "
                     f"'{self.name}' has dtype {self.dtype.name}; cast it with "
@@ -179,13 +175,13 @@ class Variable(ArrayLike):
                 )
         else:
             try:
-                arr = to_array(value, self._array.dtype)
+                arr = to_array(value, self._value.dtype)
             except (TypeError, ValueError) as err:
                 raise type(err)(f"Variable.{op} of '{self.name}': {err}") from None
-        if arr.shape != self._array.shape:
+        if arr.shape != self._value.shape:
             raise ValueError(
                 f"Variable.{op}: cannot assign a value of shape {list(arr.shape)} to variable "
-                f"'{self.name}' of shape {list(self._array.shape)}; shapes must match."
+                f"'{self.name}' of shape {list(self._value.shape)}; shapes must match."
             )
         return arr
 
@@ -199,7 +195,7 @@ class Variable(ArrayLike):
             for interpreter in interpreters:
                 if interpreter.assign_variable(self, op, value):  # a tracer's dry run
                     return self
-        self._array = np.asarray(combine(self._array, arr))
+        self.__dict__["_value"] = np.asarray(combine(self._value, arr))
         return self
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
@@ -227,7 +223,7 @@ class Variable(ArrayLike):
     def __repr__(self):
         return (
             f"<tapegrad.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
-            f"numpy={_numpy_text(self._array, True)}>"
+            f"numpy={_numpy_text(self._value, True)}>"
         )
 
     __str__ = __repr__
