@@ -1,15 +1,14 @@
-"""Generates gradient-check cases from the registry: every primitive and composite.
+"""Generates gradient-check cases: every differentiable primitive and every composite, sampled
+as its spec in `_specs.py` says.
 
-A table entry says how to sample it: `domain` (one Domain per argument; None for a boolean
-argument) and optionally `cases`, a list of (shapes, params) pairs. Without `cases`, elementwise
-shapes are used: scalars, vectors, matrices and broadcasting pairs.
+Without `cases`, elementwise shapes are used: scalars, vectors, matrices and broadcasting pairs.
 """
 
 import numpy as np
+from _specs import ANY, COMPOSITE_SPECS, SPECS
 
-from tapegrad._core.primitive import COMPOSITES, NONE, PRIMITIVES, Domain
+from tapegrad._core.primitive import COMPOSITES, NONE, PRIMITIVES, Primitive
 
-DEFAULT = Domain(-2.0, 2.0)
 SHAPES = {
     1: [((),), ((3,),), ((2, 3),)],
     2: [((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3))],
@@ -17,10 +16,28 @@ SHAPES = {
 }
 
 
+def has_derivative(prim):
+    """Whether a primitive has a derivative to check: one rule other than NONE (an op without
+    any, floor say, is covered by tests/test_conventions.py)."""
+    rules = prim.vjp if isinstance(prim.vjp, tuple) else (prim.vjp,)
+    return prim.differentiable and any(rule is not NONE for rule in rules)
+
+
+def missing_specs():
+    """The names of the differentiable primitives and composites without a spec."""
+    prims = [name for name, prim in PRIMITIVES.items() if has_derivative(prim)]
+    return sorted({n for n in prims if n not in SPECS} | set(COMPOSITES) - set(COMPOSITE_SPECS))
+
+
+def unknown_specs():
+    """The names of specs for which no such op is registered."""
+    return sorted(set(SPECS) - set(PRIMITIVES) | set(COMPOSITE_SPECS) - set(COMPOSITES))
+
+
 def _domains(domain, n):
     if isinstance(domain, tuple):
         return list(domain)
-    return [domain or DEFAULT] * n
+    return [domain or ANY] * n
 
 
 def _arity(domain):
@@ -29,26 +46,36 @@ def _arity(domain):
 
 def _entries():
     for name, prim in PRIMITIVES.items():
-        if not prim.differentiable:
-            continue
-        if prim.vjp is NONE or (isinstance(prim.vjp, tuple) and all(
-                r is NONE for r, d in zip(prim.vjp, _domains(prim.domain, len(prim.vjp)))
-                if d is not None)):
-            continue  # no derivative at all: covered by tests/test_conventions.py
-        yield name, (lambda *a, p=prim, **k: p(*a, **k)), prim.domain, prim.meta
-    for name, (fn, domain, meta) in COMPOSITES.items():
-        yield name, fn, domain, meta
+        if has_derivative(prim) and name in SPECS:
+            yield name, (lambda *a, p=prim, **k: p(*a, **k)), SPECS[name]
+    for name, fn in COMPOSITES.items():
+        spec = COMPOSITE_SPECS.get(name)
+        if spec is not None:
+            yield name, spec.fn or fn, spec
 
 
 def gradient_cases():
-    """(id, fn, args, fixed, meta): `fn(*args)` is checked; `fixed` are non-float arguments."""
+    """(id, name, fn, shapes, domains, params, spec): `fn(*args, **params)` is checked."""
     out = []
-    for name, fn, domain, meta in _entries():
-        cases = meta.get("cases") or [(s, {}) for s in SHAPES[_arity(domain)]]
+    for name, fn, spec in _entries():
+        cases = spec.cases or [(s, {}) for s in SHAPES[_arity(spec.domain)]]
         for k, (shapes, params) in enumerate(cases):
-            doms = _domains(domain, len(shapes))
-            out.append((f"{name}-{k}", name, fn, shapes, doms, params, meta))
+            doms = _domains(spec.domain, len(shapes))
+            out.append((f"{name}-{k}", name, fn, shapes, doms, params, spec))
     return out
+
+
+def math_and_nn_cases():
+    """The cases of the elementwise, reduction and activation ops: the primitives of those
+    table modules and the composites of tf.math and tf.nn (the ops every float dtype must
+    serve; linear algebra and shapes are checked elsewhere)."""
+    from tapegrad.ops import elementwise, nn, reductions
+
+    prims = {v.name for m in (elementwise, reductions, nn) for v in vars(m).values()
+             if isinstance(v, Primitive)}
+    modules = ("tapegrad.math", "tapegrad.nn", "tapegrad._clipping")
+    return [c for c in gradient_cases() if c[1] in prims or (
+        c[1] in COMPOSITES and COMPOSITES[c[1]].__module__ in modules)]
 
 
 def sample(shapes, doms, rng):

@@ -1,7 +1,8 @@
-"""Every primitive and composite in the registry through the shared checker, generated.
+"""Every differentiable primitive and composite through the shared checker, generated from the
+spec table (tests/_specs.py).
 
 First and second order, reverse and forward mode, in float64, with step 1e-6 and
-rtol = atol = 1e-5 unless a table entry says otherwise.
+rtol = atol = 1e-5 unless a spec says otherwise.
 """
 
 import zlib
@@ -10,24 +11,32 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
-from _cases import closure, gradient_cases, sample
+from _cases import closure, gradient_cases, missing_specs, sample, unknown_specs
 
 CASES = gradient_cases()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_gradients_match_numerical_to_second_order(case):
-    _, name, fn, shapes, doms, params, meta = case
+    _, name, fn, shapes, doms, params, spec = case
     rng = np.random.default_rng(zlib.crc32(case[0].encode()))
     args, fixed = sample(shapes, doms, rng)
     f, floats = closure(fn, args, fixed, params)
-    tf.check_grads(
-        f, floats, order=meta.get("order", 2), modes=("rev", "fwd"), eps=1e-6,
-        rtol=meta.get("rtol", 1e-5), atol=meta.get("atol", 1e-5),
-    )
+    tf.check_grads(f, floats, order=spec.order, modes=("rev", "fwd"), eps=1e-6, rtol=spec.rtol,
+                   atol=spec.atol)
 
 
-def test_every_differentiable_primitive_is_generated():
+def test_every_differentiable_primitive_and_composite_has_a_spec():
+    missing = missing_specs()
+    assert not missing, f"add a spec to tests/_specs.py for {missing}"
+
+
+def test_every_spec_names_a_registered_op():
+    unknown = unknown_specs()
+    assert not unknown, f"tests/_specs.py has specs for unregistered ops {unknown}"
+
+
+def test_the_core_primitives_are_generated():
     names = {c[1] for c in CASES}
     for required in ("add", "subtract", "multiply", "divide", "negative", "pow", "square", "sqrt",
                      "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "maximum",

@@ -73,8 +73,7 @@ def test_compute_gradient_of_complex_counts_real_and_imaginary_parts():
 
 def _wrong_square():
     return Primitive("wrong_square", np.square, vjp=lambda g, out, x: g * 3.0 * x,
-                     jvp=lambda t, out, x: t * 2.0 * x, domain=None, differentiable=True,
-                     dtype_args=None, batchable=True, meta={})
+                     jvp=lambda t, out, x: t * 2.0 * x)
 
 
 def test_check_grads_reports_argument_element_values_and_error():
@@ -89,8 +88,7 @@ def test_check_grads_reports_argument_element_values_and_error():
 
 def test_check_grads_catches_a_wrong_forward_rule():
     prim = Primitive("wrong_jvp", np.square, vjp=lambda g, out, x: g * 2.0 * x,
-                     jvp=lambda t, out, x: t * x, domain=None, differentiable=True,
-                     dtype_args=None, batchable=True, meta={})
+                     jvp=lambda t, out, x: t * x)
     with pytest.raises(AssertionError, match="forward-mode"):
         tf.check_grads(lambda x: prim(x), [np.array([1.0, 2.0])], order=1, modes=("fwd",))
 
@@ -100,8 +98,7 @@ def test_check_grads_catches_a_wrong_second_derivative():
     # outer tape and the second derivative vanishes.
     prim = Primitive("opaque_square", np.square,
                      vjp=lambda g, out, x: g * tf.constant(2.0 * x.numpy()),
-                     jvp=lambda t, out, x: t * tf.constant(2.0 * x.numpy()), domain=None,
-                     differentiable=True, dtype_args=None, batchable=True, meta={})
+                     jvp=lambda t, out, x: t * tf.constant(2.0 * x.numpy()))
     tf.check_grads(lambda x: prim(x), [np.array([1.0, 2.0])], order=1)
     with pytest.raises(AssertionError, match="order 2"):
         tf.check_grads(lambda x: prim(x), [np.array([1.0, 2.0])], order=2)

@@ -10,7 +10,6 @@ from ._checks import axes as _axes
 from ._checks import static as _static
 from ._core.bind import bind as _bind
 from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.primitive import Domain as _Domain
 from ._core.primitive import composite as _composite
 from ._core.tensor import convert_to_tensor as _tensor
 from .ops import elementwise as _e
@@ -18,9 +17,6 @@ from .ops import reductions as _r
 from .ops import shape as _s
 
 __all__ = ["clip_by_value", "clip_by_norm", "norm", "l2_normalize"]
-
-_ANY = _Domain(-2.0, 2.0)
-
 
 def _same_shape(op, x, result, what):
     if result._value.shape != x._value.shape:
@@ -32,10 +28,7 @@ def _same_shape(op, x, result, what):
     return result
 
 
-@_composite(
-    domain=(_ANY, _Domain(-1.5, -0.5), _Domain(0.5, 1.5)),
-    cases=[(((3,), (), ()), {}), (((2, 3), (3,), ()), {})],
-)
+@_composite
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clips t to [clip_value_min, clip_value_max] elementwise.
 
@@ -52,10 +45,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
                        "clip_value_min")
 
 
-@_composite(
-    domain=(_ANY, _Domain(0.5, 1.5)),
-    cases=[(((3,), ()), {}), (((2, 3), ()), dict(axes=[1]))],
-)
+@_composite
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """Rescales t so that its L2 norm over `axes` is at most `clip_norm`.
 
@@ -75,12 +65,7 @@ _VECTOR_ORDS = ("euclidean", 1, 2, _np.inf)
 _MATRIX_ORDS = ("euclidean", "fro", 1, _np.inf)
 
 
-@_composite(cases=[
-    (((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(ord=1, axis=0, keepdims=True)),
-    (((2, 3),), dict(ord=_np.inf, axis=1)), (((3,),), dict(ord=3)),
-    (((2, 3),), dict(ord="fro", axis=(0, 1))), (((2, 3),), dict(ord=1, axis=(0, 1))),
-    (((2, 3),), dict(ord=_np.inf, axis=(-1, -2))),
-])
+@_composite
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
     """The vector norm over `axis` (all elements when None) or the matrix norm over two axes.
 
@@ -143,7 +128,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     return _bind(_s.reshape, result, shape=shape)
 
 
-@_composite(cases=[(((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(axis=(0, 1)))])
+@_composite
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """x / sqrt(max(sum(x ** 2, axis), epsilon)): unit L2 norm along `axis` (all when None).
 

@@ -114,8 +114,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     return _bind(_s.transpose, x, perm=tuple(builtins.range(n - 2)) + (n - 1, n - 2))
 
 
-@_composite(cases=[(((1, 3, 1),), dict(axis=None)), (((1, 3, 1),), dict(axis=-1)),
-                   (((2, 1),), dict(axis=[1]))])
+@_composite
 def squeeze(input, axis=None, name=None):  # noqa: A002 - TensorFlow's name
     """Removes axes of size 1: all of them, or those listed in `axis` (which must be size 1).
 
@@ -136,7 +135,7 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TensorFlow's name
     return _bind(_s.reshape, x, shape=tuple(d for i, d in enumerate(shape) if i not in drop))
 
 
-@_composite(cases=[(((2, 3),), dict(axis=0)), (((2, 3),), dict(axis=-1)), (((),), dict(axis=0))])
+@_composite
 def expand_dims(input, axis, name=None):  # noqa: A002 - TensorFlow's name
     """Inserts an axis of size 1 at `axis` (in [-rank - 1, rank])."""
     x = _tensor(input)
@@ -164,8 +163,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TensorFlow's name
     return _bind(_r.broadcast_to, x, shape=shape)
 
 
-@_composite(cases=[(((2, 3),), dict(multiples=[2, 1])), (((3,),), dict(multiples=[3])),
-                   (((2, 1),), dict(multiples=(1, 3)))])
+@_composite
 def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's name
     """Repeats `input` `multiples[i]` times along axis i.
 
@@ -289,8 +287,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     return out
 
 
-@_composite(cases=[(((2, 3),), dict(paddings=[[1, 1], [2, 0]], mode="REFLECT")),
-                   (((3, 2),), dict(paddings=[[3, 0], [0, 2]], mode="SYMMETRIC"))])
+@_composite
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     """Pads `tensor` with `paddings[i] = [before, after]` entries along axis i.
 
@@ -336,7 +333,7 @@ def _mirror(x, axis, lo, hi, n, edge):
     return _bind(_s.concat, *parts, axis=axis)
 
 
-@_composite(cases=[(((2, 3),), dict(axis=[1])), (((2, 3),), dict(axis=[0, -1]))])
+@_composite
 def reverse(tensor, axis, name=None):
     """Reverses the order of elements along each axis in `axis` (a list)."""
     x = _tensor(tensor)
@@ -373,10 +370,7 @@ def _batch_aranges(shape, ndim):
                  for i, d in enumerate(shape))
 
 
-@_composite(cases=[(((4, 3), np.array([0, 2, 0])), dict(axis=0)),
-                   (((2, 3), np.array([[2, 1], [0, 0]])), dict(axis=1)),
-                   (((2, 3, 2), np.array([[1, 0], [2, 2]])), dict(axis=1, batch_dims=1)),
-                   (((2, 2, 3), np.array([[2], [0]])), dict(axis=2, batch_dims=1))])
+@_composite
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """Gathers slices of `params` along `axis` at `indices`; repeated indices add gradients.
 
@@ -411,9 +405,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     return _bind(_s.transpose, out, perm=perm)
 
 
-@_composite(cases=[(((3, 4), np.array([[0, 1], [2, 3], [0, 1]])), {}),
-                   (((3, 2), np.array([[2], [0]])), {}),
-                   (((2, 3, 2), np.array([[[1]], [[2]]])), dict(batch_dims=1))])
+@_composite
 def gather_nd(params, indices, batch_dims=0, name=None):
     """Gathers slices of `params` at the index tuples in the last axis of `indices`.
 
@@ -436,8 +428,7 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     return _bind(_s.getitem, x, key=key)
 
 
-@_composite(cases=[(((3, 2), np.array([True, False, True])), {}),
-                   (((2, 3), np.array([False, True, True])), dict(axis=1))])
+@_composite
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """The elements (or slices) of `tensor` where `mask` holds, flattened along the mask's axes.
 

@@ -128,7 +128,7 @@ def cholesky(input, name=None):  # noqa: A002 - TensorFlow's name
     return _bind(_l.cholesky, x)
 
 
-@_composite(cases=[(((3, 3),), {}), (((2, 3),), {}), (((2, 3, 2),), {})])
+@_composite
 def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
     """The main diagonal of each matrix in the last two axes (k = 0 only)."""
     x = _tensor(input)
@@ -140,7 +140,7 @@ def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT")
     return _bind(_s.getitem, x, key=(Ellipsis, at, at))
 
 
-@_composite(cases=[(((3, 3),), {}), (((2, 2, 3),), {})])
+@_composite
 def trace(x, name=None):
     """The sum of the main diagonal of each matrix in the last two axes."""
     return _bind(_r.reduce_sum, diag_part(x), axis=-1)
@@ -165,9 +165,7 @@ def _tensordot_axes(axes, a, b):
         raise _invalid("tensordot", "cannot contract axes of a scalar") from None
 
 
-@_composite(cases=[(((2, 3), (3, 4)), dict(axes=1)),
-                   (((2, 3), (3, 2)), dict(axes=[[0, 1], [1, 0]])),
-                   (((2,), (3,)), dict(axes=0))])
+@_composite
 def tensordot(a, b, axes, name=None):
     """Sums products of `a` and `b` over the given axes: an int n (a's last n with b's first n)
     or a pair of axis lists. The free axes of a, then of b, make the result's shape.

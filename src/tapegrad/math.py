@@ -13,7 +13,6 @@ from ._clipping import clip_by_norm, clip_by_value, l2_normalize, norm  # noqa: 
 from ._core.bind import bind as _bind
 from ._core.dtypes import as_dtype as _as_dtype
 from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.primitive import Domain as _Domain
 from ._core.primitive import composite as _composite
 from ._core.tensor import Tensor as _Tensor
 from ._core.tensor import convert_to_tensor as _tensor
@@ -36,9 +35,6 @@ __all__ = [
     "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_not",
     "logical_xor", "is_nan", "is_finite", "softmax", "log_softmax", "l2_normalize", "matmul",
 ]
-
-_ANY = _Domain(-2.0, 2.0)
-
 
 # -- arithmetic ---------------------------------------------------------------------------------
 
@@ -115,7 +111,7 @@ def minimum(x, y, name=None):
     return _bind(_e.minimum, x, y)
 
 
-@_composite(domain=(_ANY, _ANY))
+@_composite
 def squared_difference(x, y, name=None):
     """Returns (x - y) ** 2 elementwise."""
     diff = _bind(_e.subtract, x, y)
@@ -128,6 +124,7 @@ def reciprocal(x, name=None):
     return _bind(_e.reciprocal, x)
 
 
+@_composite
 def add_n(inputs, name=None):
     """Sums a list of tensors of one shape and dtype elementwise.
 
@@ -156,10 +153,6 @@ def add_n(inputs, name=None):
     for x in xs[1:]:
         total = _bind(_e.add, total, x)
     return total
-
-
-_composite(name="add_n", cases=[(((2, 3),) * 3, {}), (((),) * 2, {}), (((3,),), {})])(
-    lambda *xs: add_n(list(xs)))
 
 
 # -- transcendental functions -------------------------------------------------------------------
@@ -263,7 +256,7 @@ def softplus(features, name=None):
     return _bind(_n.softplus, features)
 
 
-@_composite(domain=_ANY)
+@_composite
 def softsign(features, name=None):
     """Returns features / (1 + |features|) elementwise."""
     return _bind(_e.divide, features, _bind(_e.add, 1.0, _bind(_e.abs, features)))
@@ -291,9 +284,6 @@ def round(x, name=None):  # noqa: A001 - TensorFlow's name
 
 # -- reductions ---------------------------------------------------------------------------------
 
-_REDUCE_CASES = [
-    (((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)
-]
 
 
 def _numeric(op, x):
@@ -355,7 +345,7 @@ def _floating_input(op, input_tensor):
     return x
 
 
-@_composite(cases=_REDUCE_CASES)
+@_composite
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     """The (biased) variance over `axis`: the mean of the squared deviations from the mean."""
     x = _floating_input("reduce_variance", input_tensor)
@@ -364,7 +354,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     return reduce_mean(squared_difference(x, means), axis=axis, keepdims=keepdims)
 
 
-@_composite(cases=_REDUCE_CASES)
+@_composite
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     """The standard deviation over `axis`. Its gradient is NaN where all values are equal
     (sqrt at 0), as in TensorFlow."""

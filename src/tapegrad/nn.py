@@ -8,7 +8,6 @@ import numpy as _np
 from ._checks import axes as _axes
 from ._core.bind import bind as _bind
 from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.primitive import Domain as _Domain
 from ._core.primitive import composite as _composite
 from ._core.tensor import Tensor as _Tensor
 from ._core.tensor import convert_to_tensor as _tensor
@@ -36,9 +35,6 @@ __all__ = [
     "dropout", "moments", "l2_normalize",
 ]
 
-_ANY = _Domain(-2.0, 2.0)
-
-
 # -- activations --------------------------------------------------------------------------------
 
 def relu(features, name=None):
@@ -60,7 +56,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-@_composite(domain=_ANY)
+@_composite
 def selu(features, name=None):
     """Returns scale * (features if features >= 0 else alpha * (exp(features) - 1)).
 
@@ -81,7 +77,7 @@ _SQRT_HALF = _pymath.sqrt(0.5)
 _SQRT_2_OVER_PI = _pymath.sqrt(2.0 / _pymath.pi)
 
 
-@_composite(domain=_ANY, cases=[(((2, 3),), {}), (((3,),), dict(approximate=True))])
+@_composite
 def gelu(features, approximate=False, name=None):
     """The Gaussian error linear unit, x * P(X <= x) for X ~ N(0, 1).
 
@@ -132,10 +128,7 @@ def _class_axis(op, labels, logits, axis):
     return _axes(op, axis, logits._value.ndim)
 
 
-@_composite(
-    domain=(_Domain(0.0, 1.0), _ANY),
-    cases=[(((2, 3), (2, 3)), {}), (((3,), (3,)), {}), (((2, 3), (2, 3)), dict(axis=0))],
-)
+@_composite
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """-sum(labels * log_softmax(logits)) along the class `axis`.
 
@@ -153,11 +146,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     return _bind(_e.negative, _bind(_r.reduce_sum, _bind(_e.multiply, z, log_p), axis=axis))
 
 
-@_composite(
-    domain=(None, _ANY),
-    cases=[((_np.array([0, 2]), (2, 3)), {}), ((_np.array(1), (3,)), {}),
-           ((_np.array([[1, 0], [2, 2]]), (2, 2, 3)), {})],
-)
+@_composite
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """-log_softmax(logits)[label]: the cross-entropy of integer class labels.
 
@@ -194,7 +183,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     return _bind(_e.negative, picked)
 
 
-@_composite(domain=_ANY)
+@_composite
 def l2_loss(t, name=None):
     """sum(t ** 2) / 2."""
     return _bind(_e.multiply, _bind(_r.reduce_sum, _bind(_e.square, t)), 0.5)
@@ -202,8 +191,7 @@ def l2_loss(t, name=None):
 
 # -- statistics and regularization --------------------------------------------------------------
 
-@_composite(cases=[(((4, 3),), dict(axes=[0])), (((2, 3),), dict(axes=[0, 1], keepdims=True)),
-                   (((2, 3, 2),), dict(axes=[0, 2]))])
+@_composite
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """The mean and (biased) variance of x over `axes`.
 

@@ -129,8 +129,8 @@ def custom_gradient(f=None):
         y = convert_to_tensor(y)
         prim = Primitive(
             f"custom_gradient({name})", forward=lambda *a: y._value,
-            vjp=_rules(name, grad_fn, len(tensors), variables), jvp=FROM_VJP, domain=None,
-            differentiable=True, dtype_args=(), batchable=False, meta={},
+            vjp=_rules(name, grad_fn, len(tensors), variables), jvp=FROM_VJP, dtype_args=(),
+            batchable=False,
         )
         return bind(prim, *tensors, *variables)
 

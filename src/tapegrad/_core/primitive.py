@@ -10,12 +10,10 @@ must count axes from the end, or read the batch rank as `g.ndim - out.ndim`. A r
 result in `out`'s (batched) broadcast shape: the engine sums it back to the argument's shape.
 """
 
-import numpy as np
-
 from .bind import bind
 
 __all__ = [
-    "Primitive", "Domain", "defprimitive", "PRIMITIVES", "composite", "COMPOSITES",
+    "Primitive", "defprimitive", "PRIMITIVES", "composite", "COMPOSITES",
     "NONE", "ZERO", "ELEMENTWISE", "LINEAR", "MULTILINEAR", "FROM_VJP",
 ]
 
@@ -38,32 +36,23 @@ MULTILINEAR = _Marker("MULTILINEAR")  # linear in each float argument separately
 FROM_VJP = _Marker("FROM_VJP")  # JVP obtained by transposing the VJP (costs a backward pass)
 
 
-class Domain:
-    """Sampling box for generated gradient checks: values uniform in [low, high]."""
-
-    __slots__ = ("low", "high", "integer")
-
-    def __init__(self, low=-2.0, high=2.0, integer=False):
-        self.low, self.high, self.integer = low, high, integer
-
-    def sample(self, rng, shape):
-        x = rng.uniform(self.low, self.high, size=shape)
-        return np.round(x) if self.integer else x
-
-    def __repr__(self):
-        return f"Domain({self.low}, {self.high})"
-
-
 class Primitive:
-    """One registry entry. Fields mirror `defprimitive`'s arguments."""
+    """One table entry. Fields mirror `defprimitive`'s arguments."""
 
     __slots__ = (
-        "name", "forward", "vjp", "jvp", "domain", "differentiable", "dtype_args",
-        "batchable", "meta", "saves", "unsaved", "unsaved_from", "drops_out",
+        "name", "forward", "vjp", "jvp", "differentiable", "dtype_args", "batchable", "saves",
+        "unsaved", "unsaved_from", "drops_out",
     )
 
-    def __init__(self, name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
-                 meta, saves=None):
+    def __init__(self, name, forward, vjp=NONE, jvp=ELEMENTWISE, differentiable=True,
+                 dtype_args=None, batchable=True, saves=None):
+        self.name = name
+        self.forward = forward
+        self.vjp = vjp
+        self.jvp = jvp
+        self.differentiable = differentiable
+        self.dtype_args = dtype_args
+        self.batchable = batchable
         self.saves = None if saves is None else frozenset(saves)
         # What a tape may replace by stand-ins, worked out once: the input positions before
         # `unsaved_from` listed in `unsaved`, every position from `unsaved_from` on (a variadic
@@ -72,15 +61,6 @@ class Primitive:
         self.unsaved_from = max(positions) + 1 if positions else 0
         self.unsaved = tuple(i for i in range(self.unsaved_from) if i not in positions)
         self.drops_out = saves is not None and "out" not in saves
-        self.name = name
-        self.forward = forward
-        self.vjp = vjp
-        self.jvp = jvp
-        self.domain = domain
-        self.differentiable = differentiable
-        self.dtype_args = dtype_args
-        self.batchable = batchable
-        self.meta = meta
 
     def vjp_rule(self, i):
         """The reverse rule of argument `i`: a callable, NONE or ZERO."""
@@ -97,8 +77,8 @@ class Primitive:
 PRIMITIVES = {}
 
 
-def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=True,
-                 dtype_args=None, batchable=True, saves=None, **meta):
+def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_args=None,
+                 batchable=True, saves=None):
     """Registers a primitive and returns it (callable like the op).
 
     Args:
@@ -108,7 +88,6 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=
             NONE / ZERO.
         jvp: ELEMENTWISE, LINEAR, MULTILINEAR, FROM_VJP, one rule or a tuple of rules. Defaults
             to ELEMENTWISE for a primitive whose output never needs a JVP rule of its own.
-        domain: a Domain, or a tuple of one per argument, for the generated gradient checks.
         differentiable: False for ops with integer or boolean output (comparisons, argmax).
         dtype_args: indices of the arguments that must share one dtype (Python numbers among
             them take it); None means all of them.
@@ -117,14 +96,14 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=
             A tape keeps only those (the others become value-less stand-ins with the same
             shape, dtype and id), so intermediates are freed as early as the NumPy floor frees
             them. None (the default) keeps everything.
-        **meta: extra fields for the test generator (e.g. `rtol`, `params`, `shapes`).
+
+    The generated gradient checks sample each differentiable primitive as its spec in
+    `tests/_specs.py` says.
     """
     if name in PRIMITIVES:
         raise ValueError(f"primitive {name!r} is registered twice")
-    if jvp is None:
-        jvp = ELEMENTWISE
-    prim = Primitive(name, forward, vjp, jvp, domain, differentiable, dtype_args, batchable,
-                     meta, saves)
+    prim = Primitive(name, forward, vjp, ELEMENTWISE if jvp is None else jvp, differentiable,
+                     dtype_args, batchable, saves)
     PRIMITIVES[name] = prim
     return prim
 
@@ -132,18 +111,18 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, domain=None, differentiable=
 COMPOSITES = {}
 
 
-def composite(domain=None, name=None, **meta):
-    """Registers a public op written as a composition of primitives, for the generated checks.
+def composite(fn=None, *, name=None):
+    """Registers a public op written as a composition of primitives (used as `@composite`).
 
-    Its derivatives come from the primitives it uses; `domain` and `meta` (e.g. `cases`) say how
-    the test generator samples it, as for `defprimitive`.
+    Its derivatives of every order are those of the primitives it uses; the generated checks
+    test them as its spec in `tests/_specs.py` says, and docs/ops.md lists it.
     """
 
     def register(fn):
         key = name or fn.__name__
         if key in COMPOSITES:
             raise ValueError(f"composite {key!r} is registered twice")
-        COMPOSITES[key] = (fn, domain, meta)
+        COMPOSITES[key] = fn
         return fn
 
-    return register
+    return register if fn is None else register(fn)

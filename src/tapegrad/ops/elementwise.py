@@ -16,15 +16,10 @@ from .._core.primitive import (
     MULTILINEAR,
     NONE,
     ZERO,
-    Domain,
     defprimitive,
 )
 from .._core.tensor import Tensor
 from .._core.variable import Variable
-
-POS = Domain(0.5, 2.0)
-ANY = Domain(-2.0, 2.0)
-UNIT = Domain(-0.9, 0.9)  # inside (-1, 1), away from asin's and acos's poles
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -72,25 +67,25 @@ def numeric_only(fn):
 add = defprimitive(
     "add", operator.add,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: g),
-    jvp=LINEAR, domain=(ANY, ANY), saves=(),
+    jvp=LINEAR, saves=(),
 )
 
 subtract = defprimitive(
     "subtract", operator.sub,
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g),
-    jvp=LINEAR, domain=(ANY, ANY), saves=(),
+    jvp=LINEAR, saves=(),
 )
 
 multiply = defprimitive(
     "multiply", operator.mul,
     vjp=(lambda g, out, x, y: g * y, lambda g, out, x, y: g * x),
-    jvp=MULTILINEAR, domain=(ANY, ANY), saves=(0, 1),
+    jvp=MULTILINEAR, saves=(0, 1),
 )
 
 divide = defprimitive(
     "divide", numeric_only(operator.truediv),
     vjp=(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y),
-    jvp=ELEMENTWISE, domain=(ANY, POS), saves=(1, "out"),
+    jvp=ELEMENTWISE, saves=(1, "out"),
 )
 
 
@@ -111,15 +106,12 @@ def integer_division(fn):
 
 
 # TensorFlow registers FloorDiv as not differentiable: None for both arguments.
-floordiv = defprimitive("floordiv", integer_division(operator.floordiv), vjp=NONE,
-                        domain=(ANY, POS))
+floordiv = defprimitive("floordiv", integer_division(operator.floordiv), vjp=NONE)
 
 mod = defprimitive(
     "mod", integer_division(operator.mod),
     vjp=(lambda g, out, x, y: g, lambda g, out, x, y: -g * floordiv(x, y)),
     jvp=ELEMENTWISE,
-    # keep x / y away from integers, where mod jumps
-    domain=(Domain(0.1, 0.9), Domain(1.1, 1.9)),
 )
 
 negative = defprimitive("negative", operator.neg, vjp=lambda g, out, x: -g, jvp=LINEAR, saves=())
@@ -136,7 +128,7 @@ def _pow_vjp_y(g, out, x, y):
 pow = defprimitive(  # noqa: A001 - TensorFlow's name
     "pow", numeric_only(np.power),  # not operator.pow: its float scalar path rounds differently
     vjp=(lambda g, out, x, y: g * y * x ** (y - 1.0), _pow_vjp_y),
-    jvp=ELEMENTWISE, domain=(POS, ANY),
+    jvp=ELEMENTWISE,
 )
 
 square = defprimitive("square", np.square, vjp=lambda g, out, x: g * (2.0 * x), saves=(0,))
@@ -162,7 +154,7 @@ def _zero_cotangent_rule(rule):
 sqrt_grad = defprimitive(
     "sqrt_grad", _zero_cotangent_rule(lambda g, y: 0.5 * g / y),
     vjp=(lambda gg, out, g, y: gg * 0.5 / y, lambda gg, out, g, y: -(gg / y) * out),
-    jvp=ELEMENTWISE, domain=(ANY, POS),
+    jvp=ELEMENTWISE,
 )
 
 # sqrt's gradient at 0 is inf (0 with a zero cotangent: see sqrt_grad). Its JVP is TensorFlow's
@@ -171,7 +163,7 @@ sqrt_grad = defprimitive(
 # (tf.math.reduce_std of one element is NaN both ways).
 sqrt = defprimitive(
     "sqrt", floating_only(np.sqrt), vjp=lambda g, out, x: sqrt_grad(g, out),
-    jvp=lambda t, out, x: t * 0.5 / out, domain=POS, saves=("out",),
+    jvp=lambda t, out, x: t * 0.5 / out, saves=("out",),
 )
 
 # TensorFlow's ReciprocalGrad: -g * y * y, and 0 where g is 0 (also its derivative in g, which
@@ -179,31 +171,31 @@ sqrt = defprimitive(
 reciprocal_grad = defprimitive(
     "reciprocal_grad", _zero_cotangent_rule(lambda g, y: -g * y * y),
     vjp=(lambda gg, out, g, y: reciprocal_grad(gg, y), lambda gg, out, g, y: gg * -2.0 * g * y),
-    jvp=ELEMENTWISE, domain=(ANY, POS),
+    jvp=ELEMENTWISE,
 )
 
 reciprocal = defprimitive(
     "reciprocal", floating_only(np.reciprocal), vjp=lambda g, out, x: reciprocal_grad(g, out),
-    domain=POS, saves=("out",),
+    saves=("out",),
 )
 
 # TensorFlow's RsqrtGrad: -0.5 * g * y ** 3, and 0 where g is 0; derivative in g RsqrtGrad.
 rsqrt_grad = defprimitive(
     "rsqrt_grad", _zero_cotangent_rule(lambda g, y: -0.5 * g * (y * y * y)),
     vjp=(lambda gg, out, g, y: rsqrt_grad(gg, y), lambda gg, out, g, y: gg * -1.5 * g * (y * y)),
-    jvp=ELEMENTWISE, domain=(ANY, POS),
+    jvp=ELEMENTWISE,
 )
 
 # A primitive, not reciprocal(sqrt(x)), for TensorFlow's forward mode at 0: a zero tangent
 # gives 0 there (RsqrtGrad's zero test), where the composite would give NaN (see sqrt).
 rsqrt = defprimitive(
     "rsqrt", floating_only(lambda x: np.reciprocal(np.sqrt(x))),
-    vjp=lambda g, out, x: rsqrt_grad(g, out), domain=POS, saves=("out",),
+    vjp=lambda g, out, x: rsqrt_grad(g, out), saves=("out",),
 )
 
 exp = defprimitive("exp", floating_only(np.exp), vjp=lambda g, out, x: g * out, saves=("out",))
 
-log = defprimitive("log", floating_only(np.log), vjp=lambda g, out, x: g / x, domain=POS)
+log = defprimitive("log", floating_only(np.log), vjp=lambda g, out, x: g / x)
 
 sin = defprimitive("sin", floating_only(np.sin), vjp=lambda g, out, x: g * cos(x))
 
@@ -222,7 +214,7 @@ def _tanh_grad(g, y):
 tanh_grad = defprimitive(
     "tanh_grad", _tanh_grad,
     vjp=(lambda gg, out, g, y: tanh_grad(gg, y), lambda gg, out, g, y: gg * g * (-2.0 * y)),
-    jvp=ELEMENTWISE, domain=(ANY, Domain(-0.9, 0.9)),
+    jvp=ELEMENTWISE,
 )
 
 tanh = defprimitive(
@@ -231,22 +223,21 @@ tanh = defprimitive(
 
 
 log1p = defprimitive(
-    "log1p", floating_only(np.log1p), vjp=lambda g, out, x: g / (x + 1.0), domain=Domain(-0.5, 2.0),
+    "log1p", floating_only(np.log1p), vjp=lambda g, out, x: g / (x + 1.0),
 )
 
 expm1 = defprimitive("expm1", floating_only(np.expm1), vjp=lambda g, out, x: g * (out + 1.0))
 
 tan = defprimitive(
     "tan", floating_only(np.tan), vjp=lambda g, out, x: g * (1.0 + out * out),
-    domain=Domain(-1.2, 1.2),  # away from the poles at +-pi/2
 )
 
 asin = defprimitive(
-    "asin", floating_only(np.arcsin), vjp=lambda g, out, x: g / sqrt(1.0 - x * x), domain=UNIT,
+    "asin", floating_only(np.arcsin), vjp=lambda g, out, x: g / sqrt(1.0 - x * x),
 )
 
 acos = defprimitive(
-    "acos", floating_only(np.arccos), vjp=lambda g, out, x: -g / sqrt(1.0 - x * x), domain=UNIT,
+    "acos", floating_only(np.arccos), vjp=lambda g, out, x: -g / sqrt(1.0 - x * x),
 )
 
 atan = defprimitive("atan", floating_only(np.arctan), vjp=lambda g, out, x: g / (1.0 + x * x))
@@ -256,7 +247,6 @@ atan2 = defprimitive(
     vjp=(lambda g, out, y, x: g * x / (x * x + y * y),
          lambda g, out, y, x: -g * y / (x * x + y * y)),
     jvp=ELEMENTWISE,
-    domain=(ANY, POS),  # x > 0 keeps away from the origin and the branch cut
 )
 
 sinh = defprimitive("sinh", floating_only(np.sinh), vjp=lambda g, out, x: g * cosh(x))
@@ -296,7 +286,7 @@ sigmoid = defprimitive(
 # is zeros, not None, for x: relu's second derivative is zeros, as in TensorFlow.
 relu_grad = defprimitive(
     "relu_grad", lambda g, x: g * (x > 0),
-    vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE, domain=(ANY, ANY),
+    vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE,
     saves=(1,),
 )
 
@@ -304,7 +294,7 @@ relu_grad = defprimitive(
 # a tape keeps what the next layer keeps anyway, not the pre-activation too.
 relu = defprimitive(
     "relu", lambda x: np.maximum(x, 0), vjp=lambda g, out, x: relu_grad(g, out),
-    domain=Domain(-2.0, 2.0), saves=("out",),
+    saves=("out",),
 )
 
 # Gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as TensorFlow. A
@@ -323,7 +313,7 @@ maximum = defprimitive(
     "maximum", np.maximum,
     vjp=(lambda g, out, x, y: where(greater_equal(x, y), g, 0.0),
          lambda g, out, x, y: where(greater_equal(x, y), 0.0, g)),
-    jvp=ELEMENTWISE, domain=(ANY, ANY), saves=(0, 1),
+    jvp=ELEMENTWISE, saves=(0, 1),
 )
 
 # As maximum, with less_equal: a tie goes to x.
@@ -331,14 +321,14 @@ minimum = defprimitive(
     "minimum", np.minimum,
     vjp=(lambda g, out, x, y: where(less_equal(x, y), g, 0.0),
          lambda g, out, x, y: where(less_equal(x, y), 0.0, g)),
-    jvp=ELEMENTWISE, domain=(ANY, ANY), saves=(0, 1),
+    jvp=ELEMENTWISE, saves=(0, 1),
 )
 
 # The untaken branch receives zeros, as TensorFlow's SelectV2 gradient.
 where = defprimitive(
     "where", np.where,
     vjp=(NONE, lambda g, out, c, x, y: where(c, g, 0.0), lambda g, out, c, x, y: where(c, 0.0, g)),
-    jvp=LINEAR, dtype_args=(1, 2), domain=(None, ANY, ANY), saves=(0,),
+    jvp=LINEAR, dtype_args=(1, 2), saves=(0,),
 )
 
 
@@ -350,13 +340,12 @@ def _cast(x, dtype):
 # engine never records integer outputs).
 cast = defprimitive(
     "cast", _cast, vjp=lambda g, out, x, dtype: cast(g, dtype=x._value.dtype), jvp=LINEAR, saves=(),
-    cases=[(((2, 3),), dict(dtype=np.float64))],
 )
 
 identity = defprimitive("identity", lambda x: x, vjp=lambda g, out, x: g, jvp=LINEAR, saves=())
 
 # Python's operators, as the arithmetic forwards above.
-_COMPARE = dict(vjp=NONE, differentiable=False, domain=(ANY, ANY))
+_COMPARE = dict(vjp=NONE, differentiable=False)
 equal = defprimitive("equal", operator.eq, **_COMPARE)
 not_equal = defprimitive("not_equal", operator.ne, **_COMPARE)
 less = defprimitive("less", operator.lt, **_COMPARE)
@@ -365,7 +354,7 @@ greater = defprimitive("greater", operator.gt, **_COMPARE)
 greater_equal = defprimitive("greater_equal", operator.ge, **_COMPARE)
 
 
-_LOGICAL = dict(vjp=NONE, differentiable=False, domain=(None, None))
+_LOGICAL = dict(vjp=NONE, differentiable=False)
 logical_and = defprimitive("logical_and", np.logical_and, **_LOGICAL)
 logical_or = defprimitive("logical_or", np.logical_or, **_LOGICAL)
 logical_xor = defprimitive("logical_xor", np.logical_xor, **_LOGICAL)

@@ -6,39 +6,11 @@ extra leading batch axes needs no special handling.
 
 import numpy as np
 
-from .._core.primitive import MULTILINEAR, NONE, ZERO, Domain, defprimitive
+from .._core.primitive import MULTILINEAR, NONE, ZERO, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape
 from .reductions import reduce_sum
 from .shape import per_argument, reshape, transpose
-
-
-class Invertible(Domain):
-    """Square matrices (the last two axes) kept well conditioned: uniform entries plus n I."""
-
-    __slots__ = ()
-
-    def sample(self, rng, shape):
-        return super().sample(rng, shape) + shape[-1] * np.eye(shape[-1])
-
-    def __repr__(self):
-        return f"Invertible({self.low}, {self.high})"
-
-
-class PositiveDefinite(Domain):
-    """Symmetric positive definite matrices: a a^T / n + I with `a` uniform."""
-
-    __slots__ = ()
-
-    def sample(self, rng, shape):
-        a = super().sample(rng, shape)
-        return a @ np.swapaxes(a, -1, -2) / shape[-1] + np.eye(shape[-1])
-
-    def __repr__(self):
-        return f"PositiveDefinite({self.low}, {self.high})"
-
-
-SQUARE = [(((3, 3),), {}), (((2, 2, 2),), {})]
 
 
 def _swap(t):
@@ -85,9 +57,6 @@ def _matmul_vjp_b(g, out, a, b, transpose_a=False, transpose_b=False):
 
 matmul = defprimitive(
     "matmul", _matmul, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=MULTILINEAR, saves=(0, 1),
-    cases=[(((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {}),
-           (((3, 2), (3, 4)), dict(transpose_a=True)), (((2, 3), (4, 3)), dict(transpose_b=True)),
-           (((2, 3, 2), (4, 3)), dict(transpose_a=True, transpose_b=True))],
 )
 
 # d(A^-1) = -A^-1 dA A^-1
@@ -95,7 +64,6 @@ matrix_inverse = defprimitive(
     "inv", np.linalg.inv,
     vjp=lambda g, out, x: -matmul(matmul(_swap(out), g), _swap(out)),
     jvp=lambda t, out, x: -matmul(matmul(out, t), out),
-    domain=Invertible(-1.0, 1.0), cases=SQUARE,
 )
 
 
@@ -113,14 +81,12 @@ det = defprimitive(
     "det", np.linalg.det,
     vjp=lambda g, out, x: _scalar_to_matrix(g * out) * _swap(matrix_inverse(x)),
     jvp=lambda t, out, x: out * _trace_of_product(matrix_inverse(x), t),
-    domain=Invertible(-1.0, 1.0), cases=SQUARE,
 )
 
 # The sign output of slogdet. A primitive for TensorFlow's convention: its gradient is zeros
 # (LogMatrixDeterminant's gradient ignores the sign's cotangent), its JVP None.
 slogdet_sign = defprimitive(
     "slogdet_sign", lambda x: np.linalg.slogdet(x)[0], vjp=ZERO, jvp=NONE,
-    domain=Invertible(-1.0, 1.0), cases=SQUARE,
 )
 
 # The log|det| output of slogdet (TensorFlow's field name).
@@ -128,7 +94,6 @@ log_abs_determinant = defprimitive(
     "log_abs_determinant", lambda x: np.linalg.slogdet(x)[1],
     vjp=lambda g, out, x: _scalar_to_matrix(g) * _swap(matrix_inverse(x)),
     jvp=lambda t, out, x: _trace_of_product(matrix_inverse(x), t),
-    domain=Invertible(-1.0, 1.0), cases=SQUARE,
 )
 
 
@@ -141,8 +106,6 @@ solve = defprimitive(
     "solve", np.linalg.solve,
     vjp=(_solve_vjp_matrix, lambda g, out, a, b: solve(_swap(a), g)),
     jvp=(lambda t, out, a, b: -solve(a, matmul(t, out)), lambda t, out, a, b: solve(a, t)),
-    domain=(Invertible(-1.0, 1.0), Domain(-2.0, 2.0)),
-    cases=[(((3, 3), (3, 2)), {}), (((2, 2, 2), (2, 2, 1)), {}), (((2, 2), (3, 2, 2)), {})],
 )
 
 
@@ -187,7 +150,6 @@ def _cholesky_jvp(t, out, x):
 # triangle, which is what TensorFlow reads.
 cholesky = defprimitive(
     "cholesky", _cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
-    domain=PositiveDefinite(-1.0, 1.0), cases=SQUARE,
 )
 
 
@@ -240,9 +202,4 @@ def _spreader(target, keep, x, h):
 einsum = defprimitive(
     "einsum", lambda *xs, equation: np.einsum(equation, *xs),
     vjp=per_argument(_einsum_vjp), jvp=MULTILINEAR,
-    cases=[(((2, 3), (3, 4)), dict(equation="ij,jk->ik")),
-           (((2, 3), (1,)), dict(equation="ij,k->j")),
-           (((3, 3), (3,)), dict(equation="ii,i->i")),
-           (((3,), (3,)), dict(equation="i,i->")),
-           (((2, 2, 3), (2, 3, 2)), dict(equation="bij,bjk->bik"))],
 )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._core.primitive import LINEAR, NONE, Domain, defprimitive
+from .._core.primitive import LINEAR, NONE, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape, from_end
 from .elementwise import divide, exp, floating_only, where
@@ -47,17 +47,12 @@ def _sum(x, axis=None, keepdims=False):
     return x.sum(axis=_axis_arg(axis), keepdims=keepdims, dtype=_int_dtype(x))
 
 
-_REDUCE_SUM_CASES = (
-    [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1, (0, 1)) for k in (False, True)]
-    + [(((),), dict(axis=None)), (((3,),), dict(axis=0))]
-)
 
 reduce_sum = defprimitive(
     "reduce_sum", _sum,
     vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
         g, out, x._value.shape, axis, keepdims),
     jvp=LINEAR, saves=(),
-    cases=_REDUCE_SUM_CASES,
 )
 
 
@@ -82,7 +77,6 @@ reduce_mean = defprimitive(
     vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
         g / float(x._value.size // max(out._value.size, 1)), out, x._value.shape, axis, keepdims),
     jvp=LINEAR, saves=(),
-    cases=_REDUCE_SUM_CASES,
 )
 
 
@@ -103,8 +97,6 @@ def _broadcast_to(x, shape):
 broadcast_to = defprimitive(
     "broadcast_to", _broadcast_to, vjp=_broadcast_vjp, jvp=LINEAR,
     saves=(),
-    cases=[(((3,),), dict(shape=(2, 3))), (((2, 1),), dict(shape=(2, 3))),
-           (((),), dict(shape=(2,)))],
 )
 
 
@@ -133,17 +125,11 @@ def _sum_to_shape_vjp(g, out, x, shape, nbatch=0):
 
 sum_to_shape = defprimitive(
     "sum_to_shape", _sum_to_shape, vjp=_sum_to_shape_vjp, jvp=LINEAR, saves=(),
-    cases=[(((2, 3),), dict(shape=(3,))), (((2, 3),), dict(shape=(2, 1))),
-           (((4, 2, 3),), dict(shape=(4, 1, 3), nbatch=1)), (((2, 3),), dict(shape=()))],
 )
 
 
 # -- more reductions ------------------------------------------------------------------------------
 
-_REDUCE_CASES = (
-    [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)]
-    + [(((),), dict(axis=None)), (((3,),), dict(axis=0))]
-)
 
 
 def _kept(out, x_shape, axis, keepdims):
@@ -180,11 +166,11 @@ def _min(x, axis=None, keepdims=False):
 
 
 reduce_max = defprimitive(
-    "reduce_max", _max, vjp=_extreme_vjp, jvp=_extreme_jvp, cases=_REDUCE_CASES,
+    "reduce_max", _max, vjp=_extreme_vjp, jvp=_extreme_jvp,
 )
 
 reduce_min = defprimitive(
-    "reduce_min", _min, vjp=_extreme_vjp, jvp=_extreme_jvp, cases=_REDUCE_CASES,
+    "reduce_min", _min, vjp=_extreme_vjp, jvp=_extreme_jvp,
 )
 
 
@@ -216,7 +202,6 @@ reduce_prod = defprimitive(
         g, out, x._value.shape, axis, keepdims) * _prod_of_others(x, axis),
     jvp=lambda t, out, x, axis=None, keepdims=False: reduce_sum(
         t * _prod_of_others(x, axis), axis=axis, keepdims=keepdims),
-    cases=_REDUCE_CASES + [(((2, 3, 2),), dict(axis=(0, 2)))],
 )
 
 
@@ -240,10 +225,9 @@ reduce_logsumexp = defprimitive(
         g, out, x._value.shape, axis, keepdims) * _softmax_weights(x, out, axis, keepdims),
     jvp=lambda t, out, x, axis=None, keepdims=False: reduce_sum(
         t * _softmax_weights(x, out, axis, keepdims), axis=axis, keepdims=keepdims),
-    cases=_REDUCE_CASES,
 )
 
-_LOGICAL_REDUCE = dict(vjp=NONE, differentiable=False, domain=None)
+_LOGICAL_REDUCE = dict(vjp=NONE, differentiable=False)
 reduce_all = defprimitive(
     "reduce_all", lambda x, axis=None, keepdims=False: np.all(
         x, axis=_axis_arg(axis), keepdims=keepdims), **_LOGICAL_REDUCE)
@@ -309,15 +293,12 @@ def _scan(ufunc, fill):
     return forward
 
 
-_SCAN_CASES = [
-    (((4,),), dict(axis=0, exclusive=e, reverse=r)) for e in (False, True) for r in (False, True)
-] + [(((2, 3),), dict(axis=1)), (((2, 3),), dict(axis=-2, exclusive=True, reverse=True))]
 
 cumsum = defprimitive(
     "cumsum", _scan(np.add, 0),
     vjp=lambda g, out, x, axis=0, exclusive=False, reverse=False: cumsum(
         g, axis=from_end(axis, x._value.ndim), exclusive=exclusive, reverse=not reverse),
-    jvp=LINEAR, cases=_SCAN_CASES,
+    jvp=LINEAR,
 )
 
 
@@ -340,5 +321,4 @@ def _cumprod_jvp(t, out, x, axis=0, exclusive=False, reverse=False):
 
 cumprod = defprimitive(
     "cumprod", _scan(np.multiply, 1), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
-    domain=Domain(0.5, 2.0), cases=_SCAN_CASES,  # x away from 0, where TF's rule gives 0
 )

@@ -1,0 +1,257 @@
+"""How the generated gradient checks sample each op: one spec per differentiable primitive and
+per composite, keyed by its name (as JAX keeps its GradTestSpecs in its tests).
+
+A spec gives the sampling `domain` (one Domain per argument, None for a bool argument or for
+one given as a fixed array in `cases`; a single Domain for all), and optionally `cases`, a list
+of (shapes, params) pairs: a shape per argument (a NumPy array where the argument is fixed) and
+the op's static parameters. Without `cases`, elementwise shapes are used: scalars, vectors,
+matrices and broadcasting pairs. `fn` replaces the op where it does not take its tensors
+positionally; `rtol`, `atol` and `order` loosen the check, with the reason in a comment.
+`tests/test_gradients.py` fails when a differentiable primitive or a composite has no spec.
+"""
+
+import numpy as np
+
+import tapegrad as tf
+
+
+class Domain:
+    """Sampling box: values uniform in [low, high]."""
+
+    __slots__ = ("low", "high")
+
+    def __init__(self, low=-2.0, high=2.0):
+        self.low, self.high = low, high
+
+    def sample(self, rng, shape):
+        return rng.uniform(self.low, self.high, size=shape)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.low}, {self.high})"
+
+
+class Invertible(Domain):
+    """Square matrices (the last two axes) kept well conditioned: uniform entries plus n I."""
+
+    __slots__ = ()
+
+    def sample(self, rng, shape):
+        return super().sample(rng, shape) + shape[-1] * np.eye(shape[-1])
+
+
+class PositiveDefinite(Domain):
+    """Symmetric positive definite matrices: a a^T / n + I with `a` uniform."""
+
+    __slots__ = ()
+
+    def sample(self, rng, shape):
+        a = super().sample(rng, shape)
+        return a @ np.swapaxes(a, -1, -2) / shape[-1] + np.eye(shape[-1])
+
+
+class Spec:
+    """How one op is sampled and checked (see the module docstring)."""
+
+    __slots__ = ("domain", "cases", "fn", "rtol", "atol", "order")
+
+    def __init__(self, domain=None, cases=None, fn=None, rtol=1e-5, atol=1e-5, order=2):
+        self.domain = domain
+        self.cases = cases
+        self.fn = fn
+        self.rtol = rtol
+        self.atol = atol
+        self.order = order
+
+
+ANY = Domain(-2.0, 2.0)
+POS = Domain(0.5, 2.0)
+UNIT = Domain(-0.9, 0.9)  # inside (-1, 1), away from asin's and acos's poles
+PROBABILITY = Domain(0.0, 1.0)
+INVERTIBLE = Invertible(-1.0, 1.0)
+
+REDUCE_SUM = (
+    [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1, (0, 1)) for k in (False, True)]
+    + [(((),), dict(axis=None)), (((3,),), dict(axis=0))]
+)
+REDUCE_2D = [(((2, 3),), dict(axis=a, keepdims=k)) for a in (None, 0, -1) for k in (False, True)]
+REDUCE = REDUCE_2D + [(((),), dict(axis=None)), (((3,),), dict(axis=0))]
+SCAN = [
+    (((4,),), dict(axis=0, exclusive=e, reverse=r)) for e in (False, True) for r in (False, True)
+] + [(((2, 3),), dict(axis=1)), (((2, 3),), dict(axis=-2, exclusive=True, reverse=True))]
+SQUARE = [(((3, 3),), {}), (((2, 2, 2),), {})]
+AXIS = [(((3,),), dict(axis=-1)), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(axis=0))]
+
+# -- primitives (tapegrad/ops/) ----------------------------------------------------------------
+SPECS = {
+    # elementwise
+    "add": Spec((ANY, ANY)),
+    "subtract": Spec((ANY, ANY)),
+    "multiply": Spec((ANY, ANY)),
+    "divide": Spec((ANY, POS)),
+    "mod": Spec((Domain(0.1, 0.9), Domain(1.1, 1.9))),  # x / y away from integers: mod jumps
+    "negative": Spec(),
+    "pow": Spec((POS, ANY)),
+    "square": Spec(),
+    "sqrt_grad": Spec((ANY, POS)),
+    "sqrt": Spec(POS),
+    "reciprocal_grad": Spec((ANY, POS)),
+    "reciprocal": Spec(POS),
+    "rsqrt_grad": Spec((ANY, POS)),
+    "rsqrt": Spec(POS),
+    "exp": Spec(),
+    "log": Spec(POS),
+    "sin": Spec(),
+    "cos": Spec(),
+    "tanh_grad": Spec((ANY, UNIT)),
+    "tanh": Spec(),
+    "log1p": Spec(Domain(-0.5, 2.0)),
+    "expm1": Spec(),
+    "tan": Spec(Domain(-1.2, 1.2)),  # away from the poles at +-pi/2
+    "asin": Spec(UNIT),
+    "acos": Spec(UNIT),
+    "atan": Spec(),
+    "atan2": Spec((ANY, POS)),  # x > 0 keeps away from the origin and the branch cut
+    "sinh": Spec(),
+    "cosh": Spec(),
+    "erf": Spec(),
+    "sigmoid": Spec(),
+    "relu_grad": Spec((ANY, ANY)),
+    "relu": Spec(ANY),
+    "abs": Spec(),
+    "sign": Spec(),
+    "maximum": Spec((ANY, ANY)),
+    "minimum": Spec((ANY, ANY)),
+    "where": Spec((None, ANY, ANY)),
+    "cast": Spec(cases=[(((2, 3),), dict(dtype=np.float64))]),
+    "identity": Spec(),
+    # shapes
+    "reshape": Spec(cases=[(((2, 3),), dict(shape=(3, 2))), (((6,),), dict(shape=(2, -1))),
+                           (((),), dict(shape=(1, 1)))]),
+    "transpose": Spec(cases=[(((2, 3),), dict(perm=None)), (((2, 3, 4),), dict(perm=(2, 0, 1)))]),
+    "getitem": Spec(cases=[
+        (((4, 3),), dict(key=(slice(1, 3),))), (((5,),), dict(key=(slice(None, None, -2),))),
+        (((4, 3),), dict(key=(np.array([0, 2, 0]),))), (((2, 3, 4),), dict(key=(Ellipsis, 1))),
+        (((3,),), dict(key=(None, slice(None)))),
+    ]),
+    "getitem_grad": Spec(cases=[(((2,),), dict(shape=(4,), key=(slice(1, 3),))),
+                                (((3, 2),), dict(shape=(4, 2), key=(np.array([0, 2, 0]),)))]),
+    "concat": Spec(cases=[(((2, 3), (1, 3)), dict(axis=0)), (((2, 1), (2, 3)), dict(axis=-1)),
+                          (((3,), (2,)), dict(axis=0))]),
+    "stack": Spec(cases=[(((2, 3), (2, 3)), dict(axis=0)), (((3,), (3,)), dict(axis=-1)),
+                         (((), ()), dict(axis=0))]),
+    "pad": Spec(cases=[(((2, 3),), dict(paddings=((1, 0), (2, 1)), constant_values=0.5)),
+                       (((3,),), dict(paddings=((0, 2),)))]),
+    # reductions
+    "reduce_sum": Spec(cases=REDUCE_SUM),
+    "reduce_mean": Spec(cases=REDUCE_SUM),
+    "broadcast_to": Spec(cases=[(((3,),), dict(shape=(2, 3))), (((2, 1),), dict(shape=(2, 3))),
+                                (((),), dict(shape=(2,)))]),
+    "sum_to_shape": Spec(cases=[
+        (((2, 3),), dict(shape=(3,))), (((2, 3),), dict(shape=(2, 1))),
+        (((4, 2, 3),), dict(shape=(4, 1, 3), nbatch=1)), (((2, 3),), dict(shape=())),
+    ]),
+    "reduce_max": Spec(cases=REDUCE),
+    "reduce_min": Spec(cases=REDUCE),
+    "reduce_prod": Spec(cases=REDUCE + [(((2, 3, 2),), dict(axis=(0, 2)))]),
+    "reduce_logsumexp": Spec(cases=REDUCE),
+    "cumsum": Spec(cases=SCAN),
+    "cumprod": Spec(POS, cases=SCAN),  # x away from 0, where TensorFlow's rule gives 0
+    # linear algebra
+    "matmul": Spec(cases=[
+        (((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {}),
+        (((3, 2), (3, 4)), dict(transpose_a=True)), (((2, 3), (4, 3)), dict(transpose_b=True)),
+        (((2, 3, 2), (4, 3)), dict(transpose_a=True, transpose_b=True)),
+    ]),
+    "inv": Spec(INVERTIBLE, cases=SQUARE),
+    "det": Spec(INVERTIBLE, cases=SQUARE),
+    "slogdet_sign": Spec(INVERTIBLE, cases=SQUARE),
+    "log_abs_determinant": Spec(INVERTIBLE, cases=SQUARE),
+    "solve": Spec((INVERTIBLE, ANY), cases=[(((3, 3), (3, 2)), {}), (((2, 2, 2), (2, 2, 1)), {}),
+                                            (((2, 2), (3, 2, 2)), {})]),
+    "cholesky": Spec(PositiveDefinite(-1.0, 1.0), cases=SQUARE),
+    "einsum": Spec(cases=[
+        (((2, 3), (3, 4)), dict(equation="ij,jk->ik")), (((2, 3), (1,)), dict(equation="ij,k->j")),
+        (((3, 3), (3,)), dict(equation="ii,i->i")), (((3,), (3,)), dict(equation="i,i->")),
+        (((2, 2, 3), (2, 3, 2)), dict(equation="bij,bjk->bik")),
+    ]),
+    # activations
+    "softplus": Spec(),
+    "relu6_grad": Spec((ANY, Domain(-2.0, 8.0))),
+    "relu6": Spec(Domain(-2.0, 8.0)),
+    "elu": Spec(),
+    "leaky_relu_grad": Spec((ANY, ANY), cases=[(((2, 3), (2, 3)), dict(alpha=0.2)),
+                                               (((3,), ()), dict(alpha=1.5))]),
+    "leaky_relu": Spec(cases=[(((2, 3),), dict(alpha=0.2)), (((3,),), dict(alpha=1.5)),
+                              (((),), dict(alpha=0.01))]),
+    "softmax": Spec(cases=AXIS),
+    "log_softmax": Spec(cases=AXIS),
+    "sigmoid_cross_entropy_with_logits": Spec((PROBABILITY, ANY)),
+}
+
+# -- composites (public ops written in primitives) ----------------------------------------------
+COMPOSITE_SPECS = {
+    "squeeze": Spec(cases=[(((1, 3, 1),), dict(axis=None)), (((1, 3, 1),), dict(axis=-1)),
+                           (((2, 1),), dict(axis=[1]))]),
+    "expand_dims": Spec(cases=[(((2, 3),), dict(axis=0)), (((2, 3),), dict(axis=-1)),
+                               (((),), dict(axis=0))]),
+    "tile": Spec(cases=[(((2, 3),), dict(multiples=[2, 1])), (((3,),), dict(multiples=[3])),
+                        (((2, 1),), dict(multiples=(1, 3)))]),
+    "pad": Spec(cases=[(((2, 3),), dict(paddings=[[1, 1], [2, 0]], mode="REFLECT")),
+                       (((3, 2),), dict(paddings=[[3, 0], [0, 2]], mode="SYMMETRIC"))]),
+    "reverse": Spec(cases=[(((2, 3),), dict(axis=[1])), (((2, 3),), dict(axis=[0, -1]))]),
+    "gather": Spec(cases=[
+        (((4, 3), np.array([0, 2, 0])), dict(axis=0)),
+        (((2, 3), np.array([[2, 1], [0, 0]])), dict(axis=1)),
+        (((2, 3, 2), np.array([[1, 0], [2, 2]])), dict(axis=1, batch_dims=1)),
+        (((2, 2, 3), np.array([[2], [0]])), dict(axis=2, batch_dims=1)),
+    ]),
+    "gather_nd": Spec(cases=[(((3, 4), np.array([[0, 1], [2, 3], [0, 1]])), {}),
+                             (((3, 2), np.array([[2], [0]])), {}),
+                             (((2, 3, 2), np.array([[[1]], [[2]]])), dict(batch_dims=1))]),
+    "boolean_mask": Spec(cases=[(((3, 2), np.array([True, False, True])), {}),
+                                (((2, 3), np.array([False, True, True])), dict(axis=1))]),
+    "slice": Spec(cases=[
+        (((2, 3),), {"begin": [0, 1], "size": [2, 2]}),
+        (((4,),), {"begin": [1], "size": [-1]}),
+        (((2, 3, 2),), {"begin": [1, 0, 1], "size": [1, -1, 1]}),
+    ]),
+    "linspace": Spec(cases=[(((), ()), dict(num=4)), (((2,), (2,)), dict(num=3, axis=-1))]),
+    "clip_by_value": Spec((ANY, Domain(-1.5, -0.5), Domain(0.5, 1.5)),
+                          cases=[(((3,), (), ()), {}), (((2, 3), (3,), ()), {})]),
+    "clip_by_norm": Spec((ANY, Domain(0.5, 1.5)),
+                         cases=[(((3,), ()), {}), (((2, 3), ()), dict(axes=[1]))]),
+    "norm": Spec(cases=[
+        (((3,),), {}), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(ord=1, axis=0, keepdims=True)),
+        (((2, 3),), dict(ord=np.inf, axis=1)), (((3,),), dict(ord=3)),
+        (((2, 3),), dict(ord="fro", axis=(0, 1))), (((2, 3),), dict(ord=1, axis=(0, 1))),
+        (((2, 3),), dict(ord=np.inf, axis=(-1, -2))),
+    ]),
+    "l2_normalize": Spec(cases=[(((3,),), {}), (((2, 3),), dict(axis=-1)),
+                                (((2, 3),), dict(axis=(0, 1)))]),
+    "squared_difference": Spec((ANY, ANY)),
+    # add_n takes a list: the check passes its tensors one by one
+    "add_n": Spec(fn=lambda *xs: tf.add_n(list(xs)),
+                  cases=[(((2, 3),) * 3, {}), (((),) * 2, {}), (((3,),), {})]),
+    "softsign": Spec(ANY),
+    "reduce_variance": Spec(cases=REDUCE_2D),
+    "reduce_std": Spec(cases=REDUCE_2D),
+    "diag_part": Spec(cases=[(((3, 3),), {}), (((2, 3),), {}), (((2, 3, 2),), {})]),
+    "trace": Spec(cases=[(((3, 3),), {}), (((2, 2, 3),), {})]),
+    "tensordot": Spec(cases=[(((2, 3), (3, 4)), dict(axes=1)),
+                             (((2, 3), (3, 2)), dict(axes=[[0, 1], [1, 0]])),
+                             (((2,), (3,)), dict(axes=0))]),
+    "selu": Spec(ANY),
+    "gelu": Spec(ANY, cases=[(((2, 3),), {}), (((3,),), dict(approximate=True))]),
+    "softmax_cross_entropy_with_logits": Spec(
+        (PROBABILITY, ANY),
+        cases=[(((2, 3), (2, 3)), {}), (((3,), (3,)), {}), (((2, 3), (2, 3)), dict(axis=0))],
+    ),
+    "sparse_softmax_cross_entropy_with_logits": Spec((None, ANY), cases=[
+        ((np.array([0, 2]), (2, 3)), {}), ((np.array(1), (3,)), {}),
+        ((np.array([[1, 0], [2, 2]]), (2, 2, 3)), {}),
+    ]),
+    "l2_loss": Spec(ANY),
+    "moments": Spec(cases=[(((4, 3),), dict(axes=[0])),
+                           (((2, 3),), dict(axes=[0, 1], keepdims=True)),
+                           (((2, 3, 2),), dict(axes=[0, 2]))]),
+}
