@@ -60,6 +60,9 @@ TODAY = {
     "tapegrad.errors": ["InvalidArgumentError", "OpError", "UnimplementedError"],
     "tapegrad.test": ["compute_gradient"],
     "tapegrad.numeric": ["complex_step", "derivative", "gradient", "jacobian", "richardson"],
+    "tapegrad.nest": [
+        "assert_same_structure", "flatten", "is_nested", "map_structure", "pack_sequence_as",
+    ],
 }
 
 # tapegrad's own names, which TensorFlow does not have.

@@ -7,7 +7,7 @@
     tape.gradient(y, x)          # 6.0
 """
 
-from . import errors, linalg, math, nn, numeric
+from . import errors, linalg, math, nest, nn, numeric
 from ._core.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
     int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,

@@ -128,15 +128,6 @@ def _tracing_history(fn):
     return history
 
 
-def _skeleton(structure):
-    """A hashable picture of a nested structure's containers (leaves become '.')."""
-    if isinstance(structure, (list, tuple)):
-        return (type(structure).__name__, tuple(_skeleton(s) for s in structure))
-    if isinstance(structure, dict):
-        return ("dict", tuple((k, _skeleton(structure[k])) for k in sorted(structure)))
-    return "."
-
-
 def _leaf_key(leaf):
     if isinstance(leaf, Tensor):
         return ("tensor", leaf._value.shape, leaf._value.dtype.str)
@@ -257,7 +248,7 @@ class Function:
             convert_to_tensor(leaf) if isinstance(leaf, np.ndarray) else leaf
             for leaf in nest.flatten(structure)
         ]
-        key = (_skeleton(structure), tuple(_leaf_key(leaf) for leaf in leaves))
+        key = (nest.structure_key(structure), tuple(_leaf_key(leaf) for leaf in leaves))
         entry = self._cache.get(key)
         if entry is None:
             entry = self._trace(structure, leaves)

@@ -198,8 +198,9 @@ class AssignVariable:
 
 
 class CallEffect:
-    """`fn(*args, **kwargs)` of an `effect`, its arguments rebuilt by `build` from the leaves:
-    `slots[leaves[k]]` where a leaf was a tensor, `others[k]` (kept as traced) elsewhere."""
+    """`fn(*args, **kwargs)` of an `effect`, its arguments packed by `build` (nest.packer)
+    from the leaves: `slots[leaves[k]]` where a leaf was a tensor, `others[k]` (kept as
+    traced) elsewhere."""
 
     __slots__ = ("fn", "build", "leaves", "others")
 
@@ -218,7 +219,7 @@ class CallEffect:
             other if i is None else (slots[i] if recorded else Tensor(slots[i]))
             for i, other in zip(self.leaves, self.others)
         ]
-        call_args, call_kwargs = self.build(iter(leaves))
+        call_args, call_kwargs = self.build(leaves)
         self.fn(*call_args, **call_kwargs)
 
     def __str__(self):
@@ -230,14 +231,17 @@ class Program:
     """A flat list of instructions (Op, ReadVariable, AssignVariable, CallEffect) over numbered
     slots; `run` replays it."""
 
-    def __init__(self, name, n_slots, inputs, constants, instrs, outputs, template):
+    def __init__(self, name, n_slots, inputs, constants, instrs, outputs, output_constants,
+                 structure):
         self.name = name
         self.n_slots = n_slots
         self.inputs = inputs
         self.constants = constants
         self.instrs = instrs
-        self.outputs = outputs
-        self.template = template
+        self.outputs = outputs  # per output leaf: its slot, or None for a constant
+        self.output_constants = output_constants  # per output leaf: the constant, or None
+        self.structure = structure  # the traced result's containers (nest.skeleton)
+        self.pack = nest.packer(structure)  # packs the output leaves in that structure
 
     def run(self, args):
         """Replays the program on the flat input tensors `args`; returns the output structure."""
@@ -255,9 +259,9 @@ class Program:
             ins.run(slots, recorded)
         outs = [
             const if i is None else slots[i] if recorded else Tensor(slots[i])
-            for i, const in zip(self.outputs, self.template[1])
+            for i, const in zip(self.outputs, self.output_constants)
         ]
-        return nest.pack_sequence_as(self.template[0], outs)
+        return self.pack(outs)
 
     def listing(self):
         """A readable listing of the program, one instruction per line."""
@@ -365,7 +369,7 @@ class Tracer(Interpreter):
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        self.instrs.append(CallEffect(fn, _builder(structure), slots, others))
+        self.instrs.append(CallEffect(fn, nest.packer(structure), slots, others))
 
     def finish(self, result):
         """The Program for this trace, or None if the trace cannot be replayed.
@@ -403,7 +407,7 @@ class Tracer(Interpreter):
             used.update(ins.reads)
         constants = [(slot, value) for slot, value in constants if slot in used]
         return Program(self.name, len(self.keep), self.inputs, constants, instrs,
-                       outputs, (result, consts))
+                       outputs, consts, nest.skeleton(result))
 
     def release(self):
         """Hands back plain arrays (the marker class must not leak out); call it last."""
@@ -411,23 +415,6 @@ class Tracer(Interpreter):
             if isinstance(t._value, _Traced):
                 t._value = t._value.view(np.ndarray)
         self.keep = []
-
-
-def _builder(structure):
-    """A function rebuilding `structure` from an iterator over its leaves (as nest's order)."""
-    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
-        parts = [_builder(s) for s in structure]
-        kind = type(structure)
-        return lambda it: kind([p(it) for p in parts])
-    if isinstance(structure, dict):
-        keys = sorted(structure)
-        parts = [_builder(structure[k]) for k in keys]
-        return lambda it: dict(zip(keys, [p(it) for p in parts]))
-    if isinstance(structure, tuple):  # a namedtuple
-        parts = [_builder(s) for s in structure]
-        kind = type(structure)
-        return lambda it: kind(*[p(it) for p in parts])
-    return next
 
 
 def _is_iterator(x):

@@ -127,7 +127,7 @@ class StructuredFunction:
                 v if isinstance(v, Tensor) else Tensor(np.asarray(v)) for v in flat]).program
             if program is None or program.instrs or program.constants:
                 return None
-            if any(isinstance(x, list) for x in _containers(program.template[0])):
+            if any(isinstance(x, list) for x in _containers(program.structure)):
                 return None
             if None in program.outputs or len(program.outputs) != self._output.n:
                 return None
@@ -198,7 +198,7 @@ class StructuredFunction:
                 if type(ins) is not Op or ins.prim.name not in _ELEMENTWISE or (
                         ins.prim.name == "where" and len(ins.inputs) != 3):
                     return None
-            result = program.template[0]
+            result = program.structure
             if any(isinstance(x, list) for x in _containers(result)):
                 return None
             if len(nest.flatten(result)) != self.output_structure().n:
@@ -236,7 +236,7 @@ class StructuredFunction:
             vals[out] = res
             rank[out] = r
         outs = []
-        consts = program.template[1]
+        consts = program.output_constants
         for slot, const, spec in zip(program.outputs, consts, self.output_structure().specs):
             if slot is not None and slot in rank:
                 outs.append(vals[slot])

@@ -11,7 +11,7 @@ one tensor (`from_tensor_slices([x, y])` stacks x and y).
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core import nest  # the one import of nest in tapegrad.data (it will become tf.nest)
+from .._core import nest  # tf.nest; element templates hold tuples and dicts only
 from .._core.errors import InvalidArgumentError
 from .._core.state import state
 from .._core.tensor import Tensor, TensorShape, string_array, to_array
@@ -150,8 +150,8 @@ class Structure:
             if len(template) == 2:  # (x, y): the commonest element, packed without map()
                 return lambda flat: (leaf(flat[0]), leaf(flat[1]))
             return lambda flat: tuple(map(leaf, flat))
-        build = _builder(template)
-        return lambda flat: build(map(_leaf_tensor, flat).__next__)
+        pack = nest.packer(template)
+        return lambda flat: pack(list(map(_leaf_tensor, flat)))
 
     def pack_values(self, flat):
         """The nest with the flat values themselves as leaves (NumPy, for as_numpy_iterator)."""
@@ -168,8 +168,8 @@ class Structure:
     def flatten(self, value, what):
         """The flat values of `value`, which must have this structure."""
         template, flat = structure_of(value)
-        if nest.flatten(template) != nest.flatten(self.template) or _skeleton(
-                template) != _skeleton(self.template):
+        if nest.flatten(template) != nest.flatten(self.template) or nest.structure_key(
+                template) != nest.structure_key(self.template):
             raise TypeError(f"{what}: the structure of {value!r} does not match the expected "
                             f"structure {self.element_spec}")
         return flat
@@ -190,35 +190,6 @@ class Structure:
 
     def __repr__(self):
         return repr(self.element_spec)
-
-
-def _builder(template):
-    """A function that builds `template`'s nest from a `next` over its leaves in nest order
-    (dicts consume their values in sorted key order and keep their own order)."""
-    if isinstance(template, dict):
-        keys = sorted(template)
-        parts = [_builder(template[k]) for k in keys]
-        kind, order = type(template), list(template)
-
-        def build_dict(take):
-            values = dict(zip(keys, [p(take) for p in parts]))
-            return kind((k, values[k]) for k in order)
-
-        return build_dict
-    if isinstance(template, tuple):
-        parts = [_builder(t) for t in template]
-        if hasattr(template, "_fields"):
-            return lambda take: type(template)(*[p(take) for p in parts])
-        return lambda take: tuple([p(take) for p in parts])
-    return lambda take: take()
-
-
-def _skeleton(template):
-    if isinstance(template, dict):
-        return ("dict", tuple(sorted((k, _skeleton(v)) for k, v in template.items())))
-    if isinstance(template, tuple):
-        return (type(template).__name__, tuple(_skeleton(v) for v in template))
-    return "."
 
 
 def convert_leaf(value, spec, what):

@@ -11,7 +11,7 @@ import tapegrad as tf
 
 from . import backend
 from .backend import standardize_dtype
-from .tree import flatten, pack_like
+from .tree import flatten, pack_sequence_as
 
 __all__ = [
     "KerasTensor",
@@ -135,7 +135,7 @@ class Node:
         self.inbound = [t for t in self.leaves if isinstance(t, KerasTensor)]
 
     def run(self, values):
-        inputs, args, kwargs = pack_like(
+        inputs, args, kwargs = pack_sequence_as(
             (self.inputs, self.args, self.kwargs),
             [values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf for leaf in self.leaves],
         )
@@ -162,7 +162,7 @@ def symbolic_leaves(structure):
 
 def concrete_like(structure, fill, size=1):
     """`structure` with each KerasTensor replaced by a real tensor filled with `fill`."""
-    return pack_like(
+    return pack_sequence_as(
         structure,
         [
             leaf._concrete(fill, size) if isinstance(leaf, KerasTensor) else leaf

@@ -33,7 +33,7 @@ from .keras_tensor import (
     symbolic_leaves,
 )
 from .promotion import result_type
-from .tree import flatten, pack_like
+from .tree import flatten, pack_sequence_as
 
 __all__ = ["Operation", "keras_op", "operation_class"]
 
@@ -96,7 +96,7 @@ class Operation:
             KerasTensor(shape, out.dtype.name, history=(self, index, i))
             for i, (shape, out) in enumerate(zip(shapes, flatten(outputs)))
         ]
-        packed = pack_like(outputs, results)
+        packed = pack_sequence_as(outputs, results)
         self._inbound_nodes.append(_OperationNode(self, args, (), kwargs, packed))
         return packed
 
@@ -106,7 +106,7 @@ class Operation:
         args, kwargs = concrete_like(structure, 1, size)
         with np.errstate(all="ignore"):
             outputs = self.fn(*args, **kwargs)
-        return pack_like(outputs, [tf.convert_to_tensor(o) for o in flatten(outputs)])
+        return pack_sequence_as(outputs, [tf.convert_to_tensor(o) for o in flatten(outputs)])
 
     def _rerun(self, structure):
         try:
@@ -164,7 +164,7 @@ class _OperationNode(Node):
     """A node of an operation: replayed by calling its function on the real values."""
 
     def run(self, values):
-        args, _, kwargs = pack_like(
+        args, _, kwargs = pack_sequence_as(
             (self.inputs, self.args, self.kwargs),
             [values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf for leaf in self.leaves],
         )

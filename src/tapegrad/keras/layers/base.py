@@ -14,11 +14,11 @@ import tapegrad as tf
 
 from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor, Node
-from ..tree import flatten, pack_like
+from ..tree import flatten, pack_sequence_as
 from ..variables import KerasVariable
 from . import layer_config
 
-__all__ = ["KerasTensor", "Layer", "Node", "flatten", "pack_like"]
+__all__ = ["KerasTensor", "Layer", "Node"]
 
 
 _Tensor = tf.Tensor
@@ -474,7 +474,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
     def _symbolic_call(self, inputs, args, kwargs):
         structure = (inputs, args, kwargs)
         leaves = flatten(structure)
-        concrete = pack_like(
+        concrete = pack_sequence_as(
             structure, [leaf._zeros() if isinstance(leaf, KerasTensor) else leaf for leaf in leaves]
         )
         symbolic_in = [leaf for leaf in flatten(inputs) if isinstance(leaf, KerasTensor)]
@@ -495,7 +495,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
             if unknown_batch and shape:
                 shape[0] = None
             results.append(KerasTensor(shape, out.dtype, history=(self, index, i)))
-        packed = pack_like(outputs, results)
+        packed = pack_sequence_as(outputs, results)
         self._inbound_nodes.append(Node(self, inputs, args, kwargs, packed))
         return packed
 

@@ -5,7 +5,7 @@ from ..backend import to_snake_case
 from ..keras_tensor import KerasTensor
 from ..layers.input_layer import Input, InputLayer
 from ..operation import Operation
-from ..tree import flatten, pack_like
+from ..tree import flatten, pack_sequence_as
 
 __all__ = ["clone_model"]
 
@@ -110,7 +110,7 @@ def _clone_functional(model, input_tensors, clone, call_function):
             else:
                 clones[id(layer)] = clone(layer)
         new = clones[id(layer)]
-        inputs, args, kwargs = pack_like(
+        inputs, args, kwargs = pack_sequence_as(
             (node.inputs, node.args, node.kwargs),
             [values.get(id(leaf), leaf) if isinstance(leaf, KerasTensor) else leaf
              for leaf in node.leaves],
@@ -123,6 +123,6 @@ def _clone_functional(model, input_tensors, clone, call_function):
             out = new(inputs, *args, **kwargs)
         for old, value in zip(node.output_leaves, flatten(out)):
             values[id(old)] = value
-    outputs = pack_like(model._outputs_struct, [values[id(t)] for t in model._flat_outputs])
-    inputs = pack_like(model._inputs_struct, new_inputs)
+    outputs = pack_sequence_as(model._outputs_struct, [values[id(t)] for t in model._flat_outputs])
+    inputs = pack_sequence_as(model._inputs_struct, new_inputs)
     return Functional(inputs, outputs, name=model.name, trainable=model.trainable)

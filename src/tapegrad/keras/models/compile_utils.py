@@ -6,7 +6,7 @@ the order in which `evaluate` lists their values.
 import numpy as np
 
 from .. import metrics as metrics_module
-from ..layers.base import flatten
+from ..tree import flatten
 
 __all__ = ["CompileMetrics", "flatten_metrics_in_order"]
 

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from .. import backend
-from ..layers.base import flatten
+from ..tree import flatten
 from . import data_checks
 
 __all__ = ["EpochIterator", "is_dataset", "length", "to_arrays", "unpack", "validation_parts"]

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from ..layers.base import flatten
+from ..tree import flatten
 
 __all__ = [
     "check_batch_size",

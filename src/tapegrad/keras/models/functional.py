@@ -7,7 +7,7 @@ from .. import backend
 from ..keras_tensor import KerasTensor
 from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
-from ..tree import flatten, pack_like
+from ..tree import flatten, pack_sequence_as
 from . import functional_config
 from .model import Model
 
@@ -114,7 +114,7 @@ class Functional(Model):
             out = node.run(values)
             for t, v in zip(node.output_leaves, flatten(out)):
                 values[id(t)] = v
-        return pack_like(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])
+        return pack_sequence_as(self._outputs_struct, [values[id(t)] for t in self._flat_outputs])
 
     def _flat_values(self, inputs):
         """The inputs in the order of `self.inputs`: a dict is matched by the inputs' names."""

@@ -11,7 +11,7 @@ model's own, and `input_layers` / `output_layers` as [layer name, node, tensor])
 
 from ..keras_tensor import KerasTensor
 from ..layers.input_layer import InputLayer
-from ..tree import flatten, pack_like
+from ..tree import flatten, pack_sequence_as
 
 __all__ = ["from_config", "get_config", "operation_order", "revives_from_graph"]
 
@@ -102,7 +102,7 @@ def _node_config(node, own_nodes):
             _tensor_config(x, own_nodes) if isinstance(x, KerasTensor) else x
             for x in flatten(structure)
         ]
-        return serialize_keras_object(pack_like(structure, leaves))
+        return serialize_keras_object(pack_sequence_as(structure, leaves))
 
     from ..operation import Operation
 
@@ -135,7 +135,7 @@ def get_config(model):
         return [layer.name, position + _offset(layer), tensor_index]
 
     def structure(struct):
-        return pack_like(struct, [history(t) for t in flatten(struct)])
+        return pack_sequence_as(struct, [history(t) for t in flatten(struct)])
 
     return {
         "name": model.name,
@@ -235,8 +235,8 @@ def _node_call(node_data, created):
             return x
         return flatten(layer._inbound_nodes[index].outputs)[tensor_index]
 
-    args = pack_like(args, [revive(x) for x in flatten(args)])
-    kwargs = pack_like(kwargs, [revive(x) for x in flatten(kwargs)])
+    args = pack_sequence_as(args, [revive(x) for x in flatten(args)])
+    kwargs = pack_sequence_as(kwargs, [revive(x) for x in flatten(kwargs)])
     if missing:
         return None
     return args, kwargs

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..layers.base import flatten
 from ..layers.input_layer import InputLayer
+from ..tree import flatten
 
 _FOOTER_UNITS = ("B", "KB", "MB", "GB", "TB")
 

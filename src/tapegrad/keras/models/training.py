@@ -13,7 +13,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..callbacks import pythonify_logs
-from ..layers.base import flatten, pack_like
+from ..tree import flatten, pack_sequence_as
 from . import data_checks, model_saving
 from .compile_utils import CompileMetrics, flatten_metrics_in_order
 from .data_adapter import EpochIterator, length, to_arrays, unpack, validation_parts
@@ -465,7 +465,7 @@ class Trainer:
         if out is None:
             raise ValueError("predict: the input yielded no batch; check that it is not empty")
         joined = [np.concatenate(parts, axis=0) for parts in zip(*outputs)]
-        return pack_like(out, joined)
+        return pack_sequence_as(out, joined)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient step on one batch; returns the loss and metrics as `evaluate` does."""
@@ -491,7 +491,7 @@ class Trainer:
 
     def predict_on_batch(self, x):
         out = self(to_arrays(x, self._np_dtype), training=False)
-        return pack_like(out, [np.asarray(o) for o in flatten(out)])
+        return pack_sequence_as(out, [np.asarray(o) for o in flatten(out)])
 
 
 class _CompiledLossAPI:
