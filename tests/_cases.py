@@ -69,11 +69,11 @@ def math_and_nn_cases():
     """The cases of the elementwise, reduction and activation ops: the primitives of those
     table modules and the composites of tf.math and tf.nn (the ops every float dtype must
     serve; linear algebra and shapes are checked elsewhere)."""
-    from tapegrad.ops import elementwise, nn, reductions
+    from tapegrad.ops import activations, elementwise, reductions
 
-    prims = {v.name for m in (elementwise, reductions, nn) for v in vars(m).values()
+    prims = {v.name for m in (elementwise, reductions, activations) for v in vars(m).values()
              if isinstance(v, Primitive)}
-    modules = ("tapegrad.math", "tapegrad.nn", "tapegrad._clipping")
+    modules = ("tapegrad._impl.math_ops", "tapegrad._impl.nn_ops", "tapegrad._impl.clip_ops")
     return [c for c in gradient_cases() if c[1] in prims or (
         c[1] in COMPOSITES and COMPOSITES[c[1]].__module__ in modules)]
 

@@ -108,5 +108,13 @@ def test_exported_names_are_tensorflows(namespace):
     assert not [n for n in mine if not hasattr(theirs, n)]
 
 
+@pytest.mark.parametrize("namespace", sorted(set(TODAY) - {"tapegrad"}))
+def test_namespaces_export_nothing_but_their_list(namespace):
+    module = importlib.import_module(namespace)
+    public = {n for n, v in vars(module).items()
+              if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+    assert public == set(module.__all__), f"{namespace} also has {sorted(public - set(module.__all__))}"
+
+
 def test_lazy_namespaces_load_on_first_use():
     assert isinstance(tf.test, types.ModuleType) and isinstance(tf.autodiff, types.ModuleType)

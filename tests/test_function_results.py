@@ -10,7 +10,7 @@ import pytest
 
 import tapegrad as tf
 
-function_module = importlib.import_module("tapegrad.function")  # tf.function is the decorator
+function_module = importlib.import_module("tapegrad._impl.function")  # tf.function is the decorator
 
 
 def _twice(f, *args):

@@ -7,7 +7,10 @@
     tape.gradient(y, x)          # 6.0
 """
 
-from . import errors, linalg, math, nest, nn, numeric
+# The names of `tf.*`, each imported from the module that defines it: the engine (`_core/`) or
+# the code behind the public ops (`_impl/`); `tf.math`, `tf.nn`, ... are lists like this one.
+from . import errors, linalg, math, nest, nn, numeric, random
+from ._core.custom import custom_gradient, recompute_grad
 from ._core.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
     int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
@@ -15,35 +18,28 @@ from ._core.dtypes import (
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from ._core.variable import Variable
-from .control import custom_gradient, init_scope, recompute_grad, stop_gradient
-from .gradcheck import check_grads
-from .module import Module, name_scope
-
-# -- shapes, creation, indexing (owned by array.py / linalg.py / random.py) ---------------------
-from . import random
-from .array import (
+from ._impl.array_ops import (
     boolean_mask, broadcast_to, cast, concat, expand_dims, gather, gather_nd, identity, pad,
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
-from .creation import (
+from ._impl.clip_ops import clip_by_norm, clip_by_value, norm
+from ._impl.control_ops import init_scope, stop_gradient
+from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
-from .function import TensorSpec, function
-from .linalg import einsum, tensordot
-from .script_ops import numpy_function, py_function
-from .slicing import slice
-
-# -- math (owned by math.py / nn.py) ------------------------------------------------------------
-from .math import (
-    abs, acos, add, add_n, argmax, argmin, asin, atan, atan2, clip_by_norm, clip_by_value, cos,
-    cosh, cumsum, divide, equal, exp, floor, greater, greater_equal, less, less_equal,
-    logical_and, logical_not, logical_or, matmul, maximum, minimum, multiply, negative, norm,
-    not_equal, pow, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
-    reduce_min, reduce_prod, reduce_sum, round, sigmoid, sign, sin, sinh, sqrt, square,
-    subtract, tan, tanh, truediv,
+from ._impl.function import TensorSpec, function
+from ._impl.linalg_ops import einsum, tensordot
+from ._impl.math_ops import (
+    abs, acos, add, add_n, argmax, argmin, asin, atan, atan2, cos, cosh, cumsum, divide, equal,
+    exp, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or,
+    matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_all, reduce_any,
+    reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, round,
+    sigmoid, sign, sin, sinh, sqrt, square, subtract, tan, tanh, truediv,
 )
-
-# -- end of op exports -------------------------------------------------------------------------
+from ._impl.module import Module, name_scope
+from ._impl.script_ops import numpy_function, py_function
+from ._impl.slice_ops import slice
+from .gradcheck import check_grads
 
 newaxis = None
 

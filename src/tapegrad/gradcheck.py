@@ -1,4 +1,5 @@
-"""`check_grads`: tape (and forward-mode) derivatives against numerical ones, in float64.
+"""Gradient checks: `check_grads` (tape and forward-mode derivatives against numerical ones,
+in float64, to any order) and `tf.test.compute_gradient` (TensorFlow's layout and dtypes).
 
 The numerical side calls `f` only (see `tapegrad.numeric`); higher orders are checked by
 applying the same check to the function that computes the lower-order derivative, so
@@ -8,12 +9,13 @@ all compared with finite differences of an already-verified derivative.
 
 import numpy as np
 
+from . import numeric
 from ._core import nest
 from ._core.forward import ForwardAccumulator
 from ._core.tape import GradientTape, UnconnectedGradients
-from ._core.tensor import Tensor
+from ._core.tensor import Tensor, convert_to_tensor
 
-__all__ = ["check_grads"]
+__all__ = ["check_grads", "compute_gradient"]
 
 _ZERO = UnconnectedGradients.ZERO
 
@@ -133,3 +135,101 @@ def _check(f, xs, order, modes, eps, rtol, atol, rng, label):
         if "fwd" in modes:
             _check(lambda *ts: _jvp(f, ts, vs), xs, order - 1, modes, eps, rtol, atol,
                    rng, label + ("/" if label else "") + "forward")
+
+
+# -- tf.test.compute_gradient ----------------------------------------------------------------------
+
+_DIFFERENTIABLE = ("float16", "bfloat16", "float32", "float64", "complex64", "complex128")
+
+
+def compute_gradient(f, x, delta=None):
+    """Computes the theoretical and numerical Jacobians of `f` at the arguments `x`.
+
+    As `tf.test.compute_gradient`: with y = f(*x), each is a tuple with one 2-D NumPy array per
+    element of `x`, of shape (y_size, x_size): row j is the gradient of y_j (flattened) with
+    respect to that argument, so element [j, i] is d y_j / d x_i. A complex value counts as
+    two reals (real part, then imaginary part). The theoretical Jacobian comes from one
+    `tape.gradient` per row, the numerical one from central differences with step `delta`
+    (default 1/1024, exact in binary), which only call `f`.
+
+    Args:
+        f: a function of tensors returning one float or complex tensor.
+        x: a list or tuple of the arguments (anything convertible to a tensor).
+        delta: the finite-difference step.
+
+    Returns:
+        (theoretical, numerical): two tuples of 2-D arrays, in the real dtype of each argument.
+
+    Raises:
+        ValueError: if `x` is not a list or tuple, or `f`'s result is empty but its gradient
+            is not zero.
+        AssertionError: as TensorFlow, if an argument or the result is not float or complex.
+
+    Example:
+        >>> theoretical, numerical = tapegrad.test.compute_gradient(
+        ...     lambda x: x * x, [tapegrad.constant([1.0, 2.0], tapegrad.float64)])
+        >>> theoretical[0]
+        array([[2., 0.],
+               [0., 4.]])
+    """
+    if not isinstance(x, (list, tuple)):
+        raise ValueError(  # noqa: TRY004 - TensorFlow raises ValueError
+            f"compute_gradient: `x` must be a list or tuple of values convertible to a Tensor "
+            f"(the arguments of f), not a {type(x).__name__}; wrap a single argument as [x]."
+        )
+    delta = 1.0 / 1024 if delta is None else delta
+    values = [np.array(convert_to_tensor(v)._value) for v in x]
+    y = convert_to_tensor(f(*[Tensor(v.copy()) for v in values]))
+    theoretical, numerical = [], []
+    for i, v in enumerate(values):
+        _check_dtype(v.dtype, f"argument {i} (shape {list(v.shape)})")
+        _check_dtype(y._value.dtype, f"the result of f (shape {list(y.shape)})")
+        theoretical.append(_theoretical(f, values, i, y._value))
+        numerical.append(_numerical(f, values, i, delta))
+    return tuple(theoretical), tuple(numerical)
+
+
+def _check_dtype(dtype, what):
+    if dtype.name not in _DIFFERENTIABLE:
+        raise AssertionError(
+            f"compute_gradient: cannot compute the gradient of unsupported dtype {dtype.name} "
+            f"of {what}; use a float or complex dtype (e.g. tf.cast(x, tf.float64))."
+        )
+
+
+def _real(dtype):
+    return np.finfo(dtype).dtype  # float32 for float32 and complex64
+
+
+def _theoretical(f, values, i, y):
+    xs = [Tensor(v.copy()) for v in values]
+    with GradientTape(persistent=True) as tape:
+        tape.watch(xs[i])
+        out = convert_to_tensor(f(*xs))
+    x_real = _real(values[i].dtype)
+    jac = np.zeros((y.size * (2 if y.dtype.kind == "c" else 1),
+                    values[i].size * (2 if values[i].dtype.kind == "c" else 1)), x_real)
+    dy = np.zeros(y.shape, y.dtype)
+    dy_flat = dy.reshape(-1).view(_real(y.dtype))  # a view: setting it sets dy
+    for row in range(jac.shape[0]):
+        dy_flat[row] = 1
+        grad = tape.gradient(out, xs[i], output_gradients=Tensor(dy.copy()))
+        if grad is not None:
+            jac[row] = np.asarray(grad).reshape(-1).view(x_real)
+        dy_flat[row] = 0
+    if y.size == 0:  # as TensorFlow: an empty result must have zero gradients
+        grad = tape.gradient(out, xs[i], output_gradients=Tensor(dy),
+                             unconnected_gradients="zero")
+        if np.any(np.asarray(grad)):
+            raise ValueError(
+                f"compute_gradient: f's result is empty (shape {list(y.shape)}) but its "
+                f"gradient with respect to argument {i} is not zero."
+            )
+    return jac
+
+
+def _numerical(f, values, i, delta):
+    def moved(xi):  # f of the arguments, argument i replaced by its moved value
+        return f(*[Tensor((xi if k == i else v).copy()) for k, v in enumerate(values)])
+
+    return numeric.jacobian_matrix(moved, values[i].copy(), delta)

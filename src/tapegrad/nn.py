@@ -1,250 +1,32 @@
-"""`tapegrad.nn`: neural-network activations, losses and helpers under TensorFlow's names."""
+"""`tapegrad.nn`: `tf.nn`'s names (their code: `_impl/nn_ops.py`, `_impl/math_ops.py`)."""
 
-import math as _pymath
-import numbers as _numbers
-
-import numpy as _np
-
-from ._checks import axes as _axes
-from ._core.bind import bind as _bind
-from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.primitive import composite as _composite
-from ._core.tensor import Tensor as _Tensor
-from ._core.tensor import convert_to_tensor as _tensor
-from .math import (
-    l2_normalize,
+from ._impl.clip_ops import l2_normalize
+from ._impl.math_ops import (
     log_softmax,
-    reduce_mean,
     sigmoid,
     softmax,
     softplus,
     softsign,
-    squared_difference,
     tanh,
 )
-from .ops import elementwise as _e
-from .ops import nn as _n
-from .ops import reductions as _r
-from .ops import shape as _s
-from .random import generator as _generator
+from ._impl.nn_ops import (
+    dropout,
+    elu,
+    gelu,
+    l2_loss,
+    leaky_relu,
+    moments,
+    relu,
+    relu6,
+    selu,
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits,
+    sparse_softmax_cross_entropy_with_logits,
+)
 
 __all__ = [
-    "relu", "relu6", "elu", "selu", "leaky_relu", "gelu", "softplus", "softsign", "sigmoid",
-    "tanh", "softmax", "log_softmax", "sigmoid_cross_entropy_with_logits",
-    "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits", "l2_loss",
-    "dropout", "moments", "l2_normalize",
+    "dropout", "elu", "gelu", "l2_loss", "l2_normalize", "leaky_relu", "log_softmax", "moments",
+    "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax",
+    "softmax_cross_entropy_with_logits", "softplus", "softsign",
+    "sparse_softmax_cross_entropy_with_logits", "tanh",
 ]
-
-# -- activations --------------------------------------------------------------------------------
-
-def relu(features, name=None):
-    """Returns max(features, 0); the gradient at 0 is 0, as in TensorFlow."""
-    return _bind(_e.relu, features)
-
-
-def relu6(features, name=None):
-    """Returns min(max(features, 0), 6); the gradient is 0 at both 0 and 6, as in TensorFlow."""
-    return _bind(_n.relu6, features)
-
-
-def elu(features, name=None):
-    """Returns features where positive, exp(features) - 1 elsewhere (gradient 1 at 0)."""
-    return _bind(_n.elu, features)
-
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
-
-@_composite
-def selu(features, name=None):
-    """Returns scale * (features if features >= 0 else alpha * (exp(features) - 1)).
-
-    alpha = 1.6732632..., scale = 1.0507009... (Klambauer et al., 2017); the gradient at 0 is
-    scale, as in TensorFlow.
-    """
-    x = _tensor(features)
-    negative = _bind(_e.multiply, _bind(_n.elu, x), _SELU_ALPHA)
-    return _bind(_e.multiply, _bind(_e.where, _bind(_e.less, x, 0.0), negative, x), _SELU_SCALE)
-
-
-def leaky_relu(features, alpha=0.2, name=None):
-    """Returns features where positive, alpha * features elsewhere (gradient alpha at 0)."""
-    return _bind(_n.leaky_relu, features, alpha=float(alpha))
-
-
-_SQRT_HALF = _pymath.sqrt(0.5)
-_SQRT_2_OVER_PI = _pymath.sqrt(2.0 / _pymath.pi)
-
-
-@_composite
-def gelu(features, approximate=False, name=None):
-    """The Gaussian error linear unit, x * P(X <= x) for X ~ N(0, 1).
-
-    Exactly 0.5 * x * (1 + erf(x / sqrt(2))) by default; with `approximate`, the tanh form
-    0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3))).
-    """
-    x = _tensor(features)
-    if approximate:
-        cube = _bind(_e.multiply, _bind(_e.multiply, x, x), x)
-        inner = _bind(_e.add, x, _bind(_e.multiply, cube, 0.044715))
-        cdf = _bind(_e.tanh, _bind(_e.multiply, inner, _SQRT_2_OVER_PI))
-    else:
-        cdf = _bind(_e.erf, _bind(_e.multiply, x, _SQRT_HALF))
-    return _bind(_e.multiply, _bind(_e.multiply, x, 0.5), _bind(_e.add, cdf, 1.0))
-
-
-# -- losses -------------------------------------------------------------------------------------
-
-def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
-    """The logistic loss of `logits` against `labels` (probabilities), elementwise.
-
-    Computed as max(x, 0) - x * z + log(1 + exp(-|x|)), exact for any |x|.
-
-    Raises:
-        ValueError: if labels and logits are missing or their shapes differ.
-    """
-    if labels is None or logits is None:
-        raise ValueError("sigmoid_cross_entropy_with_logits: both labels and logits are needed")
-    x = _tensor(logits)
-    z = _tensor(labels, dtype_hint=x.dtype)
-    _same_shape("sigmoid_cross_entropy_with_logits", z, x)
-    return _bind(_n.sigmoid_cross_entropy_with_logits, z, x)
-
-
-def _same_shape(op, labels, logits):
-    if labels._value.shape != logits._value.shape:
-        raise _Invalid(
-            f"{op}: logits and labels must have the same shape, got {list(logits.shape)} and "
-            f"{list(labels.shape)}",
-            op=op,
-        )
-
-
-def _class_axis(op, labels, logits, axis):
-    if logits._value.ndim == 0:
-        raise _Invalid(f"{op}: logits must have rank >= 1, got a scalar", op=op)
-    _same_shape(op, labels, logits)
-    return _axes(op, axis, logits._value.ndim)
-
-
-@_composite
-def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
-    """-sum(labels * log_softmax(logits)) along the class `axis`.
-
-    `labels` are probabilities (each row a distribution); gradients flow into both arguments,
-    as in TensorFlow 2.
-
-    Raises:
-        InvalidArgumentError: if the shapes differ or `axis` is out of range.
-    """
-    x = _tensor(logits)
-    z = _tensor(labels, dtype_hint=x.dtype)
-    op = "softmax_cross_entropy_with_logits"
-    axis = _class_axis(op, z, x, axis)
-    log_p = _bind(_n.log_softmax, x, axis=axis)
-    return _bind(_e.negative, _bind(_r.reduce_sum, _bind(_e.multiply, z, log_p), axis=axis))
-
-
-@_composite
-def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
-    """-log_softmax(logits)[label]: the cross-entropy of integer class labels.
-
-    Args:
-        labels: integer class indices in [0, num_classes), of shape logits.shape[:-1].
-        logits: unnormalized log-probabilities, of shape [..., num_classes].
-
-    Raises:
-        InvalidArgumentError: if the ranks do not match or a label is out of range.
-    """
-    op = "sparse_softmax_cross_entropy_with_logits"
-    x = _tensor(logits)
-    y = _np.asarray(labels)
-    if x._value.ndim == 0 or y.shape != x._value.shape[:-1]:
-        raise _Invalid(
-            f"{op}: labels must have the shape of logits without its last axis; got labels of "
-            f"shape {list(y.shape)} and logits of shape {list(x.shape)}",
-            op=op,
-        )
-    if y.dtype.kind not in "iu":
-        raise _Invalid(f"{op}: labels must be integers, got dtype {y.dtype}", op=op)
-    classes = x._value.shape[-1]
-    bad = (y < 0) | (y >= classes)
-    if bad.any():
-        raise _Invalid(
-            f"{op}: received a label value of {int(y[bad].flat[0])} which is outside the valid "
-            f"range of [0, {classes})",
-            op=op,
-        )
-    # log_p picked at the labels, not summed against a one-hot: a -inf logit of another class
-    # would make 0 * -inf = NaN, where TensorFlow's kernel gives the finite loss
-    log_p = _bind(_n.log_softmax, x, axis=-1)
-    picked = _bind(_s.getitem, log_p, key=_np.indices(y.shape, sparse=True) + (y,))
-    return _bind(_e.negative, picked)
-
-
-@_composite
-def l2_loss(t, name=None):
-    """sum(t ** 2) / 2."""
-    return _bind(_e.multiply, _bind(_r.reduce_sum, _bind(_e.square, t)), 0.5)
-
-
-# -- statistics and regularization --------------------------------------------------------------
-
-@_composite
-def moments(x, axes, shift=None, keepdims=False, name=None):
-    """The mean and (biased) variance of x over `axes`.
-
-    float16 inputs are reduced in float32 and the results cast back, as in TensorFlow. Unlike
-    TensorFlow, which stops the gradient through the mean inside the variance, the variance here
-    is differentiated exactly: first derivatives agree, second derivatives of the variance are
-    the true ones. `shift` is accepted and ignored (as in TensorFlow 2).
-
-    Returns:
-        (mean, variance).
-    """
-    t = _tensor(x)
-    half = t.dtype.name == "float16"
-    if half:
-        t = _bind(_e.cast, t, dtype=_np.float32)
-    axes = _axes("moments", axes, t._value.ndim)
-    mean = reduce_mean(t, axis=axes, keepdims=True)
-    variance = reduce_mean(squared_difference(t, mean), axis=axes, keepdims=True)
-    if not keepdims:
-        reduced = [a % t._value.ndim for a in ((axes,) if isinstance(axes, int) else axes)]
-        shape = tuple(d for i, d in enumerate(t._value.shape) if i not in reduced)
-        mean = _bind(_s.reshape, mean, shape=shape)
-        variance = _bind(_s.reshape, variance, shape=shape)
-    if half:
-        mean = _bind(_e.cast, mean, dtype=_np.float16)
-        variance = _bind(_e.cast, variance, dtype=_np.float16)
-    return mean, variance
-
-
-def dropout(x, rate, noise_shape=None, seed=None, name=None):
-    """Zeroes each element with probability `rate` and scales the rest by 1 / (1 - rate).
-
-    Args:
-        x: a floating-point tensor.
-        rate: the drop probability, in [0, 1).
-        noise_shape: the shape of the keep/drop mask, broadcast against x (default x's shape).
-        seed: an operation seed, as TensorFlow: with `tf.random.set_seed`, the masks are
-            repeatable from the seeding on.
-
-    Raises:
-        ValueError: if `rate` is outside [0, 1) or x is not floating-point.
-    """
-    t = _tensor(x)
-    if not t.dtype.is_floating:
-        raise ValueError(f"dropout: x has to be a floating point tensor, got {t.dtype.name}")
-    number = isinstance(rate, _numbers.Real)
-    rate = float(_np.asarray(rate))
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"dropout: rate must be a scalar in the range [0, 1), got {rate}")
-    if number and rate == 0.0:  # as TensorFlow: x itself (so a gradient with respect to the
-        return t  # result is one with respect to x); a rate given as a tensor multiplies
-    shape = t._value.shape if noise_shape is None else tuple(
-        int(d) for d in _np.asarray(noise_shape).reshape(-1))
-    keep = _generator(seed).random(shape) >= rate
-    scale = (keep / (1.0 - rate)).astype(t._value.dtype)
-    return _bind(_e.multiply, t, _Tensor(scale))

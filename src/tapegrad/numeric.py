@@ -6,7 +6,7 @@ converted with `np.asarray`), and compute in float64.
 
 import numpy as np
 
-__all__ = ["derivative", "gradient", "jacobian", "richardson", "complex_step"]
+__all__ = ["derivative", "gradient", "jacobian", "jacobian_matrix", "richardson", "complex_step"]
 
 
 def _as_float(y):
@@ -43,16 +43,37 @@ def jacobian(f, x, eps=1e-6):
     """Jacobian of f at array x by central differences: shape f(x).shape + x.shape."""
     x = np.array(x, dtype=np.float64)
     y0 = _as_float(f(x))
-    jac = np.zeros(y0.shape + x.shape)
-    flat = x.reshape(-1)
-    for i in range(flat.size):
-        orig = flat[i]
-        flat[i] = orig + eps
-        up = _as_float(f(x))
-        flat[i] = orig - eps
-        down = _as_float(f(x))
-        flat[i] = orig
-        jac.reshape(y0.shape + (-1,))[..., i] = (up - down) / (2 * eps)
+    jac = jacobian_matrix(lambda v: _as_float(f(v)), x, eps)
+    return jac.reshape(y0.shape + x.shape)
+
+
+def jacobian_matrix(f, x, eps):
+    """The Jacobian of `f` at array `x` by central differences, as a matrix over real
+    coordinates, in the precision of `x` and of `f`'s result (as `tf.test.compute_gradient`).
+
+    A complex entry counts as two real coordinates (real part, then imaginary part). Element
+    [j, i] is d y_j / d x_i, each coordinate of `x` moved by `eps` in `x`'s own dtype and the
+    difference divided by `2 * eps` in the real dtype of `f`'s result. `x` is moved in place
+    and restored; `f` receives it and returns an array (or anything np.asarray takes).
+    """
+    x_real = np.finfo(x.dtype).dtype  # float32 for float32 and complex64
+    x_flat = x.reshape(-1).view(x_real)  # a view: moving it moves x
+    jac = None
+    for col in range(x_flat.size):
+        original = x_flat[col]
+        x_flat[col] += eps
+        up = np.asarray(f(x))
+        x_flat[col] = original - eps
+        down = np.asarray(f(x))
+        x_flat[col] = original
+        y_real = np.finfo(up.dtype).dtype
+        if jac is None:
+            jac = np.zeros((up.size * (2 if up.dtype.kind == "c" else 1), x_flat.size), x_real)
+        scale = np.asarray(2 * eps, dtype=y_real)[()]
+        jac[:, col] = ((up - down) / scale).reshape(-1).view(y_real)
+    if jac is None:  # no coordinate to move
+        up = np.asarray(f(x))
+        jac = np.zeros((up.size * (2 if up.dtype.kind == "c" else 1), 0), x_real)
     return jac
 
 

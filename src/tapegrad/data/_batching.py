@@ -7,7 +7,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import TensorShape
-from ..function import TensorSpec
+from .._impl.function import TensorSpec
 from ._sources import _ElementsDataset
 from ._structure import DatasetSpec, Structure, nest
 from .dataset import UNKNOWN_CARDINALITY, Dataset, row_getter

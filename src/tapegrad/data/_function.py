@@ -17,7 +17,7 @@ import numpy as np
 
 from .._core.tensor import Tensor
 from .._core.trace import Op, ReadVariable
-from ..function import function
+from .._impl.function import function
 from ._sources import _TensorSliceDataset
 from ._structure import DatasetSpec, Structure, nest, structure_of
 

@@ -9,8 +9,8 @@ import threading
 
 import numpy as np
 
-from .. import random as tf_random
 from .._core.errors import InvalidArgumentError
+from .._impl import random_ops as tf_random
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
 from .options import Options
 

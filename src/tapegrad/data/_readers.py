@@ -13,7 +13,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError, NotFoundError
 from .._core.tensor import Tensor
-from ..function import TensorSpec
+from .._impl.function import TensorSpec
 from ..io._csv import column_defaults, parse_records
 from ._structure import Structure
 from ._transforms import _InterleaveDataset

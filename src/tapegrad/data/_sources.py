@@ -4,7 +4,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
-from ..function import TensorSpec
+from .._impl.function import TensorSpec
 from ._structure import Structure, convert_leaf, most_specific, nest, to_value
 from .dataset import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset
 

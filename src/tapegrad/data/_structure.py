@@ -15,7 +15,7 @@ from .._core import nest  # tf.nest; element templates hold tuples and dicts onl
 from .._core.errors import InvalidArgumentError
 from .._core.state import state
 from .._core.tensor import Tensor, TensorShape, string_array, to_array
-from ..function import TensorSpec
+from .._impl.function import TensorSpec
 from .dataset import Dataset
 
 __all__ = ["nest", "Structure", "DatasetSpec", "to_value", "structure_of", "spec_of",

@@ -9,7 +9,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import Tensor
-from ..function import TensorSpec
+from .._impl.function import TensorSpec
 from ._function import StructuredFunction, _NotBatchable, _placeholder
 from ._ordering import IterationRng
 from ._structure import Structure, most_specific, nest, structure_of

@@ -11,7 +11,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import Tensor, convert_to_tensor
-from ..strings import parse_number, string_values
+from .._impl.string_ops import parse_number, string_values
 
 __all__ = ["decode_csv", "column_defaults", "parse_records"]
 

@@ -7,6 +7,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError, NotFoundError
 from .._core.tensor import Tensor, convert_to_tensor
+from .._impl.string_ops import string_values
 
 __all__ = ["read_file", "write_file", "serialize_tensor", "parse_tensor", "path_of"]
 
@@ -14,8 +15,6 @@ __all__ = ["read_file", "write_file", "serialize_tensor", "parse_tensor", "path_
 def path_of(filename, op):
     """A file name given as str, bytes, os.PathLike or a scalar string tensor, as str."""
     if isinstance(filename, Tensor):
-        from ..strings import string_values
-
         value = string_values(filename, op, "filename")
         if value.ndim != 0:
             raise ValueError(f"tf.io.{op}: filename must be a scalar, got shape {value.shape}")
@@ -39,8 +38,6 @@ def read_file(filename, name=None):
 
 def write_file(filename, contents, name=None):
     """Writes a scalar string tensor to a file (creating its directory)."""
-    from ..strings import string_values
-
     path = path_of(filename, "write_file")
     data = string_values(contents, "write_file", "contents")
     if data.ndim != 0:
@@ -117,8 +114,6 @@ def _fields(data):
 
 def parse_tensor(serialized, out_type, name=None):
     """The tensor in `serialize_tensor`'s bytes; `out_type` must be its dtype."""
-    from ..strings import string_values
-
     data = string_values(serialized, "parse_tensor", "serialized")[()]
     want = _dt.as_dtype(out_type)
     try:

@@ -9,6 +9,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import Tensor, convert_to_tensor
+from .._impl.string_ops import string_values
 
 __all__ = ["decode_png", "encode_png", "decode_image", "decode_jpeg"]
 
@@ -17,8 +18,6 @@ _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # PNG color type -> samples per pixe
 
 
 def _contents(contents, op):
-    from ..strings import string_values
-
     value = string_values(contents, op, "contents")
     if value.ndim != 0:
         raise ValueError(f"tf.io.{op}: contents must be a scalar string, got shape {value.shape}")

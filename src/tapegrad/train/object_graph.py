@@ -47,9 +47,8 @@ def _keras():
 def is_trackable(obj):
     """Whether a checkpoint can hold `obj` (a variable, Keras object, module, checkpoint, or a
     list, tuple or dict of them)."""
-    from ..module import Module
-
-    if isinstance(obj, (tf.Variable, Module) + _keras()) or hasattr(obj, "_checkpoint_children"):
+    trackable = (tf.Variable, tf.Module) + _keras()
+    if isinstance(obj, trackable) or hasattr(obj, "_checkpoint_children"):
         return True
     if isinstance(obj, (list, tuple)):
         return all(is_trackable(item) for item in obj)
@@ -67,8 +66,6 @@ def entries(children):
 
 
 def _visit(obj, prefix, variables, owners, seen):
-    from ..module import Module
-
     layer_cls, optimizer_cls, metric_cls = _keras()
     if isinstance(obj, tf.Variable):
         variables.setdefault(prefix, obj)
@@ -103,7 +100,7 @@ def _visit(obj, prefix, variables, owners, seen):
                 )
     elif isinstance(obj, optimizer_cls):
         _optimizer(obj, prefix, variables, owners, seen)
-    elif isinstance(obj, (metric_cls, Module)):
+    elif isinstance(obj, (metric_cls, tf.Module)):
         _owner(Owner(obj, prefix, list(obj.variables), False), variables, owners)
 
 

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from ... import GradientTape, Tensor, Variable, as_dtype
-from ...function import effect
+from ..._core.trace import effect
 from .. import backend, constraints, initializers
 from ..variables import notifying_build
 from . import schedules as _schedules

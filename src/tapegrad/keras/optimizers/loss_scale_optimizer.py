@@ -8,7 +8,7 @@ non-finite gradients: no update; scale /= 2
 
 import numpy as np
 
-from ...function import effect
+from ..._core.trace import effect
 from . import base
 from .base import Optimizer
 

@@ -9,10 +9,10 @@ replay, so the function runs eagerly for that signature (see `tapegrad/function.
 
 import numpy as np
 
-from ._core import dtypes as _dt
-from ._core.errors import InvalidArgumentError
-from ._core.tensor import Tensor, convert_to_tensor, to_array
-from ._core.trace import _invalidate
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError
+from .._core.tensor import Tensor, convert_to_tensor, to_array
+from .._core.trace import _invalidate
 from .function import TensorSpec
 
 __all__ = ["numpy_function", "py_function"]

@@ -3,12 +3,13 @@ init_scope."""
 
 import contextlib
 
-from ._core.bind import bind as _bind
-from ._core.custom import custom_gradient, recompute_grad
-from ._core.state import state as _state
-from .ops import control as _c
+from .._core.bind import bind as _bind
+from .._core.state import state as _state
+from ..ops import control as _c
 
-__all__ = ["stop_gradient", "custom_gradient", "recompute_grad", "init_scope"]
+__all__ = [
+    "stop_gradient", "init_scope",
+]
 
 
 def stop_gradient(input, name=None):  # noqa: A002 - TensorFlow's name

@@ -8,8 +8,8 @@ attribute-name order, then its submodules', breadth first. `keras.layers.Layer` 
 import functools
 import re
 
-from ._core.scope import current_scope, pop_scope, push_scope
-from ._core.variable import Variable
+from .._core.scope import current_scope, pop_scope, push_scope
+from .._core.variable import Variable
 
 __all__ = ["Module", "name_scope"]
 

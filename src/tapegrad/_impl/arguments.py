@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._core.errors import InvalidArgumentError
-from ._core.tensor import MAX_RANK, is_tensor, rank_error
+from .._core.errors import InvalidArgumentError
+from .._core.tensor import MAX_RANK, is_tensor, rank_error
 
 
 def static(value):

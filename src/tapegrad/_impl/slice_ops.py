@@ -4,12 +4,12 @@ import builtins
 
 import numpy as np
 
-from ._core.errors import InvalidArgumentError
-from ._core.bind import bind as _bind
-from ._core.primitive import composite as _composite
-from ._core.tensor import convert_to_tensor as _tensor
-from ._core.tensor import is_tensor as _is_tensor
-from .ops import shape as _s
+from .._core.bind import bind as _bind
+from .._core.errors import InvalidArgumentError
+from .._core.primitive import composite as _composite
+from .._core.tensor import convert_to_tensor as _tensor
+from .._core.tensor import is_tensor as _is_tensor
+from ..ops import shape as _s
 
 __all__ = ["slice"]
 

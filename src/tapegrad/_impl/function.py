@@ -11,14 +11,16 @@ import weakref
 
 import numpy as np
 
-from ._core import dtypes as _dt
-from ._core import nest
-from ._core.tensor import Tensor, TensorShape, convert_to_tensor
-from ._core.trace import Tracer, as_output, effect
-from ._core.variable import Variable
-from .types.experimental import CALL_CONTEXT
+from .._core import dtypes as _dt
+from .._core import nest
+from .._core.tensor import Tensor, TensorShape, convert_to_tensor
+from .._core.trace import Tracer, as_output
+from .._core.variable import Variable
+from ..types.experimental import CALL_CONTEXT
 
-__all__ = ["function", "Function", "TensorSpec", "effect"]
+__all__ = [
+    "function", "Function", "TensorSpec",
+]
 
 
 class TensorSpec:

@@ -8,19 +8,19 @@ import builtins
 
 import numpy as np
 
-from ._checks import shape_arg as _shape_arg
-from ._checks import static as _static
-from ._core import dtypes as _dt
-from ._core.bind import bind as _bind
-from ._core.errors import InvalidArgumentError
-from ._core.primitive import composite as _composite
-from ._core.tensor import MAX_RANK, Tensor, rank_error
-from ._core.tensor import convert_to_tensor as _tensor
-from ._core.tensor import is_tensor as _is_tensor
-from ._core.variable import Variable as _Variable
-from .ops import elementwise as _e
-from .ops import reductions as _r
-from .ops import shape as _s
+from .._core import dtypes as _dt
+from .._core.bind import bind as _bind
+from .._core.errors import InvalidArgumentError
+from .._core.primitive import composite as _composite
+from .._core.tensor import MAX_RANK, Tensor, rank_error
+from .._core.tensor import convert_to_tensor as _tensor
+from .._core.tensor import is_tensor as _is_tensor
+from .._core.variable import Variable as _Variable
+from ..ops import elementwise as _e
+from ..ops import reductions as _r
+from ..ops import shape as _s
+from .arguments import shape_arg as _shape_arg
+from .arguments import static as _static
 
 __all__ = [
     "reshape", "transpose", "matrix_transpose", "squeeze", "expand_dims", "concat", "stack",

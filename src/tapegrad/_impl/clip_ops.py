@@ -6,15 +6,15 @@ Re-exported by `tapegrad.math`; kept apart only to keep math.py a readable size.
 
 import numpy as _np
 
-from ._checks import axes as _axes
-from ._checks import static as _static
-from ._core.bind import bind as _bind
-from ._core.errors import InvalidArgumentError as _Invalid
-from ._core.primitive import composite as _composite
-from ._core.tensor import convert_to_tensor as _tensor
-from .ops import elementwise as _e
-from .ops import reductions as _r
-from .ops import shape as _s
+from .._core.bind import bind as _bind
+from .._core.errors import InvalidArgumentError as _Invalid
+from .._core.primitive import composite as _composite
+from .._core.tensor import convert_to_tensor as _tensor
+from ..ops import elementwise as _e
+from ..ops import reductions as _r
+from ..ops import shape as _s
+from .arguments import axes as _axes
+from .arguments import static as _static
 
 __all__ = ["clip_by_value", "clip_by_norm", "norm", "l2_normalize"]
 

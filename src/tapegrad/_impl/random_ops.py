@@ -1,0 +1,127 @@
+"""`tapegrad.random`: random tensors, all drawn from one module-level NumPy generator.
+
+`set_seed` reseeds it (Keras' `set_random_seed` calls it); other modules (dropout, Keras
+initializers) draw from `generator()`, so one seed makes a whole program repeatable.
+"""
+
+import numpy as np
+
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError
+from .._core.state import state as _state
+from .._core.tensor import Tensor
+from .._core.tensor import is_tensor as _is_tensor
+from .arguments import shape_arg as _shape_arg
+from .arguments import static as _static
+
+__all__ = ["set_seed", "generator", "normal", "uniform", "truncated_normal", "shuffle"]
+
+_global_seed = None
+_rng = None  # made on first use: importing numpy.random costs 10 ms of `import tapegrad`
+_op_streams = {}
+
+
+def set_seed(seed):
+    """Sets the global seed: every later draw, with or without an op seed, is repeatable."""
+    global _global_seed, _rng
+    _global_seed = None if seed is None else int(seed)
+    _rng = np.random.default_rng(_global_seed)
+    _op_streams.clear()
+
+
+def generator(seed=None):
+    """The `np.random.Generator` that random ops draw from.
+
+    Without `seed`, the global generator. With an op-level `seed`, as TensorFlow: a stream of
+    its own for (global seed, op seed), so repeated calls differ but restart after `set_seed`.
+    """
+    for interpreter in _state.interpreters:  # a traced program cannot replay a draw
+        interpreter.impure("random numbers were drawn")
+    global _rng
+    if seed is None:
+        if _rng is None:
+            _rng = np.random.default_rng()
+        return _rng
+    key = int(seed)
+    stream = _op_streams.get(key)
+    if stream is None:
+        base = 87654321 if _global_seed is None else _global_seed  # TF's default global seed
+        stream = _op_streams[key] = np.random.default_rng([base, key])
+    return stream
+
+
+def _draw_float(op, shape, dtype, draw, error=TypeError):
+    np_dtype = _dt.as_dtype(dtype)._np
+    if np_dtype.kind != "f":
+        raise error(f"{op}: expected a float dtype, got {_dt.as_dtype(dtype).name}")
+    native = np_dtype if np_dtype in (np.float32, np.float64) else np.float32
+    return draw(_shape_arg(op, shape), native).astype(np_dtype, copy=False)
+
+
+def _affine(noise, scale, shift):
+    """noise * scale + shift; through tapegrad ops when scale or shift is a tensor, so that they
+    receive gradients as in TensorFlow."""
+    if _is_tensor(scale) or _is_tensor(shift):
+        return Tensor(noise) * scale + shift
+    dtype = noise.dtype.type
+    return Tensor(noise * dtype(scale) + dtype(shift))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+    """Samples from a normal distribution with the given mean and standard deviation."""
+    rng = generator(seed)
+    noise = _draw_float("random.normal", shape, dtype,
+                        lambda s, d: rng.standard_normal(s, dtype=d))
+    return _affine(noise, stddev, mean)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+    """Normal samples, redrawn until within two standard deviations of the mean."""
+    rng = generator(seed)
+
+    def draw(s, d):
+        x = rng.standard_normal(s, dtype=d)
+        bad = np.abs(x) > 2.0
+        while bad.any():
+            x[bad] = rng.standard_normal(int(bad.sum()), dtype=d)
+            bad = np.abs(x) > 2.0
+        return x
+
+    return _affine(_draw_float("random.truncated_normal", shape, dtype, draw), stddev, mean)
+
+
+def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
+    """Samples uniformly from [minval, maxval) (maxval defaults to 1 for float dtypes).
+
+    Raises:
+        ValueError: for an integer dtype without `maxval`.
+    """
+    rng = generator(seed)
+    target = _dt.as_dtype(dtype)
+    if target.is_integer:
+        if maxval is None:
+            raise ValueError(
+                f"random.uniform: must specify maxval for integer dtype {target.name}")
+        low, high = _static(minval), _static(maxval)
+        if float(low) != int(low) or float(high) != int(high):
+            raise TypeError(f"random.uniform: minval and maxval must be whole numbers for dtype "
+                            f"{target.name}, got minval={low}, maxval={high}")
+        low, high = int(low), int(high)
+        if low >= high:
+            raise InvalidArgumentError(
+                f"random.uniform: needs minval < maxval for integer dtype {target.name}, got "
+                f"minval={low}, maxval={high}", op="random.uniform")
+        return Tensor(rng.integers(low, high, _shape_arg("random.uniform", shape),
+                                   dtype=target._np))
+    noise = _draw_float("random.uniform", shape, target, lambda s, d: rng.random(s, dtype=d),
+                        ValueError)  # TensorFlow's classes: TypeError for normal, ValueError here
+    high = 1.0 if maxval is None else maxval
+    if isinstance(high, (int, float)) and isinstance(minval, (int, float)):
+        return _affine(noise, high - minval, minval)
+    return _affine(noise, Tensor(np.asarray(0, noise.dtype)) + high - minval, minval)
+
+
+def shuffle(value, seed=None, name=None):
+    """A random permutation of `value` along its first axis (not differentiable)."""
+    x = np.asarray(value)
+    return Tensor(x[generator(seed).permutation(x.shape[0])] if x.ndim else x.copy())
