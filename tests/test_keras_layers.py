@@ -266,3 +266,18 @@ def test_dense_promotes_integer_and_boolean_features():
         out = layer(x)
         assert out.dtype == tf.float32
         np.testing.assert_allclose(out, [[3.0, 3.0]])
+
+
+def test_default_names_are_keras_snake_case_of_the_class():
+    # Keras 3's utils.naming.to_snake_case (optimizers use the same helper)
+    class MyConv2D(keras.layers.Layer):
+        def call(self, x):
+            return x
+
+    class R2Head(keras.layers.Layer):
+        def call(self, x):
+            return x
+
+    assert MyConv2D().name.startswith("my_conv2d")
+    assert R2Head().name.startswith("r2_head")
+    assert keras.optimizers.RMSprop().name.startswith("rm_sprop")

@@ -22,8 +22,12 @@ _NAMES = {}
 
 
 def to_snake_case(name):
+    """A class name in snake case, as Keras 3 names layers, metrics, losses and optimizers
+    (its `utils.naming.to_snake_case`): "BatchNormalization" -> "batch_normalization",
+    "Conv2D" -> "conv2d", "RMSprop" -> "rm_sprop"."""
+    name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(prefix):

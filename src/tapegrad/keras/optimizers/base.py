@@ -35,8 +35,7 @@ _NAME_UIDS = collections.Counter()
 
 def _auto_name(cls_name):
     # Keras's `auto_name`: snake_case of the class name, then "_1", "_2", ... for later ones.
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", cls_name)
-    name = re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    name = backend.to_snake_case(cls_name)
     uid = _NAME_UIDS[name]
     _NAME_UIDS[name] += 1
     return f"{name}_{uid}" if uid else name
