@@ -12,7 +12,14 @@ from . import nest
 from .bind import bind
 from .primitive import ELEMENTWISE, FROM_VJP, LINEAR, MULTILINEAR, NONE, PRIMITIVES, ZERO
 from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
-from .tape import GradientTape, UnconnectedGradients, as_unconnected, unbroadcast
+from .tape import (
+    GradientTape,
+    UnconnectedGradients,
+    as_unconnected,
+    by_id,
+    check_tensors,
+    unbroadcast,
+)
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = ["ForwardAccumulator", "jvp"]
@@ -43,14 +50,11 @@ class ForwardAccumulator(Interpreter):
                 f"ForwardAccumulator: got {len(flat_p)} primals but {len(flat_t)} tangents; "
                 "pass one tangent per primal, in the same structure."
             )
+        check_tensors(flat_p, "ForwardAccumulator: primal",
+                      "; convert it with tf.constant(...) first.")
         self._tangents = {}
         self._active = False
         for i, (p, t) in enumerate(zip(flat_p, flat_t)):
-            if not (isinstance(p, Tensor) or hasattr(p, "_read")):
-                raise TypeError(
-                    f"ForwardAccumulator: primal #{i} is a {type(p).__name__} ({p!r}), not a "
-                    "Tensor or Variable; convert it with tf.constant(...) first."
-                )
             value = p._value
             try:  # as TensorFlow: a tangent of another dtype is a ValueError
                 t = convert_to_tensor(t, dtype=p.dtype)
@@ -108,19 +112,10 @@ class ForwardAccumulator(Interpreter):
             TypeError: if a primal is not a Tensor or Variable.
         """
         unconnected = as_unconnected(unconnected_gradients, "ForwardAccumulator.jvp")
-        out = []
-        for i, p in enumerate(nest.flatten(primals)):
-            if not (isinstance(p, Tensor) or hasattr(p, "_read")):
-                raise TypeError(
-                    f"ForwardAccumulator.jvp: primal #{i} is a {type(p).__name__} ({p!r}), not "
-                    "a Tensor or Variable; only values computed while the accumulator was "
-                    "active have tangents."
-                )
-            t = self._tangents.get(p._tid) if p._tid else None
-            if t is None and unconnected is UnconnectedGradients.ZERO:
-                t = Tensor(np.zeros_like(p._value))
-            out.append(t)
-        return nest.pack_sequence_as(primals, out)
+        flat = check_tensors(nest.flatten(primals), "ForwardAccumulator.jvp: primal",
+                             "; only values computed while the accumulator was active have "
+                             "tangents.")
+        return nest.pack_sequence_as(primals, by_id(self._tangents, flat, unconnected))
 
 
 def _sum(terms):

@@ -18,7 +18,10 @@ from .state import Interpreter, activate, deactivate, ensure_tid, next_tid, stat
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
-__all__ = ["GradientTape", "Record", "UnconnectedGradients", "as_unconnected", "unbroadcast"]
+__all__ = [
+    "GradientTape", "Record", "UnconnectedGradients", "as_unconnected", "by_id", "check_tensors",
+    "unbroadcast",
+]
 
 
 class Record:
@@ -315,7 +318,7 @@ class GradientTape:
         grads = backward(records, flat_targets, seeds, wanted, free=not self._persistent)
         del records
         self._end_gradient()
-        return nest.pack_sequence_as(sources, _finish(grads, flat_sources, unconnected))
+        return nest.pack_sequence_as(sources, by_id(grads, flat_sources, unconnected))
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
@@ -346,7 +349,7 @@ class GradientTape:
         wanted = self._wanted(flat_sources, [target])
         grads = self._batched(target, Tensor(seeds), wanted, experimental_use_pfor)
         self._end_gradient()
-        return nest.pack_sequence_as(sources, _finish(grads, flat_sources, unconnected,
+        return nest.pack_sequence_as(sources, by_id(grads, flat_sources, unconnected,
                                                       lead=shape))
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
@@ -506,18 +509,20 @@ def as_unconnected(value, op):
         ) from None
 
 
-def _check_tensors(flat, role, op):
-    out = []
+def check_tensors(flat, what, advice):
+    """`flat`, if every item is a Tensor or Variable; else a TypeError naming the first other
+    one as `what #i` and ending with `advice` (shared by tapes and forward accumulators)."""
     for i, t in enumerate(flat):
-        if type(t) is Tensor or type(t) is Variable or isinstance(t, (Tensor, Variable)):
-            out.append(t)
-        else:
-            raise TypeError(
-                f"GradientTape.{op}: {role} #{i} is a {type(t).__name__} ({t!r}), not a Tensor or "
-                f"Variable. Only tensors and variables can be differentiated; "
-                f"{'watch a tf.constant' if role == 'source' else 'compute it with tapegrad ops'}."
-            )
-    return out
+        if not (type(t) is Tensor or type(t) is Variable or isinstance(t, (Tensor, Variable))):
+            raise TypeError(f"{what} #{i} is a {type(t).__name__} ({t!r}), not a Tensor or "
+                            f"Variable{advice}")
+    return flat
+
+
+def _check_tensors(flat, role, op):
+    advice = "watch a tf.constant" if role == "source" else "compute it with tapegrad ops"
+    return check_tensors(flat, f"GradientTape.{op}: {role}",
+                         f". Only tensors and variables can be differentiated; {advice}.")
 
 
 def _seed(target, seed, i):
@@ -553,12 +558,13 @@ def _seed(target, seed, i):
     return seed
 
 
-def _finish(grads, sources, unconnected, lead=()):
-    """Each source's cotangent as `lead + source shape` (a Jacobian's rows come flattened);
-    for an unconnected source, None or zeros as `unconnected` says."""
+def by_id(values, tensors, unconnected, lead=()):
+    """For each of `tensors`, its entry in `values` (a dict by tensor id: cotangents, or an
+    accumulator's tangents) as `lead + its shape` (a Jacobian's rows come flattened); where
+    there is none, None or zeros as `unconnected` says."""
     out = []
-    for s in sources:
-        g = grads.get(s._tid) if s._tid else None
+    for s in tensors:
+        g = values.get(s._tid) if s._tid else None
         shape = lead + s._value.shape
         if g is None:
             if unconnected is UnconnectedGradients.ZERO:
