@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 import tapegrad as tf
-from tapegrad._core import tape
+from tapegrad._core import record
 
 # Tapes keep only what reverse rules declare they read (`saves`), for tensors of at least
 # SHELL_MIN_SIZE elements. The tests use small tensors: check every declaration on them too.
-tape.SHELL_MIN_SIZE = 0
+record.SHELL_MIN_SIZE = 0
 
 
 @pytest.fixture(autouse=True)

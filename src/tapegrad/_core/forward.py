@@ -9,17 +9,11 @@ tape sees the backward pass (forward-over-reverse: Hessian-vector products).
 import numpy as np
 
 from . import nest
+from .backward import unbroadcast
 from .bind import bind
 from .primitive import ELEMENTWISE, FROM_VJP, LINEAR, MULTILINEAR, NONE, PRIMITIVES, ZERO
 from .state import Interpreter, activate, deactivate, ensure_tid, next_tid
-from .tape import (
-    GradientTape,
-    UnconnectedGradients,
-    as_unconnected,
-    by_id,
-    check_tensors,
-    unbroadcast,
-)
+from .tape import GradientTape, UnconnectedGradients, as_unconnected, by_id, check_tensors
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = ["ForwardAccumulator", "jvp"]

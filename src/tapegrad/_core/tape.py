@@ -1,8 +1,6 @@
-"""`GradientTape`: records primitive calls and walks them backwards (TensorFlow 2 semantics).
-
-The recording tapes of a thread record through one interpreter (state.py), `_Recorder`: `bind`
-hands it every call, and it records those with an input that one of the tapes tracks, in one
-`Record` that each such tape keeps; `backward` walks a tape's records in reverse.
+"""`GradientTape` (TensorFlow 2 semantics): what it watches and tracks, and its gradients and
+Jacobians. It records through the thread's recorder (record.py) and differentiates by walking
+its records backwards (backward.py).
 """
 
 import enum
@@ -11,86 +9,16 @@ import warnings
 import numpy as np
 
 from . import nest
+from .backward import backward
 from .bind import bind
 from .errors import InvalidArgumentError
-from .primitive import NONE, PRIMITIVES, ZERO
-from .state import Interpreter, activate, deactivate, ensure_tid, next_tid, state
+from .primitive import PRIMITIVES
+from .record import recorder
+from .state import deactivate, ensure_tid
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
-__all__ = [
-    "GradientTape", "Record", "UnconnectedGradients", "as_unconnected", "by_id", "check_tensors",
-    "unbroadcast",
-]
-
-
-class Record:
-    """One recorded primitive call: `output = prim(*inputs, **params)`.
-
-    An input or the output the reverse rules do not read may be a value-less stand-in with the
-    same id, shape and dtype (see `_saved`).
-    """
-
-    __slots__ = ("prim", "inputs", "output", "params")
-
-    def __init__(self, prim, inputs, output, params):
-        self.prim = prim
-        self.inputs = inputs
-        self.output = output
-        self.params = params
-
-
-class _Recorder(Interpreter):
-    """The recording tapes of one thread, as one interpreter (its order: see state.py).
-
-    A call is recorded once, and the Record shared by every tape that tracks one of its inputs
-    (nested tapes, for higher derivatives, record the same calls); an untracked tensor's id is
-    0, which no tape tracks.
-    """
-
-    __slots__ = ("tapes",)
-    order = 0  # before forward accumulators: see state.Interpreter
-
-    def __init__(self):
-        self.tapes = []
-
-    def process_primitive(self, prim, inputs, params, output):
-        if not prim.differentiable or output._value.dtype.kind not in "fc":
-            return
-        record = None
-        for tape in self.tapes:
-            tracked = tape._tracked
-            for a in inputs:
-                if a._tid in tracked:
-                    break
-            else:
-                continue
-            if record is None:
-                output._tid = next_tid()  # output is new and not shared yet: no lock needed
-                if prim.saves is None:
-                    record = Record(prim, inputs, output, params)
-                else:
-                    record = _saved(prim, inputs, output, params)
-            tracked.add(output._tid)
-            tape._records.append(record)
-
-    def read_variable(self, variable, tensor):
-        """Watches a trainable variable read, for each tape that watches what it accesses."""
-        if variable._trainable:
-            tid = variable._tid
-            for tape in self.tapes:
-                if tape._watch_accessed and tid not in tape._tracked:
-                    tape._watch_variable(variable)
-
-
-def _recorder():
-    """This thread's active recorder, made and activated if there is none."""
-    for interpreter in state.interpreters:
-        if type(interpreter) is _Recorder:
-            return interpreter
-    recorder = _Recorder()
-    activate(recorder)
-    return recorder
+__all__ = ["GradientTape", "UnconnectedGradients", "as_unconnected", "by_id", "check_tensors"]
 
 
 class UnconnectedGradients(enum.Enum):
@@ -98,16 +26,6 @@ class UnconnectedGradients(enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
-
-
-def unbroadcast(g, shape, nbatch=0):
-    """Sums `g` down to `shape`, whose first `nbatch` axes are batch axes kept as they are.
-
-    This is the one place where broadcasting is undone.
-    """
-    if g._value.shape == shape:
-        return g
-    return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
 
 
 class GradientTape:
@@ -161,7 +79,7 @@ class GradientTape:
 
     def _start(self):
         self._recording = True
-        self._recorder = _recorder()
+        self._recorder = recorder()
         self._recorder.tapes.append(self)
 
     def _stop(self):
@@ -444,46 +362,6 @@ class _Paused:
         return False
 
 
-SHELL_MIN_SIZE = 1024  # smaller values are kept whole: a stand-in would save nothing
-_SHELL_BUFFERS = {}
-
-
-def _shell(t):
-    """A stand-in for a tensor a tape need not keep: same id, shape and dtype, no data."""
-    v = t._value
-    if v.size < SHELL_MIN_SIZE:
-        return t
-    buf = _SHELL_BUFFERS.get(v.dtype)
-    if buf is None:
-        buf = _SHELL_BUFFERS[v.dtype] = np.zeros(1, v.dtype)
-        buf.flags.writeable = False
-    s = Tensor(np.ndarray(v.shape, v.dtype, buffer=buf, strides=(0,) * v.ndim))
-    s._tid = t._tid
-    return s
-
-
-def _saved(prim, inputs, output, params):
-    """The Record a tape keeps of one call: the values its reverse rules read (`prim.saves`),
-    and value-less stand-ins for the others, so that intermediates are freed as early as NumPy
-    frees them."""
-    args = inputs
-    n = len(inputs)
-    for i in prim.unsaved:
-        if i < n and inputs[i]._value.size >= SHELL_MIN_SIZE:
-            if args is inputs:
-                args = list(inputs)
-            args[i] = _shell(inputs[i])
-    if n > prim.unsaved_from:
-        for i in range(prim.unsaved_from, n):
-            if inputs[i]._value.size >= SHELL_MIN_SIZE:
-                if args is inputs:
-                    args = list(inputs)
-                args[i] = _shell(inputs[i])
-    if prim.drops_out and output._value.size >= SHELL_MIN_SIZE:
-        output = _shell(output)
-    return Record(prim, args, output, params)
-
-
 def _concat0(parts):
     """Stacks (1, ...) tensors along axis 0 by summing zero-padded copies (differentiable)."""
     n = len(parts)
@@ -575,60 +453,3 @@ def by_id(values, tensors, unconnected, lead=()):
     return out
 
 
-def backward(records, targets, seeds, wanted, free):
-    """The reverse walk: returns {source id: cotangent} for the ids in `wanted` that the
-    targets reach.
-
-    Visits each record once, after all its consumers (records are in execution order). Only
-    records on a path from a wanted id are visited, and only the rules of arguments on such a
-    path are called. With `free`, each record is dropped as soon as it has been visited.
-    """
-    if not wanted:
-        return {}
-    reach = set(wanted)
-    path = []
-    for rec in records:
-        for a in rec.inputs:
-            if a._tid in reach:
-                reach.add(rec.output._tid)
-                path.append(rec)
-                break
-    if free:
-        records.clear()
-    add = PRIMITIVES["add"]
-    cot = {}
-    for t, seed in zip(targets, seeds):
-        tid = t._tid
-        if tid in reach:
-            cot[tid] = seed if tid not in cot else bind(add, cot[tid], seed)
-    # Every cotangent carries the seeds' leading batch axes (tape.jacobian), or none.
-    batch = seeds[0]._value.shape[: seeds[0]._value.ndim - targets[0]._value.ndim]
-    nbatch = len(batch)
-    while path:
-        rec = path.pop()
-        out = rec.output
-        tid = out._tid
-        g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
-        if g is None:
-            continue
-        args, params = rec.inputs, rec.params
-        rules = rec.prim.vjp
-        for i, a in enumerate(args):
-            atid = a._tid
-            if atid not in reach:
-                continue
-            rule = rules[i] if type(rules) is tuple else rules
-            if rule is NONE:
-                continue
-            shape = batch + a._value.shape if nbatch else a._value.shape
-            if rule is ZERO:
-                gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
-            else:
-                gi = rule(g, out, *args, **params)
-                if gi is None:  # a custom gradient's None: this path contributes nothing
-                    continue
-                if gi._value.shape != shape:
-                    gi = unbroadcast(gi, shape, nbatch)
-            prev = cot.get(atid)
-            cot[atid] = gi if prev is None else bind(add, prev, gi)
-    return {tid: cot[tid] for tid in wanted if tid in cot}

@@ -28,7 +28,9 @@ from .bind import bind
 from .state import Interpreter, state
 from .tensor import Tensor, convert_to_tensor
 
-__all__ = ["Tracer", "Program", "Op", "ReadVariable", "AssignVariable", "CallEffect", "effect", "as_output"]
+__all__ = [
+    "AssignVariable", "CallEffect", "Op", "Program", "ReadVariable", "Tracer", "as_output", "effect",
+]
 
 
 class _Traced(np.ndarray):

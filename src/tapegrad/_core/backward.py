@@ -1,0 +1,79 @@
+"""The reverse walk over a tape's records (`backward`) and the one place broadcasting is
+undone (`unbroadcast`)."""
+
+import numpy as np
+
+from .bind import bind
+from .primitive import NONE, PRIMITIVES, ZERO
+from .tensor import Tensor
+
+__all__ = ["backward", "unbroadcast"]
+
+
+def unbroadcast(g, shape, nbatch=0):
+    """Sums `g` down to `shape`, whose first `nbatch` axes are batch axes kept as they are.
+
+    This is the one place where broadcasting is undone.
+    """
+    if g._value.shape == shape:
+        return g
+    return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
+
+
+def backward(records, targets, seeds, wanted, free):
+    """The reverse walk: returns {source id: cotangent} for the ids in `wanted` that the
+    targets reach.
+
+    Visits each record once, after all its consumers (records are in execution order). Only
+    records on a path from a wanted id are visited, and only the rules of arguments on such a
+    path are called. With `free`, each record is dropped as soon as it has been visited.
+    """
+    if not wanted:
+        return {}
+    reach = set(wanted)
+    path = []
+    for rec in records:
+        for a in rec.inputs:
+            if a._tid in reach:
+                reach.add(rec.output._tid)
+                path.append(rec)
+                break
+    if free:
+        records.clear()
+    add = PRIMITIVES["add"]
+    cot = {}
+    for t, seed in zip(targets, seeds):
+        tid = t._tid
+        if tid in reach:
+            cot[tid] = seed if tid not in cot else bind(add, cot[tid], seed)
+    # Every cotangent carries the seeds' leading batch axes (tape.jacobian), or none.
+    batch = seeds[0]._value.shape[: seeds[0]._value.ndim - targets[0]._value.ndim]
+    nbatch = len(batch)
+    while path:
+        rec = path.pop()
+        out = rec.output
+        tid = out._tid
+        g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
+        if g is None:
+            continue
+        args, params = rec.inputs, rec.params
+        rules = rec.prim.vjp
+        for i, a in enumerate(args):
+            atid = a._tid
+            if atid not in reach:
+                continue
+            rule = rules[i] if type(rules) is tuple else rules
+            if rule is NONE:
+                continue
+            shape = batch + a._value.shape if nbatch else a._value.shape
+            if rule is ZERO:
+                gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
+            else:
+                gi = rule(g, out, *args, **params)
+                if gi is None:  # a custom gradient's None: this path contributes nothing
+                    continue
+                if gi._value.shape != shape:
+                    gi = unbroadcast(gi, shape, nbatch)
+            prev = cot.get(atid)
+            cot[atid] = gi if prev is None else bind(add, prev, gi)
+    return {tid: cot[tid] for tid in wanted if tid in cot}

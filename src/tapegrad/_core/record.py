@@ -1,0 +1,124 @@
+"""Recording: the interpreter through which the recording tapes of a thread hear every call.
+
+`bind` hands each call to the thread's `_Recorder` (an interpreter, state.py), which records
+it if one of its tapes tracks an input: once, in one `Record` that every such tape keeps
+(nested tapes record the same calls). A record keeps only the values the primitive's reverse
+rules read (`saves`); the others become value-less stand-ins, so that intermediates are freed
+as early as NumPy frees them.
+"""
+
+import numpy as np
+
+from .state import Interpreter, activate, next_tid, state
+from .tensor import Tensor
+
+__all__ = ["SHELL_MIN_SIZE", "Record", "recorder"]
+
+
+class Record:
+    """One recorded primitive call: `output = prim(*inputs, **params)`.
+
+    An input or the output the reverse rules do not read may be a value-less stand-in with the
+    same id, shape and dtype (see `_saved`).
+    """
+
+    __slots__ = ("prim", "inputs", "output", "params")
+
+    def __init__(self, prim, inputs, output, params):
+        self.prim = prim
+        self.inputs = inputs
+        self.output = output
+        self.params = params
+
+
+class _Recorder(Interpreter):
+    """The recording tapes of one thread, as one interpreter (its order: see state.py).
+
+    A call is recorded once, and the Record shared by every tape that tracks one of its inputs
+    (nested tapes, for higher derivatives, record the same calls); an untracked tensor's id is
+    0, which no tape tracks.
+    """
+
+    __slots__ = ("tapes",)
+    order = 0  # before forward accumulators: see state.Interpreter
+
+    def __init__(self):
+        self.tapes = []
+
+    def process_primitive(self, prim, inputs, params, output):
+        if not prim.differentiable or output._value.dtype.kind not in "fc":
+            return
+        record = None
+        for tape in self.tapes:
+            tracked = tape._tracked
+            for a in inputs:
+                if a._tid in tracked:
+                    break
+            else:
+                continue
+            if record is None:
+                output._tid = next_tid()  # output is new and not shared yet: no lock needed
+                if prim.saves is None:
+                    record = Record(prim, inputs, output, params)
+                else:
+                    record = _saved(prim, inputs, output, params)
+            tracked.add(output._tid)
+            tape._records.append(record)
+
+    def read_variable(self, variable, tensor):
+        """Watches a trainable variable read, for each tape that watches what it accesses."""
+        if variable._trainable:
+            tid = variable._tid
+            for tape in self.tapes:
+                if tape._watch_accessed and tid not in tape._tracked:
+                    tape._watch_variable(variable)
+
+
+def recorder():
+    """This thread's active recorder, made and activated if there is none."""
+    for interpreter in state.interpreters:
+        if type(interpreter) is _Recorder:
+            return interpreter
+    made = _Recorder()
+    activate(made)
+    return made
+
+
+SHELL_MIN_SIZE = 1024  # smaller values are kept whole: a stand-in would save nothing
+_SHELL_BUFFERS = {}
+
+
+def _shell(t):
+    """A stand-in for a tensor a tape need not keep: same id, shape and dtype, no data."""
+    v = t._value
+    if v.size < SHELL_MIN_SIZE:
+        return t
+    buf = _SHELL_BUFFERS.get(v.dtype)
+    if buf is None:
+        buf = _SHELL_BUFFERS[v.dtype] = np.zeros(1, v.dtype)
+        buf.flags.writeable = False
+    s = Tensor(np.ndarray(v.shape, v.dtype, buffer=buf, strides=(0,) * v.ndim))
+    s._tid = t._tid
+    return s
+
+
+def _saved(prim, inputs, output, params):
+    """The Record a tape keeps of one call: the values its reverse rules read (`prim.saves`),
+    and value-less stand-ins for the others, so that intermediates are freed as early as NumPy
+    frees them."""
+    args = inputs
+    n = len(inputs)
+    for i in prim.unsaved:
+        if i < n and inputs[i]._value.size >= SHELL_MIN_SIZE:
+            if args is inputs:
+                args = list(inputs)
+            args[i] = _shell(inputs[i])
+    if n > prim.unsaved_from:
+        for i in range(prim.unsaved_from, n):
+            if inputs[i]._value.size >= SHELL_MIN_SIZE:
+                if args is inputs:
+                    args = list(inputs)
+                args[i] = _shell(inputs[i])
+    if prim.drops_out and output._value.size >= SHELL_MIN_SIZE:
+        output = _shell(output)
+    return Record(prim, args, output, params)
