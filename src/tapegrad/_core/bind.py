@@ -33,11 +33,12 @@ def bind(prim, *args, **params):
         InvalidArgumentError: if an argument does not convert (see `convert`) or the forward
             fails on the arguments (the message names the op, the inputs and the params).
     """
-    # -- the fast path (docs/performance.md, "bind") -----------------------------------------
-    # Nearly every call is one tensor, two tensors of one dtype, or a tensor and a Python
-    # number converted before (found in the constant cache): these skip `convert`, and the
-    # forward gets their arrays positionally (a list and a star-call would cost a third of a
-    # scalar op). Everything else, and a number seen for the first time, goes to `convert`.
+    # -- the fast path (docs/performance.md, "bind's fast path") ------------------------------
+    # Nearly every call is one tensor, or a tensor with a second argument that is a tensor of
+    # its dtype, a Python number converted before (found in the constant cache) or a variable
+    # (`x + bias`): these skip `convert`, and the forward gets their arrays positionally (a
+    # list and a star-call would cost a third of a scalar op). Everything else, and a number
+    # seen for the first time, goes to `convert`.
     n = len(args)
     targs = None
     if n == 1:
@@ -46,10 +47,16 @@ def bind(prim, *args, **params):
     elif n == 2 and prim.dtype_args is None:
         a, b = args
         if type(a) is Tensor:
-            if type(b) is Tensor:
+            kind = type(b)
+            if kind is not Tensor and kind is not float and kind is not int and hasattr(
+                    kind, "_read"):
+                b = args[1]._read()  # a variable, read once
+                args = (a, b)
+                kind = Tensor
+            if kind is Tensor:
                 if a._value.dtype == b._value.dtype:
                     targs = args
-            elif type(b) is float or type(b) is int:
+            elif kind is float or kind is int:
                 b = CONSTANTS.get(a._value.dtype, _NOTHING).get(b)
                 targs = None if b is None else (a, b)
         elif type(b) is Tensor and (type(a) is float or type(a) is int):

@@ -42,7 +42,22 @@ def _kind(kind):
 
 def is_nested(seq):
     """Whether `seq` is a container this module walks into (see the module docstring)."""
-    return _kind(type(seq)) is not None
+    found = _KINDS.get(type(seq), False)
+    return (_kind(type(seq)) if found is False else found) is not None
+
+
+def _flat_sequence(s):
+    """Whether `s` is a list or tuple of leaves only (the common case: a tape's sources, a
+    function's arguments), which flattens and packs without walking."""
+    kind = type(s)
+    if kind is not list and kind is not tuple:
+        return False
+    kinds = _KINDS
+    for item in s:
+        found = kinds.get(type(item), False)
+        if found is not None:  # a container, or a type not seen yet
+            return False
+    return True
 
 
 def _children(s):
@@ -60,6 +75,8 @@ def flatten(structure, expand_composites=False):
         expand_composites: accepted for TensorFlow compatibility (tapegrad has no composite
             tensors).
     """
+    if _flat_sequence(structure):
+        return list(structure)
     if not is_nested(structure):
         return [structure]
     out = []
@@ -148,6 +165,8 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
                 f"{len(flat_sequence)}.\n  {flat_sequence!r}\nnest cannot guarantee that it is "
                 "safe to map one to the other.")
         return flat_sequence[0]
+    if _flat_sequence(structure) and len(structure) == len(flat_sequence):
+        return type(structure)(flat_sequence)
     it = iter(flat_sequence)
     try:
         packed = _pack(structure, it)
