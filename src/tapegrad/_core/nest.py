@@ -75,6 +75,8 @@ def flatten(structure, expand_composites=False):
         expand_composites: accepted for TensorFlow compatibility (tapegrad has no composite
             tensors).
     """
+    if _KINDS.get(type(structure), False) is None:  # a leaf of a type seen before
+        return [structure]
     if _flat_sequence(structure):
         return list(structure)
     if not is_nested(structure):
@@ -153,6 +155,10 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
         TypeError: if `flat_sequence` is not a sequence.
         ValueError: if the numbers of leaves differ.
     """
+    kinds = _KINDS
+    if kinds.get(type(structure), False) is None and kinds.get(type(flat_sequence)) and len(
+            flat_sequence) == 1:  # a leaf seen before, and one value: the common case
+        return flat_sequence[0]
     if not is_nested(flat_sequence):
         raise TypeError(
             f"Attempted to pack value:\n  {flat_sequence!r}\ninto a structure, but found "

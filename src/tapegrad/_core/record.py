@@ -76,11 +76,15 @@ class _Recorder(Interpreter):
 
 def recorder():
     """This thread's active recorder, made and activated if there is none."""
-    for interpreter in state.interpreters:
+    active = state.interpreters
+    for interpreter in active:
         if type(interpreter) is _Recorder:
             return interpreter
     made = _Recorder()
-    activate(made)
+    if active:
+        activate(made)
+    else:  # the usual case, a tape in a thread with no interpreter active: one step
+        state.interpreters = (made,)
     return made
 
 
@@ -105,20 +109,17 @@ def _shell(t):
 def _saved(prim, inputs, output, params):
     """The Record a tape keeps of one call: the values its reverse rules read (`prim.saves`),
     and value-less stand-ins for the others, so that intermediates are freed as early as NumPy
-    frees them."""
-    args = inputs
-    n = len(inputs)
-    for i in prim.unsaved:
-        if i < n and inputs[i]._value.size >= SHELL_MIN_SIZE:
-            if args is inputs:
-                args = list(inputs)
-            args[i] = _shell(inputs[i])
-    if n > prim.unsaved_from:
-        for i in range(prim.unsaved_from, n):
-            if inputs[i]._value.size >= SHELL_MIN_SIZE:
-                if args is inputs:
-                    args = list(inputs)
-                args[i] = _shell(inputs[i])
+    frees them. Small values are kept whole: a stand-in would save nothing."""
+    for a in inputs:
+        if a._value.size >= SHELL_MIN_SIZE:
+            inputs = _stand_ins(prim, inputs)
+            break
     if prim.drops_out and output._value.size >= SHELL_MIN_SIZE:
         output = _shell(output)
-    return Record(prim, args, output, params)
+    return Record(prim, inputs, output, params)
+
+
+def _stand_ins(prim, inputs):
+    """`inputs` with a stand-in for each large one `prim`'s reverse rules do not read."""
+    start = prim.unsaved_from
+    return [_shell(a) if i in prim.unsaved or i >= start else a for i, a in enumerate(inputs)]

@@ -29,7 +29,8 @@ from .state import Interpreter, state
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = [
-    "AssignVariable", "CallEffect", "Op", "Program", "ReadVariable", "Tracer", "as_output", "effect",
+    "AssignVariable", "CallEffect", "Op", "Program", "ReadVariable", "Tracer", "as_output",
+    "effect",
 ]
 
 
