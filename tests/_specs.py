@@ -251,6 +251,8 @@ COMPOSITE_SPECS = {
         ((np.array([[1, 0], [2, 2]]), (2, 2, 3)), {}),
     ]),
     "l2_loss": Spec(ANY),
+    "embedding_lookup": Spec(cases=[(((5, 3), np.array([[0, 4], [2, 2]])), {}),
+                                    (((4, 2), np.array([3, 1, 3])), dict(max_norm=0.5))]),
     "moments": Spec(cases=[(((4, 3),), dict(axes=[0])),
                            (((2, 3),), dict(axes=[0, 1], keepdims=True)),
                            (((2, 3, 2),), dict(axes=[0, 2]))]),

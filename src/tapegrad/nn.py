@@ -12,6 +12,7 @@ from ._impl.math_ops import (
 from ._impl.nn_ops import (
     dropout,
     elu,
+    embedding_lookup,
     gelu,
     l2_loss,
     leaky_relu,
@@ -25,8 +26,9 @@ from ._impl.nn_ops import (
 )
 
 __all__ = [
-    "dropout", "elu", "gelu", "l2_loss", "l2_normalize", "leaky_relu", "log_softmax", "moments",
-    "relu", "relu6", "selu", "sigmoid", "sigmoid_cross_entropy_with_logits", "softmax",
-    "softmax_cross_entropy_with_logits", "softplus", "softsign",
+    "dropout", "elu", "embedding_lookup", "gelu", "l2_loss", "l2_normalize", "leaky_relu",
+    "log_softmax", "moments", "relu", "relu6", "selu", "sigmoid",
+    "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",
+    "softplus", "softsign",
     "sparse_softmax_cross_entropy_with_logits", "tanh",
 ]

@@ -174,7 +174,9 @@ class Tensor(ArrayLike):
     Create tensors with `tapegrad.constant` or `tapegrad.convert_to_tensor`; ops return them.
     """
 
-    __slots__ = ("_value", "_tid", "__weakref__")
+    # `_keras_mask`: the mask Keras layers attach to their outputs (unset, so reading it raises
+    # AttributeError, as on TensorFlow's eager tensors).
+    __slots__ = ("_value", "_tid", "_keras_mask", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value):

@@ -15,6 +15,9 @@ from ..ops import elementwise as _e
 from ..ops import reductions as _r
 from ..ops import shape as _s
 from .arguments import axes as _axes
+from .array_ops import concat as _concat
+from .array_ops import gather as _gather
+from .clip_ops import clip_by_norm as _clip_by_norm
 from .math_ops import (
     reduce_mean,
     squared_difference,
@@ -24,7 +27,7 @@ from .random_ops import generator as _generator
 __all__ = [
     "relu", "relu6", "elu", "selu", "leaky_relu", "gelu", "sigmoid_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits", "l2_loss",
-    "dropout", "moments",
+    "dropout", "moments", "embedding_lookup",
 ]
 
 # -- activations --------------------------------------------------------------------------------
@@ -240,3 +243,28 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     keep = _generator(seed).random(shape) >= rate
     scale = (keep / (1.0 - rate)).astype(t._value.dtype)
     return _bind(_e.multiply, t, _Tensor(scale))
+
+
+@_composite
+def embedding_lookup(params, ids, max_norm=None, name=None):
+    """Looks up the rows of `params` at `ids`: `tf.gather(params, ids)`, as TensorFlow 2's.
+
+    Args:
+        params: a tensor, or a list of tensors sharded along axis 0 ("div" strategy: each
+            shard holds a contiguous run of ids, so the lookup is into their concatenation).
+        ids: integer ids, any shape; the result has shape `ids.shape + params.shape[1:]`.
+        max_norm: if given, each looked-up row whose L2 norm exceeds it is scaled down to it.
+
+    Raises:
+        InvalidArgumentError: if an id is outside [0, rows).
+    """
+    if isinstance(params, (list, tuple)):
+        if not params:
+            raise ValueError("embedding_lookup: `params` is an empty list; give at least one "
+                             "tensor of embeddings.")
+        params = params[0] if len(params) == 1 else _concat(list(params), axis=0)
+    out = _gather(params, ids)
+    if max_norm is not None:
+        axes = tuple(range(len(getattr(ids, "shape", _np.shape(ids))), out.ndim))
+        out = _clip_by_norm(out, max_norm, axes=list(axes))
+    return out

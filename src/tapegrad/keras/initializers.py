@@ -23,6 +23,7 @@ __all__ = [
     "LecunNormal",
     "LecunUniform",
     "Ones",
+    "Orthogonal",
     "RandomNormal",
     "RandomUniform",
     "TruncatedNormal",
@@ -277,6 +278,38 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+class Orthogonal(_Random):
+    """A (semi-)orthogonal matrix times `gain`, as Keras 3: the Q factor of the QR decomposition
+    of a normal draw, its columns' signs fixed by R's diagonal; a shape of rank > 2 is treated
+    as a matrix of `prod(shape[:-1])` rows.
+
+    Args:
+        gain: the factor applied to the matrix.
+        seed: an integer for repeatable draws.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def sample(self, shape):
+        if len(shape) < 2:
+            raise ValueError(
+                "The tensor to initialize must be at least two-dimensional. Received: "
+                f"shape={shape} of rank {len(shape)}."
+            )
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        a = self._rng().normal(size=(max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return self.gain * q.reshape(shape)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
 _CLASSES = {
     c.__name__: c
     for c in (
@@ -294,6 +327,7 @@ _CLASSES = {
         LecunNormal,
         LecunUniform,
         Identity,
+        Orthogonal,
     )
 }
 _BY_NAME = {backend.to_snake_case(name): cls for name, cls in _CLASSES.items()}
@@ -313,6 +347,7 @@ globals().update(
     he_uniform=HeUniform,
     lecun_normal=LecunNormal,
     lecun_uniform=LecunUniform,
+    orthogonal=Orthogonal,
 )
 
 

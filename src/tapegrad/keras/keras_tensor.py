@@ -7,6 +7,8 @@ a functional model replays on real data. Anything else that would need a value (
 `np.asarray`, `bool`) raises Keras 3's error, which says to use a layer or `keras.ops`.
 """
 
+import numpy as np
+
 import tapegrad as tf
 
 from . import backend
@@ -88,6 +90,8 @@ class KerasTensor:
     def _concrete(self, fill, size=1):
         """A real tensor of this shape (unknown dimensions `size`) filled with `fill`."""
         shape = [size if d is None else d for d in self._shape]
+        if self._dtype == "string":
+            return tf.constant(np.full(shape, b"" if fill == 0 else fill, dtype=object))
         return tf.fill(shape, tf.cast(fill, self._dtype))
 
     def _zeros(self):

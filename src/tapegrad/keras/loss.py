@@ -14,6 +14,7 @@ from . import backend
 __all__ = [
     "Loss",
     "LossFunctionWrapper",
+    "apply_mask",
     "reduce_weighted_values",
     "squeeze_or_expand_to_same_rank",
 ]
@@ -86,18 +87,24 @@ def _mean_last(x):
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
 
-def _apply_mask(sample_weight, mask, reduction, dtype):
+def apply_mask(sample_weight, mask, dtype, reduction):
     """Merges a boolean mask of the loss values into `sample_weight` as Keras's `apply_mask`:
     for the mean reductions the unmasked values weigh size / count, so that the mean is taken
-    over them alone."""
-    np_dtype = dtype.as_numpy_dtype
+    over them alone (and is 0 when every value is masked). Written in tensor ops, so that a
+    traced training step replays it."""
+    if mask is None:
+        return sample_weight
+    mask = tf.cast(mask, tf.bool) if isinstance(mask, _Tensor) else tf.constant(
+        np.asarray(mask, dtype=bool)
+    )
+    dtype = tf.as_dtype(dtype)
     if reduction in ("mean", "sum_over_batch_size"):
-        valid = int(np.count_nonzero(mask))
-        weight = np_dtype(mask.size) / np_dtype(valid) if valid else np_dtype(0)
-        float_mask = np.where(mask, weight, np_dtype(0)).astype(np_dtype)
+        total = float(np.prod(mask.shape, dtype=np.int64))
+        valid = tf.reduce_sum(tf.cast(mask, dtype))
+        weight = tf.where(valid > 0, total / tf.maximum(valid, 1.0), tf.zeros_like(valid))
+        float_mask = tf.where(mask, weight, tf.zeros_like(weight))
     else:
-        float_mask = mask.astype(np_dtype)
-    float_mask = tf.convert_to_tensor(float_mask)
+        float_mask = tf.cast(mask, dtype)
     if sample_weight is None:
         return float_mask
     float_mask, sw = squeeze_or_expand_to_same_rank(float_mask, _true(sample_weight, dtype))
@@ -146,13 +153,20 @@ class Loss:
         self.dtype = tf.as_dtype(dtype or backend.floatx())
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        # The mask a layer attached to the predictions (Embedding(mask_zero=True), Masking):
+        # masked entries get no weight, as in Keras.
+        in_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = _pred(y_pred)
         if y_pred.dtype != self.dtype:
             y_pred = tf.cast(y_pred, self.dtype)
         values = self.call(y_true, y_pred)
         mask = self._mask(y_true, values)
+        if in_mask is not None:
+            mask = in_mask if mask is None else tf.logical_and(
+                tf.cast(in_mask, tf.bool), tf.constant(np.asarray(mask, dtype=bool))
+            )
         if mask is not None:
-            sample_weight = _apply_mask(sample_weight, mask, self.reduction, values.dtype)
+            sample_weight = apply_mask(sample_weight, mask, values.dtype, self.reduction)
         if sample_weight is None and tuple(values.shape) not in ((), (0,)):
             if self.reduction is None or self.reduction == "none":
                 return values

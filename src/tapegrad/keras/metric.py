@@ -12,7 +12,7 @@ import tapegrad as tf
 
 from . import backend, initializers
 from . import losses as _losses
-from .loss import squeeze_or_expand_to_same_rank
+from .loss import apply_mask, squeeze_or_expand_to_same_rank
 
 __all__ = ["Mean", "MeanMetricWrapper", "Metric", "Sum"]
 
@@ -251,6 +251,10 @@ class MeanMetricWrapper(Mean):
         self._numpy_fn = fn in _NUMPY_FNS
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # As Keras: the mask a layer attached to the predictions weighs out masked entries.
+        mask = getattr(y_pred, "_keras_mask", None)
+        if mask is not None:
+            sample_weight = apply_mask(sample_weight, mask, self._dtype, "sum")
         if self._numpy_fn:
             y_pred = self._array("y_pred", y_pred)
             y_true = self._array("y_true", y_true)

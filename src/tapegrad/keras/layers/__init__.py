@@ -2,6 +2,7 @@
 
 from .base import KerasTensor, Layer
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from .embedding import Embedding, Masking
 from .input_layer import Input, InputLayer
 from .merging import Add, Concatenate, add, concatenate
 from .normalization import BatchNormalization
@@ -13,12 +14,14 @@ __all__ = [
     "Concatenate",
     "Dense",
     "Dropout",
+    "Embedding",
     "Flatten",
     "Input",
     "InputLayer",
     "KerasTensor",
     "Lambda",
     "Layer",
+    "Masking",
     "Reshape",
     "add",
     "concatenate",

@@ -17,6 +17,7 @@ from ..keras_tensor import KerasTensor, Node
 from ..tree import flatten, pack_sequence_as
 from ..variables import KerasVariable
 from . import layer_config
+from . import masking_utils
 
 __all__ = ["KerasTensor", "Layer", "Node"]
 
@@ -33,6 +34,9 @@ class _CallContext:
     # Set while `Model.build` runs the model on stand-in data for an unknown batch size: the
     # shapes its layers record for `summary()` then have None as their batch dimension.
     unknown_batch = False
+    # Set while a layer runs on stand-in data to find the shapes of a symbolic call: state
+    # (a stateful RNN's) must not take the stand-ins' results.
+    symbolic = False
 
 
 _CTX = _CallContext()
@@ -151,7 +155,10 @@ class Layer(layer_config.LayerSaving, tf.Module):
             _cache=None,
             autocast=autocast,
             activity_regularizer=regularizers.get(activity_regularizer),
-            supports_masking=False,
+            # As Keras 3: a layer that defines compute_mask supports masking (and may make a
+            # mask of its own, so its calls always look at masks).
+            supports_masking=type(self).compute_mask is not Layer.compute_mask,
+            _makes_masks=type(self).compute_mask is not Layer.compute_mask,
         )
 
     # -- tracking -------------------------------------------------------------------------
@@ -424,6 +431,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
         return self._convert(arr)
 
     def __call__(self, inputs, *args, **kwargs):
+        raw = inputs
         if type(inputs) is _Tensor and not args:
             # The common case, kept short: layer calls are most of a small model's step.
             if self.autocast:
@@ -434,6 +442,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
             return self._symbolic_call(inputs, args, kwargs)
         else:
             inputs = self._convert(inputs)
+        if masking_utils.MASKS_USED[0] and inputs is not raw:
+            masking_utils.copy_masks(raw, inputs)  # a converted input keeps its mask
         if not self.built:
             return self._first_call(inputs, args, kwargs)
         ctx = _CTX
@@ -450,6 +460,9 @@ class Layer(layer_config.LayerSaving, tf.Module):
                 ctx.training = training
         if not ctx.depth and _ADD_LOSS_USED[0]:
             self._clear_losses()
+        masking = masking_utils.MASKS_USED[0] or self._makes_masks or "mask" in kwargs
+        if masking:
+            previous_mask = masking_utils.before_call(self, raw, args, kwargs)
         ctx.depth += 1
         try:
             if self._autocast_variables:
@@ -460,6 +473,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
         finally:
             ctx.depth -= 1
             ctx.training = outer
+        if masking:
+            masking_utils.after_call(self, raw, outputs, previous_mask)
         if self.activity_regularizer is not None:
             for out in flatten(outputs):
                 self.add_loss(self.activity_regularizer(out))
@@ -473,28 +488,47 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
     def _symbolic_call(self, inputs, args, kwargs):
         structure = (inputs, args, kwargs)
-        leaves = flatten(structure)
-        concrete = pack_sequence_as(
-            structure, [leaf._zeros() if isinstance(leaf, KerasTensor) else leaf for leaf in leaves]
-        )
         symbolic_in = [leaf for leaf in flatten(inputs) if isinstance(leaf, KerasTensor)]
         with layer_config.scope(self):
             if not self.built:
                 self.build(_shape_of(inputs))
                 self.__dict__["built"] = True
                 _bump()
-            outputs = self(concrete[0], *concrete[1], **concrete[2])
+            outputs = _run_on_stand_ins(self, structure, 1)
+            flat_out = flatten(outputs)
+            shapes = [_shape_of(out) for out in flat_out]
+            if any(None in t.shape[1:] for t in symbolic_in):
+                # Unknown dimensions other than the batch (a sequence's length): the output
+                # dimensions that follow them are unknown too, found by a second run at size 2.
+                others = [
+                    _shape_of(out) for out in flatten(_run_on_stand_ins(self, structure, 2))
+                ]
+                if [len(s) for s in others] == [len(s) for s in shapes]:
+                    shapes = [
+                        tuple(None if a != b else a for a, b in zip(s, o))
+                        for s, o in zip(shapes, others)
+                    ]
         unknown_batch = (
             bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
         )
         index = len(self._inbound_nodes)
-        flat_out = flatten(outputs)
         results = []
-        for i, out in enumerate(flat_out):
-            shape = list(out.shape)
+        for i, (out, shape) in enumerate(zip(flat_out, shapes)):
+            shape = list(shape)
             if unknown_batch and shape:
                 shape[0] = None
-            results.append(KerasTensor(shape, out.dtype, history=(self, index, i)))
+            result = KerasTensor(shape, out.dtype, history=(self, index, i))
+            mask = masking_utils.get_mask(out)
+            if mask is not None:
+                mask_shape = list(mask.shape)
+                if unknown_batch and mask_shape:
+                    mask_shape[0] = None
+                # Unknown dimensions of the output are unknown in its mask too.
+                for axis, size in enumerate(shape[: len(mask_shape)]):
+                    if size is None:
+                        mask_shape[axis] = None
+                masking_utils.set_mask(result, KerasTensor(mask_shape, mask.dtype))
+            results.append(result)
         packed = pack_sequence_as(outputs, results)
         self._inbound_nodes.append(Node(self, inputs, args, kwargs, packed))
         return packed
@@ -542,6 +576,11 @@ class Layer(layer_config.LayerSaving, tf.Module):
         """The layer's name scope path (its name, inside the layers that built it)."""
         return self.__dict__.get("_path", self.name)
 
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs, given the inputs and their mask: by default the mask
+        received (Keras 3's). Used when `supports_masking` is True."""
+        return previous_mask
+
     def compute_output_shape(self, input_shape):
         """The output shape for an input shape, by running `call` once on zeros."""
         out = self(_symbolic_input(input_shape, self._dtype))
@@ -552,6 +591,28 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
 
 Layer.build = layer_config.wrap_build(Layer.build, _bump)
+
+
+def _run_on_stand_ins(layer, structure, size):
+    """Calls `layer` on stand-ins for the KerasTensors of `(inputs, args, kwargs)`: zeros (an
+    empty string for strings), unknown dimensions of `size`, carrying all-True masks where the
+    KerasTensors carry masks."""
+    leaves = []
+    for leaf in flatten(structure):
+        if isinstance(leaf, KerasTensor):
+            value = leaf._concrete(b"" if leaf.dtype == "string" else 0, size)
+            mask = masking_utils.get_mask(leaf)
+            if isinstance(mask, KerasTensor):
+                masking_utils.set_mask(value, mask._concrete(True, size))
+            leaf = value
+        leaves.append(leaf)
+    inputs, args, kwargs = pack_sequence_as(structure, leaves)
+    outer = _CTX.symbolic
+    _CTX.symbolic = True
+    try:
+        return layer(inputs, *args, **kwargs)
+    finally:
+        _CTX.symbolic = outer
 
 
 def _unknown_batch(shape):

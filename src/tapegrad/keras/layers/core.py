@@ -61,6 +61,7 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self._linear = self.activation is activations.linear
+        self.supports_masking = True
 
     def build(self, input_shape):
         if input_shape and isinstance(input_shape[0], (list, tuple)):
@@ -153,6 +154,7 @@ class Activation(Layer):
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+        self.supports_masking = True
 
     def call(self, inputs):
         return self.activation(inputs)
@@ -192,6 +194,7 @@ class Dropout(Layer):
         self.noise_shape = noise_shape
         self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
+        self.supports_masking = True
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
@@ -289,11 +292,19 @@ class Lambda(Layer):
         super().__init__(**kwargs)
         self.function = function
         self.output_shape_arg = output_shape
-        self.mask = mask
         self.arguments = arguments or {}
+        # As Keras: a Lambda passes a mask on only when given `mask` (a mask or a function of
+        # (inputs, mask)).
+        self.mask = mask
+        self.supports_masking = mask is not None
 
     def call(self, inputs):
         return self.function(inputs, **self.arguments)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        if callable(self.mask):
+            return self.mask(inputs, previous_mask)
+        return self.mask
 
     def get_config(self):
         from ..saving import serialize_keras_object

@@ -70,8 +70,36 @@ class Concatenate(Layer):
     def call(self, inputs):
         return tf.concat(_promoted(inputs), axis=self.axis)
 
+    def compute_mask(self, inputs, previous_mask=None):
+        """The inputs' masks concatenated as the inputs are (all True for an input without
+        one), reduced over the last axis, as Keras's Concatenate."""
+        masks = _checked_masks(inputs, previous_mask)
+        if masks is None or all(m is None for m in masks):
+            return None
+        full = []
+        for x, m in zip(inputs, masks):
+            if m is None:
+                m = tf.ones(tuple(x.shape), tf.bool)
+            elif m.ndim < len(x.shape):
+                m = tf.logical_or(tf.expand_dims(m, -1), tf.zeros(tuple(x.shape), tf.bool))
+            full.append(m)
+        return tf.reduce_any(tf.concat(full, axis=self.axis), axis=-1)
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
+
+
+def _checked_masks(inputs, masks):
+    if masks is None:
+        return None
+    if not isinstance(masks, (list, tuple)) or not isinstance(inputs, (list, tuple)):
+        raise ValueError(f"`mask` and `inputs` should be lists. Received: mask={masks}")
+    if len(masks) != len(inputs):
+        raise ValueError(
+            "The lists `inputs` and `mask` should have the same length. Received: "
+            f"{len(inputs)} inputs and {len(masks)} masks."
+        )
+    return list(masks)
 
 
 def concatenate(inputs, axis=-1, **kwargs):
@@ -98,6 +126,16 @@ class Add(Layer):
         out = inputs[0]
         for x in inputs[1:]:
             out = tf.add(out, x)
+        return out
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
+        masks = _checked_masks(inputs, previous_mask)
+        if masks is None or any(m is None for m in masks):
+            return None
+        out = masks[0]
+        for m in masks[1:]:
+            out = tf.logical_or(out, m)
         return out
 
 

@@ -72,6 +72,7 @@ class BatchNormalization(Layer):
         self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_constraint = constraints.get(gamma_constraint)
         self.synchronized = bool(synchronized)
+        self.supports_masking = True
 
     def build(self, input_shape):
         rank = len(input_shape)

@@ -105,6 +105,10 @@ class Model(Trainer, ModelSaving, Layer):
         self.__dict__["built"] = True
         _bump()
 
+    def compute_mask(self, inputs, previous_mask):
+        """A model's outputs carry the masks its layers computed; it adds none of its own."""
+        return None
+
     def build(self, input_shape=None):
         """Builds the model's weights by running it once on zeros of `input_shape` (the batch
         dimension may be None)."""
