@@ -47,7 +47,8 @@ def _arity(domain):
 def _entries():
     for name, prim in PRIMITIVES.items():
         if has_derivative(prim) and name in SPECS:
-            yield name, (lambda *a, p=prim, **k: p(*a, **k)), SPECS[name]
+            spec = SPECS[name]
+            yield name, spec.fn or (lambda *a, p=prim, **k: p(*a, **k)), spec
     for name, fn in COMPOSITES.items():
         spec = COMPOSITE_SPECS.get(name)
         if spec is not None:

@@ -13,6 +13,7 @@ positionally; `rtol`, `atol` and `order` loosen the check, with the reason in a 
 import numpy as np
 
 import tapegrad as tf
+from tapegrad.ops.recurrent import recurrent_scan, recurrent_scan_grad
 
 
 class Domain:
@@ -186,6 +187,29 @@ SPECS = {
     "softmax": Spec(cases=AXIS),
     "log_softmax": Spec(cases=AXIS),
     "sigmoid_cross_entropy_with_logits": Spec((PROBABILITY, ANY)),
+    # recurrences: (mask, z, state0, recurrent kernel[, recurrent bias]); a scalar mask is "none"
+    "recurrent_scan": Spec(
+        (None, Domain(-1.5, 1.5), Domain(-1.0, 1.0), Domain(-1.0, 1.0), Domain(-0.5, 0.5)),
+        cases=[
+            (((2, 2), (2, 2, 8), (2, 4), (2, 8)), dict(cell="lstm")),
+            (((), (2, 1, 4), (1, 2), (1, 4)), dict(cell="lstm")),
+            (((2, 2), (2, 2, 6), (2, 2), (2, 6), (6,)), dict(cell="gru")),
+            (((3, 2), (3, 2, 2), (2, 2), (2, 2)), dict(cell="simple")),
+        ],
+    ),
+    # the gradient as a function of the forward's inputs (its `out` argument is their function)
+    "recurrent_scan_grad": Spec(
+        (None, Domain(-1.0, 1.0), Domain(-1.5, 1.5), Domain(-1.0, 1.0), Domain(-1.0, 1.0),
+         Domain(-0.5, 0.5)),
+        fn=lambda mask, gout, z, state0, rk, *rb, cell: recurrent_scan_grad(
+            mask, gout, recurrent_scan(mask, z, state0, rk, *rb, cell=cell), z, state0, rk, *rb,
+            cell=cell),
+        cases=[
+            (((2, 1), (2, 1, 6), (2, 1, 4), (1, 2), (1, 4)), dict(cell="lstm")),
+            (((2, 1), (2, 1, 5), (2, 1, 3), (1, 1), (1, 3), (3,)), dict(cell="gru")),
+            (((2, 2), (2, 2, 1), (2, 2, 1), (2, 1), (1, 1)), dict(cell="simple")),
+        ],
+    ),
 }
 
 # -- composites (public ops written in primitives) ----------------------------------------------

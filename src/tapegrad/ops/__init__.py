@@ -3,4 +3,4 @@
 Each module holds `defprimitive(...)` entries only (plus the named rule functions they use).
 """
 
-from . import activations, control, elementwise, matrix, reductions, shape  # noqa: F401
+from . import activations, control, elementwise, matrix, recurrent, reductions, shape  # noqa: F401
