@@ -136,6 +136,37 @@ class TorchImpl(Impl):
     small_step = _mlp_step
     large_step = _mlp_step
 
+    def lstm_step(self, data):
+        torch = self.torch
+        kernel, rkernel, bias, dense_w, dense_b = data["weights"]
+        lstm = torch.nn.LSTM(kernel.shape[0], rkernel.shape[0], batch_first=True)
+        linear = torch.nn.Linear(*dense_w.shape)
+        with torch.no_grad():  # PyTorch's gates are i, f, g, o: Keras's order, transposed
+            lstm.weight_ih_l0.copy_(torch.from_numpy(kernel.T))
+            lstm.weight_hh_l0.copy_(torch.from_numpy(rkernel.T))
+            lstm.bias_ih_l0.copy_(torch.from_numpy(bias))
+            lstm.bias_hh_l0.zero_()
+            linear.weight.copy_(torch.from_numpy(dense_w.T))
+            linear.bias.copy_(torch.from_numpy(dense_b))
+        params = [*lstm.parameters(), *linear.parameters()]
+        optimizer = torch.optim.SGD(params, lr=data["lr"])
+        x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
+
+        def step():
+            optimizer.zero_grad()
+            out, _ = lstm(x)
+            loss = torch.nn.functional.mse_loss(linear(out[:, -1]), y)
+            loss.backward()
+            optimizer.step()
+            return loss
+
+        def collect(loss):
+            w_ih, w_hh, b_ih, b_hh = (p.detach().numpy() for p in lstm.parameters())
+            w, b = (p.detach().numpy() for p in linear.parameters())
+            return mlp_results(loss.detach().numpy(), [w_ih.T, w_hh.T, b_ih + b_hh, w.T, b])
+
+        return step, collect
+
     def hessian(self, data, vectorize):
         torch = self.torch
         x = torch.from_numpy(data["x"])

@@ -39,6 +39,8 @@ TARGETS = (
     ("tf.data epoch <= 1.5x NumPy slicing (issue 11)", "data_epoch", "floor", None, 1.5),
     ("tf.data epoch >= 10x faster than TF (issue 11)", "data_epoch", "faster", "tensorflow",
      10),
+    ("LSTM(64) step <= 1.3x NumPy (issue 13)", "lstm_step", "floor", None, 1.3),
+    ("LSTM(64) step faster than TF eager (issue 13)", "lstm_step", "faster", "tensorflow", 1),
 )
 
 
@@ -223,7 +225,7 @@ def derived_tables(entries, columns):
 
 
 def target_table(entries):
-    """Issues 5 and 11's targets for tapegrad, each with the measured figure and whether it is
+    """Issues 5, 11 and 13's targets for tapegrad, each with the measured figure and whether it is
     met."""
     rows = []
     for what, workload, kind, other, bound in TARGETS:
@@ -250,7 +252,7 @@ def target_table(entries):
             wrong = not entry.get("check_ok", True)
             rows.append([what, measured, "**WRONG**" if wrong else ("yes" if met else "no")])
     return (
-        ["", "### tapegrad's targets (issues 5 and 11)", ""]
+        ["", "### tapegrad's targets (issues 5, 11 and 13)", ""]
         + _table(["target", "measured", "met"], rows)
         if rows
         else []

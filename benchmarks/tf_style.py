@@ -218,7 +218,25 @@ def csv_epoch(tf, data):
     return step, collect
 
 
-_WITH_KERAS = {"tutorial_sgd", "small_step", "large_step", "data_train_epoch"}
+def lstm_step(tf, keras, data):
+    """One training step of LSTM(64) -> Dense(1) on (32, 100, 32) sequences, MSE and SGD."""
+    x, y = tf.constant(data["x"]), tf.constant(data["y"])
+    model = keras.Sequential([keras.Input(data["x"].shape[1:]), keras.layers.LSTM(64),
+                              keras.layers.Dense(1)])
+    model.set_weights(data["weights"])
+    optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    return step, lambda loss: mlp_results(loss.numpy(), model.get_weights())
+
+
+_WITH_KERAS = {"tutorial_sgd", "small_step", "large_step", "data_train_epoch", "lstm_step"}
 _FUNCTIONS = {
     "tutorial_assign_sub": tutorial_assign_sub,
     "tutorial_sgd": tutorial_sgd,
@@ -233,6 +251,7 @@ _FUNCTIONS = {
     "data_epoch": data_epoch,
     "data_train_epoch": data_train_epoch,
     "csv_epoch": csv_epoch,
+    "lstm_step": lstm_step,
 }
 
 

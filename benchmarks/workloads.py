@@ -33,6 +33,7 @@ WORKLOADS = (
     "data_epoch",
     "data_train_epoch",
     "csv_epoch",
+    "lstm_step",
     "import",
     "peak_memory",
 )
@@ -55,6 +56,8 @@ DATA_BATCH, DATA_SHUFFLE = 32, 10_000
 HESSIAN_N = 100
 JACOBIAN_N = 256
 MATMUL_N = 1024
+# lstm_step (issue 13): LSTM(64) -> Dense(1) on sequences of 100 steps of 32 features, batch 32.
+LSTM_SIZES = {"batch": 32, "steps": 100, "features": 32, "units": 64}
 
 # Normwise tolerance by dtype: max|got - want| <= RTOL * max(max|want|, 1e-30).
 RTOL = {np.dtype(np.float32): 2e-4, np.dtype(np.float64): 1e-9}
@@ -91,6 +94,21 @@ def make_data(workload):
         return housing_training_set()
     if workload == "csv_epoch":
         return {"csv": census_csv()}
+    if workload == "lstm_step":
+        b, t, f, u = (LSTM_SIZES[k] for k in ("batch", "steps", "features", "units"))
+
+        def glorot(shape):
+            limit = math.sqrt(6.0 / sum(shape))
+            return rng.uniform(-limit, limit, shape).astype(np.float32)
+
+        q, _ = np.linalg.qr(rng.standard_normal((4 * u, u)))  # Keras's orthogonal, transposed
+        bias = np.zeros(4 * u, np.float32)
+        bias[u : 2 * u] = 1.0  # unit_forget_bias
+        weights = [glorot((f, 4 * u)), q.T.astype(np.float32), bias, glorot((u, 1)),
+                   np.zeros(1, np.float32)]
+        x = rng.standard_normal((b, t, f)).astype(np.float32)
+        y = np.tanh(x[:, -10:, :4].sum(axis=(1, 2)) / 6.0)[:, None].astype(np.float32)
+        return {"weights": weights, "x": x, "y": y, "lr": STEP_LR}
     if workload in ("matmul_chain", "matmul_chain_fwd"):
         n = MATMUL_N
         # Scaled so that A @ B has unit variance and tanh is not saturated.
@@ -262,6 +280,12 @@ class NumpyImpl(Impl):
     small_step = _mlp_step
     large_step = _mlp_step
 
+    def lstm_step(self, data):
+        weights = [w.copy() for w in data["weights"]]
+        update = lstm_update(weights, np.float32(data["lr"]))
+        x, y = data["x"], data["y"]
+        return (lambda: update(x, y)), lambda loss: mlp_results(loss, weights)
+
     def hessian(self, data):
         x = data["x"]
 
@@ -375,6 +399,70 @@ def mlp_update(weights, lr):
                 grad = grad @ weights[2 * i].T
         for w, g in zip(weights, grads):
             w -= lr * g
+        return loss
+
+    return update
+
+
+def _sigmoid(x):
+    return 0.5 * np.tanh(0.5 * x) + 0.5
+
+
+def lstm_update(weights, lr):
+    """`update(x, y)`: one SGD step of LSTM -> Dense(1) with MSE loss, written out by hand as
+    one would in NumPy (the input projections of all steps in one product, the gates saved by
+    the forward loop, the recurrent kernel's gradient in one product over all steps); it
+    updates `weights` (kernel, recurrent kernel, bias, dense kernel, dense bias) in place and
+    returns the loss. Gates i, f, g, o, as Keras's."""
+    kernel, rkernel, bias, dense_w, dense_b = weights
+    u = rkernel.shape[0]
+
+    def update(x, y):
+        b, t, _ = x.shape
+        xt = x.transpose(1, 0, 2)
+        z = xt @ kernel + bias  # (t, b, 4u)
+        gates = np.empty((t, b, 4 * u), np.float32)
+        cs = np.empty((t + 1, b, u), np.float32)
+        hs = np.empty((t + 1, b, u), np.float32)
+        cs[0] = 0.0
+        hs[0] = 0.0
+        for s in range(t):
+            a = z[s] + hs[s] @ rkernel
+            gate = gates[s]
+            gate[:, : 2 * u] = _sigmoid(a[:, : 2 * u])
+            gate[:, 2 * u : 3 * u] = np.tanh(a[:, 2 * u : 3 * u])
+            gate[:, 3 * u :] = _sigmoid(a[:, 3 * u :])
+            i, f, g, o = gate[:, :u], gate[:, u : 2 * u], gate[:, 2 * u : 3 * u], gate[:, 3 * u :]
+            cs[s + 1] = f * cs[s] + i * g
+            hs[s + 1] = o * np.tanh(cs[s + 1])
+        h = hs[t]
+        pred = h @ dense_w + dense_b
+        diff = pred - y
+        loss = np.mean(diff * diff)
+        dpred = diff * np.float32(2.0 / diff.size)
+        g_dense_w = h.T @ dpred
+        g_dense_b = dpred.sum(axis=0)
+        dh = dpred @ dense_w.T
+        dc = np.zeros_like(dh)
+        dz = np.empty_like(gates)
+        for s in range(t - 1, -1, -1):
+            gate = gates[s]
+            i, f, g, o = gate[:, :u], gate[:, u : 2 * u], gate[:, 2 * u : 3 * u], gate[:, 3 * u :]
+            tc = np.tanh(cs[s + 1])
+            dc = dc + dh * o * (1.0 - tc * tc)
+            d = dz[s]
+            d[:, :u] = dc * g * i * (1.0 - i)
+            d[:, u : 2 * u] = dc * cs[s] * f * (1.0 - f)
+            d[:, 2 * u : 3 * u] = dc * i * (1.0 - g * g)
+            d[:, 3 * u :] = dh * tc * o * (1.0 - o)
+            dh = d @ rkernel.T
+            dc = dc * f
+        flat_dz = dz.reshape(t * b, 4 * u)
+        g_kernel = xt.reshape(t * b, -1).T @ flat_dz
+        g_rkernel = hs[:t].reshape(t * b, u).T @ flat_dz
+        g_bias = flat_dz.sum(axis=0)
+        for w, grad in zip(weights, (g_kernel, g_rkernel, g_bias, g_dense_w, g_dense_b)):
+            w -= lr * grad
         return loss
 
     return update

@@ -6,8 +6,30 @@ from .embedding import Embedding, Masking
 from .input_layer import Input, InputLayer
 from .merging import Add, Concatenate, add, concatenate
 from .normalization import BatchNormalization
+from .rnn import (
+    GRU,
+    LSTM,
+    RNN,
+    Bidirectional,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+    TimeDistributed,
+)
 
 __all__ = [
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
+    "TimeDistributed",
+    "Bidirectional",
     "Activation",
     "Add",
     "BatchNormalization",

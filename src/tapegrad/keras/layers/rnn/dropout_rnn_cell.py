@@ -1,0 +1,57 @@
+"""`DropoutRNNCell`: the dropout masks of a recurrent cell, drawn once per sequence."""
+
+import numpy as np
+
+import tapegrad as tf
+
+from ... import backend
+
+__all__ = ["DropoutRNNCell"]
+
+
+class DropoutRNNCell:
+    """Mixed into a cell with `dropout`, `recurrent_dropout` and `seed`: the same masks are used
+    at every step of one call of the RNN layer (which resets them afterwards), as Keras 3's.
+
+    A mask is `keep / (1 - rate)` with `keep` drawn per element of a step's input (or state);
+    `dropout_mask_count` masks (one per gate) when the cell sets it.
+    """
+
+    def _dropout_rng(self):
+        if getattr(self, "seed", None) is None:
+            return backend.rng()
+        rng = self.__dict__.get("_dropout_stream")
+        if rng is None:
+            rng = self.__dict__["_dropout_stream"] = np.random.default_rng(self.seed)
+        return rng
+
+    def _create_dropout_mask(self, step_input, rate):
+        shape = tuple(step_input.shape)
+        dtype = step_input.dtype.as_numpy_dtype
+
+        def one():
+            keep = self._dropout_rng().random(shape) >= rate
+            return tf.constant((keep / (1.0 - rate)).astype(dtype))
+
+        count = getattr(self, "dropout_mask_count", None)
+        return one() if count is None else [one() for _ in range(count)]
+
+    def get_dropout_mask(self, step_input):
+        """The input dropout mask(s) of this sequence (None without dropout)."""
+        if self.__dict__.get("_dropout_mask") is None and self.dropout > 0:
+            self.__dict__["_dropout_mask"] = self._create_dropout_mask(step_input, self.dropout)
+        return self.__dict__.get("_dropout_mask")
+
+    def get_recurrent_dropout_mask(self, step_input):
+        """The recurrent dropout mask(s) of this sequence (None without recurrent dropout)."""
+        if self.__dict__.get("_recurrent_dropout_mask") is None and self.recurrent_dropout > 0:
+            self.__dict__["_recurrent_dropout_mask"] = self._create_dropout_mask(
+                step_input, self.recurrent_dropout
+            )
+        return self.__dict__.get("_recurrent_dropout_mask")
+
+    def reset_dropout_mask(self):
+        self.__dict__["_dropout_mask"] = None
+
+    def reset_recurrent_dropout_mask(self):
+        self.__dict__["_recurrent_dropout_mask"] = None
