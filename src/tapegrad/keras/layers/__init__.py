@@ -5,7 +5,23 @@ from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
 from .embedding import Embedding, Masking
 from .input_layer import Input, InputLayer
 from .merging import Add, Concatenate, add, concatenate
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .global_pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
+from .noise import (
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from .normalization import BatchNormalization
+from .normalization_layers import GroupNormalization, LayerNormalization, UnitNormalization
+from .preprocessing import Normalization, Rescaling
+from .reshaping import Permute, RepeatVector
+
+GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's aliases
+GlobalMaxPool1D = GlobalMaxPooling1D
 from .rnn import (
     GRU,
     LSTM,
@@ -20,6 +36,29 @@ from .rnn import (
 )
 
 __all__ = [
+    "ELU",
+    "LeakyReLU",
+    "PReLU",
+    "ReLU",
+    "Softmax",
+    "GlobalAveragePooling1D",
+    "GlobalMaxPooling1D",
+    "GlobalAvgPool1D",
+    "GlobalMaxPool1D",
+    "AlphaDropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "GroupNormalization",
+    "LayerNormalization",
+    "UnitNormalization",
+    "Normalization",
+    "Rescaling",
+    "Permute",
+    "RepeatVector",
+
     "GRU",
     "GRUCell",
     "LSTM",
