@@ -11,6 +11,8 @@ from ._impl.string_ops import (
     split,
     strip,
     substr,
+    to_hash_bucket_fast,
+    to_hash_bucket_strong,
     to_number,
     unicode_split,
     upper,
@@ -18,5 +20,6 @@ from ._impl.string_ops import (
 
 __all__ = [
     "as_string", "format", "join", "length", "lower", "reduce_join", "regex_replace", "split",
-    "strip", "substr", "to_number", "unicode_split", "upper",
+    "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
+    "unicode_split", "upper",
 ]

@@ -15,10 +15,12 @@ from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import Tensor, convert_to_tensor
 from .ragged_tensor import RaggedTensor
+from .string_hash import fingerprint64, siphash24
 
 __all__ = [
     "as_string", "format", "join", "length", "lower", "reduce_join", "regex_replace", "split",
-    "strip", "substr", "to_number", "unicode_split", "upper",
+    "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
+    "unicode_split", "upper",
 ]
 
 
@@ -350,3 +352,30 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
         out.append(_summary(arr, summarize).encode("latin-1"))  # string values are raw bytes
         out.append(_bytes(piece))
     return Tensor(np.array(b"".join(out), dtype=object))
+
+
+# -- hashing into buckets ------------------------------------------------------------------------
+
+def _buckets(op, input, num_buckets, hash_fn):  # noqa: A002
+    if isinstance(num_buckets, bool) or not isinstance(num_buckets, (int, np.integer)) or (
+            num_buckets < 1):
+        raise InvalidArgumentError(
+            f"tf.strings.{op}: num_buckets must be a positive integer, got {num_buckets!r}")
+    n = int(num_buckets)
+    return _each(lambda s: hash_fn(bytes(s)) % n, string_values(input, op), out=np.int64)
+
+
+def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
+    """Each string's bucket in [0, num_buckets): FarmHash's Fingerprint64 modulo
+    num_buckets, as TensorFlow's kernel (so buckets equal TensorFlow's and Keras's)."""
+    return _buckets("to_hash_bucket_fast", input, num_buckets, fingerprint64)
+
+
+def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
+    """Each string's bucket in [0, num_buckets) by SipHash-2-4 under `key` (two integers),
+    as TensorFlow's kernel: slower, and hard to collide on purpose without the key."""
+    if len(key) != 2:
+        raise InvalidArgumentError(
+            f"tf.strings.to_hash_bucket_strong: key must be a list of 2 integers, got {key!r}")
+    pair = (int(key[0]), int(key[1]))
+    return _buckets("to_hash_bucket_strong", input, num_buckets, lambda s: siphash24(pair, s))

@@ -17,7 +17,15 @@ from .noise import (
 )
 from .normalization import BatchNormalization
 from .normalization_layers import GroupNormalization, LayerNormalization, UnitNormalization
-from .preprocessing import Normalization, Rescaling
+from .preprocessing import (
+    CategoryEncoding,
+    Hashing,
+    IntegerLookup,
+    Normalization,
+    Rescaling,
+    StringLookup,
+    TextVectorization,
+)
 from .reshaping import Permute, RepeatVector
 
 GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's aliases
@@ -36,6 +44,12 @@ from .rnn import (
 )
 
 __all__ = [
+    "CategoryEncoding",
+    "Hashing",
+    "IntegerLookup",
+    "StringLookup",
+    "TextVectorization",
+
     "ELU",
     "LeakyReLU",
     "PReLU",

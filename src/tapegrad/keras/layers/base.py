@@ -508,6 +508,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
                         tuple(None if a != b else a for a, b in zip(s, o))
                         for s, o in zip(shapes, others)
                     ]
+        shapes = _declared_unknowns(self, inputs, shapes)
         unknown_batch = (
             bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
         )
@@ -591,6 +592,39 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
 
 Layer.build = layer_config.wrap_build(Layer.build, _bump)
+
+
+def _declared_unknowns(layer, inputs, shapes):
+    """`shapes` with None where the layer's own `compute_output_shape` says a dimension is
+    unknown (a sequence cut to its longest row, say), for a layer of one input that defines
+    it; the stand-in run alone would give the stand-ins' sizes there."""
+    if type(layer).compute_output_shape is Layer.compute_output_shape or not isinstance(
+            inputs, KerasTensor):
+        return shapes
+    try:
+        declared = layer.compute_output_shape(tuple(inputs.shape))
+    except Exception:  # noqa: BLE001 - a shape the layer cannot say leaves the run's
+        return shapes
+    declared = [declared] if declared and not isinstance(declared[0], (list, tuple)) else (
+        flatten_shapes(declared))
+    if len(declared) != len(shapes):
+        return shapes
+    return [
+        tuple(None if d is None else s for s, d in zip(shape, dims))
+        if dims is not None and len(dims) == len(shape) else shape
+        for shape, dims in zip(shapes, declared)
+    ]
+
+
+def flatten_shapes(structure):
+    """The shapes (tuples of ints and None) in a nested structure of shapes."""
+    if isinstance(structure, (list, tuple)) and all(
+            d is None or isinstance(d, int) for d in structure):
+        return [tuple(structure)]
+    out = []
+    for item in structure:
+        out.extend(flatten_shapes(item))
+    return out
 
 
 def _run_on_stand_ins(layer, structure, size):

@@ -98,10 +98,11 @@ def class_weights(y, class_weight, dtype):
 class _Arrays:
     """NumPy data, batched here; shuffled each epoch with Keras's seeded generator."""
 
-    def __init__(self, x, y, sample_weight, batch_size, shuffle, class_weight, dtype, where):
+    def __init__(self, x, y, sample_weight, batch_size, shuffle, class_weight, dtype, where,
+                 text=False):
         self.x, self.y = to_arrays(x, dtype), to_arrays(y, dtype)
         self.sample_weight = to_arrays(sample_weight, dtype)
-        data_checks.check_cardinality(where, self.x, self.y, self.sample_weight)
+        data_checks.check_cardinality(where, self.x, self.y, self.sample_weight, text=text)
         if class_weight is not None:
             cw = class_weights(self.y, class_weight, dtype)
             self.sample_weight = cw if self.sample_weight is None else self.sample_weight * cw
@@ -285,13 +286,13 @@ class EpochIterator:
     """The batches of each epoch of `fit` (or of an `evaluate` / `predict` pass)."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
-                 shuffle=False, class_weight=None, dtype=np.float32, where="fit"):
+                 shuffle=False, class_weight=None, dtype=np.float32, where="fit", text=False):
         self.steps_per_epoch = steps_per_epoch
         if x is not None and (is_dataset(x) or not _is_array_data(x)):
             self.adapter = _Batches(x, y, sample_weight, shuffle, class_weight, dtype)
         else:
             self.adapter = _Arrays(x, y, sample_weight, batch_size, shuffle, class_weight,
-                                   dtype, where)
+                                   dtype, where, text)
         self._num_batches = self.adapter.num_batches
         self._current = None
         self._seen = 0

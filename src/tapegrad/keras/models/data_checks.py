@@ -22,7 +22,7 @@ def _leaves(data):
     return [leaf for leaf in flatten(data) if leaf is not None]
 
 
-def check_cardinality(where, x, y=None, sample_weight=None):
+def check_cardinality(where, x, y=None, sample_weight=None, text=False):
     """Returns the number of samples of (x, y, sample_weight): the first dimension of every
     array, which must be the same (Keras's `check_data_cardinality`).
 
@@ -47,7 +47,10 @@ def check_cardinality(where, x, y=None, sample_weight=None):
                     "dimension is the number of samples."
                 )
             dtype = getattr(leaf, "dtype", None)
-            if isinstance(dtype, np.dtype) and dtype.kind not in "biuf":
+            # Inputs may be text for a model that takes it (a string keras.Input, or a
+            # TextVectorization, StringLookup or Hashing layer).
+            kinds = "biufUSO" if label == "x" and text else "biuf"
+            if isinstance(dtype, np.dtype) and dtype.kind not in kinds:
                 raise ValueError(
                     f"{where}: '{label}' has dtype {dtype} (shape {tuple(shape)}); the data must "
                     "be numbers (booleans, integers or floats): convert it first."

@@ -205,6 +205,17 @@ class Trainer:
         for m in self.metrics:
             m.reset_state()
 
+    def _takes_text(self):
+        """Whether the model's inputs may be strings: a string keras.Input, or a layer that
+        reads text (TextVectorization, StringLookup, Hashing)."""
+        inputs = list(getattr(self, "_flat_inputs", None) or [])
+        first = self.__dict__.get("_input_layer")
+        if first is not None:
+            inputs.append(first.output)
+        if any(getattr(t, "dtype", None) == "string" for t in inputs):
+            return True
+        return any(getattr(layer, "accepts_strings", False) for layer in self._flatten_layers())
+
     def _check_compiled(self, what, y=None, step="train_step"):
         if not self.compiled:
             raise ValueError(f"You must call `compile()` before calling `{what}()`.")
@@ -359,7 +370,7 @@ class Trainer:
             )
         dtype = self._np_dtype
         data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
-                             class_weight, dtype, "fit")
+                             class_weight, dtype, "fit", text=self._takes_text())
         data_checks.check_validation_split(validation_split, data.num_samples)
         if validation_data is None and validation_split:
             validation_data = data.split(validation_split)
@@ -368,7 +379,7 @@ class Trainer:
             vx, vy, vsw = validation_parts(validation_data)
             validation = EpochIterator(vx, vy, vsw, validation_batch_size or batch_size,
                                        validation_steps, False, None, dtype,
-                                       "fit (validation_data)")
+                                       "fit (validation_data)", text=self._takes_text())
         cbs, history = self._callbacks(callbacks, verbose, epochs, data.num_batches)
         self.history = history
         self.stop_training = False
@@ -430,7 +441,7 @@ class Trainer:
             batch_size = data_checks.check_batch_size("evaluate", batch_size)
             steps = data_checks.check_steps("evaluate", "steps", steps)
             data = EpochIterator(x, y, sample_weight, batch_size, steps, False, None,
-                                 self._np_dtype, "evaluate")
+                                 self._np_dtype, "evaluate", text=self._takes_text())
         cbs = None
         if not _in_fit:
             cbs, _ = self._callbacks(callbacks, verbose, 1, data.num_batches)
@@ -453,7 +464,7 @@ class Trainer:
         batch_size = data_checks.check_batch_size("predict", batch_size)
         steps = data_checks.check_steps("predict", "steps", steps)
         data = EpochIterator(x, None, None, batch_size, steps, False, None, self._np_dtype,
-                             "predict")
+                             "predict", text=self._takes_text())
         cbs, _ = self._callbacks(callbacks, verbose, 1, data.num_batches)
         cbs.on_predict_begin()
         outputs, out = [], None

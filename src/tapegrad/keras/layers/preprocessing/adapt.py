@@ -7,7 +7,7 @@ import numpy as np
 
 import tapegrad as tf
 
-__all__ = ["batches_of"]
+__all__ = ["batches_of", "is_array_data"]
 
 
 def _first(element):
@@ -37,7 +37,7 @@ def batches_of(data, rebatch_elements=None):
     Raises:
         TypeError: for data of another kind; ValueError for an empty iterable.
     """
-    if isinstance(data, (np.ndarray, tf.Tensor, str)) or _flat_values(data):
+    if is_array_data(data):
         array = _array(data)
         return iter([array]), array.shape
     if hasattr(data, "element_spec") and hasattr(data, "batch"):
@@ -62,6 +62,15 @@ def batches_of(data, rebatch_elements=None):
             "Pass a non-empty iterable of arrays or tensors, e.g. layer.adapt([x])."
         )
     return itertools.chain([first], batches), first.shape
+
+
+def is_array_data(data):
+    """Whether `data` is one batch (an array, tensor, string, or list of strings or numbers)
+    rather than batches to iterate."""
+    return isinstance(data, (np.ndarray, tf.Tensor, str)) or _flat_values(data) or (
+        isinstance(data, (list, tuple)) and bool(data)
+        and all(_flat_values(row) for row in data)
+    )
 
 
 def _flat_values(data):
