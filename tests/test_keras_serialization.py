@@ -67,6 +67,8 @@ SAMPLES = {
     "StringLookup": {"vocabulary": ["a", "b"], "mask_token": ""},
     "IntegerLookup": {"vocabulary": [3, 5], "num_oov_indices": 2},
     "TextVectorization": {"vocabulary": ["a", "b"], "output_sequence_length": 4},
+    "MultiHeadAttention": {"num_heads": 2, "key_dim": 3, "dropout": 0.1},
+    "EinsumDense": {"equation": "abc,cd->abd", "output_shape": (None, 4), "bias_axes": "d"},
     "LossScaleOptimizer": {"inner_optimizer": keras.optimizers.SGD(0.5)},
     "CosineDecay": {"initial_learning_rate": 0.1, "decay_steps": 10},
     "ExponentialDecay": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9},

@@ -2,10 +2,12 @@
 
 from .base import KerasTensor, Layer
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from .einsum_dense import EinsumDense
 from .embedding import Embedding, Masking
 from .input_layer import Input, InputLayer
 from .merging import Add, Concatenate, add, concatenate
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .global_pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .noise import (
     AlphaDropout,
@@ -44,6 +46,11 @@ from .rnn import (
 )
 
 __all__ = [
+    "AdditiveAttention",
+    "Attention",
+    "EinsumDense",
+    "MultiHeadAttention",
+
     "CategoryEncoding",
     "Hashing",
     "IntegerLookup",
