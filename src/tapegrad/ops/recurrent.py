@@ -146,6 +146,18 @@ def _previous(out, first, u):
     return prev
 
 
+def _recurrent_kernel_grad(out, h0, dz, drk):
+    """drk = sum over steps of h_{t-1}^T dz_t, as two products over strided views of `out`
+    (the states before steps 1.. are out's first columns at steps 0..), without copying."""
+    steps, batch = out.shape[:2]
+    u = h0.shape[1]
+    flat_dz = dz.reshape(steps * batch, -1)
+    np.matmul(h0.T, flat_dz[:batch], out=drk)
+    if steps > 1:
+        h_prev = out.reshape(steps * batch, out.shape[2])[: (steps - 1) * batch, :u]
+        drk += h_prev.T @ flat_dz[batch:]
+
+
 def _keep(mask, t, dtype):
     """Step t's mask as a (B, 1) column of `dtype`, or None without a mask."""
     return None if not _masked(mask) else mask[t][:, None].astype(dtype)
@@ -163,52 +175,47 @@ def _flat_buffer(parts, dtype):
 
 
 def _lstm_backward(mask, gout, out, z, state0, rk):
+    # Step by step on (B, U)-sized slices: large precomputed temporaries cost more in fresh
+    # memory than they save in calls.
     steps, batch, _ = out.shape
     u = rk.shape[0]
     flat, (dz, dstate, drk) = _flat_buffer([z.shape, state0.shape, rk.shape], z.dtype)
-    gates = out[:, :, 2 * u :]
-    c_all = out[:, :, u : 2 * u]
-    tc = np.tanh(c_all)
-    deriv = gates * (1.0 - gates)  # sigmoid' for i, f, o; tanh' for g below
-    g_gate = gates[:, :, 2 * u : 3 * u]
-    deriv[:, :, 2 * u : 3 * u] = 1.0 - g_gate * g_gate
-    otc = gates[:, :, 3 * u :] * (1.0 - tc * tc)
-    # What multiplies dc (for i, f, g) and dh (for o) to give each gate's cotangent.
-    factors = np.empty((steps, batch, 4, u), out.dtype)
-    factors[:, :, 0] = g_gate
-    factors[:, :, 1, :] = _previous(out[:, :, u:], state0[:, u:], u)
-    factors[:, :, 2] = gates[:, :, :u]
-    factors[:, :, 3] = tc
-    f_all = gates[:, :, u : 2 * u]
-    g_h, g_c = gout[:, :, :u], gout[:, :, u : 2 * u]
-    g_gates = gout[:, :, 2 * u :].reshape(steps, batch, 4, u)
     rk_t = rk.T
     dh = np.zeros((batch, u), out.dtype)
     dc = np.zeros((batch, u), out.dtype)
-    q = np.empty((batch, 4, u), out.dtype)
+    deriv = np.empty((batch, 4 * u), out.dtype)
     for t in range(steps - 1, -1, -1):
-        dh += g_h[t]
-        dc += g_c[t]
+        step, g = out[t], gout[t]
+        gates = step[:, 2 * u :]
+        i, f, gg, o = gates[:, :u], gates[:, u : 2 * u], gates[:, 2 * u : 3 * u], gates[:, 3 * u :]
+        c_prev = out[t - 1, :, u : 2 * u] if t else state0[:, u:]
+        dh += g[:, :u]
+        dc += g[:, u : 2 * u]
         keep = _keep(mask, t, out.dtype)
         dh_new = dh if keep is None else dh * keep
+        tc = np.tanh(step[:, u : 2 * u])
         dc_new = dc if keep is None else dc * keep
-        dc_new = dc_new + dh_new * otc[t]
-        q[:, :3] = dc_new[:, None]
-        q[:, 3] = dh_new
-        q *= factors[t]
-        q += g_gates[t]
+        dc_new = dc_new + dh_new * o * (1.0 - tc * tc)
         d = dz[t]
-        np.multiply(q.reshape(batch, 4 * u), deriv[t], out=d)
+        np.multiply(dc_new, gg, out=d[:, :u])
+        np.multiply(dc_new, c_prev, out=d[:, u : 2 * u])
+        np.multiply(dc_new, i, out=d[:, 2 * u : 3 * u])
+        np.multiply(dh_new, tc, out=d[:, 3 * u :])
+        d += g[:, 2 * u :]
+        np.subtract(1.0, gates, out=deriv)
+        deriv *= gates  # sigmoid' for i, f, o
+        np.multiply(gg, gg, out=deriv[:, 2 * u : 3 * u])
+        np.subtract(1.0, deriv[:, 2 * u : 3 * u], out=deriv[:, 2 * u : 3 * u])  # tanh' for g
+        d *= deriv
         if keep is None:
             dh = d @ rk_t
-            dc = dc_new * f_all[t]
+            dc = dc_new * f
         else:
             dh = dh * (1.0 - keep) + d @ rk_t
-            dc = dc * (1.0 - keep) + dc_new * f_all[t]
+            dc = dc * (1.0 - keep) + dc_new * f
     dstate[:, :u] = dh
     dstate[:, u:] = dc
-    h_prev = _previous(out, state0[:, :u], u).reshape(steps * batch, u)
-    np.matmul(h_prev.T, dz.reshape(steps * batch, 4 * u), out=drk)
+    _recurrent_kernel_grad(out, state0[:, :u], dz, drk)
     return flat
 
 
@@ -267,8 +274,7 @@ def _simple_backward(mask, gout, out, z, state0, rk):
         back = d @ rk_t
         dh = back if keep is None else dh * (1.0 - keep) + back
     dstate[...] = dh
-    h_prev = _previous(out, state0, u).reshape(steps * batch, u)
-    np.matmul(h_prev.T, dz.reshape(steps * batch, u), out=drk)
+    _recurrent_kernel_grad(out, state0, dz, drk)
     return flat
 
 

@@ -138,9 +138,13 @@ def _scan(cell, inputs, state0, mask, kernel, bias, recurrent_kernel, recurrent_
     x = _time_major(inputs)
     if go_backwards:
         x = tf.reverse(x, [0])
-    z = tf.matmul(x, kernel)
+    steps, batch = x.shape[0], x.shape[1]
+    # One 2-D product for every step (a 3-D one would be a product per step, and its kernel
+    # gradient a sum of per-step products).
+    z = tf.matmul(tf.reshape(x, (steps * batch, x.shape[2])), kernel)
     if bias is not None:
         z = z + bias
+    z = tf.reshape(z, (steps, batch, z.shape[-1]))
     if mask is None:
         mask_t = tf.constant(True)
     else:
@@ -149,6 +153,10 @@ def _scan(cell, inputs, state0, mask, kernel, bias, recurrent_kernel, recurrent_
             mask_t = tf.reverse(mask_t, [0])
     extra = [] if recurrent_bias is None else [recurrent_bias]
     out = _recurrent.recurrent_scan(mask_t, z, state0, recurrent_kernel, *extra, cell=cell)
+    if mask is None and not return_sequences:
+        # Only the last output: one slice of the scan (its gradient is one scatter).
+        last_output = out[-1, :, :units]
+        return last_output, tf.expand_dims(last_output, 1), out[-1]
     h_seq = out[:, :, :units]
     if mask is not None:
         # Keras's outputs for skipped steps: the previous output (zeros before the first step
