@@ -32,8 +32,8 @@ class RNN(Layer):
             (reversed) order.
         stateful: the final states of a batch are the initial states of the next
             (`reset_state()` zeroes them); needs a fixed batch size.
-        unroll: accepted for Keras's signature (the loop is always a Python loop; a fixed
-            length is required, as in Keras).
+        unroll: accepted for Keras's signature (the loop is always a Python loop over the
+            steps, which is what unrolling means; a sequence of unknown length is fine).
         zero_output_for_mask: the output of a masked step is zeros instead of the previous
             output.
 
@@ -112,13 +112,6 @@ class RNN(Layer):
     def build(self, sequences_shape, initial_state_shape=None):
         if _is_nested(sequences_shape) and sequences_shape and _is_nested(sequences_shape[0]):
             sequences_shape = sequences_shape[0]
-        if self.unroll and len(sequences_shape) > 1 and sequences_shape[1] is None:
-            raise ValueError(
-                "Cannot unroll a RNN if the time dimension is undefined. \n- If using a "
-                "Sequential model, specify the time dimension by passing an `Input()` as your "
-                "first layer.\n- If using the functional API, specify the time dimension by "
-                "passing a `shape` or `batch_shape` argument to your `Input()`."
-            )
         step_shape = (sequences_shape[0],) + tuple(sequences_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build(step_shape)
