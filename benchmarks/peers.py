@@ -146,11 +146,11 @@ class TorchImpl(Impl):
             lstm.weight_hh_l0.copy_(torch.from_numpy(rkernel.T))
             lstm.bias_ih_l0.copy_(torch.from_numpy(bias))
             lstm.bias_hh_l0.zero_()
+            linear.weight.copy_(torch.from_numpy(dense_w.T))
+            linear.bias.copy_(torch.from_numpy(dense_b))
         # One bias, as Keras's: PyTorch's second one stays zero (trained, it would take the
         # same step as the first, so their sum would move twice as far).
         lstm.bias_hh_l0.requires_grad_(False)
-            linear.weight.copy_(torch.from_numpy(dense_w.T))
-            linear.bias.copy_(torch.from_numpy(dense_b))
         params = [p for p in (*lstm.parameters(), *linear.parameters()) if p.requires_grad]
         optimizer = torch.optim.SGD(params, lr=data["lr"])
         x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])

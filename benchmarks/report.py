@@ -270,9 +270,21 @@ def environment(results, columns):
             f"{machine['platform']}."
         ),
         "- Thread settings (environment, the same for every library): "
-        + ", ".join(f"`{k}={v}`" for k, v in results["env"].items())
+        + ", ".join(f"`{k}={v}`" for k, v in _thread_env(results).items())
         + ".",
     ]
+    main = next(iter(_thread_env(results).values()), None)
+    other = sorted({
+        (e["workload"], e["thread_setting"]) for e in results["entries"]
+        if e.get("thread_setting") not in (None, main)
+    })
+    if other:
+        lines.append(
+            "- Except the rows measured with another thread count (the same for every library "
+            "of the row): "
+            + ", ".join(f"`{w}` with {n} thread{'s' if n != '1' else ''}" for w, n in other)
+            + "."
+        )
     header = ["library", "version", "numpy", "python", "library threads"]
     rows, seen = [], set()
     for entry in sorted(results["entries"], key=lambda e: e.get("run", ""), reverse=True):
@@ -292,6 +304,18 @@ def environment(results, columns):
     order = {c: i for i, c in enumerate(COLUMNS)}
     rows.sort(key=lambda row: order.get(row[0], len(order)))
     return lines + [""] + _table(header, rows)
+
+
+def _thread_env(results):
+    """The thread settings most rows were measured with (the runs record theirs per entry)."""
+    counts = {}
+    for e in results["entries"]:
+        if e.get("thread_setting") is not None:
+            counts[e["thread_setting"]] = counts.get(e["thread_setting"], 0) + 1
+    if not counts:
+        return results["env"]
+    common = max(counts, key=counts.get)
+    return {k: common for k in results["env"]}
 
 
 def notes(entries):

@@ -348,13 +348,17 @@ def main(argv=None):
             entries = measure_pair(lib, workload, opts, env)
             for entry in entries:
                 entry["run"] = run_id
+                entry["thread_setting"] = str(opts.threads)
                 print(describe(entry), flush=True)
             new += entries
     measured = {(e["lib"], e["workload"]) for e in new}
     old = []
     if opts.output.exists() and not opts.fresh:
-        previous = json.loads(opts.output.read_text())["entries"]
-        old = [e for e in previous if (e["lib"], e["workload"]) not in measured]
+        previous = json.loads(opts.output.read_text())
+        before = next(iter(previous.get("env", {}).values()), None)
+        old = [e for e in previous["entries"] if (e["lib"], e["workload"]) not in measured]
+        for e in old:  # entries of runs that did not record their thread count per entry
+            e.setdefault("thread_setting", before)
     results = {
         "generated": run_id,
         "command": "python benchmarks/run.py " + " ".join(argv),
