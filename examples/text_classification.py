@@ -51,13 +51,9 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-POSITIVE = ("great wonderful superb moving brilliant enjoyable touching funny charming "
-            "masterpiece delightful gripping").split()
-NEGATIVE = ("awful boring dull terrible predictable waste bland clumsy tedious mess "
-            "disappointing forgettable").split()
-NEUTRAL = ("the movie film plot actor actress scene story director script camera music ending "
-           "character cast minutes dialogue sequel studio was is a an and of to in it this "
-           "that with but for on as its at by from").split()
+POSITIVE = ["great", "wonderful", "superb", "moving", "brilliant", "enjoyable", "touching", "funny", "charming", "masterpiece", "delightful", "gripping"]
+NEGATIVE = ["awful", "boring", "dull", "terrible", "predictable", "waste", "bland", "clumsy", "tedious", "mess", "disappointing", "forgettable"]
+NEUTRAL = ["the", "movie", "film", "plot", "actor", "actress", "scene", "story", "director", "script", "camera", "music", "ending", "character", "cast", "minutes", "dialogue", "sequel", "studio", "was", "is", "a", "an", "and", "of", "to", "in", "it", "this", "that", "with", "but", "for", "on", "as", "its", "at", "by", "from"]
 
 
 def synthetic_reviews(seed, n):
@@ -155,19 +151,21 @@ def main(argv=None):
           f"the most frequent: {vectorize.get_vocabulary()[2:8]}")
 
     model = build_model(vectorize, args.model)
+    train_ds = (tf.data.Dataset.from_tensor_slices((x_train[:, None], y_train))
+                .shuffle(10_000, seed=args.seed).batch(args.batch_size)
+                .prefetch(tf.data.AUTOTUNE))
+    test_ds = tf.data.Dataset.from_tensor_slices((x_test[:, None], y_test)).batch(256)
     start = time.perf_counter()
-    history = model.fit(x_train[:, None], y_train, batch_size=args.batch_size,
-                        epochs=args.epochs, validation_data=(x_test[:, None], y_test),
-                        verbose=0)
+    history = model.fit(train_ds, epochs=args.epochs, validation_data=test_ds, verbose=0)
     elapsed = time.perf_counter() - start
     for epoch, (acc, val) in enumerate(zip(history.history["binary_accuracy"],
                                            history.history["val_binary_accuracy"])):
         print(f"epoch {epoch + 1}: accuracy {acc:.4f}, test accuracy {val:.4f}")
-    loss, accuracy = model.evaluate(x_test[:, None], y_test, verbose=0)
+    loss, accuracy = model.evaluate(test_ds, verbose=0)
     print(f"{args.model}: test accuracy {accuracy:.4f} (loss {loss:.4f}); {args.epochs} epochs "
           f"in {elapsed:.1f} s")
     samples = np.array([["A wonderful, moving film: superb!"], ["Boring and predictable."]])
-    scores = tf.sigmoid(model.predict(samples, verbose=0)).numpy().ravel()
+    scores = tf.sigmoid(model.predict(tf.constant(samples), verbose=0)).numpy().ravel()
     for text, score in zip(samples.ravel(), scores):
         print(f"  {score:.2f} positive: {text}")
     return accuracy

@@ -5,6 +5,7 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tapegrad import keras
 
@@ -22,6 +23,7 @@ def _offline(*args, **kwargs):
     raise OSError("URL fetch failure on https://...: no network")
 
 
+@pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")  # Keras's, for datasets
 def test_text_classification_learns_synthetic_reviews(monkeypatch, capsys):
     monkeypatch.setattr(keras.utils, "get_file", _offline)
     example = _example("text_classification")

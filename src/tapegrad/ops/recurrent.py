@@ -39,7 +39,7 @@ from .matrix import matmul
 from .reductions import reduce_sum
 from .shape import concat, getitem, reshape, stack
 
-__all__ = ["recurrent_scan", "recurrent_scan_grad", "reference", "GATES"]
+__all__ = ["GATES", "recurrent_scan", "recurrent_scan_grad", "reference"]
 
 GATES = {"lstm": 4, "gru": 3, "simple": 1}
 _MAX_ARGS = 6  # mask, z, state0, recurrent kernel, recurrent bias (+ G and out for the grad)
@@ -120,7 +120,7 @@ def _gru_forward(mask, z, state0, rk, rb):
 
 
 def _simple_forward(mask, z, state0, rk):
-    steps, batch, _ = z.shape
+    steps = z.shape[0]
     out = np.empty(z.shape, z.dtype)
     h = state0
     for t in range(steps):

@@ -16,8 +16,7 @@ from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor, Node
 from ..tree import flatten, pack_sequence_as
 from ..variables import KerasVariable
-from . import layer_config
-from . import masking_utils
+from . import layer_config, masking_utils, symbolic
 
 __all__ = ["KerasTensor", "Layer", "Node"]
 
@@ -494,21 +493,21 @@ class Layer(layer_config.LayerSaving, tf.Module):
                 self.build(_shape_of(inputs))
                 self.__dict__["built"] = True
                 _bump()
-            outputs = _run_on_stand_ins(self, structure, 1)
+            outputs = symbolic.run_on_stand_ins(self, structure, 1, _CTX)
             flat_out = flatten(outputs)
             shapes = [_shape_of(out) for out in flat_out]
             if any(None in t.shape[1:] for t in symbolic_in):
                 # Unknown dimensions other than the batch (a sequence's length): the output
                 # dimensions that follow them are unknown too, found by a second run at size 2.
                 others = [
-                    _shape_of(out) for out in flatten(_run_on_stand_ins(self, structure, 2))
+                    _shape_of(out) for out in flatten(symbolic.run_on_stand_ins(self, structure, 2, _CTX))
                 ]
                 if [len(s) for s in others] == [len(s) for s in shapes]:
                     shapes = [
                         tuple(None if a != b else a for a, b in zip(s, o))
                         for s, o in zip(shapes, others)
                     ]
-        shapes = _declared_unknowns(self, inputs, shapes)
+        shapes = symbolic.declared_unknowns(self, inputs, shapes, Layer.compute_output_shape)
         unknown_batch = (
             bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
         )
@@ -592,61 +591,6 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
 
 Layer.build = layer_config.wrap_build(Layer.build, _bump)
-
-
-def _declared_unknowns(layer, inputs, shapes):
-    """`shapes` with None where the layer's own `compute_output_shape` says a dimension is
-    unknown (a sequence cut to its longest row, say), for a layer of one input that defines
-    it; the stand-in run alone would give the stand-ins' sizes there."""
-    if type(layer).compute_output_shape is Layer.compute_output_shape or not isinstance(
-            inputs, KerasTensor):
-        return shapes
-    try:
-        declared = layer.compute_output_shape(tuple(inputs.shape))
-    except Exception:  # noqa: BLE001 - a shape the layer cannot say leaves the run's
-        return shapes
-    declared = [declared] if declared and not isinstance(declared[0], (list, tuple)) else (
-        flatten_shapes(declared))
-    if len(declared) != len(shapes):
-        return shapes
-    return [
-        tuple(None if d is None else s for s, d in zip(shape, dims))
-        if dims is not None and len(dims) == len(shape) else shape
-        for shape, dims in zip(shapes, declared)
-    ]
-
-
-def flatten_shapes(structure):
-    """The shapes (tuples of ints and None) in a nested structure of shapes."""
-    if isinstance(structure, (list, tuple)) and all(
-            d is None or isinstance(d, int) for d in structure):
-        return [tuple(structure)]
-    out = []
-    for item in structure:
-        out.extend(flatten_shapes(item))
-    return out
-
-
-def _run_on_stand_ins(layer, structure, size):
-    """Calls `layer` on stand-ins for the KerasTensors of `(inputs, args, kwargs)`: zeros (an
-    empty string for strings), unknown dimensions of `size`, carrying all-True masks where the
-    KerasTensors carry masks."""
-    leaves = []
-    for leaf in flatten(structure):
-        if isinstance(leaf, KerasTensor):
-            value = leaf._concrete(b"" if leaf.dtype == "string" else 0, size)
-            mask = masking_utils.get_mask(leaf)
-            if isinstance(mask, KerasTensor):
-                masking_utils.set_mask(value, mask._concrete(True, size))
-            leaf = value
-        leaves.append(leaf)
-    inputs, args, kwargs = pack_sequence_as(structure, leaves)
-    outer = _CTX.symbolic
-    _CTX.symbolic = True
-    try:
-        return layer(inputs, *args, **kwargs)
-    finally:
-        _CTX.symbolic = outer
 
 
 def _unknown_batch(shape):

@@ -14,7 +14,7 @@ import warnings
 
 from ..tree import flatten, pack_sequence_as
 
-__all__ = ["get_mask", "set_mask", "copy_masks", "MASKS_USED", "before_call", "after_call"]
+__all__ = ["MASKS_USED", "after_call", "before_call", "copy_masks", "get_mask", "set_mask"]
 
 # Set once any mask exists: until then a layer call skips the mask bookkeeping entirely.
 MASKS_USED = [False]
@@ -46,7 +46,7 @@ def copy_masks(source, target):
                 set_mask(t, mask)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _call_parameters(call):
     """The names of a `call` function's parameters after `self`, and which take masks."""
     try:

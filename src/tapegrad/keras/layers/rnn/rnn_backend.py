@@ -24,7 +24,7 @@ from tapegrad.ops import recurrent as _recurrent
 from ... import activations
 from ...tree import flatten, pack_sequence_as
 
-__all__ = ["rnn", "lstm", "gru", "simple_rnn", "unstack_time"]
+__all__ = ["gru", "lstm", "rnn", "simple_rnn", "unstack_time"]
 
 
 def unstack_time(x):
