@@ -7,6 +7,7 @@ from ..arguments import check_integer
 
 __all__ = [
     "CellAttributes",
+    "check_use_cudnn",
     "cell_config",
     "cell_layer_config",
     "cell_weight",
@@ -103,6 +104,16 @@ class CellAttributes:
         if name in _CELL_ATTRIBUTES and cell is not None and hasattr(cell, name):
             return getattr(cell, name)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+def check_use_cudnn(value):
+    """`use_cudnn` as Keras checks it (accepted; there is no GPU)."""
+    if value not in ("auto", True, False):
+        raise ValueError(
+            "Invalid valid received for argument `use_cudnn`. Expected one of {'auto', True, "
+            f"False}}. Received: use_cudnn={value}"
+        )
+    return value
 
 
 def cell_layer_config(cell):

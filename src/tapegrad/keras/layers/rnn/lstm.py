@@ -2,19 +2,12 @@
 
 import tapegrad as tf
 
-from ... import activations, initializers, regularizers
+from ... import activations, initializers
 from ..base import Layer
 from . import rnn_backend
-from .cell_utils import (
-    CellAttributes,
-    cell_config,
-    cell_layer_config,
-    cell_weight,
-    input_dropout,
-    set_cell_arguments,
-)
+from .cell_utils import cell_config, cell_weight, check_use_cudnn, set_cell_arguments
 from .dropout_rnn_cell import DropoutRNNCell
-from .rnn import RNN
+from .fused_rnn import FusedRNN
 
 __all__ = ["LSTM", "LSTMCell"]
 
@@ -142,7 +135,7 @@ class LSTMCell(Layer, DropoutRNNCell):
         }
 
 
-class LSTM(CellAttributes, RNN):
+class LSTM(FusedRNN):
     """Long Short-Term Memory layer (Hochreiter 1997), Keras 3's.
 
     Args:
@@ -169,6 +162,8 @@ class LSTM(CellAttributes, RNN):
         >>> seq.shape, h.shape, c.shape
         ((32, 10, 4), (32, 4), (32, 4))
     """
+
+    cell_class = LSTMCell
 
     def __init__(
         self,
@@ -231,45 +226,16 @@ class LSTM(CellAttributes, RNN):
             activity_regularizer=activity_regularizer,
             **kwargs,
         )
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(
-                "Invalid valid received for argument `use_cudnn`. Expected one of {'auto', "
-                f"True, False}}. Received: use_cudnn={use_cudnn}"
-            )
-        self.use_cudnn = use_cudnn
+        self.use_cudnn = check_use_cudnn(use_cudnn)
 
-    def inner_loop(self, sequences, initial_state, mask, training=False):
+    def fused(self, sequences, initial_state, mask):
         cell = self.cell
-        if type(cell) is LSTMCell and not (training and cell.recurrent_dropout):
-            try:
-                return rnn_backend.lstm(
-                    input_dropout(cell, sequences, training),
-                    initial_state[0],
-                    initial_state[1],
-                    mask,
-                    kernel=cell.kernel,
-                    recurrent_kernel=cell.recurrent_kernel,
-                    bias=cell.bias,
-                    activation=cell.activation,
-                    recurrent_activation=cell.recurrent_activation,
-                    return_sequences=self.return_sequences,
-                    go_backwards=self.go_backwards,
-                    zero_output_for_mask=self.zero_output_for_mask,
-                )
-            except NotImplementedError:
-                pass
-        return super().inner_loop(sequences, initial_state, mask, training)
+        return rnn_backend.lstm(
+            sequences, initial_state[0], initial_state[1], mask, kernel=cell.kernel,
+            recurrent_kernel=cell.recurrent_kernel, bias=cell.bias, activation=cell.activation,
+            recurrent_activation=cell.recurrent_activation,
+            return_sequences=self.return_sequences, go_backwards=self.go_backwards,
+            zero_output_for_mask=self.zero_output_for_mask,
+        )
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        self._check_rank(sequences)
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
 
-    def get_config(self):
-        config = {**super().get_config(), **cell_layer_config(self.cell)}
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        del config["cell"]
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)

@@ -3,19 +3,12 @@
 
 import tapegrad as tf
 
-from ... import activations, regularizers
+from ... import activations
 from ..base import Layer
 from . import rnn_backend
-from .cell_utils import (
-    CellAttributes,
-    cell_config,
-    cell_layer_config,
-    cell_weight,
-    input_dropout,
-    set_cell_arguments,
-)
+from .cell_utils import cell_config, cell_weight, set_cell_arguments
 from .dropout_rnn_cell import DropoutRNNCell
-from .rnn import RNN
+from .fused_rnn import FusedRNN
 
 __all__ = ["SimpleRNN", "SimpleRNNCell"]
 
@@ -95,7 +88,7 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
         }
 
 
-class SimpleRNN(CellAttributes, RNN):
+class SimpleRNN(FusedRNN):
     """A fully connected RNN whose output is fed back as its state.
 
     Args:
@@ -115,6 +108,8 @@ class SimpleRNN(CellAttributes, RNN):
     With tanh and no recurrent dropout in training, the whole sequence is one fused primitive
     (see `rnn_backend`); otherwise the cell runs step by step.
     """
+
+    cell_class = SimpleRNNCell
 
     def __init__(
         self,
@@ -172,37 +167,16 @@ class SimpleRNN(CellAttributes, RNN):
             **kwargs,
         )
 
-    def inner_loop(self, sequences, initial_state, mask, training=False):
+    def fused(self, sequences, initial_state, mask):
         cell = self.cell
-        if type(cell) is SimpleRNNCell and not (training and cell.recurrent_dropout):
-            try:
-                return rnn_backend.simple_rnn(
-                    input_dropout(cell, sequences, training),
-                    initial_state[0],
-                    mask,
-                    cell.kernel,
-                    cell.recurrent_kernel,
-                    cell.bias,
-                    cell.activation,
-                    return_sequences=self.return_sequences,
-                    go_backwards=self.go_backwards,
-                    zero_output_for_mask=self.zero_output_for_mask,
-                )
-            except NotImplementedError:
-                pass
-        return super().inner_loop(sequences, initial_state, mask, training)
-
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        self._check_rank(sequences)
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
+        return rnn_backend.simple_rnn(
+            sequences, initial_state[0], mask, cell.kernel, cell.recurrent_kernel, cell.bias,
+            cell.activation, return_sequences=self.return_sequences,
+            go_backwards=self.go_backwards, zero_output_for_mask=self.zero_output_for_mask,
+        )
 
     def get_config(self):
-        config = {**super().get_config(), **cell_layer_config(self.cell)}
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        del config["cell"]
+        config = super().get_config()
         del config["seed"]  # Keras 3's SimpleRNN leaves the seed out of its config
         return config
 
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
