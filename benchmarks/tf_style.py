@@ -57,16 +57,8 @@ def scalar_chain(tf, data):
     return step, lambda out: {"y": out[0].numpy(), "grad": out[1].numpy()}
 
 
-def mlp_step(tf, keras, data):
-    """One training step of a Dense relu network with MSE loss and SGD."""
-    units = data["units"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Keras 3 prefers keras.Input to input_shape
-        layers = [keras.layers.Dense(units[0], activation="relu", input_shape=data["x"].shape[1:])]
-        layers += [keras.layers.Dense(u, activation="relu") for u in units[1:-1]]
-        layers.append(keras.layers.Dense(units[-1]))
-        model = keras.Sequential(layers)
-    model.set_weights(data["weights"])
+def _mse_sgd_step(tf, keras, model, data):
+    """One SGD step of `model` on MSE against data's x and y, and how to read its results."""
     optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
     x, y = tf.constant(data["x"]), tf.constant(data["y"])
 
@@ -78,6 +70,19 @@ def mlp_step(tf, keras, data):
         return loss
 
     return step, lambda loss: mlp_results(loss.numpy(), model.get_weights())
+
+
+def mlp_step(tf, keras, data):
+    """One training step of a Dense relu network with MSE loss and SGD."""
+    units = data["units"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras 3 prefers keras.Input to input_shape
+        layers = [keras.layers.Dense(units[0], activation="relu", input_shape=data["x"].shape[1:])]
+        layers += [keras.layers.Dense(u, activation="relu") for u in units[1:-1]]
+        layers.append(keras.layers.Dense(units[-1]))
+        model = keras.Sequential(layers)
+    model.set_weights(data["weights"])
+    return _mse_sgd_step(tf, keras, model, data)
 
 
 def hessian(tf, data):
@@ -220,20 +225,10 @@ def csv_epoch(tf, data):
 
 def lstm_step(tf, keras, data):
     """One training step of LSTM(64) -> Dense(1) on (32, 100, 32) sequences, MSE and SGD."""
-    x, y = tf.constant(data["x"]), tf.constant(data["y"])
     model = keras.Sequential([keras.Input(data["x"].shape[1:]), keras.layers.LSTM(64),
                               keras.layers.Dense(1)])
     model.set_weights(data["weights"])
-    optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
-
-    def step():
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(model(x, training=True) - y))
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return loss
-
-    return step, lambda loss: mlp_results(loss.numpy(), model.get_weights())
+    return _mse_sgd_step(tf, keras, model, data)
 
 
 _WITH_KERAS = {"tutorial_sgd", "small_step", "large_step", "data_train_epoch", "lstm_step"}

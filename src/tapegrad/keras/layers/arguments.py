@@ -3,7 +3,7 @@ name the layer, the argument and the value received."""
 
 import numpy as np
 
-__all__ = ["check_float", "check_integer", "check_shape"]
+__all__ = ["check_data_format", "check_float", "check_integer", "check_rank", "check_shape"]
 
 
 def check_integer(owner, name, value, minimum=None, allow_none=False):
@@ -84,3 +84,30 @@ def check_shape(owner, name, shape, allow_minus_one=False):
             f"Received: {name}={shape!r}."
         )
     return tuple(None if d is None else int(d) for d in dims)
+
+
+def check_data_format(data_format):
+    """`data_format`, or the backend's image data format for None.
+
+    Raises:
+        ValueError: for a value other than "channels_first" and "channels_last".
+    """
+    from .. import backend
+
+    fmt = data_format or backend.image_data_format()
+    if fmt not in ("channels_first", "channels_last"):
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', "
+            f"'channels_last'}}. Received: data_format={data_format}"
+        )
+    return fmt
+
+
+def check_rank(layer, inputs, rank):
+    """Raises Keras's ValueError when `inputs` (a call's input 0) is not of rank `rank`."""
+    shape = tuple(inputs.shape)
+    if len(shape) != rank:
+        raise ValueError(
+            f"Input 0 of layer '{layer.name}' is incompatible with the layer: expected "
+            f"ndim={rank}, found ndim={len(shape)}. Full shape received: {shape}"
+        )

@@ -3,7 +3,7 @@ of the mean) and GlobalMaxPooling1D, as reductions."""
 
 import tapegrad as tf
 
-from .. import backend
+from .arguments import check_data_format, check_rank
 from .base import Layer
 
 __all__ = ["GlobalAveragePooling1D", "GlobalMaxPooling1D"]
@@ -12,22 +12,11 @@ __all__ = ["GlobalAveragePooling1D", "GlobalMaxPooling1D"]
 class _GlobalPooling1D(Layer):
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
-        fmt = data_format or backend.image_data_format()
-        if fmt not in ("channels_first", "channels_last"):
-            raise ValueError(
-                "The `data_format` argument must be one of {'channels_first', "
-                f"'channels_last'}}. Received: data_format={data_format}"
-            )
-        self.data_format = fmt
+        self.data_format = check_data_format(data_format)
         self.keepdims = bool(keepdims)
 
     def _steps_axis(self, inputs):
-        shape = tuple(inputs.shape)
-        if len(shape) != 3:
-            raise ValueError(
-                f"Input 0 of layer '{self.name}' is incompatible with the layer: expected "
-                f"ndim=3, found ndim={len(shape)}. Full shape received: {shape}"
-            )
+        check_rank(self, inputs, 3)
         return 1 if self.data_format == "channels_last" else 2
 
     def compute_output_shape(self, input_shape):

@@ -11,6 +11,7 @@ import numpy as np
 import tapegrad as tf
 
 from .. import backend
+from .arguments import check_data_format, check_rank
 from .base import Layer
 from .core import Dropout
 
@@ -55,21 +56,11 @@ class _SpatialDropout(Dropout):
     def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):
         super().__init__(rate, seed=seed, name=name, dtype=dtype)
         if self.rank > 1:
-            fmt = data_format or backend.image_data_format()
-            if fmt not in ("channels_first", "channels_last"):
-                raise ValueError(
-                    "The `data_format` argument must be one of {'channels_first', "
-                    f"'channels_last'}}. Received: data_format={data_format}"
-                )
-            self.data_format = fmt
+            self.data_format = check_data_format(data_format)
 
     def call(self, inputs, training=False):
+        check_rank(self, inputs, self.rank + 2)
         shape = tuple(inputs.shape)
-        if len(shape) != self.rank + 2:
-            raise ValueError(
-                f"Input 0 of layer '{self.name}' is incompatible with the layer: expected "
-                f"ndim={self.rank + 2}, found ndim={len(shape)}. Full shape received: {shape}"
-            )
         if self.rank > 1 and self.data_format == "channels_first":
             noise = shape[:2] + (1,) * self.rank
         else:

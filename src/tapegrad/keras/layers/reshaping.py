@@ -2,18 +2,10 @@
 
 import tapegrad as tf
 
+from .arguments import check_rank
 from .base import Layer
 
 __all__ = ["Permute", "RepeatVector"]
-
-
-def _check_rank(layer, inputs, rank):
-    shape = tuple(inputs.shape)
-    if len(shape) != rank:
-        raise ValueError(
-            f"Input 0 of layer '{layer.name}' is incompatible with the layer: expected "
-            f"ndim={rank}, found ndim={len(shape)}. Full shape received: {shape}"
-        )
 
 
 class Permute(Layer):
@@ -37,7 +29,7 @@ class Permute(Layer):
         return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
 
     def call(self, inputs):
-        _check_rank(self, inputs, len(self.dims) + 1)
+        check_rank(self, inputs, len(self.dims) + 1)
         return tf.transpose(inputs, (0,) + self.dims)
 
     def get_config(self):
@@ -63,7 +55,7 @@ class RepeatVector(Layer):
         return (input_shape[0], self.n, input_shape[1])
 
     def call(self, inputs):
-        _check_rank(self, inputs, 2)
+        check_rank(self, inputs, 2)
         return tf.tile(tf.expand_dims(inputs, 1), [1, self.n, 1])
 
     def get_config(self):

@@ -7,7 +7,7 @@ import numpy as np
 
 import tapegrad as tf
 
-__all__ = ["batches_of", "is_array_data"]
+__all__ = ["adapt_by_batches", "batches_of", "is_array_data", "string_array"]
 
 
 def _first(element):
@@ -83,3 +83,42 @@ def _flat_values(data):
 def _is_batched(dataset):
     shape = tuple(_first(dataset.element_spec).shape)
     return bool(shape) and shape[0] is None
+
+
+def adapt_by_batches(layer, data, steps=None):
+    """The lookup layers' `adapt`: `reset_state`, `update_state` on each batch (`steps` at
+    most) and `finalize_state`. As Keras, an array (or list) of rank 1 is a column, one token
+    or document a row."""
+    layer.reset_state()
+    batches, _ = batches_of(data)
+    if is_array_data(data):
+        batches = (b.reshape(-1, 1) if b.ndim == 1 else b for b in batches)
+    for i, batch in enumerate(batches):
+        if steps is not None and i >= steps:
+            break
+        layer.update_state(batch)
+    layer.finalize_state()
+
+
+def string_array(inputs, owner, key=None, hint=""):
+    """Any string input (tensor, array, list, str) as an object array of bytes: a string
+    tensor's bytes as they are, other values through `key` (UTF-8 encoding by default).
+
+    Raises:
+        TypeError: for a tensor of another dtype (`owner` and `hint` name the layer and what
+            to use instead).
+    """
+    if isinstance(inputs, tf.Tensor):
+        if inputs.dtype != tf.string:
+            raise TypeError(
+                f"{owner} expects string inputs, got a tensor of dtype "
+                f"{inputs.dtype.name}{hint}.")
+        return np.asarray(inputs.numpy(), dtype=object)
+    array = np.asarray(inputs, dtype=object)
+    if key is None:
+        key = _utf8
+    return np.vectorize(key, otypes=[object])(array) if array.size else array
+
+
+def _utf8(value):
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)

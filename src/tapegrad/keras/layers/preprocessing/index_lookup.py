@@ -11,7 +11,7 @@ import tapegrad as tf
 
 from ... import backend
 from ..base import Layer
-from .adapt import batches_of, is_array_data
+from .adapt import adapt_by_batches
 
 __all__ = ["IndexLookup", "encode_categorical", "listify"]
 
@@ -280,16 +280,7 @@ class IndexLookup(Layer):
     def adapt(self, data, steps=None):
         """Learns the vocabulary from `data`: arrays, lists, tensors, a `tf.data` Dataset or
         an iterable of batches (`steps` batches at most)."""
-        self.reset_state()
-        batches, _ = batches_of(data)
-        if is_array_data(data):
-            # As Keras: an array (or list) of rank 1 is a column, one token per document.
-            batches = (b.reshape(-1, 1) if b.ndim == 1 else b for b in batches)
-        for i, batch in enumerate(batches):
-            if steps is not None and i >= steps:
-                break
-            self.update_state(batch)
-        self.finalize_state()
+        adapt_by_batches(self, data, steps)
 
     def update_state(self, data):
         if self._has_input_vocabulary:

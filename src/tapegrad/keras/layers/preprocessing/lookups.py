@@ -4,6 +4,7 @@ import numpy as np
 
 import tapegrad as tf
 
+from .adapt import string_array
 from .index_lookup import IndexLookup
 
 __all__ = ["IntegerLookup", "StringLookup"]
@@ -55,14 +56,8 @@ class StringLookup(IndexLookup):
             f"{type(token).__name__}")
 
     def _keys(self, inputs):
-        if isinstance(inputs, tf.Tensor):
-            if inputs.dtype != tf.string:
-                raise TypeError(
-                    f"StringLookup '{self.name}' expects string inputs, got a tensor of dtype "
-                    f"{inputs.dtype.name}; use IntegerLookup for integers.")
-            return np.asarray(inputs.numpy(), dtype=object)
-        array = np.asarray(inputs, dtype=object)
-        return np.vectorize(self._key, otypes=[object])(array) if array.size else array
+        return string_array(inputs, f"StringLookup '{self.name}'", self._key,
+                            "; use IntegerLookup for integers")
 
     def _token(self, key):
         return _text(key, self.encoding)

@@ -7,7 +7,7 @@ import numpy as np
 import tapegrad as tf
 
 from ..base import Layer
-from .adapt import batches_of, is_array_data
+from .adapt import adapt_by_batches, string_array
 from .index_lookup import listify
 from .lookups import StringLookup
 
@@ -29,15 +29,7 @@ def _check_choice(value, allowed, arg):
 
 def _as_bytes_array(inputs):
     """Any string input (tensor, array, list, str) as an object array of bytes."""
-    if isinstance(inputs, tf.Tensor):
-        if inputs.dtype != tf.string:
-            raise TypeError(
-                f"TextVectorization expects string inputs, got a tensor of dtype "
-                f"{inputs.dtype.name}.")
-        return np.asarray(inputs.numpy(), dtype=object)
-    array = np.asarray(inputs, dtype=object)
-    return np.vectorize(lambda s: s.encode("utf-8") if isinstance(s, str) else bytes(s),
-                        otypes=[object])(array) if array.size else array
+    return string_array(inputs, "TextVectorization")
 
 
 def _to_rows(value):
@@ -186,15 +178,7 @@ class TextVectorization(Layer):
     # -- adapt ------------------------------------------------------------------------------
     def adapt(self, data, batch_size=None, steps=None):
         """Learns the vocabulary (and IDF weights) from `data` (see the class docstring)."""
-        self.reset_state()
-        batches, _ = batches_of(data)
-        if is_array_data(data):
-            batches = (b.reshape(-1, 1) if b.ndim == 1 else b for b in batches)
-        for i, batch in enumerate(batches):
-            if steps is not None and i >= steps:
-                break
-            self.update_state(batch)
-        self.finalize_state()
+        adapt_by_batches(self, data, steps)
 
     def update_state(self, data):
         lookup = self._lookup_layer

@@ -3,6 +3,7 @@
 import tapegrad as tf
 
 from ...tree import flatten
+from ..arguments import check_rank
 from ..base import _CTX, Layer
 from ..nested import deserialize_layer, serialize_layer
 from . import rnn_backend
@@ -215,12 +216,7 @@ class RNN(Layer):
         return output
 
     def _check_rank(self, sequences):
-        shape = tuple(sequences.shape)
-        if len(shape) != 3:
-            raise ValueError(
-                f"Input 0 of layer '{self.name}' is incompatible with the layer: expected "
-                f"ndim=3, found ndim={len(shape)}. Full shape received: {shape}"
-            )
+        check_rank(self, sequences, 3)
 
     # -- configuration ----------------------------------------------------------------------
     def get_config(self):
