@@ -229,6 +229,11 @@ COMPOSITE_SPECS = {
         (((2, 3, 2), np.array([[1, 0], [2, 2]])), dict(axis=1, batch_dims=1)),
         (((2, 2, 3), np.array([[2], [0]])), dict(axis=2, batch_dims=1)),
     ]),
+    # sampled values are distinct almost surely, so the order holds under the finite steps
+    "sort": Spec(cases=[(((5,),), {}), (((2, 4),), dict(direction="DESCENDING")),
+                        (((3, 2, 2),), dict(axis=0)), (((2, 3),), dict(axis=-2))]),
+    "top_k": Spec(fn=lambda x, **k: tf.math.top_k(x, **k).values,
+                  cases=[(((5,),), dict(k=2)), (((2, 4),), dict(k=4)), (((3,),), dict(k=0))]),
     "gather_nd": Spec(cases=[(((3, 4), np.array([[0, 1], [2, 3], [0, 1]])), {}),
                              (((3, 2), np.array([[2], [0]])), {}),
                              (((2, 3, 2), np.array([[[1]], [[2]]])), dict(batch_dims=1))]),

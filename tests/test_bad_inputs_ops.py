@@ -225,6 +225,15 @@ CASES = [
     ("one_hot_axis_out_of_range", lambda m: m.one_hot([0], 2, axis=-2), IAE,
      ("one_hot", "-2"), TF),
     ("cast_unknown_dtype", lambda m: m.cast(_v(m), "float7"), TE, ("cast", "float7"), TF),
+    # -- sorting -----------------------------------------------------------------------------------
+    ("sort_direction", lambda m: m.sort(_mat(m), direction="UP"), VE, ("sort", "UP"), TF),
+    ("sort_scalar", lambda m: m.sort(m.constant(1.0)), IAE, ("sort", "scalar"), TF),
+    ("sort_axis", lambda m: m.sort(_mat(m), axis=2), IAE, ("sort", "axis 2"), TF),
+    ("argsort_scalar", lambda m: m.argsort(m.constant(1.0)), IAE, ("argsort", "scalar"), TF),
+    ("top_k_too_many", lambda m: m.math.top_k(_mat(m), 5), IAE, ("top_k", "Had 3, needed 5"), TF),
+    ("top_k_negative", lambda m: m.math.top_k(_mat(m), -1), IAE, ("top_k", "k >= 0"), TF),
+    ("top_k_scalar", lambda m: m.math.top_k(m.constant(1.0)), IAE, ("top_k", "1-D"), TF),
+    ("unique_2d", lambda m: m.unique(_mat(m)), IAE, ("unique", "1D", "(2, 3)"), TF),
     # -- gathering and indexing -----------------------------------------------------------------
     ("gather_out_of_range", lambda m: m.gather(_v(m), [5]), IAE, ("gather", "5", "[0, 2)"), TF),
     ("gather_negative", lambda m: m.gather(_v(m), [-1]), IAE, ("gather", "-1"), TF),

@@ -23,7 +23,7 @@ from ._impl.array_ops import (
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
 from ._impl.clip_ops import clip_by_norm, clip_by_value, norm
-from ._impl.control_ops import init_scope, stop_gradient
+from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
@@ -39,6 +39,7 @@ from ._impl.math_ops import (
 from ._impl.module import Module, name_scope
 from ._impl.script_ops import numpy_function, py_function
 from ._impl.slice_ops import slice
+from ._impl.sort_ops import argsort, sort, unique, unique_with_counts
 from .gradcheck import check_grads
 
 newaxis = None

@@ -74,7 +74,10 @@ from ._impl.math_ops import (
     truediv,
 )
 
+from ._impl.sort_ops import top_k
+
 __all__ = [
+    "top_k",
     "abs", "acos", "add", "add_n", "argmax", "argmin", "asin", "atan", "atan2", "ceil", "cos",
     "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor", "floordiv",
     "floormod", "greater", "greater_equal", "is_finite", "is_nan", "l2_normalize", "less",

@@ -25,7 +25,10 @@ from ._impl.nn_ops import (
     sparse_softmax_cross_entropy_with_logits,
 )
 
+from ._impl.sort_ops import top_k
+
 __all__ = [
+    "top_k",
     "dropout", "elu", "embedding_lookup", "gelu", "l2_loss", "l2_normalize", "leaky_relu",
     "log_softmax", "moments", "relu", "relu6", "selu", "sigmoid",
     "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",

@@ -8,7 +8,7 @@ from .._core.state import state as _state
 from ..ops import control as _c
 
 __all__ = [
-    "stop_gradient", "init_scope",
+    "stop_gradient", "init_scope", "executing_eagerly",
 ]
 
 
@@ -37,3 +37,11 @@ def init_scope():
         yield
     finally:
         _state.interpreters = saved
+
+
+def executing_eagerly():
+    """Whether ops run eagerly now: True, except while a `tf.function` is being traced (the
+    code in an `init_scope` inside it runs eagerly again), as TensorFlow's."""
+    from .._core.trace import Tracer  # loaded with tf.function; a class check costs nothing
+
+    return not any(type(interpreter) is Tracer for interpreter in _state.interpreters)
