@@ -35,8 +35,7 @@ def generator(seed=None):
     Without `seed`, the global generator. With an op-level `seed`, as TensorFlow: a stream of
     its own for (global seed, op seed), so repeated calls differ but restart after `set_seed`.
     """
-    for interpreter in _state.interpreters:  # a traced program cannot replay a draw
-        interpreter.impure("random numbers were drawn")
+    drawing()
     global _rng
     if seed is None:
         if _rng is None:
@@ -48,6 +47,13 @@ def generator(seed=None):
         base = 87654321 if _global_seed is None else _global_seed  # TF's default global seed
         stream = _op_streams[key] = np.random.default_rng([base, key])
     return stream
+
+
+def drawing():
+    """Tells the active interpreters that random numbers are drawn: a traced program cannot
+    replay a draw."""
+    for interpreter in _state.interpreters:
+        interpreter.impure("random numbers were drawn")
 
 
 def _draw_float(op, shape, dtype, draw, error=TypeError):
@@ -69,16 +75,21 @@ def _affine(noise, scale, shift):
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
     """Samples from a normal distribution with the given mean and standard deviation."""
-    rng = generator(seed)
-    noise = _draw_float("random.normal", shape, dtype,
-                        lambda s, d: rng.standard_normal(s, dtype=d))
+    return _normal("random.normal", generator(seed), shape, mean, stddev, dtype)
+
+
+def _normal(op, rng, shape, mean, stddev, dtype):
+    noise = _draw_float(op, shape, dtype, lambda s, d: rng.standard_normal(s, dtype=d))
     return _affine(noise, stddev, mean)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
     """Normal samples, redrawn until within two standard deviations of the mean."""
-    rng = generator(seed)
+    return _truncated_normal("random.truncated_normal", generator(seed), shape, mean, stddev,
+                             dtype)
 
+
+def _truncated_normal(op, rng, shape, mean, stddev, dtype):
     def draw(s, d):
         x = rng.standard_normal(s, dtype=d)
         bad = np.abs(x) > 2.0
@@ -87,7 +98,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
             bad = np.abs(x) > 2.0
         return x
 
-    return _affine(_draw_float("random.truncated_normal", shape, dtype, draw), stddev, mean)
+    return _affine(_draw_float(op, shape, dtype, draw), stddev, mean)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
@@ -96,24 +107,25 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     Raises:
         ValueError: for an integer dtype without `maxval`.
     """
-    rng = generator(seed)
+    return _uniform("random.uniform", generator(seed), shape, minval, maxval, dtype)
+
+
+def _uniform(op, rng, shape, minval, maxval, dtype):
     target = _dt.as_dtype(dtype)
     if target.is_integer:
         if maxval is None:
-            raise ValueError(
-                f"random.uniform: must specify maxval for integer dtype {target.name}")
+            raise ValueError(f"{op}: must specify maxval for integer dtype {target.name}")
         low, high = _static(minval), _static(maxval)
         if float(low) != int(low) or float(high) != int(high):
-            raise TypeError(f"random.uniform: minval and maxval must be whole numbers for dtype "
+            raise TypeError(f"{op}: minval and maxval must be whole numbers for dtype "
                             f"{target.name}, got minval={low}, maxval={high}")
         low, high = int(low), int(high)
         if low >= high:
             raise InvalidArgumentError(
-                f"random.uniform: needs minval < maxval for integer dtype {target.name}, got "
-                f"minval={low}, maxval={high}", op="random.uniform")
-        return Tensor(rng.integers(low, high, _shape_arg("random.uniform", shape),
-                                   dtype=target._np))
-    noise = _draw_float("random.uniform", shape, target, lambda s, d: rng.random(s, dtype=d),
+                f"{op}: needs minval < maxval for integer dtype {target.name}, got "
+                f"minval={low}, maxval={high}", op=op)
+        return Tensor(rng.integers(low, high, _shape_arg(op, shape), dtype=target._np))
+    noise = _draw_float(op, shape, target, lambda s, d: rng.random(s, dtype=d),
                         ValueError)  # TensorFlow's classes: TypeError for normal, ValueError here
     high = 1.0 if maxval is None else maxval
     if isinstance(high, (int, float)) and isinstance(minval, (int, float)):

@@ -17,8 +17,8 @@ from .._core.primitive import composite as _composite
 from .._core.tensor import Tensor
 from .._core.tensor import convert_to_tensor as _tensor
 from ..ops import shape as _s
-from .array_ops import _axis, _batch_aranges, _invalid
 from .arguments import static as _static
+from .array_ops import _axis, _batch_aranges, _invalid
 
 __all__ = ["sort", "argsort", "top_k", "unique", "unique_with_counts"]
 
@@ -98,7 +98,7 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
 
 
 @_composite
-def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A002 - TF's names
+def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):
     """The `k` largest entries along the last axis and their indices, as TopKV2(values, indices).
 
     Equal values come lower index first. The values are differentiable (a gather). With
