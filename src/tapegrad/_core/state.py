@@ -44,10 +44,19 @@ class Interpreter:
     def impure(self, why):
         """Python did something no recorded program can replay (`why` says what)."""
 
+    def tape_watched(self, tape, tensors):
+        """`tape.watch` was called with `tensors` (a flat list)."""
+
+    def tape_paused(self, tape, paused):
+        """`tape.stop_recording()` began (`paused` True) or ended (False)."""
+
 
 class _State(threading.local):
     def __init__(self):
         self.interpreters = ()  # a tuple, replaced on change: a loop over it sees one version
+        # None, or what the reverse walk calls in place of each reverse rule (backward.py):
+        # tapegrad.debug.check_numerics, which checks the cotangents, sets it.
+        self.backward_hook = None
 
 
 state = _State()

@@ -4,6 +4,7 @@ its records backwards (backward.py).
 """
 
 import enum
+import importlib
 import warnings
 
 import numpy as np
@@ -14,7 +15,7 @@ from .bind import bind
 from .errors import InvalidArgumentError
 from .primitive import PRIMITIVES
 from .record import recorder
-from .state import deactivate, ensure_tid
+from .state import deactivate, ensure_tid, state
 from .tensor import Tensor, convert_to_tensor
 from .variable import Variable
 
@@ -117,7 +118,10 @@ class GradientTape:
     # -- watching -------------------------------------------------------------------------
     def watch(self, tensor):
         """Ensures `tensor` (a Tensor, Variable or a structure of them) is traced by this tape."""
-        for t in nest.flatten(tensor):
+        flat = nest.flatten(tensor)
+        for interpreter in state.interpreters:
+            interpreter.tape_watched(self, flat)
+        for t in flat:
             read = getattr(t, "_read", None)
             if read is not None:
                 self._watch_variable(t)
@@ -190,7 +194,7 @@ class GradientTape:
         return wanted
 
     def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients=UnconnectedGradients.NONE):
+                 unconnected_gradients=UnconnectedGradients.NONE, *, explain=False):
         """Computes the gradient of `target` with respect to `sources`.
 
         Args:
@@ -201,12 +205,17 @@ class GradientTape:
             unconnected_gradients: `UnconnectedGradients.NONE` (None for a source the targets
                 do not depend on, or that the tape does not track) or
                 `UnconnectedGradients.ZERO` (zeros).
+            explain: tapegrad's own option, not TensorFlow's: if True, a source whose gradient
+                would be None raises `tapegrad.debug.NoGradientError`, which says why there is
+                no path (see `tapegrad.debug.explain`).
 
         Returns:
             The gradients, in the structure of `sources`.
 
         Raises:
             RuntimeError: on a second call of a non-persistent tape.
+            tapegrad.debug.NoGradientError (a ValueError): with `explain=True`, if a gradient
+                would be None.
             TypeError: if a source or target is not a Tensor or Variable.
             InvalidArgumentError (a ValueError): if an output gradient's shape or dtype does
                 not match its target.
@@ -233,9 +242,19 @@ class GradientTape:
         seeds = [_seed(t, s, i) for i, (t, s) in enumerate(zip(flat_targets, seeds))]
         wanted = self._wanted(flat_sources, flat_targets)
         records = self._take_records()
-        grads = backward(records, flat_targets, seeds, wanted, free=not self._persistent)
+        explain = explain and unconnected is UnconnectedGradients.NONE  # zeros are never None
+        grads = backward(records, flat_targets, seeds, wanted,
+                         free=not (self._persistent or explain))
+        error = None
+        if explain or len(grads) < len(flat_sources):
+            # Some source gets no gradient: tapegrad.debug notes why, for Keras's messages, and
+            # with `explain` says why in an error. Nothing runs here when every source has one.
+            error = importlib.import_module("tapegrad.debug._explain").no_gradient(
+                self, flat_targets, flat_sources, grads, records, explain)
         del records
         self._end_gradient()
+        if error is not None:
+            raise error
         return nest.pack_sequence_as(sources, by_id(grads, flat_sources, unconnected))
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
@@ -354,9 +373,13 @@ class _Paused:
 
     def __enter__(self):
         self._tape._stop()
+        for interpreter in state.interpreters:
+            interpreter.tape_paused(self._tape, True)
         return self._tape
 
     def __exit__(self, *exc):
+        for interpreter in state.interpreters:
+            interpreter.tape_paused(self._tape, False)
         if self._tape._entered:
             self._tape._start()
         return False

@@ -211,9 +211,13 @@ class Tensor(ArrayLike):
         return value.copy() if copy else value
 
     def __float__(self):
+        for interpreter in state.interpreters:
+            interpreter.read_value(self)
         return float(self._value)
 
     def __int__(self):
+        for interpreter in state.interpreters:
+            interpreter.read_value(self)
         return int(self._value)
 
     def __index__(self):

@@ -123,6 +123,8 @@ class Variable(ArrayLike):
         return self._read().numpy()
 
     def __array__(self, dtype=None, copy=None):
+        if state.interpreters:  # a read, as TensorFlow's (tapegrad.debug sees NumPy take it)
+            return self._read().__array__(dtype, copy)
         value = np.array(self._value) if copy else np.asarray(self._value)
         return value if dtype is None else value.astype(dtype)
 
@@ -144,10 +146,10 @@ class Variable(ArrayLike):
         self._trainable = bool(value)
 
     def __float__(self):
-        return float(self._value)
+        return float(self._read())  # a read, as TensorFlow's: a tape watches the variable
 
     def __int__(self):
-        return int(self._value)
+        return int(self._read())
 
     def __bool__(self):
         return bool(self._read())

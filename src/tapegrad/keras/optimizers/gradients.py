@@ -22,7 +22,7 @@ def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
         InvalidArgumentError: for a gradient whose shape is not its variable's.
         ValueError: for a variable the optimizer was not built with, or no gradient at all.
     """
-    variables, grads, updated, missing = [], [], [], []
+    variables, grads, updated, missing = [], [], [], []  # missing: variables given None
     known = optimizer._trainable_variables_indices if optimizer.built else None
     for pair in grads_and_vars:
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
@@ -44,7 +44,7 @@ def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
             )
         variables.append(v)
         if g is None:
-            missing.append(v.name)
+            missing.append(v)
             continue
         g = np.asarray(g)
         w = np.asarray(v)
@@ -53,13 +53,26 @@ def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
         grads.append(g)
         updated.append(v)
     if not grads:
-        raise ValueError(f"No gradients provided for any variable: {missing}.")
+        raise ValueError(
+            f"No gradients provided for any variable: {[v.name for v in missing]}."
+            f"{_why_none(missing)}"
+        )
     if missing:
         warn(
-            f"Gradients do not exist for variables {missing} when minimizing the loss. If using "
-            "`model.compile()`, did you forget to provide a `loss` argument?"
+            f"Gradients do not exist for variables {[v.name for v in missing]} when minimizing "
+            "the loss. If using `model.compile()`, did you forget to provide a `loss` argument?"
+            f"{_why_none(missing)}"
         )
     return variables, grads, updated
+
+
+def _why_none(variables):
+    """tapegrad's addition to Keras's messages: why tape.gradient returned None for each."""
+    from ... import debug
+
+    found = [f"\n- '{v.name}': {why}" for v, why in zip(variables, debug.why_none(variables))
+             if why]
+    return "\nWhy (tapegrad.debug):" + "".join(found) if found else ""
 
 
 def _where(optimizer):

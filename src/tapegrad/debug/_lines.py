@@ -1,0 +1,74 @@
+"""The user's line: where, in the user's own code, an op ran or a value was read.
+
+A frame belongs to the library if its file is inside the tapegrad package (the tutorial
+excepted: it is user code that ships with the package) or inside NumPy (an `np.*` function
+written in Python that reads a tensor); the user's frame is the innermost other one. Whether a
+code object is the library's is worked out once, so a walk costs a dictionary lookup per frame.
+"""
+
+import linecache
+import os
+import sys
+
+import numpy as np
+
+__all__ = ["Line", "user_line"]
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARIES = (_PACKAGE + os.sep, os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
+_USER_FILES_IN_PACKAGE = {os.path.join(_PACKAGE, "tutorial.py")}
+_IS_LIBRARY = {}  # code object -> bool
+
+
+def _is_library(code):
+    known = _IS_LIBRARY.get(code)
+    if known is None:
+        path = os.path.abspath(code.co_filename)
+        known = path.startswith(_LIBRARIES) and path not in _USER_FILES_IN_PACKAGE
+        _IS_LIBRARY[code] = known
+    return known
+
+
+class Line:
+    """A line of the user's code: file, line number and function."""
+
+    __slots__ = ("filename", "lineno", "function")
+
+    def __init__(self, filename, lineno, function):
+        self.filename = filename
+        self.lineno = lineno
+        self.function = function
+
+    @property
+    def text(self):
+        """The line's source text, stripped ("" where the file cannot be read)."""
+        return linecache.getline(self.filename, self.lineno).strip()
+
+    def __str__(self):
+        return f"{os.path.basename(self.filename)}:{self.lineno}"
+
+    def quoted(self):
+        """'file.py:12 (`y = x * x`)', or 'file.py:12' where the source is not available."""
+        text = self.text
+        return f"{self} (`{text}`)" if text else str(self)
+
+    def __eq__(self, other):
+        return isinstance(other, Line) and (self.filename, self.lineno) == (
+            other.filename, other.lineno)
+
+    def __hash__(self):
+        return hash((self.filename, self.lineno))
+
+    def __repr__(self):
+        return f"<Line {self}>"
+
+
+def user_line(frame=None):
+    """The Line of the innermost user frame above `frame` (default: the caller's), or None."""
+    f = sys._getframe(1) if frame is None else frame
+    while f is not None:
+        code = f.f_code
+        if not _is_library(code):
+            return Line(code.co_filename, f.f_lineno, code.co_name)
+        f = f.f_back
+    return None
