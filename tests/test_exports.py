@@ -57,6 +57,7 @@ TODAY = {
         "generator", "normal", "set_seed", "shuffle", "truncated_normal", "uniform",
     ],
     "tapegrad.autodiff": ["ForwardAccumulator"],
+    "tapegrad.debugging": ["check_numerics", "disable_check_numerics", "enable_check_numerics"],
     "tapegrad.errors": ["InvalidArgumentError", "OpError", "UnimplementedError"],
     "tapegrad.test": ["compute_gradient"],
     "tapegrad.numeric": ["complex_step", "derivative", "gradient", "jacobian", "richardson"],

@@ -8,6 +8,7 @@
   `.render(path)`, `.to_svg()`, `.summary()`, and inline in Jupyter.
 - `with check_numerics():` (or `enable_check_numerics()`) raises at the first NaN or infinity
   an op makes, forward or backward, naming the op, its inputs and the user's line.
+  `tf.debugging.enable_check_numerics()` is its forward half.
 
 None of them costs anything while it is not in use.
 """
@@ -15,9 +16,11 @@ None of them costs anything while it is not in use.
 from ._explain import Explanation, NoGradientError, explain, why_none
 from ._graph import Edge, Graph, Node, graph
 from ._log import disable_explaining, enable_explaining, explaining
+from ._numerics import check_numerics, disable_check_numerics, enable_check_numerics
 from ._reasons import KINDS, Reason
 
 __all__ = [
     "KINDS", "Edge", "Explanation", "Graph", "NoGradientError", "Node", "Reason",
-    "disable_explaining", "enable_explaining", "explain", "explaining", "graph", "why_none",
+    "check_numerics", "disable_check_numerics", "disable_explaining", "enable_check_numerics",
+    "enable_explaining", "explain", "explaining", "graph", "why_none",
 ]

@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["Line", "user_line"]
+__all__ = ["Line", "user_line", "user_place"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIBRARIES = (_PACKAGE + os.sep, os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
@@ -44,6 +44,11 @@ class Line:
         """The line's source text, stripped ("" where the file cannot be read)."""
         return linecache.getline(self.filename, self.lineno).strip()
 
+    @classmethod
+    def at(cls, place):
+        """The Line of a `user_place` result (None for None)."""
+        return None if place is None else cls(place[0].co_filename, place[1], place[0].co_name)
+
     def __str__(self):
         return f"{os.path.basename(self.filename)}:{self.lineno}"
 
@@ -61,6 +66,23 @@ class Line:
 
     def __repr__(self):
         return f"<Line {self}>"
+
+
+def user_place(depth):
+    """(code object, line number) of the innermost user frame, starting `depth` frames above
+    the caller, or None: a cheaper `user_line` for a place that may never be shown
+    (`Line.at` makes it a Line)."""
+    f = sys._getframe(depth + 1)
+    library = _IS_LIBRARY
+    while f is not None:
+        code = f.f_code
+        known = library.get(code)
+        if known is None:
+            known = _is_library(code)
+        if not known:
+            return code, f.f_lineno
+        f = f.f_back
+    return None
 
 
 def user_line(frame=None):

@@ -40,9 +40,9 @@ class Event:
     kind "op": `output = name(*inputs)`; "read": variable `name` read (its id is `output`);
     "value": tensor `inputs[0]` read into Python by `name`; "assign": variable `output`
     changed by method `name` with value `inputs[0]`; "watch": a tape's `watch(inputs)`, its
-    `output` a fresh id (so variables made later have larger ids). `recording`, `recorded` and `paused` are
-    the serial numbers of the tapes that were recording, that recorded it (track its output),
-    and that were inside `stop_recording()`, at the time.
+    `output` a fresh id (so variables made later have larger ids). `recording`, `recorded` and
+    `paused` are the serial numbers of the tapes that were recording, that recorded it (track
+    its output), and that were inside `stop_recording()`, at the time.
     """
 
     __slots__ = ("seq", "kind", "name", "prim", "inputs", "output", "line", "recording",

@@ -7,15 +7,10 @@ the `graphviz` Python package and Graphviz's `dot` program (`pip install "tapegr
 import itertools
 import os
 
+from ..debug._dot import quote as _quote
 from .layers import InputLayer, KerasTensor
 
 __all__ = ["model_to_dot", "plot_model"]
-
-
-def _quote(text):
-    """`text` as a DOT string: backslashes and quotes escaped, line breaks as \\n."""
-    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 def _shape_text(value):
