@@ -175,3 +175,15 @@ def test_tf_debugging_matches_tensorflow():
         tf_real.debugging.disable_check_numerics()
     with pytest.raises(tf.errors.InvalidArgumentError, match="bad : Tensor had NaN"):
         tf.debugging.check_numerics(tf.constant([np.nan]), "bad")
+
+
+def _loss(x):
+    return tf.reduce_sum(tf.math.log(x))  # inside the helper
+
+
+def test_the_lines_that_called_the_op_are_named_too():
+    with tf.debug.check_numerics(), pytest.raises(tf.errors.InvalidArgumentError) as info:
+        _loss(tf.constant([0.0]))  # the caller
+    text = str(info.value)
+    assert text.index("# inside the helper") < text.index("called from") < text.index(
+        "# the caller")

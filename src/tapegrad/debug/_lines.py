@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["Line", "user_line", "user_place"]
+__all__ = ["Line", "user_line", "user_lines", "user_place"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIBRARIES = (_PACKAGE + os.sep, os.path.dirname(os.path.abspath(np.__file__)) + os.sep)
@@ -83,6 +83,17 @@ def user_place(depth):
             return code, f.f_lineno
         f = f.f_back
     return None
+
+
+def user_lines(limit=3):
+    """The Lines of the innermost `limit` user frames above the caller, innermost first (the
+    line that called the op, then the lines that called its function)."""
+    lines, f = [], sys._getframe(1)
+    while f is not None and len(lines) < limit:
+        if not _is_library(f.f_code):
+            lines.append(Line(f.f_code.co_filename, f.f_lineno, f.f_code.co_name))
+        f = f.f_back
+    return lines
 
 
 def user_line(frame=None):

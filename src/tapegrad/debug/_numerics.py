@@ -18,7 +18,7 @@ import numpy as np
 from .._core import record
 from .._core.errors import InvalidArgumentError
 from .._core.state import Interpreter, activate, deactivate, state
-from ._lines import Line, user_line, user_place
+from ._lines import Line, user_lines, user_place
 
 __all__ = ["check_numerics", "disable_check_numerics", "enable_check_numerics", "summarize"]
 
@@ -78,6 +78,14 @@ def _where(line):
     return f" at {line.quoted()}" if line is not None else ""
 
 
+def _where_now():
+    """' at file.py:12 (`...`), called from main.py:30 (`...`)': the user's lines now."""
+    lines = user_lines()
+    if not lines:
+        return ""
+    return " at " + ", called from ".join(line.quoted() for line in lines)
+
+
 class _Checker(Interpreter):
     """Checks each op's output and each variable read of its thread (see the module)."""
 
@@ -108,7 +116,7 @@ class _Checker(Interpreter):
         if value.dtype.kind in "fc" and not _finite(value):
             raise InvalidArgumentError(
                 f"check_numerics: variable '{name}' holds NaN or infinite values when "
-                f"read{_where(user_line())}: {summarize(value)}. An earlier update made them "
+                f"read{_where_now()}: {summarize(value)}. An earlier update made them "
                 "(an optimizer step: a learning rate too large, or a gradient that exploded; or "
                 "an assign).", op="ReadVariableOp")
 
@@ -120,7 +128,7 @@ class _Checker(Interpreter):
             # without the backward hook an op of the backward pass is not told apart
             when = ", in the forward pass" if self.backward else ""
             return InvalidArgumentError(
-                f"check_numerics: {made}{when}{_where(user_line())}.\n"
+                f"check_numerics: {made}{when}{_where_now()}.\n"
                 f"  Its inputs:\n{ins}", op=prim.name)
         rec, i, g = self.in_rule
         return InvalidArgumentError(
