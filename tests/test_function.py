@@ -251,3 +251,17 @@ def test_get_concrete_function_from_specs_changes_nothing():
     assert "assign_add 'Variable:0'" in str(concrete)
     np.testing.assert_array_equal(f(tf.constant([1.0, 2.0])).numpy(), [3.0, 4.0])
     assert float(v) == 2.0
+
+
+def test_float_of_a_variable_in_a_function_reads_it_on_every_call():
+    # float(v) is a read of v (as TensorFlow's `__float__`): a trace that did it cannot be
+    # replayed with the value it saw then.
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def k():
+        return tf.constant(float(v) + 1.0)
+
+    assert float(k()) == 2.0
+    v.assign(5.0)
+    assert float(k()) == 6.0
