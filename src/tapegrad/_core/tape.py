@@ -249,6 +249,7 @@ class GradientTape:
         if explain or len(grads) < len(flat_sources):
             # Some source gets no gradient: tapegrad.debug notes why, for Keras's messages, and
             # with `explain` says why in an error. Nothing runs here when every source has one.
+            # debug sits above the engine: loaded by name, as tapegrad.__getattr__ loads it.
             error = importlib.import_module("tapegrad.debug._explain").no_gradient(
                 self, flat_targets, flat_sources, grads, records, explain)
         del records
