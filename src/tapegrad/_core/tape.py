@@ -250,8 +250,7 @@ class GradientTape:
             # Some source gets no gradient: tapegrad.debug notes why, for Keras's messages, and
             # with `explain` says why in an error. Nothing runs here when every source has one.
             # debug sits above the engine: loaded by name, as tapegrad.__getattr__ loads it.
-            error = importlib.import_module("tapegrad.debug._explain").no_gradient(
-                self, flat_targets, flat_sources, grads, records, explain)
+            error = _no_gradient()(self, flat_targets, flat_sources, grads, records, explain)
         del records
         self._end_gradient()
         if error is not None:
@@ -458,6 +457,13 @@ def _seed(target, seed, i):
             f"{target.dtype.name}; cast it with tf.cast."
         )
     return seed
+
+
+def _no_gradient(_found=[]):  # noqa: B006 - the loaded function, kept across calls
+    """tapegrad.debug's `no_gradient`, loaded on first use (debug sits above the engine)."""
+    if not _found:
+        _found.append(importlib.import_module("tapegrad.debug._explain").no_gradient)
+    return _found[0]
 
 
 def by_id(values, tensors, unconnected, lead=()):
