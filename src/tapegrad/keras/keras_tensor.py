@@ -1,9 +1,9 @@
-"""`KerasTensor`, the symbolic tensor of the functional API, and the graph `Node`s that make it.
+"""`KerasTensor`, the symbolic tensor of the functional API.
 
 A KerasTensor has a shape (None for unknown dimensions, the batch first), a dtype and the call
 that produced it; it holds no value. Layers and Keras operations (`keras.ops`, Python's
-operators, see `keras/operation.py`) called on KerasTensors record a `Node` of a graph, which
-a functional model replays on real data. Anything else that would need a value (a `tf.*` op,
+operators, see `keras/operation.py`) called on KerasTensors record a `Node` (`keras/node.py`)
+of a graph, which a functional model replays on real data. Anything else that would need a value (a `tf.*` op,
 `np.asarray`, `bool`) raises Keras 3's error, which says to use a layer or `keras.ops`.
 """
 
@@ -17,7 +17,6 @@ from .tree import flatten, pack_sequence_as
 
 __all__ = [
     "KerasTensor",
-    "Node",
     "any_symbolic_tensors",
     "concrete_like",
     "is_keras_tensor",
@@ -118,32 +117,6 @@ class KerasTensor:
 
     def numpy(self):
         raise ValueError(_NO_VALUE.format("a NumPy array"))
-
-
-class Node:
-    """One call of a layer or operation on KerasTensors: its arguments and outputs.
-
-    `run(values)` replays the call with the KerasTensors replaced by the real values of
-    `values` (a dict from `id(keras_tensor)`).
-    """
-
-    def __init__(self, layer, inputs, args, kwargs, outputs):
-        self.layer = layer
-        self.inputs = inputs
-        self.args = args
-        self.kwargs = kwargs
-        self.outputs = outputs
-        # Flattened once here: a functional model walks these on every call.
-        self.leaves = flatten((inputs, args, kwargs))
-        self.output_leaves = flatten(outputs)
-        self.inbound = [t for t in self.leaves if isinstance(t, KerasTensor)]
-
-    def run(self, values):
-        inputs, args, kwargs = pack_sequence_as(
-            (self.inputs, self.args, self.kwargs),
-            [values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf for leaf in self.leaves],
-        )
-        return self.layer(inputs, *args, **kwargs)
 
 
 def is_keras_tensor(x):

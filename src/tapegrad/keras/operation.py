@@ -26,12 +26,12 @@ import tapegrad as tf
 from . import backend
 from .keras_tensor import (
     KerasTensor,
-    Node,
     any_symbolic_tensors,
     concrete_like,
     standardize_dtype,
     symbolic_leaves,
 )
+from .node import Node
 from .promotion import result_type
 from .tree import flatten, pack_sequence_as
 

@@ -13,12 +13,13 @@ import numpy as np
 import tapegrad as tf
 
 from .. import backend, constraints, initializers, mixed_precision, regularizers
-from ..keras_tensor import KerasTensor, Node
+from ..keras_tensor import KerasTensor
+from ..node import Node
 from ..tree import flatten, pack_sequence_as
 from ..variables import KerasVariable
 from . import layer_config, masking_utils, symbolic
 
-__all__ = ["KerasTensor", "Layer", "Node"]
+__all__ = ["KerasTensor", "Layer"]
 
 
 _Tensor = tf.Tensor

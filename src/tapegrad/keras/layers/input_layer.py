@@ -1,7 +1,9 @@
 """`keras.Input` and `InputLayer`: the entry points of a functional model."""
 
+from ..keras_tensor import KerasTensor
+from ..node import Node
 from .arguments import check_integer, check_shape
-from .base import KerasTensor, Layer, Node
+from .base import Layer
 
 __all__ = ["Input", "InputLayer"]
 
