@@ -37,7 +37,7 @@ class Owner:
 
 
 def _keras():
-    from ..keras.layers.base import Layer
+    from ..keras.layers.layer import Layer
     from ..keras.metric import Metric
     from ..keras.optimizers.base import Optimizer
 

@@ -1,10 +1,11 @@
 """`keras.layers`: Layer and the built-in layers."""
 
-from .base import KerasTensor, Layer
+from ..keras_tensor import KerasTensor
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
 from .einsum_dense import EinsumDense
 from .embedding import Embedding, Masking
 from .input_layer import Input, InputLayer
+from .layer import Layer
 from .merging import Add, Concatenate, add, concatenate
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention

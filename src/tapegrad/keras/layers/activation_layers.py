@@ -3,7 +3,7 @@
 import tapegrad as tf
 
 from .. import activations, constraints, initializers, regularizers
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"]
 

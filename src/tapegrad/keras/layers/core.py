@@ -6,7 +6,7 @@ import tapegrad as tf
 
 from .. import activations, backend, constraints, initializers, regularizers
 from .arguments import check_float, check_integer, check_shape
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
 

@@ -6,7 +6,7 @@ import re
 import tapegrad as tf
 
 from .. import activations, constraints, initializers, regularizers
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["EinsumDense"]
 

@@ -4,7 +4,7 @@ import tapegrad as tf
 
 from .. import constraints, initializers, regularizers
 from .arguments import check_integer
-from .base import Layer
+from .layer import Layer
 from .masking_utils import set_mask
 
 __all__ = ["Embedding", "Masking"]

@@ -4,7 +4,7 @@ of the mean) and GlobalMaxPooling1D, as reductions."""
 import tapegrad as tf
 
 from .arguments import check_data_format, check_rank
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["GlobalAveragePooling1D", "GlobalMaxPooling1D"]
 

@@ -3,7 +3,7 @@
 from ..keras_tensor import KerasTensor
 from ..node import Node
 from .arguments import check_integer, check_shape
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["Input", "InputLayer"]
 

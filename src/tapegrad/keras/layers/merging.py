@@ -7,7 +7,7 @@ import tapegrad as tf
 
 from ..promotion import result_type
 from .arguments import check_integer
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["Add", "Concatenate", "add", "concatenate"]
 

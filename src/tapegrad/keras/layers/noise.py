@@ -12,7 +12,7 @@ import tapegrad as tf
 
 from .. import backend
 from .arguments import check_data_format, check_rank
-from .base import Layer
+from .layer import Layer
 from .core import Dropout
 
 __all__ = [

@@ -3,7 +3,7 @@
 import tapegrad as tf
 
 from .. import constraints, initializers, regularizers
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["GroupNormalization", "LayerNormalization", "UnitNormalization"]
 

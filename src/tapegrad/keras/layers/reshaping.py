@@ -3,7 +3,7 @@
 import tapegrad as tf
 
 from .arguments import check_rank
-from .base import Layer
+from .layer import Layer
 
 __all__ = ["Permute", "RepeatVector"]
 

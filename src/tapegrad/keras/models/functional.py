@@ -5,8 +5,8 @@ import tapegrad as tf
 
 from .. import backend
 from ..keras_tensor import KerasTensor
-from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
+from ..layers.layer import Layer
 from ..tree import flatten, pack_sequence_as
 from . import functional_config
 from .model import Model

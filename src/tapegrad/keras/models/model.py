@@ -6,7 +6,7 @@ for anything else.
 
 import numpy as np
 
-from ..layers.base import _CTX, Layer, _bump, _shape_of, _unknown_batch
+from ..layers.layer import _CTX, Layer, _bump, _shape_of, _unknown_batch
 from ..metrics import Metric
 from .model_saving import ModelSaving
 from .summary import print_summary

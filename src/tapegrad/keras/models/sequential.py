@@ -3,9 +3,10 @@
 import tapegrad as tf
 
 from .. import backend
+from ..keras_tensor import KerasTensor
 from ..layers import layer_config
-from ..layers.base import KerasTensor, Layer, _bump
 from ..layers.input_layer import InputLayer
+from ..layers.layer import Layer, _bump
 from .functional import conform_input
 from .model import Model
 

@@ -29,7 +29,7 @@ KERAS_VERSION = "3.15.1"  # the Keras 3 release whose format these files follow
 
 # -- the walk ------------------------------------------------------------------------------------
 def _saveable_types():
-    from ..layers.base import Layer
+    from ..layers.layer import Layer
     from ..optimizers.base import Optimizer
 
     return Layer, Optimizer
@@ -41,7 +41,7 @@ _SKIPSETS = {}
 def _skipset(obj):
     """Keras's attributes not to walk: those of a bare Layer (or Optimizer), and tapegrad's own
     bookkeeping that Keras keeps elsewhere (a Sequential's input layer, a graph's operations)."""
-    from ..layers.base import Layer
+    from ..layers.layer import Layer
 
     kind = "Layer" if isinstance(obj, Layer) else "Optimizer"
     skip = _SKIPSETS.get(kind)

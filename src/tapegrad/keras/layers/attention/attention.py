@@ -5,7 +5,7 @@ import numpy as np
 import tapegrad as tf
 
 from ... import backend
-from ..base import Layer
+from ..layer import Layer
 
 __all__ = ["AdditiveAttention", "Attention"]
 

@@ -10,7 +10,7 @@ import tapegrad as tf
 
 from ... import constraints, initializers, regularizers
 from ..activation_layers import Softmax
-from ..base import Layer
+from ..layer import Layer
 from ..core import Dropout
 from ..einsum_dense import EinsumDense
 from ..masking_utils import set_mask

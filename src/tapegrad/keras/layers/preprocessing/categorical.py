@@ -6,7 +6,7 @@ import numpy as np
 import tapegrad as tf
 
 from ... import backend
-from ..base import Layer
+from ..layer import Layer
 from .index_lookup import encode_categorical
 
 __all__ = ["CategoryEncoding", "Hashing"]

@@ -10,7 +10,7 @@ import numpy as np
 import tapegrad as tf
 
 from ... import backend
-from ..base import Layer
+from ..layer import Layer
 from .adapt import adapt_by_batches
 
 __all__ = ["IndexLookup", "encode_categorical", "listify"]

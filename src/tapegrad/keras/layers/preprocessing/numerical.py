@@ -8,7 +8,7 @@ import numpy as np
 import tapegrad as tf
 
 from ... import backend
-from ..base import Layer
+from ..layer import Layer
 from .adapt import batches_of
 
 __all__ = ["Normalization", "Rescaling"]

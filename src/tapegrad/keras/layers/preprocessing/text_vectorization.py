@@ -6,7 +6,7 @@ import numpy as np
 
 import tapegrad as tf
 
-from ..base import Layer
+from ..layer import Layer
 from .adapt import adapt_by_batches, string_array
 from .index_lookup import listify
 from .lookups import StringLookup

@@ -3,7 +3,7 @@
 import tapegrad as tf
 
 from ... import activations
-from ..base import Layer
+from ..layer import Layer
 from . import rnn_backend
 from .cell_utils import cell_config, cell_weight, check_use_cudnn, set_cell_arguments
 from .dropout_rnn_cell import DropoutRNNCell

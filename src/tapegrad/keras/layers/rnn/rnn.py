@@ -4,7 +4,7 @@ import tapegrad as tf
 
 from ...tree import flatten
 from ..arguments import check_rank
-from ..base import _CTX, Layer
+from ..layer import _CTX, Layer
 from ..nested import deserialize_layer, serialize_layer
 from . import rnn_backend
 from .dropout_rnn_cell import DropoutRNNCell

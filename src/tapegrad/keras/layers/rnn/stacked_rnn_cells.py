@@ -2,7 +2,7 @@
 
 import tapegrad as tf
 
-from ..base import Layer
+from ..layer import Layer
 from ..nested import deserialize_layer, serialize_layer
 
 __all__ = ["StackedRNNCells"]

@@ -4,7 +4,7 @@ import inspect
 
 import tapegrad as tf
 
-from ..base import Layer
+from ..layer import Layer
 from ..nested import deserialize_layer, serialize_layer
 
 __all__ = ["TimeDistributed"]

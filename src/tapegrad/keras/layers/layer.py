@@ -19,7 +19,7 @@ from ..tree import flatten, pack_sequence_as
 from ..variables import KerasVariable
 from . import layer_config, masking_utils, symbolic
 
-__all__ = ["KerasTensor", "Layer"]
+__all__ = ["Layer"]
 
 
 _Tensor = tf.Tensor
