@@ -47,7 +47,7 @@ class InputLayer(Layer):
             batch_shape = (batch_size,) + shape
         else:
             batch_shape = check_shape("Input", "batch_shape", batch_shape)
-        self.__dict__["_batch_input_shape"] = tuple(batch_shape)
+        self._batch_input_shape = tuple(batch_shape)
         self.built = True
         out = KerasTensor(batch_shape, self._dtype, name=self.name, history=(self, 0, 0))
         self._inbound_nodes.append(Node(self, None, (), {}, out))

@@ -15,6 +15,7 @@ import tapegrad as tf
 from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor
 from ..node import Node
+from ..tracking import Tracker
 from ..tree import flatten, pack_sequence_as
 from ..variables import KerasVariable
 from . import layer_config, masking_utils, symbolic
@@ -40,14 +41,6 @@ class _CallContext:
 
 
 _CTX = _CallContext()
-# Bumped whenever a layer gains a weight or sublayer or changes `trainable`: models cache their
-# variable lists under it, so that `model.trainable_variables` in a training step is a copy.
-_VERSION = [0]
-_ADD_LOSS_USED = [False]
-
-
-def _bump():
-    _VERSION[0] += 1
 
 
 def _takes_training(layer):
@@ -88,16 +81,25 @@ class Layer(layer_config.LayerSaving, tf.Module):
     # The name is a plain instance attribute (set in __init__, assignable), not tf.Module's
     # read-only property.
     name = None
+    # Attributes that refer to a layer without owning it (a Sequential model's input layer is
+    # not one of its layers): assigning to them tracks nothing.
+    _untracked_attributes = frozenset()
 
     def __new__(cls, *args, **kwargs):
         obj = object.__new__(cls)
         layer_config.record_constructor(obj, cls, args, kwargs)
+        # Made here, not in __init__, so that a subclass may assign sublayers and variables
+        # before calling `super().__init__()`, as in Keras.
+        obj._layers = []
+        obj._trainable_weights = []
+        obj._non_trainable_weights = []
+        obj._tracker = Tracker(obj._layers, obj._trainable_weights, obj._non_trainable_weights)
         return obj
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
-            cls.build = layer_config.wrap_build(cls.__dict__["build"], _bump)
+            cls.build = layer_config.wrap_build(cls.__dict__["build"])
 
     def __init__(
         self,
@@ -130,60 +132,52 @@ class Layer(layer_config.LayerSaving, tf.Module):
             input_shape = (input_dim,)
         if batch_input_shape is None and input_shape is not None:
             batch_input_shape = (batch_size,) + tuple(input_shape)
-        self.__dict__.update(
-            name=(
-                backend.unique_name(backend.to_snake_case(type(self).__name__))
-                if name is None
-                else name
-            ),
-            built=False,
-            _dtype_policy=policy,
-            _dtype=compute,  # the compute dtype, which inputs are cast to
-            _np_dtype=np.dtype(compute.as_numpy_dtype),
-            _variable_dtype=tf.as_dtype(policy.variable_dtype),
-            # Whether `call` reads the variables in the compute dtype (mixed precision).
-            _autocast_variables=policy.compute_dtype != policy.variable_dtype,
-            _trainable=bool(trainable),
-            _trainable_weights=[],
-            _non_trainable_weights=[],
-            _layers=[],
-            _losses=[],
-            _regularizers=[],
-            _inbound_nodes=[],
-            _batch_input_shape=(None if batch_input_shape is None else tuple(batch_input_shape)),
-            _takes_training=_takes_training(self),
-            _cache=None,
-            autocast=autocast,
-            activity_regularizer=regularizers.get(activity_regularizer),
-            # As Keras 3: a layer that defines compute_mask supports masking (and may make a
-            # mask of its own, so its calls always look at masks).
-            supports_masking=type(self).compute_mask is not Layer.compute_mask,
-            _makes_masks=type(self).compute_mask is not Layer.compute_mask,
-        )
+        if name is None:
+            name = backend.unique_name(backend.to_snake_case(type(self).__name__))
+        self.name = name
+        self.built = False
+        self._dtype_policy = policy
+        self._dtype = compute  # the compute dtype, which inputs are cast to
+        self._np_dtype = np.dtype(compute.as_numpy_dtype)
+        self._variable_dtype = tf.as_dtype(policy.variable_dtype)
+        # Whether `call` reads the variables in the compute dtype (mixed precision).
+        self._autocast_variables = policy.compute_dtype != policy.variable_dtype
+        self._trainable = bool(trainable)
+        self._losses = []
+        self._regularizers = []
+        self._inbound_nodes = []
+        self._batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
+        self._takes_training = _takes_training(self)
+        self.autocast = autocast
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        # As Keras 3: a layer that defines compute_mask supports masking (and may make a
+        # mask of its own, so its calls always look at masks).
+        self.supports_masking = type(self).compute_mask is not Layer.compute_mask
+        self._makes_masks = type(self).compute_mask is not Layer.compute_mask
 
-    # -- tracking -------------------------------------------------------------------------
+    # -- tracking (see keras/tracking.py) ---------------------------------------------------
     def __setattr__(self, name, value):
+        # A Layer or Variable assigned to an attribute is owned (a sublayer or a weight); so
+        # are those in a list or tuple assigned to a public attribute.
         if isinstance(value, Layer):
-            self._track_layer(value)
+            if name not in self._untracked_attributes:
+                self._tracker.add_layer(value)
         elif isinstance(value, _Variable):
-            self._track_variable(value)
+            self._tracker.add_variable(value)
         elif isinstance(value, (list, tuple)) and not name.startswith("_"):
             for item in value:
                 if isinstance(item, Layer):
-                    self._track_layer(item)
+                    self._tracker.add_layer(item)
                 elif isinstance(item, _Variable):
-                    self._track_variable(item)
+                    self._tracker.add_variable(item)
         object.__setattr__(self, name, value)
 
-    def _track_layer(self, layer):
-        if layer is not self and not any(lay is layer for lay in self._layers):
-            self._layers.append(layer)
-            _bump()
-
-    def _track_variable(self, v):
-        if not any(w is v for w in self._trainable_weights + self._non_trainable_weights):
-            (self._trainable_weights if v.trainable else self._non_trainable_weights).append(v)
-            _bump()
+    def __setstate__(self, state):
+        # Unpickling or copying: the state is restored as saved, then the tracker links the
+        # sublayers to it again (its links to owners are weak references, not saved).
+        made = self.__dict__.get("_tracker")
+        self.__dict__.update(state)
+        self._tracker.relink(made)
 
     # -- weights --------------------------------------------------------------------------
     def add_weight(
@@ -244,11 +238,10 @@ class Layer(layer_config.LayerSaving, tf.Module):
             constraint=constraints.get(constraint),
             autocast=bool(autocast),
         )
-        (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
         reg = regularizers.get(regularizer)
         if reg is not None:
             self._regularizers.append((reg, v))
-        _bump()
+        self._tracker.add_variable(v, bool(trainable))
         return v
 
     @property
@@ -258,8 +251,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
     @trainable.setter
     def trainable(self, value):
         for layer in self._flatten_layers():
-            layer.__dict__["_trainable"] = bool(value)
-        _bump()
+            layer._trainable = bool(value)
+            layer._tracker.changed()
 
     @property
     def name_scope(self):
@@ -279,9 +272,12 @@ class Layer(layer_config.LayerSaving, tf.Module):
         return out
 
     def _collect(self):
-        cache = self._cache
-        if cache is not None and cache[0] == _VERSION[0]:
-            return cache
+        """(trainable, non-trainable, all) variables of the layer and its sublayers, kept by
+        the tracker until something below the layer changes: a training step reads them on
+        every call."""
+        gathered = self._tracker.gathered
+        if gathered is not None:
+            return gathered
         trainable, frozen, weights, seen = [], [], [], set()
         for layer in self._flatten_layers():
             for v in layer._trainable_weights:
@@ -294,23 +290,22 @@ class Layer(layer_config.LayerSaving, tf.Module):
                     seen.add(id(v))
                     weights.append(v)
                     frozen.append(v)
-        cache = (_VERSION[0], trainable, frozen, weights)
-        self.__dict__["_cache"] = cache
-        return cache
+        gathered = self._tracker.gathered = (trainable, frozen, weights)
+        return gathered
 
     @property
     def trainable_weights(self):
         """The weights that training updates, this layer's first, then its sublayers'."""
-        return list(self._collect()[1])
+        return list(self._collect()[0])
 
     @property
     def non_trainable_weights(self):
-        return list(self._collect()[2])
+        return list(self._collect()[1])
 
     @property
     def weights(self):
         """All weights, each layer's trainable then non-trainable ones, in creation order."""
-        return list(self._collect()[3])
+        return list(self._collect()[2])
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
@@ -358,7 +353,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
     # -- losses ---------------------------------------------------------------------------
     def add_loss(self, loss):
         """Adds a loss tensor (computed in `call`) to `losses`; it is cleared at the next call."""
-        _ADD_LOSS_USED[0] = True
+        if not self._tracker.adds_losses:
+            self._tracker.mark_adds_losses()
         self._losses.append(loss)
 
     @property
@@ -389,14 +385,12 @@ class Layer(layer_config.LayerSaving, tf.Module):
         if not self.built:
             shape = _shape_of(inputs)
             self.build(shape)
-            self.__dict__["built"] = True
+            self.built = True
             if type(self).build is not Layer.build:
                 # As Keras's build shapes: `summary()` of a subclassed model shows the output
                 # shape of each layer built this way.
-                self.__dict__["_build_shape"] = (
-                    _unknown_batch(shape) if _CTX.unknown_batch else shape
-                )
-            _bump()
+                self._build_shape = _unknown_batch(shape) if _CTX.unknown_batch else shape
+            self._tracker.changed()
 
     def _convert(self, x):
         if isinstance(x, _Tensor):
@@ -458,7 +452,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
             training = kwargs.pop("training")
             if training is not None:
                 ctx.training = training
-        if not ctx.depth and _ADD_LOSS_USED[0]:
+        if not ctx.depth and self._tracker.adds_losses:
             self._clear_losses()
         masking = masking_utils.MASKS_USED[0] or self._makes_masks or "mask" in kwargs
         if masking:
@@ -492,8 +486,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
         with layer_config.scope(self):
             if not self.built:
                 self.build(_shape_of(inputs))
-                self.__dict__["built"] = True
-                _bump()
+                self.built = True
+                self._tracker.changed()
             outputs = symbolic.run_on_stand_ins(self, structure, 1, _CTX)
             flat_out = flatten(outputs)
             shapes = [_shape_of(out) for out in flat_out]
@@ -575,7 +569,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
     @property
     def path(self):
         """The layer's name scope path (its name, inside the layers that built it)."""
-        return self.__dict__.get("_path", self.name)
+        return getattr(self, "_path", self.name)
 
     def compute_mask(self, inputs, previous_mask):
         """The mask of the outputs, given the inputs and their mask: by default the mask
@@ -591,7 +585,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-Layer.build = layer_config.wrap_build(Layer.build, _bump)
+Layer.build = layer_config.wrap_build(Layer.build)
 
 
 def _unknown_batch(shape):

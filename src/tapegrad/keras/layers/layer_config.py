@@ -59,7 +59,7 @@ def variables_in_compute_dtype(layer):
     them; gradients flow through the cast to the variables."""
     compute = layer._dtype
     saved = {}
-    for key, value in list(layer.__dict__.items()):
+    for key, value in list(vars(layer).items()):
         if (
             isinstance(value, tf.Variable)
             and getattr(value, "autocast", True)
@@ -67,11 +67,12 @@ def variables_in_compute_dtype(layer):
             and value.dtype != compute
         ):
             saved[key] = value
-            layer.__dict__[key] = tf.cast(value, compute)
+            setattr(layer, key, tf.cast(value, compute))
     try:
         yield
     finally:
-        layer.__dict__.update(saved)
+        for key, value in saved.items():
+            setattr(layer, key, value)  # already tracked: this changes nothing the layer owns
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -156,7 +157,7 @@ def no_auto_config_error(layer, reason):
     return NotImplementedError(f"{problem}\n\nExample:\n{textwrap.dedent(_EXAMPLE)}")
 
 
-def wrap_build(fn, bump):
+def wrap_build(fn):
     """`fn`, a layer class's `build`, wrapped as Keras 3 wraps it: every call (the first
     call's, `model.build(...)` or the user's own) runs in the layer's name scope, records the
     shapes it was given for `get_build_config`, and leaves the layer built. Applied once per
@@ -174,9 +175,9 @@ def wrap_build(fn, bump):
             shapes.pop(next(iter(signature.parameters)), None)
         except TypeError:
             shapes = None
-        self.__dict__["_build_shapes_dict"] = shapes or None
-        self.__dict__["built"] = True
-        bump()
+        self._build_shapes_dict = shapes or None
+        self.built = True
+        self._tracker.changed()
         if BUILD_HOOKS:
             notify_built(self)
 
@@ -187,7 +188,7 @@ def wrap_build(fn, bump):
 def build_config(layer):
     """Keras's build config: `{"input_shape": ...}` for a one-argument build, `{"shapes_dict":
     ...}` for several, None if the layer was never built through `build`."""
-    shapes = layer.__dict__.get("_build_shapes_dict")
+    shapes = getattr(layer, "_build_shapes_dict", None)
     if not shapes:
         return None
     if len(shapes) == 1:
@@ -269,7 +270,7 @@ _KERAS_LAYERS = frozenset(
 def record_constructor(obj, cls, args, kwargs):
     """Keeps what `get_config` of a subclass without one returns (Keras's auto config)."""
     if cls.get_config is LayerSaving.get_config and cls.__mro__[1] is not LayerSaving:
-        obj.__dict__["_auto_config"] = auto_config(cls, args, kwargs)
+        obj._auto_config = auto_config(cls, args, kwargs)
 
 
 class LayerSaving:
@@ -287,8 +288,8 @@ class LayerSaving:
         from ..saving import serialize_keras_object
 
         config = {"name": self.name}
-        if "_auto_config" in self.__dict__:
-            auto, reason = self.__dict__["_auto_config"]
+        if hasattr(self, "_auto_config"):
+            auto, reason = self._auto_config
             if auto is None:
                 raise no_auto_config_error(self, reason)
             config.update(auto)

@@ -36,12 +36,10 @@ class Functional(Model):
         for t in flat_in:
             if not isinstance(t._history[0], InputLayer):
                 raise ValueError(f"Model inputs must come from keras.Input, got {t!r}")
-        self.__dict__.update(
-            _inputs_struct=inputs,
-            _outputs_struct=outputs,
-            _flat_inputs=flat_in,
-            _flat_outputs=flat_out,
-        )
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._flat_inputs = flat_in
+        self._flat_outputs = flat_out
         nodes, seen = [], set()
 
         def visit(tensor):
@@ -63,18 +61,18 @@ class Functional(Model):
                     f"Model(inputs, outputs): the outputs depend on input '{node.layer.name}', "
                     "which is not among the model's inputs."
                 )
-        self.__dict__["_nodes"] = [n for n in nodes if not isinstance(n.layer, InputLayer)]
+        self._nodes = [n for n in nodes if not isinstance(n.layer, InputLayer)]
         # The layers and the operations (`2 * x`, keras.ops) of the graph in Keras's order, as
         # `summary()` lists them and weights files name them; `layers` has the layers only.
         operations, own_nodes = functional_config.operation_order(flat_in, flat_out)
         for op in operations:
             if isinstance(op, Layer):
-                self._track_layer(op)
-        self.__dict__["_operations"] = operations
-        self.__dict__["_own_nodes"] = own_nodes
+                self._tracker.add_layer(op)
+        self._operations = operations
+        self._own_nodes = own_nodes
         # Each input is converted to its keras.Input's dtype in `call`, not to the model's.
-        self.__dict__["autocast"] = False
-        self.__dict__["built"] = True
+        self.autocast = False
+        self.built = True
 
     def get_config(self):
         """Keras 3's config of the graph (a subclass with its own constructor arguments gives

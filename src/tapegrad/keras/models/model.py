@@ -6,7 +6,7 @@ for anything else.
 
 import numpy as np
 
-from ..layers.layer import _CTX, Layer, _bump, _shape_of, _unknown_batch
+from ..layers.layer import _CTX, Layer, _shape_of, _unknown_batch
 from ..metrics import Metric
 from .model_saving import ModelSaving
 from .summary import print_summary
@@ -66,7 +66,7 @@ class Model(Trainer, ModelSaving, Layer):
         if (
             isinstance(value, Metric)
             and name not in ("_loss_tracker", "_compile_metrics")
-            and "_tracked_metrics" in self.__dict__
+            and getattr(self, "_tracked_metrics", None) is not None
             and not any(m is value for m in self._tracked_metrics)
         ):
             self._tracked_metrics.append(value)
@@ -101,9 +101,9 @@ class Model(Trainer, ModelSaving, Layer):
             self.build(shape)
         else:
             # What a saved model is rebuilt from: the input shape, any batch size.
-            self.__dict__["_build_shapes_dict"] = {"input_shape": _unknown_batch(shape)}
-        self.__dict__["built"] = True
-        _bump()
+            self._build_shapes_dict = {"input_shape": _unknown_batch(shape)}
+        self.built = True
+        self._tracker.changed()
 
     def compute_mask(self, inputs, previous_mask):
         """A model's outputs carry the masks its layers computed; it adds none of its own."""
@@ -113,7 +113,7 @@ class Model(Trainer, ModelSaving, Layer):
         """Builds the model's weights by running it once on zeros of `input_shape` (the batch
         dimension may be None)."""
         if input_shape is not None and not self.built:
-            self.__dict__["built"] = True
+            self.built = True
             shapes = input_shape
             if (
                 isinstance(shapes, (list, tuple))
@@ -130,7 +130,7 @@ class Model(Trainer, ModelSaving, Layer):
             finally:
                 _CTX.unknown_batch = outer
         self.built = True
-        _bump()
+        self._tracker.changed()
 
     # -- summary --------------------------------------------------------------------------
     def summary(
@@ -176,4 +176,4 @@ def _reduce_functional_subclass(model, protocol):
 
 
 def _restore_functional_subclass(user_class, functional):
-    return object.__new__(_functional_subclass(user_class, functional))
+    return Layer.__new__(_functional_subclass(user_class, functional))

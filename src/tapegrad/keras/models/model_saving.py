@@ -10,7 +10,7 @@ __all__ = ["ModelSaving", "record_compile"]
 def record_compile(model, optimizer, loss, loss_weights, metrics, weighted_metrics, run_eagerly,
                    steps_per_execution, jit_compile):  # fmt: skip
     """Keeps `compile`'s arguments for `get_compile_config`, as Keras 3's `compile` does."""
-    model.__dict__["_compile_config"] = {
+    model._compile_config = {
         "optimizer": optimizer,
         "loss": loss,
         "loss_weights": loss_weights,
@@ -156,7 +156,7 @@ class ModelSaving:
         """The serialized arguments `compile` was called with, or {} if it was not."""
         from ..saving import serialize_keras_object
 
-        config = self.__dict__.get("_compile_config")
+        config = getattr(self, "_compile_config", None)
         if not self.compiled or config is None:
             return {}
         return serialize_keras_object(config)

@@ -6,7 +6,7 @@ from .. import backend
 from ..keras_tensor import KerasTensor
 from ..layers import layer_config
 from ..layers.input_layer import InputLayer
-from ..layers.layer import Layer, _bump
+from ..layers.layer import Layer
 from .functional import conform_input
 from .model import Model
 
@@ -31,12 +31,14 @@ class Sequential(Model):
     """
 
     saves_layers_first = True  # its weights files name its layers first, as Keras's
+    # The input layer feeds the model but is not one of its layers, as in Keras.
+    _untracked_attributes = frozenset({"_input_layer"})
 
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(
             trainable=trainable, name=backend.unique_name("sequential") if name is None else name
         )
-        self.__dict__["_input_layer"] = None
+        self._input_layer = None
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._build_graph()
@@ -48,7 +50,7 @@ class Sequential(Model):
         if isinstance(layer, InputLayer):
             if self._layers or self._input_layer is not None:
                 raise ValueError("Sequential: an Input must come first")
-            self.__dict__["_input_layer"] = layer
+            self._input_layer = layer
         else:
             if not isinstance(layer, Layer):
                 raise ValueError(  # noqa: TRY004 - Keras raises ValueError
@@ -61,13 +63,13 @@ class Sequential(Model):
                     f"'{layer.name}' is already the name of a layer in this model."
                 )
             self._layers.append(layer)
-            _bump()
+            self._tracker.adopt(layer)
             if (
                 len(self._layers) == 1
                 and self._input_layer is None
                 and layer._batch_input_shape is not None
             ):
-                self.__dict__["_input_layer"] = InputLayer(batch_shape=layer._batch_input_shape)
+                self._input_layer = InputLayer(batch_shape=layer._batch_input_shape)
         if rebuild:
             self._build_graph()
 
@@ -80,7 +82,7 @@ class Sequential(Model):
         if not self._layers:
             raise IndexError(f"Sequential.pop: model '{self.name}' has no layers to remove.")
         layer = self._layers.pop()
-        _bump()
+        self._tracker.release(layer)
         if rebuild:
             self._build_graph()
         return layer
@@ -92,24 +94,24 @@ class Sequential(Model):
         with layer_config.scope(self):  # the layers' variables are "sequential/dense/kernel"
             for layer in self._layers:
                 x = layer(x)
-        self.__dict__["built"] = True
-        _bump()
+        self.built = True
+        self._tracker.changed()
 
     def build(self, input_shape=None):
         """Fixes the input shape (the batch dimension may be None) and creates the weights."""
         if input_shape is None:
             raise ValueError("Sequential.build needs an input_shape")
         if self._input_layer is None:
-            self.__dict__["_input_layer"] = InputLayer(batch_shape=tuple(input_shape))
+            self._input_layer = InputLayer(batch_shape=tuple(input_shape))
         self._build_graph()
-        self.__dict__["built"] = True
+        self.built = True
 
     def _maybe_build(self, inputs):
         shape = tuple(inputs.shape) if hasattr(inputs, "shape") else None
         if shape is not None and self._input_layer is None:
             self.build((None,) + shape[1:])
-        self.__dict__["built"] = True
-        _bump()
+        self.built = True
+        self._tracker.changed()
 
     def call(self, inputs, training=None, mask=None):
         x = inputs

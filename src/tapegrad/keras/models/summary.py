@@ -41,7 +41,7 @@ def _output_shapes(layer):
     nodes = layer._inbound_nodes
     if nodes:
         return [tuple(t.shape) for t in flatten(nodes[0].outputs)]
-    shape = layer.__dict__.get("_build_shape")
+    shape = getattr(layer, "_build_shape", None)
     if shape is None:
         return None
     try:

@@ -104,17 +104,16 @@ class Trainer:
     """The training API shared by all models."""
 
     def _init_training(self):
-        self.__dict__.update(
-            optimizer=None,
-            loss=None,
-            compiled=False,
-            stop_training=False,
-            _compiled_loss=None,
-            _compile_metrics=None,
-            _loss_tracker=None,
-            history=None,
-            _tracked_metrics=[],
-        )
+        self.optimizer = None
+        self.loss = None
+        self.compiled = False
+        self.stop_training = False
+        self._compiled_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self.history = None
+        self._tracked_metrics = []
+        self._initial_epoch = None  # where BackupAndRestore resumes an interrupted fit
 
     def compile(
         self,
@@ -387,7 +386,8 @@ class Trainer:
         want_begin = cbs.wants("on_train_batch_begin")
         cbs.on_train_begin()
         # BackupAndRestore resumes an interrupted fit from the epoch it backed up.
-        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
+        initial_epoch = self._initial_epoch or initial_epoch
+        self._initial_epoch = None
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
