@@ -84,7 +84,7 @@ class DTypePolicy:
         return cls(**config)
 
     def __eq__(self, other):
-        return isinstance(other, DTypePolicy) and other._name == self._name
+        return isinstance(other, DTypePolicy) and other.name == self._name
 
     def __hash__(self):
         return hash(self._name)

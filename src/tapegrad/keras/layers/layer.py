@@ -246,13 +246,15 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
     @property
     def trainable(self):
+        """Whether training updates the layer's weights; setting it sets its sublayers' too."""
         return self._trainable
 
     @trainable.setter
     def trainable(self, value):
-        for layer in self._flatten_layers():
-            layer._trainable = bool(value)
-            layer._tracker.changed()
+        self._trainable = bool(value)
+        self._tracker.changed()
+        for layer in self._layers:
+            layer.trainable = value
 
     @property
     def name_scope(self):
@@ -284,7 +286,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
                 if id(v) not in seen:
                     seen.add(id(v))
                     weights.append(v)
-                    (trainable if layer._trainable else frozen).append(v)
+                    (trainable if layer.trainable else frozen).append(v)
             for v in layer._non_trainable_weights:
                 if id(v) not in seen:
                     seen.add(id(v))
