@@ -74,6 +74,19 @@ class Metric:
                 "non-numeric entries)."
             ) from None
 
+    def _broadcast_weights(self, weights, shape, target, given_shape=None):
+        """`weights` broadcast to `shape`, that of `target` ("y_pred's"), or a clear error
+        naming the metric and the shapes (`given_shape`: the weights' shape as given)."""
+        try:
+            return np.broadcast_to(weights, shape)
+        except ValueError:
+            given = np.shape(weights) if given_shape is None else given_shape
+            raise tf.errors.InvalidArgumentError(
+                f"{type(self).__name__} '{self.name}': sample_weight of shape {given} does not "
+                f"broadcast to {target} shape {shape}.",
+                op="update_state",
+            ) from None
+
     @property
     def dtype(self):
         return self._dtype.name
@@ -126,14 +139,7 @@ class _Reduce(Metric):
                 sw = sw[..., 0]
             elif values.ndim == sw.ndim + 1 and values.shape[-1] == 1:
                 values = values[..., 0]
-            try:
-                sw = np.broadcast_to(sw, values.shape)
-            except ValueError:
-                raise tf.errors.InvalidArgumentError(
-                    f"{type(self).__name__} '{self.name}': sample_weight of shape {sw.shape} "
-                    f"does not broadcast to the values' shape {values.shape}.",
-                    op="update_state",
-                ) from None
+            sw = self._broadcast_weights(sw, values.shape, "the values'")
             total, count = (values * sw).sum(), sw.sum()
         self.total.assign_add(self._np_dtype.type(total))
         self.count.assign_add(self._np_dtype.type(count))

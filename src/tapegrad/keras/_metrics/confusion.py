@@ -107,14 +107,9 @@ def update_confusion_matrix(
     if sample_weight is not None:
         sw = owner._array("sample_weight", sample_weight).astype(dtype, copy=False)[..., None]
         _, sw = same_rank(y_true, sw, expand_rank_1=False)
-        try:
-            sample_weight = np.broadcast_to(sw, y_pred.shape)
-        except ValueError:
-            raise tf.errors.InvalidArgumentError(
-                f"{type(owner).__name__} '{owner.name}': sample_weight of shape "
-                f"{np.shape(sample_weight)} does not broadcast to y_pred's shape {y_pred.shape}.",
-                op="update_state",
-            ) from None
+        sample_weight = owner._broadcast_weights(
+            sw, y_pred.shape, "y_pred's", given_shape=np.shape(sample_weight)
+        )
     if top_k is not None:
         y_pred = _filter_top_k(y_pred, top_k)
     if class_id is not None:

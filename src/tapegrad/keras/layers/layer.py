@@ -17,7 +17,7 @@ from ..keras_tensor import KerasTensor
 from ..node import Node
 from ..tracking import Tracker
 from ..tree import flatten, pack_sequence_as
-from ..variables import KerasVariable
+from ..variables import KerasVariable, assign_values
 from . import layer_config, masking_utils, symbolic
 
 __all__ = ["Layer"]
@@ -323,20 +323,15 @@ class Layer(layer_config.LayerSaving, tf.Module):
         Raises:
             ValueError: if the count or a shape differs, before anything is assigned.
         """
-        own = self.weights
-        if len(weights) != len(own):
-            raise ValueError(
-                f"Layer '{self.name}' expects {len(own)} weight arrays, got {len(weights)}"
-            )
-        arrays = [np.asarray(w) for w in weights]
-        for v, a in zip(own, arrays):
-            if tuple(v.shape) != a.shape:
-                raise ValueError(
-                    f"Layer '{self.name}': weight '{v.name}' has shape {tuple(v.shape)}, but the "
-                    f"value given has shape {a.shape}"
-                )
-        for v, a in zip(own, arrays):
-            v.assign(a.astype(v.dtype.as_numpy_dtype))
+        assign_values(
+            self.weights,
+            weights,
+            lambda want, got: f"Layer '{self.name}' expects {want} weight arrays, got {got}",
+            lambda v, shape: (
+                f"Layer '{self.name}': weight '{v.name}' has shape {tuple(v.shape)}, but the "
+                f"value given has shape {shape}"
+            ),
+        )
 
     def count_params(self):
         """The number of scalars in the layer's weights.

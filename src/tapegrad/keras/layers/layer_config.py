@@ -14,6 +14,7 @@ import numpy as np
 import tapegrad as tf
 
 from .. import mixed_precision
+from .. import variables as variables_module
 from ..variables import BUILD_HOOKS, notify_built
 
 __all__ = [
@@ -206,6 +207,15 @@ def _as_shape(shape):
     return shape
 
 
+def constructor_arguments(config):
+    """A layer's or model's config as its constructor's arguments: a copy, with a serialized
+    dtype policy (a dict) as the DTypePolicy."""
+    config = dict(config)
+    if isinstance(config.get("dtype"), dict):
+        config["dtype"] = mixed_precision.get(config["dtype"])
+    return config
+
+
 def from_build_config(shape):
     """A saved shape (lists after JSON) as the tuple, or list of tuples, `build` expects."""
     if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
@@ -241,23 +251,24 @@ def check_store(layer, store, variables):
     )
 
 
-def checked_values(layer, store, variables):
-    """The store's values for `variables`, in order, each checked against its variable's
-    shape before any is assigned.
+def checked_values(layer, store, variables, assign=False):
+    """The store's values for `variables` (its count checked by `check_store`), in order,
+    each checked against its variable's shape; with `assign`, assigned once all are checked.
 
     Raises:
         ValueError: naming the layer and the variable, for a shape that differs.
     """
-    values = []
-    for i, v in enumerate(variables):
-        value = np.asarray(store[str(i)])
-        if value.shape != tuple(v.shape):
-            raise ValueError(
-                f"Layer '{layer.name}' ({type(layer).__name__}): variable '{v.name}' has shape "
-                f"{tuple(v.shape)}, but the saved value has shape {value.shape}."
-            )
-        values.append(value)
-    return values
+    values = [store[str(i)] for i in range(len(variables))]
+    check = variables_module.assign_values if assign else variables_module.checked_values
+    return check(
+        variables,
+        values,
+        None,  # the count is checked by check_store, with Keras's message
+        lambda v, shape: (
+            f"Layer '{layer.name}' ({type(layer).__name__}): variable '{v.name}' has shape "
+            f"{tuple(v.shape)}, but the saved value has shape {shape}."
+        ),
+    )
 
 
 # Keras 3's layers, whose configs hold no input shape (an InputLayer carries it instead).
@@ -309,9 +320,7 @@ class LayerSaving:
         Raises:
             TypeError: naming the class and the config, if the constructor refuses it.
         """
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = mixed_precision.get(config["dtype"])
+        config = constructor_arguments(config)
         try:
             return cls(**config)
         except Exception as err:
@@ -351,5 +360,4 @@ class LayerSaving:
         """
         variables = self._own_variables()
         check_store(self, store, variables)
-        for v, value in zip(variables, checked_values(self, store, variables)):
-            v.assign(value.astype(v.dtype.as_numpy_dtype))
+        checked_values(self, store, variables, assign=True)

@@ -4,6 +4,8 @@ the compile config that `load_model` compiles the model again from, as Keras 3 d
 import os
 import warnings
 
+from ..layers import layer_config
+
 __all__ = ["ModelSaving", "record_compile"]
 
 
@@ -199,11 +201,7 @@ class ModelSaving:
         ):
             target = functional if issubclass(functional, cls) else cls
             return functional_config.from_config(target, dict(config), custom_objects)
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            from .. import mixed_precision
-
-            config["dtype"] = mixed_precision.get(config["dtype"])
+        config = layer_config.constructor_arguments(config)
         try:
             return cls(**config)
         except TypeError as err:

@@ -28,7 +28,7 @@ from ..variables import notifying_build
 from . import schedules as _schedules
 from .gradients import checked_gradients, clip_gradients
 from .schedules import scalar_pow  # noqa: F401 - used by the update rules
-from .variables import OptimizerVariable, assign_values, slot_name
+from .variables import OptimizerVariable, assign_state, slot_name
 
 _NAME_UIDS = collections.Counter()
 
@@ -601,7 +601,7 @@ class Optimizer:
                 "Please call `optimizer.build(trainable_variables)` to create the optimizer "
                 "weights before calling `set_weights()`."
             )
-        assign_values(self._variables, weights, f"Optimizer '{self.name}'")
+        assign_state(self._variables, weights, f"Optimizer '{self.name}'")
 
     # -- configuration --------------------------------------------------------------------
     def get_config(self):

@@ -151,7 +151,7 @@ class LossScaleOptimizer(Optimizer):
                 f"{len(store.keys())} variables."
             )
             return
-        base.assign_values(variables, [store[str(i)] for i in range(len(variables))], self.name)
+        base.assign_state(variables, [store[str(i)] for i in range(len(variables))], self.name)
 
     def get_config(self):
         from ..saving import serialize_keras_object

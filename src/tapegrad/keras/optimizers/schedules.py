@@ -328,14 +328,10 @@ def deserialize(config, custom_objects=None):
     Raises:
         ValueError: if the class name is unknown.
     """
-    from ..saving.object_registration import get_registered_object
+    from ..saving.object_registration import registered_class
 
     name = config["class_name"]
-    cls = (
-        get_registered_object(config.get("registered_name") or name, custom_objects)
-        or get_registered_object(name, custom_objects)
-        or _SCHEDULES.get(name)
-    )
+    cls = registered_class(config, custom_objects) or _SCHEDULES.get(name)
     if cls is None:
         raise ValueError(f"Unknown decay: '{name}'. Pass it in `custom_objects`.")
     return cls.from_config(config["config"])

@@ -1,7 +1,6 @@
 """The Variables of an optimizer's state, named as Keras 3 names them, and their assignment."""
 
-import numpy as np
-
+from .. import variables
 from ..variables import KerasVariable
 
 
@@ -25,23 +24,24 @@ def slot_name(reference_variable, name):
     return f"{str(reference_variable.name).replace('/', '_').replace(':', '_')}_{name}"
 
 
-def assign_values(variables, values, owner):
-    """Assigns `values` (arrays) to `variables` in order, once all are checked: a bad value
-    assigns nothing.
+def wrong_shape(variable, shape):
+    """Keras's error for a value of `shape` given for the optimizer variable `variable`."""
+    return (
+        f"Optimizer variable '{variable.name}' has shape {tuple(variable.shape)} not "
+        f"compatible with provided weight shape {tuple(shape)}."
+    )
+
+
+def assign_state(optimizer_variables, values, owner):
+    """Assigns `values` (arrays) to an optimizer's variables in order, once all are checked: a
+    bad value assigns nothing.
 
     Raises:
         ValueError: if the numbers of values and variables, or a shape, differ.
     """
-    values = [np.asarray(value) for value in values]
-    if len(values) != len(variables):
-        raise ValueError(
-            f"{owner} has {len(variables)} variables, but {len(values)} values were given."
-        )
-    for variable, value in zip(variables, values):
-        if tuple(variable.shape) != value.shape:
-            raise ValueError(
-                f"Optimizer variable '{variable.name}' has shape {tuple(variable.shape)} not "
-                f"compatible with provided weight shape {value.shape}."
-            )
-    for variable, value in zip(variables, values):
-        variable.assign(value.astype(variable.dtype.as_numpy_dtype))
+    variables.assign_values(
+        optimizer_variables,
+        values,
+        lambda want, got: f"{owner} has {want} variables, but {got} values were given.",
+        wrong_shape,
+    )

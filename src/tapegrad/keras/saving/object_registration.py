@@ -109,6 +109,16 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
     return None
 
 
+def registered_class(config, custom_objects=None):
+    """The user's class a serialized config (`{"class_name": ..., "registered_name": ...}`)
+    names: by its registered name, else by its class name, in the active
+    `custom_object_scope`, the registry or `custom_objects`; None if it is not the user's."""
+    name = config["class_name"]
+    return get_registered_object(
+        config.get("registered_name") or name, custom_objects
+    ) or get_registered_object(name, custom_objects)
+
+
 def all_custom_objects(custom_objects=None):
     """`custom_objects`, the scope's and the global registry's objects in one dict (later ones
     win, as Keras merges them)."""

@@ -163,6 +163,7 @@ def _describe(obj):
 
 def _dry_run(obj, values):
     """Raises what `obj.load_own_variables(values)` would raise, changing nothing."""
+    from ..optimizers import variables as optimizer_variables
     from ..optimizers.base import Optimizer
 
     if isinstance(obj, Optimizer):
@@ -171,10 +172,7 @@ def _dry_run(obj, values):
             return  # Keras skips the optimizer with a warning when it loads
         for i, v in enumerate(variables):
             if tuple(values[str(i)].shape) != tuple(v.shape):
-                raise ValueError(
-                    f"Optimizer variable '{v.name}' has shape {tuple(v.shape)} not compatible "
-                    f"with provided weight shape {tuple(values[str(i)].shape)}."
-                )
+                raise ValueError(optimizer_variables.wrong_shape(v, values[str(i)].shape))
         return
     from ..layers import layer_config
 
