@@ -3,7 +3,8 @@
 import numpy as np
 
 from ... import as_dtype
-from .base import Optimizer, keras_cast
+from .base import Optimizer
+from .common import keras_cast
 
 
 class Adagrad(Optimizer):

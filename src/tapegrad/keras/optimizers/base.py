@@ -13,11 +13,7 @@ The built-in rules compute in NumPy on values read with `np.asarray(variable)`, 
 value only before the variable's next assignment.
 """
 
-import collections
-import os
 import re
-import sys
-import warnings
 
 import numpy as np
 
@@ -26,51 +22,13 @@ from ..._core.trace import effect
 from .. import backend, constraints, initializers
 from ..variables import notifying_build
 from . import schedules as _schedules
+from .common import auto_name, is_number, keras_cast, warn
 from .gradients import checked_gradients, clip_gradients
-from .schedules import scalar_pow  # noqa: F401 - used by the update rules
-from .variables import OptimizerVariable, assign_state, slot_name
-
-_NAME_UIDS = collections.Counter()
+from .optimizer_saving import OptimizerSaving
+from .variables import OptimizerVariable, slot_name
 
 
-def _auto_name(cls_name):
-    # Keras's `auto_name`: snake_case of the class name, then "_1", "_2", ... for later ones.
-    name = backend.to_snake_case(cls_name)
-    uid = _NAME_UIDS[name]
-    _NAME_UIDS[name] += 1
-    return f"{name}_{uid}" if uid else name
-
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _warn(message, category=UserWarning):
-    # Point the warning at the first caller outside tapegrad: the user's line is named, and a
-    # DeprecationWarning raised from `__main__` is shown by Python's default filters.
-    level, frame = 2, sys._getframe(1)
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
-
-
-def keras_cast(value, t):
-    """A Python float cast to NumPy type `t` as Keras's `ops.cast` does it: TensorFlow first
-    makes the float a float32 tensor, so a float64 variable sees float32-rounded constants."""
-    return t(np.float32(value))
-
-
-def _is_number(value):
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-# The numeric hyperparameters of the built-in optimizers, as their configs name them.
-_NUMERIC = frozenset(
-    ("beta_1", "beta_2", "epsilon", "rho", "momentum", "initial_accumulator_value")
-    + ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "loss_scale_factor")
-)
-
-
-class Optimizer:
+class Optimizer(OptimizerSaving):
     """Base class of the optimizers: `apply_gradients`, `minimize`, state and the shared options.
 
     A subclass makes its slots in `build` and writes `update_step`, as in Keras 3:
@@ -129,12 +87,12 @@ class Optimizer:
         # First, so that attribute tracking (`__setattr__`) knows super().__init__ ran.
         object.__setattr__(self, "_variables", [])
         if "lr" in kwargs:
-            _warn(
+            warn(
                 "The `lr` argument is deprecated, use `learning_rate` instead.", DeprecationWarning
             )
             learning_rate = kwargs.pop("lr")
         if kwargs.pop("decay", None) is not None:
-            _warn("Argument `decay` is no longer supported and will be ignored.")
+            warn("Argument `decay` is no longer supported and will be ignored.")
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if use_ema or gradient_accumulation_steps:
@@ -147,7 +105,7 @@ class Optimizer:
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
                 f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
             )
-        self.name = _auto_name(type(self).__name__) if name is None else name
+        self.name = auto_name(type(self).__name__) if name is None else name
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
@@ -238,7 +196,7 @@ class Optimizer:
             return
         if isinstance(value, (Tensor, Variable)):
             value = value.numpy()
-        if not _is_number(value) and not (
+        if not is_number(value) and not (
             isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
         ):
             # Keras: a ValueError from the constructor, a TypeError from the setter.
@@ -463,7 +421,7 @@ class Optimizer:
         """
         if not self.built:
             self._check_hyperparameters()
-        variables, grads, updated = checked_gradients(self, grads_and_vars, _warn)
+        variables, grads, updated = checked_gradients(self, grads_and_vars)
         lr = self._current_lr()
         if self.loss_scale_factor is not None or (
             self.clipnorm or self.global_clipnorm or self.clipvalue
@@ -489,17 +447,6 @@ class Optimizer:
         update_step = self.update_step
         for g, v in zip(grads, trainable_variables):
             update_step(g, v, learning_rate)
-
-    def _check_hyperparameters(self):
-        """Refuses a non-numeric hyperparameter before the first update can half-happen."""
-        for name, value in self.get_config().items():
-            if name in _NUMERIC and value is not None and not _is_number(value):
-                if isinstance(value, (Tensor, Variable, np.ndarray)) and np.ndim(value) == 0:
-                    continue
-                raise ValueError(
-                    f"{type(self).__name__}: hyperparameter `{name}` must be a number, got "
-                    f"{value!r} of type {type(value).__name__}"
-                )
 
     def finalize_variable_values(self, var_list):
         """Sets the variables' final values at the end of training: Keras replaces them by
@@ -559,78 +506,3 @@ class Optimizer:
         var_list = list(var_list)
         grads = tape.gradient(loss, var_list)
         return self.apply_gradients(zip(grads, var_list))
-
-    # -- saving ---------------------------------------------------------------------------
-    def save_own_variables(self, store):
-        """Writes the values of `variables` into `store` (a dict-like) under "0", "1", ..., as
-        Keras's saving does."""
-        for i, variable in enumerate(self._variables):
-            store[str(i)] = np.array(variable)
-
-    def load_own_variables(self, store):
-        """Sets `variables` from a `store` that `save_own_variables` filled.
-
-        As Keras, a store holding another number of variables is skipped with a warning (the
-        optimizer may not be built yet). Every value is checked before any is assigned.
-
-        Raises:
-            ValueError: if a stored value's shape differs from its variable's.
-        """
-        if len(store.keys()) != len(self._variables):
-            message = (
-                f"Skipping variable loading for optimizer '{self.name}', because it has "
-                f"{len(self._variables)} variables whereas the saved optimizer has "
-                f"{len(store.keys())} variables. "
-            )
-            if not self.built:
-                message += "This is likely because the optimizer has not been called/built yet."
-            _warn(message)
-            return
-        self.set_weights([store[str(i)] for i in range(len(self._variables))])
-
-    def set_weights(self, weights):
-        """Assigns `weights` (arrays, in the order of `variables`) to the optimizer's state.
-
-        Raises:
-            ValueError: if the optimizer is not built, or the number of weights or a shape
-                differs; nothing is assigned then.
-        """
-        if not self.built:
-            raise ValueError(
-                "You are calling `set_weights()` on an optimizer that has not yet been built. "
-                "Please call `optimizer.build(trainable_variables)` to create the optimizer "
-                "weights before calling `set_weights()`."
-            )
-        assign_state(self._variables, weights, f"Optimizer '{self.name}'")
-
-    # -- configuration --------------------------------------------------------------------
-    def get_config(self):
-        """The constructor arguments as a dict (a schedule as its serialized dict), as Keras."""
-        lr = self._learning_rate
-        if isinstance(lr, _schedules.LearningRateSchedule):
-            lr = _schedules.serialize(lr)
-        elif isinstance(lr, Variable):
-            lr = float(lr)
-        return {
-            "name": self.name,
-            "learning_rate": lr,
-            "weight_decay": self.weight_decay,
-            "clipnorm": self.clipnorm,
-            "global_clipnorm": self.global_clipnorm,
-            "clipvalue": self.clipvalue,
-            "use_ema": self.use_ema,
-            "ema_momentum": self.ema_momentum,
-            "ema_overwrite_frequency": self.ema_overwrite_frequency,
-            "loss_scale_factor": self.loss_scale_factor,
-            "gradient_accumulation_steps": self.gradient_accumulation_steps,
-        }
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        """Builds a fresh optimizer (no slots, step 0) from `get_config()`'s output."""
-        config = dict(config)
-        if isinstance(config.get("learning_rate"), dict):
-            config["learning_rate"] = _schedules.deserialize(
-                config["learning_rate"], custom_objects
-            )
-        return cls(**config)

@@ -5,14 +5,13 @@ clips in Keras's order of precedence (`clipnorm`, then `global_clipnorm`, then `
 with its TensorFlow-backend arithmetic, op by op in each gradient's dtype.
 """
 
-import warnings
-
 import numpy as np
 
 from ... import Variable, errors
+from .common import warn
 
 
-def checked_gradients(optimizer, grads_and_vars, warn=warnings.warn):
+def checked_gradients(optimizer, grads_and_vars):
     """(every variable given, the gradients as arrays of their variables' dtypes, the variables
     they update), refusing bad input before any change.
 

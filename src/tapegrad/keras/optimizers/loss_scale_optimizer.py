@@ -9,8 +9,9 @@ non-finite gradients: no update; scale /= 2
 import numpy as np
 
 from ..._core.trace import effect
-from . import base
+from . import common
 from .base import Optimizer
+from .variables import assign_state
 
 __all__ = ["LossScaleOptimizer"]
 
@@ -145,13 +146,13 @@ class LossScaleOptimizer(Optimizer):
     def load_own_variables(self, store):
         variables = self.variables
         if len(store.keys()) != len(variables):
-            base._warn(
+            common.warn(
                 f"Skipping variable loading for optimizer '{self.name}', because it has "
                 f"{len(variables)} variables whereas the saved optimizer has "
                 f"{len(store.keys())} variables."
             )
             return
-        base.assign_state(variables, [store[str(i)] for i in range(len(variables))], self.name)
+        assign_state(variables, [store[str(i)] for i in range(len(variables))], self.name)
 
     def get_config(self):
         from ..saving import serialize_keras_object

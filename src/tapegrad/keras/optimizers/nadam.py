@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .base import Optimizer, keras_cast, scalar_pow
+from .base import Optimizer
+from .common import keras_cast, scalar_pow
 
 
 class Nadam(Optimizer):

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ... import Tensor
+from .common import scalar_pow
 
 __all__ = [
     "CosineDecay",
@@ -28,12 +29,6 @@ def _dtype_of(value):
     if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind == "f":
         return value.dtype.type
     return np.float32
-
-
-def scalar_pow(base, exponent):
-    """`base ** exponent` for NumPy scalars, in base's type, as TensorFlow's scalar pow gives
-    it: in float32 the float64 power rounded once, not NumPy's float32 powf."""
-    return type(base)(float(base) ** float(exponent))
 
 
 def _cos(x):

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .base import Optimizer, _is_number, keras_cast
+from .base import Optimizer
+from .common import is_number, keras_cast
 
 
 class SGD(Optimizer):
@@ -28,7 +29,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        if not _is_number(momentum) or not 0 <= momentum <= 1:
+        if not is_number(momentum) or not 0 <= momentum <= 1:
             raise ValueError(f"SGD: `momentum` must be a float between [0, 1], got {momentum!r}.")
         self.momentum = momentum
         self.nesterov = nesterov
