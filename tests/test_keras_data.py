@@ -254,3 +254,18 @@ def test_split_dataset_as_keras():
     assert_clear_error(lambda: keras.utils.split_dataset(np.arange(10), 0.6, 0.6), ValueError,
                        "greater than 1")
     assert_clear_error(lambda: keras.utils.split_dataset("abc", 0.5), TypeError, "dataset")
+
+
+def test_split_dataset_keeps_the_batch_size_of_a_batched_dataset():
+    ds = Dataset.from_tensor_slices((X, Y)).batch(8)  # 40 rows
+    left, right = keras.utils.split_dataset(ds, left_size=0.5)
+    assert [len(x) for x, _ in left] == [8, 8, 4] and [len(x) for x, _ in right] == [8, 8, 4]
+    small = Dataset.from_tensor_slices(np.arange(3)).batch(8)  # fewer rows than a batch
+    left, right = keras.utils.split_dataset(small, left_size=2)
+    assert [v.numpy().tolist() for v in left] == [[0, 1]] and len(list(right)) == 1
+    padded = Dataset.from_tensor_slices(np.arange(6)).padded_batch(4)
+    left, _ = keras.utils.split_dataset(padded, left_size=5)
+    assert [len(v) for v in left] == [4, 1]
+    mapped = Dataset.from_tensor_slices(np.arange(6)).batch(2).map(lambda v: v * 2)
+    left, _ = keras.utils.split_dataset(mapped, left_size=2)  # not a `batch()` dataset: rows
+    assert [v.numpy().tolist() for v in left] == [[0, 2], [4, 6]]

@@ -189,13 +189,17 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
         (left, right) Datasets, batched as the input was when it was a `batch()` dataset.
     """
     from .. import data as tf_data
-    from ..data._batching import _BatchDataset
     from ..data._structure import nest
 
     batch_size = None
     if isinstance(dataset, tf_data.Dataset):
-        if isinstance(dataset, _BatchDataset):
-            batch_size = dataset._size
+        if isinstance(dataset, type(tf_data.Dataset.range(1).batch(1))):
+            # A `batch()` dataset (Keras reads TensorFlow's private `_batch_size`): its first
+            # batch has the batch size's rows, or all of them when there are fewer, which
+            # batches either split into one batch just the same.
+            first = next(iter(dataset), None)
+            if first is not None:
+                batch_size = int(np.shape(nest.flatten(first)[0])[0])
             dataset = dataset.unbatch()
         samples = [nest.map_structure(np.asarray, s) for s in dataset.as_numpy_iterator()]
     elif isinstance(dataset, (list, tuple)):
