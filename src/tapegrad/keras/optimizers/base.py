@@ -147,14 +147,12 @@ class Optimizer(OptimizerSaving):
 
     def __setstate__(self, state):
         # A copy (copy.deepcopy, pickle) has copies of the variables: key them by their new ids.
-        self.__dict__.update(state)
-        self.__dict__["_trainable_variables_indices"] = {
+        self.__dict__.update(state)  # restored as saved: the variables are listed already
+        self._trainable_variables_indices = {
             id(v): i for i, v in enumerate(self._trainable_variables)
         }
-        self.__dict__["_exclude_ids"] = {id(v) for v in self._excluded}
-        self.__dict__["_constrained"] = {
-            id(v) for v in self._trainable_variables if v.constraint is not None
-        }
+        self._exclude_ids = {id(v) for v in self._excluded}
+        self._constrained = {id(v) for v in self._trainable_variables if v.constraint is not None}
 
     # -- state ----------------------------------------------------------------------------
     @property
