@@ -64,6 +64,7 @@ TODAY = {
     "tapegrad.nest": [
         "assert_same_structure", "flatten", "is_nested", "map_structure", "pack_sequence_as",
     ],
+    "tapegrad.tracing": ["effect"],
 }
 
 # tapegrad's own names, which TensorFlow does not have.
@@ -72,6 +73,7 @@ OWN = {
     "tapegrad.math": {"matmul"},  # tf.matmul and tf.linalg.matmul, kept here too
     "tapegrad.random": {"generator"},
     "tapegrad.numeric": {"complex_step", "derivative", "gradient", "jacobian", "richardson"},
+    "tapegrad.tracing": {"effect"},
 }
 
 

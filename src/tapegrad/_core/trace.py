@@ -111,10 +111,18 @@ def as_output(leaf, function_name):
 
 
 def effect(fn):
-    """Marks a method with side effects (on variables) as one instruction of a traced program.
+    """Makes `fn`, a function with side effects on variables, one instruction of a traced
+    program (public as `tapegrad.tracing.effect`).
 
-    While tracing, `fn` runs normally (untraced inside) and is recorded with its tensor
-    arguments; a replay calls it again with the new values.
+    Called outside a trace, `fn` runs as usual. While `tf.function` traces, a call is recorded
+    with its arguments (tensors by the program's values, anything else as given) instead of
+    running; each run of the program then calls `fn` (untraced inside) with that run's tensors.
+    Keras's optimizers mark `apply_gradients` with it, since their updates are NumPy code.
+
+    Example:
+        >>> @tapegrad.tracing.effect
+        ... def accumulate(total, value):
+        ...     total.assign_add(value.numpy())
     """
 
     @functools.wraps(fn)

@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from ... import GradientTape, Tensor, Variable, as_dtype
-from ..._core.trace import effect
+from ...tracing import effect
 from .. import backend, constraints, initializers
 from ..variables import notifying_build
 from . import schedules as _schedules
@@ -394,7 +394,7 @@ class Optimizer(OptimizerSaving):
                 )
         return self.apply_gradients(zip(grads, trainable_variables))
 
-    @effect  # one instruction of a traced program (tapegrad.function)
+    @effect  # one instruction of a traced program (tf.function)
     def apply_gradients(self, grads_and_vars):
         """Applies one update to each variable and advances `iterations`.
 

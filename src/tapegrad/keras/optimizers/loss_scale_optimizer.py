@@ -8,7 +8,7 @@ non-finite gradients: no update; scale /= 2
 
 import numpy as np
 
-from ..._core.trace import effect
+from ...tracing import effect
 from . import common
 from .base import Optimizer
 from .variables import assign_state
