@@ -8,7 +8,7 @@ not, with its line), else from the tape's own records (the recorded ops only, no
 
 from .._core import nest, record
 from .._core.primitive import NONE
-from ._dot import quote, render_dot
+from .dot import quote, render_dot
 from ._log import carries, current_log
 from ._reasons import reason_for_cut
 from ._svg import layout_svg

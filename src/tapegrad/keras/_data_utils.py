@@ -189,7 +189,7 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
         (left, right) Datasets, batched as the input was when it was a `batch()` dataset.
     """
     from .. import data as tf_data
-    from ..data._structure import nest
+    from .. import nest
 
     batch_size = None
     if isinstance(dataset, tf_data.Dataset):

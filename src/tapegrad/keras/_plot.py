@@ -7,7 +7,7 @@ the `graphviz` Python package and Graphviz's `dot` program (`pip install "tapegr
 import itertools
 import os
 
-from ..debug._dot import quote as _quote
+from ..debug.dot import quote as _quote
 from .layers import InputLayer, KerasTensor
 
 __all__ = ["model_to_dot", "plot_model"]

@@ -13,7 +13,7 @@ from ..activation_layers import Softmax
 from ..layer import Layer
 from ..core import Dropout
 from ..einsum_dense import EinsumDense
-from ..masking_utils import set_mask
+from ..masking_utils import get_mask, set_mask
 
 __all__ = ["MultiHeadAttention"]
 
@@ -272,7 +272,7 @@ class MultiHeadAttention(Layer):
             key = value
         if self._query_dense is None:
             self.build(tuple(query.shape), tuple(value.shape), tuple(key.shape))
-        query_mask = getattr(query, "_keras_mask", None)  # Keras reads it from the query
+        query_mask = get_mask(query)  # Keras reads it from the query
         causal_only = (use_causal_mask and query_mask is None and value_mask is None
                        and key_mask is None and attention_mask is None
                        and self._sliding_window is None

@@ -3,6 +3,8 @@
 import tapegrad as tf
 
 from ...tree import flatten
+from ...variables import KerasVariable
+from .. import layer_config
 from ..arguments import check_rank
 from ..layer import _CTX, Layer
 from ..nested import deserialize_layer, serialize_layer
@@ -132,9 +134,16 @@ class RNN(Layer):
     def _create_state_variables(self, batch_size):
         states = []
         for value in flatten(self.get_initial_state(batch_size)):
-            v = tf.Variable(value, trainable=False, name="rnn_state")
-            v._name_suffix = ""
-            states.append(v)
+            states.append(
+                KerasVariable(
+                    value,
+                    None,
+                    "rnn_state",
+                    layer_config.variable_path(self, "rnn_state"),
+                    trainable=False,
+                    autocast=False,
+                )
+            )
         self.__dict__["states"] = states
         self.__dict__["_expected_batch_size"] = batch_size
 

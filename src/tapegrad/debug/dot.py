@@ -1,4 +1,8 @@
-"""Graphviz's DOT text, and images rendered from it by the optional `graphviz` package."""
+"""Graphviz's DOT text, and images rendered from it by the optional `graphviz` package.
+
+Public (tapegrad's own, not TensorFlow's): `tapegrad.debug.graph` and Keras's `plot_model`
+both write DOT with it, and Keras uses only tapegrad's public modules.
+"""
 
 __all__ = ["quote", "render_dot"]
 
