@@ -225,6 +225,13 @@ CASES = [
     ("one_hot_axis_out_of_range", lambda m: m.one_hot([0], 2, axis=-2), IAE,
      ("one_hot", "-2"), TF),
     ("cast_unknown_dtype", lambda m: m.cast(_v(m), "float7"), TE, ("cast", "float7"), TF),
+    # TensorFlow's Cast has no kernel between strings and numbers or bools.
+    ("cast_string_to_float", lambda m: m.cast(m.constant(["1.5"]), m.float32),
+     "UnimplementedError", ("cast", "string to float32", "to_number"), TF),
+    ("cast_float_to_string", lambda m: m.cast(_v(m), m.string), "UnimplementedError",
+     ("cast", "float32 to string", "as_string"), TF),
+    ("cast_bool_to_string", lambda m: m.cast(m.constant(True), "string"), "UnimplementedError",
+     ("cast", "bool to string"), TF),
     # -- sorting -----------------------------------------------------------------------------------
     ("sort_direction", lambda m: m.sort(_mat(m), direction="UP"), VE, ("sort", "UP"), TF),
     ("sort_scalar", lambda m: m.sort(m.constant(1.0)), IAE, ("sort", "scalar"), TF),

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.bind import bind as _bind
-from .._core.errors import InvalidArgumentError
+from .._core.errors import InvalidArgumentError, UnimplementedError
 from .._core.primitive import composite as _composite
 from .._core.tensor import MAX_RANK, Tensor, rank_error
 from .._core.tensor import convert_to_tensor as _tensor
@@ -569,6 +569,14 @@ def cast(x, dtype, name=None):
         raise TypeError(f"cast: {err}") from None
     if x.dtype == target:
         return x
+    if (x.dtype == _dt.string) != (target == _dt.string):
+        # TensorFlow's Cast has no kernel between strings and other types.
+        raise UnimplementedError(
+            f"cast: Cast {x.dtype.name} to {target.name} is not supported. Parse numbers from "
+            "strings with tf.strings.to_number, and format values as strings with "
+            "tf.strings.as_string.",
+            op="Cast",
+        )
     return _bind(_e.cast, x, dtype=target._np)
 
 
