@@ -192,6 +192,9 @@ def test_stateful_layers_carry_and_reset_state():
     layer(model_input)
     assert [tuple(v.shape) for v in layer.states] == [(3, 4), (3, 4)]
     assert len(layer.weights) == 3  # the states are not weights, as in Keras
+    # Named as Keras 3 names them (a Keras variable's name, without TensorFlow's ":0").
+    assert [v.name for v in layer.states] == ["rnn_state", "rnn_state"]
+    assert layer.states[0].path == f"{layer.name}/rnn_state"
     np.testing.assert_array_equal(layer.states[0].numpy(), 0.0)  # the symbolic call set none
     _, h1, _ = layer(X[:, :3])
     _, h2, c2 = layer(X[:, 3:])

@@ -128,7 +128,7 @@ class EinsumDense(Layer):
     def build(self, input_shape):
         kernel, bias, out, input_axes, output_axes = analyze_einsum(
             self.equation, self.bias_axes, input_shape, self.partial_output_shape)
-        self.__dict__["full_output_shape"] = tuple(out)
+        self.full_output_shape = tuple(out)
         init = self.kernel_initializer
         if isinstance(init, initializers.VarianceScaling) and (
                 init.input_axes is None or init.output_axes is None):

@@ -81,8 +81,9 @@ class Layer(layer_config.LayerSaving, tf.Module):
     # The name is a plain instance attribute (set in __init__, assignable), not tf.Module's
     # read-only property.
     name = None
-    # Attributes that refer to a layer without owning it (a Sequential model's input layer is
-    # not one of its layers): assigning to them tracks nothing.
+    # Attributes whose values the layer does not own (a Sequential model's input layer is not
+    # one of its layers, a stateful RNN's state variables are not its weights): assigning to
+    # them tracks nothing, as Keras's `no_automatic_dependency_tracking`.
     _untracked_attributes = frozenset()
 
     def __new__(cls, *args, **kwargs):
@@ -159,9 +160,10 @@ class Layer(layer_config.LayerSaving, tf.Module):
     def __setattr__(self, name, value):
         # A Layer or Variable assigned to an attribute is owned (a sublayer or a weight); so
         # are those in a list or tuple assigned to a public attribute.
-        if isinstance(value, Layer):
-            if name not in self._untracked_attributes:
-                self._tracker.add_layer(value)
+        if name in self._untracked_attributes:
+            pass
+        elif isinstance(value, Layer):
+            self._tracker.add_layer(value)
         elif isinstance(value, _Variable):
             self._tracker.add_variable(value)
         elif isinstance(value, (list, tuple)) and not name.startswith("_"):
@@ -175,7 +177,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
     def __setstate__(self, state):
         # Unpickling or copying: the state is restored as saved, then the tracker links the
         # sublayers to it again (its links to owners are weak references, not saved).
-        made = self.__dict__.get("_tracker")
+        made = getattr(self, "_tracker", None)
         self.__dict__.update(state)
         self._tracker.relink(made)
 

@@ -29,7 +29,7 @@ class _Noise(Layer):
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
-        self.__dict__["_rng"] = None if seed is None else np.random.default_rng(seed)
+        self._rng = None if seed is None else np.random.default_rng(seed)
         self.supports_masking = True
 
     def _stream(self):
@@ -65,11 +65,11 @@ class _SpatialDropout(Dropout):
             noise = shape[:2] + (1,) * self.rank
         else:
             noise = (shape[0],) + (1,) * self.rank + (shape[-1],)
-        self.__dict__["noise_shape"] = noise
+        self.noise_shape = noise
         try:
             return super().call(inputs, training=training)
         finally:
-            self.__dict__["noise_shape"] = None
+            self.noise_shape = None
 
     def get_config(self):
         config = {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype}

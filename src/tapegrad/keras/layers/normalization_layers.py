@@ -104,7 +104,7 @@ class LayerNormalization(_Affine):
         shape = tuple(input_shape[a] for a in sorted(axes))
         # As Keras: after building, `axis` is the sorted list of axes (and says so in the config).
         self.axis = sorted(axes)
-        self.__dict__["_axes"] = self.axis
+        self._axes = self.axis
         self._affine_weights(shape)
         if self.rms_scaling and self.beta is not None:
             self.beta = None

@@ -208,7 +208,7 @@ class Trainer:
         """Whether the model's inputs may be strings: a string keras.Input, or a layer that
         reads text (TextVectorization, StringLookup, Hashing)."""
         inputs = list(getattr(self, "_flat_inputs", None) or [])
-        first = self.__dict__.get("_input_layer")
+        first = getattr(self, "_input_layer", None)
         if first is not None:
             inputs.append(first.output)
         if any(getattr(t, "dtype", None) == "string" for t in inputs):

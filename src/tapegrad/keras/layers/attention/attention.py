@@ -31,7 +31,7 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = dropout
         self.seed = seed
-        self.__dict__["_rng"] = None if seed is None else np.random.default_rng(seed)
+        self._rng = None if seed is None else np.random.default_rng(seed)
         if score_mode not in ("dot", "concat"):
             raise ValueError(
                 "Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "

@@ -113,21 +113,25 @@ class MultiHeadAttention(Layer):
             raise ValueError(
                 "`attention_axes` must be an int, list, or tuple."
                 f"Received: attention_axes={attention_axes}")
-        self.__dict__.update(
-            _num_heads=num_heads, _key_dim=key_dim, _value_dim=value_dim or key_dim,
-            _dropout=dropout, _use_bias=use_bias, _use_gate=use_gate,
-            _output_shape=output_shape, _attention_axes=attention_axes,
-            _sliding_window=sliding_window, seed=seed,
-            _kernel_initializer=initializers.get(kernel_initializer),
-            _bias_initializer=initializers.get(bias_initializer),
-            _kernel_regularizer=regularizers.get(kernel_regularizer),
-            _bias_regularizer=regularizers.get(bias_regularizer),
-            _activity_regularizer=regularizers.get(activity_regularizer),
-            _kernel_constraint=constraints.get(kernel_constraint),
-            _bias_constraint=constraints.get(bias_constraint),
-            _inverse_sqrt_key_dim=1.0 / math.sqrt(float(key_dim)),
-            _query_dense=None,
-        )
+        self._num_heads = num_heads
+        self._key_dim = key_dim
+        self._value_dim = value_dim or key_dim
+        self._dropout = dropout
+        self._use_bias = use_bias
+        self._use_gate = use_gate
+        self._output_shape = output_shape
+        self._attention_axes = attention_axes
+        self._sliding_window = sliding_window
+        self.seed = seed
+        self._kernel_initializer = initializers.get(kernel_initializer)
+        self._bias_initializer = initializers.get(bias_initializer)
+        self._kernel_regularizer = regularizers.get(kernel_regularizer)
+        self._bias_regularizer = regularizers.get(bias_regularizer)
+        self._activity_regularizer = regularizers.get(activity_regularizer)
+        self._kernel_constraint = constraints.get(kernel_constraint)
+        self._bias_constraint = constraints.get(bias_constraint)
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(key_dim))
+        self._query_dense = None
 
     num_heads = property(lambda self: self._num_heads)
     key_dim = property(lambda self: self._key_dim)
@@ -184,9 +188,10 @@ class MultiHeadAttention(Layer):
         rank = len(value_shape) + 1
         axes = tuple(range(1, rank - 2)) if self._attention_axes is None else tuple(
             a if a >= 0 else (rank - 1) + a for a in self._attention_axes)
-        self.__dict__["_attention_axes"] = axes
+        self._attention_axes = axes
         dot, combine, scores_rank = _attention_equations(rank, axes)
-        self.__dict__.update(_dot_product_equation=dot, _combine_equation=combine)
+        self._dot_product_equation = dot
+        self._combine_equation = combine
         self._softmax = Softmax(axis=tuple(range(scores_rank - len(axes), scores_rank)),
                                 dtype=self.dtype)
         self._dropout_layer = Dropout(rate=self._dropout, dtype=self.dtype, seed=self.seed)

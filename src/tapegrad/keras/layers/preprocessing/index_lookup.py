@@ -141,16 +141,14 @@ class IndexLookup(Layer):
         self.salt = salt
         self.input_vocabulary = vocabulary if not isinstance(vocabulary, str) else None
         self.input_idf_weights = idf_weights
-        self.__dict__.update(
-            _frozen_vocab_size=frozen,
-            _has_input_vocabulary=has_input_vocabulary,
-            _tokens=[],
-            _table={},
-            idf_weights=None,
-            _counts=collections.Counter(),
-            _document_counts=collections.Counter(),
-            _num_documents=0,
-        )
+        self._frozen_vocab_size = frozen
+        self._has_input_vocabulary = has_input_vocabulary
+        self._tokens = []
+        self._table = {}
+        self.idf_weights = None
+        self._counts = collections.Counter()
+        self._document_counts = collections.Counter()
+        self._num_documents = 0
         if output_mode == "tf_idf" and has_input_vocabulary and idf_weights is None:
             raise ValueError(
                 "When specifying the `vocabulary` argument, in TF-IDF output mode, the "
@@ -256,25 +254,25 @@ class IndexLookup(Layer):
             value = 0.0 if found_special else float(np.mean(weights))
             back = (self.max_tokens - pad - len(weights)) if self.pad_to_max_tokens else 0
             weights = np.concatenate([np.full(pad, value), weights, np.zeros(back)])
-            self.__dict__["idf_weights"] = weights.astype(backend.floatx())
+            self.idf_weights = weights.astype(backend.floatx())
         self._record_vocabulary_size()
 
     def _set_tokens(self, tokens):
         start = self._token_start_index()
-        self.__dict__["_tokens"] = list(tokens)
-        self.__dict__["_table"] = {t: i + start for i, t in enumerate(tokens)}
+        self._tokens = list(tokens)
+        self._table = {t: i + start for i, t in enumerate(tokens)}
 
     def _record_vocabulary_size(self):
         if self.output_mode != "int" and not self.pad_to_max_tokens:
             frozen = self._frozen_vocab_size
             if frozen is not None and self._tokens and frozen != self.vocabulary_size() and (
-                    self.__dict__.get("_called")):
+                    getattr(self, "_called", None)):
                 raise RuntimeError(
                     f"When using `output_mode={self.output_mode}` and "
                     "`pad_to_max_tokens=False`, the vocabulary size cannot be changed after the "
                     f"layer is called. Old vocab size is {frozen}, new vocab size is "
                     f"{self.vocabulary_size()}")
-        self.__dict__["_frozen_vocab_size"] = self.vocabulary_size()
+        self._frozen_vocab_size = self.vocabulary_size()
 
     # -- adapt ------------------------------------------------------------------------------
     def adapt(self, data, steps=None):
@@ -295,7 +293,7 @@ class IndexLookup(Layer):
         if self.output_mode == "tf_idf":
             for row in rows:
                 self._document_counts.update(set(row))
-            self.__dict__["_num_documents"] = self._num_documents + len(rows)
+            self._num_documents = self._num_documents + len(rows)
 
     def finalize_state(self):
         if self._has_input_vocabulary or not self._counts:
@@ -317,15 +315,16 @@ class IndexLookup(Layer):
             weights = np.concatenate([np.full(self._token_start_index(), idf.mean()), idf])
             if self.pad_to_max_tokens and self.max_tokens is not None:
                 weights = np.concatenate([weights, np.zeros(self.max_tokens - len(weights))])
-            self.__dict__["idf_weights"] = weights.astype(backend.floatx())
+            self.idf_weights = weights.astype(backend.floatx())
         self.reset_state()
         self._record_vocabulary_size()
 
     def reset_state(self):
         if self._has_input_vocabulary:
             return
-        self.__dict__.update(_counts=collections.Counter(),
-                             _document_counts=collections.Counter(), _num_documents=0)
+        self._counts = collections.Counter()
+        self._document_counts = collections.Counter()
+        self._num_documents = 0
 
     # -- lookup ------------------------------------------------------------------------------
     def _convert(self, x):
@@ -387,7 +386,7 @@ class IndexLookup(Layer):
 
     def call(self, inputs):
         self._ensure_known_vocab_size()
-        self.__dict__["_called"] = True
+        self._called = True
         if self.invert:
             indices = np.asarray(tf.convert_to_tensor(inputs).numpy(), np.int64)
             return self._output_keys(self._invert(indices))

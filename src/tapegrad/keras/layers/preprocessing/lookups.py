@@ -38,7 +38,7 @@ class StringLookup(IndexLookup):
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", name=None, salt=None,
                  **kwargs):
-        self.__dict__["encoding"] = encoding
+        self.encoding = encoding
         super().__init__(
             max_tokens=max_tokens, num_oov_indices=num_oov_indices, mask_token=mask_token,
             oov_token=oov_token, vocabulary=vocabulary, idf_weights=idf_weights, invert=invert,

@@ -74,7 +74,9 @@ class Normalization(Layer):
         self.input_variance = variance
         self.invert = bool(invert)
         self.supports_masking = True
-        self.__dict__.update(_build_input_shape=None, mean=None, variance=None)
+        self._build_input_shape = None
+        self.mean = None
+        self.variance = None
         if (mean is not None) != (variance is not None):
             raise ValueError(
                 "When setting values directly, both `mean` and `variance` must be set. "
@@ -99,7 +101,7 @@ class Normalization(Layer):
             return
         input_shape = tuple(input_shape)
         ndim = len(input_shape)
-        self.__dict__["_build_input_shape"] = input_shape
+        self._build_input_shape = input_shape
         if any(a < -ndim or a >= ndim for a in self.axis):
             raise ValueError(
                 f"All `axis` values must be in the range [-ndim, ndim). Received inputs with "
@@ -113,12 +115,10 @@ class Normalization(Layer):
                     f"axis={self.axis}, inputs.shape={input_shape}, with unknown axis at index "
                     f"{d}"
                 )
-        self.__dict__.update(
-            _keep_axis=keep,
-            _reduce_axis=tuple(d for d in range(ndim) if d not in keep),
-            _broadcast_shape=[input_shape[d] if d in keep else 1 for d in range(ndim)],
-            _mean_and_var_shape=tuple(input_shape[d] for d in keep),
-        )
+        self._keep_axis = keep
+        self._reduce_axis = tuple(d for d in range(ndim) if d not in keep)
+        self._broadcast_shape = [input_shape[d] if d in keep else 1 for d in range(ndim)]
+        self._mean_and_var_shape = tuple(input_shape[d] for d in keep)
         if self.input_mean is None:
             shape = self._mean_and_var_shape
             self.adapt_mean = self.add_weight(name="mean", shape=shape, initializer="zeros",
@@ -138,9 +138,9 @@ class Normalization(Layer):
                     expanded[keep[-i]] = mean.shape[-i]
                 mean, variance = mean.reshape(expanded), variance.reshape(expanded)
             dtype = self._np_dtype
-            self.__dict__["mean"] = tf.constant(
+            self.mean = tf.constant(
                 np.broadcast_to(mean, self._broadcast_shape).astype(dtype))
-            self.__dict__["variance"] = tf.constant(
+            self.variance = tf.constant(
                 np.broadcast_to(variance, self._broadcast_shape).astype(dtype))
             self.built = True
 
@@ -192,9 +192,9 @@ class Normalization(Layer):
     def finalize_state(self):
         if self.input_mean is not None or not self.built:
             return
-        self.__dict__["mean"] = tf.reshape(tf.convert_to_tensor(self.adapt_mean),
+        self.mean = tf.reshape(tf.convert_to_tensor(self.adapt_mean),
                                            self._broadcast_shape)
-        self.__dict__["variance"] = tf.reshape(tf.convert_to_tensor(self.adapt_variance),
+        self.variance = tf.reshape(tf.convert_to_tensor(self.adapt_variance),
                                                self._broadcast_shape)
 
     def call(self, inputs):

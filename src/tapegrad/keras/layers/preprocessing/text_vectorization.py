@@ -114,12 +114,14 @@ class TextVectorization(Layer):
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         kwargs.pop("dtype", None)
         super().__init__(name=name, autocast=False, **kwargs)
-        self.__dict__.update(
-            _standardize=standardize, _split=split, _ngrams_arg=ngrams,
-            _ngrams=tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams,
-            _output_mode=output_mode, _output_sequence_length=output_sequence_length,
-            _encoding=encoding, _ragged=False,
-        )
+        self._standardize = standardize
+        self._split = split
+        self._ngrams_arg = ngrams
+        self._ngrams = tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams
+        self._output_mode = output_mode
+        self._output_sequence_length = output_sequence_length
+        self._encoding = encoding
+        self._ragged = False
         self._lookup_layer = StringLookup(
             max_tokens=max_tokens, vocabulary=vocabulary, idf_weights=idf_weights,
             pad_to_max_tokens=pad_to_max_tokens, mask_token="", output_mode=output_mode,

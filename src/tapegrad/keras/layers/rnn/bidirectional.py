@@ -71,7 +71,7 @@ class Bidirectional(Layer):
             if getattr(lay, "zero_output_for_mask", None) is not None:
                 lay.zero_output_for_mask = lay.return_sequences
         self.merge_mode = merge_mode
-        self.__dict__["_initial_weights"] = weights
+        self._initial_weights = weights
         self.stateful = layer.stateful
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
@@ -101,7 +101,7 @@ class Bidirectional(Layer):
             self.backward_layer.build(sequences_shape)
             self.backward_layer.built = True
         self.built = True
-        weights = self.__dict__.pop("_initial_weights", None)
+        weights, self._initial_weights = self._initial_weights, None
         if weights:
             half = len(weights) // 2
             self.forward_layer.set_weights(weights[:half])

@@ -20,9 +20,9 @@ class DropoutRNNCell:
     def _dropout_rng(self):
         if getattr(self, "seed", None) is None:
             return backend.rng()
-        rng = self.__dict__.get("_dropout_stream")
+        rng = getattr(self, "_dropout_stream", None)
         if rng is None:
-            rng = self.__dict__["_dropout_stream"] = np.random.default_rng(self.seed)
+            rng = self._dropout_stream = np.random.default_rng(self.seed)
         return rng
 
     def _create_dropout_mask(self, step_input, rate):
@@ -38,20 +38,20 @@ class DropoutRNNCell:
 
     def get_dropout_mask(self, step_input):
         """The input dropout mask(s) of this sequence (None without dropout)."""
-        if self.__dict__.get("_dropout_mask") is None and self.dropout > 0:
-            self.__dict__["_dropout_mask"] = self._create_dropout_mask(step_input, self.dropout)
-        return self.__dict__.get("_dropout_mask")
+        if getattr(self, "_dropout_mask", None) is None and self.dropout > 0:
+            self._dropout_mask = self._create_dropout_mask(step_input, self.dropout)
+        return getattr(self, "_dropout_mask", None)
 
     def get_recurrent_dropout_mask(self, step_input):
         """The recurrent dropout mask(s) of this sequence (None without recurrent dropout)."""
-        if self.__dict__.get("_recurrent_dropout_mask") is None and self.recurrent_dropout > 0:
-            self.__dict__["_recurrent_dropout_mask"] = self._create_dropout_mask(
+        if getattr(self, "_recurrent_dropout_mask", None) is None and self.recurrent_dropout > 0:
+            self._recurrent_dropout_mask = self._create_dropout_mask(
                 step_input, self.recurrent_dropout
             )
-        return self.__dict__.get("_recurrent_dropout_mask")
+        return getattr(self, "_recurrent_dropout_mask", None)
 
     def reset_dropout_mask(self):
-        self.__dict__["_dropout_mask"] = None
+        self._dropout_mask = None
 
     def reset_recurrent_dropout_mask(self):
-        self.__dict__["_recurrent_dropout_mask"] = None
+        self._recurrent_dropout_mask = None

@@ -44,6 +44,9 @@ class RNN(Layer):
     timesteps) booleans; a mask carried by the input is used), `training`.
     """
 
+    # The states of a stateful layer are Variables, but not the layer's weights (as Keras).
+    _untracked_attributes = frozenset({"states"})
+
     def __init__(
         self,
         cell,
@@ -73,9 +76,8 @@ class RNN(Layer):
         self.stateful = bool(stateful)
         self.unroll = bool(unroll)
         self.supports_masking = True
-        # The states of a stateful layer: Variables, but not the layer's weights (as Keras).
-        self.__dict__["states"] = None
-        self.__dict__["_expected_batch_size"] = None
+        self.states = None
+        self._expected_batch_size = None
         state_size = getattr(cell, "state_size", None)
         if state_size is None:
             raise ValueError("state_size must be specified as property on the RNN cell.")
@@ -144,8 +146,8 @@ class RNN(Layer):
                     autocast=False,
                 )
             )
-        self.__dict__["states"] = states
-        self.__dict__["_expected_batch_size"] = batch_size
+        self.states = states
+        self._expected_batch_size = batch_size
 
     def get_initial_state(self, batch_size):
         """The cell's initial states for a batch: its `get_initial_state`, else zeros."""
