@@ -1,15 +1,15 @@
 """`keras.layers`: Layer and the built-in layers."""
 
 from ..keras_tensor import KerasTensor
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
 from .einsum_dense import EinsumDense
 from .embedding import Embedding, Masking
+from .global_pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .input_layer import Input, InputLayer
 from .layer import Layer
 from .merging import Add, Concatenate, add, concatenate
-from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from .attention import AdditiveAttention, Attention, MultiHeadAttention
-from .global_pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .noise import (
     AlphaDropout,
     GaussianDropout,

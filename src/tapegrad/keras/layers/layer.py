@@ -16,7 +16,7 @@ from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..keras_tensor import KerasTensor
 from ..node import Node
 from ..tracking import Tracker
-from ..tree import flatten, pack_sequence_as
+from ..tree import flatten
 from ..variables import KerasVariable, assign_values
 from . import layer_config, masking_utils, symbolic
 
@@ -48,14 +48,6 @@ def _takes_training(layer):
         return "training" in inspect.signature(layer.call).parameters
     except (TypeError, ValueError):
         return False
-
-
-def _shape_of(x):
-    if isinstance(x, (list, tuple)):
-        return [_shape_of(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _shape_of(v) for k, v in x.items()}
-    return tuple(x.shape) if hasattr(x, "shape") else ()
 
 
 class Layer(layer_config.LayerSaving, tf.Module):
@@ -382,13 +374,13 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
     def _maybe_build(self, inputs):
         if not self.built:
-            shape = _shape_of(inputs)
+            shape = symbolic.shape_of(inputs)
             self.build(shape)
             self.built = True
             if type(self).build is not Layer.build:
                 # As Keras's build shapes: `summary()` of a subclassed model shows the output
                 # shape of each layer built this way.
-                self._build_shape = _unknown_batch(shape) if _CTX.unknown_batch else shape
+                self._build_shape = symbolic.unknown_batch(shape) if _CTX.unknown_batch else shape
             self._tracker.changed()
 
     def _convert(self, x):
@@ -431,7 +423,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
                 dt = inputs.dtype
                 if dt is not self._dtype and dt.is_floating and dt != self._dtype:
                     inputs = tf.cast(inputs, self._dtype)
-        elif _is_symbolic(inputs) or any(isinstance(a, KerasTensor) for a in args):
+        elif symbolic.is_symbolic(inputs) or any(isinstance(a, KerasTensor) for a in args):
             return self._symbolic_call(inputs, args, kwargs)
         else:
             inputs = self._convert(inputs)
@@ -480,50 +472,15 @@ class Layer(layer_config.LayerSaving, tf.Module):
             return self(inputs, *args, **kwargs)
 
     def _symbolic_call(self, inputs, args, kwargs):
-        structure = (inputs, args, kwargs)
-        symbolic_in = [leaf for leaf in flatten(inputs) if isinstance(leaf, KerasTensor)]
         with layer_config.scope(self):
             if not self.built:
-                self.build(_shape_of(inputs))
+                self.build(symbolic.shape_of(inputs))
                 self.built = True
                 self._tracker.changed()
-            outputs = symbolic.run_on_stand_ins(self, structure, 1, _CTX)
-            flat_out = flatten(outputs)
-            shapes = [_shape_of(out) for out in flat_out]
-            if any(None in t.shape[1:] for t in symbolic_in):
-                # Unknown dimensions other than the batch (a sequence's length): the output
-                # dimensions that follow them are unknown too, found by a second run at size 2.
-                others = [
-                    _shape_of(out) for out in flatten(symbolic.run_on_stand_ins(self, structure, 2, _CTX))
-                ]
-                if [len(s) for s in others] == [len(s) for s in shapes]:
-                    shapes = [
-                        tuple(None if a != b else a for a, b in zip(s, o))
-                        for s, o in zip(shapes, others)
-                    ]
+            outputs, shapes = symbolic.output_shapes(self, (inputs, args, kwargs), _CTX)
         shapes = symbolic.declared_unknowns(self, inputs, shapes, Layer.compute_output_shape)
-        unknown_batch = (
-            bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
-        )
         index = len(self._inbound_nodes)
-        results = []
-        for i, (out, shape) in enumerate(zip(flat_out, shapes)):
-            shape = list(shape)
-            if unknown_batch and shape:
-                shape[0] = None
-            result = KerasTensor(shape, out.dtype, history=(self, index, i))
-            mask = masking_utils.get_mask(out)
-            if mask is not None:
-                mask_shape = list(mask.shape)
-                if unknown_batch and mask_shape:
-                    mask_shape[0] = None
-                # Unknown dimensions of the output are unknown in its mask too.
-                for axis, size in enumerate(shape[: len(mask_shape)]):
-                    if size is None:
-                        mask_shape[axis] = None
-                masking_utils.set_mask(result, KerasTensor(mask_shape, mask.dtype))
-            results.append(result)
-        packed = pack_sequence_as(outputs, results)
+        packed = symbolic.keras_tensors(self, index, inputs, outputs, shapes)
         self._inbound_nodes.append(Node(self, inputs, args, kwargs, packed))
         return packed
 
@@ -577,8 +534,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
 
     def compute_output_shape(self, input_shape):
         """The output shape for an input shape, by running `call` once on zeros."""
-        out = self(_symbolic_input(input_shape, self._dtype))
-        return _shape_of(out) if not isinstance(out, KerasTensor) else tuple(out.shape)
+        out = self(symbolic.keras_input(input_shape, self._dtype))
+        return symbolic.shape_of(out) if not isinstance(out, KerasTensor) else tuple(out.shape)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
@@ -587,32 +544,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
 Layer.build = layer_config.wrap_build(Layer.build)
 
 
-def _unknown_batch(shape):
-    if isinstance(shape, list):
-        return [_unknown_batch(s) for s in shape]
-    if isinstance(shape, tuple) and shape:
-        return (None,) + shape[1:]
-    return shape
-
-
 def _nested_numbers(x):
     """Whether `x` is nested lists of Python numbers (one array's data, not a list of inputs)."""
     if isinstance(x, (list, tuple)):
         return bool(x) and all(_nested_numbers(v) for v in x)
     return isinstance(x, (int, float, np.number))
-
-
-def _symbolic_input(shape, dtype):
-    if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
-        return [KerasTensor(s, dtype) for s in shape]
-    return KerasTensor(shape, dtype)
-
-
-def _is_symbolic(x):
-    if isinstance(x, KerasTensor):
-        return True
-    if isinstance(x, (list, tuple)):
-        return any(_is_symbolic(v) for v in x)
-    if isinstance(x, dict):
-        return any(_is_symbolic(v) for v in x.values())
-    return False

@@ -12,8 +12,8 @@ import tapegrad as tf
 
 from .. import backend
 from .arguments import check_data_format, check_rank
-from .layer import Layer
 from .core import Dropout
+from .layer import Layer
 
 __all__ = [
     "AlphaDropout",

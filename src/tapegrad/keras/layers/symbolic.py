@@ -6,7 +6,17 @@ from ..keras_tensor import KerasTensor
 from ..tree import flatten, pack_sequence_as
 from . import masking_utils
 
-__all__ = ["declared_unknowns", "flatten_shapes", "run_on_stand_ins"]
+__all__ = [
+    "declared_unknowns",
+    "flatten_shapes",
+    "is_symbolic",
+    "keras_input",
+    "keras_tensors",
+    "output_shapes",
+    "run_on_stand_ins",
+    "shape_of",
+    "unknown_batch",
+]
 
 
 def declared_unknowns(layer, inputs, shapes, default):
@@ -64,3 +74,85 @@ def run_on_stand_ins(layer, structure, size, ctx):
         return layer(inputs, *args, **kwargs)
     finally:
         ctx.symbolic = outer
+
+
+def output_shapes(layer, structure, ctx):
+    """The outputs of `layer` on stand-ins for `structure`, `(inputs, args, kwargs)`, and their
+    shapes, a list over the flattened outputs: where an input has unknown dimensions other
+    than the batch (a sequence's length), the output dimensions that follow them are unknown
+    too, found by a second run at size 2."""
+    outputs = run_on_stand_ins(layer, structure, 1, ctx)
+    shapes = [shape_of(out) for out in flatten(outputs)]
+    if any(None in t.shape[1:] for t in _keras_tensors_in(structure[0])):
+        others = [shape_of(out) for out in flatten(run_on_stand_ins(layer, structure, 2, ctx))]
+        if [len(s) for s in others] == [len(s) for s in shapes]:
+            shapes = [
+                tuple(None if a != b else a for a, b in zip(s, o)) for s, o in zip(shapes, others)
+            ]
+    return outputs, shapes
+
+
+def keras_tensors(layer, index, inputs, outputs, shapes):
+    """The KerasTensors of `layer`'s call number `index` on `inputs`: one per output of the
+    stand-in run (`outputs`, in its structure) with its shape from `shapes`, the batch
+    dimension unknown where the first input's is; an output that carries a mask gives its
+    KerasTensor a symbolic mask, unknown where the output is."""
+    symbolic_in = _keras_tensors_in(inputs)
+    unknown = bool(symbolic_in) and symbolic_in[0].ndim > 0 and symbolic_in[0].shape[0] is None
+    results = []
+    for i, (out, shape) in enumerate(zip(flatten(outputs), shapes)):
+        shape = list(shape)
+        if unknown and shape:
+            shape[0] = None
+        result = KerasTensor(shape, out.dtype, history=(layer, index, i))
+        mask = masking_utils.get_mask(out)
+        if mask is not None:
+            mask_shape = list(mask.shape)
+            if unknown and mask_shape:
+                mask_shape[0] = None
+            for axis, size in enumerate(shape[: len(mask_shape)]):
+                if size is None:
+                    mask_shape[axis] = None
+            masking_utils.set_mask(result, KerasTensor(mask_shape, mask.dtype))
+        results.append(result)
+    return pack_sequence_as(outputs, results)
+
+
+def _keras_tensors_in(structure):
+    return [leaf for leaf in flatten(structure) if isinstance(leaf, KerasTensor)]
+
+
+def shape_of(x):
+    """The shape (a tuple) of `x`, or the nested list or dict of the shapes of its parts."""
+    if isinstance(x, (list, tuple)):
+        return [shape_of(v) for v in x]
+    if isinstance(x, dict):
+        return {k: shape_of(v) for k, v in x.items()}
+    return tuple(x.shape) if hasattr(x, "shape") else ()
+
+
+def unknown_batch(shape):
+    """`shape` (or a list of shapes) with its batch dimension unknown."""
+    if isinstance(shape, list):
+        return [unknown_batch(s) for s in shape]
+    if isinstance(shape, tuple) and shape:
+        return (None,) + shape[1:]
+    return shape
+
+
+def keras_input(shape, dtype):
+    """A KerasTensor of `shape` (a list of them for a list of shapes)."""
+    if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
+        return [KerasTensor(s, dtype) for s in shape]
+    return KerasTensor(shape, dtype)
+
+
+def is_symbolic(x):
+    """Whether `x` is a KerasTensor or a list, tuple or dict holding one."""
+    if isinstance(x, KerasTensor):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(is_symbolic(v) for v in x)
+    if isinstance(x, dict):
+        return any(is_symbolic(v) for v in x.values())
+    return False

@@ -6,7 +6,8 @@ for anything else.
 
 import numpy as np
 
-from ..layers.layer import _CTX, Layer, _shape_of, _unknown_batch
+from ..layers import symbolic
+from ..layers.layer import _CTX, Layer
 from ..metrics import Metric
 from .model_saving import ModelSaving
 from .summary import print_summary
@@ -95,13 +96,13 @@ class Model(Trainer, ModelSaving, Layer):
         )
 
     def _maybe_build(self, inputs):
-        shape = _shape_of(inputs)
+        shape = symbolic.shape_of(inputs)
         if type(self).build is not Model.build:
             # A subclass's own build(input_shape) is called on first use, as in Keras.
             self.build(shape)
         else:
             # What a saved model is rebuilt from: the input shape, any batch size.
-            self._build_shapes_dict = {"input_shape": _unknown_batch(shape)}
+            self._build_shapes_dict = {"input_shape": symbolic.unknown_batch(shape)}
         self.built = True
         self._tracker.changed()
 

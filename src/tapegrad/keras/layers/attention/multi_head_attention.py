@@ -10,9 +10,9 @@ import tapegrad as tf
 
 from ... import constraints, initializers, regularizers
 from ..activation_layers import Softmax
-from ..layer import Layer
 from ..core import Dropout
 from ..einsum_dense import EinsumDense
+from ..layer import Layer
 from ..masking_utils import get_mask, set_mask
 
 __all__ = ["MultiHeadAttention"]
