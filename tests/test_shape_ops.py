@@ -157,6 +157,17 @@ def test_creation_ops_dtypes_and_values():
     assert tf.ones_like(X, dtype=tf.float32).dtype == tf.float32
 
 
+def test_linspace_broadcasts_ends_of_different_ranks_before_inserting_the_axis():
+    # Values recorded from TensorFlow 2.21: the new axis counts in the broadcast ends' rank.
+    start = tf.constant([1.0, -2.0])
+    assert tf.linspace(start, 2.0, 3, axis=-1).numpy().tolist() == [[1.0, 1.5, 2.0],
+                                                                     [-2.0, 0.0, 2.0]]
+    assert tf.linspace(start, 2.0, 3, axis=-2).numpy().tolist() == [[1.0, -2.0], [1.5, 0.0],
+                                                                     [2.0, 2.0]]
+    assert tf.linspace(2.0, tf.ones([2, 1]), 2, axis=2).shape == (2, 1, 2)
+    assert tf.linspace(tf.ones([1, 2]), tf.ones([3, 1]), 4, axis=1).shape == (3, 4, 2)
+
+
 def test_fill_and_linspace_are_differentiable():
     v, lo = tf.Variable(2.0), tf.Variable(1.0)
     with tf.GradientTape() as tape:

@@ -140,17 +140,17 @@ def linspace(start, stop, num, name=None, axis=0):
     if lo.dtype.is_integer:
         lo, hi = cast(lo, _dt.float64), cast(hi, _dt.float64)
     num = _count("linspace", "num", num)
-    ndim = len(np.broadcast_shapes(lo._value.shape, hi._value.shape))
-    axis = _new_axis("linspace", int(axis), ndim)
-    lo, hi = expand_dims(lo, axis), expand_dims(hi, axis)
+    ends = np.broadcast_shapes(lo._value.shape, hi._value.shape)
+    axis = _new_axis("linspace", int(axis), len(ends))
+    # broadcast first: the new axis counts in the broadcast shape, not in each end's own
+    lo = expand_dims(_bind(_r.broadcast_to, lo, shape=ends), axis)
+    hi = expand_dims(_bind(_r.broadcast_to, hi, shape=ends), axis)
     if num <= 1:
         return lo if num == 1 else _bind(_s.getitem, lo, key=(Ellipsis, slice(0, 0)))
-    shape = [1] * (ndim + 1)
+    shape = [1] * (len(ends) + 1)
     shape[axis] = num - 2
     steps = Tensor(np.arange(1, num - 1, dtype=lo._value.dtype).reshape(shape))
     middle = lo + steps * ((hi - lo) / float(num - 1))
-    lo = _bind(_r.broadcast_to, lo, shape=np.broadcast_shapes(lo._value.shape, hi._value.shape))
-    hi = _bind(_r.broadcast_to, hi, shape=lo._value.shape)
     return _bind(_s.concat, lo, middle, hi, axis=axis)
 
 
