@@ -1,0 +1,103 @@
+"""The only accepted differences: TensorFlow's quirks, and defects being fixed on other branches.
+
+An entry explains a Finding when the program calls one of its ops (any op if `ops` is None; for
+a program that ends in a deliberately invalid call, that call's op),
+the finding's part and symptom are among the entry's, and its detail contains `detail` if given.
+A quirk never explains a finding where finite differences side with TensorFlow: then tapegrad
+is wrong, whatever TensorFlow's habits.
+"""
+
+
+class Known:
+    __slots__ = ("detail", "kinks", "ops", "parts", "symptoms", "why")
+
+    def __init__(self, why, ops=None, parts=None, symptoms=None, detail=None, kinks=False):
+        self.why, self.ops, self.parts, self.symptoms = why, ops, parts, symptoms
+        self.detail, self.kinks = detail, kinks
+
+    def explains(self, program, finding):
+        # a program ending in a deliberately invalid call is about that call only
+        ops = {program.lines[-1][1].name} if program.error else program.ops
+        return ((self.ops is None or bool(self.ops & ops))
+                and (self.parts is None or finding.part in self.parts)
+                and (self.symptoms is None or finding.symptom in self.symptoms)
+                and (self.detail is None or self.detail in finding.detail)
+                and not (self.kinks and program.smooth))
+
+    def __repr__(self):
+        return self.why
+
+
+SECOND = {"second order", "forward over reverse"}
+FIRST = {"gradient", "forward", "jacobian", "batch_jacobian", "function"}
+NUMBERS = {"values", "tapegrad non-finite", "tensorflow non-finite"}
+
+# TensorFlow's behaviour where finite differences show it is not the derivative, or where it
+# computes nothing. Each entry says how finite differences settled it.
+QUIRKS = [
+    Known("tf.nn.moments: TensorFlow stops the gradient through the mean inside the variance, "
+          "so its second derivatives of the variance are not the variance's (finite differences "
+          "agree with tapegrad)", {"moments"}, SECOND, NUMBERS),
+    Known("softmax_cross_entropy_with_logits: TensorFlow's second derivative drops the "
+          "labels-logits cross term (finite differences agree with tapegrad)",
+          {"softmax_cross_entropy_with_logits"}, SECOND, NUMBERS),
+    Known("softmax_cross_entropy_with_logits: TensorFlow's logits gradient is softmax - labels, "
+          "exact only for labels that sum to 1 (finite differences agree with tapegrad)",
+          {"softmax_cross_entropy_with_logits"}, FIRST | SECOND, NUMBERS),
+    Known("tf.sign and tf.abs: TensorFlow's JVP of sign (and so the second-order JVP of abs and "
+          "of the 1- and inf-norms) is None, tapegrad's zeros, as sign's reverse-mode gradient in "
+          "both", {"sign", "abs", "norm"}, {"forward", "forward over reverse"}, {"none"}),
+    Known("reduce_prod and cumprod: at exact zeros the second derivative follows TensorFlow's "
+          "cumprod gradient (0 where x = 0), so reverse-over-reverse and forward-over-reverse "
+          "differ from each other there, exactly as TensorFlow's do", {"reduce_prod", "cumprod"},
+          SECOND, NUMBERS | {"reverse vs forward"}, kinks=True),
+    Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
+          "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
+          {"tensorflow raises"}, "SoftsignGrad"),
+    Known("gather_nd: TensorFlow's forward mode fails on its IndexedSlices gradient (an "
+          "AttributeError or a TypeError)", {"gather_nd"}, {"forward", "forward over reverse"},
+          {"tensorflow raises"}),
+]
+
+# Defects being fixed on other branches right now. The lead removes each entry when its branch
+# is merged; from then on the fuzzer checks the behaviour.
+MASKING = {"maximum", "minimum", "clip_by_value", "relu", "relu6", "leaky_relu", "elu", "selu",
+           "where", "abs", "reduce_max", "reduce_min", "norm", "one_hot", "sign"}
+CONSISTENCY = {"reverse vs forward", "jacobian vs JVP", "batch_jacobian vs jacobian"}
+PENDING = [
+    # fix-rules
+    Known("fix-rules: NaN and inf leak through masked cotangents (0 * inf) of maximum, minimum, "
+          "clip_by_value, the relu family, where, abs, reduce_max/min", MASKING,
+          None, CONSISTENCY | {"tapegrad non-finite"}, kinks=True),
+    Known("fix-rules: the second derivative of tf.norm at exact zeros", {"norm"}, SECOND,
+          NUMBERS | {"reverse vs forward"}, kinks=True),
+    Known("fix-rules: reverse and forward mode disagree at sqrt(0)", {
+        "sqrt", "rsqrt", "reduce_std", "norm", "pow", "l2_normalize", "clip_by_norm"}, None,
+          CONSISTENCY | {"tapegrad non-finite", "tensorflow non-finite"}, kinks=True),
+    Known("fix-rules: integer floordiv and floormod by zero raise no error", {
+        "floordiv", "floormod"}, {"value"}, {"no error", "tensorflow raises"}),
+    Known("fix-rules: argmax and argmin with NaN", {"argmax", "argmin", "one_hot"}, None,
+          NUMBERS, kinks=True),
+    Known("fix-rules: tf.one_hot with depth < 0 raises no error", {"one_hot"}, {"value"},
+          {"no error", "tensorflow raises"}),
+    Known("fix-rules: tf.reshape with a float shape raises no error", {"reshape"}, {"value"},
+          {"no error", "tensorflow raises"}),
+    # fix-engine
+    Known("fix-engine: tf.function crashes when an output does not come from a tensor argument",
+          None, {"function"}, {"crash", "tapegrad raises"},
+          "list indices must be integers or slices, not NoneType"),
+    Known("fix-engine: batch_jacobian of an unconnected output is None, not zeros", None,
+          {"batch_jacobian"}, {"none"}),
+]
+
+
+def explain(program, finding):
+    """The entry that accepts `finding`, or None."""
+    for entry in PENDING:
+        if entry.explains(program, finding):
+            return entry
+    if finding.fd != "tensorflow":
+        for entry in QUIRKS:
+            if entry.explains(program, finding):
+                return entry
+    return None

@@ -1,0 +1,110 @@
+"""tapegrad against TensorFlow: every computed part, finite differences deciding where they can.
+
+Both libraries ran the same program on the same data (`checks.compute`); `against` lists each
+difference as a Finding, with the side that finite differences support in smooth programs.
+"""
+
+import numpy as np
+
+from .checks import ATOL, PART, RTOL, Err, Finding, _dot, _largest, _scale, _shown, close
+
+# the quantities inside each computed part, in order
+_NAMES = {
+    "value": ["value"],
+    "reverse": ["value", "gradient"],
+    "second": ["second order"],
+    "forward": ["forward"],
+    "forward_over_reverse": ["forward over reverse"],
+    "jacobian": ["jacobian"],
+    "batch_jacobian": ["batch_jacobian"],
+    "function": ["function", "function"],
+    "float32": ["float32", "float32"],
+}
+
+
+def against(program, data, mine, theirs, fd):
+    """Findings where tapegrad's results `mine` differ from TensorFlow's `theirs`."""
+    found = []
+    for part, b in theirs.items():
+        a = mine.get(part)
+        if isinstance(a, Err) or isinstance(b, Err):
+            found += _errors(PART[part], a, b)
+            continue
+        names = _NAMES[part]
+        if len(names) == 1:
+            a, b = [a], [b]
+        for name, x, y in zip(names, a, b):
+            found += _compare(name, x, y)
+    return [_decide(f, program, data, mine, theirs, fd) for f in found]
+
+
+def _errors(part, a, b):
+    if isinstance(a, Err) and isinstance(b, Err):
+        if b.name in a.bases:
+            return []
+        return [Finding(part, "error class", f"tapegrad raises {a!r}, TensorFlow {b!r}")]
+    if isinstance(a, Err):
+        return [Finding(part, "tapegrad raises", f"{a!r}")]
+    return [Finding(part, "tensorflow raises", f"{b!r}")]
+
+
+def _compare(name, a, b, index=None):
+    label = name if index is None else f"{name} #{index}"
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        if len(a) != len(b):
+            return [Finding(name, "structure", f"{len(a)} results, TensorFlow {len(b)}")]
+        out = []
+        for k, (x, y) in enumerate(zip(a, b)):
+            out += _compare(name, x, y, k)
+        return out
+    if a is None or b is None:
+        if a is None and b is None:
+            return []
+        return [Finding(name, "none", f"{label}: tapegrad {'None' if a is None else 'a tensor'}"
+                        f", TensorFlow {'None' if b is None else 'a tensor'}")]
+    if isinstance(a, str) or isinstance(b, str):
+        return [] if a == b else [Finding(name, "dtype", f"{label}: tapegrad {a}, TF {b}")]
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return [Finding(name, "shape", f"{label}: tapegrad {a.shape}, TensorFlow {b.shape}")]
+    rtol = 1e-3 if name == "float32" else RTOL
+    if close(a, b, rtol, ATOL * (1.0 + _largest(b))):
+        return []
+    finite_a, finite_b = np.isfinite(a), np.isfinite(b)
+    symptom = ("tapegrad non-finite" if np.any(finite_b & ~finite_a) else
+               "tensorflow non-finite" if np.any(finite_a & ~finite_b) else "values")
+    return [Finding(name, symptom, f"{label}: tapegrad {_shown(a)}, TensorFlow {_shown(b)}")]
+
+
+def _projection(name, result, data):
+    """The scalar that finite differences estimate for a quantity, or None."""
+    if name == "gradient":
+        pairs = list(zip(result[1], data.vs))
+    elif name == "second order" or name == "forward over reverse":
+        pairs = list(zip(result, data.vs))
+    elif name == "forward":
+        pairs = list(zip(result, data.us))
+    else:
+        return None
+    pairs = [(x, y) for x, y in pairs if x is not None]
+    return sum(_dot(x, y) for x, y in pairs), _scale(pairs)
+
+
+def _decide(finding, program, data, mine, theirs, fd):
+    """Marks which side finite differences support, where a smooth program lets them decide."""
+    key = "second" if finding.part in ("second order", "forward over reverse") else "first"
+    want = fd.get(key)
+    part = {v: k for k, v in PART.items()}[finding.part]
+    if want is None or not program.smooth or part not in mine:
+        return finding
+    a, b = mine[part], theirs[part]
+    if isinstance(a, Err) or isinstance(b, Err):
+        return finding
+    pa, pb = _projection(finding.part, a, data), _projection(finding.part, b, data)
+    if pa is None or pb is None:
+        return finding
+    ok_a = abs(pa[0] - want) <= 1e-5 * (abs(want) + pa[1]) + 1e-9
+    ok_b = abs(pb[0] - want) <= 1e-5 * (abs(want) + pb[1]) + 1e-9
+    if ok_a != ok_b:
+        finding.fd = "tapegrad" if ok_a else "tensorflow"
+    return finding
