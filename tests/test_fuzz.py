@@ -17,7 +17,7 @@ import pytest
 from fuzz import known
 from fuzz.ops import BAD, OPS
 from fuzz.program import generate
-from fuzz.runner import _live, reproduction, run
+from fuzz.runner import reproduction, run
 
 import tapegrad as tf
 from tapegrad._core.registry import PRIMITIVES
@@ -75,7 +75,7 @@ def _programs_using(name, count, smooth=None):
     seeds = []
     for seed in range(2000):
         program = generate(seed, smooth=smooth, bad=False)
-        if any(line[1].name == name for line in _live(program)) and program.connected:
+        if any(line[1].name == name for line in program.live()) and program.connected:
             seeds.append(seed)
             if len(seeds) == count:
                 return seeds

@@ -1,28 +1,32 @@
 """The only accepted differences: TensorFlow's quirks, and defects being fixed on other branches.
 
-An entry explains a Finding when the program calls one of its ops (any op if `ops` is None; for
-a program that ends in a deliberately invalid call, that call's op),
+An entry explains a Finding when one of its ops computes the program's outputs (any op if `ops`
+is None; for a program that ends in a deliberately invalid call, that call's op),
 the finding's part and symptom are among the entry's, and its detail contains `detail` if given.
 A quirk never explains a finding where finite differences side with TensorFlow: then tapegrad
-is wrong, whatever TensorFlow's habits.
+is wrong, whatever TensorFlow's habits; one that `needs_fd` explains a smooth program's finding
+only where finite differences side with tapegrad.
 """
 
 
 class Known:
-    __slots__ = ("detail", "kinks", "ops", "parts", "symptoms", "why")
+    __slots__ = ("detail", "kinks", "needs_fd", "ops", "parts", "symptoms", "why")
 
-    def __init__(self, why, ops=None, parts=None, symptoms=None, detail=None, kinks=False):
+    def __init__(self, why, ops=None, parts=None, symptoms=None, detail=None, kinks=False,
+                 needs_fd=False):
         self.why, self.ops, self.parts, self.symptoms = why, ops, parts, symptoms
-        self.detail, self.kinks = detail, kinks
+        self.detail, self.kinks, self.needs_fd = detail, kinks, needs_fd
 
     def explains(self, program, finding):
         # a program ending in a deliberately invalid call is about that call only
-        ops = {program.lines[-1][1].name} if program.error else program.ops
+        ops = {program.lines[-1][1].name} if program.error else {
+            line[1].name for line in program.live()}
         return ((self.ops is None or bool(self.ops & ops))
                 and (self.parts is None or finding.part in self.parts)
                 and (self.symptoms is None or finding.symptom in self.symptoms)
                 and (self.detail is None or self.detail in finding.detail)
-                and not (self.kinks and program.smooth))
+                and not (self.kinks and program.smooth)
+                and not (self.needs_fd and program.smooth and finding.fd != "tapegrad"))
 
     def __repr__(self):
         return self.why
@@ -30,20 +34,22 @@ class Known:
 
 SECOND = {"second order", "forward over reverse"}
 FIRST = {"gradient", "forward", "jacobian", "batch_jacobian", "function"}
-NUMBERS = {"values", "tapegrad non-finite", "tensorflow non-finite"}
+NONFINITE = {"tapegrad non-finite", "tensorflow non-finite", "tapegrad nan, tensorflow inf",
+             "tapegrad inf, tensorflow nan"}
+NUMBERS = {"values"} | NONFINITE
 
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
 QUIRKS = [
     Known("tf.nn.moments: TensorFlow stops the gradient through the mean inside the variance, "
           "so its second derivatives of the variance are not the variance's (finite differences "
-          "agree with tapegrad)", {"moments"}, SECOND, NUMBERS),
+          "agree with tapegrad)", {"moments"}, SECOND, NUMBERS, needs_fd=True),
     Known("softmax_cross_entropy_with_logits: TensorFlow's second derivative drops the "
           "labels-logits cross term (finite differences agree with tapegrad)",
-          {"softmax_cross_entropy_with_logits"}, SECOND, NUMBERS),
+          {"softmax_cross_entropy_with_logits"}, SECOND, NUMBERS, needs_fd=True),
     Known("softmax_cross_entropy_with_logits: TensorFlow's logits gradient is softmax - labels, "
           "exact only for labels that sum to 1 (finite differences agree with tapegrad)",
-          {"softmax_cross_entropy_with_logits"}, FIRST | SECOND, NUMBERS),
+          {"softmax_cross_entropy_with_logits"}, FIRST | SECOND, NUMBERS, needs_fd=True),
     Known("tf.sign and tf.abs: TensorFlow's JVP of sign (and so the second-order JVP of abs and "
           "of the 1- and inf-norms) is None, tapegrad's zeros, as sign's reverse-mode gradient in "
           "both", {"sign", "abs", "norm"}, {"forward", "forward over reverse"}, {"none"}),
@@ -51,6 +57,14 @@ QUIRKS = [
           "cumprod gradient (0 where x = 0), so reverse-over-reverse and forward-over-reverse "
           "differ from each other there, exactly as TensorFlow's do", {"reduce_prod", "cumprod"},
           SECOND, NUMBERS | {"reverse vs forward"}, kinks=True),
+    Known("where a derivative is infinite (a pole, sqrt at 0), TensorFlow's forward mode, which "
+          "transposes its gradient at a zero cotangent, gives NaN for tapegrad's inf",
+          None, {"forward", "forward over reverse"}, {"tapegrad inf, tensorflow nan"},
+          kinks=True),
+    Known("softmax_cross_entropy_with_logits: TensorFlow's forward broadcasts labels against "
+          "logits, but its gradient then fails (InvalidArgumentError from a reshape); tapegrad "
+          "asks for equal shapes up front", {"softmax_cross_entropy_with_logits"}, {"value"},
+          {"tapegrad raises"}, "must have the same shape"),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
@@ -68,12 +82,12 @@ PENDING = [
     # fix-rules
     Known("fix-rules: NaN and inf leak through masked cotangents (0 * inf) of maximum, minimum, "
           "clip_by_value, the relu family, where, abs, reduce_max/min", MASKING,
-          None, CONSISTENCY | {"tapegrad non-finite"}, kinks=True),
+          None, CONSISTENCY | {"tapegrad non-finite", "tapegrad nan, tensorflow inf"}),
     Known("fix-rules: the second derivative of tf.norm at exact zeros", {"norm"}, SECOND,
           NUMBERS | {"reverse vs forward"}, kinks=True),
     Known("fix-rules: reverse and forward mode disagree at sqrt(0)", {
         "sqrt", "rsqrt", "reduce_std", "norm", "pow", "l2_normalize", "clip_by_norm"}, None,
-          CONSISTENCY | {"tapegrad non-finite", "tensorflow non-finite"}, kinks=True),
+          CONSISTENCY | NONFINITE, kinks=True),
     Known("fix-rules: integer floordiv and floormod by zero raise no error", {
         "floordiv", "floormod"}, {"value"}, {"no error", "tensorflow raises"}),
     Known("fix-rules: argmax and argmin with NaN", {"argmax", "argmin", "one_hot"}, None,

@@ -43,8 +43,17 @@ class Program:
 
     @property
     def ops(self):
-        """The names of the ops the program calls (what the known-difference lists key on)."""
+        """The names of the ops the program calls."""
         return {line[1].name for line in self.lines}
+
+    def live(self):
+        """The lines the outputs depend on."""
+        needed, keep = set(self.outputs), []
+        for line in reversed(self.lines):
+            if line[0] in needed:
+                keep.append(line)
+                needed.update(line[3])
+        return keep[::-1]
 
     @property
     def connected(self):

@@ -27,6 +27,8 @@ def against(program, data, mine, theirs, fd):
     found = []
     for part, b in theirs.items():
         a = mine.get(part)
+        if part == "float32" and not program.smooth:
+            a, b = _dtypes_only(a), _dtypes_only(b)
         if isinstance(a, Err) or isinstance(b, Err):
             found += _errors(PART[part], a, b)
             continue
@@ -36,6 +38,11 @@ def against(program, data, mine, theirs, fd):
         for name, x, y in zip(names, a, b):
             found += _compare(name, x, y)
     return [_decide(f, program, data, mine, theirs, fd) for f in found]
+
+
+def _dtypes_only(result):
+    """At kinks a float32 rounding difference of one ulp flips a comparison: compare dtypes."""
+    return result if isinstance(result, Err) else (None, result[1])
 
 
 def _errors(part, a, b):
@@ -70,10 +77,23 @@ def _compare(name, a, b, index=None):
     rtol = 1e-3 if name == "float32" else RTOL
     if close(a, b, rtol, ATOL * (1.0 + _largest(b))):
         return []
-    finite_a, finite_b = np.isfinite(a), np.isfinite(b)
-    symptom = ("tapegrad non-finite" if np.any(finite_b & ~finite_a) else
-               "tensorflow non-finite" if np.any(finite_a & ~finite_b) else "values")
-    return [Finding(name, symptom, f"{label}: tapegrad {_shown(a)}, TensorFlow {_shown(b)}")]
+    return [Finding(name, _symptom(a, b), f"{label}: tapegrad {_shown(a)}, TensorFlow "
+                    f"{_shown(b)}")]
+
+
+def _symptom(a, b):
+    """How two arrays of the same shape differ, the non-finite disagreements first."""
+    with np.errstate(all="ignore"):
+        finite_a, finite_b = np.isfinite(a), np.isfinite(b)
+        if np.any(finite_b & ~finite_a):
+            return "tapegrad non-finite"
+        if np.any(finite_a & ~finite_b):
+            return "tensorflow non-finite"
+        if np.any(np.isnan(a) & np.isinf(b)):
+            return "tapegrad nan, tensorflow inf"
+        if np.any(np.isinf(a) & np.isnan(b)):
+            return "tapegrad inf, tensorflow nan"
+    return "values"
 
 
 def _projection(name, result, data):

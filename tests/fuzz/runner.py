@@ -88,16 +88,6 @@ def run(seed, tf=None, shrink=True, **kinds):
 
 # -- shrinking ------------------------------------------------------------------------------
 
-def _live(program):
-    """The lines the outputs depend on."""
-    needed, keep = set(program.outputs), []
-    for line in reversed(program.lines):
-        if line[0] in needed:
-            keep.append(line)
-            needed.update(line[3])
-    return keep[::-1]
-
-
 def _error(lines):
     return next((line[1].error for line in lines if hasattr(line[1], "error")), None)
 
@@ -113,7 +103,7 @@ def minimize(program, fails):
     best = program
     while True:
         candidates = []
-        live = _live(best)
+        live = best.live()
         if len(live) < len(best.lines):
             candidates.append(_variant(best, live, best.outputs))
         if len(best.outputs) > 1:
