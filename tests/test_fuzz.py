@@ -15,7 +15,8 @@ import re
 import numpy as np
 import pytest
 from fuzz import known
-from fuzz.ops import BAD, OPS
+from fuzz.bad import BAD
+from fuzz.ops import OPS
 from fuzz.program import generate
 from fuzz.runner import reproduction, run
 

@@ -1,7 +1,8 @@
 """The only accepted differences: TensorFlow's quirks, and defects being fixed on other branches.
 
 An entry explains a Finding when one of its ops computes the program's outputs (any op if `ops`
-is None; for a program that ends in a deliberately invalid call, that call's op),
+is None; for a program that ends in a deliberately invalid call, that call's op) or, with
+`calls`, one of those source fragments appears in the lines that compute them,
 the finding's part and symptom are among the entry's, and its detail contains `detail` if given.
 A quirk never explains a finding where finite differences side with TensorFlow: then tapegrad
 is wrong, whatever TensorFlow's habits; one that `needs_fd` explains a smooth program's finding
@@ -10,18 +11,22 @@ only where finite differences side with tapegrad.
 
 
 class Known:
-    __slots__ = ("detail", "kinks", "needs_fd", "ops", "parts", "symptoms", "why")
+    __slots__ = ("calls", "detail", "kinks", "needs_fd", "ops", "parts", "symptoms", "why")
 
     def __init__(self, why, ops=None, parts=None, symptoms=None, detail=None, kinks=False,
-                 needs_fd=False):
+                 needs_fd=False, calls=None):
         self.why, self.ops, self.parts, self.symptoms = why, ops, parts, symptoms
-        self.detail, self.kinks, self.needs_fd = detail, kinks, needs_fd
+        self.detail, self.kinks, self.needs_fd, self.calls = detail, kinks, needs_fd, calls
 
     def explains(self, program, finding):
-        # a program ending in a deliberately invalid call is about that call only
-        ops = {program.lines[-1][1].name} if program.error else {
-            line[1].name for line in program.live()}
+        # a program ending in a deliberately invalid call is about that call only; an error
+        # may come from any line, the others from the lines that compute the outputs
+        lines = program.lines[-1:] if program.error else program.lines if finding.symptom in (
+            "tensorflow raises", "tapegrad raises", "crash") else program.live()
+        ops = {line[1].name for line in lines}
+        source = " ".join(line[2] for line in lines)
         return ((self.ops is None or bool(self.ops & ops))
+                and (self.calls is None or any(c in source for c in self.calls))
                 and (self.parts is None or finding.part in self.parts)
                 and (self.symptoms is None or finding.symptom in self.symptoms)
                 and (self.detail is None or self.detail in finding.detail)
@@ -37,6 +42,7 @@ FIRST = {"gradient", "forward", "jacobian", "batch_jacobian", "function"}
 NONFINITE = {"tapegrad non-finite", "tensorflow non-finite", "tapegrad nan, tensorflow inf",
              "tapegrad inf, tensorflow nan"}
 NUMBERS = {"values"} | NONFINITE
+CONSISTENCY = {"reverse vs forward", "jacobian vs JVP", "batch_jacobian vs jacobian"}
 
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
@@ -65,6 +71,10 @@ QUIRKS = [
           "logits, but its gradient then fails (InvalidArgumentError from a reshape); tapegrad "
           "asks for equal shapes up front", {"softmax_cross_entropy_with_logits"}, {"value"},
           {"tapegrad raises"}, "must have the same shape"),
+    Known("pow at x = 0 with an exponent below 1: TensorFlow's gradient y * x ** (y - 1) is NaN "
+          "or inf there even under a zero cotangent, while the JVP along a zero tangent is 0; "
+          "tapegrad does the same, so reverse and forward mode differ as in TensorFlow", {"pow"},
+          None, CONSISTENCY, kinks=True),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
@@ -77,7 +87,6 @@ QUIRKS = [
 # is merged; from then on the fuzzer checks the behaviour.
 MASKING = {"maximum", "minimum", "clip_by_value", "relu", "relu6", "leaky_relu", "elu", "selu",
            "where", "abs", "reduce_max", "reduce_min", "norm", "one_hot", "sign"}
-CONSISTENCY = {"reverse vs forward", "jacobian vs JVP", "batch_jacobian vs jacobian"}
 PENDING = [
     # fix-rules
     Known("fix-rules: NaN and inf leak through masked cotangents (0 * inf) of maximum, minimum, "
@@ -85,9 +94,10 @@ PENDING = [
           None, CONSISTENCY | {"tapegrad non-finite", "tapegrad nan, tensorflow inf"}),
     Known("fix-rules: the second derivative of tf.norm at exact zeros", {"norm"}, SECOND,
           NUMBERS | {"reverse vs forward"}, kinks=True),
-    Known("fix-rules: reverse and forward mode disagree at sqrt(0)", {
-        "sqrt", "rsqrt", "reduce_std", "norm", "pow", "l2_normalize", "clip_by_norm"}, None,
-          CONSISTENCY | NONFINITE, kinks=True),
+    Known("fix-rules: reverse and forward mode disagree at sqrt(0)", None, None,
+          CONSISTENCY | NONFINITE, kinks=True, calls=(
+              "tf.sqrt(", "rsqrt(", "reduce_std(", "tf.norm(", "l2_normalize(", "clip_by_norm(",
+              "** 0.5")),
     Known("fix-rules: integer floordiv and floormod by zero raise no error", {
         "floordiv", "floormod"}, {"value"}, {"no error", "tensorflow raises"}),
     Known("fix-rules: argmax and argmin with NaN", {"argmax", "argmin", "one_hot"}, None,

@@ -13,7 +13,8 @@ import numpy as np
 
 import tapegrad
 
-from .ops import BAD, MARGIN, OPS
+from .bad import BAD
+from .ops import MARGIN, OPS
 
 SHAPES = [(), (3,), (4,), (2, 3), (3, 2), (2, 2), (3, 3), (2, 3, 2), (2, 1, 3)]
 KINK_VALUES = np.array([-2.0, -1.0, -0.5, 0.0, 0.0, 0.0, 0.5, 1.0, 1.0, 2.0])
