@@ -27,10 +27,12 @@ class Err:
     def __init__(self, error):
         self.name = type(error).__name__
         self.bases = {c.__name__ for c in type(error).__mro__}
-        self.message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+        self.message = " ".join(str(error).split())
 
     def __repr__(self):
-        return f"{self.name}({self.message!r})"
+        text = self.message if len(self.message) <= 400 else (
+            f"{self.message[:250]} ... {self.message[-150:]}")
+        return f"{self.name}({text!r})"
 
 
 class Data:

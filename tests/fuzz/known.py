@@ -6,7 +6,9 @@ is None; for a program that ends in a deliberately invalid call, that call's op)
 the finding's part and symptom are among the entry's, and its detail contains `detail` if given.
 A quirk never explains a finding where finite differences side with TensorFlow: then tapegrad
 is wrong, whatever TensorFlow's habits; one that `needs_fd` explains a smooth program's finding
-only where finite differences side with tapegrad.
+only where finite differences side with tapegrad, for this finding or (for the parts they cannot
+check: jacobians, tf.function at other inputs) another of the program's. A `kinks` entry applies
+where finite differences never decide: programs at kinks, and tf.function at other inputs.
 """
 
 
@@ -18,7 +20,7 @@ class Known:
         self.why, self.ops, self.parts, self.symptoms = why, ops, parts, symptoms
         self.detail, self.kinks, self.needs_fd, self.calls = detail, kinks, needs_fd, calls
 
-    def explains(self, program, finding):
+    def explains(self, program, finding, confirmed=()):
         # a program ending in a deliberately invalid call is about that call only; an error
         # may come from any line, the others from the lines that compute the outputs
         lines = program.lines[-1:] if program.error else program.lines if finding.symptom in (
@@ -30,8 +32,9 @@ class Known:
                 and (self.parts is None or finding.part in self.parts)
                 and (self.symptoms is None or finding.symptom in self.symptoms)
                 and (self.detail is None or self.detail in finding.detail)
-                and not (self.kinks and program.smooth)
-                and not (self.needs_fd and program.smooth and finding.fd != "tapegrad"))
+                and not (self.kinks and program.smooth and finding.part != "function")
+                and not (self.needs_fd and program.smooth and finding.fd != "tapegrad"
+                         and self not in confirmed))
 
     def __repr__(self):
         return self.why
@@ -75,6 +78,18 @@ QUIRKS = [
           "or inf there even under a zero cotangent, while the JVP along a zero tangent is 0; "
           "tapegrad does the same, so reverse and forward mode differ as in TensorFlow", {"pow"},
           None, CONSISTENCY, kinks=True),
+    Known("at a pole of a derivative (asin and acos at +-1, a division by 0), the second "
+          "derivative comes out NaN in one library and inf in the other (0 / 0 against "
+          "0 * inf, as the rules are written); neither is a derivative there", {
+              "asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "log", "log1p", "tan",
+              "atan2", "pow"}, SECOND, {"tapegrad nan, tensorflow inf",
+                                        "tapegrad inf, tensorflow nan"}, kinks=True),
+    Known("tf.math.erf(inf) is NaN in TensorFlow's float64 kernel (and so gelu(inf)); erf(inf) "
+          "is 1 by definition, as tapegrad (math.erf) gives", {"erf", "gelu"}, None,
+          {"tensorflow non-finite", "tapegrad inf, tensorflow nan"}, kinks=True),
+    Known("tile: TensorFlow's forward mode fails for some inputs of rank 3 (UnimplementedError: "
+          "'Broadcast between [1,2,1,3,1,2] and [2,2,2,3,2,2] is not supported yet')", {"tile"},
+          {"forward", "forward over reverse"}, {"tensorflow raises"}, "is not supported yet"),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
@@ -94,7 +109,8 @@ PENDING = [
           None, CONSISTENCY | {"tapegrad non-finite", "tapegrad nan, tensorflow inf"}),
     Known("fix-rules: the second derivative of tf.norm at exact zeros", {"norm"}, SECOND,
           NUMBERS | {"reverse vs forward"}, kinks=True),
-    Known("fix-rules: reverse and forward mode disagree at sqrt(0)", None, None,
+    Known("fix-rules: reverse and forward mode disagree at sqrt(0)", None, FIRST - {"function"} |
+          SECOND,
           CONSISTENCY | NONFINITE, kinks=True, calls=(
               "tf.sqrt(", "rsqrt(", "reduce_std(", "tf.norm(", "l2_normalize(", "clip_by_norm(",
               "** 0.5")),
@@ -115,13 +131,20 @@ PENDING = [
 ]
 
 
-def explain(program, finding):
-    """The entry that accepts `finding`, or None."""
+def explain(program, finding, confirmed=()):
+    """The entry that accepts `finding`, or None. `confirmed`: the quirks that finite
+    differences confirmed on other findings of the program."""
     for entry in PENDING:
         if entry.explains(program, finding):
             return entry
     if finding.fd != "tensorflow":
         for entry in QUIRKS:
-            if entry.explains(program, finding):
+            if entry.explains(program, finding, confirmed):
                 return entry
     return None
+
+
+def confirmed(program, findings):
+    """The quirks that finite differences confirm on some finding of the program."""
+    return {entry for f in findings if f.fd == "tapegrad" for entry in QUIRKS
+            if entry.needs_fd and entry.explains(program, f)}

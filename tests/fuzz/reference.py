@@ -96,9 +96,13 @@ def _symptom(a, b):
     return "values"
 
 
-def _projection(name, result, data):
+def _projection(name, result, data, outputs):
     """The scalar that finite differences estimate for a quantity, or None."""
-    if name == "gradient":
+    if name == "jacobian" and outputs == 1:
+        u0 = data.us[0]
+        pairs = [(np.tensordot(j, v, axes=v.ndim) if v.ndim else j * v, u0)
+                 for j, v in zip(result, data.vs) if j is not None]
+    elif name == "gradient":
         pairs = list(zip(result[1], data.vs))
     elif name == "second order" or name == "forward over reverse":
         pairs = list(zip(result, data.vs))
@@ -120,7 +124,8 @@ def _decide(finding, program, data, mine, theirs, fd):
     a, b = mine[part], theirs[part]
     if isinstance(a, Err) or isinstance(b, Err):
         return finding
-    pa, pb = _projection(finding.part, a, data), _projection(finding.part, b, data)
+    n = len(program.outputs)
+    pa, pb = _projection(finding.part, a, data, n), _projection(finding.part, b, data, n)
     if pa is None or pb is None:
         return finding
     ok_a = abs(pa[0] - want) <= 1e-5 * (abs(want) + pa[1]) + 1e-9

@@ -7,7 +7,7 @@ import numpy as np
 import tapegrad
 
 from .checks import Data, Err, Finding, compute, output_shapes, self_check
-from .known import explain
+from .known import confirmed, explain
 from .program import Crash, Program, generate
 from .reference import against
 
@@ -54,8 +54,9 @@ def examine(program, tf=None):
 
 def _sort(program, found, data):
     out = Outcome(program, data=data)
+    sure = confirmed(program, found)
     for finding in found:
-        entry = explain(program, finding)
+        entry = explain(program, finding, sure)
         if finding.symptom == "inconclusive":
             out.inconclusive.append(finding)
         elif entry is not None:
