@@ -157,16 +157,21 @@ def _jacobians(lib, data):
 
 
 def _function(lib, data):
-    """The program under tf.function, traced at xs and run at xs2: values and gradient."""
+    """The program under tf.function, traced at xs and run at xs2, then eagerly at xs2: values
+    and gradients, or the error each raised."""
     m = lib.m
     fn = m.function(lib.f)
     fn(*lib.args(data.xs))
-    xs2 = lib.args(data.xs2)
-    with m.GradientTape() as tape:
-        tape.watch(xs2)
-        ys = fn(*xs2)
-    grads = _dense(m, tape.gradient(ys, xs2, output_gradients=lib.consts(data.us)))
-    return _nps(ys), _nps(grads)
+
+    def traced():
+        xs2 = lib.args(data.xs2)
+        with m.GradientTape() as tape:
+            tape.watch(xs2)
+            ys = fn(*xs2)
+        return _nps(ys), _nps(_dense(m, tape.gradient(ys, xs2, output_gradients=lib.consts(
+            data.us))))
+
+    return _attempt(traced), _attempt(lambda: _reverse(lib, data, lib.args(data.xs2)))
 
 
 def _float32(lib, data):
@@ -233,6 +238,13 @@ def _scale(pairs):
         return sum(float(np.sum(np.abs(a) * np.abs(b))) for a, b in pairs if a is not None)
 
 
+def _disagree(what, *values):
+    """The symptom of an inconsistency: marked non-finite when NaN or inf is involved (where
+    TensorFlow's own conventions disagree with each other too)."""
+    finite = all(np.all(np.isfinite(np.asarray(v, dtype=float))) for v in values)
+    return what if finite else f"{what}, non-finite"
+
+
 def _agree(a, b, scale, rtol=EXACT):
     """Whether two sums agree to rounding. Two non-finite ones agree: with an inf in a
     derivative, summing in another order can give NaN instead of inf."""
@@ -244,7 +256,8 @@ def _agree(a, b, scale, rtol=EXACT):
 def _fd_agrees(phi, want, scale):
     """Whether finite differences of phi at 0 agree with `want`: True, False, or None when
     central differences with steps 1e-5, 1e-6 and 1e-7 disagree among themselves (phi is not
-    smooth at that scale: a kink within reach of the steps, or too much cancellation)."""
+    smooth at that scale: a kink within reach of the steps, or too much cancellation); and the
+    estimate (None where they disagree among themselves)."""
     estimates = []
     for eps in (1e-6, 1e-5, 1e-7):
         with np.errstate(all="ignore"):
@@ -253,8 +266,13 @@ def _fd_agrees(phi, want, scale):
             return True, estimates[-1]
     spread = max(estimates) - min(estimates)
     if not np.isfinite(spread) or spread > 1e-3 * (abs(estimates[0]) + scale):
-        return None, estimates[0]
+        return None, None
     return False, estimates[0]
+
+
+def fd_estimate(phi):
+    """The derivative of phi at 0 by finite differences, or None where they cannot tell."""
+    return _fd_agrees(phi, np.nan, 0.0)[1]
 
 
 def reach(program):
@@ -298,7 +316,7 @@ def self_check(m, program, data, results, fd=None):
             return [Finding("value", "error class", f"expected {program.error}, got {value!r}")]
         return []
     found = [Finding(PART[part], "crash", repr(r)) for part, r in results.items()
-             if isinstance(r, Err) and part != "function"]
+             if isinstance(r, Err) and part != "function"]  # (tf.function may raise as eager)
     rev = results["reverse"]
     if isinstance(rev, Err):
         return found
@@ -322,7 +340,8 @@ def self_check(m, program, data, results, fd=None):
         tpairs = list(zip(fwd, data.us))
         d_fwd = sum(_dot(t, u) for t, u in tpairs if t is not None)
         if not _agree(d_rev, d_fwd, _scale(pairs) + _scale(tpairs), tol):
-            found.append(Finding("forward", "reverse vs forward", f"<g, v> = {d_rev!r} by "
+            found.append(Finding("forward", _disagree("reverse vs forward", d_rev, d_fwd),
+                                 f"<g, v> = {d_rev!r} by "
                                  f"reverse mode, <u, J v> = {d_fwd!r} by forward mode"))
     fr, hvp = results["forward_over_reverse"], results["second"]
     if not isinstance(fr, Err) and not isinstance(hvp, Err):
@@ -330,25 +349,31 @@ def self_check(m, program, data, results, fd=None):
             a = np.zeros_like(data.xs[i]) if a is None else a
             b = np.zeros_like(data.xs[i]) if b is None else b
             if not close(a, b, tol, 1e-12 * (1 + _largest(a))):
-                found.append(Finding("forward over reverse", "reverse vs forward", f"input {i}: "
+                found.append(Finding("forward over reverse", _disagree(
+                    "reverse vs forward", a, b), f"input {i}: "
                                      f"reverse-over-reverse {_shown(a)}, forward-over-reverse "
                                      f"{_shown(b)}"))
     found += _check_jacobians(program, data, results, fwd, tol)
-    found += _check_function(lib, data, results, tol)
+    found += _check_function(results, tol)
     found += _check_float32(ys, results)
     if program.smooth:
         found += _check_fd(lib, data, d_rev, pairs, None if isinstance(hvp, Err) else hvp, fd)
     return found
 
 
-def _check_fd(lib, data, d_rev, pairs, hvp, fd):
-    xs, us, vs, ws = data.xs, data.us, data.vs, data.ws
+def along(lib, xs, us, vs):
+    """h -> <u, f(xs + h v)>: what finite differences of the first derivative differentiate."""
 
     def phi(h):
         ys = lib.f(*lib.consts([x + h * v for x, v in zip(xs, vs)]))
         return sum(_dot(u, y) for u, y in zip(us, ys))
 
-    ok, fd["first"] = _fd_agrees(phi, d_rev, _scale(pairs))
+    return phi
+
+
+def _check_fd(lib, data, d_rev, pairs, hvp, fd):
+    xs, vs, ws = data.xs, data.vs, data.ws
+    ok, fd["first"] = _fd_agrees(along(lib, xs, data.us, vs), d_rev, _scale(pairs))
     if not ok:
         return [Finding("gradient", "finite differences" if ok is False else "inconclusive",
                         f"<g, v> = {d_rev!r}, by finite differences {fd['first']!r}")]
@@ -389,7 +414,8 @@ def _check_jacobians(program, data, results, fwd, tol):
     if not isinstance(fwd, Err) and fwd[0] is not None:
         want = _dot(u0, fwd[0])
         if not _agree(total, want, _scale(pairs), tol):
-            found.append(Finding("jacobian", "jacobian vs JVP", f"<u, J v> = {total!r} from the "
+            found.append(Finding("jacobian", _disagree("jacobian vs JVP", total, want),
+                                 f"<u, J v> = {total!r} from the "
                                  f"jacobian, {want!r} from the JVP"))
     bj = results.get("batch_jacobian")
     k = batch_source(program, data)
@@ -397,20 +423,21 @@ def _check_jacobians(program, data, results, fwd, tol):
         # batch_jacobian[b, y..., x...] = sum over b' of jacobian[b', y..., b, x...]
         want = np.moveaxis(np.sum(jac[k], axis=0), u0.ndim - 1, 0)
         if bj is None or not close(bj, want, tol, 1e-12, any_nonfinite=True):
-            found.append(Finding("batch_jacobian", "batch_jacobian vs jacobian",
+            found.append(Finding("batch_jacobian", _disagree(
+                "batch_jacobian vs jacobian", want, 0.0 if bj is None else bj),
                                  f"batch_jacobian {_shown(bj)}, from the jacobian {_shown(want)}"))
     return found
 
 
-def _check_function(lib, data, results, tol):
+def _check_function(results, tol):
     """tf.function at xs2 against the eager program at xs2 (the same error, if it raises)."""
-    fn = results["function"]
-    eager = _attempt(lambda: _reverse(lib, data, lib.args(data.xs2)))
+    if isinstance(results["function"], Err):
+        return [Finding("function", "crash", repr(results["function"]))]
+    fn, eager = results["function"]
     if isinstance(fn, Err) or isinstance(eager, Err):
         if isinstance(fn, Err) and isinstance(eager, Err) and eager.name in fn.bases:
             return []
-        return [Finding("function", "crash", f"tf.function: {fn!r}, eager: {eager!r}")
-                if isinstance(fn, Err) else Finding("function", "eager fails", repr(eager))]
+        return [Finding("function", "crash", f"tf.function: {fn!r}, eager: {eager!r}")]
     for what, a, b in (("values", fn[0], eager[0]), ("gradients", fn[1], eager[1])):
         for k, (x, y) in enumerate(zip(a, b)):
             if (x is None) != (y is None) or (x is not None and not close(x, y, tol, 1e-12)):

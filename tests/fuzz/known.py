@@ -46,6 +46,10 @@ NONFINITE = {"tapegrad non-finite", "tensorflow non-finite", "tapegrad nan, tens
              "tapegrad inf, tensorflow nan"}
 NUMBERS = {"values"} | NONFINITE
 CONSISTENCY = {"reverse vs forward", "jacobian vs JVP", "batch_jacobian vs jacobian"}
+# the same, with NaN or inf involved
+INFINITE = {f"{s}, non-finite" for s in CONSISTENCY}
+POLES = {"asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "sqrt", "log", "log1p", "tan",
+         "atan2", "pow", "floormod"}
 
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
@@ -65,7 +69,7 @@ QUIRKS = [
     Known("reduce_prod and cumprod: at exact zeros the second derivative follows TensorFlow's "
           "cumprod gradient (0 where x = 0), so reverse-over-reverse and forward-over-reverse "
           "differ from each other there, exactly as TensorFlow's do", {"reduce_prod", "cumprod"},
-          SECOND, NUMBERS | {"reverse vs forward"}, kinks=True),
+          SECOND, NUMBERS | CONSISTENCY | INFINITE, kinks=True),
     Known("where a derivative is infinite (a pole, sqrt at 0), TensorFlow's forward mode, which "
           "transposes its gradient at a zero cotangent, gives NaN for tapegrad's inf",
           None, {"forward", "forward over reverse"}, {"tapegrad inf, tensorflow nan"},
@@ -74,22 +78,26 @@ QUIRKS = [
           "logits, but its gradient then fails (InvalidArgumentError from a reshape); tapegrad "
           "asks for equal shapes up front", {"softmax_cross_entropy_with_logits"}, {"value"},
           {"tapegrad raises"}, "must have the same shape"),
-    Known("pow at x = 0 with an exponent below 1: TensorFlow's gradient y * x ** (y - 1) is NaN "
-          "or inf there even under a zero cotangent, while the JVP along a zero tangent is 0; "
-          "tapegrad does the same, so reverse and forward mode differ as in TensorFlow", {"pow"},
-          None, CONSISTENCY, kinks=True),
+    Known("at a pole of a derivative (pow(0, y) with y < 1, asin and acos at +-1, a division by "
+          "0) reverse and forward mode give 0, inf or NaN by how the rules are written (a zero "
+          "cotangent times an infinite derivative), in TensorFlow exactly as in tapegrad, e.g. "
+          "the gradient of tf.pow(x, 0.0)[1] at x = [0, 2] is [nan, 0] in both",
+          POLES, None, INFINITE, kinks=True),
     Known("at a pole of a derivative (asin and acos at +-1, a division by 0), the second "
           "derivative comes out NaN in one library and inf in the other (0 / 0 against "
-          "0 * inf, as the rules are written); neither is a derivative there", {
-              "asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "log", "log1p", "tan",
-              "atan2", "pow"}, SECOND, {"tapegrad nan, tensorflow inf",
-                                        "tapegrad inf, tensorflow nan"}, kinks=True),
+          "0 * inf, as the rules are written); neither is a derivative there", POLES, SECOND, {
+              "tapegrad nan, tensorflow inf", "tapegrad inf, tensorflow nan"}, kinks=True),
+    Known("inside tf.function TensorFlow's graph optimizer rewrites some ops in ways that differ "
+          "where values are NaN (logical_not(a >= b) becomes a < b); TensorFlow's eager mode "
+          "agrees with tapegrad (its eager and tf.function results are both compared)", None,
+          {"function"}, {"tensorflow's tf.function differs from its eager mode"}),
     Known("tf.math.erf(inf) is NaN in TensorFlow's float64 kernel (and so gelu(inf)); erf(inf) "
           "is 1 by definition, as tapegrad (math.erf) gives", {"erf", "gelu"}, None,
           {"tensorflow non-finite", "tapegrad inf, tensorflow nan"}, kinks=True),
-    Known("tile: TensorFlow's forward mode fails for some inputs of rank 3 (UnimplementedError: "
-          "'Broadcast between [1,2,1,3,1,2] and [2,2,2,3,2,2] is not supported yet')", {"tile"},
-          {"forward", "forward over reverse"}, {"tensorflow raises"}, "is not supported yet"),
+    Known("tile: TensorFlow's forward mode and second derivatives fail for some inputs of rank 3 "
+          "(UnimplementedError: 'Broadcast between [1,2,1,3,1,2] and [2,2,2,3,2,2] is not "
+          "supported yet')", {"tile"}, {"forward"} | SECOND, {"tensorflow raises"},
+          "is not supported yet"),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
@@ -106,12 +114,12 @@ PENDING = [
     # fix-rules
     Known("fix-rules: NaN and inf leak through masked cotangents (0 * inf) of maximum, minimum, "
           "clip_by_value, the relu family, where, abs, reduce_max/min", MASKING,
-          None, CONSISTENCY | {"tapegrad non-finite", "tapegrad nan, tensorflow inf"}),
+          None, INFINITE | {"tapegrad non-finite", "tapegrad nan, tensorflow inf"}),
     Known("fix-rules: the second derivative of tf.norm at exact zeros", {"norm"}, SECOND,
-          NUMBERS | {"reverse vs forward"}, kinks=True),
+          NUMBERS | CONSISTENCY | INFINITE, kinks=True),
     Known("fix-rules: reverse and forward mode disagree at sqrt(0)", None, FIRST - {"function"} |
           SECOND,
-          CONSISTENCY | NONFINITE, kinks=True, calls=(
+          INFINITE | NONFINITE, kinks=True, calls=(
               "tf.sqrt(", "rsqrt(", "reduce_std(", "tf.norm(", "l2_normalize(", "clip_by_norm(",
               "** 0.5")),
     Known("fix-rules: integer floordiv and floormod by zero raise no error", {

@@ -6,7 +6,20 @@ difference as a Finding, with the side that finite differences support in smooth
 
 import numpy as np
 
-from .checks import ATOL, PART, RTOL, Err, Finding, _dot, _largest, _scale, _shown, close
+from .checks import (
+    ATOL,
+    PART,
+    RTOL,
+    Err,
+    Finding,
+    _dot,
+    _largest,
+    _scale,
+    _shown,
+    along,
+    close,
+    fd_estimate,
+)
 
 # the quantities inside each computed part, in order
 _NAMES = {
@@ -17,18 +30,22 @@ _NAMES = {
     "forward_over_reverse": ["forward over reverse"],
     "jacobian": ["jacobian"],
     "batch_jacobian": ["batch_jacobian"],
-    "function": ["function", "function"],
+    "function": ["function values", "function gradient"],
     "float32": ["float32", "float32"],
 }
 
 
-def against(program, data, mine, theirs, fd):
-    """Findings where tapegrad's results `mine` differ from TensorFlow's `theirs`."""
+def against(program, data, mine, theirs, fd, lib):
+    """Findings where tapegrad's results `mine` differ from TensorFlow's `theirs`; `lib` runs
+    the program in tapegrad for finite differences at other points."""
     found = []
     for part, b in theirs.items():
         a = mine.get(part)
         if part == "float32" and not program.smooth:
             a, b = _dtypes_only(a), _dtypes_only(b)
+        if part == "function":
+            found += _function(program, data, a, b, lib)
+            continue
         if isinstance(a, Err) or isinstance(b, Err):
             found += _errors(PART[part], a, b)
             continue
@@ -36,8 +53,35 @@ def against(program, data, mine, theirs, fd):
         if len(names) == 1:
             a, b = [a], [b]
         for name, x, y in zip(names, a, b):
-            found += _compare(name, x, y)
+            found += [_part(f, part) for f in _compare(name, x, y)]
     return [_decide(f, program, data, mine, theirs, fd) for f in found]
+
+
+def _part(finding, part):
+    if part in ("function", "float32"):
+        finding.part = part
+    return finding
+
+
+def _function(program, data, a, b, lib):
+    """tf.function at xs2 in both libraries. Where they differ and TensorFlow's own eager mode
+    agrees with tapegrad, the finding says so; in a smooth program finite differences at xs2
+    side with one of them where they can."""
+    if isinstance(a, Err) or isinstance(b, Err):
+        return _errors("function", a, b)
+    found = _errors("function", a[0], b[0]) if isinstance(a[0], Err) or isinstance(
+        b[0], Err) else [_part(f, "function") for name, x, y in zip(
+            _NAMES["function"], a[0], b[0]) for f in _compare(name, x, y)]
+    eager = b[1]
+    for finding in found:
+        if not isinstance(a[0], Err) and not isinstance(eager, Err) and not any(
+                _compare("", x, y) for x, y in zip(a[0], eager)):
+            finding.symptom = "tensorflow's tf.function differs from its eager mode"
+        elif program.smooth and "gradient" in finding.detail and not isinstance(b[0], Err):
+            want = fd_estimate(along(lib, data.xs2, data.us, data.vs))
+            pa, pb = (_projection("gradient", r, data, 0) for r in (a[0], b[0]))
+            finding.fd = _side(want, pa, pb)
+    return found
 
 
 def _dtypes_only(result):
@@ -119,7 +163,7 @@ def _decide(finding, program, data, mine, theirs, fd):
     key = "second" if finding.part in ("second order", "forward over reverse") else "first"
     want = fd.get(key)
     part = {v: k for k, v in PART.items()}[finding.part]
-    if want is None or not program.smooth or part not in mine:
+    if want is None or not program.smooth or part not in mine or part == "function":
         return finding
     a, b = mine[part], theirs[part]
     if isinstance(a, Err) or isinstance(b, Err):
@@ -128,8 +172,14 @@ def _decide(finding, program, data, mine, theirs, fd):
     pa, pb = _projection(finding.part, a, data, n), _projection(finding.part, b, data, n)
     if pa is None or pb is None:
         return finding
+    finding.fd = _side(want, pa, pb)
+    return finding
+
+
+def _side(want, pa, pb):
+    """Which of two projections finite differences `want` support, or None."""
+    if want is None or pa is None or pb is None:
+        return None
     ok_a = abs(pa[0] - want) <= 1e-5 * (abs(want) + pa[1]) + 1e-9
     ok_b = abs(pb[0] - want) <= 1e-5 * (abs(want) + pb[1]) + 1e-9
-    if ok_a != ok_b:
-        finding.fd = "tapegrad" if ok_a else "tensorflow"
-    return finding
+    return None if ok_a == ok_b else "tapegrad" if ok_a else "tensorflow"

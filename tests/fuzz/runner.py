@@ -6,7 +6,7 @@ import numpy as np
 
 import tapegrad
 
-from .checks import Data, Err, Finding, compute, output_shapes, self_check
+from .checks import Data, Err, Finding, Library, compute, output_shapes, self_check
 from .known import confirmed, explain
 from .program import Crash, Program, generate
 from .reference import against
@@ -48,7 +48,7 @@ def examine(program, tf=None):
         found = self_check(tapegrad, program, data, mine, fd)
         if tf is not None:
             theirs = compute(tf, program, data)
-            found += against(program, data, mine, theirs, fd)
+            found += against(program, data, mine, theirs, fd, Library(tapegrad, program))
     return _sort(program, found, data)
 
 
