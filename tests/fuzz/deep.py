@@ -36,6 +36,8 @@ def main():
     groups, known = collections.defaultdict(list), collections.Counter()
     inconclusive, smooth, started = 0, 0, time.time()
     for seed in range(args.start, args.start + args.count):
+        if seed % 500 == 0:
+            print(f"[{seed}: {time.time() - started:.0f} s]", flush=True)
         outcome = run(seed, tf, shrink=not args.no_shrink)
         smooth += outcome.program.smooth
         inconclusive += bool(outcome.inconclusive)
