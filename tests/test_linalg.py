@@ -51,6 +51,26 @@ def test_cholesky_reads_the_lower_triangle_with_tensorflows_symmetric_gradient()
                                [[0.26516504, -0.03033009], [-0.03033009, 1.06066017]], atol=1e-8)
 
 
+def test_cholesky_under_tf_function_reads_the_lower_triangle_of_every_input():
+    # Traced on a symmetric matrix, then called with garbage in the upper triangle: the same
+    # values and gradient as eagerly (TensorFlow's, as in the test above).
+    def f(a):
+        return tf.reduce_sum(tf.linalg.cholesky(a) * tf.constant([[1.0, 0.0], [2.0, 3.0]],
+                                                                 tf.float64))
+
+    traced = tf.function(f)
+    traced(tf.constant([[4.0, 2.0], [2.0, 3.0]], tf.float64))
+    a = tf.constant([[4.0, 100.0], [2.0, 3.0]], tf.float64)
+    results = []
+    for fn in (traced, f):
+        with tf.GradientTape() as tape:
+            tape.watch(a)
+            y = fn(a)
+        results.append((float(y), tape.gradient(y, a).numpy()))
+    assert results[0][0] == results[1][0] == pytest.approx(2.0 + 2.0 + 3.0 * np.sqrt(2.0))
+    np.testing.assert_allclose(results[0][1], results[1][1])
+
+
 def test_cholesky_of_a_matrix_that_is_not_positive_definite_gives_nan_as_tensorflow():
     out = tf.linalg.cholesky(np.stack([np.eye(2), -np.eye(2)])).numpy()
     np.testing.assert_array_equal(out[0], np.eye(2))

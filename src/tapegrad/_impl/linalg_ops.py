@@ -13,6 +13,7 @@ from .._core.errors import InvalidArgumentError
 from .._core.primitive import composite as _composite
 from .._core.tensor import Tensor
 from .._core.tensor import convert_to_tensor as _tensor
+from ..ops import control as _c
 from ..ops import elementwise as _e
 from ..ops import matrix as _l
 from ..ops import reductions as _r
@@ -119,12 +120,15 @@ def cholesky(input, name=None):  # noqa: A002 - TensorFlow's name
     NaN, and the gradient is symmetric (the same for both triangles).
     """
     x = _square("cholesky", input)
-    v = x._value
-    upper = np.swapaxes(v, -1, -2)
-    if not np.array_equal(v, upper):
-        mirrored = np.tril(v) + np.triu(upper, 1)
-        x = _bind(_e.add, x, Tensor(mirrored - v))
-    return _bind(_l.cholesky, x)
+    # The lower triangle mirrored into the upper one, as ops (a traced program must do it for
+    # every input, not only for those seen while tracing), and as a value-only change: the
+    # gradient still reaches both triangles, as TensorFlow's symmetric one.
+    n, dtype = x._value.shape[-1], x._value.dtype
+    lower = _bind(_e.multiply, x, Tensor(np.tri(n, n, 0, dtype=dtype)))
+    below = _bind(_e.multiply, x, Tensor(np.tri(n, n, -1, dtype=dtype)))
+    mirrored = _bind(_e.add, lower, matrix_transpose(below))
+    change = _bind(_c.stop_gradient, _bind(_e.subtract, mirrored, x))
+    return _bind(_l.cholesky, _bind(_e.add, x, change))
 
 
 @_composite
