@@ -211,3 +211,11 @@ def test_loop_jacobian_gives_zero_rows_for_unconnected_outputs():
     for pfor in (True, False):
         np.testing.assert_array_equal(
             tape.jacobian(y, x, experimental_use_pfor=pfor).numpy(), [[3.0, 0.0], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("op", [tf.sqrt, tf.math.rsqrt, tf.math.reciprocal])
+def test_second_derivative_through_an_exactly_zero_cotangent(op):
+    # z = 0 makes the cotangent reaching `op` exactly zero; the derivative of op's gradient with
+    # respect to that cotangent must survive it, in both modes (found by the fuzzer: TensorFlow
+    # gives it, tapegrad gave 0).
+    tf.check_grads(lambda x, z: op(x) * z, [np.array([4.0, 0.5]), np.zeros(2)], order=2)
