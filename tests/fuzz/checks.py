@@ -246,11 +246,12 @@ def _disagree(what, *values):
 
 
 def _agree(a, b, scale, rtol=EXACT):
-    """Whether two sums agree to rounding. Two non-finite ones agree: with an inf in a
-    derivative, summing in another order can give NaN instead of inf."""
+    """Whether two sums agree to rounding (relative to `scale`, the size of their terms). Two
+    non-finite ones agree: with an inf in a derivative, summing in another order can give NaN
+    instead of inf."""
     if not (np.isfinite(a) and np.isfinite(b)):
         return not (np.isfinite(a) or np.isfinite(b))
-    return abs(a - b) <= rtol * (abs(a) + abs(b) + scale) + 1e-12
+    return abs(a - b) <= rtol * (abs(a) + abs(b) + scale + 1.0)
 
 
 def _fd_agrees(phi, want, scale):
@@ -259,10 +260,13 @@ def _fd_agrees(phi, want, scale):
     smooth at that scale: a kink within reach of the steps, or too much cancellation); and the
     estimate (None where they disagree among themselves)."""
     estimates = []
+    # rounding in phi's values, divided by the step, is the floor below which they cannot see
+    with np.errstate(all="ignore"):
+        noise = 1e-9 * (1.0 + abs(phi(0.0)))
     for eps in (1e-6, 1e-5, 1e-7):
         with np.errstate(all="ignore"):
             estimates.append(numeric.derivative(phi, 0.0, eps=eps))
-        if _agree(estimates[-1], want, scale, FD_RTOL):
+        if _agree(estimates[-1], want, scale, FD_RTOL) or abs(estimates[-1] - want) <= noise:
             return True, estimates[-1]
     spread = max(estimates) - min(estimates)
     if not np.isfinite(spread) or spread > 1e-3 * (abs(estimates[0]) + scale):
@@ -348,14 +352,16 @@ def self_check(m, program, data, results, fd=None):
         for i, (a, b) in enumerate(zip(hvp, fr)):
             a = np.zeros_like(data.xs[i]) if a is None else a
             b = np.zeros_like(data.xs[i]) if b is None else b
-            if not close(a, b, tol, 1e-12 * (1 + _largest(a))):
+            # two orders of the same second derivatives round differently, by up to a
+            # fraction of the largest entry (or of the huge terms that cancelled into it)
+            if not close(a, b, 100 * tol, 100 * tol * max(_largest(a), _largest(b)) + 1e-10):
                 found.append(Finding("forward over reverse", _disagree(
                     "reverse vs forward", a, b), f"input {i}: "
                                      f"reverse-over-reverse {_shown(a)}, forward-over-reverse "
                                      f"{_shown(b)}"))
     found += _check_jacobians(program, data, results, fwd, tol)
     found += _check_function(results, tol)
-    found += _check_float32(ys, results)
+    found += _check_float32(ys, results, program.smooth)
     if program.smooth:
         found += _check_fd(lib, data, d_rev, pairs, None if isinstance(hvp, Err) else hvp, fd)
     return found
@@ -446,7 +452,9 @@ def _check_function(results, tol):
     return []
 
 
-def _check_float32(ys, results):
+def _check_float32(ys, results, smooth):
+    """float32 results have float32 dtypes and, in a smooth program, float64's values to
+    float32 precision (at kinks a rounding difference can flip a comparison)."""
     r = results["float32"]
     if isinstance(r, Err):
         return []
@@ -454,7 +462,11 @@ def _check_float32(ys, results):
     found = []
     if any(d != "float32" for d in dtypes):
         found.append(Finding("float32", "dtype", f"float32 inputs give {dtypes}"))
+    if not smooth:
+        return found
     for k, (a, b) in enumerate(zip(ys32, ys)):
+        # where float32 overflows or loses a matrix's definiteness, only float64 has a value
+        a = np.where(np.isfinite(b) & ~np.isfinite(a), b, a)
         if not close(a, b, 1e-3, 1e-3 * (1.0 + _largest(b))):
             found.append(Finding("float32", "float32 vs float64", f"output {k}: float32 "
                                  f"{_shown(a)}, float64 {_shown(b)}"))

@@ -83,6 +83,10 @@ QUIRKS = [
           "cotangent times an infinite derivative), in TensorFlow exactly as in tapegrad, e.g. "
           "the gradient of tf.pow(x, 0.0)[1] at x = [0, 2] is [nan, 0] in both",
           POLES, None, INFINITE, kinks=True),
+    Known("pow(x, y) at x <= 0: TensorFlow takes log(x) as 0 in the exponent's gradient, so the "
+          "mixed second derivatives depend on the order of differentiation: reverse-over-reverse "
+          "and forward-over-reverse differ there, in TensorFlow exactly as in tapegrad", {"pow"},
+          SECOND, CONSISTENCY, kinks=True),
     Known("at a pole of a derivative (asin and acos at +-1, a division by 0), the second "
           "derivative comes out NaN in one library and inf in the other (0 / 0 against "
           "0 * inf, as the rules are written); neither is a derivative there", POLES, SECOND, {

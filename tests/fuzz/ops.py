@@ -4,7 +4,8 @@ An entry is the op's call in TensorFlow syntax, `{0}`, `{1}`, ... standing for i
 `{name}` for the static arguments its `params` draws for the operands' shapes (None when the op
 does not apply to them). `margin` is the signed distance of the operands to the op's nearest
 kink, pole or branch cut (negative: outside its domain); a smooth program keeps every op's margin
-above `MARGIN`, so that finite differences see its true derivative. `connects` lists the
+above `MARGIN`, so that finite differences see its true derivative (a NaN margin rules the
+operands out in every program). `connects` lists the
 operands a reverse gradient reaches (TensorFlow's None elsewhere); `literal` the operands that
 may be a Python number instead of a tensor; `fd=False` marks an op no finite difference can
 check, used at kinks only; `rounds` one that rounds to float32 (looser exact comparisons).
@@ -468,6 +469,8 @@ def _square(extra=None):
 
 def _min_singular(x, n=None, **_):
     m = 0.3 * np.asarray(x, dtype=float) + np.eye(x.shape[-1])
+    if not np.isfinite(m).all():
+        return np.nan  # refused by inv and solve, as by TensorFlow: not a program to build
     return _min(np.linalg.svd(m, compute_uv=False))
 
 

@@ -204,7 +204,10 @@ def _next_line(rng, target, pool, namespace, smooth, literals, program):
             continue
         names, values = _choose(rng, op, pool, literals)
         params = op.params(rng, *[v.shape for v in values])
-        if params is None or (smooth and _margin(op, values, params) < MARGIN):
+        if params is None:
+            continue
+        margin = _margin(op, values, params)
+        if np.isnan(margin) or (smooth and margin < MARGIN):
             continue
         src = _render(op, names, params)
         try:
