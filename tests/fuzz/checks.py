@@ -251,7 +251,7 @@ def _agree(a, b, scale, rtol=EXACT):
     instead of inf."""
     if not (np.isfinite(a) and np.isfinite(b)):
         return not (np.isfinite(a) or np.isfinite(b))
-    return abs(a - b) <= rtol * (abs(a) + abs(b) + scale + 1.0)
+    return abs(a - b) <= rtol * (abs(a) + abs(b) + scale + 1e-3)
 
 
 def _fd_agrees(phi, want, scale):
@@ -324,7 +324,8 @@ def self_check(m, program, data, results, fd=None):
     rev = results["reverse"]
     if isinstance(rev, Err):
         return found
-    tol = 1e-6 if any(line[1].rounds for line in program.lines) else EXACT
+    # a float32 round trip inside the program rounds derivatives to float32 precision
+    tol = 1e-4 if any(line[1].rounds for line in program.lines) else EXACT
     lib = Library(m, program)
     ys, grads = rev
     connected = program.connected
