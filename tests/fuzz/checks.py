@@ -185,15 +185,17 @@ def _float32(lib, data):
     return _nps(ys), dtypes
 
 
-def compute(m, program, data):
-    """Every result for `program` in library `m`: a dict of part name to result or Err."""
+def compute(m, program, data, forward=True):
+    """Every result for `program` in library `m`: a dict of part name to result or Err.
+    `forward=False` leaves out the forward-mode parts (TensorFlow's cost most of the time)."""
     lib = Library(m, program)
     if program.error is not None:
         return {"value": _attempt(lambda: _nps(lib.f(*lib.args(data.xs))))}
     out = {"reverse": _attempt(lambda: _reverse(lib, data)),
            "second": _attempt(lambda: _second(lib, data))}
-    out["forward"] = _attempt(lambda: _forward(lib, data))
-    out["forward_over_reverse"] = _attempt(lambda: _forward_over_reverse(lib, data))
+    if forward:
+        out["forward"] = _attempt(lambda: _forward(lib, data))
+        out["forward_over_reverse"] = _attempt(lambda: _forward_over_reverse(lib, data))
     jac = _attempt(lambda: _jacobians(lib, data))
     out.update(jac if isinstance(jac, dict) else {"jacobian": jac})
     out["function"] = _attempt(lambda: _function(lib, data))

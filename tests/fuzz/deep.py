@@ -24,6 +24,8 @@ def main():
     parser.add_argument("--tf", action="store_true", help="compare with TensorFlow too")
     parser.add_argument("--out", default=None, help="folder for reproduction scripts")
     parser.add_argument("--no-shrink", action="store_true")
+    parser.add_argument("--tf-forward-every", type=int, default=1, metavar="N",
+                        help="TensorFlow's forward mode (most of its cost) for one seed in N")
     args = parser.parse_args()
     tf = None
     if args.tf:
@@ -38,7 +40,8 @@ def main():
     for seed in range(args.start, args.start + args.count):
         if seed % 500 == 0:
             print(f"[{seed}: {time.time() - started:.0f} s]", flush=True)
-        outcome = run(seed, tf, shrink=not args.no_shrink)
+        outcome = run(seed, tf, shrink=not args.no_shrink,
+                      tf_forward=seed % args.tf_forward_every == 0)
         smooth += outcome.program.smooth
         inconclusive += bool(outcome.inconclusive)
         for _, entry in outcome.explained:

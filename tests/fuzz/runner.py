@@ -29,9 +29,9 @@ def _values(m, program):
         return None, Err(err)
 
 
-def examine(program, tf=None):
+def examine(program, tf=None, tf_forward=True):
     """The findings for one program: tapegrad against itself and finite differences, and
-    against TensorFlow if `tf` is given."""
+    against TensorFlow if `tf` is given (with its forward mode unless `tf_forward` is False)."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         shapes, err = _values(tapegrad, program)
@@ -47,7 +47,7 @@ def examine(program, tf=None):
         fd = {}
         found = self_check(tapegrad, program, data, mine, fd)
         if tf is not None:
-            theirs = compute(tf, program, data)
+            theirs = compute(tf, program, data, forward=tf_forward)
             found += against(program, data, mine, theirs, fd, Library(tapegrad, program))
     return _sort(program, found, data)
 
@@ -66,22 +66,23 @@ def _sort(program, found, data):
     return out
 
 
-def run(seed, tf=None, shrink=True, **kinds):
+def run(seed, tf=None, shrink=True, tf_forward=True, **kinds):
     """The outcome of seed `seed`; failures come with a shrunken program. `kinds` (smooth, bad)
-    are passed to `generate`."""
+    are passed to `generate`; `tf_forward=False` skips TensorFlow's (slow) forward mode."""
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             program = generate(seed, **kinds)
     except Crash as crash:
         program = crash.program
-    outcome = examine(program, tf)
+    outcome = examine(program, tf, tf_forward)
     if outcome.failures and shrink:
         first = outcome.failures[0]
         small = minimize(program, lambda p: any(
-            f.part == first.part and f.symptom == first.symptom for f in examine(p, tf).failures))
+            f.part == first.part and f.symptom == first.symptom
+            for f in examine(p, tf, tf_forward).failures))
         if small is not program:
-            again = examine(small, tf)
+            again = examine(small, tf, tf_forward)
             if again.failures:
                 return again
     return outcome
