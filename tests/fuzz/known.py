@@ -98,10 +98,10 @@ QUIRKS = [
     Known("tf.math.erf(inf) is NaN in TensorFlow's float64 kernel (and so gelu(inf)); erf(inf) "
           "is 1 by definition, as tapegrad (math.erf) gives", {"erf", "gelu"}, None,
           {"tensorflow non-finite", "tapegrad inf, tensorflow nan"}, kinks=True),
-    Known("tile: TensorFlow's forward mode and second derivatives fail for some inputs of rank 3 "
-          "(UnimplementedError: 'Broadcast between [1,2,1,3,1,2] and [2,2,2,3,2,2] is not "
-          "supported yet')", {"tile"}, {"forward"} | SECOND, {"tensorflow raises"},
-          "is not supported yet"),
+    Known("TensorFlow's BroadcastTo kernel (in broadcast_to, and in the gradients and JVPs of "
+          "tile and broadcasting ops) fails above rank 5: UnimplementedError 'Broadcast between "
+          "[1,2,1,3,1,2] and [2,2,2,3,2,2] is not supported yet'; tapegrad computes them", None,
+          None, {"tensorflow raises"}, "is not supported yet"),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
