@@ -18,8 +18,8 @@ from tapegrad._core.registry import PRIMITIVES
 
 tf = pytest.importorskip("tensorflow")
 
-SEEDS = int(os.environ.get("TAPEGRAD_FUZZ_TF_SEEDS", "100"))
-CHUNK = 25
+SEEDS = int(os.environ.get("TAPEGRAD_FUZZ_TF_SEEDS", "60"))
+CHUNK = 20
 
 
 @pytest.mark.parametrize("start", range(0, SEEDS, CHUNK))
