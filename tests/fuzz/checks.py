@@ -77,8 +77,8 @@ def _dense(m, ts):
 class Library:
     """One library's way of running a program: its inputs as constants or Variables."""
 
-    def __init__(self, m, program):
-        self.m, self.program, self.f = m, program, program.function(m)
+    def __init__(self, m, program, nudge=None):
+        self.m, self.program, self.f = m, program, program.function(m, nudge)
 
     def args(self, arrays, dtype=None):
         m = self.m
@@ -293,13 +293,15 @@ PART = {"value": "value", "reverse": "gradient", "second": "second order", "forw
 
 
 class Finding:
-    """One disagreement: the part that shows it, a short symptom, the details, and which side
-    finite differences support ("tapegrad", "tensorflow" or None where they cannot decide)."""
+    """One disagreement: the part that shows it, a short symptom, the details, which side
+    finite differences support ("tapegrad", "tensorflow" or None where they cannot decide) and,
+    for numbers, the largest difference relative to the largest value."""
 
-    __slots__ = ("detail", "fd", "part", "symptom")
+    __slots__ = ("detail", "fd", "part", "size", "symptom")
 
-    def __init__(self, part, symptom, detail, fd=None):
+    def __init__(self, part, symptom, detail, fd=None, size=None):
         self.part, self.symptom, self.detail, self.fd = part, symptom, detail, fd
+        self.size = size
 
     def __repr__(self):
         side = f" (finite differences side with {self.fd})" if self.fd else ""

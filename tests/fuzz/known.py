@@ -3,7 +3,8 @@
 An entry explains a Finding when one of its ops computes the program's outputs (any op if `ops`
 is None; for a program that ends in a deliberately invalid call, that call's op) or, with
 `calls`, one of those source fragments appears in the lines that compute them,
-the finding's part and symptom are among the entry's, and its detail contains `detail` if given.
+the finding's part and symptom are among the entry's, its detail contains `detail` and its
+relative size is `within` the entry's bound, if given.
 A quirk never explains a finding where finite differences side with TensorFlow: then tapegrad
 is wrong, whatever TensorFlow's habits; one that `needs_fd` explains a smooth program's finding
 only where finite differences side with tapegrad, for this finding or (for the parts they cannot
@@ -11,14 +12,18 @@ check: jacobians, tf.function at other inputs) another of the program's. A `kink
 where finite differences never decide: programs at kinks, and tf.function at other inputs.
 """
 
+import numpy as np
+
 
 class Known:
-    __slots__ = ("calls", "detail", "kinks", "needs_fd", "ops", "parts", "symptoms", "why")
+    __slots__ = ("calls", "detail", "kinks", "needs_fd", "ops", "parts", "symptoms", "why",
+                 "within")
 
     def __init__(self, why, ops=None, parts=None, symptoms=None, detail=None, kinks=False,
-                 needs_fd=False, calls=None):
+                 needs_fd=False, calls=None, within=None):
         self.why, self.ops, self.parts, self.symptoms = why, ops, parts, symptoms
         self.detail, self.kinks, self.needs_fd, self.calls = detail, kinks, needs_fd, calls
+        self.within = within
 
     def explains(self, program, finding, confirmed=()):
         # a program ending in a deliberately invalid call is about that call only; an error
@@ -32,6 +37,7 @@ class Known:
                 and (self.parts is None or finding.part in self.parts)
                 and (self.symptoms is None or finding.symptom in self.symptoms)
                 and (self.detail is None or self.detail in finding.detail)
+                and (self.within is None or (finding.size or np.inf) <= self.within)
                 and not (self.kinks and program.smooth and finding.part != "function")
                 and not (self.needs_fd and program.smooth and finding.fd != "tapegrad"
                          and self not in confirmed))
@@ -95,6 +101,9 @@ QUIRKS = [
           "where values are NaN (logical_not(a >= b) becomes a < b); TensorFlow's eager mode "
           "agrees with tapegrad (its eager and tf.function results are both compared)", None,
           {"function"}, {"tensorflow's tf.function differs from its eager mode"}),
+    Known("gelu: TensorFlow rounds its constants (1 / sqrt(2), 0.044715, sqrt(2 / pi)) to float32 "
+          "even in float64, a relative difference below 1e-6 (finite differences cannot tell)",
+          {"gelu"}, None, {"values"}, within=1e-5),
     Known("tf.math.erf(inf) is NaN in TensorFlow's float64 kernel (and so gelu(inf)); erf(inf) "
           "is 1 by definition, as tapegrad (math.erf) gives", {"erf", "gelu"}, None,
           {"tensorflow non-finite", "tapegrad inf, tensorflow nan"}, kinks=True),

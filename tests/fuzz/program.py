@@ -69,14 +69,18 @@ class Program:
             reach[target] = set().union(*[reach.get(operands[p], set()) for p in positions])
         return set().union(*[reach.get(o, set()) for o in outputs])
 
-    def source(self):
-        body = "".join(f"    {line[0]} = {line[2]}\n" for line in self.lines)
+    def source(self, nudge=False):
+        """The program's source; with `nudge`, each line's value goes through `nudge(value)`."""
+        body = "".join(f"    {line[0]} = {f'nudge({line[2]})' if nudge else line[2]}\n"
+                       for line in self.lines)
         return f"def f({', '.join(self.names)}):\n{body}    return [{', '.join(self.outputs)}]\n"
 
-    def function(self, m):
-        """The program as a Python function over library `m` (tapegrad or tensorflow)."""
-        namespace = {"tf": m, "np": np}
-        exec(compile(self.source(), f"<fuzz program {self.seed}>", "exec"), namespace)  # noqa: S102
+    def function(self, m, nudge=None):
+        """The program as a Python function over library `m` (tapegrad or tensorflow), each
+        line's value passed through `nudge` if given."""
+        namespace = {"tf": m, "np": np, "nudge": nudge}
+        source = self.source(nudge is not None)
+        exec(compile(source, f"<fuzz program {self.seed}>", "exec"), namespace)  # noqa: S102
         return namespace["f"]
 
     def inputs_source(self):

@@ -14,7 +14,8 @@ from .reference import against
 
 class Outcome:
     """What one program gave: unexplained findings (failures), explained ones, and findings
-    finite differences could not settle (inconclusive)."""
+    neither finite differences nor the comparison can settle (inconclusive: finite differences
+    disagree among themselves, or a last-bit rounding decides at a kink)."""
 
     def __init__(self, program, failures=(), explained=(), inconclusive=(), data=None):
         self.program, self.data = program, data
@@ -57,7 +58,7 @@ def _sort(program, found, data):
     sure = confirmed(program, found)
     for finding in found:
         entry = explain(program, finding, sure)
-        if finding.symptom == "inconclusive":
+        if finding.symptom in ("inconclusive", "rounding"):
             out.inconclusive.append(finding)
         elif entry is not None:
             out.explained.append((finding, entry))
