@@ -90,7 +90,7 @@ class Library:
         return [self.m.constant(a, dtype=dtype or self.m.float64) for a in arrays]
 
 
-def _reverse(lib, data, xs=None):
+def values_and_gradient(lib, data, xs=None):
     """Values and the gradient of <u, f>."""
     m = lib.m
     xs = lib.args(data.xs) if xs is None else xs
@@ -171,7 +171,7 @@ def _function(lib, data):
         return _nps(ys), _nps(_dense(m, tape.gradient(ys, xs2, output_gradients=lib.consts(
             data.us))))
 
-    return _attempt(traced), _attempt(lambda: _reverse(lib, data, lib.args(data.xs2)))
+    return _attempt(traced), _attempt(lambda: values_and_gradient(lib, data, lib.args(data.xs2)))
 
 
 def _float32(lib, data):
@@ -191,7 +191,7 @@ def compute(m, program, data, forward=True):
     lib = Library(m, program)
     if program.error is not None:
         return {"value": _attempt(lambda: _nps(lib.f(*lib.args(data.xs))))}
-    out = {"reverse": _attempt(lambda: _reverse(lib, data)),
+    out = {"reverse": _attempt(lambda: values_and_gradient(lib, data)),
            "second": _attempt(lambda: _second(lib, data))}
     if forward:
         out["forward"] = _attempt(lambda: _forward(lib, data))
@@ -225,16 +225,16 @@ def close(a, b, rtol, atol=0.0, any_nonfinite=False):
     return bool(np.all(ok))
 
 
-def _largest(a):
+def largest(a):
     a = np.abs(np.asarray(a, dtype=float))
     return float(np.max(a[np.isfinite(a)], initial=0.0))
 
 
-def _dot(a, b):
+def dot(a, b):
     return float(np.sum(np.asarray(a) * np.asarray(b)))
 
 
-def _scale(pairs):
+def scale_of(pairs):
     """The size of the terms of a sum of products (what rounding errors are relative to)."""
     with np.errstate(all="ignore"):
         return sum(float(np.sum(np.abs(a) * np.abs(b))) for a, b in pairs if a is not None)
@@ -308,7 +308,7 @@ class Finding:
         return f"{self.part}: {self.symptom}{side}: {self.detail}"
 
 
-def _shown(a):
+def shown(a):
     return None if a is None else np.round(np.asarray(a, dtype=float), 10).tolist()
 
 
@@ -339,7 +339,7 @@ def self_check(m, program, data, results, fd=None):
                                  f"{'None' if g is None else 'a tensor'}; by the op table it is "
                                  f"{'connected' if i in connected else 'None'}"))
     pairs = list(zip(grads, data.vs))
-    d_rev = sum(_dot(g, v) for g, v in pairs if g is not None)
+    d_rev = sum(dot(g, v) for g, v in pairs if g is not None)
     fwd = results["forward"]
     if not isinstance(fwd, Err):
         for o, (t, reached) in enumerate(zip(fwd, reach(program))):
@@ -347,8 +347,8 @@ def self_check(m, program, data, results, fd=None):
                 found.append(Finding("forward", "none", f"the JVP of output {o} is "
                                      f"{'None' if t is None else 'a tensor'}"))
         tpairs = list(zip(fwd, data.us))
-        d_fwd = sum(_dot(t, u) for t, u in tpairs if t is not None)
-        if not _agree(d_rev, d_fwd, _scale(pairs) + _scale(tpairs), tol):
+        d_fwd = sum(dot(t, u) for t, u in tpairs if t is not None)
+        if not _agree(d_rev, d_fwd, scale_of(pairs) + scale_of(tpairs), tol):
             found.append(Finding("forward", _disagree("reverse vs forward", d_rev, d_fwd),
                                  f"<g, v> = {d_rev!r} by "
                                  f"reverse mode, <u, J v> = {d_fwd!r} by forward mode"))
@@ -359,11 +359,11 @@ def self_check(m, program, data, results, fd=None):
             b = np.zeros_like(data.xs[i]) if b is None else b
             # two orders of the same second derivatives round differently, by up to a
             # fraction of the largest entry (or of the huge terms that cancelled into it)
-            if not close(a, b, 100 * tol, 100 * tol * max(_largest(a), _largest(b)) + 1e-10):
+            if not close(a, b, 100 * tol, 100 * tol * max(largest(a), largest(b)) + 1e-10):
                 found.append(Finding("forward over reverse", _disagree(
                     "reverse vs forward", a, b), f"input {i}: "
-                                     f"reverse-over-reverse {_shown(a)}, forward-over-reverse "
-                                     f"{_shown(b)}"))
+                                     f"reverse-over-reverse {shown(a)}, forward-over-reverse "
+                                     f"{shown(b)}"))
     found += _check_jacobians(program, data, results, fwd, tol)
     found += _check_function(results, tol)
     found += _check_float32(ys, results, program.smooth)
@@ -377,14 +377,14 @@ def along(lib, xs, us, vs):
 
     def phi(h):
         ys = lib.f(*lib.consts([x + h * v for x, v in zip(xs, vs)]))
-        return sum(_dot(u, y) for u, y in zip(us, ys))
+        return sum(dot(u, y) for u, y in zip(us, ys))
 
     return phi
 
 
 def _check_fd(lib, data, d_rev, pairs, hvp, fd):
     xs, vs, ws = data.xs, data.vs, data.ws
-    ok, fd["first"] = _fd_agrees(along(lib, xs, data.us, vs), d_rev, _scale(pairs))
+    ok, fd["first"] = _fd_agrees(along(lib, xs, data.us, vs), d_rev, scale_of(pairs))
     if not ok:
         return [Finding("gradient", "finite differences" if ok is False else "inconclusive",
                         f"<g, v> = {d_rev!r}, by finite differences {fd['first']!r}")]
@@ -393,12 +393,12 @@ def _check_fd(lib, data, d_rev, pairs, hvp, fd):
 
     def psi(h):
         moved = lib.consts([x + h * v for x, v in zip(xs, vs)])
-        grads = _reverse(lib, data, moved)[1]
-        return sum(_dot(g, w) for g, w in zip(grads, ws) if g is not None)
+        grads = values_and_gradient(lib, data, moved)[1]
+        return sum(dot(g, w) for g, w in zip(grads, ws) if g is not None)
 
     hpairs = list(zip(hvp, vs))
-    d2 = sum(_dot(h, v) for h, v in hpairs if h is not None)
-    ok, fd["second"] = _fd_agrees(psi, d2, _scale(hpairs))
+    d2 = sum(dot(h, v) for h, v in hpairs if h is not None)
+    ok, fd["second"] = _fd_agrees(psi, d2, scale_of(hpairs))
     if not ok:
         return [Finding("second order", "finite differences" if ok is False else
                         "inconclusive", f"<H w, v> = {d2!r}, by finite differences of the "
@@ -420,11 +420,11 @@ def _check_jacobians(program, data, results, fwd, tol):
                                  f"{'None' if j is None else 'a tensor'}"))
         if j is not None:
             jv = np.tensordot(j, v, axes=v.ndim) if v.ndim else j * v
-            total += _dot(u0, jv)
+            total += dot(u0, jv)
             pairs.append((np.abs(j), np.abs(np.multiply.outer(u0, v))))
     if not isinstance(fwd, Err) and fwd[0] is not None:
-        want = _dot(u0, fwd[0])
-        if not _agree(total, want, _scale(pairs), tol):
+        want = dot(u0, fwd[0])
+        if not _agree(total, want, scale_of(pairs), tol):
             found.append(Finding("jacobian", _disagree("jacobian vs JVP", total, want),
                                  f"<u, J v> = {total!r} from the "
                                  f"jacobian, {want!r} from the JVP"))
@@ -436,7 +436,7 @@ def _check_jacobians(program, data, results, fwd, tol):
         if bj is None or not close(bj, want, tol, 1e-12, any_nonfinite=True):
             found.append(Finding("batch_jacobian", _disagree(
                 "batch_jacobian vs jacobian", want, 0.0 if bj is None else bj),
-                                 f"batch_jacobian {_shown(bj)}, from the jacobian {_shown(want)}"))
+                                 f"batch_jacobian {shown(bj)}, from the jacobian {shown(want)}"))
     return found
 
 
@@ -453,7 +453,7 @@ def _check_function(results, tol):
         for k, (x, y) in enumerate(zip(a, b)):
             if (x is None) != (y is None) or (x is not None and not close(x, y, tol, 1e-12)):
                 return [Finding("function", f"tf.function vs eager {what}",
-                                f"#{k}: tf.function {_shown(x)}, eager {_shown(y)}")]
+                                f"#{k}: tf.function {shown(x)}, eager {shown(y)}")]
     return []
 
 
@@ -472,7 +472,7 @@ def _check_float32(ys, results, smooth):
     for k, (a, b) in enumerate(zip(ys32, ys)):
         # where float32 overflows or loses a matrix's definiteness, only float64 has a value
         a = np.where(np.isfinite(b) & ~np.isfinite(a), b, a)
-        if not close(a, b, 1e-3, 1e-3 * (1.0 + _largest(b))):
+        if not close(a, b, 1e-3, 1e-3 * (1.0 + largest(b))):
             found.append(Finding("float32", "float32 vs float64", f"output {k}: float32 "
-                                 f"{_shown(a)}, float64 {_shown(b)}"))
+                                 f"{shown(a)}, float64 {shown(b)}"))
     return found

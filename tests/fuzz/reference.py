@@ -12,13 +12,15 @@ from .checks import (
     RTOL,
     Err,
     Finding,
-    _dot,
-    _largest,
-    _scale,
-    _shown,
+    Library,
     along,
     close,
+    dot,
     fd_estimate,
+    largest,
+    scale_of,
+    shown,
+    values_and_gradient,
 )
 
 # the quantities inside each computed part, in order
@@ -135,15 +137,15 @@ def _compare(name, a, b, index=None):
     if a.shape != b.shape:
         return [Finding(name, "shape", f"{label}: tapegrad {a.shape}, TensorFlow {b.shape}")]
     if name == "float32":  # float32 precision, relative to the largest value
-        if close(a, b, 1e-3, 1e-3 * (1.0 + _largest(b))):
+        if close(a, b, 1e-3, 1e-3 * (1.0 + largest(b))):
             return []
-    elif close(a, b, RTOL, ATOL * (1.0 + _largest(b))):
+    elif close(a, b, RTOL, ATOL * (1.0 + largest(b))):
         return []
     with np.errstate(all="ignore"):
-        size = float(np.nanmax(np.abs(a - b), initial=0.0)) / max(_largest(a), _largest(b),
+        size = float(np.nanmax(np.abs(a - b), initial=0.0)) / max(largest(a), largest(b),
                                                                     1e-300)
-    return [Finding(name, _symptom(a, b), f"{label}: tapegrad {_shown(a)}, TensorFlow "
-                    f"{_shown(b)}", size=size)]
+    return [Finding(name, _symptom(a, b), f"{label}: tapegrad {shown(a)}, TensorFlow "
+                    f"{shown(b)}", size=size)]
 
 
 def _symptom(a, b):
@@ -190,12 +192,10 @@ def rounding_decides(program, data, xs, tapegrad):
     intermediate values move by a few units in the last place: then a last-bit difference
     between two libraries (TensorFlow's vectorized and scalar code can round one input two ways)
     decides the result at a kink, and neither side can be called wrong."""
-    from .checks import Library, _reverse
-
-    base = _reverse(Library(tapegrad, program), data, Library(tapegrad, program).consts(xs))
+    base = values_and_gradient(Library(tapegrad, program), data, Library(tapegrad, program).consts(xs))
     for k in range(3):
         lib = Library(tapegrad, program, _nudger(tapegrad, [program.seed, k]))
-        other = _reverse(lib, data, lib.consts(xs))
+        other = values_and_gradient(lib, data, lib.consts(xs))
         for a, b in zip(base[0] + base[1], other[0] + other[1]):
             if (a is None) != (b is None) or (a is not None and not close(a, b, 1e-9, 1e-12)):
                 return True
@@ -217,7 +217,7 @@ def _projection(name, result, data, outputs):
     else:
         return None
     pairs = [(x, y) for x, y in pairs if x is not None]
-    return sum(_dot(x, y) for x, y in pairs), _scale(pairs)
+    return sum(dot(x, y) for x, y in pairs), scale_of(pairs)
 
 
 def _decide(finding, program, data, mine, theirs, fd):
