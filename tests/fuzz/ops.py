@@ -414,6 +414,13 @@ def _key(rng, s):
     return {"key": ", ".join(parts) if parts else "..."}
 
 
+def _slice(rng, s):
+    begin = [int(rng.integers(0, n)) for n in s]
+    size = [-1 if rng.integers(3) == 0 else int(rng.integers(1, n - b + 1))
+            for n, b in zip(s, begin)]
+    return {"begin": begin, "size": size}
+
+
 def _broadcast_shape(rng, s):
     return {"shape": [2] + [3 if d == 1 and rng.integers(2) else d for d in s]}
 
@@ -504,6 +511,7 @@ SHAPES = [
     Op("gather_nd", "tf.gather_nd({0}, {idx})", params=_at_least(1, _gather_nd)),
     Op("boolean_mask", "tf.boolean_mask({0}, {mask})", params=_at_least(1, _mask)),
     Op("getitem", "{0}[{key}]", params=_key),
+    Op("slice", "tf.slice({0}, {begin}, {size})", params=_slice),
     Op("linspace", "tf.linspace({0}, {1}, {num}, axis={axis})", 2, params=lambda rng, a, b: (
         None if _elementwise(rng, a, b) is None else {"num": int(rng.integers(2, 5)), "axis": int(
             rng.integers(-len(np.broadcast_shapes(a, b)) - 1, len(np.broadcast_shapes(a, b)) + 1
