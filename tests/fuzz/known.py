@@ -111,6 +111,12 @@ QUIRKS = [
           "tile and broadcasting ops) fails above rank 5: UnimplementedError 'Broadcast between "
           "[1,2,1,3,1,2] and [2,2,2,3,2,2] is not supported yet'; tapegrad computes them", None,
           None, {"tensorflow raises"}, "is not supported yet"),
+    Known("sqrt at 0 (reduce_std of equal values, the 2-norm of zeros): TensorFlow's forward "
+          "mode has no zero test (0.5 * t / y is NaN for a zero tangent) while its reverse mode "
+          "has one (SqrtGrad gives 0 for a zero cotangent), so where sqrt(0) reaches an output "
+          "only through constants forward mode gives NaN and reverse mode a finite gradient, in "
+          "TensorFlow as in tapegrad", None, None, INFINITE, kinks=True,
+          calls=("tf.sqrt(", "reduce_std(", "tf.norm(", "** 0.5")),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
@@ -119,37 +125,14 @@ QUIRKS = [
           {"tensorflow raises"}),
 ]
 
-# Defects being fixed on other branches right now. The lead removes each entry when its branch
-# is merged; from then on the fuzzer checks the behaviour.
-MASKING = {"maximum", "minimum", "clip_by_value", "relu", "relu6", "leaky_relu", "elu", "selu",
-           "where", "abs", "reduce_max", "reduce_min", "norm", "one_hot", "sign"}
-PENDING = [
-    # fix-rules
-    Known("fix-rules: NaN and inf leak through masked cotangents (0 * inf) of maximum, minimum, "
-          "clip_by_value, the relu family, where, abs, reduce_max/min", MASKING,
-          None, INFINITE | {"tapegrad non-finite", "tapegrad nan, tensorflow inf"}),
-    Known("fix-rules: the second derivative of tf.norm at exact zeros", {"norm"}, SECOND,
-          NUMBERS | CONSISTENCY | INFINITE, kinks=True),
-    Known("fix-rules: reverse and forward mode disagree at sqrt(0)", None, FIRST - {"function"} |
-          SECOND,
-          INFINITE | NONFINITE, kinks=True, calls=(
-              "tf.sqrt(", "rsqrt(", "reduce_std(", "tf.norm(", "l2_normalize(", "clip_by_norm(",
-              "** 0.5")),
-    Known("fix-rules: integer floordiv and floormod by zero raise no error", {
-        "floordiv", "floormod"}, {"value"}, {"no error", "tensorflow raises"}),
-    Known("fix-rules: argmax and argmin with NaN", {"argmax", "argmin", "one_hot"}, None,
-          NUMBERS, kinks=True),
-    Known("fix-rules: tf.one_hot with depth < 0 raises no error", {"one_hot"}, {"value"},
-          {"no error", "tensorflow raises"}),
-    Known("fix-rules: tf.reshape with a float shape raises no error", {"reshape"}, {"value"},
-          {"no error", "tensorflow raises"}),
-    # fix-engine
-    Known("fix-engine: tf.function crashes when an output does not come from a tensor argument",
-          None, {"function"}, {"crash", "tapegrad raises"},
-          "list indices must be integers or slices, not NoneType"),
-    Known("fix-engine: batch_jacobian of an unconnected output is None, not zeros", None,
-          {"batch_jacobian"}, {"none"}),
-]
+# Defects being fixed on other branches right now, as Known entries (e.g. "fix-rules: NaN
+# leaks through maximum's masked cotangent", keyed by op and symptom): the lead removes each
+# when its branch is merged, and from then on the fuzzer checks the behaviour. Empty: the
+# fix-rules and fix-engine items this list held (NaN through masked cotangents, tf.norm's and
+# sqrt's derivatives at 0, integer floordiv by zero, argmax with NaN, one_hot and reshape
+# arguments, tf.function results not from tensor arguments, batch_jacobian of an unconnected
+# output) are on main, and the fuzzer passes without them.
+PENDING = []
 
 
 def explain(program, finding, confirmed=()):
