@@ -21,6 +21,7 @@ KINK_VALUES = np.array([-2.0, -1.0, -0.5, 0.0, 0.0, 0.0, 0.5, 1.0, 1.0, 2.0])
 SMOOTH_LITERALS = ["0.5", "-1.5", "2.0", "0.75", "3.0", "-0.25"]
 KINK_LITERALS = ["0.0", "1.0", "-1.0", "2.0", "0.5"]
 BOUND = 1e4  # a smooth program keeps its values below this, so that float64 differences work
+SIZE = 200  # at most this many elements a value: jacobians stay small (outer products grow)
 
 
 class Program:
@@ -221,7 +222,7 @@ def _next_line(rng, target, pool, namespace, smooth, literals, program):
             program.outputs = [target]
             raise Crash(program, err) from err
         value = np.asarray(result)
-        if value.dtype.kind != "f":
+        if value.dtype.kind != "f" or value.size > SIZE:
             continue
         finite = np.all(np.isfinite(value))
         if smooth and not (finite and np.max(np.abs(value), initial=0) < BOUND):
