@@ -160,10 +160,10 @@ def _function(lib, data):
     """The program under tf.function, traced at xs and run at xs2, then eagerly at xs2: values
     and gradients, or the error each raised."""
     m = lib.m
-    fn = m.function(lib.f)
-    fn(*lib.args(data.xs))
 
     def traced():
+        fn = m.function(lib.f)
+        fn(*lib.args(data.xs))
         xs2 = lib.args(data.xs2)
         with m.GradientTape() as tape:
             tape.watch(xs2)

@@ -97,10 +97,19 @@ QUIRKS = [
           "derivative comes out NaN in one library and inf in the other (0 / 0 against "
           "0 * inf, as the rules are written); neither is a derivative there", POLES, SECOND, {
               "tapegrad nan, tensorflow inf", "tapegrad inf, tensorflow nan"}, kinks=True),
-    Known("inside tf.function TensorFlow's graph optimizer rewrites some ops in ways that differ "
-          "where values are NaN (logical_not(a >= b) becomes a < b); TensorFlow's eager mode "
-          "agrees with tapegrad (its eager and tf.function results are both compared)", None,
-          {"function"}, {"tensorflow's tf.function differs from its eager mode"}),
+    Known("TensorFlow's tf.function differs from its own eager mode, which agrees with tapegrad "
+          "(its eager and tf.function results are both compared): the graph optimizer rewrites "
+          "logical_not(a >= b) as a < b, wrong for NaN; graph mode cannot unstack a tensor of "
+          "unknown shape (after boolean_mask)",
+          None, {"function"}, {"tensorflow's tf.function differs from its eager mode"}),
+    Known("inv and solve of a matrix with NaN entries: TensorFlow raises 'not invertible' or "
+          "returns NaN by where the NaN lands in its LU pivots (Eigen's minCoeff over them); "
+          "tapegrad returns NaN", {"inv", "solve"}, None, {"tensorflow raises",
+                                                          "tapegrad raises"}, "not invertible"),
+    Known("tf.slice of a scalar (begin and size []): TensorFlow's gradient and tf.function "
+          "fail, its empty lists converting to float32 ('Value for attr 'Index' of float is not "
+          "in the list of allowed values'); tapegrad computes them", {"slice"}, None,
+          {"tensorflow raises"}, calls=(", [], [])",)),
     Known("gelu: TensorFlow rounds its constants (1 / sqrt(2), 0.044715, sqrt(2 / pi)) to float32 "
           "even in float64, a relative difference below 1e-6 (finite differences cannot tell)",
           {"gelu"}, None, {"values"}, within=1e-5),

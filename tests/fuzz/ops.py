@@ -477,7 +477,7 @@ def _square(extra=None):
 def _min_singular(x, n=None, **_):
     m = 0.3 * np.asarray(x, dtype=float) + np.eye(x.shape[-1])
     if not np.isfinite(m).all():
-        return np.nan  # refused by inv and solve, as by TensorFlow: not a program to build
+        return np.nan  # TensorFlow's inv and solve raise for some, by where the NaN lands
     return _min(np.linalg.svd(m, compute_uv=False))
 
 

@@ -87,19 +87,26 @@ def _function(program, data, a, b, lib):
     side with one of them where they can."""
     if isinstance(a, Err) or isinstance(b, Err):
         return _errors("function", a, b)
-    found = _errors("function", a[0], b[0]) if isinstance(a[0], Err) or isinstance(
-        b[0], Err) else [_part(f, "function") for name, x, y in zip(
-            _NAMES["function"], a[0], b[0]) for f in _compare(name, x, y)]
-    eager = b[1]
-    for finding in found:
-        if not isinstance(a[0], Err) and not isinstance(eager, Err) and not any(
-                _compare("", x, y) for x, y in zip(a[0], eager)):
+    found = _results("function", a[0], b[0])
+    if found and not _results("function", a[0], b[1]):
+        for finding in found:
             finding.symptom = "tensorflow's tf.function differs from its eager mode"
-        elif program.smooth and "gradient" in finding.detail and not isinstance(b[0], Err):
+        return found
+    for finding in found:
+        if program.smooth and "gradient" in finding.detail and not isinstance(b[0], Err):
             want = fd_estimate(along(lib, data.xs2, data.us, data.vs))
             pa, pb = (_projection("gradient", r, data, 0) for r in (a[0], b[0]))
             finding.fd = _side(want, pa, pb)
     return found
+
+
+def _results(part, a, b):
+    """The differences between two (values, gradients) results, either of which may be an
+    error."""
+    if isinstance(a, Err) or isinstance(b, Err):
+        return _errors(part, a, b)
+    return [_part(f, part) for name, x, y in zip(_NAMES[part], a, b) for f in _compare(
+        name, x, y)]
 
 
 def _dtypes_only(result):
