@@ -162,6 +162,11 @@ CASES = [
      [1 / 3, 0.0]),
     ("norm_hessian", _hessian, lambda m, x: m.norm(x), [0.0, 3.0], None,
      [[1 / 3, 0.0], [0.0, 0.0]]),
+    # ord=2 is the Euclidean norm for vectors in TensorFlow (not the p-norm path through abs)
+    ("norm_ord_2_hvp_fwd_over_rev", _hvp_fwd_over_rev, lambda m, x: m.norm(x, ord=2),
+     [0.0, 3.0], [1.0, 0.0], [1 / 3, 0.0]),
+    ("norm_ord_2_hessian", _hessian, lambda m, x: m.norm(x, ord=2.0, axis=-1), [0.0, 3.0], None,
+     [[1 / 3, 0.0], [0.0, 0.0]]),
 ]
 
 

@@ -106,7 +106,9 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
         axis = None if axis is None else (axis,)
     axis = _axes("norm", axis, x._value.ndim)
     kept = dict(keepdims=True)
-    if ord in ("euclidean", "fro"):
+    # As TensorFlow, a vector's ord 2 is the Euclidean norm, not the p-norm through abs (whose
+    # second derivative vanishes at exact zeros)
+    if ord in ("euclidean", "fro", 2):
         result = _bind(_e.sqrt, _bind(_r.reduce_sum, _bind(_e.multiply, x, x), axis=axis, **kept))
     else:
         result = _bind(_e.abs, x)
