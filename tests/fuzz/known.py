@@ -126,6 +126,14 @@ QUIRKS = [
           "only through constants forward mode gives NaN and reverse mode a finite gradient, in "
           "TensorFlow as in tapegrad", None, None, INFINITE, kinks=True,
           calls=("tf.sqrt(", "reduce_std(", "tf.norm(", "** 0.5")),
+    Known("softsign under an infinite cotangent (after a division by zero): TensorFlow's "
+          "SoftsignGrad kernel gives g / (1 + |x|)^2 = inf at x = 0, tapegrad's composite "
+          "x / (1 + |x|) adds abs's g * sign(x) = inf * 0 = NaN", {"softsign"}, None,
+          {"tapegrad nan, tensorflow inf"}, kinks=True),
+    Known("a float32 round trip inside a float64 program casts the cotangent to float32 too: "
+          "a large one overflows to inf in reverse mode where forward mode, casting the tangent "
+          "before the large factors, stays finite; in TensorFlow as in tapegrad", {"cast"}, None,
+          INFINITE, kinks=True, calls=("tf.float32)",)),
     Known("softsign: TensorFlow has no gradient for SoftsignGrad: no second derivative and no "
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
