@@ -41,6 +41,17 @@ def test_binary_values():
     close(tf.add_n([X, y, X]), X + y + X)
 
 
+def test_float_floordiv_is_floor_of_the_quotient_as_tensorflow():
+    # Values recorded from TensorFlow 2.21, whose kernel is floor(x / y) for floats: 1 // 0.1 is
+    # 10 there (NumPy's floor_divide gives 9), and an infinite x gives inf, not NaN.
+    x = tf.constant([1.0, np.inf, -np.inf, -7.0, 0.3, 7.0], tf.float64)
+    y = tf.constant([0.1, 3.0, 3.0, 2.0, 0.1, 0.0], tf.float64)
+    want = [10.0, np.inf, -np.inf, -4.0, 2.0, np.inf]
+    np.testing.assert_array_equal(tf.math.floordiv(x, y).numpy(), want)
+    np.testing.assert_array_equal((x // y).numpy(), want)
+    assert (tf.constant([7], tf.int32) // 2).numpy().tolist() == [3]
+
+
 def test_softplus_is_exact_for_large_inputs():
     close(tf.math.softplus([100.0, -100.0, 0.0]), [100.0, 3.7200760e-44, math.log(2.0)])
 

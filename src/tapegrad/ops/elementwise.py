@@ -105,8 +105,16 @@ def integer_division(fn):
     return forward
 
 
+def _floor_divide(x, y):
+    # TensorFlow's kernel for floats is floor(x / y): 1 // 0.1 is 10 and inf // 3 is inf, where
+    # NumPy's floor_divide (Python's semantics) gives 9 and NaN.
+    if x.dtype.kind == "f":
+        return np.floor(x / y)
+    return operator.floordiv(x, y)
+
+
 # TensorFlow registers FloorDiv as not differentiable: None for both arguments.
-floordiv = defprimitive("floordiv", integer_division(operator.floordiv), vjp=NONE)
+floordiv = defprimitive("floordiv", integer_division(_floor_divide), vjp=NONE)
 
 mod = defprimitive(
     "mod", integer_division(operator.mod),
