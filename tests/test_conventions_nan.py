@@ -162,6 +162,10 @@ CASES = [
      [1 / 3, 0.0]),
     ("norm_hessian", _hessian, lambda m, x: m.norm(x), [0.0, 3.0], None,
      [[1 / 3, 0.0], [0.0, 0.0]]),
+    # TensorFlow's SoftsignGrad, g / (1 + |x|)^2: 0 at x = inf, inf under an inf cotangent at 0
+    ("softsign_at_inf", _rev, lambda m, x: m.math.softsign(x), [INF, 1.0], None, [0.0, 0.25]),
+    ("softsign_inf_cotangent", _rev, lambda m, x: m.math.softsign(x), [0.0, 1.0], [INF, 1.0],
+     [INF, 0.25]),
     # ord=2 is the Euclidean norm for vectors in TensorFlow (not the p-norm path through abs)
     ("norm_ord_2_hvp_fwd_over_rev", _hvp_fwd_over_rev, lambda m, x: m.norm(x, ord=2),
      [0.0, 3.0], [1.0, 0.0], [1 / 3, 0.0]),

@@ -255,10 +255,9 @@ def softplus(features, name=None):
     return _bind(_n.softplus, features)
 
 
-@_composite
 def softsign(features, name=None):
     """Returns features / (1 + |features|) elementwise."""
-    return _bind(_e.divide, features, _bind(_e.add, 1.0, _bind(_e.abs, features)))
+    return _bind(_n.softsign, features)
 
 
 def erf(x, name=None):

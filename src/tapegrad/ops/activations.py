@@ -1,6 +1,6 @@
 """Neural-network primitives: activations with kinks or overflow, softmax and cross-entropies.
 
-Each is a primitive for a stated reason: numerics (softplus, log_softmax, the sigmoid
+Each is a primitive for a stated reason: numerics (softplus, softsign, log_softmax, the sigmoid
 cross-entropy for large |logits|), TensorFlow's convention at a kink (relu6, elu, leaky_relu) or
 speed on a hot path (softmax: one call instead of five).
 """
@@ -9,8 +9,21 @@ import numpy as np
 
 from .._core.primitive import ELEMENTWISE, ZERO, defprimitive
 from ._util import from_end
+from .elementwise import abs as absolute
 from .elementwise import exp, floating_only, less, sigmoid, where
 from .reductions import reduce_sum
+
+
+def _softsign_grad(g, out, x):
+    denominator = 1.0 + absolute(x)
+    return g / (denominator * denominator)
+
+
+# TensorFlow's SoftsignGrad, g / (1 + |x|)^2: the composite x / (1 + |x|) gave NaN where it gives
+# 0 (x = inf: 0 * NaN through the divide) or inf (an infinite cotangent at x = 0: inf * sign(0)).
+softsign = defprimitive(
+    "softsign", floating_only(lambda x: x / (1.0 + np.abs(x))), vjp=_softsign_grad,
+)
 
 # log(1 + exp(x)) as logaddexp(0, x): no overflow for large x, no cancellation for small.
 softplus = defprimitive(
