@@ -102,10 +102,11 @@ QUIRKS = [
           "logical_not(a >= b) as a < b, wrong for NaN; graph mode cannot unstack a tensor of "
           "unknown shape (after boolean_mask)",
           None, {"function"}, {"tensorflow's tf.function differs from its eager mode"}),
-    Known("inv and solve of a matrix with NaN entries: TensorFlow raises 'not invertible' or "
-          "returns NaN by where the NaN lands in its LU pivots (Eigen's minCoeff over them); "
-          "tapegrad returns NaN", {"inv", "solve"}, None, {"tensorflow raises",
-                                                          "tapegrad raises"}, "not invertible"),
+    Known("inv and solve of a matrix with NaN entries (and the gradients of det and slogdet, "
+          "which invert it): TensorFlow raises 'not invertible' or returns NaN by where the NaN "
+          "lands in its LU pivots (Eigen's minCoeff over them); tapegrad returns NaN",
+          {"inv", "solve", "det", "slogdet"}, None, {"tensorflow raises", "tapegrad raises"},
+          "not invertible"),
     Known("tf.slice of a scalar (begin and size []): TensorFlow's gradient and tf.function "
           "fail, its empty lists converting to float32 ('Value for attr 'Index' of float is not "
           "in the list of allowed values'); tapegrad computes them", {"slice"}, None,
@@ -126,10 +127,6 @@ QUIRKS = [
           "only through constants forward mode gives NaN and reverse mode a finite gradient, in "
           "TensorFlow as in tapegrad", None, None, INFINITE, kinks=True,
           calls=("tf.sqrt(", "reduce_std(", "tf.norm(", "** 0.5")),
-    Known("softsign under an infinite cotangent (after a division by zero): TensorFlow's "
-          "SoftsignGrad kernel gives g / (1 + |x|)^2 = inf at x = 0, tapegrad's composite "
-          "x / (1 + |x|) adds abs's g * sign(x) = inf * 0 = NaN", {"softsign"}, None,
-          {"tapegrad nan, tensorflow inf"}, kinks=True),
     Known("a float32 round trip inside a float64 program casts the cotangent to float32 too: "
           "a large one overflows to inf in reverse mode where forward mode, casting the tangent "
           "before the large factors, stays finite; in TensorFlow as in tapegrad", {"cast"}, None,
