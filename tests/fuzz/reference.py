@@ -56,7 +56,7 @@ def against(program, data, mine, theirs, fd, lib):
             a, b = [a], [b]
         for name, x, y in zip(names, a, b):
             found += [_part(f, part) for f in _compare(name, x, y)]
-    found = [_decide(f, program, data, mine, theirs, fd) for f in found]
+    found = [_decide(f, program, data, mine, theirs, fd, lib) for f in found]
     sensitive = {}
     for f in found:
         point = "xs2" if f.part == "function" else "xs"
@@ -227,8 +227,9 @@ def _projection(name, result, data, outputs):
     return sum(dot(x, y) for x, y in pairs), scale_of(pairs)
 
 
-def _decide(finding, program, data, mine, theirs, fd):
-    """Marks which side finite differences support, where a smooth program lets them decide."""
+def _decide(finding, program, data, mine, theirs, fd, lib):
+    """Marks which side finite differences support, where a smooth program lets them decide:
+    along the random directions first, then along the difference of the two answers."""
     key = "second" if finding.part in ("second order", "forward over reverse") else "first"
     want = fd.get(key)
     part = {v: k for k, v in PART.items()}[finding.part]
@@ -241,8 +242,35 @@ def _decide(finding, program, data, mine, theirs, fd):
     pa, pb = _projection(finding.part, a, data, n), _projection(finding.part, b, data, n)
     if pa is None or pb is None:
         return finding
-    finding.fd = _side(want, pa, pb)
+    finding.fd = _side(want, pa, pb) or _along_difference(part, a, b, data, lib)
     return finding
+
+
+def _along_difference(part, a, b, data, lib):
+    """Which side finite differences support along d = a - b, where the answers differ most:
+    <a, d> and <b, d> differ by |d|^2, which random directions can miss."""
+    if part == "reverse":
+        a, b = a[1], b[1]
+    if part not in ("reverse", "second", "forward", "forward_over_reverse"):
+        return None
+    with np.errstate(all="ignore"):
+        d = [np.zeros(np.shape(like)) if x is None or y is None else np.nan_to_num(
+            np.where(np.isfinite(x) & np.isfinite(y), x - y, 0.0), posinf=0.0, neginf=0.0)
+            for x, y, like in zip(a, b, data.us if part == "forward" else data.xs)]
+    pairs_a = [(np.where(np.isfinite(x), x, 0.0), e) for x, e in zip(a, d) if x is not None]
+    pairs_b = [(np.where(np.isfinite(y), y, 0.0), e) for y, e in zip(b, d) if y is not None]
+    if part == "forward":
+        phi = along(lib, data.xs, d, data.vs)
+    elif part == "reverse":
+        phi = along(lib, data.xs, data.us, d)
+    else:
+        def phi(h):
+            moved = lib.consts([x + h * w for x, w in zip(data.xs, data.ws)])
+            grads = values_and_gradient(lib, data, moved)[1]
+            return sum(dot(g, e) for g, e in zip(grads, d) if g is not None)
+    scale = scale_of(pairs_a) + scale_of(pairs_b)
+    return _side(fd_estimate(phi), (sum(dot(x, e) for x, e in pairs_a), scale),
+                 (sum(dot(y, e) for y, e in pairs_b), scale))
 
 
 def _side(want, pa, pb):
