@@ -3,12 +3,12 @@
 An entry is the op's call in TensorFlow syntax, `{0}`, `{1}`, ... standing for its operands and
 `{name}` for the static arguments its `params` draws for the operands' shapes (None when the op
 does not apply to them). `margin` is the signed distance of the operands to the op's nearest
-kink, pole or branch cut (negative: outside its domain); a smooth program keeps every op's margin
-above `MARGIN`, so that finite differences see its true derivative (a NaN margin rules the
-operands out in every program). `connects` lists the
-operands a reverse gradient reaches (TensorFlow's None elsewhere); `literal` the operands that
-may be a Python number instead of a tensor; `fd=False` marks an op no finite difference can
-check, used at kinks only; `rounds` one that rounds to float32 (looser exact comparisons).
+kink, pole or branch cut (negative: outside its domain); a smooth program keeps every op's
+margin above `MARGIN`, so that finite differences see its true derivative (a NaN margin rules
+the operands out in every program). `connects` lists the operands a reverse gradient reaches
+(TensorFlow's None elsewhere); `literal` the operands that may be a Python number instead of a
+tensor; `fd=False` marks an op no finite difference can check, used at kinks only; `rounds` one
+that rounds to float32 (looser comparisons of one quantity computed two ways).
 """
 
 import numpy as np
@@ -17,6 +17,8 @@ MARGIN = 1e-3  # smooth programs keep every op this far from its kinks and poles
 
 
 class Op:
+    """One entry of the table (see the module's docstring for the fields)."""
+
     __slots__ = (
         "arity",
         "connects",
@@ -68,10 +70,15 @@ def _axis(rng, rank):
 
 
 def _reduce(rng, shape, single=False):
+    """axis None, one axis (maybe negative) or, unless `single`, a list of axes; keepdims."""
     r = len(shape)
     choice = rng.integers(3 if single else 4) if r else 0
-    axis = None if choice == 0 else _axis(rng, r) if choice < 3 else tuple(
-        sorted({int(a) for a in rng.integers(0, r, size=2)}))
+    if choice == 0:
+        axis = None
+    elif choice < 3:
+        axis = _axis(rng, r)
+    else:
+        axis = tuple(sorted({int(a) for a in rng.integers(0, r, size=2)}))
     keep = bool(rng.integers(2))
     kw = "" if axis is None else f", axis={list(axis) if isinstance(axis, tuple) else axis}"
     return {"kw": kw + (", keepdims=True" if keep else ""), "axis": axis, "keepdims": keep}
