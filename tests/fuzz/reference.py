@@ -180,15 +180,19 @@ def _exact(v):
     return bool(np.all((np.abs(v) < 2.0**30) & (v * 64.0 == np.round(v * 64.0))))
 
 
-def _nudger(tapegrad, seed):
-    """Moves each rounded (not exact) intermediate value by a few units in the last place."""
+def _nudger(tapegrad, seed, zeros=False):
+    """Moves each rounded (not exact) intermediate value by a few units in the last place or,
+    with `zeros`, flips the sign of its zeros (0 * -1 is -0.0 but 0 + -0.0 is 0.0: libraries
+    differ there too; the flip also negates the gradient there, so only values then count)."""
     rng = np.random.default_rng(seed)
 
     def nudge(t):
         v = np.asarray(t)
-        if v.dtype.kind != "f" or _exact(v):
+        if v.dtype.kind != "f" or (not zeros and _exact(v)):
             return t
-        factor = 1.0 + 4.0 * np.finfo(v.dtype).eps * rng.choice([-1.0, 1.0], size=v.shape)
+        signs = rng.choice([-1.0, 1.0], size=v.shape)
+        factor = np.where(v == 0, signs, 1.0) if zeros else 1.0 + 4.0 * np.finfo(
+            v.dtype).eps * signs
         return t * tapegrad.constant(factor, dtype=t.dtype)
 
     return nudge
@@ -196,14 +200,17 @@ def _nudger(tapegrad, seed):
 
 def rounding_decides(program, data, xs, tapegrad):
     """Whether tapegrad's values or gradient at `xs` change when the program's rounded
-    intermediate values move by a few units in the last place: then a last-bit difference
-    between two libraries (TensorFlow's vectorized and scalar code can round one input two ways)
-    decides the result at a kink, and neither side can be called wrong."""
-    base = values_and_gradient(Library(tapegrad, program), data, Library(tapegrad, program).consts(xs))
-    for k in range(3):
-        lib = Library(tapegrad, program, _nudger(tapegrad, [program.seed, k]))
+    intermediate values move by a few units in the last place (or its values when its zeros
+    change sign): then a last-bit difference between two libraries (TensorFlow's vectorized and
+    scalar code can round one input two ways) decides the result at a kink, and neither side
+    can be called wrong."""
+    base = values_and_gradient(Library(tapegrad, program), data,
+                               Library(tapegrad, program).consts(xs))
+    for k, zeros in enumerate((False, False, False, True, True)):
+        lib = Library(tapegrad, program, _nudger(tapegrad, [program.seed, k], zeros))
         other = values_and_gradient(lib, data, lib.consts(xs))
-        for a, b in zip(base[0] + base[1], other[0] + other[1]):
+        pairs = zip(base[0], other[0]) if zeros else zip(base[0] + base[1], other[0] + other[1])
+        for a, b in pairs:
             if (a is None) != (b is None) or (a is not None and not close(a, b, 1e-9, 1e-12)):
                 return True
     return False
