@@ -89,6 +89,10 @@ QUIRKS = [
           "cotangent times an infinite derivative), in TensorFlow exactly as in tapegrad, e.g. "
           "the gradient of tf.pow(x, 0.0)[1] at x = [0, 2] is [nan, 0] in both",
           POLES, None, INFINITE, kinks=True),
+    Known("pow(x, y) at x = 0, along a tangent of y: TensorFlow's forward mode, its gradient "
+          "where(x > 0, log(x), 0) transposed, multiplies log(0) = -inf by the zero of the "
+          "unselected branch and gives NaN; its reverse mode, and tapegrad's both modes, give 0",
+          {"pow"}, {"forward", "forward over reverse"}, {"tensorflow non-finite"}, kinks=True),
     Known("pow(x, y) at x <= 0: TensorFlow takes log(x) as 0 in the exponent's gradient, so the "
           "mixed second derivatives depend on the order of differentiation: reverse-over-reverse "
           "and forward-over-reverse differ there, in TensorFlow exactly as in tapegrad", {"pow"},
