@@ -114,6 +114,11 @@ QUIRKS = [
           "lands in its LU pivots (Eigen's minCoeff over them); tapegrad returns NaN",
           {"inv", "solve", "det", "slogdet"}, None, {"tensorflow raises", "tapegrad raises"},
           "not invertible"),
+    Known("cholesky of a matrix with inf entries: TensorFlow reads the lower triangle only and "
+          "keeps an inf on the factor's diagonal; tapegrad's cholesky symmetrizes its input "
+          "(0.5 (x + x^T), so that its symmetric gradient is the derivative) and gets NaN there; "
+          "neither is a factor", {"cholesky", "logdet"}, None, {"tapegrad nan, tensorflow inf"},
+          kinks=True),
     Known("tf.slice of a scalar (begin and size []): TensorFlow's gradient and tf.function "
           "fail, its empty lists converting to float32 ('Value for attr 'Index' of float is not "
           "in the list of allowed values'); tapegrad computes them", {"slice"}, None,
