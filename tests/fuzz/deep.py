@@ -3,7 +3,8 @@
     PYTHONPATH=src python tests/fuzz/deep.py --start 0 --count 20000 --tf --out /tmp/fuzz
 
 prints the failures grouped by part, symptom and ops, how often each known difference was met,
-and writes one reproduction script per failing seed under --out.
+and writes one reproduction script per failing seed under --out; Ctrl-C (or kill -INT) stops a
+run early with its summary.
 """
 
 import argparse
@@ -36,26 +37,30 @@ def main():
     if args.out:
         os.makedirs(args.out, exist_ok=True)
     groups, known = collections.defaultdict(list), collections.Counter()
-    inconclusive, smooth, started = 0, 0, time.time()
-    for seed in range(args.start, args.start + args.count):
-        if seed % 500 == 0:
-            print(f"[{seed}: {time.time() - started:.0f} s]", flush=True)
-        outcome = run(seed, tf, shrink=not args.no_shrink,
-                      tf_forward=seed % args.tf_forward_every == 0)
-        smooth += outcome.program.smooth
-        inconclusive += bool(outcome.inconclusive)
-        for _, entry in outcome.explained:
-            known[entry.why] += 1
-        if outcome.failures:
-            f = outcome.failures[0]
-            ops = ",".join(sorted(outcome.program.ops))
-            groups[(f.part, f.symptom)].append((seed, ops, f.detail[:160]))
-            print(f"seed {seed}: {f!r}"[:300], flush=True)
-            if args.out:
-                with open(os.path.join(args.out, f"seed{seed}.py"), "w") as fh:
-                    fh.write(reproduction(outcome))
+    done, inconclusive, smooth, started = 0, 0, 0, time.time()
+    try:
+        for seed in range(args.start, args.start + args.count):
+            if seed % 500 == 0:
+                print(f"[{seed}: {time.time() - started:.0f} s]", flush=True)
+            outcome = run(seed, tf, shrink=not args.no_shrink,
+                          tf_forward=seed % args.tf_forward_every == 0)
+            done += 1
+            smooth += outcome.program.smooth
+            inconclusive += bool(outcome.inconclusive)
+            for _, entry in outcome.explained:
+                known[entry.why] += 1
+            if outcome.failures:
+                f = outcome.failures[0]
+                ops = ",".join(sorted(outcome.program.ops))
+                groups[(f.part, f.symptom)].append((seed, ops, f.detail[:160]))
+                print(f"seed {seed}: {f!r}"[:300], flush=True)
+                if args.out:
+                    with open(os.path.join(args.out, f"seed{seed}.py"), "w") as fh:
+                        fh.write(reproduction(outcome))
+    except KeyboardInterrupt:  # Ctrl-C (or kill -INT) ends the run with its summary
+        pass
     elapsed = time.time() - started
-    print(f"\n{args.count} programs ({smooth} smooth) in {elapsed:.1f} s, "
+    print(f"\n{done} programs ({smooth} smooth) in {elapsed:.1f} s, "
           f"{sum(len(g) for g in groups.values())} failing, {inconclusive} inconclusive")
     for (part, symptom), items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         print(f"\n{len(items)} x {part}: {symptom}")
