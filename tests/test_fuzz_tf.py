@@ -14,7 +14,7 @@ import pytest
 from fuzz.runner import run
 from test_fuzz import _programs_using, report
 
-from tapegrad._core.registry import PRIMITIVES
+from tapegrad._core.primitive import PRIMITIVES
 
 tf = pytest.importorskip("tensorflow")
 

@@ -394,6 +394,12 @@ def _gather(rng, s):
     return {"idx": rng.integers(0, n, size=k).tolist(), "axis": axis, "bd": ""}
 
 
+def _ids(rng, s):
+    # tf.nn.embedding_lookup's ids: any shape, rows of params (its first axis), repeats allowed
+    shape = tuple(int(d) for d in rng.integers(1, 3, size=int(rng.integers(0, 3))))
+    return {"idx": rng.integers(0, s[0], size=shape).tolist()}
+
+
 def _gather_nd(rng, s):
     depth = int(rng.integers(1, len(s) + 1))
     rows = int(rng.integers(1, 4))
@@ -516,6 +522,7 @@ SHAPES = [
         "axes": sorted({_axis(rng, len(s)) % len(s) for _ in range(int(rng.integers(1, 3)))})})),
     Op("gather", "tf.gather({0}, {idx}, axis={axis}{bd})", params=_at_least(1, _gather)),
     Op("gather_nd", "tf.gather_nd({0}, {idx})", params=_at_least(1, _gather_nd)),
+    Op("embedding_lookup", "tf.nn.embedding_lookup({0}, {idx})", params=_at_least(1, _ids)),
     Op("boolean_mask", "tf.boolean_mask({0}, {mask})", params=_at_least(1, _mask)),
     Op("getitem", "{0}[{key}]", params=_key),
     Op("slice", "tf.slice({0}, {begin}, {size})", params=_slice),
