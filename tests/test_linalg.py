@@ -77,6 +77,19 @@ def test_cholesky_of_a_matrix_that_is_not_positive_definite_gives_nan_as_tensorf
     assert np.isnan(out[1][np.tril_indices(2)]).all()
 
 
+@pytest.mark.parametrize(("matrix", "factor"), [
+    # recorded from TensorFlow 2.21: what lies above the diagonal is never read, inf and NaN
+    # included; an inf on the diagonal stays there
+    ([[4.0, np.inf], [1.0, 3.0]], [[2.0, 0.0], [0.5, np.sqrt(2.75)]]),
+    ([[4.0, np.nan], [1.0, 3.0]], [[2.0, 0.0], [0.5, np.sqrt(2.75)]]),
+    ([[4.0, 2.0], [1.0, np.inf]], [[2.0, 0.0], [0.5, np.inf]]),
+    ([[np.inf, 0.0], [1.0, 2.0]], [[np.inf, 0.0], [0.0, np.sqrt(2.0)]]),
+])
+def test_cholesky_never_reads_inf_or_nan_above_the_diagonal(matrix, factor):
+    for fn in (tf.linalg.cholesky, tf.function(tf.linalg.cholesky)):
+        np.testing.assert_allclose(fn(tf.constant(matrix, tf.float64)).numpy(), factor)
+
+
 @pytest.mark.parametrize("fn", [
     lambda a: tf.linalg.cholesky(_spd(a)),
     lambda a: tf.linalg.logdet(_spd(a)),

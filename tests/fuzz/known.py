@@ -114,10 +114,11 @@ QUIRKS = [
           "lands in its LU pivots (Eigen's minCoeff over them); tapegrad returns NaN",
           {"inv", "solve", "det", "slogdet"}, None, {"tensorflow raises", "tapegrad raises"},
           "not invertible"),
-    Known("cholesky of a matrix with inf entries: TensorFlow reads the lower triangle only and "
-          "keeps an inf on the factor's diagonal; tapegrad's cholesky symmetrizes its input "
-          "(0.5 (x + x^T), so that its symmetric gradient is the derivative) and gets NaN there; "
-          "neither is a factor", {"cholesky", "logdet"}, None, {"tapegrad nan, tensorflow inf"},
+    Known("cholesky of a matrix with inf entries in its lower triangle: both read that triangle "
+          "only (so inf or NaN above the diagonal is ignored alike), but LAPACK's factorization "
+          "(NumPy, here) and Eigen's (TensorFlow) spread an inf differently: for an all-inf "
+          "leading block tapegrad gives inf on the diagonal and 0 below it, TensorFlow NaN below "
+          "it; neither is a factor", {"cholesky", "logdet"}, None, NONFINITE,
           kinks=True),
     Known("tf.slice of a scalar (begin and size []): TensorFlow's gradient and tf.function "
           "fail, its empty lists converting to float32 ('Value for attr 'Index' of float is not "

@@ -11,9 +11,7 @@ import numpy as np
 from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError
 from .._core.primitive import composite as _composite
-from .._core.tensor import Tensor
 from .._core.tensor import convert_to_tensor as _tensor
-from ..ops import control as _c
 from ..ops import elementwise as _e
 from ..ops import matrix as _l
 from ..ops import reductions as _r
@@ -119,16 +117,8 @@ def cholesky(input, name=None):  # noqa: A002 - TensorFlow's name
     As TensorFlow: only the lower triangle is read, a matrix that is not positive definite gives
     NaN, and the gradient is symmetric (the same for both triangles).
     """
-    x = _square("cholesky", input)
-    # The lower triangle mirrored into the upper one, as ops (a traced program must do it for
-    # every input, not only for those seen while tracing), and as a value-only change: the
-    # gradient still reaches both triangles, as TensorFlow's symmetric one.
-    n, dtype = x._value.shape[-1], x._value.dtype
-    lower = _bind(_e.multiply, x, Tensor(np.tri(n, n, 0, dtype=dtype)))
-    below = _bind(_e.multiply, x, Tensor(np.tri(n, n, -1, dtype=dtype)))
-    mirrored = _bind(_e.add, lower, matrix_transpose(below))
-    change = _bind(_c.stop_gradient, _bind(_e.subtract, mirrored, x))
-    return _bind(_l.cholesky, _bind(_e.add, x, change))
+    # the primitive reads the lower triangle itself, so a traced program does it for every input
+    return _bind(_l.cholesky, _square("cholesky", input))
 
 
 @_composite

@@ -110,7 +110,9 @@ solve = defprimitive(
 
 
 def _cholesky(x):
-    sym = 0.5 * (x + np.swapaxes(x, -1, -2))
+    # The lower triangle mirrored, by selection (np.tril): an inf or NaN above the diagonal is
+    # never read, as in TensorFlow's kernel (arithmetic such as 0.5 (x + x^T) would spread it).
+    sym = np.tril(x) + np.swapaxes(np.tril(x, -1), -1, -2)
     try:
         return np.linalg.cholesky(sym)
     except np.linalg.LinAlgError:
@@ -145,9 +147,9 @@ def _cholesky_jvp(t, out, x):
     return matmul(out, inner * _phi(out._value.shape[-1], t))
 
 
-# The forward factors sym(x) = (x + x^T) / 2, so that its derivative for any perturbation is
-# TensorFlow's symmetric gradient; tapegrad.linalg.cholesky feeds it the mirrored lower
-# triangle, which is what TensorFlow reads.
+# As TensorFlow's Cholesky: the forward reads the lower triangle only, the rules are the
+# symmetric gradient (and the JVP of sym(t)), which is the derivative for symmetric
+# perturbations: tests/_specs.py checks it through a / 2 + a^T / 2.
 cholesky = defprimitive(
     "cholesky", _cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
 )
