@@ -71,6 +71,13 @@ def test_known_differences_name_ops_of_the_table():
         assert entry.ops is None or entry.ops <= names, entry.why
 
 
+def test_the_documented_list_of_known_differences_is_known_py():
+    doc = " ".join(open(os.path.join(os.path.dirname(__file__), "..", "docs", "fuzzing.md"),
+                        encoding="utf-8").read().split())
+    missing = [entry.why for entry in known.QUIRKS if " ".join(entry.why.split()) not in doc]
+    assert not missing, f"docs/fuzzing.md lacks: {missing}"
+
+
 def _programs_using(name, count, smooth=None):
     """Seeds whose program computes its outputs with op `name`."""
     seeds = []

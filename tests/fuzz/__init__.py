@@ -14,7 +14,8 @@
 - `known.py`: the only accepted differences: TensorFlow's quirks (with the finite-difference
   evidence) and the defects being fixed on other branches (pending, removed once merged).
 
-`tests/test_fuzz.py` runs it in CI without TensorFlow; `tests/test_fuzz_tf.py` against TensorFlow.
+`tests/test_fuzz.py` runs it in CI without TensorFlow; `tests/test_fuzz_tf.py` against TensorFlow;
+`docs/fuzzing.md` describes the runs and lists the known differences.
 More programs: `TAPEGRAD_FUZZ_SEEDS=20000 python -m pytest tests/test_fuzz.py`; a deep run that
 reports every failure with its reproduction: `python tests/fuzz/deep.py --help`.
 """
