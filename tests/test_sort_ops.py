@@ -90,3 +90,17 @@ def test_against_tensorflow(call):
     tf_real = pytest.importorskip("tensorflow")
     x = np.random.default_rng(0).integers(0, 4, (3, 5)).astype(np.float32)  # many ties
     np.testing.assert_array_equal(call(tf, tf.constant(x)), call(tf_real, tf_real.constant(x)))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: tf.sort(x), lambda x: tf.sort(x, direction="DESCENDING"),
+    lambda x: tf.math.top_k(x, k=2).values, lambda x: tf.cast(tf.math.top_k(x, k=2).indices,
+                                                              x.dtype),
+    lambda x: tf.cast(tf.argsort(x), x.dtype), lambda x: tf.unique(x).y,
+])
+def test_a_traced_function_sorts_every_input_by_its_own_values(fn):
+    # found by the differential fuzzer: the order of the first input was replayed for the next
+    traced = tf.function(fn)
+    for values in ([3.0, 1.0, 2.0], [1.0, 3.0, 2.0], [2.0, 2.0, 1.0]):
+        x = tf.constant(values)
+        np.testing.assert_array_equal(traced(x).numpy(), fn(x).numpy())

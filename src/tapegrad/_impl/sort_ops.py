@@ -1,6 +1,8 @@
 """Sorting at `tapegrad.*`: sort, argsort, math.top_k, unique, unique_with_counts.
 
-The order is found in NumPy (it has no derivative); the sorted values are a gather of the input
+The order is found in NumPy (it has no derivative), from a read of the input that tf.function
+hears (np.asarray: the order depends on the values, so a traced function runs these eagerly
+instead of replaying the order of its first input); the sorted values are a gather of the input
 at that order, so their derivatives of every order come from the getitem primitive: the
 cotangent of each sorted position flows back to the element that landed there, as TensorFlow's
 TopKV2 gradient does. Ties keep the lower index first in both directions, as TensorFlow's sort
@@ -77,7 +79,7 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
     descending = _direction("sort", direction)
     x = _tensor(values)
     moved, back = _moved_last("sort", x, axis)
-    out = _take_last(moved, _order_last(moved._value, descending))
+    out = _take_last(moved, _order_last(np.asarray(moved), descending))
     return out if back is None else _bind(_s.transpose, out, perm=back)
 
 
@@ -92,7 +94,7 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     x = _tensor(values)
     if x._value.ndim == 0:
         raise _invalid("argsort", "expected a tensor of rank 1 or more, got a scalar (shape []).")
-    value = np.moveaxis(x._value, _axis("argsort", axis, x), -1)
+    value = np.moveaxis(np.asarray(x), _axis("argsort", axis, x), -1)
     order = _order_last(value, descending)
     return Tensor(np.moveaxis(order, -1, _axis("argsort", axis, x)).astype(np.int32))
 
@@ -119,7 +121,7 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):
     if k > x._value.shape[-1]:
         raise _invalid("top_k", f"input must have at least k columns. Had "
                                 f"{x._value.shape[-1]}, needed {k} (input shape {x.shape}).")
-    order = _order_last(x._value, descending=True)[..., :k]
+    order = _order_last(np.asarray(x), descending=True)[..., :k]
     index_dtype = _dt.as_dtype(index_type)
     if index_dtype not in (_dt.int32, _dt.int64, _dt.int16):
         raise TypeError(f"top_k: index_type must be int16, int32 or int64, got "
@@ -134,7 +136,7 @@ def _unique(op, x, out_idx):
     idx_dtype = _dt.as_dtype(out_idx)
     if idx_dtype not in (_dt.int32, _dt.int64):
         raise TypeError(f"{op}: out_idx must be int32 or int64, got {idx_dtype.name}")
-    value = x._value
+    value = np.asarray(x)
     # np.unique sorts; TensorFlow keeps the order of first occurrence
     _, first, inverse, counts = np.unique(value, return_index=True, return_inverse=True,
                                           return_counts=True)
