@@ -119,6 +119,14 @@ def _gap(x, axis=None, keepdims=False):
     return _min(np.minimum(s[:, -1] - s[:, -2], s[:, 1] - s[:, 0]))
 
 
+def _ties(x, axis=-1, **_):
+    """The smallest gap between two values along `axis` (sort and top_k: a tie is a kink)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 0 or x.shape[axis] < 2:
+        return np.inf
+    return _min(np.diff(np.sort(x, axis=axis), axis=axis))
+
+
 def _bcast(*xs):
     return np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in xs])
 
@@ -400,6 +408,11 @@ def _ids(rng, s):
     return {"idx": rng.integers(0, s[0], size=shape).tolist()}
 
 
+def _sort(rng, s):
+    return {"axis": _axis(rng, len(s)), "direction": ("'ASCENDING'", "'DESCENDING'")[
+        int(rng.integers(2))]}
+
+
 def _gather_nd(rng, s):
     depth = int(rng.integers(1, len(s) + 1))
     rows = int(rng.integers(1, 4))
@@ -523,6 +536,11 @@ SHAPES = [
     Op("gather", "tf.gather({0}, {idx}, axis={axis}{bd})", params=_at_least(1, _gather)),
     Op("gather_nd", "tf.gather_nd({0}, {idx})", params=_at_least(1, _gather_nd)),
     Op("embedding_lookup", "tf.nn.embedding_lookup({0}, {idx})", params=_at_least(1, _ids)),
+    Op("sort", "tf.sort({0}, axis={axis}, direction={direction})", params=_at_least(1, _sort),
+       margin=lambda x, axis, direction: _ties(x, axis)),
+    Op("top_k", "tf.math.top_k({0}, k={k}).values", params=_at_least(1, lambda rng, s: {
+        "k": int(rng.integers(1, s[-1] + 1))} if s[-1] else None),
+       margin=lambda x, k: _ties(x)),
     Op("boolean_mask", "tf.boolean_mask({0}, {mask})", params=_at_least(1, _mask)),
     Op("getitem", "{0}[{key}]", params=_key),
     Op("slice", "tf.slice({0}, {begin}, {size})", params=_slice),
