@@ -7,7 +7,7 @@ tensor partners (TensorFlow's op-type inference), through a cache of converted n
 from .errors import InvalidArgumentError
 from .tensor import Tensor, to_array
 
-__all__ = ["CONSTANTS", "DtypeConversionError", "convert", "describe"]
+__all__ = ["CONSTANTS", "DtypeConversionError", "cached_constant", "convert", "describe"]
 
 
 def describe(args):
@@ -19,7 +19,7 @@ def describe(args):
 CONSTANTS = {}  # dtype -> {Python number: constant Tensor}: numbers converted once
 
 
-def _constant(value, dtype):
+def cached_constant(value, dtype):
     """A Tensor for a Python value, in `dtype` (or TensorFlow's default dtype when None)."""
     by_value = CONSTANTS.get(dtype)
     if by_value is None:
@@ -29,13 +29,21 @@ def _constant(value, dtype):
     except TypeError:  # unhashable (a list): convert every time
         return Tensor(to_array(value, dtype))
     if t is None:
-        # 1, 1.0 and True convert to the same value of one dtype, so the value is the key
+        # 1, 1.0 and True convert to the same value of one dtype, so the value is the key; but
+        # -0.0 == 0 too, so zeros are kept under keys no number equals: the fast paths that
+        # look numbers up here directly (bind, Variable.assign*) miss them and come here
+        key = value
+        if value == 0:
+            key = ("zero", repr(value))
+            t = by_value.get(key)
+            if t is not None:
+                return t
         arr = to_array(value, dtype)
         if arr.ndim == 0 and arr.dtype != object:  # a string stays a 0-d array
             arr = arr[()]  # a NumPy scalar: scalar-with-scalar arithmetic is 7x faster
         t = Tensor(arr)
         if arr.ndim == 0 and dtype is not None and len(by_value) < 1024:
-            by_value[value] = t
+            by_value[key] = t
     return t
 
 
@@ -82,7 +90,7 @@ def convert(prim, args):
         for i, a in enumerate(args):
             if out[i] is a and not isinstance(a, Tensor):
                 try:
-                    out[i] = _constant(a, ref if shared is None or i in shared else None)
+                    out[i] = cached_constant(a, ref if shared is None or i in shared else None)
                 except (TypeError, ValueError) as err:
                     raise _conversion_error(prim, i, err) from None
     return out

@@ -1,17 +1,22 @@
 """`Variable`: mutable state that takes part in ops like a tensor (as `tf.Variable`).
 
 Reading a variable gives a Tensor carrying the variable's own id, so every read inside a tape
-sends its gradient to the variable. Assignments never write into an array a tensor may hold
-(they replace the array), so values saved on a tape stay as they were read. Reads and
-assignments are told to this thread's active interpreters (see state.py): a tape watches a
-variable read, a tracer records reads and assignments.
+sends its gradient to the variable. A read shares the variable's array; an assignment writes
+into that array only when nothing else holds it (owned.py), and otherwise replaces it, so a
+tensor read before, or a value saved on a tape, keeps the value it read (TensorFlow's read
+semantics). Reads and assignments are told to this thread's active interpreters (see
+state.py): a tape watches a variable read, a tracer records reads and assignments.
 """
+
+import operator
 
 import numpy as np
 
 from . import dtypes as _dt
 from .bind import bind
+from .convert import CONSTANTS, cached_constant
 from .errors import InvalidArgumentError
+from .owned import held_once
 from .primitive import PRIMITIVES
 from .scope import current_scope
 from .state import next_tid, state
@@ -26,6 +31,8 @@ from .tensor import (
 )
 
 __all__ = ["Variable"]
+
+_NOTHING = {}
 
 
 class Variable(ArrayLike):
@@ -164,11 +171,11 @@ class Variable(ArrayLike):
 
     # -- writing --------------------------------------------------------------------------
     def _new_value(self, value, op):
-        if isinstance(value, Variable):
-            value = value._read()
+        """`value` as an array of the variable's dtype and shape, or the error naming `op`."""
+        dtype = self._value.dtype
         if isinstance(value, Tensor):
             arr = value._value
-            if arr.dtype != self._value.dtype:
+            if arr.dtype != dtype:
                 raise InvalidArgumentError(
                     f"Variable.{op}: value has dtype {value.dtype.name} but variable "
                     f"'{self.name}' has dtype {self.dtype.name}; cast it with "
@@ -177,7 +184,10 @@ class Variable(ArrayLike):
                 )
         else:
             try:
-                arr = to_array(value, self._value.dtype)
+                if type(value) is float or type(value) is int:  # converted once per dtype
+                    arr = cached_constant(value, dtype)._value
+                else:
+                    arr = to_array(value, dtype)
             except (TypeError, ValueError) as err:
                 raise type(err)(f"Variable.{op} of '{self.name}': {err}") from None
         if arr.shape != self._value.shape:
@@ -187,32 +197,71 @@ class Variable(ArrayLike):
             )
         return arr
 
-    def _update(self, value, op, combine):
-        if isinstance(value, Variable):
-            value = value._read()
-        arr = self._new_value(value, op)
-        interpreters = state.interpreters
-        if interpreters:
-            value = value if isinstance(value, Tensor) else Tensor(arr)
-            for interpreter in interpreters:
-                if interpreter.assign_variable(self, op, value):  # a tracer's dry run
-                    return self
-        self.__dict__["_value"] = np.asarray(combine(self._value, arr))
-        return self
+    def _update(self, value, op, combine, into):
+        """`assign*`: the variable becomes `combine(old, value)` (an operator; `value` itself
+        for None), computed in place by `into(old, value)` (its in-place operator).
+
+        The fast path takes an array, NumPy scalar or tensor of the variable's dtype and shape,
+        or a Python number already in the constant cache, while no interpreter listens: these
+        need no conversion and no copy (the result is written, not the argument kept).
+        Anything else goes through `_new_value`'s checks and is told to the interpreters.
+
+        The result goes into the variable's own array unless something else may see that
+        array (a tensor read from the variable, a value a tape saved, `np.asarray(v)` kept by
+        the caller, a view of it): then the variable gets a new array, and every reader keeps
+        the value it read, as TensorFlow's reads do. In place or not, the bits are the same.
+        """
+        old = self._value
+        kind = type(value)
+        if kind is Tensor:
+            arr = value._value
+        elif kind is float or kind is int:
+            arr = CONSTANTS.get(old.dtype, _NOTHING).get(value)
+            arr = None if arr is None else arr._value
+        else:
+            arr = value
+        if (
+            state.interpreters
+            or not (type(arr) is np.ndarray or isinstance(arr, np.generic))
+            or arr.dtype != old.dtype
+            or arr.shape != old.shape
+        ):
+            if isinstance(value, Variable):
+                value = value._read()  # told to the interpreters as a read
+            arr = self._new_value(value, op)
+            interpreters = state.interpreters
+            if interpreters:
+                value = value if isinstance(value, Tensor) else Tensor(arr)
+                for interpreter in interpreters:
+                    if interpreter.assign_variable(self, op, value):  # a tracer's dry run
+                        return
+            old = self._value
+        # `old` is held by self.__dict__ and this local: one more holder is a reader
+        if type(old) is not np.ndarray or old.base is not None or not held_once(old):
+            if combine is None:
+                self.__dict__["_value"] = np.array(arr, dtype=old.dtype)
+            else:
+                self.__dict__["_value"] = np.asarray(combine(old, arr))
+        elif old.ndim == 0:  # NumPy scalars' operators give the ufunc's bits, 20x faster
+            old[()] = arr if combine is None else combine(old[()], arr)
+        elif combine is None:
+            old[...] = arr
+        else:
+            into(old, arr)
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the variable to `value` (same shape; Python values take the variable's dtype)."""
-        self._update(value, "assign", lambda old, new: np.array(new, dtype=old.dtype))
+        self._update(value, "assign", None, None)
         return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` to the variable and returns the variable."""
-        self._update(delta, "assign_add", np.add)
+        self._update(delta, "assign_add", operator.add, operator.iadd)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` from the variable and returns the variable."""
-        self._update(delta, "assign_sub", np.subtract)
+        self._update(delta, "assign_sub", operator.sub, operator.isub)
         return self if read_value else None
 
     def __setitem__(self, key, value):

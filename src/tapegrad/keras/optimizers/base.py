@@ -23,7 +23,7 @@ from .. import backend, constraints, initializers
 from ..variables import notifying_build
 from . import schedules as _schedules
 from .common import auto_name, is_number, keras_cast, warn
-from .gradients import checked_gradients, clip_gradients
+from .gradients import checked_gradients, clip_gradients, shape_and_dtype
 from .optimizer_saving import OptimizerSaving
 from .variables import OptimizerVariable, slot_name
 
@@ -118,6 +118,7 @@ class Optimizer(OptimizerSaving):
         self.built = False
         self._trainable_variables = []
         self._trainable_variables_indices = {}  # id(variable) -> its index in the build list
+        self._layouts = []  # (shape, dtype) of each variable `build` got, None if not float
         self._excluded = []  # the variables exempt from weight decay
         self._exclude_ids = set()
         self._exclude_pattern = None
@@ -252,6 +253,7 @@ class Optimizer(OptimizerSaving):
                 )
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
         self._trainable_variables = variables
+        self._layouts = [shape_and_dtype(v) for v in variables]
         self._constrained = {id(v) for v in variables if v.constraint is not None}
         self.built = True
 
