@@ -4,11 +4,12 @@ undone (`unbroadcast`)."""
 import numpy as np
 
 from .bind import bind
+from .owned import donate, held_once
 from .primitive import NONE, PRIMITIVES, ZERO
 from .state import state
 from .tensor import Tensor
 
-__all__ = ["backward", "unbroadcast"]
+__all__ = ["accumulate", "backward", "unbroadcast"]
 
 
 def unbroadcast(g, shape, nbatch=0):
@@ -19,6 +20,35 @@ def unbroadcast(g, shape, nbatch=0):
     if g._value.shape == shape:
         return g
     return bind(PRIMITIVES["sum_to_shape"], g, shape=shape, nbatch=nbatch)
+
+
+def _unshared(arr):
+    """Whether `arr`, passed straight from a tensor's slot, may be written: a plain array
+    that owns its memory, held by that slot alone."""
+    return type(arr) is np.ndarray and arr.base is None and held_once(arr) and arr.flags.writeable
+
+
+def accumulate(total, more):
+    """`total + more`, two cotangents of one tensor (`total` None: `more`).
+
+    The sum goes into `total`'s array when the walk alone holds `total` (its dict entry and
+    this parameter) and that array, and no interpreter hears the pass (a tape recording it
+    keeps `total`): the bits of `add`, without a new array.
+    """
+    if total is None:
+        return more
+    if not state.interpreters and held_once(total) and _unshared(total._value):
+        arr, add = total._value, more._value
+        if add.dtype == arr.dtype and add.shape == arr.shape:
+            np.add(arr, add, out=arr)
+            return total
+    return bind(PRIMITIVES["add"], total, more)
+
+
+def _donating(g):
+    """Whether the walk may donate cotangent `g`'s array to the one rule that reads it: the
+    walk's local and this parameter alone hold `g`, and no interpreter hears the pass."""
+    return not state.interpreters and held_once(g) and _unshared(g._value)
 
 
 def backward(records, targets, seeds, wanted, free):
@@ -71,14 +101,17 @@ def backward(records, targets, seeds, wanted, free):
             if rule is ZERO:
                 gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
             else:
-                if hook is None:
-                    gi = rule(g, out, *args, **params)
-                else:
+                if hook is not None:
                     gi = hook(rule, rec, i, g)
+                elif len(args) == 1 and tid not in wanted and _donating(g):
+                    donate(g._value)  # its one rule may write into it (owned.py)
+                    gi = rule(g, out, *args, **params)
+                    donate(None)
+                else:
+                    gi = rule(g, out, *args, **params)
                 if gi is None:  # a custom gradient's None: this path contributes nothing
                     continue
                 if gi._value.shape != shape:
                     gi = unbroadcast(gi, shape, nbatch)
-            prev = cot.get(atid)
-            cot[atid] = gi if prev is None else bind(add, prev, gi)
+            cot[atid] = accumulate(cot.get(atid), gi)
     return {tid: cot[tid] for tid in wanted if tid in cot}

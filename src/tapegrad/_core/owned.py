@@ -11,12 +11,18 @@ entry, an attribute, a Tensor's `_value` slot) and holds in one local variable o
 true if that container and that local are its only holders. The count is calibrated on the
 running interpreter (versions differ in which references they borrow), and any other count
 says "shared", so that the caller computes out of place. A caller must hold `x` through the
-container: a fresh object with one unseen holder would have the same count.
+container (or through its own caller's local): a fresh object with one unseen holder would
+have the same count.
+
+The backward walk may also donate a cotangent's array that it alone holds to the one rule
+that reads it last (`donate`): a forward with an `out=` form that is handed that very array
+(`take`) may write its result into it. Only forwards that a rule calls with its cotangent and
+after which the rule never reads that cotangent again may take it (relu and its family).
 """
 
 import sys
 
-__all__ = ["held_once"]
+__all__ = ["donate", "held_once", "take"]
 
 _refcount = sys.getrefcount
 
@@ -37,3 +43,19 @@ _HELD_ONCE = _calibrated()
 def held_once(x):
     """True if `x` has no holder but the caller's local and the one container it came from."""
     return _refcount(x) == _HELD_ONCE
+
+
+_donated = [None]  # the array the backward walk lets the running rule write into, or None
+
+
+def donate(array):
+    """Lets the next forward that is handed `array` write into it (None: takes it back)."""
+    _donated[0] = array
+
+
+def take(array):
+    """True, once, if `array` was donated: the caller may write its result into it."""
+    if array is _donated[0]:
+        _donated[0] = None
+        return True
+    return False

@@ -8,7 +8,7 @@ speed on a hot path (softmax: one call instead of five).
 import numpy as np
 
 from .._core.primitive import ELEMENTWISE, ZERO, defprimitive
-from ._util import from_end
+from ._util import from_end, times_mask
 from .elementwise import abs as absolute
 from .elementwise import exp, floating_only, less, sigmoid, where
 from .reductions import reduce_sum
@@ -33,7 +33,7 @@ softplus = defprimitive(
 # TensorFlow's Relu6Grad: g where 0 < x < 6 (so 0 at both kinks); zeros for x at second order.
 # A multiply, as its kernel: an inf or NaN cotangent outside (0, 6) gives NaN, as in TensorFlow.
 relu6_grad = defprimitive(
-    "relu6_grad", lambda g, x: g * ((x > 0) & (x < 6)),
+    "relu6_grad", lambda g, x: times_mask(g, (x > 0) & (x < 6)),
     vjp=(lambda g, out, dy, x: relu6_grad(g, x), ZERO), jvp=ELEMENTWISE,
 )
 

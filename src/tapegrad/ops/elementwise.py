@@ -20,6 +20,7 @@ from .._core.primitive import (
 )
 from .._core.tensor import Tensor
 from .._core.variable import Variable
+from ._util import times_mask
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -293,7 +294,7 @@ sigmoid = defprimitive(
 # tf.sqrt(tf.nn.relu(x)) has gradient NaN at x <= 0 in TensorFlow, and here. Its own gradient
 # is zeros, not None, for x: relu's second derivative is zeros, as in TensorFlow.
 relu_grad = defprimitive(
-    "relu_grad", lambda g, x: g * (x > 0),
+    "relu_grad", lambda g, x: times_mask(g, x > 0),
     vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE,
     saves=(1,),
 )
