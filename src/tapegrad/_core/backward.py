@@ -29,15 +29,14 @@ def _unshared(arr):
 
 
 def accumulate(total, more):
-    """`total + more`, two cotangents of one tensor (`total` None: `more`).
+    """`total + more`, two cotangents of one tensor.
 
     The sum goes into `total`'s array when the walk alone holds `total` (its dict entry and
     this parameter) and that array, and no interpreter hears the pass (a tape recording it
     keeps `total`): the bits of `add`, without a new array.
     """
-    if total is None:
-        return more
-    if not state.interpreters and held_once(total) and _unshared(total._value):
+    if (type(total._value) is np.ndarray  # NumPy scalars first: a scalar op's pass is hot
+            and not state.interpreters and held_once(total) and _unshared(total._value)):
         arr, add = total._value, more._value
         if add.dtype == arr.dtype and add.shape == arr.shape:
             np.add(arr, add, out=arr)
@@ -103,7 +102,8 @@ def backward(records, targets, seeds, wanted, free):
             else:
                 if hook is not None:
                     gi = hook(rule, rec, i, g)
-                elif len(args) == 1 and tid not in wanted and _donating(g):
+                elif (len(args) == 1 and type(g._value) is np.ndarray and tid not in wanted
+                        and _donating(g)):
                     donate(g._value)  # its one rule may write into it (owned.py)
                     gi = rule(g, out, *args, **params)
                     donate(None)
@@ -113,5 +113,5 @@ def backward(records, targets, seeds, wanted, free):
                     continue
                 if gi._value.shape != shape:
                     gi = unbroadcast(gi, shape, nbatch)
-            cot[atid] = accumulate(cot.get(atid), gi)
+            cot[atid] = accumulate(cot[atid], gi) if atid in cot else gi
     return {tid: cot[tid] for tid in wanted if tid in cot}
