@@ -12,7 +12,8 @@ true if that container and that local are its only holders. The count is calibra
 running interpreter (versions differ in which references they borrow), and any other count
 says "shared", so that the caller computes out of place. A caller must hold `x` through the
 container (or through its own caller's local): a fresh object with one unseen holder would
-have the same count.
+have the same count. Another thread that takes the array between the check and the write
+sees the write, as a read racing an unlocked assignment may in TensorFlow.
 
 The backward walk may also donate a cotangent's array that it alone holds to the one rule
 that reads it last (`donate`): a forward with an `out=` form that is handed that very array
@@ -45,7 +46,10 @@ def held_once(x):
     return _refcount(x) == _HELD_ONCE
 
 
-_donated = [None]  # the array the backward walk lets the running rule write into, or None
+# The array the backward walk lets the running rule write into, or None. One per process: only
+# the thread that donated an array holds it, so another thread can never take it, and a
+# donation another thread's walk overwrites is merely not used.
+_donated = [None]
 
 
 def donate(array):
