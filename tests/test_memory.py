@@ -75,5 +75,6 @@ def test_large_step_allocates_what_the_arithmetic_needs():
     # backward: the two kept outputs, a cotangent and the next matmul's result; relu's mask
     # is applied in the cotangent's own buffer (no third block), masks are bytes (1/4 block)
     assert backward_peak < 3.5 * BLOCK, backward_peak / BLOCK
-    # the update writes into the variables (no copy of the 256 x 256 kernel, 1/16 block)
-    assert update_peak < 0.15 * BLOCK, update_peak / BLOCK
+    # the update writes into the variables: the kernel's `g * lr` (1/16 block) and little
+    # else; a copy of each variable per update made it 1/4 block
+    assert update_peak < 0.2 * BLOCK, update_peak / BLOCK
