@@ -60,7 +60,8 @@ def __getattr__(name):
     import importlib
 
     if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "data",
-                "io", "strings", "ragged", "train", "debug", "debugging", "tracing"):
+                "io", "strings", "ragged", "train", "debug", "debugging", "tracing",
+                "saved_model"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)

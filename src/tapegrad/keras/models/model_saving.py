@@ -144,6 +144,27 @@ class ModelSaving:
             )
         saving_lib.load_weights(self, filepath, fmt, skip_mismatch)
 
+    def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None,
+               **kwargs):
+        """Exports the model's inference function for serving, as Keras 3 does: endpoint
+        `serve` and signature `serving_default` in a SavedModel directory, which
+        `tf.saved_model.load` reads back without the model's Python code.
+
+        Args:
+            filepath: the directory to write.
+            format: "tf_saved_model" (the only one; written in tapegrad's SavedModel layout).
+            verbose: print the endpoints.
+            input_signature: TensorSpecs of the inputs; default: the model's inputs (batch
+                dimension unknown).
+
+        Raises:
+            ValueError: for an unbuilt model, another format, or a subclassed model without
+                `input_signature`.
+        """
+        from ..saving.export import export_model
+
+        export_model(self, filepath, format, verbose, input_signature, **kwargs)
+
     def to_json(self, **kwargs):
         """The model's config (Keras 3's serialization) as a JSON string; `kwargs` go to
         `json.dumps`. `keras.models.model_from_json` reads it back."""
