@@ -185,6 +185,18 @@ def test_keras_export_serves_model_outputs(tmp_path, capsys):
     assert len(loaded.trainable_variables) == 4 and loaded.non_trainable_variables == []
 
 
+def test_keras_export_recurrent_model_any_batch(tmp_path):
+    # The LSTM's zero state is a constant with one row per example: saved as a fill whose
+    # shape follows the batch size, as its reshapes do.
+    model = keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    path = str(tmp_path / "lstm")
+    model.export(path, verbose=False)
+    loaded = tf.saved_model.load(path)
+    for batch in (1, 4):
+        x = np.random.default_rng(batch).normal(size=(batch, 5, 3)).astype(np.float32)
+        np.testing.assert_allclose(loaded.serve(x).numpy(), model(x).numpy(), rtol=1e-6)
+
+
 def test_keras_export_functional_dict_inputs(tmp_path):
     a, b = keras.Input((2,), name="a"), keras.Input((3,), name="b")
     joined = keras.layers.Concatenate()([a, b])
@@ -331,3 +343,67 @@ def test_tensorflow_runs_the_same_program(saved):
     w, b = module.w.numpy(), module.b.numpy()
     want = tf_real.nn.relu(tf_real.matmul(x, w) + b) * 2.0
     np.testing.assert_allclose(loaded(x).numpy(), want.numpy(), rtol=1e-6)
+
+
+def _twin_modules(tf_real):
+    """The same module in TensorFlow and in tapegrad (same weights, same functions)."""
+    w = np.array([[1.0, -2.0], [0.5, 3.0]], np.float32)
+
+    def build(lib):
+        module = lib.Module()
+        module.w = lib.Variable(w, name="w")
+        module.f = lib.function(
+            lambda x, y: {"prod": lib.matmul(x, module.w) * y, "norm": lib.reduce_sum(x * x)},
+            input_signature=[lib.TensorSpec([None, 2], lib.float32, name="x"),
+                             lib.TensorSpec([], lib.float32, name="y")])
+        return module
+
+    return build(tf_real), build(tf)
+
+
+def test_signature_matches_tensorflow(tmp_path):
+    # TensorFlow saves and loads its twin; the signature's keys and results must agree.
+    tf_real = pytest.importorskip("tensorflow")
+    theirs, ours = _twin_modules(tf_real)
+    tf_real.saved_model.save(theirs, str(tmp_path / "tf"))
+    tf.saved_model.save(ours, str(tmp_path / "ours"))
+    sig_tf = tf_real.saved_model.load(str(tmp_path / "tf")).signatures["serving_default"]
+    sig = tf.saved_model.load(str(tmp_path / "ours")).signatures["serving_default"]
+    assert sorted(sig.structured_input_signature[1]) == sorted(
+        sig_tf.structured_input_signature[1])
+    assert sorted(sig.structured_outputs) == sorted(sig_tf.structured_outputs)
+    x = np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 0.5]], np.float32)
+    want = sig_tf(x=tf_real.constant(x), y=tf_real.constant(2.0))
+    got = sig(x=tf.constant(x), y=tf.constant(2.0))
+    for key in want:
+        np.testing.assert_allclose(got[key].numpy(), want[key].numpy(), rtol=1e-6)
+
+
+def test_keras_export_matches_tensorflow(tmp_path):
+    # The same Keras model (weights copied) exported by Keras 3 on TensorFlow and by tapegrad.
+    tf_real = pytest.importorskip("tensorflow")
+    keras_real = pytest.importorskip("keras")
+
+    def build(lib):
+        a, b = lib.Input((2,), name="a"), lib.Input((3,), name="b")
+        hidden = lib.layers.Dense(4, activation="tanh")(lib.layers.Concatenate()([a, b]))
+        return lib.Model([a, b], [lib.layers.Dense(1)(hidden), lib.layers.Flatten()(hidden)])
+
+    theirs, ours = build(keras_real), build(keras)
+    ours.set_weights(theirs.get_weights())
+    theirs.export(str(tmp_path / "tf"), verbose=False)
+    ours.export(str(tmp_path / "ours"), verbose=False)
+    loaded_tf = tf_real.saved_model.load(str(tmp_path / "tf"))
+    loaded = tf.saved_model.load(str(tmp_path / "ours"))
+    assert sorted(loaded.signatures) == sorted(loaded_tf.signatures)
+    sig_tf, sig = (m.signatures["serving_default"] for m in (loaded_tf, loaded))
+    assert sorted(sig.structured_input_signature[1]) == sorted(
+        sig_tf.structured_input_signature[1])
+    inputs = {"a": np.ones((5, 2), np.float32), "b": np.linspace(-1, 1, 15, dtype=np.float32)
+              .reshape(5, 3)}
+    want = sig_tf(**{k: tf_real.constant(v) for k, v in inputs.items()})
+    got = sig(**inputs)
+    assert sorted(got) == sorted(want)
+    for key in want:
+        np.testing.assert_allclose(got[key].numpy(), want[key].numpy(), rtol=1e-5, atol=1e-6)
+    assert len(loaded.variables) == len(loaded_tf.variables)

@@ -158,6 +158,9 @@ def decode(data, arrays, dim=None):
         if dim is None:
             raise CorruptError("a size of the unknown dimension is used where none is known")
         return int(payload) * dim
+    if tag == "$fill":  # a constant filled with one value, its shape maybe with $dim
+        value = decode(payload[1], arrays, dim)
+        return np.full(decode(payload[0], arrays, dim), value, dtype=np.asarray(value).dtype)
     if tag == "$ellipsis":
         return Ellipsis
     if tag == "$bytes":
@@ -288,7 +291,8 @@ def deserialize_program(data, variables, arrays, dim=None):
             instrs.append(AssignVariable(variables[item[1]], item[2], int(item[3])))
         else:
             raise CorruptError(f"unknown instruction {_short(item)}")
-    constants = [(int(slot), _array(arrays, key)) for slot, key in data["constants"]]
+    constants = [(int(slot), _array(arrays, key) if type(key) is str else decode(key, arrays, dim))
+                 for slot, key in data["constants"]]
     outputs, output_constants = [], []
     for out in data["outputs"]:
         if out is None or type(out) is dict:

@@ -272,7 +272,7 @@ def _build(manifest, arrays):
         data = entry["program"]
         make = functools.partial(_format.deserialize_program, data, variables, arrays)
         args, kwargs = _format.decode(entry["signature"], arrays)
-        sized = '"$dim"' in json.dumps(data["instrs"])
+        sized = '"$dim"' in json.dumps([data["instrs"], data["constants"]])
         concrete = RestoredConcreteFunction(entry["function"], make, (args, kwargs),
                                             bool(entry["polymorphic"]), sized,
                                             entry["output_specs"])

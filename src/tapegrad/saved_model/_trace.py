@@ -15,6 +15,7 @@ from .._core import nest
 from .._core.tensor import Tensor
 from .._core.trace import Tracer
 from .._impl.function import TensorSpec
+from ._format import encode
 
 __all__ = ["Parameters", "leaf_spec", "probe_args", "rebuild", "trace", "traced_signatures"]
 
@@ -229,9 +230,10 @@ def _merge(a, b, arrays, in_params):
                 raise _Differs
             return [*a[:3], _merge(a[3], b[3], arrays, True), a[4]]
         if len(a) == 2 and type(a[1]) is str and a[1] in arrays and b[1] in arrays:
-            if a[0] != b[0] or not _same_array(arrays[a[1]], arrays[b[1]]):
-                raise _Differs  # a constant: [slot, key]
-            return a
+            if a[0] != b[0]:  # a constant: [slot, key]
+                raise _Differs
+            x, y = arrays[a[1]], arrays[b[1]]
+            return a if _same_array(x, y) else [a[0], _filled(x, y)]
         return [_merge(x, y, arrays, in_params) for x, y in zip(a, b)]
     if kind is dict and a.keys() == b.keys():
         if len(a) == 1 and next(iter(a)) in ("$array", "$tensor"):
@@ -241,6 +243,22 @@ def _merge(a, b, arrays, in_params):
             raise _Differs
         return {k: _merge(a[k], b[k], arrays, in_params) for k in a}
     raise _Differs
+
+
+def _filled(x, y):
+    """`{"$fill": [shape, value]}` for two constants filled with one value whose shapes differ
+    by multiples of the probe sizes (a recurrent layer's zero state, one row per example)."""
+    if x.dtype != y.dtype or x.ndim != y.ndim or not x.size or not y.size:
+        raise _Differs
+    value = x.flat[0]
+    if not (_uniform(x, value) and _uniform(y, value)):
+        raise _Differs
+    shape = [_merge(d, e, None, True) for d, e in zip(x.shape, y.shape)]
+    return {"$fill": [shape, encode(value, None)]}
+
+
+def _uniform(x, value):
+    return bool(np.all(x == value)) or bool(np.all(np.isnan(x))) and np.isnan(value)
 
 
 def _same_array(x, y):
