@@ -308,6 +308,22 @@ def test_unsaveable_functions_name_the_reason(tmp_path):
     assert_clear_error(lambda: tf.saved_model.save(module, str(tmp_path / "a")), ValueError,
                        "'step'", "effect", "apply_gradients")
 
+    @tf.function
+    def train_step(x):  # traced by a call, not declared: left out with a warning
+        with tf.GradientTape() as tape:
+            loss = (w * x) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+        return loss
+
+    module = tf.Module()
+    module.w = w
+    module.train_step = train_step
+    train_step(tf.constant(1.0))
+    with pytest.warns(UserWarning, match="apply_gradients.*not saved"):
+        tf.saved_model.save(module, str(tmp_path / "a2"))
+    loaded = tf.saved_model.load(str(tmp_path / "a2"))
+    assert loaded.train_step.concrete_functions == [] and float(loaded.w) == float(w)
+
     @tf.custom_gradient
     def clipped(x):
         return tf.identity(x), lambda g: tf.clip_by_value(g, -1.0, 1.0)

@@ -47,6 +47,11 @@ class Unencodable(TypeError):
     """A value the format cannot hold (a Python function, an arbitrary object)."""
 
 
+class Unsaveable(ValueError):
+    """A function that cannot be written as data (an effect, a custom gradient, code as a
+    parameter, or one that does not trace)."""
+
+
 class CorruptError(ValueError):
     """The directory holds a manifest or arrays that do not make sense."""
 
@@ -218,7 +223,7 @@ def serialize_program(program, variable_index, arrays):
         if kind is Op:
             name = ins.prim.name
             if PRIMITIVES.get(name) is not ins.prim:
-                raise ValueError(
+                raise Unsaveable(
                     f"{where} calls {name}, which is not a primitive of tapegrad's table (a "
                     "custom_gradient or a Python function called inside), so it cannot be "
                     "written as data. Save a function built from tapegrad ops only.")
@@ -227,7 +232,7 @@ def serialize_program(program, variable_index, arrays):
                 try:
                     params[key] = encode(value, arrays)
                 except Unencodable as err:
-                    raise ValueError(
+                    raise Unsaveable(
                         f"{where}: primitive {name}'s parameter {key}={_short(value)} is {err}, "
                         "which a SavedModel cannot hold (it stores data, never code)."
                     ) from None
@@ -238,13 +243,13 @@ def serialize_program(program, variable_index, arrays):
             instrs.append(["assign", variable_index(ins.variable), ins.method, ins.value])
         elif kind is CallEffect:
             effect = getattr(ins.fn, "__qualname__", repr(ins.fn))
-            raise ValueError(
+            raise Unsaveable(
                 f"{where} calls {effect}, an effect (Python code such as an optimizer's "
                 "apply_gradients, replayed as a whole), which a SavedModel cannot hold: it "
                 "stores primitives and variables, not Python code. Save the functions that "
                 "compute results (the model's call); run the training step in Python.")
         else:
-            raise ValueError(f"{where}: cannot save instruction {ins}")
+            raise Unsaveable(f"{where}: cannot save instruction {ins}")
     outputs = []
     for slot, const in zip(program.outputs, program.output_constants):
         if slot is not None:

@@ -124,7 +124,14 @@ class _Saver:
         for args, kwargs in signatures:
             if function.input_signature is None:
                 args, kwargs = params.canonical(args, kwargs, f"tf.function {function.__name__}")
-            concretes.append(self.concrete(function, args, kwargs))
+            try:
+                concretes.append(self.concrete(function, args, kwargs))
+            except _format.Unsaveable as err:
+                if function.input_signature is not None:
+                    raise
+                # A signature the function happened to be called with (a Keras model's
+                # training step, say) is left out, as one that runs eagerly is.
+                warnings.warn(f"{err} That signature is not saved.", stacklevel=4)
         self.functions[index] = {
             "name": function.__name__,
             "parameters": self.parameters(params),
@@ -162,7 +169,7 @@ class _Saver:
             structure = _trace.probe_args(args, kwargs, size)
             program, why, out_shapes = _trace.trace(function, structure, quiet=k > 0)
             if program is None:
-                raise ValueError(
+                raise _format.Unsaveable(
                     f"tf.saved_model.save: function {function.__name__!r} cannot be traced into "
                     f"a program for {signature_text(args, kwargs)} ({why}), so it cannot be "
                     "saved. Replace the Python reads of tensor values by tensor ops.")
