@@ -170,6 +170,25 @@ def test_size_dependent_constant_is_refused_at_other_sizes(tmp_path):
                        "shapes")
 
 
+def test_unknown_rank_signature(tmp_path):
+    # tf.TensorSpec(None): traced at two ranks when saved; a program that is the same at both
+    # serves every rank (the SavedModel guide's x * v), one that is not is refused.
+    module = tf.Module()
+    module.v = tf.Variable(2.0)
+    module.f = tf.function(lambda x: {"custom_output_name": x * module.v},
+                           input_signature=[tf.TensorSpec(None, tf.float32)])
+    tf.saved_model.save(module, str(tmp_path / "any"))
+    serve = tf.saved_model.load(str(tmp_path / "any")).signatures["serving_default"]
+    assert serve.structured_outputs["custom_output_name"].shape.rank is None
+    for x in (3.0, [1.0, 2.0], [[1.0], [4.0]]):
+        np.testing.assert_array_equal(serve(x=tf.constant(x))["custom_output_name"].numpy(),
+                                      np.multiply(x, 2.0))
+    module.f = tf.function(lambda x: tf.reshape(x, x.shape + (1,)),
+                           input_signature=[tf.TensorSpec(None, tf.float32)])
+    assert_clear_error(lambda: tf.saved_model.save(module, str(tmp_path / "rank")), ValueError,
+                       "unknown rank", "give the tensorspec a shape")
+
+
 def test_keras_export_serves_model_outputs(tmp_path, capsys):
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
                               keras.layers.Flatten(), keras.layers.Dense(2)])

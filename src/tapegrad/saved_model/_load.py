@@ -58,7 +58,8 @@ class RestoredConcreteFunction:
         # The shapes its program was traced for (an unknown dimension as save's first probe).
         self.traced_shapes = [
             tuple(PROBE_SIZES[0] if d is None else d for d in spec.shape)
-            for spec in nest.flatten([list(args), kwargs]) if isinstance(spec, TensorSpec)]
+            for spec in nest.flatten([list(args), kwargs])
+            if isinstance(spec, TensorSpec) and spec.shape.rank is not None]
         self._specs = [s for s in nest.flatten([list(args), kwargs]) if isinstance(s, TensorSpec)]
 
     def _matches(self, args, kwargs, convert):
@@ -242,7 +243,8 @@ def _named_outputs(result):
     """TensorFlow's signature outputs: a dict's own keys, else `output_<i>` per tensor."""
     if isinstance(result, dict) and all(isinstance(k, str) for k in result):
         return dict(result)
-    return {f"output_{i}": t for i, t in enumerate(nest.flatten(result))}
+    leaves = [t for t in nest.flatten(result) if t is not None]  # a function returning None
+    return {f"output_{i}": t for i, t in enumerate(leaves)}
 
 
 def load(export_dir, tags=None, options=None):

@@ -1,6 +1,7 @@
 """`tf.saved_model.save`: walks the object graph and writes its variables, functions and
 signatures in tapegrad's format (_format.py)."""
 
+import json
 import warnings
 
 import numpy as np
@@ -163,11 +164,10 @@ class _Saver:
             return index
         specs = [s for s in nest.flatten([list(args), kwargs]) if isinstance(s, TensorSpec)]
         unknown = any(s.shape.rank is None or None in tuple(s.shape) for s in specs)
-        sizes = _trace.PROBE_SIZES if unknown else _trace.PROBE_SIZES[:1]
         programs, shapes = [], []
-        for k, size in enumerate(sizes):
-            structure = _trace.probe_args(args, kwargs, size)
-            program, why, out_shapes = _trace.trace(function, structure, quiet=k > 0)
+        for k in range(2 if unknown else 1):
+            structure = _trace.probe_args(args, kwargs, k)
+            program, why, out_shapes = _trace.trace(function, structure)
             if program is None:
                 raise _format.Unsaveable(
                     f"tf.saved_model.save: function {function.__name__!r} cannot be traced into "
@@ -177,6 +177,13 @@ class _Saver:
             shapes.append(out_shapes)
         data = [_format.serialize_program(p, self.variable, self.arrays) for p in programs]
         merged = data[0] if len(data) == 1 else _trace.merge_programs(*data, self.arrays.arrays)
+        if any(s.shape.rank is None for s in specs) and (
+                merged is None or '"$dim"' in json.dumps(merged)):
+            raise _format.Unsaveable(
+                f"tf.saved_model.save: function {function.__name__!r} depends on the rank of "
+                f"its inputs ({signature_text(args, kwargs)} has a TensorSpec of unknown rank): "
+                "its program differs between ranks, and tapegrad's programs are traced for one "
+                "rank. Give the TensorSpec a shape (None for unknown dimensions).")
         index = self.concrete_ids[key] = len(self.concretes)
         self.concretes.append({
             "function": function.__name__,

@@ -134,32 +134,36 @@ def traced_signatures(function):
     return found, skipped
 
 
-def probe_args(args, kwargs, size):
-    """The signature's arguments with each TensorSpec replaced by a tensor of ones (an unknown
-    dimension of `size`)."""
+def probe_args(args, kwargs, probe):
+    """The signature's arguments for probe trace `probe` (0 or 1), each TensorSpec replaced by
+    a tensor of ones: an unknown dimension of size PROBE_SIZES[probe], an unknown rank of rank
+    `probe + 1`."""
+    size = PROBE_SIZES[probe]
 
     def example(leaf):
         if not isinstance(leaf, TensorSpec):
             return leaf
         if leaf.shape.rank is None:
-            raise ValueError(f"tf.saved_model.save: {leaf} has an unknown rank; tapegrad's "
-                             "programs need a known rank: give the spec a shape (None for "
-                             "unknown dimensions).")
-        shape = tuple(size if d is None else d for d in leaf.shape)
+            shape = (size,) * (probe + 1)
+        else:
+            shape = tuple(size if d is None else d for d in leaf.shape)
         return Tensor(np.ones(shape, dtype=leaf.dtype._np))
 
     return nest.map_structure(example, [list(args), kwargs])
 
 
-def trace(function, structure, quiet=False):
+def trace(function, structure):
     """A dry-run trace of `function` on `structure` (`[args, kwargs]` of tensors and Python
-    values): `(Program, None, [shape, dtype] per output leaf)`, or `(None, why, None)`."""
+    values): `(Program, None, [shape, dtype] per output leaf)`, or `(None, why, None)`.
+
+    The function's printing is silenced: to the user the save traces nothing new (TensorFlow
+    saves the graphs it traced before).
+    """
     fn = getattr(function, "_traced_function", lambda: function.python_function)()
     leaves = nest.flatten(structure)
     tracer = Tracer(function.__name__)
-    output = contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext()
     try:
-        with output, np.errstate(all="ignore"), tracer:
+        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"), tracer:
             placeholders = []
             for leaf in leaves:
                 if isinstance(leaf, Tensor):
@@ -192,6 +196,9 @@ def output_specs(traces):
     for k, spec in enumerate(first):
         if spec is None:
             out.append(None)
+            continue
+        if any(len(t[k][0]) != len(spec[0]) for t in traces):
+            out.append([None, spec[1]])  # its rank follows an input's unknown rank
             continue
         shape = [d if all(t[k][0][i] == d for t in traces) else None
                  for i, d in enumerate(spec[0])]
