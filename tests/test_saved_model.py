@@ -216,6 +216,16 @@ def test_keras_export_recurrent_model_any_batch(tmp_path):
         np.testing.assert_allclose(loaded.serve(x).numpy(), model(x).numpy(), rtol=1e-6)
 
 
+def test_saving_a_keras_model_gives_its_default_signature(tmp_path):
+    # tf.saved_model.save(model): Keras 3's `_default_save_signature`, `model(inputs)`
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    tf.saved_model.save(model, str(tmp_path / "model"))
+    serve = tf.saved_model.load(str(tmp_path / "model")).signatures["serving_default"]
+    assert list(serve.structured_input_signature[1]) == ["inputs"]
+    x = np.ones((2, 3), np.float32)
+    np.testing.assert_array_equal(serve(inputs=x)["output_0"].numpy(), model(x).numpy())
+
+
 def test_keras_export_functional_dict_inputs(tmp_path):
     a, b = keras.Input((2,), name="a"), keras.Input((3,), name="b")
     joined = keras.layers.Concatenate()([a, b])
@@ -442,3 +452,18 @@ def test_keras_export_matches_tensorflow(tmp_path):
     for key in want:
         np.testing.assert_allclose(got[key].numpy(), want[key].numpy(), rtol=1e-5, atol=1e-6)
     assert len(loaded.variables) == len(loaded_tf.variables)
+
+
+def test_saved_keras_model_signature_matches_tensorflow(tmp_path):
+    tf_real = pytest.importorskip("tensorflow")
+    keras_real = pytest.importorskip("keras")
+    signatures = []
+    for lib, save, load in ((keras_real, tf_real.saved_model.save, tf_real.saved_model.load),
+                            (keras, tf.saved_model.save, tf.saved_model.load)):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)])
+        model(np.ones((1, 3), np.float32))
+        save(model, str(tmp_path / lib.__name__))
+        serve = load(str(tmp_path / lib.__name__)).signatures["serving_default"]
+        (name, spec), = serve.structured_input_signature[1].items()
+        signatures.append((name, spec.name, tuple(spec.shape), list(serve.structured_outputs)))
+    assert signatures[0] == signatures[1]

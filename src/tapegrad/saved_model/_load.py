@@ -208,7 +208,9 @@ class SignatureFunction:
         self._concrete = concrete
         self._input_names = input_names
         specs = nest.flatten(list(concrete.structured_input_signature))
-        self.structured_input_signature = ((), dict(zip(input_names, specs)))
+        self.structured_input_signature = ((), {  # each spec named after its key, as TF's
+            name: TensorSpec(spec.shape, spec.dtype, name) for name, spec in zip(input_names,
+                                                                                 specs)})
 
     def __call__(self, *args, **kwargs):
         names = self._input_names

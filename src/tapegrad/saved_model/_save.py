@@ -270,8 +270,12 @@ def signature_text(args, kwargs):
 
 
 def _default_signature(root):
-    """TensorFlow's choice when no signatures are given: the root's only tf.function with
-    an input_signature, else none."""
+    """TensorFlow's choice when no signatures are given: the root's `_default_save_signature`
+    (a Keras model's), else its only tf.function with an input_signature, else none."""
+    maker = getattr(root, "_default_save_signature", None)
+    found = maker() if callable(maker) else None
+    if found is not None:
+        return found
     candidates = [f for _, f in sorted(_class_functions(root).items())]
     candidates += [v for _, v in sorted(vars(root).items()) if isinstance(v, Function)]
     candidates = [f for f in candidates if f.input_signature is not None]

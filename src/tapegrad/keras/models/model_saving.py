@@ -165,6 +165,13 @@ class ModelSaving:
 
         export_model(self, filepath, format, verbose, input_signature, **kwargs)
 
+    def _default_save_signature(self):
+        """The serving signature `tf.saved_model.save(model, path)` uses by default (TensorFlow
+        looks for this method, as Keras 3 defines it), or None."""
+        from ..saving.export import default_save_signature
+
+        return default_save_signature(self)
+
     def to_json(self, **kwargs):
         """The model's config (Keras 3's serialization) as a JSON string; `kwargs` go to
         `json.dumps`. `keras.models.model_from_json` reads it back."""

@@ -3,7 +3,7 @@
 
 import tapegrad as tf
 
-__all__ = ["export_model"]
+__all__ = ["default_save_signature", "export_model"]
 
 
 class _ExportArchive(tf.Module):
@@ -17,19 +17,33 @@ def _spec(keras_tensor):
     return tf.TensorSpec(keras_tensor.shape, keras_tensor.dtype, name=keras_tensor.name)
 
 
-def _input_signature(model):
+def _input_signature(model, spec=_spec):
     """The model's inputs as TensorSpecs, in their structure (a list or dict of inputs), as
-    Keras 3 makes them for a functional or Sequential model."""
+    Keras 3 makes them for a functional or Sequential model; None for a subclassed one."""
     structure = getattr(model, "_inputs_struct", None)
     if structure is not None:
-        return [tf.nest.map_structure(_spec, structure)]
+        return [tf.nest.map_structure(spec, structure)]
     input_layer = getattr(model, "_input_layer", None)
     if input_layer is not None:
-        return [_spec(input_layer.output)]
-    raise ValueError(
-        f"Model.export: cannot tell the inputs of model '{model.name}' (a subclassed model); "
-        "pass input_signature=[tf.TensorSpec(shape=(None, ...), dtype=...)]."
-    )
+        return [spec(input_layer.output)]
+    return None
+
+
+def default_save_signature(model):
+    """The serving function `tf.saved_model.save(model, path)` saves as "serving_default" when
+    given no signatures, as Keras 3 on TensorFlow does: `model(inputs)` for the model's inputs
+    (unnamed specs, so the signature's key is `inputs`); None if they are not known."""
+    if not model.built:
+        return None
+    signature = _input_signature(
+        model, lambda t: tf.TensorSpec(t.shape, t.dtype))
+    if signature is None:
+        return None
+
+    def serving_default(inputs):
+        return model(inputs)
+
+    return tf.function(serving_default, input_signature=signature)
 
 
 def export_model(model, filepath, format="tf_saved_model", verbose=True, input_signature=None,
@@ -47,6 +61,11 @@ def export_model(model, filepath, format="tf_saved_model", verbose=True, input_s
                          "export.")
     if input_signature is None:
         input_signature = _input_signature(model)
+    if input_signature is None:
+        raise ValueError(
+            f"Model.export: cannot tell the inputs of model '{model.name}' (a subclassed "
+            "model); pass input_signature=[tf.TensorSpec(shape=(None, ...), dtype=...)]."
+        )
 
     def serve(*args):
         return model(*args, training=False)
