@@ -120,6 +120,21 @@ def test_gradients_flow_through_loaded_function(saved):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
 
 
+def test_loaded_object_saved_again(saved, tmp_path):
+    # As TensorFlow: a loaded object can be saved again, its signatures kept.
+    _, path = saved
+    loaded = tf.saved_model.load(path)
+    loaded.w.assign_add(tf.ones((2, 2)))
+    tf.saved_model.save(loaded, str(tmp_path / "again"))
+    again = tf.saved_model.load(str(tmp_path / "again"))
+    x = np.array([[1.0, -2.0], [0.5, 0.25]], np.float32)
+    np.testing.assert_array_equal(again(x).numpy(), loaded(x).numpy())
+    out = again.signatures["serving_default"](x=x)["output_0"]
+    np.testing.assert_array_equal(out.numpy(), loaded(x).numpy())
+    assert float(again.pair(tf.constant(3.0), 3.0)["pow"]) == 27.0
+    assert float(again.extra[0]) == 7.0 and again.count.trainable is False
+
+
 def test_signatures_argument_forms(tmp_path):
     @tf.function(input_signature=[tf.TensorSpec([2]), tf.TensorSpec([2])])
     def two(a, b):
@@ -153,6 +168,9 @@ def test_batch_size_written_into_program_is_generalised(tmp_path):
     loaded = tf.saved_model.load(path)
     x = np.arange(30, dtype=np.float32).reshape(5, 2, 3)
     np.testing.assert_array_equal(loaded.flat(x).numpy(), flat(x).numpy())
+    tf.saved_model.save(loaded, str(tmp_path / "again"))  # the sizes stay symbolic
+    again = tf.saved_model.load(str(tmp_path / "again"))
+    np.testing.assert_array_equal(again.flat(x[:4]).numpy(), flat(x[:4]).numpy())
 
 
 def test_size_dependent_constant_is_refused_at_other_sizes(tmp_path):

@@ -11,6 +11,7 @@ from .._core.variable import Variable
 from .._impl.function import ConcreteFunction, Function, TensorSpec
 from .._impl.module import Module
 from . import _format, _trace
+from ._load import RestoredFunction, SignatureFunction, _UserObject
 
 __all__ = ["save"]
 
@@ -18,7 +19,7 @@ DEFAULT_SIGNATURE = "serving_default"
 
 
 def _is_trackable(value):
-    return isinstance(value, (Variable, Module, Function))
+    return isinstance(value, (Variable, Module, Function, RestoredFunction, _UserObject))
 
 
 def _holds_trackable(value):
@@ -74,6 +75,12 @@ class _Saver:
         self.objects.append(None)
         if isinstance(value, Variable):
             entry = {"kind": "variable", "variable": self.variable(value)}
+        elif isinstance(value, RestoredFunction):
+            entry = {"kind": "function", "function": self.restored_function(value)}
+        elif isinstance(value, _UserObject):  # a loaded object, saved again
+            entry = {"kind": "module", "children": {
+                name: self.node(attr) for name, attr in sorted(vars(value).items())
+                if name != "signatures" and (_holds_trackable(attr) or _empty(attr))}}
         elif isinstance(value, Function):
             entry = {"kind": "function", "function": self.function(value)}
         elif isinstance(value, Module):
@@ -141,6 +148,43 @@ class _Saver:
         }
         return index
 
+    def restored_function(self, function):
+        """A loaded function saved again: its concrete functions' programs as they were."""
+        index = self.function_ids.get(id(function))
+        if index is None:
+            index = self.function_ids[id(function)] = len(self.functions)
+            self.keep.append(function)
+            self.functions.append({
+                "name": function.__name__,
+                "parameters": self.parameters(function._parameters),
+                "input_signature": function._input_signature,
+                "concrete": [self.restored_concrete(c) for c in function.concrete_functions],
+            })
+        return index
+
+    def restored_concrete(self, concrete):
+        key = id(concrete)
+        index = self.concrete_ids.get(key)
+        if index is not None:
+            return index
+        self.keep.append(concrete)
+        if concrete._sized:  # rebuilt at the two probe sizes, then merged as when first saved
+            data = [_format.serialize_program(concrete._make_program(size), self.variable,
+                                              self.arrays) for size in _trace.PROBE_SIZES]
+            program = _trace.merge_programs(*data, self.arrays.arrays)
+        else:
+            program = _format.serialize_program(concrete.program, self.variable, self.arrays)
+        args, kwargs = concrete.structured_input_signature
+        index = self.concrete_ids[key] = len(self.concretes)
+        self.concretes.append({
+            "function": concrete.name,
+            "signature": _format.encode([list(args), kwargs], self.arrays),
+            "polymorphic": concrete.polymorphic,
+            "program": program,
+            "output_specs": concrete.output_specs,
+        })
+        return index
+
     def parameters(self, params):
         if params.params is None:
             return None
@@ -197,6 +241,9 @@ class _Saver:
     # -- signatures -----------------------------------------------------------------------
     def signature(self, name, value):
         """A serving signature: a concrete function called with keyword tensors."""
+        if isinstance(value, SignatureFunction):  # a loaded object's, saved again
+            return {"concrete": self.restored_concrete(value._concrete),
+                    "inputs": list(value._input_names)}
         if isinstance(value, ConcreteFunction):
             function = value._function
             if function.input_signature is not None:
@@ -214,9 +261,8 @@ class _Saver:
             args, kwargs = tuple(function.input_signature), {}
         else:
             raise ValueError(  # noqa: TRY004 - TensorFlow raises ValueError
-                f"tf.saved_model.save: signature {name!r} must be a tf.function "
-                             "with an input_signature or a concrete function, got "
-                             f"{type(value).__name__}")
+                f"tf.saved_model.save: signature {name!r} must be a tf.function with an "
+                f"input_signature or a concrete function, got {type(value).__name__}")
         leaves = nest.flatten([list(args), kwargs])
         if not all(isinstance(leaf, TensorSpec) for leaf in leaves):
             raise ValueError(f"tf.saved_model.save: signature {name!r} "
@@ -285,13 +331,14 @@ def _default_signature(root):
 def save(obj, export_dir, signatures=None, options=None):
     """Writes `obj` (a tf.Module, Keras model or layer) with its variables, tf.functions and
     serving signatures to the directory `export_dir` (see `tapegrad.saved_model`)."""
-    if not isinstance(obj, Module):
+    if not isinstance(obj, (Module, _UserObject)):
         raise ValueError(  # noqa: TRY004 - TensorFlow raises ValueError
-            
             "Expected an object of type `Trackable`, such as `tf.Module` or a subclass of the "
             f"`Trackable` class, for export. Got {obj!r} with type {type(obj)}.")
     saver = _Saver()
     saver.node(obj)
+    if signatures is None and isinstance(obj, _UserObject):
+        signatures = dict(getattr(obj, "signatures", {}))  # kept, as TensorFlow keeps them
     if signatures is None:
         found = _default_signature(obj)
         signatures = {} if found is None else {DEFAULT_SIGNATURE: found}
@@ -301,8 +348,7 @@ def save(obj, export_dir, signatures=None, options=None):
     for name, value in signatures.items():
         if not isinstance(name, str):
             raise ValueError(  # noqa: TRY004 - TensorFlow raises ValueError
-                f"tf.saved_model.save: signature names must be strings, got "
-                             f"{name!r}")
+                f"tf.saved_model.save: signature names must be strings, got {name!r}")
         saved_signatures[name] = saver.signature(name, value)
     manifest = {
         "root": 0,
