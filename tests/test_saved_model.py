@@ -485,3 +485,26 @@ def test_saved_keras_model_signature_matches_tensorflow(tmp_path):
         (name, spec), = serve.structured_input_signature[1].items()
         signatures.append((name, spec.name, tuple(spec.shape), list(serve.structured_outputs)))
     assert signatures[0] == signatures[1]
+
+
+def test_python_object_argument_is_left_out(tmp_path):
+    class Options:  # hashable, so tf.function keys its traces by it, but not data
+        scale = 3.0
+
+    @tf.function
+    def scaled(x, options):
+        return x * options.scale
+
+    module = tf.Module()
+    module.scaled = scaled
+    scaled(tf.constant(1.0), Options())
+    with pytest.warns(UserWarning, match="scaled.*Options"):
+        tf.saved_model.save(module, str(tmp_path / "objects"))
+    assert tf.saved_model.load(str(tmp_path / "objects")).scaled.concrete_functions == []
+
+
+def test_save_over_a_file_is_refused(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("")
+    assert_clear_error(lambda: tf.saved_model.save(tf.Module(), str(target)), FileExistsError,
+                       str(target), "directory")

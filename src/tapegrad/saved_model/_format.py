@@ -250,20 +250,25 @@ def serialize_program(program, variable_index, arrays):
                 "compute results (the model's call); run the training step in Python.")
         else:
             raise Unsaveable(f"{where}: cannot save instruction {ins}")
-    outputs = []
-    for slot, const in zip(program.outputs, program.output_constants):
-        if slot is not None:
-            outputs.append(slot)
-        else:
-            outputs.append(None if const is None else {"$tensor": arrays.add(const._value)})
+    try:
+        outputs = [
+            slot if slot is not None else None if const is None else {
+                "$tensor": arrays.add(const._value)}
+            for slot, const in zip(program.outputs, program.output_constants)
+        ]
+        constants = [[slot, arrays.add(value, "c")] for slot, value in program.constants]
+        structure = encode(program.structure, arrays)
+    except Unencodable as err:
+        raise Unsaveable(f"{where} holds or returns {err}, which a SavedModel cannot "
+                         "hold (it stores numbers, strings and tensors of them).") from None
     return {
         "name": program.name,
         "n_slots": program.n_slots,
         "inputs": list(program.inputs),
-        "constants": [[slot, arrays.add(value, "c")] for slot, value in program.constants],
+        "constants": constants,
         "instrs": instrs,
         "outputs": outputs,
-        "structure": encode(program.structure, arrays),
+        "structure": structure,
     }
 
 
@@ -316,6 +321,9 @@ def deserialize_program(data, variables, arrays, dim=None):
 def write(export_dir, manifest, arrays):
     """Writes the two files, each under a temporary name first, so that a failed save leaves
     no half-written file under the final names."""
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+        raise FileExistsError(f"tf.saved_model.save: {export_dir} is a file; a SavedModel is "
+                              "written into a directory: give a directory's path.")
     os.makedirs(export_dir, exist_ok=True)
     manifest = {"format": FORMAT, "version": VERSION, **manifest}
     paths = [os.path.join(export_dir, name) for name in (ARRAYS, MANIFEST)]

@@ -201,7 +201,13 @@ class _Saver:
         """The index of the concrete function of `function` for signature `(args, kwargs)`
         (TensorSpecs for tensors), traced now: at two sizes of its unknown dimensions, to
         tell whether the program depends on them."""
-        signature = _format.encode([list(args), kwargs], self.arrays)
+        try:
+            signature = _format.encode([list(args), kwargs], self.arrays)
+        except _format.Unencodable as err:
+            raise _format.Unsaveable(
+                f"tf.saved_model.save: function {function.__name__!r} was traced for "
+                f"{signature_text(args, kwargs)}, which holds {err}: a SavedModel stores "
+                "tensors and plain Python values as arguments.") from None
         key = (id(function), repr(signature))
         index = self.concrete_ids.get(key)
         if index is not None:
