@@ -226,3 +226,24 @@ def test_warning_text_matches_keras(tf_keras_real):
     with pytest.warns(UserWarning) as ours:
         layers.Flatten(name="f")(layers.Embedding(5, 2, mask_zero=True)(IDS))
     assert str(ours[0].message) == str(caught[-1].message)
+
+
+def test_only_layers_that_may_make_masks_look_at_masks_before_any_exists():
+    # A model, merge, pooling or recurrent layer passes masks on; a user's compute_mask (as
+    # the masking guide's custom embedding) may make one from nothing, so its calls look.
+    class ZeroMask(keras.layers.Layer):
+        def call(self, x):
+            return tf.cast(x, "float32")
+
+        def compute_mask(self, x, previous_mask=None):
+            return tf.not_equal(x, 0)
+
+    seq = keras.Sequential([keras.layers.Dense(2)])
+    assert not seq._makes_masks and seq.supports_masking
+    assert not keras.layers.Concatenate()._makes_masks
+    assert not keras.layers.LSTM(2)._makes_masks
+    assert keras.layers.Embedding(3, 2, mask_zero=True)._makes_masks
+    layer = ZeroMask()
+    assert layer._makes_masks
+    out = layer(tf.constant([[1, 0, 2]]))
+    np.testing.assert_array_equal(out._keras_mask, [[True, False, True]])

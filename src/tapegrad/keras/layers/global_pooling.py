@@ -5,6 +5,7 @@ import tapegrad as tf
 
 from .arguments import check_data_format, check_rank
 from .layer import Layer
+from .masking_utils import propagates_only
 
 __all__ = ["GlobalAveragePooling1D", "GlobalMaxPooling1D"]
 
@@ -54,6 +55,7 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
         return total / tf.reduce_sum(tf.cast(keep, inputs.dtype), axis=axis,
                                      keepdims=self.keepdims)
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask=None):
         return None
 

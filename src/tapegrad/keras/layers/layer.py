@@ -144,9 +144,12 @@ class Layer(layer_config.LayerSaving, tf.Module):
         self.autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
         # As Keras 3: a layer that defines compute_mask supports masking (and may make a
-        # mask of its own, so its calls always look at masks).
-        self.supports_masking = type(self).compute_mask is not Layer.compute_mask
-        self._makes_masks = type(self).compute_mask is not Layer.compute_mask
+        # mask of its own, so its calls always look at masks, unless its compute_mask only
+        # passes masks on: see masking_utils.propagates_only).
+        compute_mask = type(self).compute_mask
+        self.supports_masking = compute_mask is not Layer.compute_mask
+        self._makes_masks = self.supports_masking and not getattr(
+            compute_mask, "propagates_only", False)
 
     # -- tracking (see keras/tracking.py) ---------------------------------------------------
     def __setattr__(self, name, value):

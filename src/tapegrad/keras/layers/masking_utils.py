@@ -14,10 +14,22 @@ import warnings
 
 from ..tree import flatten, pack_sequence_as
 
-__all__ = ["MASKS_USED", "after_call", "before_call", "copy_masks", "get_mask", "set_mask"]
+__all__ = [
+    "MASKS_USED", "after_call", "before_call", "copy_masks", "get_mask", "propagates_only",
+    "set_mask",
+]
 
 # Set once any mask exists: until then a layer call skips the mask bookkeeping entirely.
 MASKS_USED = [False]
+
+
+def propagates_only(compute_mask):
+    """Marks a `compute_mask` that returns None unless an input already carries a mask (it
+    passes masks on and makes none of its own), so that calls of its layer look at masks only
+    once some mask exists (MASKS_USED). Unmarked overrides, a user's included, are assumed to
+    make masks (Embedding's mask_zero, Masking) and always look."""
+    compute_mask.propagates_only = True
+    return compute_mask
 
 
 def get_mask(x):

@@ -8,6 +8,7 @@ import tapegrad as tf
 from ..promotion import result_type
 from .arguments import check_integer
 from .layer import Layer
+from .masking_utils import propagates_only
 
 __all__ = ["Add", "Concatenate", "add", "concatenate"]
 
@@ -70,6 +71,7 @@ class Concatenate(Layer):
     def call(self, inputs):
         return tf.concat(_promoted(inputs), axis=self.axis)
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask=None):
         """The inputs' masks concatenated as the inputs are (all True for an input without
         one), reduced over the last axis, as Keras's Concatenate."""
@@ -128,6 +130,7 @@ class Add(Layer):
             out = tf.add(out, x)
         return out
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask=None):
         """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
         masks = _checked_masks(inputs, previous_mask)

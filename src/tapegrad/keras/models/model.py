@@ -8,6 +8,7 @@ import numpy as np
 
 from ..layers import symbolic
 from ..layers.layer import _CTX, Layer
+from ..layers.masking_utils import propagates_only
 from ..metrics import Metric
 from .model_saving import ModelSaving
 from .summary import print_summary
@@ -106,6 +107,7 @@ class Model(Trainer, ModelSaving, Layer):
         self.built = True
         self._tracker.changed()
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask):
         """A model's outputs carry the masks its layers computed; it adds none of its own."""
         return None

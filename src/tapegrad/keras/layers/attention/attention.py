@@ -6,6 +6,7 @@ import tapegrad as tf
 
 from ... import backend
 from ..layer import Layer
+from ..masking_utils import propagates_only
 
 __all__ = ["AdditiveAttention", "Attention"]
 
@@ -115,6 +116,7 @@ class Attention(Layer):
                               tf.zeros_like(output))
         return (output, weights) if return_attention_scores else output
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask=None):
         self._validate_inputs(inputs, previous_mask)
         if previous_mask is None or previous_mask[0] is None:

@@ -5,6 +5,7 @@ import copy
 import tapegrad as tf
 
 from ..layer import Layer
+from ..masking_utils import propagates_only
 from ..nested import deserialize_layer, serialize_layer
 
 __all__ = ["Bidirectional"]
@@ -167,6 +168,7 @@ class Bidirectional(Layer):
             return tuple(self.forward_layer.states + self.backward_layer.states)
         return None
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask):
         mask = previous_mask[0] if isinstance(previous_mask, list) else previous_mask
         if self.return_sequences:

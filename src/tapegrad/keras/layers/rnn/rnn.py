@@ -6,6 +6,7 @@ from ...tree import flatten
 from ...variables import KerasVariable
 from .. import layer_config
 from ..arguments import check_rank
+from ..masking_utils import propagates_only
 from ..layer import _CTX, Layer
 from ..nested import deserialize_layer, serialize_layer
 from . import rnn_backend
@@ -106,6 +107,7 @@ class RNN(Layer):
         shape = (batch, length, output_size) if self.return_sequences else (batch, output_size)
         return (shape, *states) if self.return_state else shape
 
+    @propagates_only
     def compute_mask(self, inputs, previous_mask):
         mask = flatten(previous_mask)[0] if _is_nested(previous_mask) else previous_mask
         output_mask = mask if self.return_sequences else None
