@@ -23,12 +23,15 @@ from ._impl.array_ops import (
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
 from ._impl.clip_ops import clip_by_norm, clip_by_value, norm
+from ._impl.check_ops import Assert, assert_equal, assert_less, assert_rank
+from ._impl.control_flow_ops import case, cond, switch_case, while_loop
 from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
 from ._impl.function import TensorSpec, function
 from ._impl.linalg_ops import einsum, tensordot
+from ._impl.logging_ops import print
 from ._impl.math_ops import (
     abs, acos, add, add_n, argmax, argmin, asin, atan, atan2, cos, cosh, cumsum, divide, equal,
     exp, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or,

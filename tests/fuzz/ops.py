@@ -513,6 +513,9 @@ def _rows(rng, s):
 
 SHAPES = [
     Op("reshape", "tf.reshape({0}, {shape})", params=_reshape),
+    # integer results (ops, so that a traced loop reads each call's shape), used as a factor 1
+    Op("shape", "{0} * tf.cast(tf.reduce_all(tf.shape({0}) > 0), {0}.dtype)"),
+    Op("size", "{0} * tf.cast(tf.size({0}) > 0, {0}.dtype)"),
     Op("transpose", "tf.transpose({0}, perm={perm})", params=_perm),
     Op("transpose", "tf.transpose({0})"),
     Op("matrix_transpose", "tf.linalg.matrix_transpose({0})", params=_at_least(2)),

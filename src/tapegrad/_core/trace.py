@@ -128,7 +128,7 @@ def effect(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         for interpreter in state.interpreters:
-            if type(interpreter) is Tracer:
+            if isinstance(interpreter, Tracer):
                 return interpreter.call_effect(fn, args, kwargs)
         return fn(*args, **kwargs)
 
@@ -260,7 +260,7 @@ class Program:
         # see it; an enclosing trace sees plain arrays and gives up, as with any tensor it did
         # not make (an effect must not run in its dry run).
         interpreters = state.interpreters
-        recorded = bool(interpreters) and any(type(i) is not Tracer for i in interpreters)
+        recorded = bool(interpreters) and any(not isinstance(i, Tracer) for i in interpreters)
         slots = [None] * self.n_slots
         for slot, value in self.constants:
             slots[slot] = Tensor(value) if recorded else value
@@ -309,7 +309,7 @@ class Tracer(Interpreter):
     # -- lifetime -------------------------------------------------------------------------
     def __enter__(self):
         self.outer = state.interpreters
-        if any(type(interpreter) is Tracer for interpreter in self.outer):
+        if any(isinstance(interpreter, Tracer) for interpreter in self.outer):
             self.invalidate("a traced function called inside another trace runs eagerly")
         state.interpreters = (self,)
         return self

@@ -190,12 +190,12 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TensorFlow's name
     """The shape of `input` as a 1-D integer tensor (int32 by default)."""
-    return Tensor(np.array(np.shape(_value(input)), dtype=_dt.as_dtype(out_type)._np))
+    return _bind(_s.shape, input, out_type=_dt.as_dtype(out_type)._np)
 
 
 def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TensorFlow's name
     """The number of elements of `input` as a scalar integer tensor (int32 by default)."""
-    return Tensor(np.array(np.size(_value(input)), dtype=_dt.as_dtype(out_type)._np))
+    return _bind(_s.size, input, out_type=_dt.as_dtype(out_type)._np)
 
 
 def rank(input, name=None):  # noqa: A002 - TensorFlow's name

@@ -121,3 +121,14 @@ pad = defprimitive(
     "pad", _pad, vjp=_pad_vjp,
     jvp=lambda t, out, x, paddings, constant_values=0: pad(t, paddings=paddings),
 )
+
+# Ops, not constants, so that a traced program reads the shape of each call's values (a loop
+# variable whose shape varies under shape_invariants, an input of unknown size).
+shape = defprimitive(
+    "shape", lambda x, out_type=np.int32: np.array(np.shape(x), dtype=out_type),
+    differentiable=False,
+)
+size = defprimitive(
+    "size", lambda x, out_type=np.int32: np.array(np.size(x), dtype=out_type),
+    differentiable=False,
+)

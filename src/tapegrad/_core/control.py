@@ -1,0 +1,357 @@
+"""Control flow in traced programs: `While` and `Branch` instructions with sub-programs.
+
+While a `Tracer` is active, `tf.while_loop`, `tf.cond` and `tf.switch_case` do not run their
+Python functions as plain Python (a loop would be unrolled into the program, with its number
+of iterations fixed by the traced values): each function is traced once into a sub-program by
+a `SubTracer`, and the traced program gets one instruction that runs the sub-programs as often
+as the values say, at every call. A tensor of the enclosing function that a sub-function uses
+(a capture) becomes an extra input of the sub-program, read from the enclosing program's slot.
+
+Replaying with a tape or a forward accumulator active runs the sub-programs through `bind`,
+as the rest of the program does (trace.py), so that every iteration is recorded: reverse and
+forward mode, to any order, with the backward walk's loop (no recursion) over the iterations.
+
+The public functions (`_impl/control_flow_ops.py`) ask `tracer()` whether to trace, and call
+`trace_while` / `trace_branches` with Python callables; that is the whole interface.
+"""
+
+import numpy as np
+
+from .state import state
+from .tensor import Tensor
+from .trace import AssignVariable, CallEffect, Op, ReadVariable, Tracer, _Traced
+
+__all__ = ["Branch", "SubTracer", "While", "trace_branches", "trace_while", "tracer"]
+
+# A loop whose condition stays true this long in the trace's dry run stops there: the dry run
+# only needs example values (the program itself runs the loop to its end at every call), and
+# example inputs (zeros for a TensorSpec) may never meet a condition that real inputs meet.
+DRY_RUN_ITERATIONS = 100_000
+
+
+def tracer():
+    """The innermost active tracer if control flow should become instructions, else None.
+
+    A tape or an accumulator inside the traced function would not see the iterations of a
+    loop written as one instruction; the trace then gives up (the function runs eagerly, with
+    the same results) and the control flow runs as Python.
+    """
+    active = state.interpreters
+    if not active or not isinstance(active[-1], Tracer):
+        return None
+    found = active[-1]
+    if len(active) > 1:
+        found.invalidate("control flow (tf.cond, tf.while_loop) under a GradientTape or "
+                         "ForwardAccumulator opened inside the traced function")
+    return None if found.invalid is not None else found
+
+
+class SubTracer(Tracer):
+    """Traces one function of a control-flow op (a loop's condition or body, a branch) into
+    a sub-program, inside the trace of `parent`; tensors of `parent` become captures."""
+
+    def __init__(self, name, parent):
+        super().__init__(name)
+        self.parent = parent
+        self.captured = []  # the parent's tensors this program reads, in input order
+        self.capture_slots = []
+
+    def __enter__(self):
+        self.outer = state.interpreters
+        state.interpreters = (self,)
+        return self
+
+    def slot_of(self, t):
+        slot = self.slots.get(id(t))
+        if slot is not None:
+            return slot
+        parent = self.parent
+        if id(t) in parent.slots or isinstance(t._value, _Traced):
+            parent.slot_of(t)  # a grandparent's tensor becomes the parent's capture first
+            slot = self._new_slot(t)
+            self.captured.append(t)
+            self.capture_slots.append(slot)
+            return slot
+        return super().slot_of(t)
+
+    def read_value(self, tensor):
+        if id(tensor) in self.slots and id(tensor) not in self.constants or isinstance(
+                tensor._value, _Traced):
+            self.invalidate("the value of a traced tensor was read in Python")
+
+    def finish_flat(self, leaves):
+        """The sub-program computing the flat `leaves` (tensors, or None), with the captures as
+        its last inputs; None (and the parent invalidated) if it cannot be replayed."""
+        for leaf in leaves:
+            if isinstance(leaf, Tensor):
+                self.slot_of(leaf)  # an enclosing tensor returned as it is is a capture
+        self.inputs = self.inputs + self.capture_slots
+        program = self.finish(list(leaves))
+        if program is None:
+            self.parent.invalidate(self.invalid or "a constant was computed from traced values")
+        return program
+
+    def release(self):
+        captured = {id(t) for t in self.captured}
+        self.keep = [t for t in self.keep if id(t) not in captured]
+        super().release()
+
+
+def _run(program, values, recorded):
+    """Runs a sub-program on its flat inputs (tensors if `recorded`, else arrays); returns its
+    flat outputs alike."""
+    slots = [None] * program.n_slots
+    for slot, value in program.constants:
+        slots[slot] = Tensor(value) if recorded else value
+    for slot, value in zip(program.inputs, values):
+        slots[slot] = value
+    for ins in program.instrs:
+        ins.run(slots, recorded)
+    return [
+        slots[i] if i is not None else const if recorded or const is None else const._value
+        for i, const in zip(program.outputs, program.output_constants)
+    ]
+
+
+def _truth(value):
+    return bool(np.asarray(value._value if isinstance(value, Tensor) else value))
+
+
+def _indent(text):
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _loop(cond, body, values, cond_captures, body_captures, run, recorded, limit=None):
+    """Runs `body` while `cond` holds (at most `limit` times); returns the final values."""
+    count = 0
+    while (limit is None or count < limit) and _truth(
+            run(cond, values + cond_captures, recorded)[0]):
+        values = run(body, values + body_captures, recorded)
+        count += 1
+    return values
+
+
+class While:
+    """Runs the sub-program `body` on the loop values while `cond` holds; the outputs are the
+    final loop values (a `maximum_iterations` is a counter among them, as in TensorFlow)."""
+
+    __slots__ = ("body", "body_captures", "cond", "cond_captures", "inputs", "outputs")
+    type = "StatelessWhile"  # TensorFlow's op type
+
+    def __init__(self, cond, body, inputs, cond_captures, body_captures, outputs):
+        self.cond = cond
+        self.body = body
+        self.inputs = inputs
+        self.cond_captures = cond_captures
+        self.body_captures = body_captures
+        self.outputs = outputs
+
+    @property
+    def reads(self):
+        return [*self.inputs, *self.cond_captures, *self.body_captures]
+
+    def run(self, slots, recorded):
+        values = _loop(self.cond, self.body, [slots[i] for i in self.inputs],
+                       [slots[i] for i in self.cond_captures],
+                       [slots[i] for i in self.body_captures], _run, recorded)
+        for slot, value in zip(self.outputs, values):
+            slots[slot] = value
+
+    def dry_run(self, slots, shadow):
+        values = _loop(self.cond, self.body, [slots[i] for i in self.inputs],
+                       [slots[i] for i in self.cond_captures],
+                       [slots[i] for i in self.body_captures],
+                       lambda p, v, r: _dry_run(p, v, shadow), False, DRY_RUN_ITERATIONS)
+        for slot, value in zip(self.outputs, values):
+            slots[slot] = value
+
+    def __str__(self):
+        outs = ", ".join(f"%{i}" for i in self.outputs)
+        ins = ", ".join(f"%{i}" for i in self.reads)
+        return (f"{outs} = {self.type}({ins}):\n"
+                f"{_indent('cond ' + self.cond.listing())}\n"
+                f"{_indent('body ' + self.body.listing())}")
+
+
+class Branch:
+    """Runs one of `branches` (sub-programs), chosen by the value in slot `index`: a bool for
+    `tf.cond` (branches false, true), an int for `tf.switch_case` (out of range: the last).
+    The branches' None results (the same in each) have no output slot."""
+
+    __slots__ = ("branches", "captures", "index", "outputs", "type")
+
+    def __init__(self, branches, index, captures, outputs, op_type):
+        self.branches = branches
+        self.index = index
+        self.captures = captures  # per branch, its captures' slots
+        self.outputs = outputs
+        self.type = op_type  # TensorFlow's op type: StatelessIf or StatelessCase
+
+    @property
+    def reads(self):
+        return [self.index, *(i for slots in self.captures for i in slots)]
+
+    def choose(self, value):
+        k = int(np.asarray(value._value if isinstance(value, Tensor) else value))
+        return k if 0 <= k < len(self.branches) else len(self.branches) - 1
+
+    def _finish(self, slots, values):
+        for slot, value in zip(self.outputs, [v for v in values if v is not None]):
+            slots[slot] = value
+
+    def run(self, slots, recorded):
+        k = self.choose(slots[self.index])
+        self._finish(slots, _run(self.branches[k], [slots[i] for i in self.captures[k]],
+                                 recorded))
+
+    def dry_run(self, slots, shadow):
+        k = self.choose(slots[self.index])
+        self._finish(slots, _dry_run(self.branches[k], [slots[i] for i in self.captures[k]],
+                                     shadow))
+
+    def __str__(self):
+        outs = ", ".join(f"%{i}" for i in self.outputs)
+        parts = [f"{outs} = {self.type}(%{self.index}):"]
+        parts += [_indent(f"branch {k} " + b.listing()) for k, b in enumerate(self.branches)]
+        return "\n".join(parts)
+
+
+def _dry_run(program, values, shadow):
+    """`_run` for the trace's dry run: no effect happens (variables are written to `shadow`,
+    {variable: value}, and read from it; effects are skipped), as the trace records them."""
+    slots = [None] * program.n_slots
+    for slot, value in program.constants:
+        slots[slot] = value
+    for slot, value in zip(program.inputs, values):
+        slots[slot] = value
+    for ins in program.instrs:
+        kind = type(ins)
+        if kind is ReadVariable:
+            variable = ins.variable
+            slots[ins.output] = shadow.get(id(variable), variable._value)
+        elif kind is AssignVariable:
+            variable = ins.variable
+            old = shadow.get(id(variable), variable._value)
+            new = np.asarray(slots[ins.value], dtype=old.dtype)
+            if ins.method == "assign_add":
+                new = old + new
+            elif ins.method == "assign_sub":
+                new = old - new
+            shadow[id(variable)] = np.asarray(new, dtype=old.dtype)
+        elif kind is CallEffect:
+            continue
+        elif kind is Op:
+            ins.run(slots, False)
+        else:
+            ins.dry_run(slots, shadow)
+    return [
+        slots[i] if i is not None else None if const is None else const._value
+        for i, const in zip(program.outputs, program.output_constants)
+    ]
+
+
+def _placeholders(sub, tensors):
+    """Fresh inputs of `sub`, one per tensor, holding the same (example) values."""
+    out = []
+    for t in tensors:
+        p = Tensor(t._value)
+        sub.add_input(p)
+        out.append(p)
+    return out
+
+
+def _plain(value):
+    return np.asarray(value).view(np.ndarray)
+
+
+def _outputs(parent, values):
+    """New tensors of the parent trace holding `values` (the dry run's) and their slots."""
+    tensors, slots = [], []
+    for value in values:
+        t = Tensor(_plain(value))
+        parent._mark(t)
+        tensors.append(t)
+        slots.append(parent._new_slot(t))
+    return tensors, slots
+
+
+def trace_while(parent, name, cond, body, tensors):
+    """Writes one `While` instruction into `parent`'s program.
+
+    Args:
+        parent: the active Tracer (`tracer()`).
+        name: the loop's name, for listings.
+        cond: callable(flat tensors) -> a scalar bool tensor (or a Python bool).
+        body: callable(flat tensors) -> the flat next values, as tensors (the caller checks
+            and converts them).
+        tensors: the flat initial loop values (tensors).
+
+    Returns:
+        The flat final loop values as tensors of the trace, or None if the trace was given up
+        (the caller then runs the loop as Python).
+    """
+    c = SubTracer(f"{name}_cond", parent)
+    b = SubTracer(f"{name}_body", parent)
+    try:
+        with c:
+            pred = cond(_placeholders(c, tensors))
+        cond_program = c.finish_flat([pred])
+        with b:
+            outs = body(_placeholders(b, tensors))
+        body_program = b.finish_flat(outs)
+        if cond_program is None or body_program is None:
+            return None
+        ins = While(cond_program, body_program, [parent.slot_of(t) for t in tensors],
+                    [parent.slot_of(t) for t in c.captured],
+                    [parent.slot_of(t) for t in b.captured], None)
+        # The dry run's values of the outputs (examples, as the rest of the trace's).
+        values = _loop(cond_program, body_program, [_plain(t._value) for t in tensors],
+                       [_plain(t._value) for t in c.captured],
+                       [_plain(t._value) for t in b.captured],
+                       lambda p, v, r: _dry_run(p, v, {}), False, DRY_RUN_ITERATIONS)
+        results, ins.outputs = _outputs(parent, values)
+        parent.instrs.append(ins)
+        return results
+    finally:
+        c.release()
+        b.release()
+
+
+def trace_branches(parent, name, index, branches, op_type, check):
+    """Writes one `Branch` instruction into `parent`'s program.
+
+    Args:
+        parent: the active Tracer (`tracer()`).
+        name: the op's name, for listings.
+        index: the tensor choosing the branch (bool for `tf.cond`, int for `switch_case`).
+        branches: callables taking no argument, each returning a structure.
+        op_type: "StatelessIf" or "StatelessCase".
+        check: callable(list of each branch's result) -> (flat tensors or None per branch,
+            the structure to pack them in); raises TypeError or ValueError as TensorFlow
+            does when the branches disagree.
+
+    Returns:
+        (the flat results as tensors of the trace or None, their structure), or None if the
+        trace was given up (the caller then runs the chosen branch as Python).
+    """
+    subs, results = [], []
+    try:
+        for k, fn in enumerate(branches):
+            sub = SubTracer(f"{name}_branch{k}", parent)
+            subs.append(sub)
+            with sub:
+                results.append(fn())
+        flats, structure = check(results)
+        programs = [sub.finish_flat(flat) for sub, flat in zip(subs, flats)]
+        if any(p is None for p in programs):
+            return None
+        ins = Branch(programs, parent.slot_of(index),
+                     [[parent.slot_of(t) for t in sub.captured] for sub in subs], None, op_type)
+        chosen = flats[ins.choose(_plain(index._value))]
+        tensors, ins.outputs = _outputs(parent, [v._value for v in chosen if v is not None])
+        it = iter(tensors)
+        parent.instrs.append(ins)
+        return [None if v is None else next(it) for v in chosen], structure
+    finally:
+        for sub in subs:
+            sub.release()
