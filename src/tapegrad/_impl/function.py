@@ -19,8 +19,21 @@ from .._core.variable import Variable
 from ..types.experimental import CALL_CONTEXT
 
 __all__ = [
-    "function", "Function", "TensorSpec",
+    "function", "Function", "TensorSpec", "functions_run_eagerly", "run_functions_eagerly",
 ]
+
+_RUN_EAGERLY = [False]  # tf.config.run_functions_eagerly's setting, for every thread
+
+
+def run_functions_eagerly(run_eagerly):
+    """Makes every `tf.function` run its Python function eagerly (True) or trace (False), as
+    `tf.config.run_functions_eagerly`: a debugging switch."""
+    _RUN_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """Whether `run_functions_eagerly(True)` is in effect."""
+    return _RUN_EAGERLY[0]
 
 
 class TensorSpec:
@@ -220,6 +233,9 @@ class Function:
         return self._tracing_count
 
     def __call__(self, *args, **kwargs):
+        if _RUN_EAGERLY[0]:
+            result = self._python_function(*args, **kwargs)
+            return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
         if self._input_signature is not None:
             args, kwargs = self._check_signature(args, kwargs), {}
         elif not kwargs:  # the common case first: tensors only, already traced

@@ -11,6 +11,7 @@ Example:
     [PhysicalDevice(name='/physical_device:CPU:0', device_type='CPU')]
 """
 
+from .._impl.function import functions_run_eagerly, run_functions_eagerly
 from . import experimental, threading
 from ._devices import (
     LogicalDevice,
@@ -27,10 +28,12 @@ __all__ = [
     "LogicalDevice",
     "PhysicalDevice",
     "experimental",
+    "functions_run_eagerly",
     "get_soft_device_placement",
     "get_visible_devices",
     "list_logical_devices",
     "list_physical_devices",
+    "run_functions_eagerly",
     "set_soft_device_placement",
     "set_visible_devices",
     "threading",
