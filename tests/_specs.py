@@ -137,6 +137,14 @@ SPECS = {
     ]),
     "getitem_grad": Spec(cases=[(((2,),), dict(shape=(4,), key=(slice(1, 3),))),
                                 (((3, 2),), dict(shape=(4, 2), key=(np.array([0, 2, 0]),)))]),
+    # TensorArray's buffer ops (indices fixed; a repeated index adds in scatter_add)
+    "tensor_array_gather": Spec((Domain(), None), cases=[
+        (((4, 3), np.array([0, 2, 0])), {}), (((3,), np.array(1)), {})]),
+    "tensor_array_scatter": Spec((Domain(), None, Domain()), cases=[
+        (((4, 2), np.array([3, 0]), (2, 2)), {}), (((2,), np.array(3), ()), dict(dynamic_size=True)),
+        (((0,), np.array([1]), (1, 2)), dict(dynamic_size=True))]),
+    "tensor_array_scatter_add": Spec((Domain(), None, Domain()), cases=[
+        (((4, 2), np.array([1, 1, 3]), (3, 2)), {})]),
     "concat": Spec(cases=[(((2, 3), (1, 3)), dict(axis=0)), (((2, 1), (2, 3)), dict(axis=-1)),
                           (((3,), (2,)), dict(axis=0))]),
     "stack": Spec(cases=[(((2, 3), (2, 3)), dict(axis=0)), (((3,), (3,)), dict(axis=-1)),

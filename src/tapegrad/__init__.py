@@ -43,6 +43,7 @@ from ._impl.module import Module, name_scope
 from ._impl.script_ops import numpy_function, py_function
 from ._impl.slice_ops import slice
 from ._impl.sort_ops import argsort, sort, unique, unique_with_counts
+from ._impl.tensor_array_ops import TensorArray
 from .gradcheck import check_grads
 
 newaxis = None

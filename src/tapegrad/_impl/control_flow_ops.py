@@ -349,6 +349,9 @@ def _traced_while(tracer, cond, body, loop_vars, shape_invariants, maximum_itera
     leaves, rebuild = _component_leaves(loop_vars)
     tensors = [_tensor(leaf, "tf.while_loop") for leaf in leaves]
     invariants = _invariants(shape_invariants, loop_vars, tensors)
+    # a TensorArray's buffer grows (dynamic_size) or gets its element shape in the loop
+    invariants = [TensorShape(None) if hasattr(v, "_loop_tensor") else shape
+                  for v, shape in zip(nest.flatten(loop_vars), invariants)]
     counted = maximum_iterations is not None
     if counted:  # a counter among the loop variables, as TensorFlow's
         tensors = [convert_to_tensor(np.zeros((), maximum_iterations.dtype._np)), *tensors]

@@ -4,3 +4,4 @@ Each module holds `defprimitive(...)` entries only (plus the named rule function
 """
 
 from . import activations, control, elementwise, matrix, recurrent, reductions, shape  # noqa: F401
+from . import tensor_array  # noqa: F401
