@@ -263,3 +263,23 @@ def _generic_program(lib, x):
     _, acc = lib.while_loop(lambda i, acc: i < 6, body, (lib.constant(0), x))
     k = lib.cast(lib.reduce_sum(acc) > 0, lib.int32)
     return lib.switch_case(k, [lambda: acc * 2.0, lambda: lib.tanh(acc) * x])
+
+
+def test_traced_branch_is_not_eager_and_an_accumulator_inside_runs_eagerly():
+    seen = []
+
+    @tf.function
+    def f(x):
+        return tf.cond(x > 0.0, lambda: seen.append(tf.executing_eagerly()) or x, lambda: -x)
+
+    f(tf.constant(1.0))
+    assert seen == [False]
+
+    @tf.function
+    def jvp(x):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            y = _loop_power(x, 3)
+        return acc.jvp(y)
+
+    assert float(jvp(tf.constant(2.0))) == 12.0
+    assert not jvp.get_concrete_function(tf.constant(2.0)).traced

@@ -19,7 +19,7 @@ import numpy as np
 
 from .state import state
 from .tensor import Tensor
-from .trace import AssignVariable, CallEffect, Op, ReadVariable, Tracer, _Traced
+from .trace import AssignVariable, CallEffect, ReadVariable, Tracer, _Traced
 
 __all__ = ["Branch", "SubTracer", "While", "trace_branches", "trace_while", "tracer"]
 
@@ -240,10 +240,10 @@ def _dry_run(program, values, shadow):
             shadow[id(variable)] = np.asarray(new, dtype=old.dtype)
         elif kind is CallEffect:
             continue
-        elif kind is Op:
-            ins.run(slots, False)
-        else:
+        elif hasattr(ins, "dry_run"):  # While, Branch: effects inside are dry too
             ins.dry_run(slots, shadow)
+        else:
+            ins.run(slots, False)
     return [
         slots[i] if i is not None else None if const is None else const._value
         for i, const in zip(program.outputs, program.output_constants)

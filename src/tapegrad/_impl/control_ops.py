@@ -44,4 +44,4 @@ def executing_eagerly():
     code in an `init_scope` inside it runs eagerly again), as TensorFlow's."""
     from .._core.trace import Tracer  # loaded with tf.function; a class check costs nothing
 
-    return not any(type(interpreter) is Tracer for interpreter in _state.interpreters)
+    return not any(isinstance(interpreter, Tracer) for interpreter in _state.interpreters)
