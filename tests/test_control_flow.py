@@ -134,17 +134,29 @@ def test_long_loop_differentiates_without_recursion():
     assert run(f) == pytest.approx(expected, rel=1e-9)
 
 
-def test_traced_loop_inside_a_tape_in_the_function_runs_eagerly_with_right_gradient():
-    @tf.function
-    def grad(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = _loop_power(x, 4)
-        return tape.gradient(y, x)
+def _inner_gradient(x):
+    """The gradient, taken inside the function, of a loop followed by a branch."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = _loop_power(x, 4)
+        z = tf.cond(tf.reduce_sum(y) > 3.0, lambda: y * tf.sin(x), lambda: y - x)
+    return tape.gradient(z, x)
 
-    assert float(grad(tf.constant(2.0))) == 32.0
-    assert float(grad(tf.constant(3.0))) == 108.0
-    assert not grad.get_concrete_function(tf.constant(2.0)).traced
+
+def test_tape_inside_a_traced_function_differentiates_its_loop_and_branch():
+    f = tf.function(_inner_gradient)
+    cf = f.get_concrete_function(tf.constant(2.0))
+    assert cf.traced
+    assert "SymbolicGradient[StatelessWhile]" in cf.program.listing()
+    for x in (2.0, 0.5, 1.5):  # both branches from one trace
+        assert float(f(tf.constant(x))) == pytest.approx(float(_inner_gradient(
+            tf.constant(x))), rel=1e-6)
+    assert f.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("x", [1.3, 0.6])
+def test_gradient_inside_a_traced_function_has_derivatives_of_its_own(x):
+    tf.check_grads(tf.function(_inner_gradient), [x], order=2, modes=("rev", "fwd"))
 
 
 def test_switch_case_and_case_choose_as_tensorflow():

@@ -65,7 +65,11 @@ def backward(records, targets, seeds, wanted, free):
     for rec in records:
         for a in rec.inputs:
             if a._tid in reach:
-                reach.add(rec.output._tid)
+                out = rec.output
+                if type(out) is tuple:  # a primitive with several results
+                    reach.update(o._tid for o in out if o._tid)
+                else:
+                    reach.add(out._tid)
                 path.append(rec)
                 break
     if free:
@@ -83,6 +87,9 @@ def backward(records, targets, seeds, wanted, free):
     while path:
         rec = path.pop()
         out = rec.output
+        if type(out) is tuple:
+            _results_vjp(rec, cot, wanted, reach)
+            continue
         tid = out._tid
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
@@ -115,3 +122,22 @@ def backward(records, targets, seeds, wanted, free):
                     gi = unbroadcast(gi, shape, nbatch)
             cot[atid] = accumulate(cot[atid], gi) if atid in cot else gi
     return {tid: cot[tid] for tid in wanted if tid in cot}
+
+
+def _results_vjp(rec, cot, wanted, reach):
+    """The reverse step of a record with several results: one rule call takes a cotangent (or
+    None) per result and returns a gradient (or None) per argument."""
+    gs = [None if not o._tid else cot.get(o._tid) if o._tid in wanted else cot.pop(o._tid, None)
+          for o in rec.output]
+    if all(g is None for g in gs):
+        return
+    args = rec.inputs
+    grads = rec.prim.vjp(gs, rec.output, *args, **rec.params)
+    for a, gi in zip(args, grads):
+        atid = a._tid
+        if gi is None or atid not in reach:
+            continue
+        if gi._value.shape != a._value.shape:
+            gi = unbroadcast(gi, a._value.shape)
+        prev = cot.get(atid)
+        cot[atid] = gi if prev is None else bind(PRIMITIVES["add"], prev, gi)

@@ -17,11 +17,16 @@ The public functions (`_impl/control_flow_ops.py`) ask `tracer()` whether to tra
 
 import numpy as np
 
+from .forward import ForwardAccumulator
+from .primitive import Primitive
 from .state import state
+from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor
 from .trace import AssignVariable, CallEffect, ReadVariable, Tracer, _Traced
 
-__all__ = ["Branch", "SubTracer", "While", "trace_branches", "trace_while", "tracer"]
+__all__ = [
+    "Branch", "Gradient", "SubTracer", "While", "trace_branches", "trace_while", "tracer",
+]
 
 # A loop whose condition stays true this long in the trace's dry run stops there: the dry run
 # only needs example values (the program itself runs the loop to its end at every call), and
@@ -32,17 +37,18 @@ DRY_RUN_ITERATIONS = 100_000
 def tracer():
     """The innermost active tracer if control flow should become instructions, else None.
 
-    A tape or an accumulator inside the traced function would not see the iterations of a
-    loop written as one instruction; the trace then gives up (the function runs eagerly, with
-    the same results) and the control flow runs as Python.
+    A tape opened inside the traced function records each control-flow instruction as one
+    call (`record`), differentiated by a `Gradient` instruction. A forward accumulator opened
+    inside would not see the iterations: the trace then gives up (the function runs eagerly,
+    with the same results) and the control flow runs as Python.
     """
     active = state.interpreters
     if not active or not isinstance(active[-1], Tracer):
         return None
     found = active[-1]
-    if len(active) > 1:
-        found.invalidate("control flow (tf.cond, tf.while_loop) under a GradientTape or "
-                         "ForwardAccumulator opened inside the traced function")
+    if any(isinstance(i, ForwardAccumulator) for i in active):
+        found.invalidate("control flow (tf.cond, tf.while_loop) under a ForwardAccumulator "
+                         "opened inside the traced function")
     return None if found.invalid is not None else found
 
 
@@ -311,6 +317,7 @@ def trace_while(parent, name, cond, body, tensors):
                        lambda p, v, r: _dry_run(p, v, {}), False, DRY_RUN_ITERATIONS)
         results, ins.outputs = _outputs(parent, values)
         parent.instrs.append(ins)
+        _record(_WHILE, [*tensors, *c.captured, *b.captured], ins, results)
         return results
     finally:
         c.release()
@@ -351,7 +358,131 @@ def trace_branches(parent, name, index, branches, op_type, check):
         tensors, ins.outputs = _outputs(parent, [v._value for v in chosen if v is not None])
         it = iter(tensors)
         parent.instrs.append(ins)
+        _record(_BRANCH, [index, *(t for sub in subs for t in sub.captured)], ins, tensors)
         return [None if v is None else next(it) for v in chosen], structure
     finally:
         for sub in subs:
             sub.release()
+
+
+# -- differentiating an instruction for a tape opened inside the traced function -------------
+
+def _record(prim, inputs, ins, outputs):
+    """Tells the recording tapes of the traced function (if any) about one instruction, as
+    one call with several results whose reverse rule is a `Gradient` instruction."""
+    for interpreter in state.interpreters:
+        if not isinstance(interpreter, Tracer):
+            interpreter.process_results(prim, inputs, {"ins": ins}, tuple(outputs))
+
+
+def _instruction_gradient(ins, inputs, cts):
+    """The gradients of `ins`'s outputs, with cotangents `cts` (a tensor or None per output),
+    with respect to its inputs (tensors): a gradient or None per input. The instruction is
+    run again, recorded, under a tape of its own, without its effects (they happened)."""
+    floats = [i for i, t in enumerate(inputs) if t._value.dtype.kind in "fc"]
+    if type(ins) is While:
+        n, nc = len(ins.inputs), len(ins.cond_captures)
+        watched = [i for i in floats if not n <= i < n + nc]  # the condition's: no gradient
+    else:
+        k = ins.choose(inputs[0])
+        start = 1 + sum(len(c) for c in ins.captures[:k])
+        watched = [i for i in floats if start <= i < start + len(ins.captures[k])]
+    dry, state.dry = state.dry, True
+    try:
+        with GradientTape() as tape:
+            for i in watched:
+                tape.watch(inputs[i])
+            if type(ins) is While:
+                outs = _loop(ins.cond, ins.body, list(inputs[:n]), list(inputs[n:n + nc]),
+                             list(inputs[n + nc:]), _run, True)
+            else:
+                outs = [v for v in _run(ins.branches[k], list(inputs[start:start + len(
+                    ins.captures[k])]), True) if v is not None]
+    finally:
+        state.dry = dry
+    pairs = [(o, g) for o, g in zip(outs, cts) if g is not None]
+    grads = tape.gradient([o for o, _ in pairs], [inputs[i] for i in watched],
+                          output_gradients=[g for _, g in pairs],
+                          unconnected_gradients=UnconnectedGradients.ZERO)
+    # A gradient (zeros where unconnected) for every float input of every branch, so that the
+    # traced Gradient instruction fills the same slots whatever the values choose.
+    out = [None] * len(inputs)
+    for i in floats:
+        out[i] = Tensor(np.zeros_like(_plain(inputs[i]._value)))
+    for i, g in zip(watched, grads):
+        out[i] = g
+    if type(ins) is While:
+        for i in range(n, n + nc):
+            out[i] = None
+    return out
+
+
+class Gradient:
+    """The reverse rule of a While or Branch instruction as an instruction: its outputs are
+    the gradients of `ins`'s inputs given cotangents of its outputs (`cts`: a slot or None
+    each); `outputs` has a slot or None per input of `ins`."""
+
+    __slots__ = ("cts", "inputs", "ins", "outputs")
+    type = "SymbolicGradient"  # TensorFlow's op type for a function's gradient
+
+    def __init__(self, ins, inputs, cts, outputs):
+        self.ins = ins
+        self.inputs = inputs
+        self.cts = cts
+        self.outputs = outputs
+
+    @property
+    def reads(self):
+        return [*self.inputs, *(c for c in self.cts if c is not None)]
+
+    def run(self, slots, recorded):
+        def tensor(i):
+            return slots[i] if recorded else Tensor(slots[i])
+
+        grads = _instruction_gradient(self.ins, [tensor(i) for i in self.inputs],
+                                      [None if c is None else tensor(c) for c in self.cts])
+        for slot, g in zip(self.outputs, grads):
+            if slot is not None:
+                slots[slot] = g if recorded or g is None else g._value
+
+    def __str__(self):
+        outs = ", ".join("_" if i is None else f"%{i}" for i in self.outputs)
+        ins = ", ".join(f"%{i}" for i in self.reads)
+        return f"{outs} = {self.type}[{self.ins.type}]({ins})"
+
+
+def _vjp(gs, outs, *inputs, ins):
+    """The reverse rule of a recorded While or Branch (see `_record`)."""
+    active = state.interpreters
+    parent = active[-1] if active and isinstance(active[-1], Tracer) else None
+    if parent is not None and len(active) > 1:  # another tape would not see the gradient
+        parent.invalidate("a gradient through traced control flow inside another "
+                          "GradientTape in the traced function")
+    if parent is None or parent.invalid is not None:
+        return _instruction_gradient(ins, list(inputs), list(gs))
+    saved, state.interpreters = state.interpreters, ()
+    try:  # the dry run's values, computed outside the trace
+        values = _instruction_gradient(ins, [Tensor(_plain(t._value)) for t in inputs],
+                                       [None if g is None else Tensor(_plain(g._value))
+                                        for g in gs])
+    finally:
+        state.interpreters = saved
+    grad = Gradient(ins, [parent.slot_of(t) for t in inputs],
+                    [None if g is None else parent.slot_of(g) for g in gs], [])
+    made = _outputs(parent, [g._value for g in values if g is not None])
+    it = iter(zip(*made))
+    result = []
+    for g in values:
+        if g is None:
+            grad.outputs.append(None)
+            result.append(None)
+        else:
+            t, slot = next(it)
+            grad.outputs.append(slot)
+            result.append(t)
+    parent.instrs.append(grad)
+    return result
+
+
+_WHILE = Primitive("while_loop", None, vjp=_vjp, batchable=False)
+_BRANCH = Primitive("cond", None, vjp=_vjp, batchable=False)

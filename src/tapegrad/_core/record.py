@@ -16,7 +16,8 @@ __all__ = ["SHELL_MIN_SIZE", "Record", "recorder"]
 
 
 class Record:
-    """One recorded primitive call: `output = prim(*inputs, **params)`.
+    """One recorded primitive call: `output = prim(*inputs, **params)` (a tuple of tensors for
+    a primitive with several results).
 
     An input or the output the reverse rules do not read may be a value-less stand-in with the
     same id, shape and dtype (see `_saved`).
@@ -63,6 +64,26 @@ class _Recorder(Interpreter):
                 else:
                     record = _saved(prim, inputs, output, params)
             tracked.add(output._tid)
+            tape._records.append(record)
+
+    def process_results(self, prim, inputs, params, outputs):
+        """Records a call with several results in one Record whose `output` is their tuple."""
+        if not prim.differentiable:
+            return
+        record = None
+        for tape in self.tapes:
+            tracked = tape._tracked
+            for a in inputs:
+                if a._tid in tracked:
+                    break
+            else:
+                continue
+            if record is None:
+                record = Record(prim, inputs, outputs, params)
+                for out in outputs:
+                    if out._value.dtype.kind in "fc":
+                        out._tid = next_tid()
+            tracked.update(out._tid for out in outputs if out._tid)
             tape._records.append(record)
 
     def read_variable(self, variable, tensor):

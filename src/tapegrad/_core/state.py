@@ -30,6 +30,11 @@ class Interpreter:
     def process_primitive(self, prim, inputs, params, output):
         """`output` (a new Tensor) is `prim(*inputs, **params)`; `inputs` are Tensors."""
 
+    def process_results(self, prim, inputs, params, outputs):
+        """`outputs` (a tuple of new Tensors) are the results of one call with several (a
+        traced loop's final values: control.py); `prim.vjp(gs, outputs, *inputs, **params)`
+        takes a cotangent or None per output and returns a gradient or None per input."""
+
     def read_variable(self, variable, tensor):
         """`variable` was read; `tensor` is its value, carrying the variable's id."""
 
@@ -57,6 +62,9 @@ class _State(threading.local):
         # None, or what the reverse walk calls in place of each reverse rule (backward.py):
         # tapegrad.debug.check_numerics, which checks the cotangents, sets it.
         self.backward_hook = None
+        # True while a traced program's computation is repeated to differentiate it
+        # (control.py): its effects (printing, assignments) already happened.
+        self.dry = False
 
 
 state = _State()

@@ -201,6 +201,8 @@ class AssignVariable:
         return (self.value,)
 
     def run(self, slots, recorded):
+        if state.dry:  # a computation repeated to differentiate it (control.py)
+            return
         value = slots[self.value]
         getattr(self.variable, self.method)(value if recorded else Tensor(value))
 
@@ -226,6 +228,8 @@ class CallEffect:
         return [i for i in self.leaves if i is not None]
 
     def run(self, slots, recorded):
+        if state.dry:  # a computation repeated to differentiate it (control.py)
+            return
         leaves = [
             other if i is None else (slots[i] if recorded else Tensor(slots[i]))
             for i, other in zip(self.leaves, self.others)
