@@ -2,6 +2,8 @@
 errors, one instruction per loop or branch in a traced program, and derivatives (reverse,
 forward, second order) against finite differences through `check_grads`."""
 
+import io
+
 import numpy as np
 import pytest
 from bad_input import assert_clear_error
@@ -295,3 +297,25 @@ def test_traced_branch_is_not_eager_and_an_accumulator_inside_runs_eagerly():
 
     assert float(jvp(tf.constant(2.0))) == 12.0
     assert not jvp.get_concrete_function(tf.constant(2.0)).traced
+
+
+def test_differentiated_traced_loop_runs_its_body_effects_once_per_iteration():
+    stream = io.StringIO()
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def step(x, n):
+        def body(i, y):
+            tf.print("i", i, output_stream=stream)
+            v.assign_add(1.0)
+            return i + 1, y * x
+
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            _, y = tf.while_loop(lambda i, y: i < n, body, (0, tf.constant(1.0)))
+        return tape.gradient(y, x)
+
+    assert float(step(tf.constant(2.0), tf.constant(3))) == 12.0
+    assert float(step(tf.constant(2.0), tf.constant(2))) == 4.0
+    assert stream.getvalue() == "i 0\ni 1\ni 2\ni 0\ni 1\n" and float(v) == 5.0
+    assert step.get_concrete_function(tf.constant(2.0), tf.constant(3)).traced

@@ -15,14 +15,18 @@ The public functions (`_impl/control_flow_ops.py`) ask `tracer()` whether to tra
 `trace_while` / `trace_branches` with Python callables; that is the whole interface.
 """
 
+import threading
+import weakref
+
 import numpy as np
 
+from .bind import bind
 from .forward import ForwardAccumulator
 from .primitive import Primitive
 from .state import state
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor
-from .trace import AssignVariable, CallEffect, ReadVariable, Tracer, _Traced
+from .trace import AssignVariable, CallEffect, Op, ReadVariable, Tracer, _Traced
 
 __all__ = [
     "Branch", "Gradient", "SubTracer", "While", "trace_branches", "trace_while", "tracer",
@@ -106,6 +110,12 @@ class SubTracer(Tracer):
 def _run(program, values, recorded):
     """Runs a sub-program on its flat inputs (tensors if `recorded`, else arrays); returns its
     flat outputs alike."""
+    compiled = _COMPILED.get(program)
+    if compiled is None:
+        compiled = _COMPILED[program] = (_compile(program, False), _compile(program, True))
+    run = compiled[recorded]
+    if run is not None:
+        return run(*values)
     slots = [None] * program.n_slots
     for slot, value in program.constants:
         slots[slot] = Tensor(value) if recorded else value
@@ -117,6 +127,37 @@ def _run(program, values, recorded):
         slots[i] if i is not None else const if recorded or const is None else const._value
         for i, const in zip(program.outputs, program.output_constants)
     ]
+
+
+_COMPILED = weakref.WeakKeyDictionary()  # sub-program -> its functions (unrecorded, recorded)
+
+
+def _compile(program, recorded):
+    """A sub-program of primitive calls only as one Python function of its inputs (a loop
+    runs it at every iteration: the slot list and the per-instruction calls of `_run` cost
+    more than a scalar op itself); None for a program with other instructions."""
+    if any(type(ins) is not Op for ins in program.instrs):
+        return None
+    env = {"bind": bind}
+    lines = [f"def run({', '.join(f's{i}' for i in program.inputs)}):"]
+    for slot, value in program.constants:
+        env[f"c{slot}"] = Tensor(value) if recorded else value
+        lines.append(f"    s{slot} = c{slot}")
+    for k, ins in enumerate(program.instrs):
+        env[f"f{k}"], env[f"p{k}"] = (ins.prim if recorded else ins.prim.forward), ins.params
+        args = ", ".join([*(f"s{i}" for i in ins.inputs), *([f"**p{k}"] if ins.params else [])])
+        call = f"bind(f{k}, {args})" if recorded else f"f{k}({args})"
+        lines.append(f"    s{ins.output} = {call}")
+    outs = []
+    for j, (i, const) in enumerate(zip(program.outputs, program.output_constants)):
+        if i is None:
+            env[f"o{j}"] = const if recorded or const is None else const._value
+            outs.append(f"o{j}")
+        else:
+            outs.append(f"s{i}")
+    lines.append(f"    return [{', '.join(outs)}]")
+    exec("\n".join(lines), env)  # noqa: S102 - the source is built above from slot numbers
+    return env["run"]
 
 
 def _truth(value):
@@ -141,10 +182,11 @@ class While:
     """Runs the sub-program `body` on the loop values while `cond` holds; the outputs are the
     final loop values (a `maximum_iterations` is a counter among them, as in TensorFlow)."""
 
-    __slots__ = ("body", "body_captures", "cond", "cond_captures", "inputs", "outputs")
+    __slots__ = ("body", "body_captures", "cond", "cond_captures", "inputs", "outputs", "taped")
     type = "StatelessWhile"  # TensorFlow's op type
 
     def __init__(self, cond, body, inputs, cond_captures, body_captures, outputs):
+        self.taped = False  # True once a Gradient instruction differentiates it: run_taped
         self.cond = cond
         self.body = body
         self.inputs = inputs
@@ -157,6 +199,9 @@ class While:
         return [*self.inputs, *self.cond_captures, *self.body_captures]
 
     def run(self, slots, recorded):
+        if self.taped and not recorded:
+            run_taped(self, slots)
+            return
         values = _loop(self.cond, self.body, [slots[i] for i in self.inputs],
                        [slots[i] for i in self.cond_captures],
                        [slots[i] for i in self.body_captures], _run, recorded)
@@ -184,9 +229,10 @@ class Branch:
     `tf.cond` (branches false, true), an int for `tf.switch_case` (out of range: the last).
     The branches' None results (the same in each) have no output slot."""
 
-    __slots__ = ("branches", "captures", "index", "outputs", "type")
+    __slots__ = ("branches", "captures", "index", "outputs", "taped", "type")
 
     def __init__(self, branches, index, captures, outputs, op_type):
+        self.taped = False  # True once a Gradient instruction differentiates it: run_taped
         self.branches = branches
         self.index = index
         self.captures = captures  # per branch, its captures' slots
@@ -206,6 +252,9 @@ class Branch:
             slots[slot] = value
 
     def run(self, slots, recorded):
+        if self.taped and not recorded:
+            run_taped(self, slots)
+            return
         k = self.choose(slots[self.index])
         self._finish(slots, _run(self.branches[k], [slots[i] for i in self.captures[k]],
                                  recorded))
@@ -375,10 +424,9 @@ def _record(prim, inputs, ins, outputs):
             interpreter.process_results(prim, inputs, {"ins": ins}, tuple(outputs))
 
 
-def _instruction_gradient(ins, inputs, cts):
-    """The gradients of `ins`'s outputs, with cotangents `cts` (a tensor or None per output),
-    with respect to its inputs (tensors): a gradient or None per input. The instruction is
-    run again, recorded, under a tape of its own, without its effects (they happened)."""
+def _taped(ins, inputs):
+    """Runs `ins` recorded on the tensors `inputs` (its reads) under a tape of its own that
+    watches its float inputs; returns (tape, watched positions, float positions, outputs)."""
     floats = [i for i, t in enumerate(inputs) if t._value.dtype.kind in "fc"]
     if type(ins) is While:
         n, nc = len(ins.inputs), len(ins.cond_captures)
@@ -387,19 +435,22 @@ def _instruction_gradient(ins, inputs, cts):
         k = ins.choose(inputs[0])
         start = 1 + sum(len(c) for c in ins.captures[:k])
         watched = [i for i in floats if start <= i < start + len(ins.captures[k])]
-    dry, state.dry = state.dry, True
-    try:
-        with GradientTape() as tape:
-            for i in watched:
-                tape.watch(inputs[i])
-            if type(ins) is While:
-                outs = _loop(ins.cond, ins.body, list(inputs[:n]), list(inputs[n:n + nc]),
-                             list(inputs[n + nc:]), _run, True)
-            else:
-                outs = [v for v in _run(ins.branches[k], list(inputs[start:start + len(
-                    ins.captures[k])]), True) if v is not None]
-    finally:
-        state.dry = dry
+    with GradientTape() as tape:
+        for i in watched:
+            tape.watch(inputs[i])
+        if type(ins) is While:
+            outs = _loop(ins.cond, ins.body, list(inputs[:n]), list(inputs[n:n + nc]),
+                         list(inputs[n + nc:]), _run, True)
+        else:
+            outs = [v for v in _run(ins.branches[k], list(inputs[start:start + len(
+                ins.captures[k])]), True) if v is not None]
+    return tape, watched, floats, outs
+
+
+def _gradients(ins, inputs, taped, cts):
+    """A gradient or None per input of `ins`, given its taped run and cotangents `cts` (a
+    tensor or None per output)."""
+    tape, watched, floats, outs = taped
     pairs = [(o, g) for o, g in zip(outs, cts) if g is not None]
     grads = tape.gradient([o for o, _ in pairs], [inputs[i] for i in watched],
                           output_gradients=[g for _, g in pairs],
@@ -412,9 +463,35 @@ def _instruction_gradient(ins, inputs, cts):
     for i, g in zip(watched, grads):
         out[i] = g
     if type(ins) is While:
-        for i in range(n, n + nc):
+        for i in range(len(ins.inputs), len(ins.inputs) + len(ins.cond_captures)):
             out[i] = None
     return out
+
+
+def _instruction_gradient(ins, inputs, cts):
+    """The gradients of `ins`'s outputs, with cotangents `cts`, with respect to its inputs
+    (tensors): the instruction is run again, recorded, without its effects (they happened)."""
+    dry, state.dry = state.dry, True
+    try:
+        taped = _taped(ins, inputs)
+    finally:
+        state.dry = dry
+    return _gradients(ins, inputs, taped, cts)
+
+
+_STASH = threading.local()  # id(instruction) -> its last taped run in this thread (`run_taped`)
+
+
+def run_taped(ins, slots):
+    """Runs a While or Branch whose gradient the program computes later (`ins.taped`) under a
+    tape, keeping it for its Gradient instruction: the loop then runs once, not twice."""
+    arrays = [slots[i] for i in ins.reads]
+    inputs = [Tensor(a) for a in arrays]
+    taped = _taped(ins, inputs)
+    for slot, value in zip(ins.outputs, taped[3]):
+        slots[slot] = value._value
+    stash = _STASH.__dict__.setdefault("runs", {})
+    stash[id(ins)] = (arrays, inputs, taped)
 
 
 class Gradient:
@@ -439,8 +516,13 @@ class Gradient:
         def tensor(i):
             return slots[i] if recorded else Tensor(slots[i])
 
-        grads = _instruction_gradient(self.ins, [tensor(i) for i in self.inputs],
-                                      [None if c is None else tensor(c) for c in self.cts])
+        cts = [None if c is None else tensor(c) for c in self.cts]
+        kept = _STASH.__dict__.get("runs", {}).pop(id(self.ins), None)
+        if kept is not None and not recorded and all(
+                a is slots[i] for a, i in zip(kept[0], self.inputs)):
+            grads = _gradients(self.ins, kept[1], kept[2], cts)
+        else:
+            grads = _instruction_gradient(self.ins, [tensor(i) for i in self.inputs], cts)
         for slot, g in zip(self.outputs, grads):
             if slot is not None:
                 slots[slot] = g if recorded or g is None else g._value
@@ -467,6 +549,7 @@ def _vjp(gs, outs, *inputs, ins):
                                         for g in gs])
     finally:
         state.interpreters = saved
+    ins.taped = True
     grad = Gradient(ins, [parent.slot_of(t) for t in inputs],
                     [None if g is None else parent.slot_of(g) for g in gs], [])
     made = _outputs(parent, [g._value for g in values if g is not None])
