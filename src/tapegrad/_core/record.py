@@ -68,22 +68,15 @@ class _Recorder(Interpreter):
 
     def process_results(self, prim, inputs, params, outputs):
         """Records a call with several results in one Record whose `output` is their tuple."""
-        if not prim.differentiable:
+        tapes = [tape for tape in self.tapes if any(a._tid in tape._tracked for a in inputs)]
+        if not tapes or not prim.differentiable:
             return
-        record = None
-        for tape in self.tapes:
-            tracked = tape._tracked
-            for a in inputs:
-                if a._tid in tracked:
-                    break
-            else:
-                continue
-            if record is None:
-                record = Record(prim, inputs, outputs, params)
-                for out in outputs:
-                    if out._value.dtype.kind in "fc":
-                        out._tid = next_tid()
-            tracked.update(out._tid for out in outputs if out._tid)
+        for out in outputs:
+            if out._value.dtype.kind in "fc":
+                out._tid = next_tid()
+        record = Record(prim, inputs, outputs, params)
+        for tape in tapes:
+            tape._tracked.update(out._tid for out in outputs if out._tid)
             tape._records.append(record)
 
     def read_variable(self, variable, tensor):
