@@ -126,3 +126,15 @@ def test_tensor_array_matches_tensorflow():
     for mine, theirs in zip(outs[:2], outs[2:]):
         assert mine[0] == pytest.approx(theirs[0], rel=1e-12)
         np.testing.assert_allclose(mine[1], theirs[1], rtol=1e-12)
+
+
+def test_traced_cond_returns_tensor_arrays():
+    @tf.function
+    def f(x):
+        ta = tf.TensorArray(tf.float32, size=2).write(0, x)
+        ta = tf.cond(x > 0.0, lambda: ta.write(1, x * 2.0), lambda: ta.write(1, -x))
+        return ta.stack()
+
+    assert f(tf.constant(3.0)).numpy().tolist() == [3.0, 6.0]
+    assert f(tf.constant(-1.0)).numpy().tolist() == [-1.0, 1.0]
+    assert f.get_concrete_function(tf.constant(1.0)).traced

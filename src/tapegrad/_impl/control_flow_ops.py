@@ -102,6 +102,8 @@ def _check_pred(pred, op):
 
 
 def _traced_branches(tracer, name, index, fns, op_type, names):
+    rebuilt = []
+
     def check(results):
         flats = []
         first = results[0]
@@ -110,8 +112,9 @@ def _traced_branches(tracer, name, index, fns, op_type, names):
                 nest.assert_same_structure(first, result, check_types=False)
             except (TypeError, ValueError) as err:
                 raise TypeError(_branch_mismatch(name, names, first, result, k, err)) from None
-            flats.append([None if leaf is None else _tensor(leaf, name)
-                          for leaf in nest.flatten(result)])
+            leaves, rebuild = _component_leaves(result)  # a TensorArray: its buffer
+            rebuilt.append(rebuild)
+            flats.append([None if leaf is None else _tensor(leaf, name) for leaf in leaves])
         for k, flat in enumerate(flats[1:], 1):
             for a, b in zip(flats[0], flat):
                 if (a is None) != (b is None) or (a is not None and a.dtype != b.dtype):
@@ -124,8 +127,8 @@ def _traced_branches(tracer, name, index, fns, op_type, names):
     if traced is None:  # the trace was given up: run as Python (the function runs eagerly)
         k = int(np.asarray(index._value).view(np.ndarray))
         return fns[k if 0 <= k < len(fns) else -1]()
-    flat, structure = traced
-    return nest.pack_sequence_as(structure, flat)
+    flat, _ = traced
+    return rebuilt[0](flat)
 
 
 def _describe(t):
