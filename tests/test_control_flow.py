@@ -3,6 +3,7 @@ errors, one instruction per loop or branch in a traced program, and derivatives 
 forward, second order) against finite differences through `check_grads`."""
 
 import io
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -319,3 +320,26 @@ def test_differentiated_traced_loop_runs_its_body_effects_once_per_iteration():
     assert float(step(tf.constant(2.0), tf.constant(2))) == 4.0
     assert stream.getvalue() == "i 0\ni 1\ni 2\ni 0\ni 1\n" and float(v) == 5.0
     assert step.get_concrete_function(tf.constant(2.0), tf.constant(3)).traced
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "traced"])
+def test_loop_gradient_memory_grows_linearly_with_iterations(traced):
+    def step(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = _loop_power(x, n)
+        return tape.gradient(y, x)
+
+    fn = tf.function(step) if traced else step
+    x = tf.constant(1.0001, dtype=tf.float64)
+    fn(x, tf.constant(10))  # traced once, outside the measurement
+
+    def peak(n):
+        tracemalloc.start()
+        fn(x, tf.constant(n))
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    ratio = peak(3000) / peak(1500)
+    assert 1.5 < ratio < 2.5, ratio
