@@ -139,5 +139,4 @@ def _results_vjp(rec, cot, wanted, reach):
             continue
         if gi._value.shape != a._value.shape:
             gi = unbroadcast(gi, a._value.shape)
-        prev = cot.get(atid)
-        cot[atid] = gi if prev is None else bind(PRIMITIVES["add"], prev, gi)
+        cot[atid] = accumulate(cot[atid], gi) if atid in cot else gi
