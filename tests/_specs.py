@@ -145,6 +145,19 @@ SPECS = {
         (((0,), np.array([1]), (1, 2)), dict(dynamic_size=True))]),
     "tensor_array_scatter_add": Spec((Domain(), None, Domain()), cases=[
         (((4, 2), np.array([1, 1, 3]), (3, 2)), {})]),
+    "gather_rows": Spec(cases=[(((4, 3),), dict(indices=np.array([0, 2, 0]))),
+                               (((3,),), dict(indices=np.array([[1, 1], [0, 2]])))]),
+    # no repeated index: the last update wins, so the others' TensorFlow gradient is not the
+    # derivative (tests/test_scatter.py checks it against TensorFlow's values)
+    "tensor_scatter_update": Spec(cases=[
+        (((4, 3), (2, 3)), dict(key=(np.array([0, 2]),))),
+        (((2, 3), (2,)), dict(key=(slice(None), 1))), (((2, 3), ()), dict(key=(1, slice(0, 2)))),
+        (((3, 2), (2,)), dict(key=(np.array([2, 0]), np.array([1, 1])))),
+    ]),
+    "tensor_scatter_max": Spec(cases=[(((4,), (3,)), dict(key=(np.array([0, 2, 2]),))),
+                                      (((3, 2), (2, 2)), dict(key=(np.array([1, 2]),)))]),
+    "tensor_scatter_min": Spec(cases=[(((4,), (3,)), dict(key=(np.array([3, 1, 3]),))),
+                                      (((3, 2), (1, 2)), dict(key=(np.array([0]),)))]),
     "concat": Spec(cases=[(((2, 3), (1, 3)), dict(axis=0)), (((2, 1), (2, 3)), dict(axis=-1)),
                           (((3,), (2,)), dict(axis=0))]),
     "stack": Spec(cases=[(((2, 3), (2, 3)), dict(axis=0)), (((3,), (3,)), dict(axis=-1)),
@@ -250,6 +263,11 @@ COMPOSITE_SPECS = {
     "gather_nd": Spec(cases=[(((3, 4), np.array([[0, 1], [2, 3], [0, 1]])), {}),
                              (((3, 2), np.array([[2], [0]])), {}),
                              (((2, 3, 2), np.array([[[1]], [[2]]])), dict(batch_dims=1))]),
+    "scatter_nd": Spec(cases=[((np.array([[1], [3], [1]]), (3, 2)), dict(shape=[4, 2])),
+                              ((np.array([[0, 1], [1, 0]]), (2,)), dict(shape=(2, 2)))]),
+    "tensor_scatter_nd_add": Spec(cases=[(((4, 2), np.array([[1], [1]]), (2, 2)), {}),
+                                         (((2, 2), np.array([[0, 1]]), (1,)), {})]),
+    "tensor_scatter_nd_sub": Spec(cases=[(((4, 2), np.array([[3], [1]]), (2, 2)), {})]),
     "boolean_mask": Spec(cases=[(((3, 2), np.array([True, False, True])), {}),
                                 (((2, 3), np.array([False, True, True])), dict(axis=1))]),
     "slice": Spec(cases=[

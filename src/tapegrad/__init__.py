@@ -11,6 +11,7 @@
 # the code behind the public ops (`_impl/`); `tf.math`, `tf.nn`, ... are lists like this one.
 from . import errors, linalg, math, nest, nn, numeric, random
 from ._core.custom import custom_gradient, recompute_grad
+from ._core.indexed_slices import IndexedSlices
 from ._core.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
     int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
@@ -40,6 +41,10 @@ from ._impl.math_ops import (
     sigmoid, sign, sin, sinh, sqrt, square, subtract, tan, tanh, truediv,
 )
 from ._impl.module import Module, name_scope
+from ._impl.scatter_ops import (
+    scatter_nd, tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min,
+    tensor_scatter_nd_sub, tensor_scatter_nd_update,
+)
 from ._impl.script_ops import numpy_function, py_function
 from ._impl.slice_ops import slice
 from ._impl.sort_ops import argsort, sort, unique, unique_with_counts

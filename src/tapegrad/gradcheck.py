@@ -72,7 +72,7 @@ def _vjp(f, ts, us):
     with GradientTape() as tape:
         for t in ts:
             tape.watch(t)
-        ys = nest.flatten(f(*ts))
+        ys = [convert_to_tensor(y) for y in nest.flatten(f(*ts))]  # IndexedSlices: dense
     seeds = [Tensor(u.astype(y._value.dtype)) for u, y in zip(us, ys)]
     return tape.gradient(ys, ts, output_gradients=seeds, unconnected_gradients=_ZERO)
 
@@ -80,7 +80,7 @@ def _vjp(f, ts, us):
 def _jvp(f, ts, vs):
     """Forward-mode derivative of f(ts) along vs (zeros where unconnected)."""
     with ForwardAccumulator(list(ts), [Tensor(v) for v in vs]) as acc:
-        ys = nest.flatten(f(*ts))
+        ys = [convert_to_tensor(y) for y in nest.flatten(f(*ts))]
     return acc.jvp(ys, unconnected_gradients=_ZERO)
 
 

@@ -4,6 +4,7 @@ undone (`unbroadcast`)."""
 import numpy as np
 
 from .bind import bind
+from .indexed_slices import IndexedSlices, add_sparse
 from .owned import donate, held_once
 from .primitive import NONE, PRIMITIVES, ZERO
 from .state import state
@@ -94,6 +95,8 @@ def backward(records, targets, seeds, wanted, free):
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
             continue
+        if type(g) is IndexedSlices:  # rules take dense cotangents
+            g = g._read()
         args, params = rec.inputs, rec.params
         rules = rec.prim.vjp
         for i, a in enumerate(args):
@@ -118,9 +121,17 @@ def backward(records, targets, seeds, wanted, free):
                     gi = rule(g, out, *args, **params)
                 if gi is None:  # a custom gradient's None: this path contributes nothing
                     continue
+                if type(gi) is IndexedSlices:  # a row gather's gradient stays sparse
+                    cot[atid] = add_sparse(cot[atid], gi) if atid in cot else gi
+                    continue
                 if gi._value.shape != shape:
                     gi = unbroadcast(gi, shape, nbatch)
-            cot[atid] = accumulate(cot[atid], gi) if atid in cot else gi
+            if atid not in cot:
+                cot[atid] = gi
+            elif type(cot[atid]) is IndexedSlices:
+                cot[atid] = add_sparse(cot[atid], gi)
+            else:  # no local name for the total: accumulate may add into its array
+                cot[atid] = accumulate(cot[atid], gi)
     return {tid: cot[tid] for tid in wanted if tid in cot}
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import nest
 from .backward import backward
+from .indexed_slices import IndexedSlices
 from .bind import bind
 from .errors import InvalidArgumentError
 from .primitive import PRIMITIVES
@@ -357,6 +358,7 @@ class GradientTape:
         out = {}
         for tid in wanted:
             parts = [r.get(tid) for r in rows]
+            parts = [p._read() if type(p) is IndexedSlices else p for p in parts]
             known = next((p for p in parts if p is not None), None)
             if known is None:
                 continue
@@ -422,6 +424,8 @@ def check_tensors(flat, what, advice):
 
 def _check_tensors(flat, role, op):
     advice = "watch a tf.constant" if role == "source" else "compute it with tapegrad ops"
+    if role == "target":  # a gradient that is IndexedSlices, differentiated again: dense
+        flat = [t._read() if type(t) is IndexedSlices else t for t in flat]
     return check_tensors(flat, f"GradientTape.{op}: {role}",
                          f". Only tensors and variables can be differentiated; {advice}.")
 
@@ -477,7 +481,7 @@ def by_id(values, tensors, unconnected, lead=()):
         if g is None:
             if unconnected is UnconnectedGradients.ZERO:
                 g = Tensor(np.zeros(shape, dtype=s._value.dtype))
-        elif g._value.shape != shape:
+        elif type(g) is not IndexedSlices and g._value.shape != shape:
             g = bind(PRIMITIVES["reshape"], g, shape=shape)
         out.append(g)
     return out

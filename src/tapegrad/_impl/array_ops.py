@@ -390,6 +390,10 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
                                  f"batch_dims <= axis ({axis}).")
     _check_range("gather", idx, x._value.shape[axis], x)
     if b == 0:
+        if axis == 0:  # TensorFlow's gradient here is IndexedSlices
+            if not isinstance(indices, np.ndarray) and not _is_tensor(indices):
+                idx = idx.astype(np.int32)  # Python ints are int32 indices, as TensorFlow's
+            return _bind(_s.gather_rows, x, indices=idx)
         return _bind(_s.getitem, x, key=(_SLICE_ALL,) * axis + (idx,))
     n = x.ndim
     if axis > b:  # bring axis next to the batch axes, so the index arrays stay adjacent

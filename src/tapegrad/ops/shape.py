@@ -1,10 +1,12 @@
-"""Shape primitives: reshape, transpose, indexing, concat, stack and pad."""
+"""Shape primitives: reshape, transpose, indexing, row gathers, scatters, concat, stack and pad."""
 
 import functools
 
 import numpy as np
 
+from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import LINEAR, defprimitive
+from .._core.tensor import Tensor
 from ._util import batch_shape, from_end
 
 # Array methods, not np.reshape / np.transpose: the same views without the dispatch wrapper.
@@ -65,6 +67,91 @@ getitem_grad = defprimitive(
         g, key=_batched_key(key, len(batch_shape(g, out)))),
     jvp=LINEAR,
 )
+
+
+def _gather_rows_vjp(g, out, x, indices):
+    batch = batch_shape(g, out)
+    if batch:  # a batch of cotangents (tape.jacobian): dense, IndexedSlices have no batch axes
+        return getitem_grad(g, shape=batch + x._value.shape,
+                            key=_batched_key((indices,), len(batch)))
+    rows = reshape(g, shape=(indices.size,) + x._value.shape[1:])
+    shape = Tensor(np.asarray(x._value.shape, dtype=np.int32))
+    return IndexedSlices(rows, Tensor(indices.reshape(-1)), shape)
+
+
+# `getitem` at (indices,) with TensorFlow's gradient for a gather on axis 0: IndexedSlices of the
+# looked-up rows, so that an update of a large table touches only them.
+gather_rows = defprimitive(
+    "gather_rows", lambda x, indices: x[indices], vjp=_gather_rows_vjp, jvp=LINEAR,
+)
+
+
+def _tensor_scatter_update(x, u, key):
+    out = x.copy()
+    out[key] = u  # a repeated position takes its last update
+    return out
+
+
+def _zero_at_key(g, out, x, u, key):
+    nb = len(batch_shape(g, out))
+    return tensor_scatter_update(g, Tensor(np.zeros((), g._value.dtype)),
+                                 key=_batched_key(key, nb))
+
+
+# `x` with `x[key]` set to `u` (TensorScatterUpdate; a basic-index key is a strided slice
+# update). As TensorFlow, the replaced positions send no gradient to `x`, and every update, a
+# repeated one too, gets the gradient at its position.
+tensor_scatter_update = defprimitive(
+    "tensor_scatter_update", _tensor_scatter_update,
+    vjp=(_zero_at_key,
+         lambda g, out, x, u, key: getitem(g, key=_batched_key(key, len(batch_shape(g, out))))),
+    jvp=LINEAR,
+)
+
+
+def _scatter_extremum(ufunc):
+    def forward(x, u, key):
+        out = x.copy()
+        ufunc.at(out, key, u)
+        return out
+
+    return forward
+
+
+def _extremum_shares(out, x, u, key):
+    """TensorFlow's split of the gradient between `x` and the updates that equal the result:
+    each of the tied values gets an equal share (the x share, the updates' shares)."""
+    x_hit = (x._value == out._value)
+    u_hit = np.broadcast_to(u._value, out._value[key].shape) == out._value[key]
+    count = x_hit.astype(out._value.dtype)
+    np.add.at(count, key, u_hit)
+    dtype = out._value.dtype
+    return Tensor((x_hit / count).astype(dtype)), Tensor((u_hit / count[key]).astype(dtype))
+
+
+def _extremum_rules():
+    def vjp_x(g, out, x, u, key):
+        return g * _extremum_shares(out, x, u, key)[0]
+
+    def vjp_u(g, out, x, u, key):
+        shares = _extremum_shares(out, x, u, key)[1]
+        return getitem(g, key=_batched_key(key, len(batch_shape(g, out)))) * shares
+
+    def jvp_x(t, out, x, u, key):
+        return t * _extremum_shares(out, x, u, key)[0]
+
+    def jvp_u(t, out, x, u, key):
+        shares = _extremum_shares(out, x, u, key)[1]
+        return getitem_grad(t * shares, shape=out._value.shape, key=key)
+
+    return {"vjp": (vjp_x, vjp_u), "jvp": (jvp_x, jvp_u)}
+
+
+# TensorScatterMax / TensorScatterMin: ties share the gradient equally, as TensorFlow's rule.
+tensor_scatter_max = defprimitive(
+    "tensor_scatter_max", _scatter_extremum(np.maximum), **_extremum_rules())
+tensor_scatter_min = defprimitive(
+    "tensor_scatter_min", _scatter_extremum(np.minimum), **_extremum_rules())
 
 
 # -- variadic primitives -----------------------------------------------------------------------
