@@ -286,6 +286,12 @@ COMPOSITE_SPECS = {
         (((2, 3),), dict(ord="fro", axis=(0, 1))), (((2, 3),), dict(ord=1, axis=(0, 1))),
         (((2, 3),), dict(ord=np.inf, axis=(-1, -2))),
     ]),
+    # take a list: the check passes its tensors one by one
+    "global_norm": Spec(fn=lambda *xs: tf.linalg.global_norm(list(xs)),
+                        cases=[(((2, 3), (3,)), {}), (((),), {})]),
+    "clip_by_global_norm": Spec(
+        fn=lambda *xs, c: tf.clip_by_global_norm(list(xs), c)[0],
+        cases=[(((2, 3), (3,)), dict(c=1.0)), (((2,), ()), dict(c=10.0))]),
     "l2_normalize": Spec(cases=[(((3,),), {}), (((2, 3),), dict(axis=-1)),
                                 (((2, 3),), dict(axis=(0, 1)))]),
     "squared_difference": Spec((ANY, ANY)),

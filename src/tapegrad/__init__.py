@@ -23,7 +23,7 @@ from ._impl.array_ops import (
     boolean_mask, broadcast_to, cast, concat, expand_dims, gather, gather_nd, identity, pad,
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
-from ._impl.clip_ops import clip_by_norm, clip_by_value, norm
+from ._impl.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, norm
 from ._impl.check_ops import Assert, assert_equal, assert_less, assert_rank
 from ._impl.control_flow_ops import case, cond, switch_case, while_loop
 from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient

@@ -8,6 +8,7 @@ import numpy as _np
 
 from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError as _Invalid
+from .._core.indexed_slices import IndexedSlices as _IndexedSlices
 from .._core.primitive import composite as _composite
 from .._core.tensor import convert_to_tensor as _tensor
 from ..ops import elementwise as _e
@@ -16,7 +17,8 @@ from ..ops import shape as _s
 from .arguments import axes as _axes
 from .arguments import static as _static
 
-__all__ = ["clip_by_value", "clip_by_norm", "norm", "l2_normalize"]
+__all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm", "global_norm", "norm",
+           "l2_normalize"]
 
 def _same_shape(op, x, result, what):
     if result._value.shape != x._value.shape:
@@ -49,8 +51,11 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """Rescales t so that its L2 norm over `axes` is at most `clip_norm`.
 
-    As TensorFlow: t * clip_norm / maximum(norm, clip_norm), with a zero t left unchanged.
+    As TensorFlow: t * clip_norm / maximum(norm, clip_norm), with a zero t left unchanged; an
+    IndexedSlices has its values clipped and stays IndexedSlices.
     """
+    if isinstance(t, _IndexedSlices):
+        return _IndexedSlices(clip_by_norm(t.values, clip_norm, axes), t.indices, t.dense_shape)
     x = _tensor(t)
     axes = _axes("clip_by_norm", axes, x._value.ndim)
     l2sum = _bind(_r.reduce_sum, _bind(_e.multiply, x, x), axis=axes, keepdims=True)
@@ -59,6 +64,65 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     l2norm = _bind(_e.where, positive, _bind(_e.sqrt, safe), l2sum)
     scaled = _same_shape("clip_by_norm", x, _bind(_e.multiply, x, clip_norm), "clip_norm")
     return _bind(_e.divide, scaled, _bind(_e.maximum, l2norm, clip_norm))
+
+
+def _values(t):
+    """The tensor whose norm counts: an IndexedSlices' values (as TensorFlow: a repeated row's
+    values count separately), or the tensor."""
+    return t.values if isinstance(t, _IndexedSlices) else _tensor(t)
+
+
+@_composite
+def global_norm(t_list, name=None):
+    """sqrt(sum of the squares of every element of every tensor in `t_list`); None entries
+    are skipped and an IndexedSlices counts its values.
+
+    Raises:
+        TypeError: if `t_list` is a single tensor rather than a list.
+    """
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError(f"global_norm: t_list must be a list or tuple of tensors, got "
+                        f"{type(t_list).__name__}")
+    squares = [_bind(_r.reduce_sum, _bind(_e.multiply, v, v), axis=None, keepdims=False)
+               for v in (_values(t) for t in t_list if t is not None)]
+    if not squares:
+        return _tensor(0.0)
+    total = squares[0]
+    for sq in squares[1:]:
+        total = _bind(_e.add, total, sq)
+    return _bind(_e.sqrt, total)
+
+
+@_composite
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scales every tensor of `t_list` by clip_norm / max(global_norm, clip_norm), as
+    TensorFlow: the scale is `clip_norm * min(1 / norm, 1 / clip_norm)`, NaN for a non-finite
+    norm. IndexedSlices stay IndexedSlices (their values scaled); None entries stay None.
+
+    Returns:
+        (the list of clipped tensors, the global norm).
+
+    Raises:
+        TypeError: if `t_list` is a single tensor rather than a list.
+    """
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError(f"clip_by_global_norm: t_list must be a list or tuple of tensors, got "
+                        f"{type(t_list).__name__}")
+    norm_ = global_norm(t_list) if use_norm is None else _tensor(use_norm)
+    c = _tensor(clip_norm, dtype_hint=norm_.dtype)
+    scale = _bind(_e.multiply, c, _bind(_e.minimum, _bind(_e.divide, 1.0, norm_),
+                                        _bind(_e.divide, 1.0, c)))
+    scale = _bind(_e.add, scale, _bind(_e.subtract, norm_, norm_))  # NaN for inf or NaN norms
+    out = []
+    for t in t_list:
+        if t is None:
+            out.append(None)
+        elif isinstance(t, _IndexedSlices):
+            out.append(_IndexedSlices(_bind(_e.multiply, t.values, scale), t.indices,
+                                      t.dense_shape))
+        else:
+            out.append(_bind(_e.multiply, _tensor(t), scale))
+    return out, norm_
 
 
 _VECTOR_ORDS = ("euclidean", 1, 2, _np.inf)

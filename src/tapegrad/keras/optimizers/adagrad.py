@@ -46,6 +46,16 @@ class Adagrad(Optimizer):
         self.assign_add(accumulator, gradient * gradient)
         self.assign_sub(variable, lr * gradient / np.sqrt(np.asarray(accumulator) + epsilon))
 
+    def sparse_update_step(self, gradient, variable, learning_rate):
+        # Rows without a gradient do not change: only the given rows are touched.
+        lr, epsilon = self._prepared(learning_rate, gradient.dtype)
+        rows, g = gradient.indices, gradient.values
+        accumulator = self._writable(self._accumulators[self._get_variable_index(variable)])
+        acc = accumulator[rows] + g * g
+        accumulator[rows] = acc
+        w = self._writable(variable)
+        w[rows] -= lr * g / np.sqrt(acc + epsilon)
+
     def get_config(self):
         return {
             **super().get_config(),

@@ -65,6 +65,31 @@ class Adam(Optimizer):
             v = v_hat
         self.assign_sub(variable, np.asarray(m) * alpha / (np.sqrt(np.asarray(v)) + epsilon))
 
+    def sparse_update_step(self, gradient, variable, learning_rate):
+        # The moments decay in every row and every row moves (Keras 3's result, which its
+        # TensorFlow backend gets by densifying); done in place, with the dense rule's
+        # arithmetic (g = 0 outside the given rows), without making the gradient dense.
+        if self.amsgrad:
+            return super().sparse_update_step(gradient, variable, learning_rate)
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._prepared(
+            learning_rate, gradient.dtype
+        )
+        i = self._get_variable_index(variable)
+        rows, g = gradient.indices, gradient.values
+        tmp, root = self._scratch(variable)
+        for slot, target, c in ((self._momentums[i], g, one_minus_beta_1),
+                                (self._velocities[i], g * g, one_minus_beta_2)):
+            s = self._writable(slot)
+            old = s[rows]
+            s -= np.multiply(s, c, out=tmp)
+            s[rows] = old + (target - old) * c
+        m, v = np.asarray(self._momentums[i]), np.asarray(self._velocities[i])
+        step = np.multiply(m, alpha, out=tmp)
+        np.add(np.sqrt(v, out=root), epsilon, out=root)
+        step /= root
+        w = self._writable(variable)
+        w -= step
+
     def get_config(self):
         return {
             **super().get_config(),

@@ -14,18 +14,23 @@ value only before the variable's next assignment.
 """
 
 import re
+import sys
+import weakref
 
 import numpy as np
 
 from ... import GradientTape, Tensor, Variable, as_dtype
+from ..._core.state import state as _state
 from ...tracing import effect
 from .. import backend, constraints, initializers
 from ..variables import notifying_build
 from . import schedules as _schedules
 from .common import auto_name, is_number, keras_cast, warn
-from .gradients import checked_gradients, clip_gradients, shape_and_dtype
+from .gradients import RowGradient, checked_gradients, clip_gradients, shape_and_dtype
 from .optimizer_saving import OptimizerSaving
 from .variables import OptimizerVariable, slot_name
+
+_SCRATCH = weakref.WeakKeyDictionary()  # optimizer -> {(shape, dtype): two scratch arrays}
 
 
 class Optimizer(OptimizerSaving):
@@ -443,10 +448,49 @@ class Optimizer(OptimizerSaving):
         return self._iterations
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
-        """Calls `update_step` for each variable (Nadam first updates its shared product)."""
+        """Calls `update_step` for each variable (Nadam first updates its shared product), or
+        `sparse_update_step` for an IndexedSlices gradient."""
         update_step = self.update_step
         for g, v in zip(grads, trainable_variables):
-            update_step(g, v, learning_rate)
+            if type(g) is RowGradient:
+                if _state.interpreters:  # a tracer hears of assignments: the dense rule's
+                    update_step(g.dense(), v, learning_rate)
+                else:
+                    self.sparse_update_step(g, v, learning_rate)
+            else:
+                update_step(g, v, learning_rate)
+
+    def sparse_update_step(self, gradient, variable, learning_rate):
+        """The update for a gradient that was IndexedSlices: `gradient` has the distinct row
+        `indices` and their summed `values` (a `RowGradient`).
+
+        A rule whose result differs from its dense update only in the given rows overrides it
+        to touch just those rows (see `_writable`); this default applies the dense update to
+        the gradient made dense, which any `update_step` accepts.
+        """
+        self.update_step(gradient.dense(), variable, learning_rate)
+
+    def _scratch(self, variable):
+        """Two arrays of `variable`'s shape and dtype for a sparse rule's dense temporaries,
+        kept between steps: a large table's temporaries then cost no fresh memory (whose
+        first touch costs as much as the arithmetic) each step. Not state: never saved."""
+        key = (variable._value.shape, variable._value.dtype)
+        cache = _SCRATCH.setdefault(self, {})
+        if key not in cache:
+            cache[key] = (np.empty(key[0], key[1]), np.empty(key[0], key[1]))
+        return cache[key]
+
+    @staticmethod
+    def _writable(variable):
+        """`variable`'s array, for a sparse rule to update in place: a copy first (which the
+        variable then holds) if anything else holds the array, such as a tensor read before,
+        so that what was read keeps its value, as TensorFlow's copy-on-write does."""
+        arr = variable._value
+        # references: the variable's, `arr` and getrefcount's argument
+        if sys.getrefcount(arr) > 3 or not arr.flags.writeable or arr.base is not None:
+            arr = np.array(arr)
+            variable.__dict__["_value"] = arr
+        return arr
 
     def finalize_variable_values(self, var_list):
         """Sets the variables' final values at the end of training: Keras replaces them by

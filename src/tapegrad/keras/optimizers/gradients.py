@@ -2,13 +2,72 @@
 
 `checked_gradients` refuses bad pairs before anything changes; `clip_gradients` unscales and
 clips in Keras's order of precedence (`clipnorm`, then `global_clipnorm`, then `clipvalue`)
-with its TensorFlow-backend arithmetic, op by op in each gradient's dtype.
+with its TensorFlow-backend arithmetic, op by op in each gradient's dtype. An IndexedSlices
+gradient becomes a `RowGradient` (its repeated rows summed), which clipping scales through its
+rows and the update rules apply to those rows.
 """
 
 import numpy as np
 
-from ... import Variable, errors
+from ... import IndexedSlices, Variable, errors
 from .common import warn
+
+
+class RowGradient:
+    """A sparse gradient in NumPy: distinct row `indices` and their summed `values`, of a
+    variable of shape `shape`; every other row's gradient is zero."""
+
+    __slots__ = ("indices", "shape", "values")
+
+    def __init__(self, indices, values, shape):
+        self.indices, self.values, self.shape = indices, values, shape
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    def with_values(self, values):
+        return RowGradient(self.indices, values, self.shape)
+
+    def dense(self):
+        out = np.zeros(self.shape, self.values.dtype)
+        out[self.indices] = self.values
+        return out
+
+
+def _row_gradient(g, v, w, where):
+    """The RowGradient of IndexedSlices `g` for variable `v` (value `w`), checked."""
+    shape = w.shape if g.dense_shape is None else tuple(int(d) for d in g.dense_shape.numpy())
+    indices = np.asarray(g.indices.numpy()).reshape(-1)
+    values = np.asarray(g.values.numpy())
+    if shape != w.shape or values.shape != indices.shape + w.shape[1:]:
+        raise errors.InvalidArgumentError(
+            f"{where}: IndexedSlices gradient of dense shape {list(shape)} with values of shape "
+            f"{list(values.shape)} does not match variable '{v.name}' of shape "
+            f"{list(w.shape)}; nothing was updated.",
+            op="apply_gradients",
+        )
+    if indices.size and (indices.min() < 0 or indices.max() >= w.shape[0]):
+        raise errors.InvalidArgumentError(
+            f"{where}: IndexedSlices gradient of variable '{v.name}' has row indices outside "
+            f"[0, {w.shape[0]}); nothing was updated.",
+            op="apply_gradients",
+        )
+    if values.dtype != w.dtype:
+        values = _checked_gradient(values, v, np.empty(values.shape, w.dtype), where)
+    rows, inverse = np.unique(indices, return_inverse=True)
+    summed = np.zeros((rows.size,) + w.shape[1:], w.dtype)
+    np.add.at(summed, inverse, values)  # repeated rows add up, in order, as a dense sum would
+    return RowGradient(rows, summed, w.shape)
+
+
+def _map(fn, g):
+    """`fn` applied to a dense gradient, or to a RowGradient's rows."""
+    return g.with_values(fn(g.values)) if type(g) is RowGradient else fn(g)
+
+
+def _values(g):
+    return g.values if type(g) is RowGradient else g
 
 
 def checked_gradients(optimizer, grads_and_vars):
@@ -46,6 +105,10 @@ def checked_gradients(optimizer, grads_and_vars):
         variables.append(v)
         if g is None:
             missing.append(v)
+            continue
+        if type(g) is IndexedSlices:
+            grads.append(_row_gradient(g, v, np.asarray(v), _where(optimizer)))
+            updated.append(v)
             continue
         g = np.asarray(g)
         # a built optimizer knows its variables' shapes and dtypes, which never change: no
@@ -114,24 +177,25 @@ def _checked_gradient(g, v, w, where):
 def clip_gradients(optimizer, grads):
     """`grads` (arrays) divided by `loss_scale_factor`, then clipped as `optimizer` says."""
     if optimizer.loss_scale_factor is not None:
-        grads = [g / g.dtype.type(optimizer.loss_scale_factor) for g in grads]
+        grads = [_map(lambda x: x / x.dtype.type(optimizer.loss_scale_factor), g) for g in grads]
     clipnorm, global_clipnorm = optimizer.clipnorm, optimizer.global_clipnorm
     if clipnorm and clipnorm > 0:
         out = []
         for g in grads:
             c = g.dtype.type(clipnorm)
-            l2sum = np.sum(g * g)
+            l2sum = np.sum(_values(g) * _values(g))
             norm = np.sqrt(l2sum) if l2sum > 0 else l2sum
-            out.append(g * c / np.maximum(norm, c))
+            out.append(_map(lambda x, c=c, norm=norm: x * c / np.maximum(norm, c), g))
         return out
     if global_clipnorm and global_clipnorm > 0:
         t = grads[0].dtype.type
-        norm = np.sqrt(np.sum(np.array([np.sum(np.square(g)) for g in grads], dtype=t)))
+        norm = np.sqrt(np.sum(np.array([np.sum(np.square(_values(g))) for g in grads], dtype=t)))
         with np.errstate(divide="ignore"):
             scale = t(global_clipnorm) * np.minimum(t(1) / norm, t(1.0 / global_clipnorm))
         scale = scale + (norm - norm)  # NaN for a non-finite norm, as Keras
-        return [g * scale.astype(g.dtype) for g in grads]
+        return [_map(lambda x: x * scale.astype(x.dtype), g) for g in grads]
     clipvalue = optimizer.clipvalue
     if clipvalue and clipvalue > 0:
-        return [np.clip(g, g.dtype.type(-clipvalue), g.dtype.type(clipvalue)) for g in grads]
+        return [_map(lambda x: np.clip(x, x.dtype.type(-clipvalue), x.dtype.type(clipvalue)), g)
+                for g in grads]
     return grads

@@ -57,5 +57,24 @@ class SGD(Optimizer):
         else:
             self.assign_add(variable, m)
 
+    def sparse_update_step(self, gradient, variable, learning_rate):
+        # Rows without a gradient: w unchanged, or m *= momentum and w += m (with nesterov
+        # w += m * momentum), the dense rule's arithmetic with g = 0.
+        rows, g = gradient.indices, gradient.values
+        w = self._writable(variable)
+        if self.momentum == 0:
+            w[rows] -= g * self._rate(learning_rate, g.dtype)
+            return
+        lr, momentum = self._prepared(learning_rate, g.dtype)
+        m = self._writable(self.momentums[self._get_variable_index(variable)])
+        m *= momentum
+        m[rows] -= g * lr
+        if self.nesterov:
+            step = m * momentum
+            step[rows] -= g * lr
+            w += step
+        else:
+            w += m
+
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
