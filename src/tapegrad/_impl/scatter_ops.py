@@ -18,7 +18,7 @@ from .._core.tensor import convert_to_tensor as _tensor
 from .._core.variable import Variable as _Variable
 from ..ops import elementwise as _e
 from ..ops import shape as _s
-from .array_ops import _index_part, _int_indices, _invalid, _tensors
+from .array_ops import _BOUND, _PLAIN, _index_part, _int_indices, _invalid, _tensors
 from .array_ops import getitem as _getitem
 
 __all__ = [
@@ -167,10 +167,13 @@ def _variable_getitem(variable, key):
     out = _getitem(variable, key)
     if type(key) is not tuple:
         key = tuple(key) if type(key) is list else (key,)
-    try:
-        key = tuple(_index_part(k) for k in key)
-    except TypeError:  # a boolean mask: a plain tensor, as TensorFlow's has no assign
-        return out
+    if any(type(k) not in _PLAIN or type(k) is slice and not (
+            type(k.start) in _BOUND and type(k.stop) in _BOUND and type(k.step) in _BOUND)
+            for k in key):
+        try:
+            key = tuple(_index_part(k) for k in key)
+        except TypeError:  # a boolean mask: a plain tensor, as TensorFlow's has no assign
+            return out
     piece = VariableSlice.__new__(VariableSlice)
     piece._value, piece._tid, piece._keras_mask = out._value, out._tid, None
     piece._variable, piece._key = variable, key
