@@ -13,6 +13,7 @@ positionally; `rtol`, `atol` and `order` loosen the check, with the reason in a 
 import numpy as np
 
 import tapegrad as tf
+import tapegrad.sparse  # noqa: F401 - loads (registers) the lazy sparse composites
 from tapegrad.ops.matrix import cholesky
 from tapegrad.ops.recurrent import recurrent_scan, recurrent_scan_grad
 
@@ -239,6 +240,13 @@ SPECS = {
 }
 
 # -- composites (public ops written in primitives) ----------------------------------------------
+_SPARSE_IDX = np.array([[0, 1], [1, 0], [1, 2], [2, 2]])  # row-major, no repeats
+
+
+def _sparse(values, idx=_SPARSE_IDX, shape=(3, 3)):
+    return tf.SparseTensor(idx, values, shape)
+
+
 COMPOSITE_SPECS = {
     "squeeze": Spec(cases=[(((1, 3, 1),), dict(axis=None)), (((1, 3, 1),), dict(axis=-1)),
                            (((2, 1),), dict(axis=[1]))]),
@@ -318,6 +326,21 @@ COMPOSITE_SPECS = {
     "l2_loss": Spec(ANY),
     "embedding_lookup": Spec(cases=[(((5, 3), np.array([[0, 4], [2, 2]])), {}),
                                     (((4, 2), np.array([3, 1, 3])), dict(max_norm=0.5))]),
+    # SparseTensor ops: the check passes the values (and a dense operand) as tensors
+    "sparse_to_dense": Spec(fn=lambda v, **k: tf.sparse.to_dense(_sparse(v), **k),
+                            cases=[(((4,),), {}), (((4,),), dict(default_value=0.5))]),
+    "sparse_add": Spec(
+        fn=lambda v, w, dense=False: tf.sparse.add(_sparse(v), w) if dense else tf.sparse.add(
+            _sparse(v), _sparse(w, _SPARSE_IDX[[3, 0]])).values,
+        cases=[(((4,), (2,)), {}), (((4,), (3, 3)), dict(dense=True))]),
+    "sparse_dense_matmul": Spec(
+        fn=lambda v, b, swap=False, **k: tf.sparse.sparse_dense_matmul(b, _sparse(v), **k)
+        if swap else tf.sparse.sparse_dense_matmul(_sparse(v), b, **k),
+        cases=[(((4,), (3, 2)), {}), (((4,), (2, 3)), dict(adjoint_b=True)),
+               (((4,), (3, 2)), dict(adjoint_a=True)), (((4,), (2, 3)), dict(swap=True))]),
+    "sparse_reduce_sum": Spec(
+        fn=lambda v, **k: tf.sparse.reduce_sum(_sparse(v), **k),
+        cases=[(((4,),), {}), (((4,),), dict(axis=1)), (((4,),), dict(axis=0, keepdims=True))]),
     "moments": Spec(cases=[(((4, 3),), dict(axes=[0])),
                            (((2, 3),), dict(axes=[0, 1], keepdims=True)),
                            (((2, 3, 2),), dict(axes=[0, 2]))]),

@@ -61,7 +61,7 @@ __version__ = "2.21.0"
 
 # Names of modules loaded on first use, and where: `tf.device` is tapegrad.config's.
 _LAZY_NAMES = {"device": "config._devices", "DeviceSpec": "config._devices",
-               "RaggedTensor": "ragged"}
+               "RaggedTensor": "ragged", "SparseTensor": "sparse"}
 
 
 def __getattr__(name):
@@ -70,7 +70,7 @@ def __getattr__(name):
 
     if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "data",
                 "io", "strings", "ragged", "train", "debug", "debugging", "tracing",
-                "saved_model"):
+                "saved_model", "sparse"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
