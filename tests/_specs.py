@@ -247,6 +247,13 @@ def _sparse(values, idx=_SPARSE_IDX, shape=(3, 3)):
     return tf.SparseTensor(idx, values, shape)
 
 
+_RAGGED_SPLITS = np.array([0, 2, 2, 5])  # rows of 2, 0 and 3 values
+
+
+def _ragged(values):
+    return tf.RaggedTensor.from_row_splits(values, _RAGGED_SPLITS)
+
+
 COMPOSITE_SPECS = {
     "squeeze": Spec(cases=[(((1, 3, 1),), dict(axis=None)), (((1, 3, 1),), dict(axis=-1)),
                            (((2, 1),), dict(axis=[1]))]),
@@ -341,6 +348,18 @@ COMPOSITE_SPECS = {
     "sparse_reduce_sum": Spec(
         fn=lambda v, **k: tf.sparse.reduce_sum(_sparse(v), **k),
         cases=[(((4,),), {}), (((4,),), dict(axis=1)), (((4,),), dict(axis=0, keepdims=True))]),
+    # RaggedTensor ops: the check passes the flat values
+    "ragged_to_tensor": Spec(fn=lambda v, **k: _ragged(v).to_tensor(**k),
+                             cases=[(((5,),), {}), (((5, 2),), dict(default_value=0.5)),
+                                    (((5,),), dict(shape=[2, 2]))]),
+    "ragged_reduce": Spec(
+        fn=lambda v, **k: tf.reduce_sum(_ragged(v), **k) if k.pop("op") == "sum" else (
+            getattr(tf, "reduce_" + k.pop("name"))(_ragged(v), **k)),
+        cases=[(((5,),), dict(op="sum", axis=1)), (((5,),), dict(op="sum", axis=0)),
+               (((5,),), dict(op="x", name="mean", axis=None)),
+               (((5, 2),), dict(op="x", name="mean", axis=0, keepdims=True)),
+               (((5,),), dict(op="x", name="max", axis=0)),
+               (((5, 3),), dict(op="x", name="min", axis=0))]),  # no empty column
     "moments": Spec(cases=[(((4, 3),), dict(axes=[0])),
                            (((2, 3),), dict(axes=[0, 1], keepdims=True)),
                            (((2, 3, 2),), dict(axes=[0, 2]))]),

@@ -1,6 +1,6 @@
-"""`tapegrad.ragged`: the ragged tensors `tf.strings.split` returns (their code:
-`_impl/ragged_tensor.py`); `tf.RaggedTensor` is the class."""
+"""`tapegrad.ragged`: `tf.ragged`'s names (their code: `_impl/ragged_tensor.py`);
+`tf.RaggedTensor` is the class."""
 
-from ._impl.ragged_tensor import RaggedTensor
+from ._impl.ragged_tensor import RaggedTensor, constant, map_flat_values
 
-__all__ = ["RaggedTensor"]
+__all__ = ["RaggedTensor", "constant", "map_flat_values"]

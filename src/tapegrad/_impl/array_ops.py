@@ -20,6 +20,8 @@ from ..ops import elementwise as _e
 from ..ops import reductions as _r
 from ..ops import shape as _s
 from .arguments import shape_arg as _shape_arg
+from .ragged_tensor import RaggedTensor as _RaggedTensor
+from .ragged_tensor import ragged_concat as _ragged_concat
 from .arguments import static as _static
 
 __all__ = [
@@ -205,6 +207,8 @@ def concat(values, axis, name="concat"):
     values = list(values) if isinstance(values, (list, tuple)) else [values]
     if not values:
         raise ValueError("concat: values is empty; pass at least one tensor")
+    if any(isinstance(v, _RaggedTensor) for v in values):
+        return _ragged_concat(values, axis)
     tensors = _tensors(values)
     if tensors[0].ndim == 0:
         raise _invalid("concat", "cannot concatenate scalars (shape ()); use tf.stack.")

@@ -22,6 +22,8 @@ from ..ops import reductions as _r
 from ..ops.elementwise import deferring as _deferring
 from .arguments import axes as _axes
 from .arguments import static as _static
+from .ragged_tensor import RaggedTensor as _RaggedTensor
+from .ragged_tensor import ragged_reduce as _ragged_reduce
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "floordiv", "mod", "floormod", "pow",
@@ -293,6 +295,8 @@ def _numeric(op, x):
 
 
 def _reduce(prim, op, input_tensor, axis, keepdims, logical=False):
+    if isinstance(input_tensor, _RaggedTensor):
+        return _ragged_reduce(input_tensor, op, axis, keepdims)
     x = _tensor(input_tensor)
     if (x._value.dtype.kind == "b") is not logical:
         if not logical:
