@@ -1,11 +1,11 @@
 """`tapegrad.errors`: TensorFlow's exception names."""
 
 from ._core.errors import (
-    DataLossError, InvalidArgumentError, NotFoundError, OpError, OutOfRangeError,
+    CancelledError, DataLossError, InvalidArgumentError, NotFoundError, OpError, OutOfRangeError,
     UnimplementedError,
 )
 
 __all__ = [
-    "DataLossError", "InvalidArgumentError", "NotFoundError", "OpError", "OutOfRangeError",
-    "UnimplementedError",
+    "CancelledError", "DataLossError", "InvalidArgumentError", "NotFoundError", "OpError",
+    "OutOfRangeError", "UnimplementedError",
 ]

@@ -2,7 +2,7 @@
 
 __all__ = [
     "OpError", "InvalidArgumentError", "NotFoundError", "OutOfRangeError", "UnimplementedError",
-    "DataLossError",
+    "DataLossError", "CancelledError",
 ]
 
 
@@ -29,6 +29,10 @@ class NotFoundError(OpError, FileNotFoundError):
 
 class OutOfRangeError(OpError):
     """An iterator has no more elements (`iterator.get_next()` at the end of a dataset)."""
+
+
+class CancelledError(OpError):
+    """An operation was cancelled (an enqueue to a closed queue)."""
 
 
 class DataLossError(OpError, OSError):
