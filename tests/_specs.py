@@ -13,7 +13,7 @@ positionally; `rtol`, `atol` and `order` loosen the check, with the reason in a 
 import numpy as np
 
 import tapegrad as tf
-import tapegrad.sparse  # noqa: F401 - loads (registers) the lazy sparse composites
+import tapegrad.sparse  # loads (registers) the lazy sparse composites
 from tapegrad.ops.matrix import cholesky
 from tapegrad.ops.recurrent import recurrent_scan, recurrent_scan_grad
 

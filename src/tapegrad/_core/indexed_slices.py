@@ -31,7 +31,7 @@ class IndexedSlices:
         [[0.0, 0.0], [0.0, 0.0], [1.0, 2.0]]
     """
 
-    __slots__ = ("_values", "_indices", "_dense_shape")
+    __slots__ = ("_dense_shape", "_indices", "_values")
 
     def __init__(self, values, indices, dense_shape=None):
         values = convert_to_tensor(values)

@@ -11,9 +11,9 @@ import numpy as np
 
 from . import nest
 from .backward import backward
-from .indexed_slices import IndexedSlices
 from .bind import bind
 from .errors import InvalidArgumentError
+from .indexed_slices import IndexedSlices
 from .primitive import PRIMITIVES
 from .record import recorder
 from .state import deactivate, ensure_tid, state

@@ -20,9 +20,9 @@ from ..ops import elementwise as _e
 from ..ops import reductions as _r
 from ..ops import shape as _s
 from .arguments import shape_arg as _shape_arg
+from .arguments import static as _static
 from .ragged_tensor import RaggedTensor as _RaggedTensor
 from .ragged_tensor import ragged_concat as _ragged_concat
-from .arguments import static as _static
 
 __all__ = [
     "reshape", "transpose", "matrix_transpose", "squeeze", "expand_dims", "concat", "stack",

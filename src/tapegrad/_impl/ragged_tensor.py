@@ -42,7 +42,7 @@ class RaggedTensor:
         [3.0, 3.0]
     """
 
-    __slots__ = ("_values", "_splits")
+    __slots__ = ("_splits", "_values")
 
     def __init__(self, values, row_splits):
         self._values = values if isinstance(values, Tensor) else Tensor(np.asarray(values))

@@ -22,8 +22,12 @@ from .array_ops import _BOUND, _PLAIN, _index_part, _int_indices, _invalid, _ten
 from .array_ops import getitem as _getitem
 
 __all__ = [
-    "scatter_nd", "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
-    "tensor_scatter_nd_max", "tensor_scatter_nd_min",
+    "scatter_nd",
+    "tensor_scatter_nd_add",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_update",
 ]
 
 
@@ -123,7 +127,7 @@ class VariableSlice(Tensor):
     for `assign(slice + delta)` and `assign(slice - delta)`.
     """
 
-    __slots__ = ("_variable", "_key")
+    __slots__ = ("_key", "_variable")
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the sliced part of the variable to `value` (broadcast to the slice's shape).

@@ -21,8 +21,20 @@ from .math_ops import add, multiply, reduce_max
 from .scatter_ops import scatter_nd, tensor_scatter_nd_update
 
 __all__ = [
-    "SparseTensor", "to_dense", "from_dense", "reorder", "add", "sparse_dense_matmul",
-    "reduce_sum", "reduce_max", "concat", "reshape", "slice", "transpose", "retain", "mask",
+    "SparseTensor",
+    "add",
+    "concat",
+    "from_dense",
+    "mask",
+    "reduce_max",
+    "reduce_sum",
+    "reorder",
+    "reshape",
+    "retain",
+    "slice",
+    "sparse_dense_matmul",
+    "to_dense",
+    "transpose",
 ]
 
 _public_add, _public_reshape, _public_transpose = add, reshape, transpose
@@ -48,7 +60,7 @@ class SparseTensor:
         [[0.0, 1.0], [0.0, 0.0], [2.0, 0.0]]
     """
 
-    __slots__ = ("_indices", "_values", "_shape")
+    __slots__ = ("_indices", "_shape", "_values")
 
     def __init__(self, indices, values, dense_shape):
         idx = np.asarray(_tensor(indices, dtype_hint=_dt.int64)._value)
@@ -184,7 +196,7 @@ def _sum_by_position(idx, values, shape):
 
 
 @_composite(name="sparse_add")
-def add(a, b, threshold=0, name=None):  # noqa: A001 - TensorFlow's name
+def add(a, b, threshold=0, name=None):
     """The sum of two SparseTensors (a SparseTensor), or of a SparseTensor and a dense tensor
     (a dense tensor).
 
@@ -412,4 +424,4 @@ def mask(a, mask_indices, name=None):
 
 
 # The public names of tf.sparse that shadow the dense ops this module uses.
-reshape, slice, transpose = _reshape, _slice, _transpose  # noqa: A001
+reshape, slice, transpose = _reshape, _slice, _transpose

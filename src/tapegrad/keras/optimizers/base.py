@@ -19,8 +19,7 @@ import weakref
 
 import numpy as np
 
-from ... import GradientTape, Tensor, Variable, as_dtype
-from ..._core.state import state as _state
+from ... import GradientTape, Tensor, Variable, as_dtype, executing_eagerly
 from ...tracing import effect
 from .. import backend, constraints, initializers
 from ..variables import notifying_build
@@ -453,7 +452,7 @@ class Optimizer(OptimizerSaving):
         update_step = self.update_step
         for g, v in zip(grads, trainable_variables):
             if type(g) is RowGradient:
-                if _state.interpreters:  # a tracer hears of assignments: the dense rule's
+                if not executing_eagerly():  # a tracer hears of assignments: the dense rule's
                     update_step(g.dense(), v, learning_rate)
                 else:
                     self.sparse_update_step(g, v, learning_rate)
@@ -474,7 +473,8 @@ class Optimizer(OptimizerSaving):
         """Two arrays of `variable`'s shape and dtype for a sparse rule's dense temporaries,
         kept between steps: a large table's temporaries then cost no fresh memory (whose
         first touch costs as much as the arithmetic) each step. Not state: never saved."""
-        key = (variable._value.shape, variable._value.dtype)
+        value = np.asarray(variable)
+        key = (value.shape, value.dtype)
         cache = _SCRATCH.setdefault(self, {})
         if key not in cache:
             cache[key] = (np.empty(key[0], key[1]), np.empty(key[0], key[1]))
@@ -485,11 +485,11 @@ class Optimizer(OptimizerSaving):
         """`variable`'s array, for a sparse rule to update in place: a copy first (which the
         variable then holds) if anything else holds the array, such as a tensor read before,
         so that what was read keeps its value, as TensorFlow's copy-on-write does."""
-        arr = variable._value
+        arr = np.asarray(variable)  # the variable's own array, not a copy
         # references: the variable's, `arr` and getrefcount's argument
         if sys.getrefcount(arr) > 3 or not arr.flags.writeable or arr.base is not None:
-            arr = np.array(arr)
-            variable.__dict__["_value"] = arr
+            variable.assign(arr)  # assign holds a copy
+            arr = np.asarray(variable)
         return arr
 
     def finalize_variable_values(self, var_list):
