@@ -39,6 +39,7 @@ def _program(t):
             _parts(t.sparse.concat(1, [a, r])), _parts(t.sparse.reshape(x, [9])),
             _parts(t.sparse.reshape(x, [-1, 1])), _parts(t.sparse.slice(x, [0, 1], [2, 5])),
             _parts(t.sparse.transpose(x)), _parts(t.sparse.retain(x, [True, False, True]))]
+    out += [_parts(st * 42.0), _parts(st * t.constant([1.0, 2.0, 3.0, 4.0])), _parts(st / 2.0)]
     m = t.sparse.mask(t.IndexedSlices(t.constant([[1.0], [2.0], [3.0]]), t.constant([0, 4, 2]),
                                       t.constant([5, 1])), [4])
     out.append([m.indices.numpy().tolist(), m.values.numpy().tolist()])
@@ -72,6 +73,9 @@ EXPECTED = [
     ([[0, 1], [1, 0]], [-2.0, -3.0], [2, 2]),
     ([[0, 0], [1, 1], [2, 0]], [-1.0, -3.0, -2.0], [3, 3]),
     ([[0, 0], [1, 1]], [-1.0, -3.0], [3, 3]),
+    [[[0, 1], [2, 0], [2, 3]], [42.0, 84.0, 126.0], [3, 4]],
+    [[[0, 1], [2, 0], [2, 3]], [2.0, 2.0, 12.0], [3, 4]],
+    [[[0, 1], [2, 0], [2, 3]], [0.5, 1.0, 1.5], [3, 4]],
     [[0, 2], [[1.0], [3.0]]],
     [[40.0, 168.0, 168.0],
      [[80.0, 80.0, 80.0, 80.0], [8.0, 8.0, 8.0, 8.0], [120.0, 120.0, 120.0, 120.0]]],
@@ -116,3 +120,4 @@ def test_sparse_bad_inputs():
     assert_clear_error(lambda: tf.sparse.reshape(a, [4, 2]), tf.errors.InvalidArgumentError,
                        "[4, 2]")
     assert_clear_error(lambda: tf.sparse.to_dense(tf.ones([2])), TypeError, "SparseTensor")
+    assert_clear_error(lambda: a * a, TypeError, "must be dense", "tf.sparse.to_dense")

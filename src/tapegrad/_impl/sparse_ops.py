@@ -16,8 +16,8 @@ from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import composite as _composite
 from .._core.tensor import Tensor, TensorShape
 from .._core.tensor import convert_to_tensor as _tensor
-from .array_ops import gather, reshape, transpose
-from .math_ops import add, multiply, reduce_max
+from .array_ops import broadcast_to, gather, gather_nd, reshape, transpose
+from .math_ops import add, divide, multiply, reduce_max
 from .scatter_ops import scatter_nd, tensor_scatter_nd_update
 
 __all__ = [
@@ -108,6 +108,30 @@ class SparseTensor:
     def with_values(self, new_values):
         """The same positions with other values (of the same count)."""
         return SparseTensor(self._indices, new_values, self._shape)
+
+    def _cwise(self, other, fn, op):
+        # TensorFlow's sparse-dense elementwise ops: `other` broadcast to the dense shape and
+        # read at the entries' positions; the result keeps this tensor's positions.
+        if isinstance(other, SparseTensor):
+            raise TypeError(f"SparseTensor {op}: the other operand must be dense, got a "
+                            "SparseTensor; use tf.sparse.to_dense on one of them")
+        dense = _tensor(other, dtype_hint=self.dtype)
+        if dense._value.ndim:
+            dense = broadcast_to(dense, self._dims())
+            picked = gather_nd(dense, self._indices)
+        else:
+            picked = dense
+        return SparseTensor(self._indices, fn(self._values, picked), self._shape)
+
+    def __mul__(self, other):
+        """Entries times `other` (dense, broadcast to the dense shape): a SparseTensor."""
+        return self._cwise(other, multiply, "*")
+
+    def __truediv__(self, other):
+        """Entries divided by `other` (dense, broadcast to the dense shape): a SparseTensor."""
+        return self._cwise(other, divide, "/")
+
+    __div__ = __truediv__
 
     def _dims(self):
         return tuple(int(d) for d in self._shape)
