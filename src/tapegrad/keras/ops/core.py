@@ -128,50 +128,37 @@ def _flat_positions(shape, indices):
     return flat.reshape(-1), depth
 
 
-def _scatter_add(flat, values, size):
-    # sum of the updates landing on each position: a (size, updates) 0/1 matrix times the
-    # updates, so the gradient reaches every update (dense: fine for the sizes Keras code uses)
-    onehot = (np.arange(size)[:, None] == flat[None, :]).astype(values.dtype.name)
-    return tf.matmul(tf.constant(onehot), values)
-
-
 @op
 def scatter(indices, values, shape):
     """Zeros of `shape` with `values` added at `indices` (repeated indices add up)."""
-    values = as_tensor(values)
-    shape = [int(d) for d in shape]
-    flat, depth = _flat_positions(shape, as_tensor(indices).numpy())
-    inner = int(np.prod(shape[depth:]))
-    out = _scatter_add(flat, tf.reshape(values, [len(flat), inner]), int(np.prod(shape[:depth])))
-    return tf.reshape(out, shape)
+    return tf.scatter_nd(np.asarray(as_tensor(indices).numpy(), np.int64), as_tensor(values),
+                         [int(d) for d in shape])
+
+
+_SCATTER_REDUCTIONS = {None: "tensor_scatter_nd_update", "add": "tensor_scatter_nd_add",
+                       "max": "tensor_scatter_nd_max", "min": "tensor_scatter_nd_min"}
 
 
 @op
 def scatter_update(inputs, indices, updates, reduction=None):
     """`inputs` with the entries at `indices` replaced by `updates` (or combined with them:
-    reduction "add", "max", "min" or "mul")."""
+    reduction "add", "max", "min" or "mul"), as `tf.tensor_scatter_nd_update` and its kin."""
     x = as_tensor(inputs)
     shape = list(x.shape)
-    flat, depth = _flat_positions(shape, as_tensor(indices).numpy())
-    outer, inner = int(np.prod(shape[:depth])), int(np.prod(shape[depth:]))
-    updates = tf.reshape(as_tensor(updates, x.dtype.name), [len(flat), inner])
-    rows = tf.reshape(x, [outer, inner])
-    hit = np.zeros(outer, bool)
-    hit[flat] = True
-    if reduction in (None, "add"):
-        if reduction is None:  # the last update of a position wins, as an assignment
-            last = {p: i for i, p in enumerate(flat)}
-            keep = np.array(sorted(last.values()), np.int64)
-            flat, updates = flat[keep], tf.gather(updates, keep)
-        placed = _scatter_add(flat, updates, outer)
-        out = tf.add(rows, placed) if reduction == "add" else tf.where(hit[:, None], placed, rows)
-        return tf.reshape(out, shape)
-    combine = {"max": tf.maximum, "min": tf.minimum, "mul": tf.multiply}.get(reduction)
-    if combine is None:
+    idx = np.asarray(as_tensor(indices).numpy(), np.int64)
+    updates = tf.reshape(as_tensor(updates, x.dtype.name), list(idx.shape[:-1]) + shape[
+        idx.shape[-1]:])
+    name = _SCATTER_REDUCTIONS.get(reduction)
+    if name is not None:
+        return getattr(tf, name)(x, idx, updates)
+    if reduction != "mul":
         raise ValueError(f"scatter_update: unknown reduction {reduction!r}")
-    out = rows
-    for i, p in enumerate(flat):  # in order, so repeated positions combine
-        row = combine(tf.gather(out, [p]), tf.gather(updates, [i]))
+    flat, depth = _flat_positions(shape, idx)
+    outer, inner = int(np.prod(shape[:depth])), int(np.prod(shape[depth:]))
+    updates = tf.reshape(updates, [len(flat), inner])
+    out = tf.reshape(x, [outer, inner])
+    for i, p in enumerate(flat):  # in order, so repeated positions multiply
+        row = tf.multiply(tf.gather(out, [p]), tf.gather(updates, [i]))
         out = tf.where((np.arange(outer) == p)[:, None], row, out)
     return tf.reshape(out, shape)
 
