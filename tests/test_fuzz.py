@@ -105,23 +105,27 @@ def test_the_fuzzer_finds_a_wrong_derivative(monkeypatch):
 
 
 def test_the_fuzzer_finds_a_wrong_forward_value(monkeypatch):
-    seeds = _programs_using("reduce_logsumexp", 5, smooth=True)
+    seeds = _programs_using("reduce_logsumexp", 8, smooth=True)
     forward = PRIMITIVES["reduce_logsumexp"].forward
     monkeypatch.setattr(PRIMITIVES["reduce_logsumexp"], "forward",
                         lambda x, **k: forward(x, **k) * 1.001)
-    assert len(seeds) == 5
+    assert len(seeds) == 8
+    # half of them: a program may use the op where a 1e-3 error stays under the tolerance of
+    # what reaches its outputs, and which programs use it moves with the table
     assert sum(bool(run(seed, smooth=True, bad=False, shrink=False).failures)
-               for seed in seeds) >= 3
+               for seed in seeds) >= 4
 
 
 def test_the_fuzzer_finds_a_wrong_second_derivative(monkeypatch):
-    seeds = _programs_using("tanh", 5, smooth=True)
+    seeds = _programs_using("tanh", 8, smooth=True)
     rule = PRIMITIVES["tanh_grad"].vjp
     monkeypatch.setattr(PRIMITIVES["tanh_grad"], "vjp", (rule[0], lambda gg, out, g, y: rule[1](
         gg, out, g, y) * 1.001))
-    assert len(seeds) == 5
+    assert len(seeds) == 8
+    # half of them: a program may use the op where a 1e-3 error stays under the tolerance of
+    # what reaches its outputs, and which programs use it moves with the table
     assert sum(bool(run(seed, smooth=True, bad=False, shrink=False).failures)
-               for seed in seeds) >= 3
+               for seed in seeds) >= 4
 
 
 def test_the_fuzzer_finds_a_missing_error(monkeypatch):

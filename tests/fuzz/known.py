@@ -148,8 +148,9 @@ QUIRKS = [
           "forward mode (its JVPs go through the gradient's gradient)", {"softsign"}, None,
           {"tensorflow raises"}, "SoftsignGrad"),
     Known("gather_nd: TensorFlow's forward mode fails on its IndexedSlices gradient (an "
-          "AttributeError or a TypeError)", {"gather_nd"}, {"forward", "forward over reverse"},
-          {"tensorflow raises"}),
+          "AttributeError or a TypeError), and so on the scatters' gradients, which are gather_nd",
+          {"gather_nd", "scatter_nd", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
+           "tensor_scatter_update"}, {"forward", "forward over reverse"}, {"tensorflow raises"}),
 ]
 
 # Defects being fixed on other branches right now, as Known entries (e.g. "fix-rules: NaN

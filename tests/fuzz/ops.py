@@ -313,6 +313,10 @@ REDUCTIONS = [
        params=_at_least(1, _one_axis), margin=lambda x, axis: _norm_axis(x, axis)),
     Op("clip_by_norm", "tf.clip_by_norm({0}, 1.5)",
        margin=lambda x: min(_norm_axis(x), abs(_norm_axis(x) - 1.5))),
+    Op("global_norm", "tf.linalg.global_norm([{0}, {0} * 0.5])", margin=_norm_axis),
+    # the global norm of [x, x / 2] is |x| * sqrt(1.25): the kink is where it equals 1.5
+    Op("clip_by_global_norm", "tf.clip_by_global_norm([{0}, {0} * 0.5], 1.5)[0][0]",
+       margin=lambda x: min(_norm_axis(x), abs(_norm_axis(x) * 1.25 ** 0.5 - 1.5))),
     Op("moments", "tf.nn.moments({0}, axes={axes}, keepdims={k})[{i}]",
        params=_at_least(1, lambda rng, s: {"axes": [_axis(rng, len(s))], "k": bool(
            rng.integers(2)), "i": int(rng.integers(2))})),
@@ -418,6 +422,20 @@ def _gather_nd(rng, s):
     rows = int(rng.integers(1, 4))
     idx = np.stack([rng.integers(0, s[d], size=rows) for d in range(depth)], axis=-1)
     return {"idx": idx.tolist()}
+
+
+def _scatter(rng, s):
+    # updates {0} of shape s into rows of a new first axis: index tuples of depth 1, repeats
+    # allowed (they add up)
+    n = int(rng.integers(1, 4))
+    return {"idx": rng.integers(0, n, size=(s[0], 1)).tolist(), "shape": [n] + list(s[1:])}
+
+
+def _rows_of(rng, s):
+    # distinct rows of {0} to update with its own first rows (no repeats: an update's last
+    # write wins, which finite differences would see as no derivative for the others)
+    r = int(rng.integers(1, s[0] + 1))
+    return {"idx": rng.permutation(s[0])[:r].reshape(r, 1).tolist(), "r": r}
 
 
 def _mask(rng, s):
@@ -539,6 +557,13 @@ SHAPES = [
     Op("gather", "tf.gather({0}, {idx}, axis={axis}{bd})", params=_at_least(1, _gather)),
     Op("gather_nd", "tf.gather_nd({0}, {idx})", params=_at_least(1, _gather_nd)),
     Op("embedding_lookup", "tf.nn.embedding_lookup({0}, {idx})", params=_at_least(1, _ids)),
+    Op("scatter_nd", "tf.scatter_nd({idx}, {0}, {shape})", params=_at_least(1, _scatter)),
+    Op("tensor_scatter_nd_add", "tf.tensor_scatter_nd_add({0}, {idx}, {0}[:{r}] * 0.5)",
+       params=_at_least(1, _rows_of)),
+    Op("tensor_scatter_nd_sub", "tf.tensor_scatter_nd_sub({0}, {idx}, {0}[:{r}] * 0.5)",
+       params=_at_least(1, _rows_of)),
+    Op("tensor_scatter_update", "tf.tensor_scatter_nd_update({0}, {idx}, {0}[:{r}] * 0.5)",
+       params=_at_least(1, _rows_of)),
     Op("sort", "tf.sort({0}, axis={axis}, direction={direction})", params=_at_least(1, _sort),
        margin=lambda x, axis, direction: _ties(x, axis)),
     Op("top_k", "tf.math.top_k({0}, k={k}).values", params=_at_least(1, lambda rng, s: {

@@ -6,6 +6,7 @@ tapes and traced functions see it as any other assignment.
 """
 
 import builtins
+import weakref
 
 import numpy as np
 
@@ -125,9 +126,18 @@ class VariableSlice(Tensor):
 
     TensorFlow's slice has `assign`; `assign_add` and `assign_sub` are tapegrad's shorthands
     for `assign(slice + delta)` and `assign(slice - delta)`.
+
+    It is the very tensor the read made (its class changed), so that tapes and tracers that
+    hold it know it; the variable and key it came from are kept beside it (`_SOURCES`).
     """
 
-    __slots__ = ("_key", "_variable")
+    __slots__ = ()
+
+    def _source(self):
+        entry = _SOURCES.get(id(self))
+        if entry is None or entry[0]() is not self:
+            raise ValueError("this sliced tensor no longer knows its variable; slice it again")
+        return entry[1], entry[2]
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the sliced part of the variable to `value` (broadcast to the slice's shape).
@@ -138,7 +148,7 @@ class VariableSlice(Tensor):
         Raises:
             InvalidArgumentError: if `value` does not broadcast to the slice's shape.
         """
-        v = self._variable
+        v, key = self._source()
         new = _tensor(value, dtype_hint=v.dtype)
         if new.dtype != v.dtype:
             raise InvalidArgumentError(
@@ -153,7 +163,7 @@ class VariableSlice(Tensor):
                 f"Variable slice assign: sliced l-value shape {list(self._value.shape)} does not "
                 f"match r-value shape {list(new._value.shape)} (variable '{v.name}' of shape "
                 f"{list(v.shape)}).", op="assign")
-        v.assign(_bind(_s.tensor_scatter_update, v, new, key=self._key))
+        v.assign(_bind(_s.tensor_scatter_update, v, new, key=key))
         return v if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
@@ -178,10 +188,17 @@ def _variable_getitem(variable, key):
             key = tuple(_index_part(k) for k in key)
         except TypeError:  # a boolean mask: a plain tensor, as TensorFlow's has no assign
             return out
-    piece = VariableSlice.__new__(VariableSlice)
-    piece._value, piece._tid, piece._keras_mask = out._value, out._tid, None
-    piece._variable, piece._key = variable, key
-    return piece
+    if len(_SOURCES) > 4096:  # forget the slices no longer alive
+        for k in [k for k, entry in _SOURCES.items() if entry[0]() is None]:
+            del _SOURCES[k]
+    out.__class__ = VariableSlice
+    _SOURCES[id(out)] = (weakref.ref(out), variable, key)
+    return out
+
+
+# id(slice) -> (a weak reference to it, its variable, its key); an id is reused only after its
+# tensor is gone, which the weak reference tells.
+_SOURCES = {}
 
 
 def _sparse_delta(op, sparse_delta):
