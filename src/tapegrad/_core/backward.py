@@ -142,6 +142,7 @@ def _results_vjp(rec, cot, wanted, reach):
           for o in rec.output]
     if all(g is None for g in gs):
         return
+    gs = [g._read() if type(g) is IndexedSlices else g for g in gs]  # rules take dense ones
     args = rec.inputs
     grads = rec.prim.vjp(gs, rec.output, *args, **rec.params)
     for a, gi in zip(args, grads):
@@ -150,4 +151,9 @@ def _results_vjp(rec, cot, wanted, reach):
             continue
         if gi._value.shape != a._value.shape:
             gi = unbroadcast(gi, a._value.shape)
-        cot[atid] = accumulate(cot[atid], gi) if atid in cot else gi
+        if atid not in cot:
+            cot[atid] = gi
+        elif type(cot[atid]) is IndexedSlices:
+            cot[atid] = add_sparse(cot[atid], gi)
+        else:
+            cot[atid] = accumulate(cot[atid], gi)
