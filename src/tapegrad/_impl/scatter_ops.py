@@ -19,7 +19,7 @@ from .._core.tensor import convert_to_tensor as _tensor
 from .._core.variable import Variable as _Variable
 from ..ops import elementwise as _e
 from ..ops import shape as _s
-from .array_ops import _BOUND, _PLAIN, _index_part, _int_indices, _invalid, _tensors
+from .array_ops import _index_part, _int_indices, _invalid, _tensors
 from .array_ops import getitem as _getitem
 
 __all__ = [
@@ -134,10 +134,14 @@ class VariableSlice(Tensor):
     __slots__ = ()
 
     def _source(self):
+        """(the variable, the key as NumPy reads it)."""
         entry = _SOURCES.get(id(self))
         if entry is None or entry[0]() is not self:
             raise ValueError("this sliced tensor no longer knows its variable; slice it again")
-        return entry[1], entry[2]
+        key = entry[2]
+        if type(key) is not tuple:
+            key = tuple(key) if type(key) is list else (key,)
+        return entry[1], tuple(_index_part(k) for k in key)
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the sliced part of the variable to `value` (broadcast to the slice's shape).
@@ -179,20 +183,11 @@ class VariableSlice(Tensor):
 
 def _variable_getitem(variable, key):
     out = _getitem(variable, key)
-    if type(key) is not tuple:
-        key = tuple(key) if type(key) is list else (key,)
-    if any(type(k) not in _PLAIN or type(k) is slice and not (
-            type(k.start) in _BOUND and type(k.stop) in _BOUND and type(k.step) in _BOUND)
-            for k in key):
-        try:
-            key = tuple(_index_part(k) for k in key)
-        except TypeError:  # a boolean mask: a plain tensor, as TensorFlow's has no assign
-            return out
     if len(_SOURCES) > 4096:  # forget the slices no longer alive
         for k in [k for k, entry in _SOURCES.items() if entry[0]() is None]:
             del _SOURCES[k]
     out.__class__ = VariableSlice
-    _SOURCES[id(out)] = (weakref.ref(out), variable, key)
+    _SOURCES[id(out)] = (weakref.ref(out), variable, key)  # the key is read by assign only
     return out
 
 
