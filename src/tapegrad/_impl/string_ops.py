@@ -106,7 +106,16 @@ def join(inputs, separator="", name=None):
 
 
 def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
-    """Joins the strings along `axis` (all of them when None), with `separator`."""
+    """Joins the strings along `axis` (all of them when None), with `separator`; on a
+    RaggedTensor along its rows (axis 1 or -1), one string per row."""
+    if isinstance(inputs, RaggedTensor) and axis is not None and axis in (1, -1):
+        values = string_values(inputs.flat_values, "reduce_join", "inputs")
+        splits = inputs.row_splits.numpy()
+        sep = _bytes(separator)
+        out = np.empty(len(splits) - 1, dtype=object)
+        for i in range(out.size):
+            out[i] = sep.join(values[splits[i]:splits[i + 1]])
+        return Tensor(out[:, None] if keepdims else out)
     arr = string_values(inputs, "reduce_join", "inputs")
     sep = _bytes(separator)
     axes = tuple(range(arr.ndim)) if axis is None else tuple(

@@ -77,6 +77,9 @@ class Layer(layer_config.LayerSaving, tf.Module):
     # one of its layers, a stateful RNN's state variables are not its weights): assigning to
     # them tracks nothing, as Keras's `no_automatic_dependency_tracking`.
     _untracked_attributes = frozenset()
+    # Layers that take a tf.RaggedTensor as it is (the lookup layers, as Keras 3 on
+    # TensorFlow); others convert their inputs to dense arrays.
+    _accepts_ragged = False
 
     def __new__(cls, *args, **kwargs):
         obj = object.__new__(cls)
@@ -404,6 +407,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
                 )
             return tf.convert_to_tensor(x)
         if isinstance(x, (_Variable, KerasTensor)) or x is None:
+            return x
+        if self._accepts_ragged and isinstance(x, tf.RaggedTensor):
             return x
         if isinstance(x, (list, tuple)) and not _nested_numbers(x):
             return type(x)(self._convert(v) for v in x)

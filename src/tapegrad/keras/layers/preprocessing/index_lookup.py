@@ -70,6 +70,8 @@ class IndexLookup(Layer):
     `num_oov_indices` out-of-vocabulary slots, then the vocabulary, most frequent first (ties
     by token, high to low)."""
 
+    _accepts_ragged = True
+
     accepts_strings = True  # models that hold it may be fit on text
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype,
@@ -385,6 +387,8 @@ class IndexLookup(Layer):
         return self.max_tokens if self.pad_to_max_tokens else self._frozen_vocab_size
 
     def call(self, inputs):
+        if isinstance(inputs, tf.RaggedTensor):
+            return self._call_ragged(inputs)
         self._ensure_known_vocab_size()
         self._called = True
         if self.invert:
@@ -392,6 +396,24 @@ class IndexLookup(Layer):
             return self._output_keys(self._invert(indices))
         indices = self._lookup(self._keys(inputs))
         return self._encode(indices)
+
+    def _call_ragged(self, inputs):
+        """As Keras 3 on TensorFlow: in "int" mode (and inverted) a RaggedTensor maps to one
+        with the same rows; multi_hot, count and tf_idf encode each row (its indices padded
+        with -1, which encoding drops)."""
+        if self.output_mode == "int" or self.invert:
+            return inputs.with_flat_values(self.call(inputs.flat_values))
+        if self.output_mode == "one_hot":
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': output_mode='one_hot' needs one token per "
+                f"row, not a RaggedTensor; use 'multi_hot' or 'count' for rows of tokens.")
+        self._ensure_known_vocab_size()
+        self._called = True
+        flat = self._lookup(self._keys(inputs.flat_values))
+        lengths = inputs.row_lengths().numpy()
+        padded = np.full((lengths.size, max(int(lengths.max(initial=0)), 1)), -1, np.int64)
+        padded[np.arange(padded.shape[1]) < lengths[:, None]] = flat
+        return self._encode(padded)
 
     def _encode(self, indices):
         if self.output_mode == "int":
