@@ -51,9 +51,11 @@ def test_input_signature_converts_and_checks_arguments():
         return x
 
     assert f([[1, 2]]).dtype == tf.float32
-    with pytest.raises(TypeError, match="input_signature"):
+    with pytest.raises(TypeError, match=r"Binding inputs to tf.function failed due to "
+                       r"`Can not cast TensorSpec\(shape=\(2, 3\)"):
         f(tf.zeros((2, 3)))
-    with pytest.raises(TypeError, match="input_signature"):
+    with pytest.raises(TypeError, match=r"Can not cast TensorSpec\(shape=\(1, 2\), "
+                       r"dtype=tapegrad.float64"):
         f(tf.zeros((1, 2), tf.float64))
     with pytest.raises(TypeError, match="more than it takes"):
         f(tf.zeros((1, 2)), tf.zeros((1, 2)))
@@ -100,8 +102,8 @@ def test_traced_training_step_is_bit_identical_to_eager():
         np.testing.assert_array_equal(a, b)
     assert int(traced_opt.iterations.numpy()) == 4
     assert step.experimental_get_tracing_count() == 1
-    listing = str(step.get_concrete_function(x, y))
-    assert "matmul" in listing and "relu_grad" in listing and "apply_gradients" in listing
+    types = {op.type for op in step.get_concrete_function(x, y).graph.get_operations()}
+    assert {"MatMul", "ReluGrad", "StatefulPartitionedCall"} <= types
 
 
 def test_python_side_effects_run_only_while_tracing():
@@ -248,7 +250,7 @@ def test_get_concrete_function_from_specs_changes_nothing():
 
     concrete = f.get_concrete_function(tf.TensorSpec([2], tf.float32))
     assert float(v) == 1.0
-    assert "assign_add 'Variable:0'" in str(concrete)
+    assert "assign_add 'Variable:0'" in concrete.program.listing()
     np.testing.assert_array_equal(f(tf.constant([1.0, 2.0])).numpy(), [3.0, 4.0])
     assert float(v) == 2.0
 

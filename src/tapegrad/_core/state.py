@@ -46,6 +46,11 @@ class Interpreter:
     def read_value(self, tensor):
         """Python reads `tensor`'s value (`numpy()`, `float()`, `np.asarray`, a format)."""
 
+    def symbolic(self, tensor):
+        """`(name, static shape)` if `tensor` is a symbolic tensor of this interpreter's (a
+        tracer's: it prints by name, as TensorFlow's graph tensors), else None."""
+        return None
+
     def impure(self, why):
         """Python did something no recorded program can replay (`why` says what)."""
 

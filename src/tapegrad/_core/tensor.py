@@ -229,6 +229,9 @@ class Tensor(ArrayLike):
         )
 
     def __format__(self, spec):
+        symbolic = _symbolic(self)
+        if symbolic is not None:
+            return format(symbolic, spec)
         for interpreter in state.interpreters:
             interpreter.read_value(self)
         if self._value.ndim == 0:
@@ -267,16 +270,33 @@ class Tensor(ArrayLike):
     __hash__ = object.__hash__
 
     def __str__(self):
+        symbolic = _symbolic(self)
+        if symbolic is not None:
+            return symbolic
         return (
             f"tapegrad.Tensor({_numpy_text(self._value, False)}, shape={self.shape}, "
             f"dtype={self.dtype.name})"
         )
 
     def __repr__(self):
+        symbolic = _symbolic(self, "<tapegrad.Tensor '{}' shape={} dtype={}>")
+        if symbolic is not None:
+            return symbolic
         return (
             f"<tapegrad.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
             f"numpy={_numpy_text(self._value, True)}>"
         )
+
+
+def _symbolic(t, form='Tensor("{}", shape={}, dtype={})'):
+    """How `t` prints while a trace computes it (TensorFlow's graph tensor), else None: it
+    shows no value, so printing inside a traced function does not read one."""
+    for interpreter in state.interpreters:
+        found = interpreter.symbolic(t)
+        if found is not None:
+            name, shape = found
+            return form.format(name, TensorShape(shape), t.dtype.name)
+    return None
 
 
 MAX_RANK = 64  # NumPy's limit on an array's dimensions (TensorFlow's is 254)

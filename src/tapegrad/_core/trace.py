@@ -3,9 +3,13 @@
 A `Tracer` is an interpreter (state.py): while it is active on this thread, `bind` hands it
 each primitive call, which it appends to its program; variable reads and assignments become
 instructions (variables are captured by reference), and functions marked with `effect` (an
-optimizer's `apply_gradients`) are recorded as one opaque call. The trace is a dry run:
-assignments and effects are recorded, not performed; the first call then replays the program
-like every later call. Replaying calls the primitives' NumPy
+optimizer's `apply_gradients`) are recorded as one opaque call. A trace is either live or a dry
+run. A live trace is the call itself: it runs beside the caller's tapes, assignments and effects
+happen, and its result is the call's result (so Python side effects run once, and a trace that
+cannot be replayed still gave the right answer). A dry run (`get_concrete_function`) is alone on
+its thread and records assignments and effects without performing them. Every op's result is
+named as TensorFlow names graph tensors (`add:0`, `MatMul_1:0`): a traced tensor prints as
+`Tensor("add:0", shape=(), dtype=float32)`. Replaying calls the primitives' NumPy
 forwards directly: no Tensor objects, no recording, no Python code of the traced function
 (with a tape or forward accumulator active, the replay goes through `bind` so that they see it).
 
@@ -25,7 +29,7 @@ import numpy as np
 
 from . import nest
 from .bind import bind
-from .state import Interpreter, state
+from .state import Interpreter, activate, deactivate, state
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = [
@@ -127,12 +131,28 @@ def effect(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        for interpreter in state.interpreters:
-            if isinstance(interpreter, Tracer):
-                return interpreter.call_effect(fn, args, kwargs)
-        return fn(*args, **kwargs)
+        return run_effect(fn, args, kwargs)
 
     return wrapper
+
+
+def run_effect(fn, args, kwargs):
+    """Calls effect `fn`, recorded by the active tracers: performed unless a dry run is active,
+    and never traced inside (its program instruction is the whole call)."""
+    interpreters = state.interpreters
+    tracers = [i for i in interpreters if type(i) is Tracer]
+    if not tracers:
+        return fn(*args, **kwargs)
+    args = [list(a) if _is_iterator(a) else a for a in args]
+    for tracer in tracers:
+        tracer.call_effect(fn, args, kwargs)
+    if not all(tracer.live for tracer in tracers):
+        return None
+    state.interpreters = tuple(i for i in interpreters if type(i) is not Tracer)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        state.interpreters = interpreters
 
 
 # -- a program's instructions: each reads and writes numbered slots ----------------------------
@@ -235,7 +255,10 @@ class CallEffect:
             for i, other in zip(self.leaves, self.others)
         ]
         call_args, call_kwargs = self.build(leaves)
-        self.fn(*call_args, **call_kwargs)
+        if recorded:
+            run_effect(self.fn, call_args, call_kwargs)
+        else:
+            self.fn(*call_args, **call_kwargs)
 
     def __str__(self):
         name = getattr(self.fn, "__qualname__", self.fn)
@@ -247,8 +270,11 @@ class Program:
     slots; `run` replays it."""
 
     def __init__(self, name, n_slots, inputs, constants, instrs, outputs, output_constants,
-                 structure):
+                 structure, names=None, shapes=None):
         self.name = name
+        self.names = names or {}  # slot or id(instruction) -> TensorFlow's op name
+        self.shapes = shapes or {}  # slot -> static shape (None for unknown dimensions)
+        self.slot_specs = None  # per slot: (NumPy shape, NumPy dtype), for the graph view
         self.n_slots = n_slots
         self.inputs = inputs
         self.constants = constants
@@ -260,11 +286,9 @@ class Program:
 
     def run(self, args):
         """Replays the program on the flat input tensors `args`; returns the output structure."""
-        # With a tape or an accumulator active the replay goes through `bind`, so that they
-        # see it; an enclosing trace sees plain arrays and gives up, as with any tensor it did
-        # not make (an effect must not run in its dry run).
-        interpreters = state.interpreters
-        recorded = bool(interpreters) and any(not isinstance(i, Tracer) for i in interpreters)
+        # With a tape, an accumulator or an enclosing trace active the replay goes through
+        # `bind`, so that they see it (an enclosing trace records the inner program inline).
+        recorded = bool(state.interpreters)
         slots = [None] * self.n_slots
         for slot, value in self.constants:
             slots[slot] = Tensor(value) if recorded else value
@@ -293,15 +317,25 @@ class Program:
 class Tracer(Interpreter):
     """Records what one call of a function does; `finish` turns it into a Program.
 
-    While it is active it is the only interpreter of its thread: the dry run is not recorded by
-    the caller's tapes and accumulators (a tape opened inside the traced function records as
-    usual).
+    A live tracer (`live=True`) joins the thread's active interpreters: the call happens as an
+    eager call would (the caller's tapes record it), and is recorded besides. A dry run is the
+    only interpreter of its thread: it is not recorded by the caller's tapes and accumulators,
+    and assignments and effects are recorded only (a tape opened inside the traced function
+    records as usual).
+
+    Args:
+        name: the traced function's name.
+        live: whether the trace is the call itself (see above).
+        op_name: maps a primitive's name to the name TensorFlow gives its op in a graph
+            ("multiply" -> "mul"); None keeps the primitive's name.
     """
 
     order = 2  # after tapes and accumulators: see state.Interpreter
 
-    def __init__(self, name):
+    def __init__(self, name, live=False, op_name=None):
         self.name = name
+        self.live = live
+        self.op_name = op_name or (lambda prim_name: prim_name)
         self.slots = {}  # id(tensor) -> slot
         self.keep = []  # the tensors behind the ids, alive until the trace ends
         self.constants = {}  # id(tensor) -> slot, for tensors made outside the program
@@ -309,9 +343,15 @@ class Tracer(Interpreter):
         self.inputs = []
         self.instrs = []
         self.invalid = None
+        self.names = {}  # slot or id(instruction) -> op name, unique as TensorFlow's
+        self.taken = {}  # lower-cased name -> times given (TensorFlow's unique_name)
+        self.shapes = {}  # slot -> static shape, where it has unknown dimensions
 
     # -- lifetime -------------------------------------------------------------------------
     def __enter__(self):
+        if self.live:
+            activate(self)
+            return self
         self.outer = state.interpreters
         if any(isinstance(interpreter, Tracer) for interpreter in self.outer):
             self.invalidate("a traced function called inside another trace runs eagerly")
@@ -319,12 +359,46 @@ class Tracer(Interpreter):
         return self
 
     def __exit__(self, *exc):
-        state.interpreters = self.outer
+        if self.live:
+            deactivate(self)
+        else:
+            state.interpreters = self.outer
         return False
 
     def invalidate(self, why):
         if self.invalid is None:
             self.invalid = why
+
+    # -- names ----------------------------------------------------------------------------
+    def unique_name(self, name):
+        """`name`, or `name_<n>` if taken, compared without case (TensorFlow's graph rule)."""
+        key = name.lower()
+        n = self.taken.get(key, 0)
+        self.taken[key] = n + 1
+        if not n:
+            return name
+        candidate = f"{name}_{n}"
+        while candidate.lower() in self.taken:
+            n += 1
+            candidate = f"{name}_{n}"
+        self.taken[candidate.lower()] = 1
+        return candidate
+
+    def alias(self, t, original):
+        """Tensor `t` stands for `original` (an inner trace's placeholder for its argument)."""
+        slot = self.slot_of(original)
+        self.slots[id(t)] = slot
+        self.keep.append(t)  # alive while its id is a key
+
+    def symbolic(self, tensor):
+        """`(name, static shape)` of a tensor this trace computed, else None."""
+        slot = self.slots.get(id(tensor))
+        if slot is None or id(tensor) in self.constants:
+            return None
+        name = self.names.get(slot)
+        if name is None:
+            return None
+        return f"{name}:0", self.shapes.get(slot, tensor._value.shape)
 
     # -- slots ----------------------------------------------------------------------------
     def _new_slot(self, t):
@@ -350,24 +424,55 @@ class Tracer(Interpreter):
         if not isinstance(value, _Traced):
             t._value = np.asarray(value).view(_Traced)
 
-    def add_input(self, t):
+    def add_input(self, t, name="input", shape=None):
+        """Makes tensor `t` the next input (a placeholder named `name`; `shape` is its static
+        shape if it has unknown dimensions)."""
         self._mark(t)
-        self.inputs.append(self._new_slot(t))
+        slot = self._new_slot(t)
+        self.inputs.append(slot)
+        self.names[slot] = self.unique_name(name)
+        if shape is not None and None in shape:
+            self.shapes[slot] = tuple(shape)
 
     # -- the interpreter ------------------------------------------------------------------
     def process_primitive(self, prim, inputs, params, output):
         in_slots = [self.slot_of(a) for a in inputs]
         self._mark(output)
-        self.instrs.append(Op(prim, in_slots, params, self._new_slot(output)))
+        slot = self._new_slot(output)
+        name = self.names[slot] = self.unique_name(self.op_name(prim.name))
+        for i, s in enumerate(in_slots):  # a Python number's constant: "mul/y", as TensorFlow
+            if s not in self.names:
+                self.names[s] = f"{name}/{'xy'[i]}" if i < 2 else self.unique_name("Const")
+        if self.shapes:
+            self._static_shape(slot, output, in_slots, inputs)
+        self.instrs.append(Op(prim, in_slots, params, slot))
+
+    def _static_shape(self, slot, output, in_slots, inputs):
+        """A result's dimension is unknown where an input of the same rank has an unknown
+        dimension of the same size at the same position (elementwise ops, matmul's rows)."""
+        dims = list(output._value.shape)
+        for s, a in zip(in_slots, inputs):
+            known = self.shapes.get(s)
+            if known is not None and len(known) == len(dims):
+                for i, (d, k) in enumerate(zip(a._value.shape, known)):
+                    if k is None and dims[i] == d:
+                        dims[i] = None
+        if None in dims:
+            self.shapes[slot] = tuple(dims)
 
     def read_variable(self, variable, tensor):
         self._mark(tensor)
-        self.instrs.append(ReadVariable(variable, self._new_slot(tensor)))
+        slot = self._new_slot(tensor)
+        self.names[slot] = self.unique_name("ReadVariableOp")
+        self.instrs.append(ReadVariable(variable, slot))
 
     def assign_variable(self, variable, method, value):
-        """Records the assignment; the trace is a dry run, so it happens on replay."""
-        self.instrs.append(AssignVariable(variable, method, self.slot_of(value)))
-        return True
+        """Records the assignment; a live trace lets it happen, a dry run leaves it to the
+        replay."""
+        ins = AssignVariable(variable, method, self.slot_of(value))
+        self.names[id(ins)] = self.unique_name(_ASSIGN_OPS[method])
+        self.instrs.append(ins)
+        return not self.live
 
     def read_value(self, tensor):
         """A traced value read in Python makes the trace invalid."""
@@ -378,13 +483,14 @@ class Tracer(Interpreter):
         self.invalidate(why)
 
     def call_effect(self, fn, args, kwargs):
-        """Records an effect; the trace is a dry run, so the effect itself happens on replay."""
-        args = [list(a) if _is_iterator(a) else a for a in args]
+        """Records an effect (`run_effect` performs it, or not in a dry run)."""
         structure = [args, kwargs]
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        self.instrs.append(CallEffect(fn, nest.packer(structure), slots, others))
+        ins = CallEffect(fn, nest.packer(structure), slots, others)
+        self.names[id(ins)] = self.unique_name("StatefulPartitionedCall")
+        self.instrs.append(ins)
 
     def finish(self, result):
         """The Program for this trace, or None if the trace cannot be replayed.
@@ -403,6 +509,7 @@ class Tracer(Interpreter):
                 consts.append(None)
             elif hasattr(leaf, "_read"):
                 slot = self._new_slot(Tensor(leaf._value))
+                self.names[slot] = self.unique_name("ReadVariableOp")
                 self.instrs.append(ReadVariable(leaf, slot))
                 outputs.append(slot)
                 consts.append(None)
@@ -421,15 +528,27 @@ class Tracer(Interpreter):
         for ins in instrs:
             used.update(ins.reads)
         constants = [(slot, value) for slot, value in constants if slot in used]
-        return Program(self.name, len(self.keep), self.inputs, constants, instrs,
-                       outputs, consts, nest.skeleton(result))
+        for slot, _ in constants:
+            self.names.setdefault(slot, "Const")
+        program = Program(self.name, len(self.keep), self.inputs, constants, instrs,
+                          outputs, consts, nest.skeleton(result), self.names, self.shapes)
+        program.slot_specs = [(t._value.shape, t._value.dtype) for t in self.keep]
+        return program
 
     def release(self):
-        """Hands back plain arrays (the marker class must not leak out); call it last."""
+        """Hands back plain arrays (the marker class must not leak out); call it last. A live
+        trace inside another leaves them to the outer one, which recorded the same tensors."""
+        if self.live and any(type(i) is Tracer for i in state.interpreters):
+            self.keep = []
+            return
         for t in self.keep:
             if isinstance(t._value, _Traced):
                 t._value = t._value.view(np.ndarray)
         self.keep = []
+
+
+_ASSIGN_OPS = {"assign": "AssignVariableOp", "assign_add": "AssignAddVariableOp",
+               "assign_sub": "AssignSubVariableOp"}
 
 
 def _is_iterator(x):

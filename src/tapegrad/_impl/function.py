@@ -4,19 +4,26 @@ See `Function` for the semantics and `tapegrad/_core/trace.py` for how tracing w
 """
 
 import collections
+import contextlib
 import functools
 import inspect
+import io
 import warnings
 import weakref
 
 import numpy as np
 
-from .._core import dtypes as _dt
 from .._core import nest
-from .._core.tensor import Tensor, TensorShape, convert_to_tensor
+from .._core.state import state
+from .._core.tensor import Tensor, convert_to_tensor
 from .._core.trace import Tracer, as_output
 from .._core.variable import Variable
 from ..types.experimental import CALL_CONTEXT
+from . import graph
+from .concrete_function import ConcreteFunction
+from .concrete_function import Untraced as _Untraced
+from .tensor_spec import TensorSpec
+from .tracing_history import NoHistory, tracing_history
 
 __all__ = [
     "function", "Function", "TensorSpec", "functions_run_eagerly", "run_functions_eagerly",
@@ -36,111 +43,7 @@ def functions_run_eagerly():
     return _RUN_EAGERLY[0]
 
 
-class TensorSpec:
-    """Describes a tensor by shape (None for an unknown dimension) and dtype, as `tf.TensorSpec`."""
-
-    __slots__ = ("shape", "dtype", "name")
-
-    def __init__(self, shape, dtype=_dt.float32, name=None):
-        self.shape = TensorShape(shape)
-        self.dtype = _dt.as_dtype(dtype)
-        self.name = name
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        return cls(tensor.shape, tensor.dtype, name)
-
-    def is_compatible_with(self, value):
-        """Whether a tensor (or spec) has a compatible shape and the same dtype."""
-        return value.dtype == self.dtype and self.shape.is_compatible_with(value.shape)
-
-    def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and self.shape == other.shape
-                and self.dtype == other.dtype and self.name == other.name)
-
-    __hash__ = None
-
-    def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
-
-
 CACHE_SIZE = 128  # traces kept per Function; the least recently used one goes first
-
-
-class _Untraced:
-    """A cache entry for a signature whose trace cannot be replayed: it runs eagerly."""
-
-    __slots__ = ("why",)
-
-    def __init__(self, why):
-        self.why = why
-
-
-# TensorFlow's FREQUENT_TRACING_WARNING_MAX_CALL_HISTORY, _THRESHOLD and
-# _MAX_WARNING_PER_DETECTOR (polymorphic_function.py), and its message.
-_HISTORY, _THRESHOLD, _MAX_WARNINGS = 10, 5, 2
-_RETRACING = (
-    "{} out of the last {} calls to {} triggered tf.function retracing. Tracing is expensive "
-    "and the excessive number of tracings could be due to (1) creating @tf.function repeatedly "
-    "in a loop, (2) passing tensors with different shapes, (3) passing Python objects instead "
-    "of tensors. For (1), please define your @tf.function outside of the loop. For (2), "
-    "@tf.function has reduce_retracing=True option that can avoid unnecessary retracing. For "
-    "(3), please refer to https://www.tensorflow.org/guide/function#controlling_retracing and "
-    "https://www.tensorflow.org/api_docs/python/tf/function for  more details."
-)
-
-
-class _TracingHistory:
-    """Which of the recent calls of one Python function traced (TensorFlow's
-    `_FrequentTracingDetector`): warns when 5 of the last 10 or so calls did, twice at most.
-
-    Shared by every Function made from the same code, so that a tf.function created anew in
-    a loop is caught too. Calls that replay only bump `untraced` (the hot path); they are
-    folded into the window at the next tracing call.
-    """
-
-    __slots__ = ("calls", "calls_per_tracing", "untraced", "warned")
-
-    def __init__(self):
-        self.calls_per_tracing = []  # per recent tracing call: it and the replays after it
-        self.calls = 0
-        self.untraced = 0
-        self.warned = 0
-
-    def traced(self, function):
-        if self.untraced:
-            if not self.calls_per_tracing:
-                self.calls_per_tracing.append(0)
-            self.calls_per_tracing[-1] += self.untraced
-            self.calls += self.untraced
-            self.untraced = 0
-        self.calls += 1
-        self.calls_per_tracing.append(1)
-        while self.calls_per_tracing and self.calls - self.calls_per_tracing[0] > _HISTORY:
-            self.calls -= self.calls_per_tracing.pop(0)
-        if self.warned < _MAX_WARNINGS and len(self.calls_per_tracing) >= _THRESHOLD:
-            self.warned += 1
-            warnings.warn(_RETRACING.format(len(self.calls_per_tracing), self.calls, function),
-                          stacklevel=3)
-
-
-_HISTORIES = weakref.WeakKeyDictionary()  # the Python function's code -> _TracingHistory
-
-
-def _tracing_history(fn):
-    """The history shared by every Function of `fn`'s code (TensorFlow's call-stats key)."""
-    target = fn
-    while hasattr(target, "__wrapped__"):
-        target = target.__wrapped__
-    target = getattr(target, "__func__", target)
-    key = getattr(target, "__code__", target)
-    try:
-        history = _HISTORIES.get(key)
-        if history is None:
-            history = _HISTORIES[key] = _TracingHistory()
-    except TypeError:  # neither hashable nor weakly referenceable: a history of its own
-        history = _TracingHistory()
-    return history
 
 
 def _leaf_key(leaf):
@@ -158,67 +61,95 @@ def _leaf_key(leaf):
     return ("python", type(leaf), leaf)
 
 
-class ConcreteFunction:
-    """One traced program of a `Function`, for one input signature.
+def _compatible(general, key):
+    """Whether the leaf keys `key` fall under the (possibly relaxed) leaf keys `general`."""
+    if len(general) != len(key):
+        return False
+    for g, k in zip(general, key):
+        if g == k:
+            continue
+        if g[0] != "tensor" or k[0] != "tensor" or g[2] != k[2] or len(g[1]) != len(k[1]):
+            return False
+        if any(a is not None and a != b for a, b in zip(g[1], k[1])):
+            return False
+    return True
 
-    Calling it replays the program; `str()` gives a readable listing of its ops.
-    """
 
-    def __init__(self, function, entry):
-        self._function = function
-        self.program = None if type(entry) is _Untraced else entry
-        self._why = entry.why if type(entry) is _Untraced else None
-
-    def __call__(self, *args, **kwargs):
-        return self._function(*args, **kwargs)
-
-    @property
-    def traced(self):
-        """False if the function depends on values in a way a program cannot replay."""
-        return self.program is not None
-
-    def __str__(self):
-        if self.program is None:
-            return (f"ConcreteFunction {self._function.__name__}: not traced (runs eagerly: "
-                    f"{self._why})")
-        return self.program.listing()
-
-    __repr__ = __str__
+def _generalized(a, b):
+    """The leaf keys covering both `a` and `b` (tensors differing in dimensions only), or
+    None: a dimension that differs becomes unknown, as reduce_retracing does."""
+    if len(a) != len(b):
+        return None
+    out = []
+    for x, y in zip(a, b):
+        if x == y:
+            out.append(x)
+        elif x[0] == y[0] == "tensor" and x[2] == y[2] and len(x[1]) == len(y[1]):
+            out.append(("tensor", tuple(d if d == e else None for d, e in zip(x[1], y[1])),
+                        x[2]))
+        else:
+            return None
+    return tuple(out)
 
 
 class Function:
     """A function wrapped by `tf.function`: traced once per input signature, then replayed.
 
     The first call with a new signature (tensor shapes and dtypes, variables by identity,
-    Python values by value, as TensorFlow's retracing rules) runs the Python function as a dry
-    run that records a flat program of primitive calls; that call and every later one replay
-    the program. Python side effects (print, appending to a list) therefore happen only while
-    tracing, as in TensorFlow. A function whose result depends on values in a way a program
-    cannot replay (a Python `if` on a tensor, `.numpy()`, random draws, writing a variable other
-    than by `assign`) is detected while tracing and runs eagerly for that signature instead,
-    with the same results.
+    Python values by value, as TensorFlow's retracing rules) is traced: the Python function
+    runs once (after AutoGraph's conversion of its `if`, `while` and `for` on tensors, see
+    autograph.py), its tensors print as TensorFlow's symbolic ones (`Tensor("add:0",
+    shape=(), dtype=float32)`), and a flat program of its primitive calls is recorded; later
+    calls replay the program without running any Python. Python side effects (print,
+    appending to a list) therefore happen once per trace, as in TensorFlow. A function whose
+    result depends on values in a way a program cannot replay (`.numpy()`, random draws,
+    writing a variable other than by `assign`) is detected while tracing and runs eagerly for
+    that signature instead, with the same results and a warning (once per function).
+
+    An `input_signature` (with None for unknown dimensions) or `reduce_retracing=True` (after
+    a second shape) makes one trace serve many shapes: it counts once and prints once.
+    tapegrad's programs are specialised to shapes, so a new shape under such a trace is
+    recorded again with the function's printed output silenced (other Python side effects,
+    such as appending to a list, do happen again).
 
     Results follow TensorFlow: tensors and None as returned, a variable as its value after
-    the call, Python and NumPy values as constant tensors. Each call with new Python values
-    traces again, as TensorFlow; like TensorFlow, a warning says when 5 of the last calls (of
-    the same Python function, at most 10 back) traced. The traces are kept in a bounded cache:
-    past `CACHE_SIZE` (128) signatures, the least recently used one is dropped (and traced
-    again if it comes back).
+    the call, Python and NumPy values as constant tensors. Like TensorFlow, a warning says when
+    5 of the last calls (of the same Python function, at most 10 back) traced. Traces are kept
+    in a bounded cache: past `CACHE_SIZE` (128) signatures, the least recently used one is
+    dropped (and traced again if it comes back).
+
+    Args:
+        python_function: the function (or bound method) to trace.
+        input_signature: a list of tf.TensorSpec (nested as the arguments), or None.
+        autograph: convert Python control flow on tensors (see autograph.py).
+        reduce_retracing: generalise shapes after a retrace.
+        warn_on_retracing: False for functions that tapegrad itself traces per shape (a
+            dataset's functions): no warning about retracing or running eagerly.
+        **options: TensorFlow's other options, accepted without effect (jit_compile, ...).
     """
 
-    def __init__(self, python_function, input_signature=None, **options):
+    def __init__(self, python_function, input_signature=None, autograph=True,
+                 reduce_retracing=False, warn_on_retracing=True, **options):
         if not callable(python_function):
             raise TypeError(f"tf.function: {python_function!r} is not a callable object; "
                             "decorate a function or a method.")
         functools.update_wrapper(self, python_function)
         self._python_function = python_function
         self._input_signature = _signature(input_signature, self.__name__)
+        self._autograph = autograph
+        self._reduce_retracing = bool(reduce_retracing or options.get(
+            "experimental_relax_shapes"))
+        self._warn_on_retracing = warn_on_retracing
         self._options = options
-        self._cache = collections.OrderedDict()  # signature key -> Program or _Untraced (LRU)
+        self._cache = collections.OrderedDict()  # signature -> (Program or _Untraced, concrete)
+        self._concrete = {}  # relaxed signature -> ConcreteFunction
         self._fast = {}  # (shape, dtype) per argument -> program, for tensor-only calls
         self._tracing_count = 0
-        self._history = _tracing_history(python_function)
+        self._history = tracing_history(python_function) if warn_on_retracing else (
+            NoHistory())
         self._bound = weakref.WeakKeyDictionary()
+        self._converted = None  # the AutoGraph-converted Python function, made on first trace
+        self._warned_eager = False
 
     @property
     def python_function(self):
@@ -229,9 +160,10 @@ class Function:
         return self._input_signature
 
     def experimental_get_tracing_count(self):
-        """How many times the Python function has been traced."""
+        """How many times the Python function has been traced (once per concrete function)."""
         return self._tracing_count
 
+    # -- calls ----------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         if _RUN_EAGERLY[0]:
             result = self._python_function(*args, **kwargs)
@@ -244,74 +176,197 @@ class Function:
             if fast is not None:
                 self._history.untraced += 1
                 return fast.run(args)
-        count = self._tracing_count
-        structure, leaves, program = self._program(args, kwargs)
-        if self._tracing_count == count:
-            self._history.untraced += 1
+        structure, leaves, key = self._flatten(args, kwargs)
+        cached = self._cache.get(key)
+        if cached is None:
+            result = self._trace_call(structure, leaves, key)
+            program = self._cache[key][0]
         else:
-            self._history.traced(self._python_function)
-        if type(program) is _Untraced:
-            call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
-            result = self._python_function(*call_args, **call_kwargs)
-            return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
-        if not kwargs and all(type(a) is Tensor for a in args):
+            self._cache.move_to_end(key)
+            self._history.untraced += 1
+            program = cached[0]
+            if type(program) is _Untraced:
+                return self._run_eagerly(structure, leaves)
+            result = None
+        if type(program) is not _Untraced and not kwargs and (
+                self._input_signature is None) and all(type(a) is Tensor for a in args):
             self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = program
+        if cached is None:
+            return result
         return program.run([leaf for leaf in leaves if isinstance(leaf, Tensor)])
 
-    def _program(self, args, kwargs):
-        """The arguments' structure and leaves, and the cache entry of their signature: a
-        Program, or _Untraced if it cannot be traced (traced now if the signature is new)."""
+    def _flatten(self, args, kwargs):
         structure = [list(args), kwargs]
         leaves = [
             convert_to_tensor(leaf) if isinstance(leaf, np.ndarray) else leaf
             for leaf in nest.flatten(structure)
         ]
-        key = (nest.structure_key(structure), tuple(_leaf_key(leaf) for leaf in leaves))
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._trace(structure, leaves)
-            self._cache[key] = entry
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-                self._fast.clear()  # it may hold the dropped program; it refills as calls come
-        else:
-            self._cache.move_to_end(key)
-        return structure, leaves, entry
+        return structure, leaves, (nest.structure_key(structure),
+                                   tuple(_leaf_key(leaf) for leaf in leaves))
 
-    def _trace(self, structure, leaves):
+    def _relaxed(self, key, specs=None):
+        """The key of the concrete function that serves signature `key`: the input_signature's,
+        a traced one it is compatible with, a generalisation (reduce_retracing), or its own."""
+        if self._input_signature is not None:
+            return ("input_signature",)
+        structure, leaf_keys = key
+        if specs is not None:  # get_concrete_function with TensorSpecs: their shapes
+            leaf_keys = tuple(
+                ("tensor", tuple(spec.shape), k[2]) if isinstance(spec, TensorSpec) else k
+                for spec, k in zip(specs, leaf_keys))
+            return structure, leaf_keys
+        for other in self._concrete:
+            if other[0] == structure and _compatible(other[1], leaf_keys):
+                return other
+        if self._reduce_retracing:
+            for other in self._concrete:
+                if other[0] == structure:
+                    general = _generalized(other[1], leaf_keys)
+                    if general is not None:
+                        return structure, general
+        return structure, leaf_keys
+
+    def _static_shapes(self, rkey, leaves):
+        """Per leaf, the static shape of its placeholder (with None dimensions), or None."""
+        if rkey == ("input_signature",):
+            flat = iter(nest.flatten(list(self._input_signature)))
+            return [_static(next(flat).shape) if isinstance(leaf, Tensor) else None
+                    for leaf in leaves]
+        return [k[1] if k[0] == "tensor" else None for k in rkey[1]]
+
+    def _trace_call(self, structure, leaves, key):
+        """Traces a call with a new signature (the trace is the call) and returns its result."""
+        rkey = self._relaxed(key)
+        concrete = self._concrete.get(rkey)
+        new = concrete is None
+        if new:
+            concrete = self._new_concrete(rkey, structure, leaves)
+            self._history.traced(self._python_function)
+        else:
+            self._history.untraced += 1
+        # A new shape under a relaxed trace is recorded again, its printing silenced: to the
+        # user it is the same trace (see the class docstring).
+        quiet = contextlib.nullcontext() if new else contextlib.redirect_stdout(io.StringIO())
+        with quiet:
+            entry, result = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
+                                        live=True)
+        self._remember(key, entry, concrete)
+        return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
+
+    def _new_concrete(self, rkey, structure, leaves):
+        self._tracing_count += 1
+        concrete = ConcreteFunction(self, rkey, self._structured_signature(
+            rkey, structure, leaves))
+        self._concrete[rkey] = concrete
+        return concrete
+
+    def _remember(self, key, entry, concrete):
+        concrete._programs[key] = entry
+        self._cache[key] = (entry, concrete)
+        if len(self._cache) > CACHE_SIZE:
+            old, (_, owner) = self._cache.popitem(last=False)
+            owner._programs.pop(old, None)
+            if not owner._programs:
+                self._concrete.pop(owner._key, None)
+            self._fast.clear()  # it may hold the dropped program; it refills as calls come
+
+    def _run_eagerly(self, structure, leaves):
+        call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
+        result = self._traced_function()(*call_args, **call_kwargs)
+        return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
+
+    def _traced_function(self):
+        """The Python function as traced: AutoGraph's conversion of it, unless turned off."""
+        if self._converted is None:
+            self._converted = self._python_function
+            if self._autograph:
+                from . import autograph  # loaded with the first trace
+
+                self._converted = autograph.convert(self._python_function, self.__name__)
+        return self._converted
+
+    def _trace(self, structure, leaves, shapes, live):
+        """Runs the Python function under a Tracer; returns (Program or _Untraced, result)."""
         call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
         self._bind(call_args, call_kwargs)
-        self._tracing_count += 1
-        tracer = Tracer(self.__name__)  # the dry run is not recorded by the caller's tapes
+        names = _input_names(self._python_function, structure, leaves)
+        fn = self._traced_function()
+        outer = [i for i in state.interpreters if type(i) is Tracer] if live else []
+        tracer = Tracer(self.__name__, live=live, op_name=graph.op_name)
         try:
             with tracer:
                 placeholders = []
-                for leaf in leaves:
+                for leaf, name, shape in zip(leaves, names, shapes):
                     if isinstance(leaf, Tensor):
-                        leaf = Tensor(leaf._value)
-                        tracer.add_input(leaf)
+                        # A fresh tensor per input (one passed twice is two inputs), with the
+                        # argument's id, so that the caller's tapes see the call as it is.
+                        placeholder = Tensor(leaf._value)
+                        if live:
+                            placeholder._tid = leaf._tid
+                            for other in outer:
+                                other.alias(placeholder, leaf)
+                        tracer.add_input(placeholder, name, shape)
+                        leaf = placeholder
                     placeholders.append(leaf)
                 call_args, call_kwargs = nest.pack_sequence_as(structure, placeholders)
-                result = self._python_function(*call_args, **call_kwargs)
+                result = fn(*call_args, **call_kwargs)
             program = tracer.finish(result)
         finally:
             tracer.release()
         if program is None:
-            return _Untraced(tracer.invalid or "a constant was computed from traced values")
-        return program
+            why = tracer.invalid or "a constant was computed from traced values"
+            self._warn_eager(why)
+            return _Untraced(why), result
+        return program, result
+
+    def _warn_eager(self, why):
+        if not self._warned_eager and self._warn_on_retracing:
+            self._warned_eager = True
+            warnings.warn(f"tf.function {self.__name__}: cannot be traced into a program "
+                          f"({why}); it runs eagerly for this input signature, with the same "
+                          "results, and its Python code runs at every call.", stacklevel=5)
+
+    def _structured_signature(self, rkey, structure, leaves):
+        """TensorFlow's structured_input_signature: the arguments with a TensorSpec (named
+        after its parameter) for each tensor."""
+        shapes = self._static_shapes(rkey, leaves)
+        names = _input_names(self._python_function, structure, leaves)
+        specs = [
+            TensorSpec(shape, leaf.dtype, name) if isinstance(leaf, Tensor) else leaf
+            for leaf, shape, name in zip(leaves, shapes, names)
+        ]
+        args, kwargs = nest.pack_sequence_as(structure, specs)
+        return tuple(args), kwargs
 
     def _check_signature(self, args, kwargs):
         """The arguments as positional ones conforming to the input_signature (converted to
-        tensors of the spec's dtype; a variable stays a variable, so it can be assigned)."""
+        tensors of the spec's dtype; a variable stays a variable, so it can be assigned).
+
+        Raises:
+            TypeError: as TensorFlow's, "Binding inputs to tf.function failed due to ...".
+        """
         specs = self._input_signature
+        given = args, kwargs
         if kwargs or len(args) != len(specs):
             bound = self._bind(args, kwargs)
             args = args if bound is None else bound.args
         if len(args) > len(specs):
             raise TypeError(f"tf.function {self.__name__}: got {len(args)} arguments but the "
                             f"input_signature describes {len(specs)}: {list(specs)}")
-        return tuple(_conform(arg, spec, f"tf.function {self.__name__}: argument {i}")
-                     for i, (arg, spec) in enumerate(zip(args, specs)))
+        try:
+            return tuple(_conform(arg, spec) for arg, spec in zip(args, specs))
+        except _Mismatch as err:
+            try:
+                params = list(inspect.signature(self._python_function).parameters)
+            except (TypeError, ValueError):
+                params = [f"arg{i}" for i in range(len(specs))]
+            shown = ", ".join(f"{p}: {s}" for p, s in zip(params, specs))
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `{err}`. Received args: "
+                f"{_short(given[0])} and kwargs: {_short(given[1])} for signature: ({shown}). "
+                f"(tf.function {self.__name__}: its input_signature fixes the arguments' "
+                "structure, dtypes and shapes; pass values that match it.)"
+            ) from None
 
     def _bind(self, args, kwargs):
         """Binds the arguments to the Python function's parameters, as TensorFlow checks them
@@ -341,7 +396,8 @@ class Function:
             bound = None
         if bound is None:
             method = self._python_function.__get__(instance, owner)
-            bound = Function(method, self._input_signature, **self._options)
+            bound = Function(method, self._input_signature, self._autograph,
+                             self._reduce_retracing, self._warn_on_retracing, **self._options)
             try:
                 self._bound[instance] = bound
             except TypeError:
@@ -349,20 +405,64 @@ class Function:
         return bound
 
     def get_concrete_function(self, *args, **kwargs):
-        """Traces for these arguments (tensors or TensorSpecs) and returns the program.
+        """The ConcreteFunction for these arguments (tensors, TensorSpecs or Python values),
+        traced now if it is new; the same object for the same signature.
 
-        With TensorSpecs, the trace runs on zeros of the spec's shape (None dimensions become
-        1); tracing is a dry run, so no variable changes.
+        Without arguments, the input_signature's. With TensorSpecs the trace runs on zeros of
+        the spec's shape (None dimensions become 1); tracing here is a dry run, so no variable
+        changes.
         """
-        args = [_example(a) for a in args]
-        kwargs = {k: _example(v) for k, v in kwargs.items()}
+        if not args and not kwargs and self._input_signature is not None:
+            args = self._input_signature
+        given = nest.flatten([list(args), kwargs])
+        specs = given if any(isinstance(s, TensorSpec) for s in given) else None
+        args = [nest.map_structure(_example, a) for a in args]
+        kwargs = {k: nest.map_structure(_example, v) for k, v in kwargs.items()}
         if self._input_signature is not None:
             args, kwargs = self._check_signature(args, kwargs), {}
-        _, _, entry = self._program(args, kwargs)
-        return ConcreteFunction(self, entry)
+            specs = None
+        structure, leaves, key = self._flatten(args, kwargs)
+        if specs is not None and len(specs) != len(leaves):
+            specs = None
+        rkey = self._relaxed(key, specs)
+        concrete = self._concrete.get(rkey)
+        if concrete is None:
+            concrete = self._new_concrete(rkey, structure, leaves)
+        if key not in self._cache:
+            entry, _ = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
+                                   live=False)
+            self._remember(key, entry, concrete)
+        return concrete
 
     def __repr__(self):
         return f"<tapegrad.function {self.__qualname__}>"
+
+
+def _static(shape):
+    return None if shape.rank is None else tuple(shape)
+
+
+def _input_names(fn, structure, leaves):
+    """Per leaf, the name TensorFlow gives its placeholder: the parameter's name (its
+    elements share it; the tracer makes names unique as TensorFlow: `xs`, `xs_1`, ...)."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    args, kwargs = structure
+    names = []
+    for i, arg in enumerate(args):
+        if i < len(params) and params[i].kind in (params[i].POSITIONAL_ONLY,
+                                                  params[i].POSITIONAL_OR_KEYWORD):
+            name = params[i].name
+        elif params and params[-1].kind is params[-1].VAR_POSITIONAL:
+            name = params[-1].name
+        else:
+            name = f"args_{i}"
+        names += [name] * len(nest.flatten(arg))
+    for key, value in kwargs.items():
+        names += [str(key)] * len(nest.flatten(value))
+    return names if len(names) == len(leaves) else ["input"] * len(leaves)
 
 
 def _short(value):
@@ -386,7 +486,11 @@ def _signature(specs, name):
     return tuple(specs)
 
 
-def _conform(arg, spec, what):
+class _Mismatch(Exception):
+    """An argument that does not fit the input_signature (the message: TensorFlow's reason)."""
+
+
+def _conform(arg, spec):
     """`arg` checked against `spec` (a TensorSpec or a structure of them) and converted."""
     if not isinstance(spec, TensorSpec):
         if isinstance(spec, dict):
@@ -394,20 +498,18 @@ def _conform(arg, spec, what):
         else:
             same = isinstance(arg, (list, tuple)) and len(arg) == len(spec)
         if not same:
-            raise TypeError(f"{what} ({_short(arg)}) does not have the structure of its "
+            raise _Mismatch(f"{_short(arg)} does not have the structure of its "
                             f"input_signature {spec!r}")
         if isinstance(spec, dict):
-            return {k: _conform(arg[k], spec[k], what) for k in arg}
-        items = [_conform(a, s, what) for a, s in zip(arg, spec)]
+            return {k: _conform(arg[k], spec[k]) for k in arg}
+        items = [_conform(a, s) for a, s in zip(arg, spec)]
         return type(arg)(*items) if hasattr(arg, "_fields") else type(arg)(items)
     try:
         t = convert_to_tensor(arg, dtype_hint=spec.dtype)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{what} ({_short(arg)}) cannot be converted to match input_signature "
-                        f"{spec}: {err}") from None
+        raise _Mismatch(f"Can not cast {_short(arg)} to {spec}: {err}") from None
     if not spec.is_compatible_with(t):
-        raise TypeError(f"{what} ({t.dtype.name}{list(t.shape)}) does not match "
-                        f"input_signature {spec}")
+        raise _Mismatch(f"Can not cast {TensorSpec(t.shape, t.dtype)} to {spec}")
     return arg if hasattr(arg, "_read") else t  # a variable stays assignable
 
 
@@ -432,7 +534,8 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     """Traces `func` into a program per input signature and replays it (see `Function`).
 
     Usable as `@tf.function` or `@tf.function(input_signature=..., jit_compile=True, ...)`;
-    every TensorFlow option is accepted (`jit_compile` and `autograph` have no effect).
+    every TensorFlow option is accepted (`jit_compile` has no effect; `autograph=False` turns
+    off the conversion of Python control flow on tensors).
 
     Example:
         >>> @tapegrad.function
@@ -442,7 +545,7 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
         9.0
     """
     options = dict(autograph=autograph, jit_compile=jit_compile,
-                   reduce_retracing=reduce_retracing)
+                   reduce_retracing=reduce_retracing or bool(experimental_relax_shapes))
 
     def wrap(fn):
         return Function(fn, input_signature, **options)

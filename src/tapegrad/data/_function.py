@@ -17,7 +17,7 @@ import numpy as np
 
 from .._core.tensor import Tensor
 from .._core.trace import Op, ReadVariable
-from .._impl.function import function
+from .._impl.function import Function
 from ._sources import _TensorSliceDataset
 from ._structure import DatasetSpec, Structure, nest, structure_of
 
@@ -49,18 +49,6 @@ def _placeholder(spec, size):
     return Tensor(np.full(shape, size, dtype=spec.dtype._np))
 
 
-class _NoRetracingWarning:
-    """A tf.function tracing history that never warns (see StructuredFunction.__init__)."""
-
-    untraced = 0
-
-    def traced(self, function):
-        pass
-
-
-_NO_RETRACING_WARNING = _NoRetracingWarning()
-
-
 class StructuredFunction:
     """A user function of one dataset element.
 
@@ -78,11 +66,9 @@ class StructuredFunction:
         self.what = what
         self.input = structure
         self._unpack = type(structure.template) is tuple  # a namedtuple is one argument
-        self._call = function(self._python) if trace else self._python
-        if trace:
-            # TensorFlow traces a dataset function once, with unknown dimensions, and never
-            # warns about retracing; this one traces per element shape: no retracing warning
-            self._call._history = _NO_RETRACING_WARNING
+        # TensorFlow traces a dataset function once, with unknown dimensions, and never
+        # warns about retracing; this one traces per element shape: no retracing warning
+        self._call = Function(self._python, warn_on_retracing=False) if trace else self._python
         self._output = None
         self._batch_program = False  # not looked for yet
         self._moves = {}  # input signature -> output positions, for pure restructurings
