@@ -10,6 +10,7 @@ import numpy as np
 
 import tapegrad as tf
 
+from .._core.trace import effect
 from . import backend, initializers
 from . import losses as _losses
 from .loss import apply_mask, squeeze_or_expand_to_same_rank
@@ -34,6 +35,14 @@ class Metric:
         ...     def result(self):
         ...         return self.n.read_value()
     """
+
+    def __init_subclass__(cls, **kwargs):
+        # A traced step (fit's) records a metric's update as one instruction, replayed on
+        # NumPy values: metric state is not differentiated (see the module docstring).
+        super().__init_subclass__(**kwargs)
+        update = cls.__dict__.get("update_state")
+        if update is not None and not hasattr(update, "__wrapped__"):
+            cls.update_state = effect(update)
 
     def __init__(self, name=None, dtype=None):
         # Unique like Keras's auto names ("precision", "precision_1", ...); a name given, or a
@@ -152,10 +161,10 @@ class Mean(_Reduce):
         super().__init__(name=name, dtype=dtype)
 
     def result(self):
-        count = self.count.numpy()
-        if not count:
-            return tf.convert_to_tensor(self._np_dtype.type(0))
-        return tf.convert_to_tensor(self.total.numpy() / count)
+        # tensor ops, so that a traced step computes it; total / count exactly where
+        # count > 0, and 0 / tiny = 0 where nothing was counted (total is 0 then)
+        count = tf.maximum(self.count, np.finfo(self._np_dtype).tiny)
+        return tf.divide(self.total, count)
 
 
 class Sum(_Reduce):
@@ -165,7 +174,7 @@ class Sum(_Reduce):
         super().__init__(name=name, dtype=dtype)
 
     def result(self):
-        return tf.constant(self.total.numpy())
+        return self.total.read_value()
 
 
 def same_rank(x1, x2, expand_rank_1=True):

@@ -4,9 +4,13 @@ The data (arrays, a tf.data.Dataset, a generator or a PyDataset) is read through
 `data_adapter.EpochIterator`, as Keras 3's trainers do.
 """
 
+import weakref
+
 import numpy as np
 
 import tapegrad as tf
+
+from ..._impl.function import Function
 
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
@@ -100,6 +104,10 @@ class _CompiledLoss:
         return total
 
 
+# model -> its traced steps: outside the model, so that a copy or pickle of it traces anew
+_STEP_FUNCTIONS = weakref.WeakKeyDictionary()
+
+
 class Trainer:
     """The training API shared by all models."""
 
@@ -163,6 +171,8 @@ class Trainer:
                 loss=loss,
             )
         self._loss_tracker = metrics_module.Mean(name="loss")
+        self.__dict__["run_eagerly"] = bool(run_eagerly)
+        _STEP_FUNCTIONS.pop(self, None)
         self.compiled = True
         self.stop_training = False
 
@@ -294,6 +304,23 @@ class Trainer:
         return self(x, training=False)
 
     # -- loops ----------------------------------------------------------------------------
+    def _step(self, kind):
+        """The train, test or predict step as fit, evaluate and predict call it: traced, as
+        Keras traces it (`tf.function(step, reduce_retracing=True)`: Python side effects in
+        `call()` or a custom step run while tracing only), or the method itself after
+        `compile(run_eagerly=True)`."""
+        method = getattr(self, kind)
+        if self.__dict__.get("run_eagerly", False):
+            return method
+        functions = _STEP_FUNCTIONS.setdefault(self, {})
+        traced = functions.get(kind)
+        if traced is None or traced.python_function != method:
+            # tapegrad's own trace: no warning if the step cannot be traced (it runs eagerly,
+            # as with run_eagerly=True) or retraces for a last, smaller batch
+            traced = functions[kind] = Function(method, reduce_retracing=True,
+                                                warn_on_retracing=False)
+        return traced
+
     def _callbacks(self, callbacks, verbose, epochs, steps):
         if isinstance(callbacks, callbacks_module.Callback):
             callbacks = [callbacks]
@@ -389,13 +416,14 @@ class Trainer:
         initial_epoch = self._initial_epoch or initial_epoch
         self._initial_epoch = None
         logs = {}
+        train_step = self._step("train_step")
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             for step, batch in data.epoch():
                 if want_begin:
                     cbs.on_train_batch_begin(step)
-                logs = self.train_step(batch)
+                logs = train_step(batch)
                 if want_end:
                     cbs.on_train_batch_end(step, logs)
                 if self.stop_training:
@@ -448,8 +476,9 @@ class Trainer:
             cbs.on_test_begin()
         self.reset_metrics()
         logs = {}
+        test_step = self._step("test_step")
         for step, batch in data.epoch():
-            logs = self.test_step(batch)
+            logs = test_step(batch)
             if cbs is not None:
                 cbs.on_test_batch_end(step, logs)
         result = self._get_metrics_result_or_logs(logs)
@@ -468,8 +497,9 @@ class Trainer:
         cbs, _ = self._callbacks(callbacks, verbose, 1, data.num_batches)
         cbs.on_predict_begin()
         outputs, out = [], None
+        predict_step = self._step("predict_step")
         for step, batch in data.epoch():
-            out = self.predict_step(batch)
+            out = predict_step(batch)
             outputs.append([np.asarray(o) for o in flatten(out)])
             cbs.on_predict_batch_end(step, None)
         cbs.on_predict_end()
