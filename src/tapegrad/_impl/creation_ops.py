@@ -66,12 +66,19 @@ def ones(shape, dtype=_dt.float32, name=None):
 
 def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     """Zeros with the shape (and by default the dtype) of `input`."""
-    return Tensor(np.zeros_like(_value(input), dtype=None if dtype is None else _np_dtype(dtype)))
+    return Tensor(np.zeros(*_shape_and_dtype(input, dtype)))
 
 
 def ones_like(input, dtype=None, name=None):  # noqa: A002 - TensorFlow's name
     """Ones with the shape (and by default the dtype) of `input`."""
-    return Tensor(np.ones_like(_value(input), dtype=None if dtype is None else _np_dtype(dtype)))
+    return Tensor(np.ones(*_shape_and_dtype(input, dtype)))
+
+
+def _shape_and_dtype(input, dtype):  # noqa: A002 - as the public functions
+    # from the shape only, not np.*_like of the value: a traced function's program is made per
+    # shape, so the result is a constant of it (np.zeros_like would carry the traced mark)
+    value = np.asarray(_value(input))
+    return np.shape(value), value.dtype if dtype is None else _np_dtype(dtype)
 
 
 def fill(dims, value, name=None):

@@ -11,7 +11,6 @@ import numpy as np
 import tapegrad as tf
 
 from ..._impl.function import Function
-
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module

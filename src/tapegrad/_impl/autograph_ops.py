@@ -1,0 +1,140 @@
+"""What AutoGraph's converted code calls (`ag__` in it; see autograph.py): each converted
+statement runs as plain Python on Python values, and as tf.cond / tf.while_loop on tensors."""
+
+import tapegrad
+
+from .._core.state import state as _thread_state
+from .._core.tensor import Tensor, convert_to_tensor
+
+__all__ = ["UNDEFINED", "and_", "for_stmt", "if_stmt", "not_", "state", "while_stmt"]
+
+
+class _Undefined:
+    """The value of a variable not yet assigned when a converted statement starts."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<undefined>"
+
+
+UNDEFINED = _Undefined()
+
+
+def _is_tensor(x):
+    return isinstance(x, Tensor) or hasattr(x, "_read")
+
+
+def state(local_values, names):
+    """The values of `names` among `local_values` (locals()), UNDEFINED where unassigned."""
+    return tuple(local_values.get(n, UNDEFINED) for n in names)
+
+
+def not_(x):
+    return tapegrad.logical_not(x) if _is_tensor(x) else not x
+
+
+def and_(a, b):
+    """`a() and b()`: Python's on Python values, tf.logical_and on tensors."""
+    first = a()
+    if not _is_tensor(first):
+        return first and b()
+    return tapegrad.logical_and(first, b())
+
+
+def _control(name):
+    """tf.cond or tf.while_loop, or None where this tapegrad has none (then the statement
+    reads the tensor's value: a traced function runs eagerly, with the same results)."""
+    return getattr(tapegrad, name, None)
+
+
+def _defined(values):
+    return tuple(None if v is UNDEFINED else v for v in values)
+
+
+def if_stmt(pred, true_fn, false_fn, values, returns):
+    """A converted `if`: the branch taken on a Python value, tf.cond on a tensor.
+
+    Args:
+        values: the values of the variables the branches assign (their parameters).
+        returns: True if the branches return the function's result instead.
+    """
+    if not _is_tensor(pred):
+        return (true_fn if pred else false_fn)(*values)
+    cond = _control("cond")
+    if cond is None:
+        return (true_fn if bool(pred) else false_fn)(*values)
+    if returns:
+        return cond(pred, true_fn, false_fn)
+    out = cond(pred, lambda: _defined(true_fn(*values)), lambda: _defined(false_fn(*values)))
+    return tuple(v if o is None and v is UNDEFINED else o for o, v in zip(out, values))
+
+
+def _loop_vars(values):
+    """The positions of the defined values, and those values as tensors where they are
+    numbers (a tensor loop carries tensors, as TensorFlow's)."""
+    index = [i for i, v in enumerate(values) if v is not UNDEFINED]
+    carried = []
+    for i in index:
+        v = values[i]
+        carried.append(convert_to_tensor(v) if isinstance(v, (int, float, bool)) else v)
+    return index, tuple(carried)
+
+
+def _merge(values, index, carried):
+    out = list(values)
+    for i, v in zip(index, carried):
+        out[i] = v
+    return out
+
+
+def while_stmt(test_fn, body_fn, values, names):
+    """A converted `while`: a Python loop on a Python test, tf.while_loop on a tensor one."""
+    test = test_fn(*values)
+    while_loop = _control("while_loop")
+    if not _is_tensor(test) or while_loop is None:
+        while test:
+            values = body_fn(*values)
+            test = test_fn(*values)
+        return values
+    index, carried = _loop_vars(values)
+    final = while_loop(
+        lambda *vs: test_fn(*_merge(values, index, vs)),
+        lambda *vs: tuple(body_fn(*_merge(values, index, vs))[i] for i in index),
+        carried)
+    return tuple(_merge(values, index, final))
+
+
+def _impure(why):
+    for interpreter in _thread_state.interpreters:
+        interpreter.impure(why)
+
+
+def for_stmt(iterable, body_fn, values, names, extra_test):
+    """A converted `for`: a Python loop over Python iterables, tf.while_loop over the rows
+    of a tensor (tf.range included); `extra_test` (or None) stops it after a `break`."""
+    while_loop = _control("while_loop")
+    if _is_tensor(iterable) and while_loop is not None and iterable.shape.rank:
+        n = iterable.shape[0]
+        index, carried = _loop_vars(values)
+
+        def test(i, *vs):
+            more = tapegrad.less(i, n)
+            if extra_test is None:
+                return more
+            return tapegrad.logical_and(more, extra_test(*_merge(values, index, vs)))
+
+        def body(i, *vs):
+            out = body_fn(tapegrad.gather(iterable, i), *_merge(values, index, vs))
+            return (i + 1, *(out[j] for j in index))
+
+        final = while_loop(test, body, (tapegrad.constant(0), *carried))
+        return tuple(_merge(values, index, final[1:]))
+    if isinstance(iterable, tapegrad.data.Dataset):
+        # a traced program cannot replay Python's iteration over a dataset's elements
+        _impure("a tf.data.Dataset was iterated in Python")
+    for item in iterable:
+        if extra_test is not None and not extra_test(*values):
+            break
+        values = body_fn(item, *values)
+    return values
