@@ -39,6 +39,8 @@ TARGETS = (
     ("tf.data epoch <= 1.5x NumPy slicing (issue 11)", "data_epoch", "floor", None, 1.5),
     ("tf.data epoch >= 10x faster than TF (issue 11)", "data_epoch", "faster", "tensorflow",
      10),
+    ("traced small step <= 1.5x NumPy (issue 10)", "small_step_traced", "floor", None, 1.5),
+    ("fit, housing, 10 epochs <= 1.3x NumPy (issue 10)", "fit_housing", "floor", None, 1.3),
     ("LSTM(64) step <= 1.3x NumPy (issue 13)", "lstm_step", "floor", None, 1.3),
     ("LSTM(64) step faster than TF eager (issue 13)", "lstm_step", "faster", "tensorflow", 1),
     ("large step <= 1.1x NumPy (issue 16)", "large_step", "floor", None, 1.1),

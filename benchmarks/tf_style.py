@@ -57,8 +57,9 @@ def scalar_chain(tf, data):
     return step, lambda out: {"y": out[0].numpy(), "grad": out[1].numpy()}
 
 
-def _mse_sgd_step(tf, keras, model, data):
-    """One SGD step of `model` on MSE against data's x and y, and how to read its results."""
+def _mse_sgd_step(tf, keras, model, data, traced=False):
+    """One SGD step of `model` on MSE against data's x and y (in a tf.function if `traced`),
+    and how to read its results."""
     optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
     x, y = tf.constant(data["x"]), tf.constant(data["y"])
 
@@ -69,10 +70,12 @@ def _mse_sgd_step(tf, keras, model, data):
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss
 
+    if traced:
+        step = tf.function(step)
     return step, lambda loss: mlp_results(loss.numpy(), model.get_weights())
 
 
-def mlp_step(tf, keras, data):
+def mlp_step(tf, keras, data, traced=False):
     """One training step of a Dense relu network with MSE loss and SGD."""
     units = data["units"]
     with warnings.catch_warnings():
@@ -82,7 +85,12 @@ def mlp_step(tf, keras, data):
         layers.append(keras.layers.Dense(units[-1]))
         model = keras.Sequential(layers)
     model.set_weights(data["weights"])
-    return _mse_sgd_step(tf, keras, model, data)
+    return _mse_sgd_step(tf, keras, model, data, traced)
+
+
+def small_step_traced(tf, keras, data):
+    """The small step in a tf.function, as the tutorial's custom loop writes it."""
+    return mlp_step(tf, keras, data, traced=True)
 
 
 def hessian(tf, data):
@@ -201,6 +209,26 @@ def data_train_epoch(tf, keras, data):
     return step, lambda n: data_results(n, np.concatenate([x.numpy() for x, _ in ds]))
 
 
+def fit_housing(tf, keras, data):
+    """`model.fit` on the housing training set: 10 epochs of batches of 32, SGD on MSE, not
+    shuffled (so the hand-written NumPy loop can take the same batches); the weights are
+    reset first, so that every call does the same work."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = keras.Sequential([keras.layers.Dense(data["units"][0], activation="relu",
+                                                     input_shape=(data["x"].shape[1],)),
+                                  keras.layers.Dense(data["units"][1])])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=data["lr"]), loss="mse")
+
+    def step():
+        model.set_weights(data["weights"])
+        history = model.fit(data["x"], data["y"], batch_size=data["batch"],
+                            epochs=data["epochs"], shuffle=False, verbose=0)
+        return history.history["loss"]
+
+    return step, lambda losses: mlp_results(np.float32(losses), model.get_weights())
+
+
 def csv_epoch(tf, data):
     """make_csv_dataset over the census CSV (defaults: shuffle buffer 10,000), one epoch:
     reading, parsing, shuffling and batching, as a user's first epoch does."""
@@ -231,12 +259,14 @@ def lstm_step(tf, keras, data):
     return _mse_sgd_step(tf, keras, model, data)
 
 
-_WITH_KERAS = {"tutorial_sgd", "small_step", "large_step", "data_train_epoch", "lstm_step"}
+_WITH_KERAS = {"tutorial_sgd", "small_step", "small_step_traced", "large_step",
+               "data_train_epoch", "fit_housing", "lstm_step"}
 _FUNCTIONS = {
     "tutorial_assign_sub": tutorial_assign_sub,
     "tutorial_sgd": tutorial_sgd,
     "scalar_chain": scalar_chain,
     "small_step": mlp_step,
+    "small_step_traced": small_step_traced,
     "large_step": mlp_step,
     "hessian": hessian,
     "jacobian": jacobian,
@@ -245,6 +275,7 @@ _FUNCTIONS = {
     "matmul_chain_fwd": matmul_chain_fwd,
     "data_epoch": data_epoch,
     "data_train_epoch": data_train_epoch,
+    "fit_housing": fit_housing,
     "csv_epoch": csv_epoch,
     "lstm_step": lstm_step,
 }

@@ -24,6 +24,7 @@ WORKLOADS = (
     "tutorial_sgd",
     "scalar_chain",
     "small_step",
+    "small_step_traced",
     "large_step",
     "hessian",
     "jacobian",
@@ -32,6 +33,7 @@ WORKLOADS = (
     "matmul_chain_fwd",
     "data_epoch",
     "data_train_epoch",
+    "fit_housing",
     "csv_epoch",
     "lstm_step",
     "import",
@@ -41,7 +43,7 @@ WORKLOADS = (
 # Workloads whose answers are checked against another workload's NumPy answer, and whose data
 # is that workload's.
 SAME_AS = {"jacobian_loop": "jacobian", "peak_memory": "large_step",
-           "data_train_epoch": "data_epoch"}
+           "data_train_epoch": "data_epoch", "small_step_traced": "small_step"}
 
 # Workloads reported per operation rather than per run: how many operations one run performs.
 OPS_PER_RUN = {"scalar_chain": 1000}
@@ -56,6 +58,7 @@ DATA_BATCH, DATA_SHUFFLE = 32, 10_000
 HESSIAN_N = 100
 JACOBIAN_N = 256
 MATMUL_N = 1024
+FIT_EPOCHS = 10  # fit_housing (issue 10): Keras's fit on the housing data, batches of 32
 # lstm_step (issue 13): LSTM(64) -> Dense(1) on sequences of 100 steps of 32 features, batch 32.
 LSTM_SIZES = {"batch": 32, "steps": 100, "features": 32, "units": 64}
 
@@ -92,6 +95,8 @@ def make_data(workload):
         }
     if workload == "data_epoch":
         return housing_training_set()
+    if workload == "fit_housing":
+        return dict(housing_training_set(), epochs=FIT_EPOCHS)
     if workload == "csv_epoch":
         return {"csv": census_csv()}
     if workload == "lstm_step":
@@ -278,7 +283,30 @@ class NumpyImpl(Impl):
         return (lambda: update(x, y)), lambda loss: mlp_results(loss, weights)
 
     small_step = _mlp_step
+    small_step_traced = _mlp_step  # the floor of a traced step is the same NumPy step
     large_step = _mlp_step
+
+    def fit_housing(self, data):
+        """Keras's fit without shuffling, by hand: SGD on batches of 32 in order, each epoch's
+        loss the batch losses' mean weighted by batch size, as fit's history records it."""
+        x, y, size, epochs = data["x"], data["y"], data["batch"], data["epochs"]
+        weights = [w.copy() for w in data["weights"]]
+
+        def step():
+            for w, w0 in zip(weights, data["weights"]):
+                w[...] = w0
+            update = mlp_update(weights, np.float32(data["lr"]))
+            history = []
+            for _ in range(epochs):
+                total = count = 0.0
+                for start in range(0, len(x), size):
+                    xb, yb = x[start:start + size], y[start:start + size]
+                    total += float(update(xb, yb)) * len(xb)
+                    count += len(xb)
+                history.append(total / count)
+            return history
+
+        return step, lambda history: mlp_results(np.float32(history), weights)
 
     def lstm_step(self, data):
         weights = [w.copy() for w in data["weights"]]

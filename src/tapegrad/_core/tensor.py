@@ -229,9 +229,9 @@ class Tensor(ArrayLike):
         )
 
     def __format__(self, spec):
-        symbolic = _symbolic(self)
+        symbolic = None if spec else _symbolic(self)  # a number format needs the value
         if symbolic is not None:
-            return format(symbolic, spec)
+            return symbolic
         for interpreter in state.interpreters:
             interpreter.read_value(self)
         if self._value.ndim == 0:

@@ -230,22 +230,82 @@ class AssignVariable:
         return f"{self.method} '{self.variable.name}', {_slot(self.value)}"
 
 
+class _SlotRef:
+    """Where a tensor argument of an effect comes from: a slot of the program."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot):
+        self.slot = slot
+
+
+def _template(obj, slot_of):
+    """`obj` (an effect's [args, kwargs]) with each tensor replaced by its _SlotRef, or None
+    if it holds containers other than lists, tuples and dicts (they go through nest)."""
+    kind = type(obj)
+    if isinstance(obj, Tensor):
+        return _SlotRef(slot_of(obj))
+    if kind is list or kind is tuple:
+        items = [_template(x, slot_of) for x in obj]
+        if any(x is None and y is not None for x, y in zip(items, obj)):
+            return None
+        return kind(items)
+    if kind is dict:
+        items = {k: _template(v, slot_of) for k, v in obj.items()}
+        if any(items[k] is None and obj[k] is not None for k in obj):
+            return None
+        return items
+    if isinstance(obj, (list, tuple, dict)):
+        return None
+    return obj
+
+
+def _source(template, env, prefix):
+    """A Python expression that rebuilds `template`, its constants put in `env`."""
+    kind = type(template)
+    if kind is _SlotRef:
+        return f"Tensor(s{template.slot})"
+    if kind is list:
+        return "[" + ", ".join(_source(x, env, prefix) for x in template) + "]"
+    if kind is tuple:
+        return "(" + "".join(_source(x, env, prefix) + ", " for x in template) + ")"
+    if kind is dict:
+        parts = []
+        for key, value in template.items():
+            name = f"{prefix}_{len(env)}"
+            env[name] = key
+            parts.append(f"{name}: {_source(value, env, prefix)}")
+        return "{" + ", ".join(parts) + "}"
+    name = f"{prefix}_{len(env)}"
+    env[name] = template
+    return name
+
+
 class CallEffect:
     """`fn(*args, **kwargs)` of an `effect`, its arguments packed by `build` (nest.packer)
     from the leaves: `slots[leaves[k]]` where a leaf was a tensor, `others[k]` (kept as
     traced) elsewhere."""
 
-    __slots__ = ("fn", "build", "leaves", "others")
+    __slots__ = ("fn", "build", "leaves", "others", "template")
 
-    def __init__(self, fn, build, leaves, others):
+    def __init__(self, fn, build, leaves, others, template=None):
         self.fn = fn
         self.build = build
         self.leaves = leaves
         self.others = others
+        self.template = template  # [args, kwargs] with _SlotRef for tensors, or None
 
     @property
     def reads(self):
         return [i for i in self.leaves if i is not None]
+
+    def call(self, values):
+        """Calls the effect unrecorded, `values` the arrays of its tensor arguments in order."""
+        values = iter(values)
+        leaves = [other if i is None else Tensor(next(values))
+                  for i, other in zip(self.leaves, self.others)]
+        call_args, call_kwargs = self.build(leaves)
+        self.fn(*call_args, **call_kwargs)
 
     def run(self, slots, recorded):
         if state.dry:  # a computation repeated to differentiate it (control.py)
@@ -283,12 +343,18 @@ class Program:
         self.output_constants = output_constants  # per output leaf: the constant, or None
         self.structure = structure  # the traced result's containers (nest.skeleton)
         self.pack = nest.packer(structure)  # packs the output leaves in that structure
+        self._compiled = None  # the replay as one Python function, made on first use
 
     def run(self, args):
         """Replays the program on the flat input tensors `args`; returns the output structure."""
         # With a tape, an accumulator or an enclosing trace active the replay goes through
         # `bind`, so that they see it (an enclosing trace records the inner program inline).
         recorded = bool(state.interpreters)
+        if not recorded:
+            compiled = self._compiled
+            if compiled is None:
+                compiled = self._compiled = self._compile()
+            return compiled(args)
         slots = [None] * self.n_slots
         for slot, value in self.constants:
             slots[slot] = Tensor(value) if recorded else value
@@ -301,6 +367,52 @@ class Program:
             for i, const in zip(self.outputs, self.output_constants)
         ]
         return self.pack(outs)
+
+    def _compile(self):
+        """The unrecorded replay as the source of one Python function, compiled: each slot a
+        local variable, each op a direct call of its NumPy forward (the loop over
+        instructions and the slot list cost as much as a small program's arithmetic)."""
+        env = {"Tensor": Tensor, "pack": self.pack}
+        lines = ["def replay(args):"]
+        for slot, value in self.constants:
+            env[f"c{slot}"] = value
+            lines.append(f"    s{slot} = c{slot}")
+        for k, slot in enumerate(self.inputs):
+            lines.append(f"    s{slot} = args[{k}]._value")
+        for n, ins in enumerate(self.instrs):
+            kind = type(ins)
+            if kind is Op:
+                env[f"f{n}"] = ins.prim.forward
+                call = ", ".join(f"s{i}" for i in ins.inputs)
+                if ins.params:
+                    env[f"p{n}"] = ins.params
+                    call += f", **p{n}"
+                lines.append(f"    s{ins.output} = f{n}({call})")
+            elif kind is ReadVariable:
+                env[f"v{n}"] = ins.variable
+                lines.append(f"    s{ins.output} = v{n}._value")
+            elif kind is AssignVariable:
+                env[f"v{n}"] = ins.variable
+                lines.append(f"    v{n}.{ins.method}(Tensor(s{ins.value}))")
+            elif ins.template is not None:  # the arguments rebuilt in place, without nest
+                env[f"e{n}"] = ins.fn
+                args = _source(ins.template[0], env, f"k{n}")
+                kwargs = _source(ins.template[1], env, f"k{n}")
+                lines.append(f"    e{n}(*{args}, **{kwargs})")
+            else:
+                env[f"i{n}"] = ins
+                lines.append(f"    i{n}.call([{', '.join(f's{i}' for i in ins.reads)}])")
+        outs = []
+        for k, (slot, const) in enumerate(zip(self.outputs, self.output_constants)):
+            if slot is None:
+                env[f"o{k}"] = const
+                outs.append(f"o{k}")
+            else:
+                outs.append(f"Tensor(s{slot})")
+        lines.append(f"    return pack([{', '.join(outs)}])")
+        namespace = {}
+        exec(compile("\n".join(lines), f"<program {self.name}>", "exec"), env, namespace)  # noqa: S102
+        return namespace["replay"]
 
     def listing(self):
         """A readable listing of the program, one instruction per line."""
@@ -488,7 +600,8 @@ class Tracer(Interpreter):
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        ins = CallEffect(fn, nest.packer(structure), slots, others)
+        ins = CallEffect(fn, nest.packer(structure), slots, others,
+                         _template(structure, self.slot_of))
         self.names[id(ins)] = self.unique_name("StatefulPartitionedCall")
         self.instrs.append(ins)
 

@@ -61,6 +61,31 @@ def _leaf_key(leaf):
     return ("python", type(leaf), leaf)
 
 
+def _fast_key(args):
+    """For arguments that are tensors, or tuples of tensors and arrays (a Keras step's batch),
+    (a key of their shapes and dtypes, the flat tensors); else None. A dict of such keys finds
+    a traced program without flattening the arguments in general."""
+    key, leaves = [], []
+    for a in args:
+        kind = type(a)
+        if kind is Tensor:
+            key.append((a._value.shape, a._value.dtype))
+            leaves.append(a)
+        elif kind is tuple:
+            inner = []
+            for b in a:
+                if type(b) is np.ndarray:
+                    b = convert_to_tensor(b)
+                elif type(b) is not Tensor:
+                    return None
+                inner.append((b._value.shape, b._value.dtype))
+                leaves.append(b)
+            key.append(tuple(inner))
+        else:
+            return None
+    return tuple(key), leaves
+
+
 def _compatible(general, key):
     """Whether the leaf keys `key` fall under the (possibly relaxed) leaf keys `general`."""
     if len(general) != len(key):
@@ -143,7 +168,7 @@ class Function:
         self._options = options
         self._cache = collections.OrderedDict()  # signature -> (Program or _Untraced, concrete)
         self._concrete = {}  # relaxed signature -> ConcreteFunction
-        self._fast = {}  # (shape, dtype) per argument -> program, for tensor-only calls
+        self._fast = {}  # _fast_key -> program, for calls with tensors and tuples of them
         self._tracing_count = 0
         self._history = tracing_history(python_function) if warn_on_retracing else (
             NoHistory())
@@ -170,12 +195,13 @@ class Function:
             return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
         if self._input_signature is not None:
             args, kwargs = self._check_signature(args, kwargs), {}
-        elif not kwargs:  # the common case first: tensors only, already traced
-            fast = self._fast.get(tuple(
-                (a._value.shape, a._value.dtype) if type(a) is Tensor else None for a in args))
+        elif not kwargs:  # the common case first: tensors (or tuples of them), already traced
+            fast = _fast_key(args)
             if fast is not None:
-                self._history.untraced += 1
-                return fast.run(args)
+                program = self._fast.get(fast[0])
+                if program is not None:
+                    self._history.untraced += 1
+                    return program.run(fast[1])
         structure, leaves, key = self._flatten(args, kwargs)
         cached = self._cache.get(key)
         if cached is None:
@@ -188,9 +214,10 @@ class Function:
             if type(program) is _Untraced:
                 return self._run_eagerly(structure, leaves)
             result = None
-        if type(program) is not _Untraced and not kwargs and (
-                self._input_signature is None) and all(type(a) is Tensor for a in args):
-            self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = program
+        if type(program) is not _Untraced and not kwargs and self._input_signature is None:
+            fast = _fast_key(args)
+            if fast is not None:
+                self._fast[fast[0]] = program
         if cached is None:
             return result
         return program.run([leaf for leaf in leaves if isinstance(leaf, Tensor)])
