@@ -192,3 +192,10 @@ def test_matches_tensorflow(tmp_path):
         assert ours == theirs
     theirs = tf_real.autograph.to_code(absolute)
     assert "ag__.if_stmt" in theirs and "ag__.if_stmt" in tf.autograph.to_code(absolute)
+
+
+def test_a_lambda_is_traced_as_written_without_a_warning():
+    f = tf.function(lambda x: x if x.shape.rank else -x)  # a conditional expression
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(f(tf.constant(2.0))) == -2.0

@@ -342,8 +342,8 @@ def _needs_conversion(fn):
     module = getattr(fn, "__module__", "") or ""
     if module == "tapegrad" or module.startswith("tapegrad."):
         return False  # tapegrad's own code is written with tensor ops already
-    if getattr(fn, "__ag_do_not_convert__", False):
-        return False
+    if getattr(fn, "__ag_do_not_convert__", False) or fn.__name__ == "<lambda>":
+        return False  # a lambda holds no statements to convert
     try:
         source = inspect.getsource(fn)
     except (OSError, TypeError):
