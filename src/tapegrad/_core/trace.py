@@ -140,7 +140,7 @@ def run_effect(fn, args, kwargs):
     """Calls effect `fn`, recorded by the active tracers: performed unless a dry run is active,
     and never traced inside (its program instruction is the whole call)."""
     interpreters = state.interpreters
-    tracers = [i for i in interpreters if type(i) is Tracer]
+    tracers = [i for i in interpreters if isinstance(i, Tracer)]
     if not tracers:
         return fn(*args, **kwargs)
     args = [list(a) if _is_iterator(a) else a for a in args]
@@ -148,7 +148,7 @@ def run_effect(fn, args, kwargs):
         tracer.call_effect(fn, args, kwargs)
     if not all(tracer.live for tracer in tracers):
         return None
-    state.interpreters = tuple(i for i in interpreters if type(i) is not Tracer)
+    state.interpreters = tuple(i for i in interpreters if not isinstance(i, Tracer))
     try:
         return fn(*args, **kwargs)
     finally:
@@ -354,7 +354,8 @@ class Program:
             compiled = self._compiled
             if compiled is None:
                 compiled = self._compiled = self._compile()
-            return compiled(args)
+            if compiled is not False:
+                return compiled(args)
         slots = [None] * self.n_slots
         for slot, value in self.constants:
             slots[slot] = Tensor(value) if recorded else value
@@ -372,6 +373,8 @@ class Program:
         """The unrecorded replay as the source of one Python function, compiled: each slot a
         local variable, each op a direct call of its NumPy forward (the loop over
         instructions and the slot list cost as much as a small program's arithmetic)."""
+        if any(type(ins) not in _COMPILED for ins in self.instrs):
+            return False  # an instruction of another kind: the loop below replays it
         env = {"Tensor": Tensor, "pack": self.pack}
         lines = ["def replay(args):"]
         for slot, value in self.constants:
@@ -424,6 +427,9 @@ class Program:
         outs = ", ".join("const" if i is None else _slot(i) for i in self.outputs)
         lines.append(f"  return {outs}")
         return "\n".join(lines)
+
+
+_COMPILED = (Op, ReadVariable, AssignVariable, CallEffect)  # the kinds Program._compile writes
 
 
 class Tracer(Interpreter):
@@ -651,7 +657,7 @@ class Tracer(Interpreter):
     def release(self):
         """Hands back plain arrays (the marker class must not leak out); call it last. A live
         trace inside another leaves them to the outer one, which recorded the same tensors."""
-        if self.live and any(type(i) is Tracer for i in state.interpreters):
+        if self.live and any(isinstance(i, Tracer) for i in state.interpreters):
             self.keep = []
             return
         for t in self.keep:

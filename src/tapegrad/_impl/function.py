@@ -318,7 +318,7 @@ class Function:
         self._bind(call_args, call_kwargs)
         names = _input_names(self._python_function, structure, leaves)
         fn = self._traced_function()
-        outer = [i for i in state.interpreters if type(i) is Tracer] if live else []
+        outer = [i for i in state.interpreters if isinstance(i, Tracer)] if live else []
         tracer = Tracer(self.__name__, live=live, op_name=graph.op_name)
         try:
             with tracer:
