@@ -33,8 +33,8 @@ from .state import Interpreter, activate, deactivate, state
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = [
-    "AssignVariable", "CallEffect", "Op", "Program", "ReadVariable", "Tracer", "as_output",
-    "effect",
+    "ASSIGN_OP_TYPES", "AssignVariable", "CallEffect", "Op", "Program", "ReadVariable", "Tracer",
+    "as_output", "effect", "run_effect",
 ]
 
 
@@ -588,7 +588,7 @@ class Tracer(Interpreter):
         """Records the assignment; a live trace lets it happen, a dry run leaves it to the
         replay."""
         ins = AssignVariable(variable, method, self.slot_of(value))
-        self.names[id(ins)] = self.unique_name(_ASSIGN_OPS[method])
+        self.names[id(ins)] = self.unique_name(ASSIGN_OP_TYPES[method])
         self.instrs.append(ins)
         return not self.live
 
@@ -666,8 +666,9 @@ class Tracer(Interpreter):
         self.keep = []
 
 
-_ASSIGN_OPS = {"assign": "AssignVariableOp", "assign_add": "AssignAddVariableOp",
-               "assign_sub": "AssignSubVariableOp"}
+# an assignment's op type (and name) in TensorFlow's graphs
+ASSIGN_OP_TYPES = {"assign": "AssignVariableOp", "assign_add": "AssignAddVariableOp",
+                   "assign_sub": "AssignSubVariableOp"}
 
 
 def _is_iterator(x):

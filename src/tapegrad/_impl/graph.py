@@ -8,7 +8,7 @@ records, so that a tensor printed inside a traced function shows the same name.
 
 from .._core.dtypes import from_numpy
 from .._core.tensor import TensorShape
-from .._core.trace import AssignVariable, CallEffect, Op, ReadVariable
+from .._core.trace import ASSIGN_OP_TYPES, AssignVariable, CallEffect, Op, ReadVariable
 
 __all__ = ["OP_TYPES", "FuncGraph", "op_name", "op_type"]
 
@@ -235,7 +235,7 @@ class FuncGraph:
                 out(op, ins.output)
             elif kind is AssignVariable:
                 name = names.get(id(ins)) or unique("AssignVariableOp")
-                self._op(name, _ASSIGN_TYPES[ins.method],
+                self._op(name, ASSIGN_OP_TYPES[ins.method],
                          [resource(ins.variable, name), tensors[ins.value]])
                 stateful = True
             elif kind is CallEffect:
@@ -286,6 +286,3 @@ class FuncGraph:
     def __repr__(self):
         return f"<tapegrad.FuncGraph '{self.name}': {len(self._ops)} operations>"
 
-
-_ASSIGN_TYPES = {"assign": "AssignVariableOp", "assign_add": "AssignAddVariableOp",
-                 "assign_sub": "AssignSubVariableOp"}
