@@ -165,6 +165,7 @@ class Op:
     """`slots[output] = prim(*slots[inputs], **params)`."""
 
     __slots__ = ("prim", "inputs", "params", "output")
+    kind = "op"  # for replay.py
 
     def __init__(self, prim, inputs, params, output):
         self.prim = prim
@@ -193,6 +194,7 @@ class ReadVariable:
     """`slots[output] = variable`'s value at this point of the program."""
 
     __slots__ = ("variable", "output")
+    kind = "read"  # for replay.py
     reads = ()
 
     def __init__(self, variable, output):
@@ -210,6 +212,7 @@ class AssignVariable:
     """`variable.<method>(slots[value])`: assign, assign_add or assign_sub."""
 
     __slots__ = ("variable", "method", "value")
+    kind = "assign"  # for replay.py
 
     def __init__(self, variable, method, value):
         self.variable = variable
@@ -230,63 +233,13 @@ class AssignVariable:
         return f"{self.method} '{self.variable.name}', {_slot(self.value)}"
 
 
-class _SlotRef:
-    """Where a tensor argument of an effect comes from: a slot of the program."""
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot):
-        self.slot = slot
-
-
-def _template(obj, slot_of):
-    """`obj` (an effect's [args, kwargs]) with each tensor replaced by its _SlotRef, or None
-    if it holds containers other than lists, tuples and dicts (they go through nest)."""
-    kind = type(obj)
-    if isinstance(obj, Tensor):
-        return _SlotRef(slot_of(obj))
-    if kind is list or kind is tuple:
-        items = [_template(x, slot_of) for x in obj]
-        if any(x is None and y is not None for x, y in zip(items, obj)):
-            return None
-        return kind(items)
-    if kind is dict:
-        items = {k: _template(v, slot_of) for k, v in obj.items()}
-        if any(items[k] is None and obj[k] is not None for k in obj):
-            return None
-        return items
-    if isinstance(obj, (list, tuple, dict)):
-        return None
-    return obj
-
-
-def _source(template, env, prefix):
-    """A Python expression that rebuilds `template`, its constants put in `env`."""
-    kind = type(template)
-    if kind is _SlotRef:
-        return f"Tensor(s{template.slot})"
-    if kind is list:
-        return "[" + ", ".join(_source(x, env, prefix) for x in template) + "]"
-    if kind is tuple:
-        return "(" + "".join(_source(x, env, prefix) + ", " for x in template) + ")"
-    if kind is dict:
-        parts = []
-        for key, value in template.items():
-            name = f"{prefix}_{len(env)}"
-            env[name] = key
-            parts.append(f"{name}: {_source(value, env, prefix)}")
-        return "{" + ", ".join(parts) + "}"
-    name = f"{prefix}_{len(env)}"
-    env[name] = template
-    return name
-
-
 class CallEffect:
     """`fn(*args, **kwargs)` of an `effect`, its arguments packed by `build` (nest.packer)
     from the leaves: `slots[leaves[k]]` where a leaf was a tensor, `others[k]` (kept as
     traced) elsewhere."""
 
     __slots__ = ("fn", "build", "leaves", "others", "template")
+    kind = "effect"  # for replay.py
 
     def __init__(self, fn, build, leaves, others, template=None):
         self.fn = fn
@@ -353,7 +306,9 @@ class Program:
         if not recorded:
             compiled = self._compiled
             if compiled is None:
-                compiled = self._compiled = self._compile()
+                from .replay import compile_replay  # (replay.py imports this module)
+
+                compiled = self._compiled = compile_replay(self)
             if compiled is not False:
                 return compiled(args)
         slots = [None] * self.n_slots
@@ -369,54 +324,6 @@ class Program:
         ]
         return self.pack(outs)
 
-    def _compile(self):
-        """The unrecorded replay as the source of one Python function, compiled: each slot a
-        local variable, each op a direct call of its NumPy forward (the loop over
-        instructions and the slot list cost as much as a small program's arithmetic)."""
-        if any(type(ins) not in _COMPILED for ins in self.instrs):
-            return False  # an instruction of another kind: the loop below replays it
-        env = {"Tensor": Tensor, "pack": self.pack}
-        lines = ["def replay(args):"]
-        for slot, value in self.constants:
-            env[f"c{slot}"] = value
-            lines.append(f"    s{slot} = c{slot}")
-        for k, slot in enumerate(self.inputs):
-            lines.append(f"    s{slot} = args[{k}]._value")
-        for n, ins in enumerate(self.instrs):
-            kind = type(ins)
-            if kind is Op:
-                env[f"f{n}"] = ins.prim.forward
-                call = ", ".join(f"s{i}" for i in ins.inputs)
-                if ins.params:
-                    env[f"p{n}"] = ins.params
-                    call += f", **p{n}"
-                lines.append(f"    s{ins.output} = f{n}({call})")
-            elif kind is ReadVariable:
-                env[f"v{n}"] = ins.variable
-                lines.append(f"    s{ins.output} = v{n}._value")
-            elif kind is AssignVariable:
-                env[f"v{n}"] = ins.variable
-                lines.append(f"    v{n}.{ins.method}(Tensor(s{ins.value}))")
-            elif ins.template is not None:  # the arguments rebuilt in place, without nest
-                env[f"e{n}"] = ins.fn
-                args = _source(ins.template[0], env, f"k{n}")
-                kwargs = _source(ins.template[1], env, f"k{n}")
-                lines.append(f"    e{n}(*{args}, **{kwargs})")
-            else:
-                env[f"i{n}"] = ins
-                lines.append(f"    i{n}.call([{', '.join(f's{i}' for i in ins.reads)}])")
-        outs = []
-        for k, (slot, const) in enumerate(zip(self.outputs, self.output_constants)):
-            if slot is None:
-                env[f"o{k}"] = const
-                outs.append(f"o{k}")
-            else:
-                outs.append(f"Tensor(s{slot})")
-        lines.append(f"    return pack([{', '.join(outs)}])")
-        namespace = {}
-        exec(compile("\n".join(lines), f"<program {self.name}>", "exec"), env, namespace)  # noqa: S102
-        return namespace["replay"]
-
     def listing(self):
         """A readable listing of the program, one instruction per line."""
         lines = [f"program {self.name}({', '.join(map(_slot, self.inputs))}):"]
@@ -427,9 +334,6 @@ class Program:
         outs = ", ".join("const" if i is None else _slot(i) for i in self.outputs)
         lines.append(f"  return {outs}")
         return "\n".join(lines)
-
-
-_COMPILED = (Op, ReadVariable, AssignVariable, CallEffect)  # the kinds Program._compile writes
 
 
 class Tracer(Interpreter):
@@ -606,8 +510,10 @@ class Tracer(Interpreter):
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
+        from .replay import template  # (replay.py imports this module)
+
         ins = CallEffect(fn, nest.packer(structure), slots, others,
-                         _template(structure, self.slot_of))
+                         template(structure, self.slot_of))
         self.names[id(ins)] = self.unique_name("StatefulPartitionedCall")
         self.instrs.append(ins)
 
