@@ -10,7 +10,7 @@ import numpy as np
 
 import tapegrad as tf
 
-from .._core.trace import effect
+from ..tracing import effect
 from . import backend, initializers
 from . import losses as _losses
 from .loss import apply_mask, squeeze_or_expand_to_same_rank
