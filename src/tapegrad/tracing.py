@@ -9,4 +9,13 @@ own; TensorFlow traces such code as graph ops.
 
 from ._core.trace import effect
 
-__all__ = ["effect"]
+__all__ = ["effect", "function"]
+
+
+def function(func, warn=True, **options):
+    """`tf.function(func, **options)` for library code that traces on the user's behalf
+    (Keras's train, test and predict steps, a dataset's functions): with `warn=False` it never
+    warns about retracing or about running eagerly (where the function cannot be traced)."""
+    from ._impl.function import Function  # loaded with tf.function
+
+    return Function(func, warn_on_retracing=warn, **options)

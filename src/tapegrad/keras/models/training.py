@@ -10,7 +10,6 @@ import numpy as np
 
 import tapegrad as tf
 
-from ..._impl.function import Function
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
@@ -316,8 +315,8 @@ class Trainer:
         if traced is None or traced.python_function != method:
             # tapegrad's own trace: no warning if the step cannot be traced (it runs eagerly,
             # as with run_eagerly=True) or retraces for a last, smaller batch
-            traced = functions[kind] = Function(method, reduce_retracing=True,
-                                                warn_on_retracing=False)
+            traced = functions[kind] = tf.tracing.function(method, warn=False,
+                                                           reduce_retracing=True)
         return traced
 
     def _callbacks(self, callbacks, verbose, epochs, steps):
