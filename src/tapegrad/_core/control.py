@@ -271,6 +271,17 @@ class Branch:
         return "\n".join(parts)
 
 
+def _live_run(program, values, recorded):
+    """`_run` inside a live trace (the trace is the call): effects happen, unseen by the
+    tracers, which record the instruction instead."""
+    saved = state.interpreters
+    state.interpreters = tuple(i for i in saved if not isinstance(i, Tracer))
+    try:
+        return _run(program, values, recorded)
+    finally:
+        state.interpreters = saved
+
+
 def _dry_run(program, values, shadow):
     """`_run` for the trace's dry run: no effect happens (variables are written to `shadow`,
     {variable: value}, and read from it; effects are skipped), as the trace records them."""
@@ -363,7 +374,8 @@ def trace_while(parent, name, cond, body, tensors):
         values = _loop(cond_program, body_program, [_plain(t._value) for t in tensors],
                        [_plain(t._value) for t in c.captured],
                        [_plain(t._value) for t in b.captured],
-                       lambda p, v, r: _dry_run(p, v, {}), False, DRY_RUN_ITERATIONS)
+                       _live_run if parent.live else lambda p, v, r: _dry_run(p, v, {}), False,
+                       None if parent.live else DRY_RUN_ITERATIONS)
         results, ins.outputs = _outputs(parent, values)
         parent.instrs.append(ins)
         _record(_WHILE, [*tensors, *c.captured, *b.captured], ins, results)
@@ -403,8 +415,12 @@ def trace_branches(parent, name, index, branches, op_type, check):
             return None
         ins = Branch(programs, parent.slot_of(index),
                      [[parent.slot_of(t) for t in sub.captured] for sub in subs], None, op_type)
-        chosen = flats[ins.choose(_plain(index._value))]
-        tensors, ins.outputs = _outputs(parent, [v._value for v in chosen if v is not None])
+        k = ins.choose(_plain(index._value))
+        chosen = flats[k]
+        values = [v._value for v in chosen if v is not None]
+        if parent.live:  # the trace is the call: the chosen branch's effects happen
+            values = _live_run(programs[k], [_plain(t._value) for t in subs[k].captured], False)
+        tensors, ins.outputs = _outputs(parent, values)
         it = iter(tensors)
         parent.instrs.append(ins)
         _record(_BRANCH, [index, *(t for sub in subs for t in sub.captured)], ins, tensors)

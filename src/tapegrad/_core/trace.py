@@ -554,7 +554,8 @@ class Tracer(Interpreter):
             used.update(ins.reads)
         constants = [(slot, value) for slot, value in constants if slot in used]
         for slot, _ in constants:
-            self.names.setdefault(slot, "Const")
+            if slot not in self.names:
+                self.names[slot] = self.unique_name("Const")
         program = Program(self.name, len(self.keep), self.inputs, constants, instrs,
                           outputs, consts, nest.skeleton(result), self.names, self.shapes)
         program.slot_specs = [(t._value.shape, t._value.dtype) for t in self.keep]

@@ -50,6 +50,10 @@ OP_TYPES = {
 }
 
 
+# control-flow instructions without a `type` of their own -> TensorFlow's op type
+_CONTROL_TYPES = {"While": "StatelessWhile", "Gradient": "SymbolicGradient"}
+
+
 def _camel(name):
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
@@ -242,6 +246,14 @@ class FuncGraph:
                 name = names.get(id(ins)) or unique("StatefulPartitionedCall")
                 self._op(name, "StatefulPartitionedCall", [tensors[i] for i in ins.reads])
                 stateful = True
+            else:  # control flow (control.py): one op with the instruction's own type
+                type_ = getattr(ins, "type", None) or _CONTROL_TYPES.get(
+                    type(ins).__name__, type(ins).__name__)
+                op = self._op(names.get(id(ins)) or unique(type_), type_,
+                              [tensors[i] for i in ins.reads if i in tensors])
+                for slot in getattr(ins, "outputs", None) or ():
+                    if slot is not None:
+                        out(op, slot)
         for slot, const in zip(program.outputs, program.output_constants):
             if slot is None:
                 if const is None:
