@@ -111,13 +111,38 @@ def test_tensor_if_becomes_cond(monkeypatch, capsys):
     del f, capsys
 
 
-def test_tensor_loops_give_pythons_results():
+def test_tensor_loops_become_while_loops():
     traced = tf.function(tensor_loops)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # without tf.while_loop this one runs eagerly
+        warnings.simplefilter("error")  # traced: no eager fallback
         for value in (1.0, 2.0):
             # k in 0, 2, 3, 4 (1 skipped): 9 * x; j = 1, 2, 3 add 1 each
             assert float(traced(tf.constant(value))) == 9.0 * value + 3.0
+    assert traced.experimental_get_tracing_count() == 1
+    graph = traced.get_concrete_function(tf.constant(1.0)).graph
+    assert [op.type for op in graph.get_operations()].count("StatelessWhile") == 2
+
+
+def test_tensor_if_and_while_trace_with_tensorflows_control_flow(capsys):
+    @tf.function
+    def collatz(n):
+        print("tracing")
+        steps = tf.constant(0)
+        while n > 1:
+            if n % 2 == 0:
+                n = n // 2
+            else:
+                n = 3 * n + 1
+            steps += 1
+        return steps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [int(collatz(tf.constant(k))) for k in (6, 7, 1)] == [8, 16, 0]
+    assert capsys.readouterr().out == "tracing\n"
+    types = [op.type for op in collatz.get_concrete_function(tf.constant(6)).graph
+             .get_operations()]
+    assert "StatelessWhile" in types
 
 
 def test_autograph_false_traces_the_python_as_written():

@@ -43,8 +43,7 @@ def and_(a, b):
 
 
 def _control(name):
-    """tf.cond or tf.while_loop, or None where this tapegrad has none (then the statement
-    reads the tensor's value: a traced function runs eagerly, with the same results)."""
+    """tf.cond or tf.while_loop, looked up when called (a test may stand in for them)."""
     return getattr(tapegrad, name, None)
 
 
@@ -124,8 +123,11 @@ def for_stmt(iterable, body_fn, values, names, extra_test):
                 return more
             return tapegrad.logical_and(more, extra_test(*_merge(values, index, vs)))
 
+        # its rows as a TensorArray, whose read takes a traced index (tf.gather reads it)
+        rows = tapegrad.TensorArray(iterable.dtype, size=n).unstack(iterable)
+
         def body(i, *vs):
-            out = body_fn(tapegrad.gather(iterable, i), *_merge(values, index, vs))
+            out = body_fn(rows.read(i), *_merge(values, index, vs))
             return (i + 1, *(out[j] for j in index))
 
         final = while_loop(test, body, (tapegrad.constant(0), *carried))
