@@ -125,8 +125,9 @@ class Function:
     runs once (after AutoGraph's conversion of its `if`, `while` and `for` on tensors, see
     autograph.py), its tensors print as TensorFlow's symbolic ones (`Tensor("add:0",
     shape=(), dtype=float32)`), and a flat program of its primitive calls is recorded; later
-    calls replay the program without running any Python. Python side effects (print,
-    appending to a list) therefore happen once per trace, as in TensorFlow. A function whose
+    calls replay the program without running any Python (under a tape or accumulator of the
+    caller's the trace is a dry run, which the first call replays too). Python side effects
+    (print, appending to a list) therefore happen once per trace, as in TensorFlow. A function whose
     result depends on values in a way a program cannot replay (`.numpy()`, random draws,
     writing a variable other than by `assign`) is detected while tracing and runs eagerly for
     that signature instead, with the same results and a warning (once per function).
@@ -274,10 +275,19 @@ class Function:
         # A new shape under a relaxed trace is recorded again, its printing silenced: to the
         # user it is the same trace (see the class docstring).
         quiet = contextlib.nullcontext() if new else contextlib.redirect_stdout(io.StringIO())
+        # Under a tape or an accumulator of the caller's, the trace is a dry run and the call
+        # replays it, as every later call does: they then see the replay, whose loops and
+        # branches they differentiate as instructions (a live trace would show them the
+        # trace's own run of each loop).
+        live = not any(not isinstance(i, Tracer) for i in state.interpreters)
         with quiet:
             entry, result = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
-                                        live=True)
+                                        live=live)
         self._remember(key, entry, concrete)
+        if not live:
+            if type(entry) is _Untraced:
+                return self._run_eagerly(structure, leaves)
+            return entry.run([leaf for leaf in leaves if isinstance(leaf, Tensor)])
         return nest.map_structure(lambda leaf: as_output(leaf, self.__name__), result)
 
     def _new_concrete(self, rkey, structure, leaves):
