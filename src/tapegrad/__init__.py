@@ -18,7 +18,7 @@ from ._core.dtypes import (
 )
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
-from ._core.variable import Variable
+from ._core.variable import Variable, VariableAggregation, VariableSynchronization
 from ._impl.array_ops import (
     boolean_mask, broadcast_to, cast, concat, expand_dims, gather, gather_nd, identity, pad,
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,

@@ -8,6 +8,7 @@ semantics). Reads and assignments are told to this thread's active interpreters 
 state.py): a tape watches a variable read, a tracer records reads and assignments.
 """
 
+import enum
 import operator
 
 import numpy as np
@@ -30,7 +31,48 @@ from .tensor import (
     to_array,
 )
 
-__all__ = ["Variable"]
+__all__ = ["Variable", "VariableAggregation", "VariableSynchronization"]
+
+
+class VariableSynchronization(enum.Enum):
+    """When a distributed variable's replicas sync (`tf.VariableSynchronization`).
+
+    tapegrad runs on one device, so the setting is recorded but changes nothing, except that
+    ON_READ makes a variable non-trainable by default, as in TensorFlow.
+    """
+
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+    """How a distributed variable's replica updates combine (`tf.VariableAggregation`).
+
+    Recorded on the variable; on tapegrad's single device it changes nothing.
+    """
+
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
+
+
+def _enum_setting(kind, value, name):
+    """`value` (a member, its number or None for the default) as a member of `kind`."""
+    if value is None:
+        return kind(0)
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        what = kind.__name__[len("Variable"):].lower()
+        raise ValueError(
+            f"Invalid variable {what} mode: {value!r} for variable: {name}; use one of "
+            f"{', '.join('tf.' + kind.__name__ + '.' + m.name for m in kind)}"
+        ) from None
 
 _NOTHING = {}
 
@@ -40,12 +82,17 @@ class Variable(ArrayLike):
 
     Args:
         initial_value: a Tensor, number, list or NumPy array (or a callable returning one).
-        trainable: whether tapes watch it automatically when it is read.
+        trainable: whether tapes watch it automatically when it is read (by default True,
+            False when `synchronization` is ON_READ).
         name: the variable's name (shown as `name:0`); defaults to "Variable".
         dtype: if given, the initial value is cast to it.
-        shape: ignored unless it disagrees with the value; accepted for compatibility.
+        shape: the shapes the variable may hold: by default the initial value's; a partly
+            unknown one (`tf.TensorShape(None)`, `[None, 3]`) lets `assign` change the shape.
         constraint: a function `(value) -> projected value` (a `keras.constraints`
             Constraint, say) that optimizers apply to the variable after each update.
+        synchronization, aggregation: a `tf.VariableSynchronization` and
+            `tf.VariableAggregation` (or their numbers), recorded for distributed code; they
+            change nothing on tapegrad's single device.
 
     Example:
         >>> v = tapegrad.Variable(1.0)
@@ -56,9 +103,12 @@ class Variable(ArrayLike):
     __array_priority__ = 100
     _name_suffix = ":0"  # TensorFlow's output index; Keras 3 names its variables without it
     _constraint = None
+    _synchronization = VariableSynchronization.AUTO  # (copies pickled before these existed)
+    _aggregation = VariableAggregation.NONE
+    _declared_shape = None
 
-    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
-                 constraint=None, **kwargs):
+    def __init__(self, initial_value=None, trainable=None, name=None, dtype=None, shape=None,
+                 constraint=None, synchronization=None, aggregation=None, **kwargs):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")
         if constraint is not None and not callable(constraint):
@@ -79,8 +129,15 @@ class Variable(ArrayLike):
                 f"Variable: initial value of shape {list(value.shape)} does not match the given "
                 f"shape {list(shape)}"
             )
+        if shape is not None and not TensorShape(shape).is_fully_defined():
+            # A partly unknown shape lets assign() change the value's shape within it.
+            self._declared_shape = TensorShape(shape)
         self._value = value
         self._tid = next_tid()
+        self._synchronization = _enum_setting(VariableSynchronization, synchronization, name)
+        self._aggregation = _enum_setting(VariableAggregation, aggregation, name)
+        if trainable is None:
+            trainable = self._synchronization != VariableSynchronization.ON_READ
         self._trainable = bool(trainable)
         self._name = current_scope() + ("Variable" if name is None else str(name))
         self._constraint = constraint
@@ -144,6 +201,20 @@ class Variable(ArrayLike):
         return self._trainable
 
     @property
+    def shape(self):
+        if self._declared_shape is not None:
+            return self._declared_shape
+        return TensorShape(self._value.shape)
+
+    @property
+    def synchronization(self):
+        return self._synchronization
+
+    @property
+    def aggregation(self):
+        return self._aggregation
+
+    @property
     def constraint(self):
         """The function optimizers apply to the variable after each update, or None."""
         return self._constraint
@@ -190,6 +261,9 @@ class Variable(ArrayLike):
                     arr = to_array(value, dtype)
             except (TypeError, ValueError) as err:
                 raise type(err)(f"Variable.{op} of '{self.name}': {err}") from None
+        declared = self._declared_shape
+        if declared is not None and op == "assign" and declared.is_compatible_with(arr.shape):
+            return arr
         if arr.shape != self._value.shape:
             raise ValueError(
                 f"Variable.{op}: cannot assign a value of shape {list(arr.shape)} to variable "

@@ -18,9 +18,9 @@ from .ragged_tensor import RaggedTensor
 from .string_hash import fingerprint64, siphash24
 
 __all__ = [
-    "as_string", "format", "join", "length", "lower", "reduce_join", "regex_replace", "split",
+    "as_string", "bytes_split", "format", "join", "length", "lower", "reduce_join", "regex_replace", "split",
     "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
-    "unicode_split", "upper",
+    "unicode_decode", "unicode_encode", "unicode_split", "upper",
 ]
 
 
@@ -73,16 +73,20 @@ def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002 - TensorFlow's
     return _ragged(pieces, arr.ndim == 0)
 
 
+def _codec(op, encoding, errors, arg="input_encoding"):
+    codec = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}.get(encoding)
+    if codec is None or errors not in ("replace", "ignore", "strict"):
+        raise ValueError(
+            f"tf.strings.{op}: {arg} must be UTF-8, UTF-16-BE or UTF-32-BE and errors "
+            f"replace, ignore or strict; got {encoding!r}, {errors!r}"
+        )
+    return codec
+
+
 def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
                   name=None):
     """Splits each string into its characters (each encoded as the input was)."""
-    codec = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}.get(
-        input_encoding)
-    if codec is None or errors not in ("replace", "ignore", "strict"):
-        raise ValueError(
-            f"tf.strings.unicode_split: input_encoding must be UTF-8, UTF-16-BE or UTF-32-BE and "
-            f"errors replace, ignore or strict; got {input_encoding!r}, {errors!r}"
-        )
+    codec = _codec("unicode_split", input_encoding, errors)
     arr = string_values(input, "unicode_split")
 
     def chars(s):
@@ -96,6 +100,80 @@ def unicode_split(input, input_encoding, errors="replace", replacement_char=6553
         return [c.encode(codec) for c in text]
 
     return _ragged(np.frompyfunc(chars, 1, 1)(arr), arr.ndim == 0)
+
+
+def bytes_split(input, name=None):  # noqa: A002 - TensorFlow's name
+    """Splits each string into its bytes (each a one-byte string).
+
+    A scalar gives a 1-D tensor; a vector gives a `RaggedTensor` with one row per string.
+    """
+    arr = string_values(input, "bytes_split")
+    pieces = np.frompyfunc(lambda s: [s[i:i + 1] for i in range(len(s))], 1, 1)(arr)
+    return _ragged(pieces, arr.ndim == 0)
+
+
+def unicode_decode(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
+                   replace_control_characters=False, name=None):
+    """The Unicode code points (int32) of each string.
+
+    A scalar gives a 1-D tensor; a vector gives a `RaggedTensor` with one row per string.
+    Invalid bytes become `replacement_char` (errors="replace"), are dropped ("ignore") or raise
+    InvalidArgumentError ("strict").
+    """
+    codec = _codec("unicode_decode", input_encoding, errors)
+    arr = string_values(input, "unicode_decode")
+
+    def points(s):
+        try:
+            text = s.decode(codec, errors)
+        except UnicodeDecodeError as err:
+            raise InvalidArgumentError(f"tf.strings.unicode_decode: invalid {input_encoding} "
+                                       f"in {s!r}: {err}") from None
+        out = [replacement_char if c == "\ufffd" else ord(c) for c in text]
+        if replace_control_characters:
+            out = [replacement_char if c < 32 or 127 <= c < 160 else c for c in out]
+        return out
+
+    pieces = np.frompyfunc(points, 1, 1)(arr)
+    if arr.ndim == 0:  # frompyfunc gives the list itself for a 0-d input
+        return Tensor(np.asarray(pieces, dtype=np.int32).reshape(-1))
+    ragged = _ragged(pieces, False)
+    return RaggedTensor(ragged._values.astype(np.int32), ragged._splits)
+
+
+def unicode_encode(input, output_encoding, errors="replace", replacement_char=65533,  # noqa: A002
+                   name=None):
+    """Encodes rows of code points as strings: a vector gives a scalar, a matrix or a
+    `RaggedTensor` a vector (one string per row)."""
+    codec = _codec("unicode_encode", output_encoding, errors, "output_encoding")
+
+    def encode(row):
+        chars = []
+        for c in row:
+            c = int(c)
+            if not (0 <= c <= 0x10FFFF) or 0xD800 <= c <= 0xDFFF:
+                if errors == "strict":
+                    raise InvalidArgumentError(
+                        f"tf.strings.unicode_encode: {c} is not a valid code point")
+                if errors == "ignore":
+                    continue
+                c = replacement_char
+            chars.append(chr(c))
+        return "".join(chars).encode(codec)
+
+    if isinstance(input, RaggedTensor):
+        bounds = zip(input._splits[:-1], input._splits[1:])
+        out = np.empty(len(input._splits) - 1, dtype=object)
+        out[:] = [encode(input._values[a:b]) for a, b in bounds]
+        return Tensor(out)
+    values = np.asarray(convert_to_tensor(input)._value)
+    if values.dtype.kind not in "iu" or values.ndim == 0:
+        raise TypeError(f"tf.strings.unicode_encode: input must be int32 code points of rank "
+                        f">= 1, got dtype {values.dtype} and shape {values.shape}")
+    flat = values.reshape(-1, values.shape[-1])
+    out = np.empty(len(flat), dtype=object)
+    out[:] = [encode(row) for row in flat]
+    return Tensor(out.reshape(values.shape[:-1]))
 
 
 def join(inputs, separator="", name=None):

@@ -9,7 +9,7 @@ from .._core.errors import InvalidArgumentError, NotFoundError
 from .._core.tensor import Tensor, convert_to_tensor
 from .._impl.string_ops import string_values
 
-__all__ = ["read_file", "write_file", "serialize_tensor", "parse_tensor", "path_of"]
+__all__ = ["decode_raw", "read_file", "write_file", "serialize_tensor", "parse_tensor", "path_of"]
 
 
 def path_of(filename, op):
@@ -141,3 +141,42 @@ def parse_tensor(serialized, out_type, name=None):
         if arr.size == 0 and content == b"" and int(np.prod(dims)) != 0:
             raise InvalidArgumentError("tf.io.parse_tensor: the tensor has no values")
     return Tensor(arr.reshape(dims))
+
+
+_RAW_TYPES = ("float16", "float32", "float64", "int32", "uint16", "uint8", "int16", "int8",
+              "int64", "complex64", "complex128", "bool", "bfloat16")
+
+
+def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, name=None):
+    """Reinterprets the bytes of each string as a vector of `out_type` values.
+
+    The result has the input's shape plus one axis of values. All strings must have the same
+    length, unless `fixed_length` is given: then each is cut or zero-padded to that many bytes.
+
+    Raises:
+        InvalidArgumentError: if `out_type` is not a numeric type, the strings differ in length,
+            or a length is not a multiple of the type's size.
+    """
+    want = _dt.as_dtype(out_type)
+    if want.name not in _RAW_TYPES:
+        raise InvalidArgumentError(f"tf.io.decode_raw: out_type must be one of "
+                                   f"{', '.join(_RAW_TYPES)}; got {want.name}")
+    arr = string_values(input_bytes, "decode_raw", "input_bytes")
+    flat = list(arr.reshape(-1))
+    if fixed_length is not None:
+        n = int(fixed_length)
+        flat = [s[:n].ljust(n, b"\0") for s in flat]
+    sizes = {len(s) for s in flat}
+    if len(sizes) > 1:
+        raise InvalidArgumentError(
+            f"tf.io.decode_raw: the strings must all have the same length (or pass "
+            f"fixed_length), got lengths {sorted(sizes)}")
+    width = sizes.pop() if sizes else 0
+    item = want._np.itemsize
+    if width % item:
+        raise InvalidArgumentError(
+            f"tf.io.decode_raw: a string of length {width} is not a multiple of {item}, the "
+            f"size of {want.name}")
+    order = "<" if little_endian else ">"
+    values = np.frombuffer(b"".join(flat), want._np.newbyteorder(order) if item > 1 else want._np)
+    return Tensor(values.astype(want._np).reshape(arr.shape + (width // item,)))
