@@ -14,6 +14,7 @@ from ..tracing import effect
 from . import backend, initializers
 from . import losses as _losses
 from .loss import apply_mask, squeeze_or_expand_to_same_rank
+from .variables import KerasVariable
 
 __all__ = ["Mean", "MeanMetricWrapper", "Metric", "Sum"]
 
@@ -60,7 +61,10 @@ class Metric:
             name, shape = None, name
         dtype = tf.as_dtype(dtype or self._dtype)
         value = initializers.get(initializer)(tuple(shape), dtype=dtype)
-        v = tf.Variable(value, trainable=False, name=name)
+        # Named as Keras 3 names them: "total", with the path "mean_absolute_error/total".
+        name = "variable" if name is None else str(name)
+        v = KerasVariable(value, dtype, name, f"{self.name}/{name}", trainable=False,
+                          autocast=False)
         self._variables.append(v)
         return v
 
