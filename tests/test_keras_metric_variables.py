@@ -7,8 +7,8 @@ from tapegrad import keras
 
 
 def _names(keras):
-    mae = keras.metrics.MeanAbsoluteError()
-    auc = keras.metrics.AUC()
+    mae = keras.metrics.MeanAbsoluteError(name="mean_absolute_error")
+    auc = keras.metrics.AUC(name="auc")
     loss = keras.metrics.Mean(name="loss")
     return [[(v.name, v.path, v.trainable) for v in m.variables] for m in (mae, auc, loss)]
 

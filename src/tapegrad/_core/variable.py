@@ -310,6 +310,9 @@ class Variable(ArrayLike):
                     if interpreter.assign_variable(self, op, value):  # a tracer's dry run
                         return
             old = self._value
+            if arr.shape != old.shape:  # a shape declared partly unknown lets it change
+                self.__dict__["_value"] = np.array(arr, dtype=old.dtype)
+                return
         # `old` is held by self.__dict__ and this local: one more holder is a reader
         if type(old) is not np.ndarray or old.base is not None or not held_once(old):
             if combine is None:
