@@ -21,7 +21,7 @@ from tapegrad import keras
 optimizers = keras.optimizers
 GOLDEN = json.loads((pathlib.Path(__file__).parent / "data" / "optimizer_golden.json").read_text())
 SHAPES = [tuple(s) for s in GOLDEN["shapes"]]
-ALL = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam"]
+ALL = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion"]
 
 
 def _array(text, shape, dtype):

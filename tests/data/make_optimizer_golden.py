@@ -176,6 +176,28 @@ CASES = {
     "adadelta_float64": ("Adadelta", {"learning_rate": 1.0}, None, "float64"),
     "adamax_float64": ("Adamax", {"learning_rate": 0.05, "clipnorm": 0.3}, None, "float64"),
     "nadam_float64": ("Nadam", {"learning_rate": 0.05, "global_clipnorm": 1.0}, None, "float64"),
+    "ftrl": ("Ftrl", {"learning_rate": 0.1}, None, "float32"),
+    "ftrl_penalties": (
+        "Ftrl",
+        {
+            # Powers other than -0.5 differ from Keras by an ulp or two: TensorFlow's float32
+            # pow (Eigen's) is not NumPy's.
+            "learning_rate": 0.2,
+            "initial_accumulator_value": 0.3,
+            "l1_regularization_strength": 0.05,
+            "l2_regularization_strength": 0.1,
+            "l2_shrinkage_regularization_strength": 0.02,
+            "beta": 0.5,
+        },
+        None,
+        "float32",
+    ),
+    "ftrl_float64": ("Ftrl", {"learning_rate": 0.1, "l1_regularization_strength": 0.01}, None,
+                     "float64"),
+    "lion": ("Lion", {"learning_rate": 0.01}, None, "float32"),
+    "lion_betas": ("Lion", {"learning_rate": 0.02, "beta_1": 0.5, "beta_2": 0.9,
+                            "weight_decay": 0.1}, None, "float32"),
+    "lion_float64": ("Lion", {"learning_rate": 0.01, "clipnorm": 0.5}, None, "float64"),
 }
 
 # Cases in which variable 2 gets a None gradient at these steps (skipped, with a warning).
@@ -243,6 +265,20 @@ SCHEDULES = {
             "warmup_steps": 6,
         },
     },
+    "cosine_restarts": {
+        "class_name": "CosineDecayRestarts",
+        "config": {"initial_learning_rate": 0.1, "first_decay_steps": 4},
+    },
+    "cosine_restarts_constant": {
+        "class_name": "CosineDecayRestarts",
+        "config": {"initial_learning_rate": 0.1, "first_decay_steps": 5, "t_mul": 1.0,
+                   "m_mul": 0.7, "alpha": 0.1},
+    },
+    "cosine_restarts_geometric": {
+        "class_name": "CosineDecayRestarts",
+        "config": {"initial_learning_rate": 1.0, "first_decay_steps": 3, "t_mul": 1.5,
+                   "m_mul": 0.8, "alpha": 0.05},
+    },
 }
 SCHEDULE_STEPS = list(range(31))
 
@@ -290,7 +326,8 @@ def main(path):
         schedules[name] = {"schedule": config, "steps": SCHEDULE_STEPS, "values": values}
     defaults = {
         cls: getattr(keras.optimizers, cls)().get_config()
-        for cls in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam")
+        for cls in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
+                    "Ftrl", "Lion")
     }
     for config in defaults.values():
         config.pop("name")

@@ -7,6 +7,8 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .base import Optimizer
+from .ftrl import Ftrl
+from .lion import Lion
 from .loss_scale_optimizer import LossScaleOptimizer
 from .nadam import Nadam
 from .rmsprop import RMSprop
@@ -19,6 +21,8 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Ftrl",
+    "Lion",
     "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
@@ -31,7 +35,7 @@ __all__ = [
 
 _BY_NAME = {
     cls.__name__.lower(): cls
-    for cls in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam)
+    for cls in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion)
 }
 
 

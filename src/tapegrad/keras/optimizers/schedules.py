@@ -14,6 +14,7 @@ from .common import scalar_pow
 
 __all__ = [
     "CosineDecay",
+    "CosineDecayRestarts",
     "ExponentialDecay",
     "InverseTimeDecay",
     "LearningRateSchedule",
@@ -295,6 +296,57 @@ class CosineDecay(LearningRateSchedule):
         }
 
 
+class CosineDecayRestarts(LearningRateSchedule):
+    """A cosine decay with warm restarts (SGDR), as Keras 3's.
+
+    The first period lasts `first_decay_steps`; each next one is `t_mul` times longer and
+    starts from `m_mul` times the previous start. Within a period at fraction `f` of it:
+    `initial * ((1 - alpha) * 0.5 * m_mul**i * (1 + cos(pi * f)) + alpha)`.
+
+    Args:
+        initial_learning_rate: the rate at step 0.
+        first_decay_steps: the first period's length in steps.
+        t_mul: how much longer each period is than the one before.
+        m_mul: how much lower each period starts than the one before.
+        alpha: the lowest rate, as a fraction of `initial_learning_rate`.
+        name: the schedule's name.
+    """
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                 alpha=0.0, name="SGDRDecay"):
+        _check_steps("first_decay_steps", first_decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self._t_mul = t_mul
+        self._m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def __call__(self, step):
+        t = _dtype_of(self.initial_learning_rate)
+        t_mul, m_mul, alpha = t(self._t_mul), t(self._m_mul), t(self.alpha)
+        fraction = _step(step, t) / t(self.first_decay_steps)
+        if t_mul == 1:
+            restart = np.floor(fraction)
+            fraction = fraction - restart
+        else:  # periods growing geometrically: which one `fraction` falls in, by logarithms
+            restart = np.floor(np.log(t(1) - fraction * (t(1) - t_mul)) / np.log(t_mul))
+            done = (t(1) - t_mul ** restart) / (t(1) - t_mul)
+            fraction = (fraction - done) / t_mul ** restart
+        cosine = t(0.5) * m_mul ** restart * (t(1) + _cos(t(math.pi) * fraction))
+        return Tensor(np.asarray(t(self.initial_learning_rate) * ((t(1) - alpha) * cosine + alpha)))
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "first_decay_steps": self.first_decay_steps,
+            "t_mul": self._t_mul,
+            "m_mul": self._m_mul,
+            "alpha": self.alpha,
+            "name": self.name,
+        }
+
+
 _SCHEDULES = {
     cls.__name__: cls
     for cls in (
@@ -303,6 +355,7 @@ _SCHEDULES = {
         PolynomialDecay,
         InverseTimeDecay,
         CosineDecay,
+        CosineDecayRestarts,
     )
 }
 
