@@ -15,7 +15,7 @@ import numpy as np
 
 import tapegrad as tf
 
-from . import _extra_losses, backend
+from . import _extra_losses, _focal_losses, backend
 from ._extra_losses import (
     KLD,
     CategoricalHinge,
@@ -447,7 +447,18 @@ _CLASSES = {
 }
 
 
+from ._focal_losses import (  # noqa: E402 - after the names they are grouped with
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+)
+
 __all__ += [
+    "BinaryFocalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
     "KLD",
     "CategoricalHinge",
     "CosineSimilarity",
@@ -477,6 +488,8 @@ _FUNCTIONS.update(
     MSLE=mean_squared_logarithmic_error,
 )
 _CLASSES.update(_extra_losses.CLASSES)
+_FUNCTIONS.update(_focal_losses.FUNCTIONS)
+_CLASSES.update(_focal_losses.CLASSES)
 
 
 def get(identifier):
