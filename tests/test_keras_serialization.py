@@ -71,6 +71,7 @@ SAMPLES = {
     "EinsumDense": {"equation": "abc,cd->abd", "output_shape": (None, 4), "bias_axes": "d"},
     "LossScaleOptimizer": {"inner_optimizer": keras.optimizers.SGD(0.5)},
     "CosineDecay": {"initial_learning_rate": 0.1, "decay_steps": 10},
+    "CosineDecayRestarts": {"initial_learning_rate": 0.1, "first_decay_steps": 10},
     "ExponentialDecay": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9},
     "InverseTimeDecay": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9},
     "PiecewiseConstantDecay": {"boundaries": [10, 20], "values": [0.1, 0.01, 0.001]},
