@@ -1,4 +1,4 @@
-"""batch, padded_batch, unbatch, rebatch and window."""
+"""batch, padded_batch, unbatch, rebatch, window and group_by_window."""
 
 import math
 
@@ -12,7 +12,8 @@ from ._sources import _ElementsDataset
 from ._structure import DatasetSpec, Structure, nest
 from .dataset import UNKNOWN_CARDINALITY, Dataset, row_getter
 
-__all__ = ["_BatchDataset", "_PaddedBatchDataset", "_UnbatchDataset", "_WindowDataset"]
+__all__ = ["_BatchDataset", "_GroupByWindowDataset", "_PaddedBatchDataset", "_UnbatchDataset",
+           "_WindowDataset"]
 
 
 def _batch_card(c, size, drop):
@@ -244,3 +245,61 @@ class _WindowDataset(Dataset):
             buf = buf[self._shift:]
             if exhausted and not buf:
                 return
+
+
+class _GroupByWindowDataset(Dataset):
+    """`group_by_window`: elements gathered by key; each full window (and, at the end, each
+    partial one, by ascending key, as TensorFlow's) becomes `reduce_func(key, window)`'s
+    elements."""
+
+    def __init__(self, input_dataset, key_func, reduce_func, window_size, window_size_func):
+        from ._function import StructuredFunction
+
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("group_by_window: either the `window_size` argument or the "
+                             "`window_size_func` argument must be specified (not both).")
+        if window_size is not None:
+            size = _positive(window_size, "group_by_window: window_size")
+            window_size_func = lambda key: size  # noqa: E731 - one constant size
+        if not callable(reduce_func):
+            raise TypeError(f"group_by_window: expected a callable `reduce_func`, got "
+                            f"{reduce_func!r}")
+        self._key = StructuredFunction(key_func, input_dataset._structure, "group_by_window")
+        self._reduce, self._size = reduce_func, window_size_func
+        self._window = input_dataset._structure
+        empty = self._reduced(0, [])  # a dry run on an empty window gives the structure
+        super().__init__(empty._structure, (input_dataset,))
+
+    def _card(self):
+        return UNKNOWN_CARDINALITY
+
+    def _reduced(self, key, window):
+        from .._core.tensor import Tensor
+
+        out = self._reduce(Tensor(np.int64(key)), _ElementsDataset(self._window, window))
+        if not isinstance(out, Dataset):
+            raise TypeError("group_by_window: `reduce_func` must return a single "
+                            f"`tf.data.Dataset` object, got {type(out).__name__}")
+        return out
+
+    def _key_of(self, flat):
+        (key,) = self._key.apply(flat)
+        arr = np.asarray(key)
+        if arr.ndim != 0 or arr.dtype != np.int64:
+            raise InvalidArgumentError(
+                "group_by_window: `key_func` must return a single tf.int64 scalar tensor, got "
+                f"dtype {_dt.from_numpy(arr.dtype).name} and shape {list(arr.shape)}; cast it "
+                "with tf.cast(key, tf.int64)")
+        return int(arr)
+
+    def _elements(self):
+        groups = {}
+        for flat in self._inputs[0]._elements():
+            key = self._key_of(flat)
+            group = groups.setdefault(key, [])
+            group.append(flat)
+            if len(group) >= int(np.asarray(self._size(np.int64(key)))):
+                del groups[key]
+                yield from self._reduced(key, group)._elements()
+        for key in sorted(groups):
+            yield from self._reduced(key, groups[key])._elements()

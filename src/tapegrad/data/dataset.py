@@ -253,6 +253,15 @@ class Dataset:
         `stride`-th; each window is a dataset (a nest of datasets for nested elements)."""
         return _b._WindowDataset(self, size, shift, stride, drop_remainder)
 
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None,
+                        name=None):
+        """Gathers elements by `key_func(element)` (an int64 scalar); each window of
+        `window_size` elements of one key (or `window_size_func(key)`) is replaced by the
+        elements of `reduce_func(key, window_dataset)`. The windows left at the end follow,
+        by ascending key."""
+        return _b._GroupByWindowDataset(self, key_func, reduce_func, window_size,
+                                        window_size_func)
+
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
         """The elements in random order: each output is drawn uniformly from a buffer of the
         next `buffer_size` elements (a full shuffle when the buffer holds the whole data).
