@@ -10,7 +10,8 @@ TAPEGRAD_GUIDES_TF=1 is set).
 
 The guides: autodiff, advanced_autodiff, tensor, variable, basic_training_loops,
 customization basics + custom layers, basic regression (pandas), basic classification,
-overfit_and_underfit, writing a training loop from scratch.
+overfit_and_underfit, writing a training loop from scratch, tf.data, and the Keras optimizers,
+schedules, callbacks and losses.
 """
 
 import contextlib
@@ -41,8 +42,10 @@ def _run(name, tf, keras):
     out = io.StringIO()
     with contextlib.redirect_stdout(out), np.printoptions():  # a program may set them
         exec(code, {"__name__": "__guide__", "tf": tf, "keras": keras})
-    # tapegrad's tensors and variables print as "tapegrad.Tensor(...)", TensorFlow's "tf.Tensor".
-    return re.sub(r"\btapegrad\.(Tensor|Variable)\b", r"tf.\1", out.getvalue())
+    # tapegrad's tensors, variables and dtypes print as "tapegrad.Tensor(...)",
+    # "dtype=tapegrad.int32"; TensorFlow's as "tf.Tensor", "dtype=tf.int32".
+    text = re.sub(r"\btapegrad\.(Tensor|Variable)\b", r"tf.\1", out.getvalue())
+    return text.replace("dtype=tapegrad.", "dtype=tf.")
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
