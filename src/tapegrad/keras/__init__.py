@@ -18,6 +18,7 @@ from . import (
     saving,
     utils,
 )
+from ._variable import Variable
 from .keras_tensor import KerasTensor
 from .layers import Input, Layer
 from .mixed_precision import DTypePolicy
@@ -41,6 +42,7 @@ __all__ = [
     "Model",
     "Operation",
     "Sequential",
+    "Variable",
     "activations",
     "backend",
     "callbacks",
