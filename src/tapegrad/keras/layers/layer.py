@@ -180,7 +180,14 @@ class Layer(layer_config.LayerSaving, tf.Module):
         self._tracker.relink(made)
 
     # -- weights --------------------------------------------------------------------------
-    def add_weight(
+    def add_weight(self, *args, **kwargs):
+        # tf.keras's tutorials write add_weight("kernel", shape=...): the name by position and
+        # the shape by keyword, which Python cannot bind to Keras 3's order (shape first).
+        if args and isinstance(args[0], str) and "shape" in kwargs and "name" not in kwargs:
+            kwargs["name"], args = args[0], args[1:]
+        return self._add_weight(*args, **kwargs)
+
+    def _add_weight(
         self,
         shape=None,
         initializer=None,
@@ -243,6 +250,8 @@ class Layer(layer_config.LayerSaving, tf.Module):
             self._regularizers.append((reg, v))
         self._tracker.add_variable(v, bool(trainable))
         return v
+
+    add_weight.__doc__ = _add_weight.__doc__
 
     @property
     def trainable(self):
