@@ -274,8 +274,8 @@ def test_unknown_arguments_raise_and_decay_is_ignored():
         optimizers.Adam(betas=0.9)
     with pytest.warns(UserWarning, match="decay"):
         optimizers.SGD(decay=0.1)
-    with pytest.raises(NotImplementedError):
-        optimizers.SGD(use_ema=True)
+    with pytest.raises(NotImplementedError, match="gradient_accumulation_steps"):
+        optimizers.SGD(gradient_accumulation_steps=2)
 
 
 def test_argument_checks():

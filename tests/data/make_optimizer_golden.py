@@ -198,6 +198,14 @@ CASES = {
     "lion_betas": ("Lion", {"learning_rate": 0.02, "beta_1": 0.5, "beta_2": 0.9,
                             "weight_decay": 0.1}, None, "float32"),
     "lion_float64": ("Lion", {"learning_rate": 0.01, "clipnorm": 0.5}, None, "float64"),
+    "sgd_ema_overwrite": ("SGD", {"learning_rate": 0.1, "momentum": 0.5, "use_ema": True,
+                                  "ema_momentum": 0.7, "ema_overwrite_frequency": 3},
+                          None, "float32"),
+    "adam_ema_overwrite": ("Adam", {"learning_rate": 0.05, "use_ema": True,
+                                    "ema_overwrite_frequency": 2}, None, "float32"),
+    "rmsprop_ema_float64": ("RMSprop", {"learning_rate": 0.01, "use_ema": True,
+                                        "ema_momentum": 0.5, "ema_overwrite_frequency": 4},
+                            None, "float64"),
 }
 
 # Cases in which variable 2 gets a None gradient at these steps (skipped, with a warning).

@@ -43,7 +43,8 @@ optimizers = {
     "clipvalue": keras.optimizers.Adam(0.01, clipvalue=0.01),
     "gclip": keras.optimizers.SGD(0.1, global_clipnorm=0.3),
     "sched": keras.optimizers.SGD(schedules["exp"]),
-    #"ema": keras.optimizers.SGD(0.05, use_ema=True, ema_momentum=0.9),
+    "ema": keras.optimizers.SGD(0.05, use_ema=True, ema_momentum=0.9),
+    "ema_adam": keras.optimizers.Adam(0.01, use_ema=True, ema_momentum=0.8, ema_overwrite_frequency=5),
 }
 for name, opt in optimizers.items():
     m = make()

@@ -25,6 +25,7 @@ from .. import backend, constraints, initializers
 from ..variables import notifying_build
 from . import schedules as _schedules
 from .common import auto_name, is_number, keras_cast, warn
+from .ema import check_ema_arguments, overwrite_with_averages, update_moving_averages
 from .gradients import RowGradient, checked_gradients, clip_gradients, shape_and_dtype
 from .optimizer_saving import OptimizerSaving
 from .variables import OptimizerVariable, slot_name
@@ -65,8 +66,13 @@ class Optimizer(OptimizerSaving):
         loss_scale_factor: if set, gradients are divided by it (`scale_loss` multiplies).
         name: the optimizer's name (Keras's snake_case of the class name by default); the
             prefix of its variables' paths.
-        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps: accepted
-            at their defaults, for configs written by Keras; other values are not supported.
+        use_ema: keep an exponential moving average of each variable (a slot "average"),
+            which replaces the variables at the end of `fit` (`finalize_variable_values`).
+        ema_momentum: the average's decay, in [0, 1].
+        ema_overwrite_frequency: if set, the variables are also replaced by their averages
+            every this many steps.
+        gradient_accumulation_steps: accepted at its default, for configs written by Keras;
+            other values are not supported.
         lr: the old name of `learning_rate`, accepted with a DeprecationWarning.
 
     Raises:
@@ -99,11 +105,13 @@ class Optimizer(OptimizerSaving):
             warn("Argument `decay` is no longer supported and will be ignored.")
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
-        if use_ema or gradient_accumulation_steps:
+        if gradient_accumulation_steps:
             raise NotImplementedError(
-                f"{type(self).__name__}: `use_ema` and `gradient_accumulation_steps` are not "
-                "supported by tapegrad."
+                f"{type(self).__name__}: `gradient_accumulation_steps` is not supported by "
+                "tapegrad."
             )
+        if use_ema:
+            check_ema_arguments(ema_momentum, ema_overwrite_frequency)
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
@@ -259,6 +267,9 @@ class Optimizer(OptimizerSaving):
         self._trainable_variables = variables
         self._layouts = [shape_and_dtype(v) for v in variables]
         self._constrained = {id(v) for v in variables if v.constraint is not None}
+        if self.use_ema:  # first, as Keras: before the subclass's slots
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                variables, "average")
         self.built = True
 
     def _get_variable_index(self, variable):
@@ -441,6 +452,8 @@ class Optimizer(OptimizerSaving):
         if self.weight_decay is not None:
             self._apply_weight_decay(updated, lr)
         self._backend_update_step(grads, updated, lr)
+        if self.use_ema:
+            update_moving_averages(self)
         if self._constrained:  # Keras 3: each variable projected after its update
             constraints.apply_to([v for v in updated if id(v) in self._constrained])
         self._iterations.assign_add(1)
@@ -493,8 +506,14 @@ class Optimizer(OptimizerSaving):
         return arr
 
     def finalize_variable_values(self, var_list):
-        """Sets the variables' final values at the end of training: Keras replaces them by
-        their moving averages under `use_ema`, which tapegrad does not support, so nothing."""
+        """Sets the variables' final values at the end of training (`fit` calls it): under
+        `use_ema`, their moving averages.
+
+        Raises:
+            ValueError: if `var_list` is not as long as the list the optimizer was built on.
+        """
+        if self.use_ema:
+            overwrite_with_averages(self, var_list)
 
     # -- weight decay ---------------------------------------------------------------------
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
