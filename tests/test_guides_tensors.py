@@ -5,7 +5,6 @@ tf.VariableSynchronization / tf.VariableAggregation, and a Variable of partly un
 Expected values were recorded from TensorFlow 2.21; `test_*_as_tensorflow` recheck them there.
 """
 
-import numpy as np
 import pytest
 
 import tapegrad as tf

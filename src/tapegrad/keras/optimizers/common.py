@@ -8,9 +8,10 @@ import warnings
 
 import numpy as np
 
+from ... import as_dtype
 from .. import backend
 
-__all__ = ["auto_name", "is_number", "keras_cast", "scalar_pow", "warn"]
+__all__ = ["auto_name", "constant_slots", "is_number", "keras_cast", "scalar_pow", "warn"]
 
 _NAME_UIDS = collections.Counter()
 
@@ -39,6 +40,15 @@ def keras_cast(value, t):
     """A Python float cast to NumPy type `t` as Keras's `ops.cast` does it: TensorFlow first
     makes the float a float32 tensor, so a float64 variable sees float32-rounded constants."""
     return t(np.float32(value))
+
+
+def constant_slots(value):
+    """An initializer of slots filled with `value`, cast as Keras's `Constant` casts it (as
+    `ops.cast`: float32 first)."""
+    def initializer(shape, dtype):
+        return np.full(shape, keras_cast(value, as_dtype(dtype).as_numpy_dtype))
+
+    return initializer
 
 
 def is_number(value):

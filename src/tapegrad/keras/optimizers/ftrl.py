@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from ... import as_dtype
 from .base import Optimizer
-from .common import keras_cast
+from .common import constant_slots
 
 
 class Ftrl(Optimizer):
@@ -58,12 +57,7 @@ class Ftrl(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        value = self.initial_accumulator_value
-
-        def initializer(shape, dtype):
-            # Keras's `Constant`: the value cast as `ops.cast` casts it (float32 first).
-            return np.full(shape, keras_cast(value, as_dtype(dtype).as_numpy_dtype))
-
+        initializer = constant_slots(self.initial_accumulator_value)
         self._accumulators, self._linears = self.add_optimizer_variables(
             var_list, ["accumulator", "linear"], [initializer, "zeros"])
 
