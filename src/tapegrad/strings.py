@@ -22,7 +22,7 @@ from ._impl.string_ops import (
 )
 
 __all__ = [
-    "as_string", "bytes_split", "format", "join", "length", "lower", "reduce_join", "regex_replace", "split",
-    "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
-    "unicode_decode", "unicode_encode", "unicode_split", "upper",
+    "as_string", "bytes_split", "format", "join", "length", "lower", "reduce_join",
+    "regex_replace", "split", "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong",
+    "to_number", "unicode_decode", "unicode_encode", "unicode_split", "upper",
 ]

@@ -18,9 +18,9 @@ from .ragged_tensor import RaggedTensor
 from .string_hash import fingerprint64, siphash24
 
 __all__ = [
-    "as_string", "bytes_split", "format", "join", "length", "lower", "reduce_join", "regex_replace", "split",
-    "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
-    "unicode_decode", "unicode_encode", "unicode_split", "upper",
+    "as_string", "bytes_split", "format", "join", "length", "lower", "reduce_join",
+    "regex_replace", "split", "strip", "substr", "to_hash_bucket_fast", "to_hash_bucket_strong",
+    "to_number", "unicode_decode", "unicode_encode", "unicode_split", "upper",
 ]
 
 
