@@ -138,7 +138,7 @@ def unicode_decode(input, input_encoding, errors="replace", replacement_char=655
     if arr.ndim == 0:  # frompyfunc gives the list itself for a 0-d input
         return Tensor(np.asarray(pieces, dtype=np.int32).reshape(-1))
     ragged = _ragged(pieces, False)
-    return RaggedTensor(ragged._values.astype(np.int32), ragged._splits)
+    return RaggedTensor(np.asarray(ragged.flat_values).astype(np.int32), ragged._splits)
 
 
 def unicode_encode(input, output_encoding, errors="replace", replacement_char=65533,  # noqa: A002
@@ -162,9 +162,9 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
         return "".join(chars).encode(codec)
 
     if isinstance(input, RaggedTensor):
-        bounds = zip(input._splits[:-1], input._splits[1:])
-        out = np.empty(len(input._splits) - 1, dtype=object)
-        out[:] = [encode(input._values[a:b]) for a, b in bounds]
+        points, splits = np.asarray(input.flat_values), np.asarray(input.row_splits)
+        out = np.empty(len(splits) - 1, dtype=object)
+        out[:] = [encode(points[a:b]) for a, b in zip(splits[:-1], splits[1:])]
         return Tensor(out)
     values = np.asarray(convert_to_tensor(input)._value)
     if values.dtype.kind not in "iu" or values.ndim == 0:
