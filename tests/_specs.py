@@ -84,6 +84,28 @@ SCAN = [
 SQUARE = [(((3, 3),), {}), (((2, 2, 2),), {})]
 AXIS = [(((3,),), dict(axis=-1)), (((2, 3),), dict(axis=-1)), (((2, 3),), dict(axis=0))]
 
+
+def _window(strides, dilations, pads, **more):
+    return dict(strides=strides, dilations=dilations, pads=pads, **more)
+
+
+# Convolutions: (input, filter) shapes and the geometry, with one case per kind of window (2-D
+# plain, 1-D strided and padded, 2-D grouped and dilated, 3-D padded); y is each case's output.
+CONV = [
+    ((1, 4, 4, 2), (2, 2, 2, 3), (1, 3, 3, 3), _window((1, 1), (1, 1), ((0, 0), (0, 0)))),
+    ((2, 5, 2), (2, 2, 3), (2, 3, 3), _window((2,), (1,), ((1, 1),))),
+    ((1, 3, 4, 4), (2, 2, 2, 2), (1, 2, 2, 2),
+     _window((1, 2), (2, 1), ((1, 0), (0, 1)), groups=2)),
+    ((1, 2, 3, 2, 1), (2, 1, 2, 1, 2), (1, 2, 3, 2, 2),
+     _window((1, 1, 1), (1, 1, 1), ((0, 1), (0, 0), (1, 0)))),
+]
+# Pooling: (input, output) shapes and the window.
+POOL = [
+    ((1, 4, 5, 2), (1, 2, 3, 2), dict(ksize=(2, 2), **_window((2, 2), (1, 1), ((0, 0), (0, 1))))),
+    ((2, 5, 2), (2, 5, 2), dict(ksize=(3,), **_window((1,), (1,), ((1, 1),)))),
+    ((1, 5, 4, 1), (1, 3, 3, 1), dict(ksize=(2, 2), **_window((1, 1), (2, 1), ((0, 0), (0, 0))))),
+]
+
 # -- primitives (tapegrad/ops/) ----------------------------------------------------------------
 SPECS = {
     # elementwise
@@ -201,6 +223,17 @@ SPECS = {
         (((3, 3), (3,)), dict(equation="ii,i->i")), (((3,), (3,)), dict(equation="i,i->")),
         (((2, 2, 3), (2, 3, 2)), dict(equation="bij,bjk->bik")),
     ]),
+    # convolution and pooling
+    "convolution": Spec(cases=[((x, w), {"groups": 1, **p}) for x, w, _, p in CONV]),
+    "conv_transpose": Spec(cases=[((y, w), {"groups": 1, "input_shape": x, **p})
+                                  for x, w, y, p in CONV]),
+    "conv_backprop_filter": Spec(cases=[((x, y), {"groups": 1, "filter_shape": w, **p})
+                                        for x, w, y, p in CONV]),
+    "max_pool": Spec(cases=[((x,), p) for x, _, p in POOL]),
+    "max_pool_grad": Spec(cases=[((y, x), p) for x, y, p in POOL]),
+    "max_pool_grad_grad": Spec(cases=[((x, x), p) for x, _, p in POOL]),
+    "avg_pool": Spec(cases=[((x,), p) for x, _, p in POOL]),
+    "avg_pool_grad": Spec(cases=[((y,), {"input_shape": x, **p}) for x, y, p in POOL]),
     # activations
     "softplus": Spec(),
     "softsign": Spec(ANY),
@@ -360,6 +393,15 @@ COMPOSITE_SPECS = {
                (((5, 2),), dict(op="x", name="mean", axis=0, keepdims=True)),
                (((5,),), dict(op="x", name="max", axis=0)),
                (((5, 3),), dict(op="x", name="min", axis=0))]),  # no empty column
+    "separable_conv2d": Spec(cases=[
+        (((1, 3, 4, 2), (2, 2, 2, 2), (1, 1, 4, 3)), dict(strides=[1, 1, 1, 1], padding="SAME")),
+        (((1, 5, 4, 2), (2, 2, 2, 1), (1, 1, 2, 2)),
+         dict(strides=[1, 2, 2, 1], padding="VALID", data_format="NHWC")),
+    ]),
+    "local_response_normalization": Spec(cases=[
+        (((1, 2, 2, 5),), dict(depth_radius=1, bias=1.0, alpha=0.5, beta=0.75)),
+        (((1, 1, 2, 3),), dict(depth_radius=5)),
+    ]),
     "moments": Spec(cases=[(((4, 3),), dict(axes=[0])),
                            (((2, 3),), dict(axes=[0, 1], keepdims=True)),
                            (((2, 3, 2),), dict(axes=[0, 2]))]),

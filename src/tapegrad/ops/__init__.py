@@ -3,5 +3,7 @@
 Each module holds `defprimitive(...)` entries only (plus the named rule functions they use).
 """
 
-from . import activations, control, elementwise, matrix, recurrent, reductions, shape  # noqa: F401
-from . import tensor_array  # noqa: F401
+from . import (  # noqa: F401
+    activations, control, convolution, elementwise, matrix, pooling, recurrent, reductions,
+    shape, tensor_array,
+)
