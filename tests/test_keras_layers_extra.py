@@ -3,6 +3,7 @@ with TensorFlow, each against Keras 3 (outputs, gradients and configs)."""
 
 import numpy as np
 import pytest
+from _layer_checks import check_against_keras, check_config_round_trip, check_gradients
 
 import tapegrad as tf
 from tapegrad import keras
@@ -45,22 +46,12 @@ CASES = [
 
 @pytest.mark.parametrize("name,make,x", CASES, ids=[c[0] for c in CASES])
 def test_layer_gradients_match_finite_differences(name, make, x):
-    layer = type(make(keras)).from_config({**make(keras).get_config(), "dtype": "float64"})
-    x64 = np.asarray(x, np.float64)
-    layer(x64)  # build
-    tf.check_grads(lambda inputs: layer(inputs), [x64], order=2, modes=("rev", "fwd"),
-                   rtol=1e-4, atol=1e-4)
+    check_gradients(make, x)
 
 
 @pytest.mark.parametrize("name,make,x", CASES, ids=[c[0] for c in CASES])
 def test_layer_config_round_trip(name, make, x):
-    layer = make(keras)
-    clone = type(layer).from_config(layer.get_config())
-    assert clone.get_config() == layer.get_config()
-    layer(x)
-    clone(x)
-    clone.set_weights(layer.get_weights())
-    np.testing.assert_allclose(clone(x).numpy(), layer(x).numpy(), rtol=1e-6)
+    check_config_round_trip(make, x)
 
 
 def test_noise_layers_act_only_in_training():
@@ -144,44 +135,9 @@ def test_bad_arguments_are_clear():
 # -- against Keras 3 ------------------------------------------------------------------------------
 
 
-def _plain(config):
-    out = {}
-    for key, value in config.items():
-        if key in ("name", "dtype"):
-            continue
-        if isinstance(value, dict) and "class_name" in value:
-            value = (value["class_name"], value.get("config"))
-        if isinstance(value, tuple) and key in ("dims", "axis"):
-            value = list(value)
-        out[key] = value
-    return out
-
-
 @pytest.mark.parametrize("name,make,x", CASES, ids=[c[0] for c in CASES])
 def test_layers_match_keras(tf_keras_real, name, make, x):
-    tf_real, k3 = tf_keras_real
-    theirs, ours = make(k3), make(keras)
-    theirs(x)
-    ours(x)
-    ours.set_weights(theirs.get_weights())
-    assert [w.shape for w in ours.get_weights()] == [tuple(w.shape) for w in theirs.weights]
-    xt = tf_real.constant(x)
-    with tf_real.GradientTape() as tape:
-        tape.watch(xt)
-        t_out = theirs(xt)
-        t_loss = tf_real.reduce_sum(t_out * t_out * tf_real.range(1.0, 1.0 + t_out.shape[-1]))
-    t_grads = tape.gradient(t_loss, [xt] + theirs.trainable_weights)
-    xo = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(xo)
-        o_out = ours(xo)
-        o_loss = tf.reduce_sum(o_out * o_out * tf.range(1.0, 1.0 + o_out.shape[-1]))
-    o_grads = tape.gradient(o_loss, [xo] + ours.trainable_weights)
-    np.testing.assert_allclose(o_out.numpy(), np.asarray(t_out), rtol=1e-5, atol=1e-6)
-    for a, b in zip(o_grads, t_grads):
-        np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=1e-4, atol=1e-5)
-    assert _plain(ours.get_config()) == _plain(theirs.get_config())
-    assert ours.compute_output_shape(x.shape) == tuple(theirs.compute_output_shape(x.shape))
+    check_against_keras(*tf_keras_real, make, x)
 
 
 def test_softmax_mask_and_masked_pooling_match_keras(tf_keras_real):

@@ -97,12 +97,25 @@ def image_data_format():
 
 def set_image_data_format(data_format):
     """Sets the default image layout: "channels_last" or "channels_first"."""
-    if data_format not in ("channels_last", "channels_first"):
+    if data_format is None:  # None means the current format elsewhere, not here
+        raise ValueError("The `data_format` argument must be one of {'channels_first', "
+                         "'channels_last'}. Received: data_format=None")
+    _IMAGE_DATA_FORMAT[0] = standardize_data_format(data_format)
+
+
+def standardize_data_format(data_format):
+    """`data_format`, or `image_data_format()` for None, as Keras 3's.
+
+    Raises:
+        ValueError: for a value other than "channels_first" and "channels_last".
+    """
+    fmt = data_format or image_data_format()
+    if fmt not in ("channels_first", "channels_last"):
         raise ValueError(
             "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
             f"Received: data_format={data_format}"
         )
-    _IMAGE_DATA_FORMAT[0] = data_format
+    return fmt
 
 
 def is_float_dtype(dtype):

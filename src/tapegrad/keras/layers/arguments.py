@@ -3,7 +3,10 @@ name the layer, the argument and the value received."""
 
 import numpy as np
 
-__all__ = ["check_data_format", "check_float", "check_integer", "check_rank", "check_shape"]
+__all__ = [
+    "check_data_format", "check_float", "check_integer", "check_padding", "check_rank", "check_shape",
+    "check_tuple",
+]
 
 
 def check_integer(owner, name, value, minimum=None, allow_none=False):
@@ -87,27 +90,63 @@ def check_shape(owner, name, shape, allow_minus_one=False):
 
 
 def check_data_format(data_format):
-    """`data_format`, or the backend's image data format for None.
+    """`data_format`, or the backend's image data format for None (Keras's
+    `standardize_data_format`, which keras.ops' convolutions use too).
 
     Raises:
         ValueError: for a value other than "channels_first" and "channels_last".
     """
     from .. import backend
 
-    fmt = data_format or backend.image_data_format()
-    if fmt not in ("channels_first", "channels_last"):
-        raise ValueError(
-            "The `data_format` argument must be one of {'channels_first', "
-            f"'channels_last'}}. Received: data_format={data_format}"
-        )
-    return fmt
+    return backend.standardize_data_format(data_format)
 
 
 def check_rank(layer, inputs, rank):
-    """Raises Keras's ValueError when `inputs` (a call's input 0) is not of rank `rank`."""
-    shape = tuple(inputs.shape)
+    """Raises Keras's ValueError when `inputs` (a call's input 0, or its shape) is not of rank
+    `rank`."""
+    shape = tuple(getattr(inputs, "shape", inputs))
     if len(shape) != rank:
         raise ValueError(
             f"Input 0 of layer '{layer.name}' is incompatible with the layer: expected "
             f"ndim={rank}, found ndim={len(shape)}. Full shape received: {shape}"
         )
+
+
+def check_tuple(owner, name, value, n, allow_zero=False):
+    """`value` (an int or `n` ints) as a tuple of `n` ints, as Keras's `standardize_tuple`.
+
+    Raises:
+        ValueError: for anything else, or a value below 1 (below 0 with `allow_zero`).
+    """
+    message = (f"{owner}: the `{name}` argument must be a tuple of {n} integers. Received "
+               f"{name}={value!r}")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        values = (int(value),) * n
+    else:
+        try:
+            values = tuple(value)
+        except TypeError:
+            raise ValueError(message) from None
+        if len(values) != n or not all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+            raise ValueError(message)
+        values = tuple(int(v) for v in values)
+    low = 0 if allow_zero else 1
+    bad = sorted({v for v in values if v < low})
+    if bad:
+        raise ValueError(f"{message} including values {set(bad)} that do not satisfy `value "
+                         f"{'>= 0' if allow_zero else '> 0'}`")
+    return values
+
+
+def check_padding(owner, value, allow_causal=False):
+    """"valid" or "same" (or "causal" with `allow_causal`), lower-cased, as Keras's
+    `standardize_padding`."""
+    allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
+    padding = value.lower() if isinstance(value, str) else value
+    if padding not in allowed:
+        raise ValueError(
+            f"{owner}: the `padding` argument must be one of {set(allowed)}. Received: "
+            f"{value!r}"
+        )
+    return padding

@@ -18,6 +18,10 @@ __all__ = [
     "unknown_batch",
 ]
 
+# The stand-ins' size for unknown dimensions when size 1 is refused: a convolution or pool
+# needs an image at least as large as its window (each layer runs on its own stand-ins).
+LARGE_STAND_IN = 16
+
 
 def declared_unknowns(layer, inputs, shapes, default):
     """`shapes` with None where the layer's own `compute_output_shape` says a dimension is
@@ -80,11 +84,21 @@ def output_shapes(layer, structure, ctx):
     """The outputs of `layer` on stand-ins for `structure`, `(inputs, args, kwargs)`, and their
     shapes, a list over the flattened outputs: where an input has unknown dimensions other
     than the batch (a sequence's length), the output dimensions that follow them are unknown
-    too, found by a second run at size 2."""
-    outputs = run_on_stand_ins(layer, structure, 1, ctx)
+    too, found by a second run at a size one larger. The stand-ins' unknown dimensions are 1,
+    or `LARGE_STAND_IN` where the layer refuses 1 (a window larger than the image)."""
+    unknown = any(None in t.shape[1:] for t in _keras_tensors_in(structure[0]))
+    size = 1
+    try:
+        outputs = run_on_stand_ins(layer, structure, size, ctx)
+    except ValueError:  # tf.errors.InvalidArgumentError included
+        if not unknown:
+            raise
+        size = LARGE_STAND_IN
+        outputs = run_on_stand_ins(layer, structure, size, ctx)
     shapes = [shape_of(out) for out in flatten(outputs)]
-    if any(None in t.shape[1:] for t in _keras_tensors_in(structure[0])):
-        others = [shape_of(out) for out in flatten(run_on_stand_ins(layer, structure, 2, ctx))]
+    if unknown:
+        others = [shape_of(out)
+                  for out in flatten(run_on_stand_ins(layer, structure, size + 1, ctx))]
         if [len(s) for s in others] == [len(s) for s in shapes]:
             shapes = [
                 tuple(None if a != b else a for a, b in zip(s, o)) for s, o in zip(shapes, others)

@@ -1,6 +1,6 @@
 """`keras.ops.nn`: activations, normalization, attention, one-hot encodings and the
 cross-entropies, as Keras 3 defines them, composed of tapegrad ops (differentiable to any
-order). Convolutions and pooling are not available: tapegrad has no convolution primitive."""
+order); convolutions and pools from `convolution.py`."""
 
 import math
 
@@ -14,12 +14,24 @@ from ..backend import standardize_dtype
 from ..promotion import result_type
 from ._common import as_tensor, axes_of, float_input, op
 from ._reductions import sort
+from .convolution import (
+    average_pool,
+    conv,
+    conv_transpose,
+    depthwise_conv,
+    max_pool,
+    separable_conv,
+)
 
 __all__ = [
+    "average_pool",
     "batch_normalization",
     "binary_crossentropy",
     "categorical_crossentropy",
     "celu",
+    "conv",
+    "conv_transpose",
+    "depthwise_conv",
     "dot_product_attention",
     "elu",
     "gelu",
@@ -33,6 +45,7 @@ __all__ = [
     "leaky_relu",
     "log_sigmoid",
     "log_softmax",
+    "max_pool",
     "moments",
     "multi_hot",
     "normalize",
@@ -42,6 +55,7 @@ __all__ = [
     "relu6",
     "rms_normalization",
     "selu",
+    "separable_conv",
     "sigmoid",
     "silu",
     "soft_shrink",
