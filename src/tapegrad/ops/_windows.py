@@ -185,25 +185,44 @@ def max_pool_argmax(x, ksize, strides, dilations, pads):
     chooses at ties; and the output's spatial shape."""
     xp = padded(x, pads, _lowest(x.dtype))
     out = out_shape(x.shape[1:-1], ksize, strides, dilations, pads)
+    size = int(np.prod(ksize))
+    kind = np.int8 if size < 2**7 else np.int16 if size < 2**15 else np.int64
     best = which = None
     for n, (_, index) in enumerate(offset_slices(ksize, strides, dilations, out)):
         view = xp[index]
         if best is None:
             best = view.copy()
-            which = np.zeros(best.shape, dtype=np.int16 if np.prod(ksize) < 2**15 else np.int64)
+            which = np.zeros(best.shape, dtype=kind)
             continue
         greater = view > best
-        np.copyto(best, view, where=greater)
-        which[greater] = n
+        np.maximum(best, view, out=best)
+        # Offsets come in increasing order, so a strictly greater value's offset n exceeds
+        # the one held: a maximum keeps it (arithmetic, far cheaper than masked writes).
+        np.maximum(which, np.multiply(greater, n, dtype=kind), out=which)
     return which, out
+
+
+def _at(mask, values):
+    """`values` where `mask` holds, zeros elsewhere: a product (ten times faster than
+    np.where on a scattered mask) unless a value is not finite (inf * 0 would give NaN)."""
+    if values.dtype.kind != "f" or np.isfinite(values).all():
+        return values * mask
+    return np.where(mask, values, values.dtype.type(0))
 
 
 def max_pool_scatter(g, x, ksize, strides, dilations, pads):
     """`g` (output-shaped) added into zeros of `x`'s shape at each window's first maximum."""
     which, out = max_pool_argmax(x, ksize, strides, dilations, pads)
     gx = _padded_zeros(x.shape, pads, g.dtype)
+    # Windows that do not overlap (each stride at least the dilated window) meet each input
+    # element at most once: their shares are written, not added.
+    apart = all(s >= (k - 1) * d + 1 for k, s, d in zip(ksize, strides, dilations))
     for n, (_, index) in enumerate(offset_slices(ksize, strides, dilations, out)):
-        gx[index] += np.where(which == n, g, 0)
+        share = _at(which == n, g)
+        if apart:
+            gx[index] = share
+        else:
+            gx[index] += share
     return np.ascontiguousarray(unpadded(gx, x.shape, pads))
 
 
@@ -213,7 +232,7 @@ def max_pool_gather(h, x, ksize, strides, dilations, pads):
     hp = padded(h, pads)
     res = np.zeros(which.shape, dtype=h.dtype)
     for n, (_, index) in enumerate(offset_slices(ksize, strides, dilations, out)):
-        np.copyto(res, hp[index], where=which == n)
+        res += _at(which == n, hp[index])
     return res
 
 
