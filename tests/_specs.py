@@ -13,6 +13,7 @@ positionally; `rtol`, `atol` and `order` loosen the check, with the reason in a 
 import numpy as np
 
 import tapegrad as tf
+import tapegrad.image  # loaded on first use: registers tf.image's composites
 import tapegrad.sparse  # loads (registers) the lazy sparse composites
 from tapegrad.ops.matrix import cholesky
 from tapegrad.ops.recurrent import recurrent_scan, recurrent_scan_grad
@@ -397,6 +398,19 @@ COMPOSITE_SPECS = {
         (((1, 3, 4, 2), (2, 2, 2, 2), (1, 1, 4, 3)), dict(strides=[1, 1, 1, 1], padding="SAME")),
         (((1, 5, 4, 2), (2, 2, 2, 1), (1, 1, 2, 2)),
          dict(strides=[1, 2, 2, 1], padding="VALID", data_format="NHWC")),
+    ]),
+    "resize_bilinear": Spec(cases=[(((1, 3, 4, 2),), dict(size=(5, 7))),
+                                   (((2, 4, 4, 1),), dict(size=(2, 3)))]),
+    "flip_left_right": Spec(cases=[(((2, 3, 4, 1),), {})]),
+    "flip_up_down": Spec(cases=[(((3, 4, 2),), {})]),
+    "image_transpose": Spec(cases=[(((3, 4, 2),), {}), (((1, 2, 3, 2),), {})]),
+    "rot90": Spec(cases=[(((1, 3, 4, 2),), dict(k=1)), (((3, 4, 1),), dict(k=2)),
+                         (((3, 2, 1),), dict(k=3))]),
+    "extract_patches": Spec(cases=[
+        (((1, 4, 5, 2),), dict(sizes=[1, 2, 2, 1], strides=[1, 2, 1, 1], rates=[1, 1, 1, 1],
+                               padding="SAME")),
+        (((1, 5, 5, 1),), dict(sizes=[1, 2, 3, 1], strides=[1, 1, 2, 1], rates=[1, 2, 1, 1],
+                               padding="VALID")),
     ]),
     "local_response_normalization": Spec(cases=[
         (((1, 2, 2, 5),), dict(depth_radius=1, bias=1.0, alpha=0.5, beta=0.75)),

@@ -1,5 +1,5 @@
-"""The bad-input table of issue 13's image layers (convolution, pooling, shape and image
-preprocessing): each bad call raises the error class Keras 3 raises, with a message naming the
+"""The bad-input table of issue 13's image layers (convolution, pooling, padding, cropping
+and upsampling): each bad call raises the error class Keras 3 raises, with a message naming the
 layer and the offending value (without TensorFlow); with Keras 3 installed the same call runs
 on it too and must raise that class."""
 
@@ -56,6 +56,20 @@ TABLE = {
     "global_pooling_rank_three_input": Bad(
         lambda k, t, d: k.layers.GlobalAveragePooling2D()(SEQ), ValueError, "ndim=4",
         "ndim=3"),
+    "zero_padding2d_three_entries": Bad(lambda k, t, d: k.layers.ZeroPadding2D((1, 1, 1)),
+                                        ValueError, "padding", "(1, 1, 1)"),
+    "zero_padding1d_negative": Bad(lambda k, t, d: k.layers.ZeroPadding1D(-1), ValueError,
+                                   "padding", "-1"),
+    "cropping2d_negative": Bad(lambda k, t, d: k.layers.Cropping2D(-1), ValueError,
+                               "cropping", "-1"),
+    "cropping2d_larger_than_input": Bad(lambda k, t, d: k.layers.Cropping2D(3)(IMG),
+                                        ValueError, "cropping", "(3, 3)"),
+    "cropping1d_rank_four_input": Bad(lambda k, t, d: k.layers.Cropping1D(1)(IMG), ValueError,
+                                      "ndim=3", "ndim=4"),
+    "up_sampling1d_float_size": Bad(lambda k, t, d: k.layers.UpSampling1D(1.5), TypeError,
+                                    "size", "1.5"),
+    "up_sampling2d_size_zero": Bad(lambda k, t, d: k.layers.UpSampling2D(0), ValueError,
+                                   "size", "0"),
 }
 
 

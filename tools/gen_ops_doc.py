@@ -29,7 +29,7 @@ from tapegrad._core.primitive import (  # noqa: E402
     ZERO,
 )
 
-NAMESPACES = ["tf", "tf.math", "tf.nn", "tf.linalg", "tf.random", "tf.autodiff"]
+NAMESPACES = ["tf", "tf.math", "tf.nn", "tf.linalg", "tf.random", "tf.autodiff", "tf.image"]
 
 HEADER = """# Operations
 

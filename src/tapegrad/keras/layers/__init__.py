@@ -41,10 +41,14 @@ from .normalization import BatchNormalization
 from .normalization_layers import GroupNormalization, LayerNormalization, UnitNormalization
 from .preprocessing import (
     CategoryEncoding,
+    CenterCrop,
     Hashing,
     IntegerLookup,
     Normalization,
+    RandomContrast,
+    RandomFlip,
     Rescaling,
+    Resizing,
     StringLookup,
     TextVectorization,
 )
@@ -57,6 +61,17 @@ from .pooling import (
     MaxPooling3D,
 )
 from .reshaping import Permute, RepeatVector
+from .spatial_reshaping import (
+    Cropping1D,
+    Cropping2D,
+    Cropping3D,
+    UpSampling1D,
+    UpSampling2D,
+    UpSampling3D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+    ZeroPadding3D,
+)
 
 # Keras's aliases
 GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
@@ -152,8 +167,21 @@ __all__ = [
     "UnitNormalization",
     "Normalization",
     "Rescaling",
+    "CenterCrop",
+    "RandomContrast",
+    "RandomFlip",
+    "Resizing",
     "Permute",
     "RepeatVector",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
 
     "GRU",
     "GRUCell",

@@ -1,17 +1,23 @@
-"""Preprocessing layers: numerical (Rescaling, Normalization) and text and categorical
-(TextVectorization, StringLookup, IntegerLookup, CategoryEncoding, Hashing)."""
+"""Preprocessing layers: numerical (Rescaling, Normalization), text and categorical
+(TextVectorization, StringLookup, IntegerLookup, CategoryEncoding, Hashing) and image (Resizing,
+CenterCrop, RandomFlip, RandomContrast)."""
 
 from .categorical import CategoryEncoding, Hashing
+from .image_preprocessing import CenterCrop, RandomContrast, RandomFlip, Resizing
 from .lookups import IntegerLookup, StringLookup
 from .numerical import Normalization, Rescaling
 from .text_vectorization import TextVectorization
 
 __all__ = [
     "CategoryEncoding",
+    "CenterCrop",
     "Hashing",
     "IntegerLookup",
     "Normalization",
+    "RandomContrast",
+    "RandomFlip",
     "Rescaling",
+    "Resizing",
     "StringLookup",
     "TextVectorization",
 ]

@@ -1,0 +1,27 @@
+"""`tapegrad.image`: `tf.image`'s names (their code: `_impl/image_ops.py`; the decoders are
+`tf.io`'s)."""
+
+from ._impl.image_ops import (
+    ResizeMethod,
+    central_crop,
+    crop_to_bounding_box,
+    extract_patches,
+    flip_left_right,
+    flip_up_down,
+    pad_to_bounding_box,
+    random_flip_left_right,
+    random_flip_up_down,
+    resize,
+    resize_with_crop_or_pad,
+    resize_with_pad,
+    rot90,
+    transpose,
+)
+from .io._image import decode_image, decode_jpeg, decode_png, encode_png
+
+__all__ = [
+    "ResizeMethod", "central_crop", "crop_to_bounding_box", "decode_image", "decode_jpeg",
+    "decode_png", "encode_png", "extract_patches", "flip_left_right", "flip_up_down",
+    "pad_to_bounding_box", "random_flip_left_right", "random_flip_up_down", "resize",
+    "resize_with_crop_or_pad", "resize_with_pad", "rot90", "transpose",
+]

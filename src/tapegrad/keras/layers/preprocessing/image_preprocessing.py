@@ -1,0 +1,219 @@
+"""Image preprocessing layers as Keras 3's: Resizing and CenterCrop, and the augmentations
+RandomFlip and RandomContrast, active only with `training=True` and drawn from the layer's
+`seed` or, without one, from the stream `keras.utils.set_random_seed` seeds."""
+
+import numpy as np
+
+import tapegrad as tf
+
+from ..arguments import check_data_format, check_integer
+from ..layer import Layer
+from ..noise import _Noise
+
+__all__ = ["CenterCrop", "RandomContrast", "RandomFlip", "Resizing"]
+
+
+def _channels_last(layer, images):
+    """`images` (rank 3 or 4) as channels last, as the compute dtype, and how to undo the
+    transposition."""
+    if images.ndim not in (3, 4):
+        raise ValueError(
+            f"{type(layer).__name__}: expected the input image to be rank 3 or 4. Received "
+            f"inputs.shape={tuple(images.shape)}"
+        )
+    images = tf.cast(images, layer.compute_dtype)
+    if layer.data_format == "channels_last":
+        return images, lambda x: x
+    order = (1, 2, 0) if images.ndim == 3 else (0, 2, 3, 1)
+    back = (2, 0, 1) if images.ndim == 3 else (0, 3, 1, 2)
+    return tf.transpose(images, order), lambda x: tf.transpose(x, back)
+
+
+def _smart_resize(images, height, width, interpolation="bilinear"):
+    """The largest central crop of the target's aspect ratio, resized to (height, width), as
+    Keras's `smart_resize`."""
+    h, w = images.shape[-3], images.shape[-2]
+    crop_h = min(h, int(float(w * height) / width))
+    crop_w = min(w, int(float(h * width) / height))
+    top, left = int(float(h - crop_h) / 2), int(float(w - crop_w) / 2)
+    images = images[..., top:top + crop_h, left:left + crop_w, :]
+    return tf.image.resize(images, (height, width), method=interpolation)
+
+
+class Resizing(Layer):
+    """Resizes images to (height, width), as `tf.image.resize`.
+
+    Args:
+        height, width: the output size.
+        interpolation: "bilinear" (default) or "nearest".
+        crop_to_aspect_ratio: first crop the largest central box of the output's aspect ratio.
+        pad_to_aspect_ratio: first pad the image with `fill_value` to the output's aspect
+            ratio, centred.
+        fill_mode: "constant" (the only one).
+        fill_value: the padding's value.
+        data_format: "channels_last" (default: the backend's) or "channels_first".
+    """
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
+                 antialias=False, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height = check_integer("Resizing", "height", height, minimum=1)
+        self.width = check_integer("Resizing", "width", width, minimum=1)
+        if interpolation not in ("bilinear", "nearest"):
+            raise ValueError(f"Resizing: `interpolation` must be 'bilinear' or 'nearest' "
+                             f"(tapegrad has no other). Received: interpolation={interpolation!r}")
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError("Resizing: only one of `crop_to_aspect_ratio` and "
+                             "`pad_to_aspect_ratio` can be True.")
+        if fill_mode != "constant":
+            raise ValueError(f"Resizing: `fill_mode` must be 'constant'. Received: "
+                             f"fill_mode={fill_mode!r}")
+        if antialias:
+            raise NotImplementedError("Resizing: antialias=True is not available in tapegrad.")
+        self.interpolation, self.fill_mode, self.fill_value = interpolation, fill_mode, fill_value
+        self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
+        self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
+        self.antialias = False
+        self.data_format = check_data_format(data_format)
+
+    def _pad(self, images):
+        h, w = images.shape[-3], images.shape[-2]
+        pad_h = max(0, int(float(w * self.height) / self.width) - h)
+        pad_w = max(0, int(float(h * self.width) / self.height) - w)
+        pads = [(0, 0)] * (images.ndim - 3) + [
+            (pad_h // 2, pad_h - pad_h // 2), (pad_w // 2, pad_w - pad_w // 2), (0, 0)]
+        return tf.pad(images, pads, constant_values=self.fill_value)
+
+    def call(self, inputs):
+        images, back = _channels_last(self, inputs)
+        size = (self.height, self.width)
+        if self.crop_to_aspect_ratio:
+            return back(_smart_resize(images, *size, self.interpolation))
+        if self.pad_to_aspect_ratio:
+            images = self._pad(images)
+        return back(tf.image.resize(images, size, method=self.interpolation))
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        first = self.data_format == "channels_first"
+        axes = (-2, -1) if first else (-3, -2)
+        shape[axes[0]], shape[axes[1]] = self.height, self.width
+        return tuple(shape)
+
+    def get_config(self):
+        return {
+            **super().get_config(), "height": self.height, "width": self.width,
+            "interpolation": self.interpolation, "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+            "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value, "antialias": self.antialias,
+            "data_format": self.data_format,
+        }
+
+
+class CenterCrop(Resizing):
+    """The central (height, width) box of each image; an image smaller than that is resized
+    (its largest central box of that aspect ratio, bilinearly), as Keras's.
+
+    Args:
+        height, width: the output size.
+        data_format: "channels_last" (default: the backend's) or "channels_first".
+    """
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(height, width, data_format=data_format, **kwargs)
+
+    def call(self, inputs):
+        images, back = _channels_last(self, inputs)
+        h, w = images.shape[-3], images.shape[-2]
+        if h < self.height or w < self.width:
+            return back(_smart_resize(images, self.height, self.width))
+        top, left = int((h - self.height) / 2), int((w - self.width) / 2)
+        return back(images[..., top:top + self.height, left:left + self.width, :])
+
+    def get_config(self):
+        config = super().get_config()
+        return {key: config[key] for key in config if key not in (
+            "interpolation", "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_mode",
+            "fill_value", "antialias")}
+
+
+class RandomFlip(_Noise):
+    """Flips each image (independently) left-right and/or up-down with probability 1/2, in
+    training only.
+
+    Args:
+        mode: "horizontal", "vertical" or "horizontal_and_vertical" (default).
+        seed: an integer for a private random stream.
+        data_format: "channels_last" (default: the backend's) or "channels_first".
+    """
+
+    def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if mode not in ("horizontal", "vertical", "horizontal_and_vertical"):
+            raise ValueError(
+                f"RandomFlip layer {self.name} received an unknown mode argument {mode!r}; "
+                "expected 'horizontal', 'vertical' or 'horizontal_and_vertical'."
+            )
+        self.mode = mode
+        self.data_format = check_data_format(data_format)
+
+    def call(self, inputs, training=False):
+        images, back = _channels_last(self, inputs)
+        if not training:
+            return back(images)
+        batch = (images.shape[0],) if images.ndim == 4 else ()
+        for axis, name in ((-2, "horizontal"), (-3, "vertical")):
+            if name in self.mode:
+                flips = self._stream().uniform(size=batch + (1, 1, 1)) <= 0.5
+                images = tf.where(flips, tf.reverse(images, [axis]), images)
+        return back(images)
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed, "mode": self.mode,
+                "data_format": self.data_format}
+
+
+class RandomContrast(_Noise):
+    """Scales each image's deviation from its per-channel mean by a random factor drawn in
+    [1 - lower, 1 + upper] (per image), clipped to `value_range`, in training only.
+
+    Args:
+        factor: a number in [0, 1] (lower = upper = factor) or a pair (lower, upper).
+        value_range: the images' range, which the output is clipped to.
+        seed: an integer for a private random stream.
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        message = ("RandomContrast: the `factor` argument should be a number (or a list of two "
+                   f"numbers) in the range [0.0, 1.0]. Received: factor={factor}")
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2 or factor[0] > 1.0 or factor[1] < 0.0:
+                raise ValueError(message)
+            factor = tuple(sorted(factor))
+        elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+            if not 0.0 <= factor <= 1.0:
+                raise ValueError(message)
+            factor = (float(factor), float(factor))
+        else:
+            raise ValueError(message)  # noqa: TRY004 - Keras raises ValueError
+        self.factor = factor
+        self.value_range = value_range
+        self.data_format = check_data_format(data_format)
+
+    def call(self, inputs, training=False):
+        images, back = _channels_last(self, inputs)
+        if not training:
+            return back(images)
+        batch = (images.shape[0],) if images.ndim == 4 else ()
+        draws = self._stream().uniform(1.0 - self.factor[0], 1.0 + self.factor[1],
+                                       size=batch + (1, 1, 1))
+        scale = tf.constant(draws.astype(np.dtype(self.compute_dtype)))
+        mean = tf.reduce_mean(images, axis=[-3, -2], keepdims=True)
+        out = (images - mean) * scale + mean
+        return back(tf.clip_by_value(out, *self.value_range))
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range,
+                "seed": self.seed, "data_format": self.data_format}

@@ -1,0 +1,110 @@
+"""Image preprocessing layers (issue 13): Resizing and CenterCrop against loops and Keras 3;
+RandomFlip and RandomContrast act only in training, per image, seeded by the layer's seed or
+keras.utils.set_random_seed, with Keras 3's configs."""
+
+import numpy as np
+import pytest
+from bad_input import assert_clear_error
+
+import tapegrad as tf
+from tapegrad import keras
+
+layers = keras.layers
+IMAGES = (np.random.default_rng(0).uniform(size=(4, 6, 8, 3)) * 255).astype("float32")
+
+DETERMINISTIC = [
+    ("resizing", lambda m: m.layers.Resizing(4, 5)),
+    ("resizing_nearest", lambda m: m.layers.Resizing(9, 3, interpolation="nearest")),
+    ("resizing_crop", lambda m: m.layers.Resizing(4, 4, crop_to_aspect_ratio=True)),
+    ("resizing_pad", lambda m: m.layers.Resizing(4, 4, pad_to_aspect_ratio=True,
+                                                 fill_value=1.0)),
+    ("resizing_first", lambda m: m.layers.Resizing(3, 2, data_format="channels_first")),
+    ("center_crop", lambda m: m.layers.CenterCrop(3, 5)),
+    ("center_crop_larger", lambda m: m.layers.CenterCrop(8, 8)),
+]
+
+
+def test_center_crop_and_resizing_values():
+    np.testing.assert_array_equal(layers.CenterCrop(4, 4)(IMAGES).numpy(), IMAGES[:, 1:5, 2:6])
+    np.testing.assert_allclose(layers.Resizing(3, 4)(IMAGES).numpy(),
+                               tf.image.resize(IMAGES, (3, 4)).numpy())
+    cropped = layers.Resizing(6, 6, crop_to_aspect_ratio=True)(IMAGES).numpy()
+    np.testing.assert_allclose(cropped, IMAGES[:, :, 1:7], rtol=1e-6)  # same size: a crop
+    padded = layers.Resizing(8, 8, pad_to_aspect_ratio=True)(IMAGES).numpy()
+    np.testing.assert_allclose(padded[:, 1:7], IMAGES, rtol=1e-6)
+    assert (padded[:, 0] == 0).all() and (padded[:, 7] == 0).all()
+    assert layers.Resizing(3, 4).compute_output_shape((None, 6, 8, 3)) == (None, 3, 4, 3)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.RandomFlip(seed=2),
+                                  lambda: layers.RandomContrast(0.5, seed=2)])
+def test_augmentations_act_only_in_training(make):
+    layer = make()
+    np.testing.assert_array_equal(layer(IMAGES).numpy(), IMAGES)
+    assert not np.array_equal(layer(IMAGES, training=True).numpy(), IMAGES)
+    model = keras.Sequential([keras.Input((6, 8, 3)), make()])
+    np.testing.assert_array_equal(model.predict(IMAGES, verbose=0), IMAGES)
+
+
+def test_random_flip_flips_each_image_on_its_own():
+    batch = np.stack([IMAGES[0]] * 32)
+    out = layers.RandomFlip("horizontal", seed=1)(batch, training=True).numpy()
+    flipped = [np.array_equal(o, IMAGES[0][:, ::-1]) for o in out]
+    assert all(f or np.array_equal(o, IMAGES[0]) for f, o in zip(flipped, out))
+    assert 4 < sum(flipped) < 28
+    both = layers.RandomFlip(seed=3)(batch, training=True).numpy()
+    kinds = {next(k for k, v in enumerate((o, o[::-1], o[:, ::-1], o[::-1, ::-1]))
+                  if np.array_equal(v, IMAGES[0])) for o in both}
+    assert kinds == {0, 1, 2, 3}
+
+
+def test_random_contrast_keeps_each_channel_mean_and_range():
+    out = layers.RandomContrast((0.2, 0.4), value_range=(-1000, 1000), seed=0)(
+        IMAGES, training=True).numpy()
+    np.testing.assert_allclose(out.mean(axis=(1, 2)), IMAGES.mean(axis=(1, 2)), rtol=1e-4)
+    spread = out.std(axis=(1, 2)) / IMAGES.std(axis=(1, 2))  # the factor, one per image
+    assert ((spread > 0.79) & (spread < 1.41)).all()
+    assert np.allclose(spread, spread[:, :1], rtol=1e-4) and not np.allclose(spread, spread[0])
+    clipped = layers.RandomContrast(1.0, seed=0)(IMAGES, training=True).numpy()
+    assert clipped.min() >= 0 and clipped.max() <= 255
+
+
+def test_augmentations_follow_set_random_seed():
+    def draw():
+        keras.utils.set_random_seed(5)
+        return (layers.RandomFlip()(IMAGES, training=True).numpy(),
+                layers.RandomContrast(0.5)(IMAGES, training=True).numpy())
+
+    first, second = draw(), draw()
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_bad_arguments_are_clear():
+    assert_clear_error(lambda: layers.RandomFlip("diagonal"), ValueError, "mode", "diagonal")
+    assert_clear_error(lambda: layers.RandomContrast(1.5), ValueError, "factor", "1.5")
+    assert_clear_error(lambda: layers.Resizing(0, 4), ValueError, "height", "0")
+    assert_clear_error(lambda: layers.Resizing(4, 4, interpolation="bicubic"), ValueError,
+                       "interpolation", "bicubic")
+    assert_clear_error(lambda: layers.CenterCrop(2, 2)(IMAGES[0, 0]), ValueError,
+                       "rank 3 or 4", "(8, 3)")
+
+
+@pytest.mark.parametrize("name,make", DETERMINISTIC, ids=[c[0] for c in DETERMINISTIC])
+def test_deterministic_layers_match_keras(tf_keras_real, name, make):
+    _, k3 = tf_keras_real
+    theirs, ours = make(k3), make(keras)
+    np.testing.assert_allclose(ours(IMAGES).numpy(), np.asarray(theirs(IMAGES)), rtol=1e-5,
+                               atol=1e-3)
+    assert ours.get_config() | {"name": None, "dtype": None} == (
+        theirs.get_config() | {"name": None, "dtype": None})
+
+
+@pytest.mark.parametrize("make", [lambda m: m.layers.RandomFlip("vertical", seed=3),
+                                  lambda m: m.layers.RandomContrast((0.1, 0.3), seed=3)])
+def test_augmentation_configs_match_keras(tf_keras_real, make):
+    _, k3 = tf_keras_real
+    theirs, ours = make(k3).get_config(), make(keras).get_config()
+    assert {k: v for k, v in ours.items() if k not in ("name", "dtype")} == {
+        k: (tuple(v) if isinstance(v, list) else v) for k, v in theirs.items()
+        if k not in ("name", "dtype")}
