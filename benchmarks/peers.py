@@ -170,6 +170,37 @@ class TorchImpl(Impl):
 
         return step, collect
 
+    def mnist_step(self, data):
+        torch = self.torch
+        nn = torch.nn
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(5408, 128), nn.ReLU(), nn.Linear(128, 10))
+        kernel, kernel_bias, w1, b1, w2, b2 = data["weights"]
+        # Keras flattens (h, w, c); PyTorch (c, h, w): the first dense kernel's rows follow.
+        w1_chw = w1.reshape(13, 13, 32, 128).transpose(2, 0, 1, 3).reshape(5408, 128)
+        with torch.no_grad():
+            for param, value in zip(model.parameters(), (
+                    kernel.transpose(3, 2, 0, 1), kernel_bias, w1_chw.T, b1, w2.T, b2)):
+                param.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+        optimizer = torch.optim.SGD(model.parameters(), lr=data["lr"])
+        x = torch.from_numpy(np.ascontiguousarray(data["x"].transpose(0, 3, 1, 2)))
+        y = torch.from_numpy(data["y"])
+
+        def step():
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+            return loss
+
+        def collect(loss):
+            k, kb, a, ab, b, bb = (p.detach().numpy() for p in model.parameters())
+            a = a.T.reshape(32, 13, 13, 128).transpose(1, 2, 0, 3).reshape(5408, 128)
+            return mlp_results(loss.detach().numpy(), [k.transpose(2, 3, 1, 0), kb, a, ab, b.T,
+                                                       bb])
+
+        return step, collect
+
     def hessian(self, data, vectorize):
         torch = self.torch
         x = torch.from_numpy(data["x"])

@@ -8,7 +8,7 @@ peak memory, the targets of issues 2, 5 and 11, and the machine, versions and th
 
 import os
 
-from workloads import OPS_PER_RUN, WORKLOADS
+from workloads import MEMORY, OPS_PER_RUN, SAME_AS, WORKLOADS
 
 START, END = "<!-- BENCH:START -->", "<!-- BENCH:END -->"
 COLUMNS = ("tapegrad", "numpy", "tensorflow", "torch", "torch-vec", "jax", "jax-jit", "autograd")
@@ -46,6 +46,9 @@ TARGETS = (
     ("large step <= 1.1x NumPy (issue 16)", "large_step", "floor", None, 1.1),
     ("large step page faults <= 1.3x NumPy's (issue 16)", "large_step", "faults", None, 1.3),
     ("matmul chain <= 1.05x NumPy (issue 16)", "matmul_chain", "floor", None, 1.05),
+    ("MNIST CNN step <= 1.3x NumPy (issue 13)", "mnist_step", "floor", None, 1.3),
+    ("MNIST CNN step faster than TF eager (issue 13)", "mnist_step", "faster", "tensorflow", 1),
+    ("MNIST CNN peak memory <= 1.5x NumPy (issue 13)", "mnist_memory", "floor", None, 1.5),
 )
 
 
@@ -75,14 +78,14 @@ def value_of(entry, method=None):
     """The headline number of an ok entry: seconds (per op for per-op workloads) or bytes."""
     if entry is None or entry.get("status") != "ok":
         return None
-    if entry["workload"] == "peak_memory":
+    if entry["workload"] in MEMORY:
         return memory_value(entry, method)[0]
     return entry["median_s"] / OPS_PER_RUN.get(entry["workload"], 1)
 
 
 def fmt_value(entry):
     """Formats an entry's headline number with its unit."""
-    if entry["workload"] == "peak_memory":
+    if entry["workload"] in MEMORY:
         value, method = memory_value(entry)
         return fmt_bytes(value) + {"rss": " (RSS)", "allocator": " (allocator)"}.get(method, "")
     return fmt_time(value_of(entry))
@@ -120,7 +123,7 @@ def ratio(entries, workload, label, base_label, base_workload=None):
     if value_of(entry) is None or value_of(base) is None:
         return None
     method = base_method = None
-    if workload == "peak_memory":
+    if workload in MEMORY:
         method = memory_value(entry)[1]
         base_method = method if memory_value(base, method)[0] else COMPARABLE.get(method)
     top, bottom = value_of(entry, method), value_of(base, base_method)
@@ -134,7 +137,9 @@ def _table(header, rows):
 
 
 def _unit(workload):
-    return {"import": "s", "peak_memory": "bytes"}.get(
+    if workload in MEMORY:
+        return "bytes"
+    return {"import": "s"}.get(
         workload, "per op" if workload in OPS_PER_RUN else "per run"
     )
 
@@ -235,21 +240,24 @@ def derived_tables(entries, columns):
     if bf_rows:
         lines += ["", "### Matmul chain: backward / forward ((full - forward) / forward)", ""]
         lines += _table(["library", "forward", "forward + backward", "backward / forward"], bf_rows)
-    mem_rows = []
-    for c in columns:
-        entry = entries.get(("peak_memory", c))
-        if value_of(entry) is not None:
-            cells = [
-                DASH if v is None else fmt_bytes(v)
-                for v in (memory_value(entry, m)[0] for m in MEMORY_METHODS)
-            ]
-            if memory_value(entry, "allocator")[0] is not None and cells[-1] != DASH:
-                cells[-1] += " (freed memory stays in the allocator's pool)"
-            mem_rows.append([c, *cells])
-    if mem_rows:
-        lines += ["", "### Peak memory of one `large_step`, above what was held before it", ""]
-        header = ["library", "tracemalloc", "allocator statistics", "RSS (mmap threshold pinned)"]
-        lines += _table(header, mem_rows)
+    for workload in MEMORY:
+        mem_rows = []
+        for c in columns:
+            entry = entries.get((workload, c))
+            if value_of(entry) is not None:
+                cells = [
+                    DASH if v is None else fmt_bytes(v)
+                    for v in (memory_value(entry, m)[0] for m in MEMORY_METHODS)
+                ]
+                if memory_value(entry, "allocator")[0] is not None and cells[-1] != DASH:
+                    cells[-1] += " (freed memory stays in the allocator's pool)"
+                mem_rows.append([c, *cells])
+        if mem_rows:
+            title = f"### Peak memory of one `{SAME_AS[workload]}`, above what was held before it"
+            lines += ["", title, ""]
+            header = ["library", "tracemalloc", "allocator statistics",
+                      "RSS (mmap threshold pinned)"]
+            lines += _table(header, mem_rows)
     return lines
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from report import END, START, fmt_time, render
 from worker import IMPLS, cpu_shares
-from workloads import SAME_AS, WORKLOADS
+from workloads import MEMORY, SAME_AS, WORKLOADS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -112,7 +112,7 @@ def measure_pair(lib, workload, opts, env):
     if workload == "import":
         measure = functools.partial(run_import, python, lib, opts, env)
     else:
-        if workload == "peak_memory":
+        if workload in MEMORY:
             env = dict(env, **MALLOC_PINNED)
         measure = functools.partial(run_worker, python, lib, workload, opts, env)
     best = None
@@ -123,7 +123,7 @@ def measure_pair(lib, workload, opts, env):
         for entry in entries:
             if "cpu_others" not in entry:  # not timed by a worker: the runner's window
                 entry.update(cpu_others=others, cpu_ours=ours)
-            timed = entry["status"] == "ok" and workload != "peak_memory"
+            timed = entry["status"] == "ok" and workload not in MEMORY
             entry["cpu_contended"] = timed and disturbed(
                 entry["cpu_others"], entry["cpu_ours"], opts
             )

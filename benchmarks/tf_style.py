@@ -259,8 +259,30 @@ def lstm_step(tf, keras, data):
     return _mse_sgd_step(tf, keras, model, data)
 
 
+def mnist_step(tf, keras, data):
+    """One training step of the classic MNIST network on a batch of 32 images: sparse softmax
+    cross-entropy on logits, SGD."""
+    layers = keras.layers
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),
+        layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10)])
+    model.set_weights(data["weights"])
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    optimizer = keras.optimizers.SGD(learning_rate=data["lr"])
+    x, y = tf.constant(data["x"]), tf.constant(data["y"])
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    return step, lambda loss: mlp_results(loss.numpy(), model.get_weights())
+
+
 _WITH_KERAS = {"tutorial_sgd", "small_step", "small_step_traced", "large_step",
-               "data_train_epoch", "fit_housing", "lstm_step"}
+               "data_train_epoch", "fit_housing", "lstm_step", "mnist_step"}
 _FUNCTIONS = {
     "tutorial_assign_sub": tutorial_assign_sub,
     "tutorial_sgd": tutorial_sgd,
@@ -278,6 +300,7 @@ _FUNCTIONS = {
     "fit_housing": fit_housing,
     "csv_epoch": csv_epoch,
     "lstm_step": lstm_step,
+    "mnist_step": mnist_step,
 }
 
 

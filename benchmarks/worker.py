@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from peers import AutogradImpl, JaxImpl, TorchImpl
 from tf_style import TapegradImpl, TensorFlowImpl
-from workloads import SAME_AS, NumpyImpl, check, make_data
+from workloads import MEMORY, SAME_AS, NumpyImpl, check, make_data
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -160,14 +160,14 @@ def measure_memory(step, impl):
 
 def run_variant(impl, workload, data, want, opts, variant):
     """Builds, checks and measures one variant; returns the fields of its entry."""
-    base = SAME_AS.get(workload, workload) if workload == "peak_memory" else workload
+    base = SAME_AS.get(workload, workload) if workload in MEMORY else workload
     step, collect = impl.build(base, data, **variant)
     out = step()
     got = {key: np.array(value, copy=True) for key, value in collect(out).items()}
     del out
     ok, errors, message = check(got, want)
     fields = {"status": "ok", "check_ok": ok, "check_errors": errors, "check_message": message}
-    if workload == "peak_memory":
+    if workload in MEMORY:
         fields.update(measure_memory(step, impl))
     else:
         times, number, others, ours, faults = time_step(

@@ -15,6 +15,7 @@ import itertools
 import math
 
 import numpy as np
+from cnn_numpy import mnist_update
 
 SEED = 20240501
 
@@ -36,14 +37,19 @@ WORKLOADS = (
     "fit_housing",
     "csv_epoch",
     "lstm_step",
+    "mnist_step",
     "import",
     "peak_memory",
+    "mnist_memory",
 )
 
 # Workloads whose answers are checked against another workload's NumPy answer, and whose data
 # is that workload's.
 SAME_AS = {"jacobian_loop": "jacobian", "peak_memory": "large_step",
-           "data_train_epoch": "data_epoch", "small_step_traced": "small_step"}
+           "data_train_epoch": "data_epoch", "small_step_traced": "small_step",
+           "mnist_memory": "mnist_step"}
+# Workloads that measure the peak memory of one run of another (their SAME_AS), not its time.
+MEMORY = ("peak_memory", "mnist_memory")
 
 # Workloads reported per operation rather than per run: how many operations one run performs.
 OPS_PER_RUN = {"scalar_chain": 1000}
@@ -61,6 +67,9 @@ MATMUL_N = 1024
 FIT_EPOCHS = 10  # fit_housing (issue 10): Keras's fit on the housing data, batches of 32
 # lstm_step (issue 13): LSTM(64) -> Dense(1) on sequences of 100 steps of 32 features, batch 32.
 LSTM_SIZES = {"batch": 32, "steps": 100, "features": 32, "units": 64}
+# mnist_step (issue 13): Conv2D(32, 3, relu) -> MaxPooling2D -> Flatten -> Dense(128, relu) ->
+# Dense(10), sparse softmax cross-entropy on logits, SGD, batch 32 of 28x28x1 images.
+MNIST_BATCH = 32
 
 # Normwise tolerance by dtype: max|got - want| <= RTOL * max(max|want|, 1e-30).
 RTOL = {np.dtype(np.float32): 2e-4, np.dtype(np.float64): 1e-9}
@@ -114,6 +123,20 @@ def make_data(workload):
         x = rng.standard_normal((b, t, f)).astype(np.float32)
         y = np.tanh(x[:, -10:, :4].sum(axis=(1, 2)) / 6.0)[:, None].astype(np.float32)
         return {"weights": weights, "x": x, "y": y, "lr": STEP_LR}
+    if workload == "mnist_step":
+
+        def glorot(shape, fan_in, fan_out):
+            limit = math.sqrt(6.0 / (fan_in + fan_out))
+            return rng.uniform(-limit, limit, shape).astype(np.float32)
+
+        def bias(n):
+            return (0.1 * rng.standard_normal(n)).astype(np.float32)
+
+        weights = [glorot((3, 3, 1, 32), 9, 288), bias(32), glorot((5408, 128), 5408, 128),
+                   bias(128), glorot((128, 10), 128, 10), bias(10)]
+        x = rng.uniform(0.0, 1.0, (MNIST_BATCH, 28, 28, 1)).astype(np.float32)
+        return {"weights": weights, "x": x, "y": rng.integers(0, 10, MNIST_BATCH),
+                "lr": STEP_LR}
     if workload in ("matmul_chain", "matmul_chain_fwd"):
         n = MATMUL_N
         # Scaled so that A @ B has unit variance and tanh is not saturated.
@@ -220,8 +243,8 @@ class Impl:
         """True when this library has a version of `workload`."""
         if workload == "import":
             return bool(self.import_statement)
-        if workload == "peak_memory":
-            return self.supports("large_step")
+        if workload in MEMORY:
+            return self.supports(SAME_AS[workload])
         return callable(getattr(self, workload, None))
 
     def build(self, workload, data, **variant):
@@ -311,6 +334,12 @@ class NumpyImpl(Impl):
     def lstm_step(self, data):
         weights = [w.copy() for w in data["weights"]]
         update = lstm_update(weights, np.float32(data["lr"]))
+        x, y = data["x"], data["y"]
+        return (lambda: update(x, y)), lambda loss: mlp_results(loss, weights)
+
+    def mnist_step(self, data):
+        weights = [w.copy() for w in data["weights"]]
+        update = mnist_update(weights, np.float32(data["lr"]))
         x, y = data["x"], data["y"]
         return (lambda: update(x, y)), lambda loss: mlp_results(loss, weights)
 
