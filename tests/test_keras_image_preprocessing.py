@@ -108,3 +108,79 @@ def test_augmentation_configs_match_keras(tf_keras_real, make):
     assert {k: v for k, v in ours.items() if k not in ("name", "dtype")} == {
         k: (tuple(v) if isinstance(v, list) else v) for k, v in theirs.items()
         if k not in ("name", "dtype")}
+
+
+# -- the geometric augmentations and keras.ops.image.affine_transform ------------------------------
+
+SQUARE = np.random.default_rng(1).normal(size=(3, 5, 5, 2)).astype("float32")
+
+
+def test_rotation_translation_and_zoom_by_fixed_factors():
+    quarter = layers.RandomRotation((0.25, 0.25))(SQUARE, training=True).numpy()
+    np.testing.assert_allclose(quarter, np.rot90(SQUARE, 1, axes=(1, 2)), atol=1e-5)
+    shifted = layers.RandomTranslation((0.4, 0.4), 0.0, fill_mode="wrap")(SQUARE,
+                                                                           training=True)
+    np.testing.assert_allclose(shifted.numpy(), np.roll(SQUARE, 2, axis=1), atol=1e-5)
+    constant = layers.RandomTranslation(0.0, (-0.2, -0.2), fill_mode="constant",
+                                        fill_value=7.0)(SQUARE, training=True).numpy()
+    np.testing.assert_allclose(constant[:, :, :4], SQUARE[:, :, 1:], atol=1e-5)
+    np.testing.assert_array_equal(constant[:, :, 4], 7.0)
+    same = layers.RandomZoom((0.0, 0.0))(SQUARE, training=True).numpy()
+    np.testing.assert_allclose(same, SQUARE, atol=1e-6)
+    zoomed = layers.RandomZoom((-0.5, -0.5), interpolation="nearest")(SQUARE, training=True)
+    assert zoomed.shape == SQUARE.shape and not np.allclose(zoomed.numpy(), SQUARE)
+    for layer in (layers.RandomRotation(0.3, seed=1), layers.RandomZoom(0.3, seed=1),
+                  layers.RandomTranslation(0.2, 0.2, seed=1)):
+        np.testing.assert_array_equal(layer(SQUARE).numpy(), SQUARE)  # inference: unchanged
+        out = layer(np.stack([SQUARE[0]] * 2), training=True).numpy()
+        assert not np.allclose(out[0], out[1])  # the same image, each its own draw
+
+
+def test_affine_transform_gradients_match_finite_differences():
+    x = np.random.default_rng(2).normal(size=(2, 4, 5, 1))
+    transform = np.array([[0.9, 0.3, -0.7, -0.2, 1.1, 0.5, 0.0, 0.0],
+                          [1.2, 0.0, -0.4, 0.1, 0.8, 0.3, 0.01, 0.02]])
+    for mode in ("constant", "reflect"):
+        tf.check_grads(lambda images, mode=mode: keras.ops.image.affine_transform(
+            images, transform, fill_mode=mode, fill_value=0.5), [x], order=2,
+            modes=("rev", "fwd"))
+
+
+def test_affine_layers_bad_arguments():
+    assert_clear_error(lambda: layers.RandomRotation(1.5), ValueError, "factor", "1.5")
+    assert_clear_error(lambda: layers.RandomZoom(-1.0), ValueError, "height_factor", "-1.0")
+    assert_clear_error(lambda: layers.RandomTranslation(0.1, 0.1, fill_mode="mirror"),
+                       NotImplementedError, "fill_mode", "mirror")
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.layers.RandomRotation((0.1, 0.1)),
+    lambda m: m.layers.RandomRotation((-0.3, -0.3), fill_mode="constant", fill_value=1.0,
+                                      interpolation="nearest"),
+    lambda m: m.layers.RandomZoom((0.2, 0.2), (-0.3, -0.3), fill_mode="wrap"),
+    lambda m: m.layers.RandomTranslation((0.1, 0.1), (-0.25, -0.25), fill_mode="nearest"),
+    lambda m: m.layers.RandomTranslation((0.3, 0.3), (0.2, 0.2),
+                                         data_format="channels_first"),
+])
+def test_geometric_augmentations_match_keras(tf_keras_real, make):
+    _, k3 = tf_keras_real
+    theirs, ours = make(k3), make(keras)
+    np.testing.assert_allclose(ours(IMAGES, training=True).numpy(),
+                               np.asarray(theirs(IMAGES, training=True)), rtol=1e-4, atol=1e-3)
+    assert {k: v for k, v in ours.get_config().items() if k not in ("name", "dtype")} == {
+        k: (tuple(v) if isinstance(v, list) else v) for k, v in theirs.get_config().items()
+        if k not in ("name", "dtype")}
+
+
+@pytest.mark.parametrize("mode", ["constant", "nearest", "wrap", "reflect"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_affine_transform_matches_tensorflows_kernel(mode, interpolation):
+    tf_real = pytest.importorskip("tensorflow")
+    transform = np.array([[0.9, 0.3, -1.7, -0.2, 1.2, 2.5, 0, 0],
+                          [1.5, 0, -4, 0, 1.5, 3.3, 0.01, 0.02]], "float32")
+    images = IMAGES[:2]
+    want = tf_real.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=transform, output_shape=images.shape[1:3], fill_value=0.5,
+        interpolation=interpolation.upper(), fill_mode=mode.upper()).numpy()
+    got = keras.ops.image.affine_transform(images, transform, interpolation, mode, 0.5)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5, atol=1e-3)

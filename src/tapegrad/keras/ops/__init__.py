@@ -1,7 +1,8 @@
 """`keras.ops`: Keras 3's backend-neutral operations on tapegrad tensors.
 
 The NumPy-like functions (`keras.ops.numpy`), the neural-network functions (`keras.ops.nn`),
-linear algebra (`keras.ops.linalg`), math and core functions, under Keras's names and argument
+linear algebra (`keras.ops.linalg`), image transforms (`keras.ops.image`), math and core
+functions, under Keras's names and argument
 conventions and with its dtype rules. Each is a composition of tapegrad ops, differentiable to
 any order, and each also takes Keras tensors of the functional API (`keras.Input`), becoming a
 node of the model's graph.
@@ -11,7 +12,7 @@ node of the model's graph.
     (3,)
 """
 
-from . import core, linalg, math, nn, numpy
+from . import core, image, linalg, math, nn, numpy
 from .core import *
 from .linalg import *
 from .math import *

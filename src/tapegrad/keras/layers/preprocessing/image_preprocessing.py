@@ -1,16 +1,22 @@
 """Image preprocessing layers as Keras 3's: Resizing and CenterCrop, and the augmentations
-RandomFlip and RandomContrast, active only with `training=True` and drawn from the layer's
-`seed` or, without one, from the stream `keras.utils.set_random_seed` seeds."""
+RandomFlip, RandomContrast, RandomRotation, RandomZoom and RandomTranslation, active only with
+`training=True` and drawn from the layer's `seed` or, without one, from the stream
+`keras.utils.set_random_seed` seeds. The geometric ones sample through
+`keras.ops.image.affine_transform` with Keras's matrices."""
 
 import numpy as np
 
 import tapegrad as tf
 
+from ...ops.image import FILL_MODES, affine_transform
 from ..arguments import check_data_format, check_integer
 from ..layer import Layer
 from ..noise import _Noise
 
-__all__ = ["CenterCrop", "RandomContrast", "RandomFlip", "Resizing"]
+__all__ = [
+    "CenterCrop", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation",
+    "RandomZoom", "Resizing",
+]
 
 
 def _channels_last(layer, images):
@@ -217,3 +223,163 @@ class RandomContrast(_Noise):
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range,
                 "seed": self.seed, "data_format": self.data_format}
+
+
+def _factor_pair(owner, name, factor, low, high, message, open_low=False):
+    """(lower, upper) of a factor given as a number (-|f|, |f|) or a pair, each in [low, high]
+    ((low, high] with `open_low`), as Keras's augmentation layers read them."""
+    def bad(v):
+        return v > high or v < low or (open_low and v == low)
+
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2 or bad(factor[0]) or bad(factor[1]):
+            raise ValueError(f"{owner}: {message}Received: {name}={factor}")
+        return tuple(sorted(factor))
+    if isinstance(factor, (int, float)) and not isinstance(factor, bool):
+        if bad(factor):
+            raise ValueError(f"{owner}: {message}Received: {name}={factor}")
+        return (-abs(factor), abs(factor))
+    raise ValueError(f"{owner}: {message}Received: {name}={factor!r}")
+
+
+class _Affine(_Noise):
+    """An augmentation that resamples each image through its own affine matrix."""
+
+    def __init__(self, fill_mode, interpolation, seed, fill_value, data_format, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        owner = type(self).__name__
+        if fill_mode not in FILL_MODES:
+            raise NotImplementedError(f"{owner}: unknown `fill_mode` {fill_mode}. Expected of "
+                                      f"one {FILL_MODES}.")
+        if interpolation not in ("nearest", "bilinear"):
+            raise NotImplementedError(f"{owner}: unknown `interpolation` {interpolation}. "
+                                      "Expected of one ('nearest', 'bilinear').")
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
+        self.data_format = check_data_format(data_format)
+
+    def _draw(self, low, high, batch):
+        return self._stream().uniform(low, high, size=batch).astype(np.float32)
+
+    def call(self, inputs, training=False):
+        images = tf.cast(inputs, self.compute_dtype)
+        if not training:
+            return images
+        if images.ndim not in (3, 4):
+            raise ValueError(f"{type(self).__name__}: expected the input image to be rank 3 "
+                             f"or 4. Received inputs.shape={tuple(images.shape)}")
+        first = self.data_format == "channels_first"
+        height, width = images.shape[-2:] if first else images.shape[-3:-1]
+        batch = images.shape[0] if images.ndim == 4 else 1
+        matrix = self._matrix(batch, int(height), int(width))
+        return affine_transform(images, matrix if images.ndim == 4 else matrix[0],
+                                self.interpolation, self.fill_mode, self.fill_value,
+                                self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "fill_mode": self.fill_mode,
+                "interpolation": self.interpolation, "seed": self.seed,
+                "fill_value": self.fill_value, "data_format": self.data_format}
+
+
+class RandomRotation(_Affine):
+    """Rotates each image about its center by a random angle, in training only.
+
+    Args:
+        factor: a fraction of a full turn: a number f (angles in [-f, f] * 360 degrees) or a
+            pair (lower, upper), in [-1, 1].
+        fill_mode: "reflect" (default), "wrap", "constant" or "nearest".
+        interpolation: "bilinear" (default) or "nearest".
+        seed: an integer for a private random stream.
+        fill_value: the value outside the image with fill_mode="constant".
+        data_format: "channels_last" (default: the backend's) or "channels_first".
+    """
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self.factor = _factor_pair(
+            "RandomRotation", "factor", factor, -1.0, 1.0,
+            "the `factor` argument should be a number (or a list of two numbers) in the range "
+            "[-1, 1]. ")
+
+    def _matrix(self, batch, height, width):
+        # Keras's matrix: a rotation about the center ((width - 1) / 2, (height - 1) / 2)
+        angle = np.deg2rad(self._draw(self.factor[0] * 360.0, self.factor[1] * 360.0, batch))
+        cos, sin = np.cos(angle), np.sin(angle)
+        cx, cy = 0.5 * (width - 1), 0.5 * (height - 1)
+        zeros = np.zeros_like(cos)
+        return np.stack([cos, -sin, cx - cx * cos + cy * sin, sin, cos,
+                         cy - cx * sin - cy * cos, zeros, zeros], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+class RandomZoom(_Affine):
+    """Zooms each image about its center by a random factor, in training only.
+
+    Args:
+        height_factor: a number f (zooms in [-f, f]: negative zooms in, positive out) or a pair
+            (lower, upper), in (-1, 1].
+        width_factor: the same for the width; None (default) zooms both axes alike.
+        fill_mode, interpolation, seed, fill_value, data_format: as RandomRotation's.
+    """
+
+    def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
+                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
+                 **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        message = ("the `height_factor` and `width_factor` arguments should be a number (or a "
+                   "list of two numbers) in the range (-1.0, 1.0]. ")
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._height = _factor_pair("RandomZoom", "height_factor", height_factor, -1.0, 1.0,
+                                    message, open_low=True)
+        self._width = None if width_factor is None else _factor_pair(
+            "RandomZoom", "width_factor", width_factor, -1.0, 1.0, message, open_low=True)
+
+    def _matrix(self, batch, height, width):
+        zy = self._draw(1.0 + self._height[0], 1.0 + self._height[1], batch)
+        zx = zy if self._width is None else self._draw(1.0 + self._width[0],
+                                                       1.0 + self._width[1], batch)
+        zeros = np.zeros_like(zx)
+        return np.stack([zx, zeros, (width - 1.0) / 2.0 * (1.0 - zx), zeros, zy,
+                         (height - 1.0) / 2.0 * (1.0 - zy), zeros, zeros], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "height_factor": self.height_factor,
+                "width_factor": self.width_factor}
+
+
+class RandomTranslation(_Affine):
+    """Shifts each image by a random fraction of its height and width, in training only.
+
+    Args:
+        height_factor, width_factor: a number f (shifts in [-f, f] of the size) or a pair
+            (lower, upper), in [-1, 1].
+        fill_mode, interpolation, seed, fill_value, data_format: as RandomRotation's.
+    """
+
+    def __init__(self, height_factor, width_factor, fill_mode="reflect",
+                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
+                 **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        message = ("the `factor` argument should be a number (or a list of two numbers) in the "
+                   "range [-1.0, 1.0]. ")
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._height = _factor_pair("RandomTranslation", "height_factor", height_factor, -1.0,
+                                    1.0, message)
+        self._width = _factor_pair("RandomTranslation", "width_factor", width_factor, -1.0,
+                                   1.0, message)
+
+    def _matrix(self, batch, height, width):
+        dy = self._draw(*self._height, batch) * height
+        dx = self._draw(*self._width, batch) * width
+        ones, zeros = np.ones_like(dx), np.zeros_like(dx)
+        return np.stack([ones, zeros, -dx, zeros, ones, -dy, zeros, zeros], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "height_factor": self.height_factor,
+                "width_factor": self.width_factor}
