@@ -156,37 +156,12 @@ def _from_directory(directory, labels, label_mode, class_names, batch_size, shuf
 
 # -- images --------------------------------------------------------------------------------
 
-def _resize_weights(in_size, out_size):
-    """TensorFlow's bilinear weights with half-pixel centers, in float32."""
-    scale = np.float32(in_size) / np.float32(out_size)
-    x = (np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * scale - np.float32(0.5)
-    floor = np.floor(x)
-    lower = np.maximum(floor, 0).astype(np.int64)
-    upper = np.minimum(np.ceil(x), in_size - 1).astype(np.int64)
-    return lower, upper, (x - floor).astype(np.float32)
-
-
 def resize_image(image, size, interpolation="bilinear"):
-    """`tf.image.resize` of a (height, width, channels) array: "bilinear" (float32 result) or
-    "nearest" (the input dtype), with TensorFlow's half-pixel-center arithmetic."""
-    h, w = int(size[0]), int(size[1])
-    if interpolation == "nearest":
-        def index(n_in, n_out):
-            scale = np.float32(n_in) / np.float32(n_out)
-            i = np.floor((np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * scale)
-            return np.clip(i.astype(np.int64), 0, n_in - 1)
+    """`tf.image.resize` of a (height, width, channels) array, as an array: "bilinear"
+    (float32 result) or "nearest" (the input dtype)."""
+    import tapegrad as tf
 
-        return image[index(image.shape[0], h)][:, index(image.shape[1], w)]
-    if interpolation != "bilinear":
-        raise ValueError(f"interpolation {interpolation!r} is not available in tapegrad; use "
-                         "'bilinear' or 'nearest'")
-    img = image.astype(np.float32)
-    y0, y1, fy = _resize_weights(img.shape[0], h)
-    x0, x1, fx = _resize_weights(img.shape[1], w)
-    fx = fx[None, :, None]
-    top = img[y0][:, x0] + (img[y0][:, x1] - img[y0][:, x0]) * fx
-    bottom = img[y1][:, x0] + (img[y1][:, x1] - img[y1][:, x0]) * fx
-    return top + (bottom - top) * fy[:, None, None]
+    return tf.image.resize(image, size, method=interpolation).numpy()
 
 
 def _crop_to_aspect(image, size):

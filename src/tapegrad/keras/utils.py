@@ -1,5 +1,6 @@
-"""`keras.utils`: seeding, the progress bar, one-hot labels, and the data utilities
-(`PyDataset`, `get_file`, `split_dataset`, `image_dataset_from_directory`, ...)."""
+"""`keras.utils`: seeding, the progress bar, one-hot labels, the data utilities (`PyDataset`,
+`get_file`, `split_dataset`, `image_dataset_from_directory`, ...) and the image files'
+(`load_img`, `save_img`, `array_to_img`, `img_to_array`, through Pillow)."""
 
 import random
 
@@ -11,6 +12,7 @@ from . import backend
 from ._data_utils import PyDataset, Sequence, pad_sequences, split_dataset
 from ._directory_datasets import image_dataset_from_directory, text_dataset_from_directory
 from ._file_utils import get_file
+from ._image_utils import array_to_img, img_to_array, load_img, save_img
 from ._progbar import Progbar
 
 # Keras 3 also exports the registry of custom objects here.
@@ -25,11 +27,12 @@ from .saving.object_registration import (
 from .saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
-    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session",
+    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "array_to_img", "clear_session",
     "custom_object_scope", "deserialize_keras_object", "get_custom_objects", "get_file",
     "get_registered_name", "get_registered_object", "image_dataset_from_directory",
-    "pad_sequences", "register_keras_serializable", "serialize_keras_object",
-    "set_random_seed", "split_dataset", "text_dataset_from_directory", "to_categorical",
+    "img_to_array", "load_img", "pad_sequences", "register_keras_serializable", "save_img",
+    "serialize_keras_object", "set_random_seed", "split_dataset", "text_dataset_from_directory",
+    "to_categorical",
 ]
 
 
