@@ -24,3 +24,18 @@ def _seed_everything():
 def tf_keras_real():
     """TensorFlow and Keras themselves, for the tests that compare with them (skipped without)."""
     return pytest.importorskip("tensorflow"), pytest.importorskip("keras")
+
+
+@pytest.fixture
+def without_pillow(monkeypatch):
+    """Imports of PIL fail, as on a machine without the "image" extra."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pil(name, *args, **kwargs):
+        if name == "PIL" or name.startswith("PIL."):
+            raise ImportError("No module named 'PIL'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pil)

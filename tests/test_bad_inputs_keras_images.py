@@ -1,5 +1,5 @@
-"""The bad-input table of issue 13's image layers (convolution, pooling, padding, cropping
-and upsampling): each bad call raises the error class Keras 3 raises, with a message naming the
+"""The bad-input table of issue 13's image layers (convolution, pooling, padding, cropping,
+upsampling and image preprocessing): each bad call raises the error class Keras 3 raises, with a message naming the
 layer and the offending value (without TensorFlow); with Keras 3 installed the same call runs
 on it too and must raise that class."""
 
@@ -70,6 +70,31 @@ TABLE = {
                                     "size", "1.5"),
     "up_sampling2d_size_zero": Bad(lambda k, t, d: k.layers.UpSampling2D(0), ValueError,
                                    "size", "0"),
+    "resizing_height_zero": Bad(lambda k, t, d: k.layers.Resizing(0, 4)(IMG), ValueError,
+                                "height", "0", keras="InvalidArgumentError",
+                                why="Keras 3 takes it; TensorFlow's resize kernel refuses it"),
+    "resizing_crop_and_pad": Bad(
+        lambda k, t, d: k.layers.Resizing(4, 4, crop_to_aspect_ratio=True,
+                                          pad_to_aspect_ratio=True),
+        ValueError, "crop_to_aspect_ratio", "pad_to_aspect_ratio", keras="pass",
+        why="Keras 3 takes both and crops"),
+    "center_crop_rank_two_input": Bad(lambda k, t, d: k.layers.CenterCrop(2, 2)(IMG[0, 0]),
+                                      ValueError, "rank 3 or 4", "(6, 3)"),
+    "random_flip_bad_mode": Bad(lambda k, t, d: k.layers.RandomFlip("diagonal"), ValueError,
+                                "mode", "diagonal", keras="pass",
+                                why="Keras 3 takes any mode and flips nothing"),
+    "random_contrast_factor": Bad(lambda k, t, d: k.layers.RandomContrast(1.5), ValueError,
+                                  "factor", "1.5"),
+    "random_rotation_factor": Bad(lambda k, t, d: k.layers.RandomRotation(1.5), ValueError,
+                                  "factor", "1.5"),
+    "random_rotation_fill_mode": Bad(
+        lambda k, t, d: k.layers.RandomRotation(0.1, fill_mode="mirror"), NotImplementedError,
+        "fill_mode", "mirror"),
+    "random_zoom_factor_minus_one": Bad(lambda k, t, d: k.layers.RandomZoom(-1.0), ValueError,
+                                        "height_factor", "-1.0"),
+    "random_translation_interpolation": Bad(
+        lambda k, t, d: k.layers.RandomTranslation(0.1, 0.1, interpolation="bicubic"),
+        NotImplementedError, "interpolation", "bicubic"),
 }
 
 

@@ -258,16 +258,7 @@ def test_other_image_formats_go_through_pillow(tmp_path):
     assert tf.io.decode_jpeg(buffer.getvalue()).shape == (12, 9, 3)
 
 
-def test_images_without_pillow_say_what_to_install(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pil(name, *args, **kwargs):
-        if name == "PIL" or name.startswith("PIL."):
-            raise ImportError("No module named 'PIL'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pil)
+@pytest.mark.usefixtures("without_pillow")
+def test_images_without_pillow_say_what_to_install():
     assert_clear_error(lambda: tf.io.decode_image(b"\xff\xd8\xff\xe0 not really a jpeg"),
                        ImportError, "Pillow", "tapegrad[image]")

@@ -1,7 +1,6 @@
 """keras.utils.array_to_img, img_to_array, load_img and save_img through Pillow (real files on
 disk); without Pillow each says which extra to install."""
 
-import builtins
 import io
 
 import numpy as np
@@ -74,15 +73,8 @@ def test_load_img_resizes_as_keras(pil, tmp_path):
     assert_clear_error(lambda: utils.load_img(42), TypeError, "path", "int")
 
 
-def test_without_pillow_the_error_names_the_extra(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_pil(name, *args, **kwargs):
-        if name == "PIL" or name.startswith("PIL."):
-            raise ImportError("No module named 'PIL'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_pil)
+@pytest.mark.usefixtures("without_pillow")
+def test_without_pillow_the_error_names_the_extra():
     assert_clear_error(lambda: utils.array_to_img(np.zeros((2, 2, 3))), ImportError,
                        "array_to_img", "tapegrad[image]")
     assert_clear_error(lambda: utils.load_img("x.png"), ImportError, "load_img",
