@@ -202,11 +202,22 @@ def test_max_pool_gives_a_tie_to_the_first_maximum_as_tensorflow():
     np.testing.assert_array_equal(
         pool_grad(zeros, lambda x: tf.nn.max_pool2d(x, 3, 1, "SAME"))[0, :, :, 0],
         [[4, 2, 2, 0], [2, 1, 1, 0], [2, 1, 1, 0], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(  # windows that do not tile the input: the rest is zero
+        pool_grad(np.zeros((1, 5, 5, 1)), lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"))[0, ..., 0],
+        [[1, 0, 1, 0, 0], [0] * 5, [1, 0, 1, 0, 0], [0] * 5, [0] * 5])
     seed = tf.constant(np.arange(1.0, 5.0).reshape(1, 4, 1), tf.float32)
     np.testing.assert_array_equal(
         pool_grad(np.array([1.0, 3, 3, 2, 3]).reshape(1, 5, 1),
                   lambda x: tf.nn.max_pool1d(x, 2, 1, "VALID"), seed).ravel(),
         [0, 3, 3, 0, 4])
+
+
+def test_a_non_finite_cotangent_stays_at_its_maximum():
+    x = np.array([1.0, 3, 2, 0]).reshape(1, 4, 1)
+    seed = tf.constant(np.array([np.inf, np.nan]).reshape(1, 2, 1), tf.float32)
+    np.testing.assert_array_equal(
+        pool_grad(x, lambda v: tf.nn.max_pool1d(v, 2, 2, "VALID"), seed).ravel(),
+        [0, np.inf, np.nan, 0])
 
 
 def test_max_pool_second_derivative_in_the_input_is_zero_as_tensorflow():

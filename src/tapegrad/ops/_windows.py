@@ -213,10 +213,14 @@ def _at(mask, values):
 def max_pool_scatter(g, x, ksize, strides, dilations, pads):
     """`g` (output-shaped) added into zeros of `x`'s shape at each window's first maximum."""
     which, out = max_pool_argmax(x, ksize, strides, dilations, pads)
-    gx = _padded_zeros(x.shape, pads, g.dtype)
     # Windows that do not overlap (each stride at least the dilated window) meet each input
-    # element at most once: their shares are written, not added.
+    # element at most once: their shares are written, not added; and where they also tile the
+    # input exactly, every element is written, so the gradient needs no zeroing first.
     apart = all(s >= (k - 1) * d + 1 for k, s, d in zip(ksize, strides, dilations))
+    tiled = apart and not any(lo or hi for lo, hi in pads) and all(
+        s == k and d == 1 and o * s == n
+        for k, s, d, o, n in zip(ksize, strides, dilations, out, x.shape[1:-1]))
+    gx = np.empty(x.shape, g.dtype) if tiled else _padded_zeros(x.shape, pads, g.dtype)
     for n, (_, index) in enumerate(offset_slices(ksize, strides, dilations, out)):
         share = _at(which == n, g)
         if apart:
