@@ -182,7 +182,19 @@ def _float32(lib, data):
         ys = lib.f(*xs)
     grads = tape.gradient(ys, xs, output_gradients=lib.consts(data.us, m.float32))
     dtypes = [y.dtype.name for y in ys] + [g.dtype.name for g in grads if g is not None]
-    return _nps(ys), dtypes
+    nudged = [_nps(lib.f(*lib.args(_nudged(data.xs, seed)))) for seed in range(2)]
+    return _nps(ys), dtypes, nudged
+
+
+# A few float32 roundings of each input (up to 2**-20 relative, as float32's arithmetic
+# perturbs a value): float64's outputs at such inputs show how far float32 can agree.
+NUDGE = 2.0 ** -20
+
+
+def _nudged(arrays, seed):
+    rng = np.random.default_rng(seed)
+    return [np.asarray(a, dtype=float) * (1.0 + NUDGE * rng.uniform(-1.0, 1.0, np.shape(a)))
+            for a in arrays]
 
 
 def compute(m, program, data, forward=True):
@@ -463,7 +475,7 @@ def _check_float32(ys, results, smooth):
     r = results["float32"]
     if isinstance(r, Err):
         return []
-    ys32, dtypes = r
+    ys32, dtypes, nudged = r
     found = []
     if any(d != "float32" for d in dtypes):
         found.append(Finding("float32", "dtype", f"float32 inputs give {dtypes}"))
@@ -472,6 +484,8 @@ def _check_float32(ys, results, smooth):
     for k, (a, b) in enumerate(zip(ys32, ys)):
         # where float32 overflows or loses a matrix's definiteness, only float64 has a value
         a = np.where(np.isfinite(b) & ~np.isfinite(a), b, a)
+        if any(not close(c[k], b, 1e-3, 1e-3 * (1.0 + largest(b))) for c in nudged):
+            continue  # ill-conditioned: float64 itself moves this much under float32 roundings
         if not close(a, b, 1e-3, 1e-3 * (1.0 + largest(b))):
             found.append(Finding("float32", "float32 vs float64", f"output {k}: float32 "
                                  f"{shown(a)}, float64 {shown(b)}"))

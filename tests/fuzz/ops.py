@@ -605,4 +605,55 @@ LINALG = [
        "dtype={0}.dtype))", params=_at_least(2, _rows)),
 ]
 
-OPS = SMOOTH_UNARY + POLES + KINKS + ARITHMETIC + REDUCTIONS + NN + SHAPES + LINALG
+# -- windows: convolutions and pools over the operand flattened to a 1-D signal -----------------
+
+def _signal(rng, *shapes):
+    return {} if all(int(np.prod(s)) > 0 for s in shapes) else None
+
+
+def _window(rng, s):
+    return None if not int(np.prod(s)) else {"k": int(rng.integers(1, 4)),
+                                              "s": int(rng.integers(1, 3))}
+
+
+def _upsampling(rng, a, b):
+    if _signal(rng, a, b) is None:
+        return None
+    stride = int(rng.integers(1, 3))
+    return {"s": stride, "n": int(np.prod(a)) * stride}  # "SAME": the input's size times s
+
+
+def _pool_ties(x, k, s):
+    """The smallest gap between the two largest values of a "SAME" window (a tie is a kink)."""
+    x = np.asarray(x, dtype=float).ravel()
+    n = x.size
+    out = -(-n // s)
+    start = max((out - 1) * s + k - n, 0) // 2
+    gaps = []
+    for i in range(out):
+        w = np.sort(x[max(i * s - start, 0):min(i * s - start + k, n)])
+        if w.size > 1:
+            gaps.append(w[-1] - w[-2])
+    return _min(gaps)
+
+
+WINDOWS = [
+    Op("convolution", "tf.nn.convolution(tf.reshape({0}, [1, -1, 1]), tf.reshape({1}, [-1, 1, 1]), "
+       "padding='SAME')", 2, params=_signal),
+    Op("conv_transpose", "tf.nn.conv1d_transpose(tf.reshape({0}, [1, -1, 1]), "
+       "tf.reshape({1}, [-1, 1, 1]), [1, {n}, 1], {s}, 'SAME')", 2, params=_upsampling),
+    Op("separable_conv2d", "tf.nn.separable_conv2d(tf.reshape({0}, [1, 1, -1, 1]), "
+       "tf.reshape({1}, [1, -1, 1, 1]), tf.ones([1, 1, 1, 2], {0}.dtype), [1, 1, 1, 1], 'SAME')",
+       2, params=_signal),
+    Op("max_pool", "tf.nn.max_pool1d(tf.reshape({0}, [1, -1, 1]), {k}, {s}, 'SAME')",
+       params=_window, margin=_pool_ties),
+    Op("avg_pool", "tf.nn.avg_pool1d(tf.reshape({0}, [1, -1, 1]), {k}, {s}, 'SAME')",
+       params=_window),
+    # TensorFlow's LRN kernel refuses float64: computed in float32 in every program (its
+    # derivatives in float64 are the generated checks')
+    Op("local_response_normalization",
+       "tf.cast(tf.nn.local_response_normalization(tf.cast(tf.reshape({0}, [1, 1, 1, -1]), "
+       "tf.float32), depth_radius={k}), {0}.dtype)", params=_window, fd=False, rounds=True),
+]
+
+OPS = SMOOTH_UNARY + POLES + KINKS + ARITHMETIC + REDUCTIONS + NN + SHAPES + LINALG + WINDOWS
