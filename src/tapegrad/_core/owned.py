@@ -23,7 +23,7 @@ after which the rule never reads that cotangent again may take it (relu and its 
 
 import sys
 
-__all__ = ["donate", "held_once", "take"]
+__all__ = ["HELD_HERE", "donate", "held_once", "take"]
 
 _refcount = sys.getrefcount
 
@@ -39,6 +39,17 @@ def _calibrated():
 
 
 _HELD_ONCE = _calibrated()
+
+
+def _calibrated_here():
+    holder = [object()]
+    x = holder[0]
+    return _refcount(x)
+
+
+# The count `sys.getrefcount(x)` gives, called directly where held_once(x) would be: a hot
+# caller (Variable.assign*) inlines the test to save the call.
+HELD_HERE = _calibrated_here()
 
 
 def held_once(x):

@@ -10,6 +10,7 @@ state.py): a tape watches a variable read, a tracer records reads and assignment
 
 import enum
 import operator
+import sys
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from . import dtypes as _dt
 from .bind import bind
 from .convert import CONSTANTS, cached_constant
 from .errors import InvalidArgumentError
-from .owned import held_once
+from .owned import HELD_HERE
 from .primitive import PRIMITIVES
 from .scope import current_scope
 from .state import next_tid, state
@@ -75,6 +76,8 @@ def _enum_setting(kind, value, name):
         ) from None
 
 _NOTHING = {}
+_refcount = sys.getrefcount
+_add, _iadd, _sub, _isub = operator.add, operator.iadd, operator.sub, operator.isub
 
 
 class Variable(ArrayLike):
@@ -287,7 +290,9 @@ class Variable(ArrayLike):
         """
         old = self._value
         kind = type(value)
-        if kind is Tensor:
+        if kind is np.ndarray:  # an optimizer's update: checked first, it is the hot one
+            arr = value
+        elif kind is Tensor:
             arr = value._value
         elif kind is float or kind is int:
             arr = CONSTANTS.get(old.dtype, _NOTHING).get(value)
@@ -296,7 +301,7 @@ class Variable(ArrayLike):
             arr = value
         if (
             state.interpreters
-            or not (type(arr) is np.ndarray or isinstance(arr, np.generic))
+            or not (kind is np.ndarray or type(arr) is np.ndarray or isinstance(arr, np.generic))
             or arr.dtype != old.dtype
             or arr.shape != old.shape
         ):
@@ -313,8 +318,9 @@ class Variable(ArrayLike):
             if arr.shape != old.shape:  # a shape declared partly unknown lets it change
                 self.__dict__["_value"] = np.array(arr, dtype=old.dtype)
                 return
-        # `old` is held by self.__dict__ and this local: one more holder is a reader
-        if type(old) is not np.ndarray or old.base is not None or not held_once(old):
+        # `old` is held by self.__dict__ and this local: one more holder is a reader (the
+        # count of owned.held_once, inlined: a call costs as much as the rest of this test)
+        if type(old) is not np.ndarray or old.base is not None or _refcount(old) != HELD_HERE:
             if combine is None:
                 self.__dict__["_value"] = np.array(arr, dtype=old.dtype)
             else:
@@ -333,12 +339,12 @@ class Variable(ArrayLike):
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` to the variable and returns the variable."""
-        self._update(delta, "assign_add", operator.add, operator.iadd)
+        self._update(delta, "assign_add", _add, _iadd)
         return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` from the variable and returns the variable."""
-        self._update(delta, "assign_sub", operator.sub, operator.isub)
+        self._update(delta, "assign_sub", _sub, _isub)
         return self if read_value else None
 
     def __setitem__(self, key, value):
