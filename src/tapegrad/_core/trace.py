@@ -140,6 +140,8 @@ def run_effect(fn, args, kwargs):
     """Calls effect `fn`, recorded by the active tracers: performed unless a dry run is active,
     and never traced inside (its program instruction is the whole call)."""
     interpreters = state.interpreters
+    if not interpreters:  # eager, untaped: the usual optimizer step builds no list
+        return fn(*args, **kwargs)
     tracers = [i for i in interpreters if isinstance(i, Tracer)]
     if not tracers:
         return fn(*args, **kwargs)
