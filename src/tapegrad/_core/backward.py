@@ -115,8 +115,10 @@ def backward(records, targets, seeds, wanted, free):
                 elif (len(args) == 1 and type(g._value) is np.ndarray and tid not in wanted
                         and _donating(g)):
                     donate(g._value)  # its one rule may write into it (owned.py)
-                    gi = rule(g, out, *args, **params)
-                    donate(None)
+                    try:
+                        gi = rule(g, out, *args, **params)
+                    finally:  # a rule that raises leaves no donation behind
+                        donate(None)
                 else:
                     gi = rule(g, out, *args, **params)
                 if gi is None:  # a custom gradient's None: this path contributes nothing
