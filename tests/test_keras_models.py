@@ -259,6 +259,23 @@ def test_early_stopping_stops_and_restores_best_weights():
     assert len(h.history["loss"]) == 2
 
 
+def test_early_stopping_direction_as_keras_3():
+    # Keras 3 decides "auto" from the compiled metric's direction (accuracy up, mae down) and
+    # raises at the first epoch's end for a name it cannot place (a typo such as "val_los").
+    x, y = _regression(32)
+    for monitor, rising in (("accuracy", True), ("mae", False), ("val_loss", False)):
+        model = _mlp()
+        model.compile(optimizer="sgd", loss="mse", metrics=["accuracy", "mae"])
+        stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=5)
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[stop], validation_data=(x, y))
+        assert stop._is_improvement(2.0, 1.0) is rising
+    model = _mlp()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="monitor=val_los.*mode='max'"):
+        model.fit(x, y, epochs=1, verbose=0,
+                  callbacks=[keras.callbacks.EarlyStopping(monitor="val_los")])
+
+
 def test_custom_callback_hooks_are_called():
     events = []
 

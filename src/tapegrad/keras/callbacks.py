@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ._callbacks import MonitorCallback
 from .callback import Callback
 from .utils import Progbar
 
@@ -204,7 +205,7 @@ class ProgbarLogger(Callback):
         self.progbar.update(self.progbar.target, list((logs or {}).items()), finalize=True)
 
 
-class EarlyStopping(Callback):
+class EarlyStopping(MonitorCallback):
     """Stops training when `monitor` has stopped improving for `patience` epochs.
 
     Args:
@@ -212,7 +213,8 @@ class EarlyStopping(Callback):
         min_delta: the least change that counts as an improvement.
         patience: epochs without improvement before stopping.
         verbose: 1 prints a message when stopping.
-        mode: "min", "max" or "auto" (max for names containing "acc" or "auc", else min).
+        mode: "min", "max" or "auto" (as Keras 3: min for a loss, else the compiled metric's
+            direction; a ValueError at the first epoch's end if neither tells).
         baseline: a value the monitored quantity must beat.
         restore_best_weights: put back the weights of the best epoch when stopping.
         start_from_epoch: epochs to wait before watching.
@@ -229,20 +231,9 @@ class EarlyStopping(Callback):
         restore_best_weights=False,
         start_from_epoch=0,
     ):
-        super().__init__()
-        if mode not in ("auto", "min", "max"):
-            warnings.warn(
-                f"EarlyStopping mode {mode} is unknown, fallback to auto mode.", stacklevel=2
-            )
-            mode = "auto"
-        if mode == "auto":
-            name = monitor.lower()
-            mode = "max" if ("acc" in name or "auc" in name) and "loss" not in name else "min"
-        self.monitor = monitor
-        self.min_delta = abs(min_delta)
+        super().__init__(monitor, mode, min_delta=min_delta)
         self.patience = patience
         self.verbose = verbose
-        self.mode = mode
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
@@ -252,13 +243,6 @@ class EarlyStopping(Callback):
         self.best_weights = None
         self.best_epoch = 0
 
-    def _better(self, value, reference):
-        if reference is None:
-            return True
-        if self.mode == "min":
-            return value < reference - self.min_delta
-        return value > reference + self.min_delta
-
     def on_train_begin(self, logs=None):
         self.wait = 0
         self.stopped_epoch = 0
@@ -267,6 +251,8 @@ class EarlyStopping(Callback):
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.monitor_op is None:  # set once the model's metrics are built, as Keras 3
+            self._set_monitor_op()
         value = (logs or {}).get(self.monitor)
         if value is None:
             warnings.warn(
@@ -281,12 +267,12 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_weights is None:
             self.best_weights = self.model.get_weights()
         self.wait += 1
-        if self._better(value, self.best):
+        if self._is_improvement(value, self.best):
             self.best = value
             self.best_epoch = epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
-            if self.baseline is None or self._better(value, self.baseline):
+            if self.baseline is None or self._is_improvement(value, self.baseline):
                 self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:
