@@ -130,11 +130,16 @@ def backward(records, targets, seeds, wanted, free):
                     gi = unbroadcast(gi, shape, nbatch)
             if atid not in cot:
                 cot[atid] = gi
-            elif type(cot[atid]) is IndexedSlices:
-                cot[atid] = add_sparse(cot[atid], gi)
             else:  # no local name for the total: accumulate may add into its array
-                cot[atid] = accumulate(cot[atid], gi)
+                cot[atid] = _sum(cot.pop(atid), gi)
     return {tid: cot[tid] for tid in wanted if tid in cot}
+
+
+def _sum(total, more):
+    """The sum of two cotangents of one tensor: sparse while both are IndexedSlices."""
+    if type(total) is IndexedSlices:
+        return add_sparse(total, more)
+    return accumulate(total, more)
 
 
 def _results_vjp(rec, cot, wanted, reach):
@@ -153,9 +158,4 @@ def _results_vjp(rec, cot, wanted, reach):
             continue
         if gi._value.shape != a._value.shape:
             gi = unbroadcast(gi, a._value.shape)
-        if atid not in cot:
-            cot[atid] = gi
-        elif type(cot[atid]) is IndexedSlices:
-            cot[atid] = add_sparse(cot[atid], gi)
-        else:
-            cot[atid] = accumulate(cot[atid], gi)
+        cot[atid] = gi if atid not in cot else _sum(cot.pop(atid), gi)
