@@ -83,6 +83,14 @@ def _codec(op, encoding, errors, arg="input_encoding"):
     return codec
 
 
+def _decoded(op, s, codec, errors, encoding):
+    """`s` decoded; bytes invalid in `encoding` raise InvalidArgumentError under "strict"."""
+    try:
+        return s.decode(codec, errors)
+    except UnicodeDecodeError as err:
+        raise InvalidArgumentError(f"tf.strings.{op}: invalid {encoding} in {s!r}: {err}") from None
+
+
 def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
                   name=None):
     """Splits each string into its characters (each encoded as the input was)."""
@@ -90,11 +98,7 @@ def unicode_split(input, input_encoding, errors="replace", replacement_char=6553
     arr = string_values(input, "unicode_split")
 
     def chars(s):
-        try:
-            text = s.decode(codec, errors)
-        except UnicodeDecodeError as err:
-            raise InvalidArgumentError(f"tf.strings.unicode_split: invalid {input_encoding} in "
-                                       f"{s!r}: {err}") from None
+        text = _decoded("unicode_split", s, codec, errors, input_encoding)
         if errors == "replace" and replacement_char != 65533:
             text = text.replace("\ufffd", chr(replacement_char))
         return [c.encode(codec) for c in text]
@@ -124,11 +128,7 @@ def unicode_decode(input, input_encoding, errors="replace", replacement_char=655
     arr = string_values(input, "unicode_decode")
 
     def points(s):
-        try:
-            text = s.decode(codec, errors)
-        except UnicodeDecodeError as err:
-            raise InvalidArgumentError(f"tf.strings.unicode_decode: invalid {input_encoding} "
-                                       f"in {s!r}: {err}") from None
+        text = _decoded("unicode_decode", s, codec, errors, input_encoding)
         out = [replacement_char if c == "\ufffd" else ord(c) for c in text]
         if replace_control_characters:
             out = [replacement_char if c < 32 or 127 <= c < 160 else c for c in out]
