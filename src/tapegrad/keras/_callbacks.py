@@ -20,65 +20,6 @@ __all__ = [
     "TerminateOnNaN",
 ]
 
-# Whether a larger value of each Keras metric is better (Keras 3's `_direction`).
-_UP = frozenset(
-    [
-        "AUC",
-        "Accuracy",
-        "BinaryAccuracy",
-        "BinaryIoU",
-        "CategoricalAccuracy",
-        "ConcordanceCorrelation",
-        "CosineSimilarity",
-        "F1Score",
-        "FBetaScore",
-        "MeanIoU",
-        "OneHotMeanIoU",
-        "PearsonCorrelation",
-        "Precision",
-        "PrecisionAtRecall",
-        "R2Score",
-        "Recall",
-        "RecallAtPrecision",
-        "SensitivityAtSpecificity",
-        "SparseCategoricalAccuracy",
-        "SparseTopKCategoricalAccuracy",
-        "SpecificityAtSensitivity",
-        "TopKCategoricalAccuracy",
-    ]
-)
-_DOWN = frozenset(
-    [
-        "BinaryCrossentropy",
-        "CategoricalCrossentropy",
-        "CategoricalHinge",
-        "Hinge",
-        "KLDivergence",
-        "LogCoshError",
-        "MeanAbsoluteError",
-        "MeanAbsolutePercentageError",
-        "MeanSquaredError",
-        "MeanSquaredLogarithmicError",
-        "Poisson",
-        "RootMeanSquaredError",
-        "SparseCategoricalCrossentropy",
-        "SquaredHinge",
-    ]
-)
-
-
-def _direction(metric):
-    direction = getattr(metric, "_direction", None)
-    if direction is not None:
-        return direction
-    for cls in type(metric).__mro__:
-        if cls.__name__ in _UP:
-            return "up"
-        if cls.__name__ in _DOWN:
-            return "down"
-    return None
-
-
 def _flat_metrics(model):
     out = []
     for metric in getattr(model, "metrics", None) or []:
@@ -116,8 +57,9 @@ class MonitorCallback(Callback):
             if name == "loss":
                 self.monitor_op = np.less
             for metric in _flat_metrics(self.model):
-                if metric.name == name and _direction(metric) is not None:
-                    self.monitor_op = np.greater if _direction(metric) == "up" else np.less
+                direction = getattr(metric, "_direction", None)
+                if metric.name == name and direction is not None:
+                    self.monitor_op = np.greater if direction == "up" else np.less
             if self.monitor_op is None:
                 raise ValueError(
                     f"{type(self).__name__} callback received monitor={self.monitor}, but Keras "

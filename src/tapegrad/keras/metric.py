@@ -37,6 +37,10 @@ class Metric:
         ...         return self.n.read_value()
     """
 
+    # Whether a larger result is better ("up") or worse ("down"), as Keras 3's `_direction`:
+    # the monitoring callbacks' mode="auto" reads it. None: not known.
+    _direction = None
+
     def __init_subclass__(cls, **kwargs):
         # A traced step (fit's) records a metric's update as one instruction, replayed on
         # NumPy values: metric state is not differentiated (see the module docstring).

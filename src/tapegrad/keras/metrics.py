@@ -50,6 +50,8 @@ __all__ = [
 class MeanSquaredError(MeanMetricWrapper):
     """The mean of (y_true - y_pred) ** 2."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_squared_error", dtype=None):
         super().__init__(_np_mse, name=name, dtype=dtype)
 
@@ -57,12 +59,16 @@ class MeanSquaredError(MeanMetricWrapper):
 class MeanAbsoluteError(MeanMetricWrapper):
     """The mean of |y_true - y_pred|."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(_np_mae, name=name, dtype=dtype)
 
 
 class RootMeanSquaredError(MeanMetricWrapper):
     """sqrt of the mean of (y_true - y_pred) ** 2."""
+
+    _direction = "down"
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(_np_mse, name=name, dtype=dtype)
@@ -74,12 +80,16 @@ class RootMeanSquaredError(MeanMetricWrapper):
 class Accuracy(MeanMetricWrapper):
     """How often y_pred equals y_true exactly."""
 
+    _direction = "up"
+
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(_np_accuracy, name=name, dtype=dtype)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
     """How often (y_pred > threshold) equals the 0/1 label."""
+
+    _direction = "up"
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(_np_binary_accuracy, name=name, dtype=dtype, threshold=threshold)
@@ -88,6 +98,8 @@ class BinaryAccuracy(MeanMetricWrapper):
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) equals argmax(y_true) (one-hot labels)."""
 
+    _direction = "up"
+
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(_np_categorical_accuracy, name=name, dtype=dtype)
 
@@ -95,12 +107,16 @@ class CategoricalAccuracy(MeanMetricWrapper):
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) equals the integer label."""
 
+    _direction = "up"
+
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(_np_sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
     """The mean binary cross-entropy (`keras.losses.binary_crossentropy`) of all samples seen."""
+
+    _direction = "down"
 
     def __init__(
         self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0
@@ -119,6 +135,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
 class CategoricalCrossentropy(MeanMetricWrapper):
     """The mean categorical cross-entropy (`keras.losses.categorical_crossentropy`) of all
     samples seen."""
+
+    _direction = "down"
 
     def __init__(
         self,
@@ -144,6 +162,8 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """The mean sparse categorical cross-entropy
     (`keras.losses.sparse_categorical_crossentropy`) of all samples seen."""
+
+    _direction = "down"
 
     def __init__(
         self,

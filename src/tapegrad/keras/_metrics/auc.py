@@ -44,6 +44,8 @@ class AUC(_ConfusionMetric):
         0.75
     """
 
+    _direction = "up"
+
     _conditions = _CONDITIONS
 
     def __init__(

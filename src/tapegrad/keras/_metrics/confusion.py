@@ -324,12 +324,16 @@ class Precision(_PrecisionRecall):
         0.6667
     """
 
+    _direction = "up"
+
     _conditions = ("tp", "fp")
 
 
 class Recall(_PrecisionRecall):
     """TP / (TP + FN): how many of the positives are predicted positive (arguments as
     Precision's)."""
+
+    _direction = "up"
 
     _conditions = ("tp", "fn")
 
@@ -391,6 +395,8 @@ class SensitivityAtSpecificity(_AtOperatingPoint):
     """The best sensitivity (recall) among the thresholds whose specificity is at least
     `specificity`."""
 
+    _direction = "up"
+
     _bound, _target = "specificity", "sensitivity"
 
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
@@ -401,6 +407,8 @@ class SpecificityAtSensitivity(_AtOperatingPoint):
     """The best specificity among the thresholds whose sensitivity is at least
     `sensitivity`."""
 
+    _direction = "up"
+
     _bound, _target = "sensitivity", "specificity"
 
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
@@ -410,6 +418,8 @@ class SpecificityAtSensitivity(_AtOperatingPoint):
 class PrecisionAtRecall(_AtOperatingPoint):
     """The best precision among the thresholds whose recall is at least `recall`."""
 
+    _direction = "up"
+
     _bound, _target = "recall", "precision"
 
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
@@ -418,6 +428,8 @@ class PrecisionAtRecall(_AtOperatingPoint):
 
 class RecallAtPrecision(_AtOperatingPoint):
     """The best recall among the thresholds whose precision is at least `precision`."""
+
+    _direction = "up"
 
     _bound, _target = "precision", "recall"
 

@@ -46,6 +46,8 @@ class R2Score(Metric):
         0.875
     """
 
+    _direction = "up"
+
     def __init__(
         self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None
     ):
@@ -144,6 +146,8 @@ class FBetaScore(Metric):
         name, dtype: as every metric.
     """
 
+    _direction = "up"
+
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if average not in (None, "micro", "macro", "weighted"):
@@ -238,6 +242,8 @@ class FBetaScore(Metric):
 
 class F1Score(FBetaScore):
     """The F1 score, 2 P R / (P + R): FBetaScore with beta = 1 (see FBetaScore's arguments)."""
+
+    _direction = "up"
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
         super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
@@ -360,6 +366,8 @@ class BinaryIoU(IoU):
         threshold: the decision threshold on the predictions.
     """
 
+    _direction = "up"
+
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
         super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
@@ -385,6 +393,8 @@ class MeanIoU(IoU):
         >>> round(float(m([0, 0, 1, 1], [0, 1, 0, 1])), 4)
         0.3333
     """
+
+    _direction = "up"
 
     def __init__(
         self,
@@ -445,6 +455,8 @@ class OneHotIoU(IoU):
 
 class OneHotMeanIoU(MeanIoU):
     """MeanIoU of one-hot labels (and, unless `sparse_y_pred`, scores) along `axis`."""
+
+    _direction = "up"
 
     def __init__(
         self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1

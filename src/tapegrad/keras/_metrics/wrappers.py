@@ -127,6 +127,8 @@ class _NumpyMean(MeanMetricWrapper):
 class TopKCategoricalAccuracy(_NumpyMean):
     """How often the one-hot label's class is among the `k` highest predictions."""
 
+    _direction = "up"
+
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         super().__init__(_np_top_k, name, dtype, k=k)
         self.k = k
@@ -135,6 +137,8 @@ class TopKCategoricalAccuracy(_NumpyMean):
 class SparseTopKCategoricalAccuracy(_NumpyMean):
     """How often the integer label is among the `k` highest predictions (or, with
     `from_sorted_ids`, among the first `k` class ids given)."""
+
+    _direction = "up"
 
     def __init__(
         self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False
@@ -159,6 +163,8 @@ class SparseTopKCategoricalAccuracy(_NumpyMean):
 class CosineSimilarity(_NumpyMean):
     """The mean cosine similarity of y_true and y_pred along `axis` (1 for parallel vectors)."""
 
+    _direction = "up"
+
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(_np_cosine_similarity, name, dtype, axis=axis)
 
@@ -176,12 +182,16 @@ class _LossMean(MeanMetricWrapper):
 class MeanAbsolutePercentageError(_LossMean):
     """The mean of 100 * |(y_true - y_pred) / y_true| (`keras.losses.MAPE`)."""
 
+    _direction = "down"
+
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
         super().__init__(_losses.mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
 class MeanSquaredLogarithmicError(_LossMean):
     """The mean of (log(1 + y_pred) - log(1 + y_true)) ** 2 (`keras.losses.MSLE`)."""
+
+    _direction = "down"
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(_losses.mean_squared_logarithmic_error, name=name, dtype=dtype)
@@ -190,12 +200,16 @@ class MeanSquaredLogarithmicError(_LossMean):
 class Hinge(_LossMean):
     """The mean hinge loss, labels in {-1, 1} (or {0, 1}, converted)."""
 
+    _direction = "down"
+
     def __init__(self, name="hinge", dtype=None):
         super().__init__(_losses.hinge, name=name, dtype=dtype)
 
 
 class SquaredHinge(_LossMean):
     """The mean squared hinge loss, labels in {-1, 1} (or {0, 1}, converted)."""
+
+    _direction = "down"
 
     def __init__(self, name="squared_hinge", dtype=None):
         super().__init__(_losses.squared_hinge, name=name, dtype=dtype)
@@ -204,12 +218,16 @@ class SquaredHinge(_LossMean):
 class CategoricalHinge(_LossMean):
     """The mean categorical hinge loss of one-hot labels."""
 
+    _direction = "down"
+
     def __init__(self, name="categorical_hinge", dtype=None):
         super().__init__(_losses.categorical_hinge, name=name, dtype=dtype)
 
 
 class KLDivergence(_LossMean):
     """The mean Kullback-Leibler divergence of y_pred from y_true."""
+
+    _direction = "down"
 
     def __init__(self, name="kl_divergence", dtype=None):
         super().__init__(_losses.kl_divergence, name=name, dtype=dtype)
@@ -218,12 +236,16 @@ class KLDivergence(_LossMean):
 class Poisson(_LossMean):
     """The mean of y_pred - y_true * log(y_pred + epsilon)."""
 
+    _direction = "down"
+
     def __init__(self, name="poisson", dtype=None):
         super().__init__(_losses.poisson, name=name, dtype=dtype)
 
 
 class LogCoshError(_LossMean):
     """The mean of log(cosh(y_pred - y_true)); Keras names it "logcosh"."""
+
+    _direction = "down"
 
     def __init__(self, name="logcosh", dtype=None):
         super().__init__(_losses.log_cosh, name=name, dtype=dtype)
