@@ -72,6 +72,8 @@ def bind(prim, *args, **params):
             value = prim.forward(targs[0]._value, targs[1]._value, **params)
         else:
             value = prim.forward(*[a._value for a in targs], **params)
+    except InvalidArgumentError:
+        raise  # a forward's own error names its op already
     except _ERRORS as err:
         raise _failed(prim, targs, params, err) from None
     if type(value) is not np.ndarray and not isinstance(value, np.generic):

@@ -23,12 +23,14 @@ tracer watches for that and gives up (the function then runs eagerly, with the s
 - random numbers are drawn (`tapegrad.random.generator()`).
 """
 
+import collections
 import functools
 
 import numpy as np
 
 from . import nest
 from .bind import bind
+from .indexed_slices import IndexedSlices
 from .state import Interpreter, activate, deactivate, state
 from .tensor import Tensor, convert_to_tensor
 
@@ -91,12 +93,13 @@ def _invalidate(why):
 
 def as_output(leaf, function_name):
     """What a traced function returns for one leaf of its Python result, as TensorFlow: a
-    tensor or None as it is, a variable's value, a Python or NumPy value as a constant tensor.
+    tensor, an IndexedSlices or None as it is, a variable's value, a Python or NumPy value as
+    a constant tensor.
 
     Raises:
         TypeError: for any other object, as TensorFlow.
     """
-    if leaf is None or isinstance(leaf, Tensor):
+    if leaf is None or isinstance(leaf, (Tensor, IndexedSlices)):
         return leaf
     read = getattr(leaf, "_read", None)
     if read is not None:
@@ -146,8 +149,12 @@ def run_effect(fn, args, kwargs):
     if not tracers:
         return fn(*args, **kwargs)
     args = [list(a) if _is_iterator(a) else a for a in args]
+    recorded, recorded_args, recorded_kwargs = fn, args, kwargs
+    if _holds_parts([args, kwargs]):
+        recorded = _rebuilding(fn)
+        recorded_args, recorded_kwargs = _expanded(args), _expanded(kwargs)
     for tracer in tracers:
-        tracer.call_effect(fn, args, kwargs)
+        tracer.call_effect(recorded, recorded_args, recorded_kwargs)
     if not all(tracer.live for tracer in tracers):
         return None
     state.interpreters = tuple(i for i in interpreters if not isinstance(i, Tracer))
@@ -155,6 +162,58 @@ def run_effect(fn, args, kwargs):
         return fn(*args, **kwargs)
     finally:
         state.interpreters = interpreters
+
+
+# An IndexedSlices is a leaf of a nested structure (as in TensorFlow's nest without
+# expand_composites), so an effect's recorded arguments would keep the traced one, values and
+# all: it is recorded as its tensors instead (a namedtuple, which nest walks into), and rebuilt
+# from each replay's tensors before the effect runs.
+class _Parts(collections.namedtuple("_Parts", "kind components")):
+    __slots__ = ()
+
+
+def _holds_parts(obj):
+    if isinstance(obj, (IndexedSlices, _Parts)):
+        return True
+    if type(obj) in (list, tuple):
+        return any(_holds_parts(x) for x in obj)
+    if type(obj) is dict:
+        return any(_holds_parts(x) for x in obj.values())
+    return False
+
+
+def _expanded(obj):
+    if isinstance(obj, IndexedSlices):
+        return _Parts(type(obj), (obj.values, obj.indices, obj.dense_shape))
+    if type(obj) in (list, tuple):
+        return type(obj)(_expanded(x) for x in obj)
+    if type(obj) is dict:
+        return {k: _expanded(v) for k, v in obj.items()}
+    return obj
+
+
+def _rebuilt(obj):
+    if type(obj) is _Parts:
+        return obj.kind(*obj.components)
+    if type(obj) in (list, tuple):
+        return type(obj)(_rebuilt(x) for x in obj)
+    if type(obj) is dict:
+        return {k: _rebuilt(v) for k, v in obj.items()}
+    return obj
+
+
+def _rebuilt_from(pack, flat):
+    return _rebuilt(pack(flat))
+
+
+def _rebuilding(fn):
+    """`fn` called with the IndexedSlices that `_expanded` took apart put back together."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        return fn(*_rebuilt(args), **_rebuilt(kwargs))
+
+    return call
 
 
 # -- a program's instructions: each reads and writes numbered slots ----------------------------
@@ -298,6 +357,8 @@ class Program:
         self.output_constants = output_constants  # per output leaf: the constant, or None
         self.structure = structure  # the traced result's containers (nest.skeleton)
         self.pack = nest.packer(structure)  # packs the output leaves in that structure
+        if _holds_parts(structure):  # and puts a returned IndexedSlices back together
+            self.pack = functools.partial(_rebuilt_from, self.pack)
         self._compiled = None  # the replay as one Python function, made on first use
 
     def run(self, args):
@@ -527,6 +588,7 @@ class Tracer(Interpreter):
         """
         if self.invalid is not None:
             return None
+        result = _expanded(result)  # an IndexedSlices returned: its tensors
         flat = nest.flatten(result)
         outputs, consts = [], []
         for leaf in flat:
@@ -534,6 +596,9 @@ class Tracer(Interpreter):
                     self.constants):
                 outputs.append(self.slots[id(leaf)])
                 consts.append(None)
+            elif leaf is IndexedSlices:  # the kind of an expanded one
+                outputs.append(None)
+                consts.append(leaf)
             elif hasattr(leaf, "_read"):
                 slot = self._new_slot(Tensor(leaf._value))
                 self.names[slot] = self.unique_name("ReadVariableOp")

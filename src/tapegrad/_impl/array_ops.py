@@ -52,7 +52,8 @@ def _axis(op, axis, x, extra=0):
 
 
 def _int_indices(op, indices):
-    idx = np.asarray(indices)
+    # a tensor's own array, not a read: a traced function may gather at its input's indices
+    idx = indices._value if type(indices) is Tensor else np.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise _invalid(op, f"indices must be integers (int32 or int64), got dtype {idx.dtype}")
     return idx
@@ -392,12 +393,12 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
         raise _invalid("gather", f"batch_dims={batch_dims} needs the first batch_dims axes of "
                                  f"params {x.shape} and indices {list(idx.shape)} to match, and "
                                  f"batch_dims <= axis ({axis}).")
+    if b == 0 and axis == 0:  # TensorFlow's gradient here is IndexedSlices
+        if not _is_tensor(indices):  # Python ints are int32 indices, as TensorFlow's
+            indices = idx if isinstance(indices, np.ndarray) else idx.astype(np.int32)
+        return _bind(_s.gather_rows, x, indices)  # it checks the range (of each traced call)
     _check_range("gather", idx, x._value.shape[axis], x)
     if b == 0:
-        if axis == 0:  # TensorFlow's gradient here is IndexedSlices
-            if not isinstance(indices, np.ndarray) and not _is_tensor(indices):
-                idx = idx.astype(np.int32)  # Python ints are int32 indices, as TensorFlow's
-            return _bind(_s.gather_rows, x, indices=idx)
         return _bind(_s.getitem, x, key=(_SLICE_ALL,) * axis + (idx,))
     n = x.ndim
     if axis > b:  # bring axis next to the batch axes, so the index arrays stay adjacent

@@ -13,6 +13,7 @@ from .._core import control as _control
 from .._core import nest
 from .._core.dtypes import bool as _bool
 from .._core.errors import InvalidArgumentError
+from .._core.indexed_slices import IndexedSlices
 from .._core.tensor import Tensor, TensorShape, convert_to_tensor
 from .._core.trace import as_output
 from . import math_ops
@@ -27,8 +28,10 @@ def _is_variable(x):
 
 
 def _tensor(leaf, what):
-    """A loop or branch value as a tensor (a variable's value, a Python number converted)."""
-    return as_output(leaf, what)
+    """A loop or branch value as a tensor (a variable's value, a Python number converted, an
+    IndexedSlices made dense)."""
+    leaf = as_output(leaf, what)
+    return leaf._read() if isinstance(leaf, IndexedSlices) else leaf
 
 
 def _component_leaves(structure):

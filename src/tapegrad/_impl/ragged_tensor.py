@@ -111,7 +111,7 @@ class RaggedTensor:
         positions = np.concatenate([i * width + np.arange(k) for i, k in enumerate(keep)]
                                    ) if rows else np.zeros(0, np.int64)
         flat = _bind(_s.reshape, t, shape=(rows * width,) + t._value.shape[2:])
-        values = _bind(_s.gather_rows, flat, indices=positions.astype(np.int64))
+        values = _bind(_s.gather_rows, flat, positions.astype(np.int64))
         return cls(values, np.concatenate([[0], np.cumsum(keep)]))
 
     # -- inspection -----------------------------------------------------------------------
@@ -173,7 +173,7 @@ class RaggedTensor:
         lengths = np.diff(self._splits)[rows]
         take = np.concatenate([np.arange(self._splits[i], self._splits[i + 1]) for i in rows]
                               ) if len(rows) else np.zeros(0, np.int64)
-        values = _bind(_s.gather_rows, self._values, indices=take.astype(np.int64))
+        values = _bind(_s.gather_rows, self._values, take.astype(np.int64))
         return RaggedTensor(values, np.concatenate([[0], np.cumsum(lengths)]))
 
     def __getitem__(self, key):
@@ -230,7 +230,7 @@ class RaggedTensor:
         shape = other._value.shape
         if len(shape) >= 2 and shape[0] == len(self) and shape[1] == 1:  # one value per row
             per_row = _bind(_s.reshape, other, shape=(shape[0],) + shape[2:])
-            return _bind(_s.gather_rows, per_row, indices=self._rowids())
+            return _bind(_s.gather_rows, per_row, self._rowids())
         if len(shape) < self._values._value.ndim:  # a scalar, or the inner dimensions
             return other
         raise _invalid(op, f"cannot broadcast a tensor of shape {list(shape)} with a ragged "
@@ -301,7 +301,7 @@ def ragged_to_tensor(rt, default_value=None, shape=None):
     rowids, colids = rt._rowids(), rt._cols()
     keep = (rowids < rows) & (colids < cols)
     if not keep.all():
-        values = _bind(_s.gather_rows, values, indices=np.flatnonzero(keep))
+        values = _bind(_s.gather_rows, values, np.flatnonzero(keep))
         rowids, colids = rowids[keep], colids[keep]
     dtype = values._value.dtype
     base = np.empty((rows, cols) + values._value.shape[1:], dtype=dtype)
@@ -373,7 +373,7 @@ def ragged_concat(values, axis):
              for rt, s in zip(rts, starts)]
     order = np.concatenate(order) if order else np.zeros(0, np.int64)
     lengths = sum(np.diff(rt._splits) for rt in rts)
-    return RaggedTensor(_bind(_s.gather_rows, joined, indices=order.astype(np.int64)),
+    return RaggedTensor(_bind(_s.gather_rows, joined, order.astype(np.int64)),
                         np.concatenate([[0], np.cumsum(lengths)]))
 
 

@@ -5,7 +5,8 @@ import functools
 import numpy as np
 
 from .._core.indexed_slices import IndexedSlices
-from .._core.primitive import LINEAR, defprimitive
+from .._core.errors import InvalidArgumentError
+from .._core.primitive import LINEAR, NONE, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape, from_end
 
@@ -69,20 +70,37 @@ getitem_grad = defprimitive(
 )
 
 
+def _gather_rows(x, indices):
+    """`x`'s rows at `indices`; an index outside [0, len(x)) is an InvalidArgumentError, checked
+    here rather than before the call, so that a traced function checks the indices of each
+    call."""
+    # A view as a plain array: at tracing the indices carry trace.py's marker class, whose
+    # conversion to bool ends the trace; this check is the replay's own, so it may read them.
+    plain = indices.view(np.ndarray)
+    if plain.size and (plain.min() < 0 or plain.max() >= x.shape[0]):
+        bad = (plain < 0) | (plain >= x.shape[0])
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise InvalidArgumentError(
+            f"gather: indices{list(where)} = {int(plain[where])} is not in [0, {x.shape[0]}) "
+            f"(params shape {list(x.shape)}).", op="gather")
+    return x[indices]
+
+
 def _gather_rows_vjp(g, out, x, indices):
     batch = batch_shape(g, out)
     if batch:  # a batch of cotangents (tape.jacobian): dense, IndexedSlices have no batch axes
         return getitem_grad(g, shape=batch + x._value.shape,
-                            key=_batched_key((indices,), len(batch)))
-    rows = reshape(g, shape=(indices.size,) + x._value.shape[1:])
+                            key=_batched_key((indices.numpy(),), len(batch)))
+    rows = reshape(g, shape=(-1,) + x._value.shape[1:])
     shape = Tensor(np.asarray(x._value.shape, dtype=np.int32))
-    return IndexedSlices(rows, Tensor(indices.reshape(-1)), shape)
+    return IndexedSlices(rows, reshape(indices, shape=(-1,)), shape)
 
 
-# `getitem` at (indices,) with TensorFlow's gradient for a gather on axis 0: IndexedSlices of the
-# looked-up rows, so that an update of a large table touches only them.
+# `x[indices]` on axis 0 with TensorFlow's gradient for a gather there: IndexedSlices of the
+# looked-up rows, so that an update of a large table touches only them. The indices are an
+# input (a tensor, which a traced function may be given), not a parameter.
 gather_rows = defprimitive(
-    "gather_rows", lambda x, indices: x[indices], vjp=_gather_rows_vjp, jvp=LINEAR,
+    "gather_rows", _gather_rows, vjp=(_gather_rows_vjp, NONE), jvp=LINEAR, dtype_args=(0,),
 )
 
 
