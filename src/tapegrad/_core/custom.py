@@ -13,7 +13,7 @@ import numpy as np
 from . import nest
 from .bind import bind
 from .errors import InvalidArgumentError
-from .primitive import FROM_VJP, Primitive
+from .primitive import FROM_VJP, NONE, Primitive
 from .tape import GradientTape
 from .tensor import Tensor, convert_to_tensor
 
@@ -72,6 +72,10 @@ def _rules(fn_name, grad_fn, n_args, variables):
     return tuple(rule(i) for i in range(n_args + len(variables)))
 
 
+def _last(*arrays):
+    return arrays[-1]
+
+
 def _sums_to(shape, target):
     """Whether an array of `shape` sums down to `target` (target broadcasts to shape)."""
     try:
@@ -127,12 +131,15 @@ def custom_gradient(f=None):
                 "a `variables` keyword argument and return their gradients too."
             )
         y = convert_to_tensor(y)
+        # y is the op's last input, passed through (no gradient flows into f's own ops through
+        # it): a tf.function tracing this call replays f's ops and hands on their result,
+        # where a forward returning y's array would replay the traced call's value.
         prim = Primitive(
-            f"custom_gradient({name})", forward=lambda *a: y._value,
-            vjp=_rules(name, grad_fn, len(tensors), variables), jvp=FROM_VJP, dtype_args=(),
-            batchable=False,
+            f"custom_gradient({name})", forward=_last,
+            vjp=_rules(name, grad_fn, len(tensors), variables) + (NONE,), jvp=FROM_VJP,
+            dtype_args=(), batchable=False,
         )
-        return bind(prim, *tensors, *variables)
+        return bind(prim, *tensors, *variables, y)
 
     return wrapped
 
