@@ -169,6 +169,10 @@ SPECS = {
         (((0,), np.array([1]), (1, 2)), dict(dynamic_size=True))]),
     "tensor_array_scatter_add": Spec((Domain(), None, Domain()), cases=[
         (((4, 2), np.array([1, 1, 3]), (3, 2)), {})]),
+    "take_labels": Spec((Domain(), None), cases=[
+        (((4, 3), np.array([0, 2, 0, 1])), {}), (((2, 2, 5), np.array([[4, 0], [1, 1]])), {})]),
+    "put_labels": Spec((Domain(), None), cases=[
+        (((4,), np.array([0, 2, 0, 1])), dict(classes=3)), (((), np.array(1)), dict(classes=2))]),
     "gather_rows": Spec((Domain(), None), cases=[
         (((4, 3), np.array([0, 2, 0])), {}), (((3,), np.array([[1, 1], [0, 2]])), {})]),
     # no repeated index: the last update wins, so the others' TensorFlow gradient is not the

@@ -154,7 +154,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """
     op = "sparse_softmax_cross_entropy_with_logits"
     x = _tensor(logits)
-    y = _np.asarray(labels)
+    # a tensor's own array, not a read: a traced function may pass its own labels
+    y = labels._value if type(labels) is _Tensor else _np.asarray(labels)
     if x._value.ndim == 0 or y.shape != x._value.shape[:-1]:
         raise _Invalid(
             f"{op}: labels must have the shape of logits without its last axis; got labels of "
@@ -163,18 +164,11 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         )
     if y.dtype.kind not in "iu":
         raise _Invalid(f"{op}: labels must be integers, got dtype {y.dtype}", op=op)
-    classes = x._value.shape[-1]
-    bad = (y < 0) | (y >= classes)
-    if bad.any():
-        raise _Invalid(
-            f"{op}: received a label value of {int(y[bad].flat[0])} which is outside the valid "
-            f"range of [0, {classes})",
-            op=op,
-        )
-    # log_p picked at the labels, not summed against a one-hot: a -inf logit of another class
-    # would make 0 * -inf = NaN, where TensorFlow's kernel gives the finite loss
+    # log_p picked at the labels (which take_labels checks are in range), not summed against a
+    # one-hot: a -inf logit of another class would make 0 * -inf = NaN, where TensorFlow's
+    # kernel gives the finite loss
     log_p = _bind(_n.log_softmax, x, axis=-1)
-    picked = _bind(_s.getitem, log_p, key=_np.indices(y.shape, sparse=True) + (y,))
+    picked = _bind(_s.take_labels, log_p, labels if type(labels) is _Tensor else y)
     return _bind(_e.negative, picked)
 
 

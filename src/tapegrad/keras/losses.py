@@ -39,6 +39,7 @@ from ._extra_losses import (
 from .loss import (
     Loss,
     LossFunctionWrapper,
+    _as_array,
     _mean_last,
     _pred,
     _prepare,
@@ -229,20 +230,27 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 
 def _integer_labels(fn, y_true, y_pred, axis):
-    """Labels as int64 NumPy values of y_pred's shape without `axis` (a size-1 axis dropped)."""
-    labels = np.asarray(y_true)
-    if labels.dtype.kind not in "iufb":
-        raise TypeError(f"{fn}: labels must be integer class indices, got dtype {labels.dtype}")
-    if labels.ndim == y_pred.ndim and labels.ndim and labels.shape[axis] == 1:
-        labels = np.squeeze(labels, axis)
-    expected = tuple(np.delete(np.asarray(y_pred.shape, dtype=np.int64), axis))
-    if labels.shape != expected:
+    """Labels as an int64 tensor of y_pred's shape without `axis` (a size-1 axis dropped). Only
+    shapes and dtypes are checked here: a traced function's labels are not read (take_labels
+    checks their range at every call)."""
+    if isinstance(y_true, tf.Variable):
+        y_true = tf.convert_to_tensor(y_true)
+    labels = y_true if tf.is_tensor(y_true) else tf.constant(_as_array("y_true", y_true))
+    if not (labels.dtype.is_integer or labels.dtype.is_floating or labels.dtype.is_bool):
+        raise TypeError(
+            f"{fn}: labels must be integer class indices, got dtype {labels.dtype.name}"
+        )
+    shape = tuple(labels.shape)
+    if len(shape) == y_pred.ndim and shape and shape[axis] == 1:
+        labels = tf.squeeze(labels, axis)
+    expected = tuple(d for i, d in enumerate(y_pred.shape) if i != axis)
+    if tuple(labels.shape) != expected:
         raise ValueError(
             f"{fn}: y_true must have the shape of y_pred without its class axis {axis}, got "
-            f"y_true.shape={np.shape(y_true)} and y_pred.shape={tuple(y_pred.shape)}. For "
+            f"y_true.shape={shape} and y_pred.shape={tuple(y_pred.shape)}. For "
             "one-hot labels use categorical_crossentropy."
         )
-    return labels.astype(np.int64)
+    return labels if labels.dtype == tf.int64 else tf.cast(labels, tf.int64)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
@@ -263,17 +271,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     labels = _integer_labels(fn, y_true, y_pred, axis)
     valid = None
     if ignore_class is not None:
-        valid = labels != ignore_class
-        labels = np.where(valid, labels, 0)
-        y_pred = tf.where(np.expand_dims(valid, axis), y_pred, tf.zeros_like(y_pred))
-    k = y_pred.shape[axis]
-    bad = (labels < 0) | (labels >= k)
-    if bad.any():
-        raise tf.errors.InvalidArgumentError(
-            f"{fn}: received a label value of {int(labels[bad].flat[0])} which is outside the "
-            f"valid range of [0, {k}) for y_pred of shape {tuple(y_pred.shape)}; labels must be "
-            f"in [0, {k}), the class indices along axis {axis}."
-        )
+        valid = tf.not_equal(labels, ignore_class)
+        labels = tf.where(valid, labels, tf.zeros_like(labels))
+        y_pred = tf.where(tf.expand_dims(valid, axis), y_pred, tf.zeros_like(y_pred))
     output, from_logits = _logits(y_pred, from_logits, fn, "Softmax")
     if not from_logits:
         eps = backend.epsilon()
@@ -281,7 +281,14 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if axis != output.ndim - 1:
         perm = [d for d in range(output.ndim) if d != axis] + [axis]
         output = tf.transpose(output, perm)
-    result = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=output)
+    try:
+        result = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=output)
+    except tf.errors.InvalidArgumentError as err:  # a label out of range, named for Keras
+        k = y_pred.shape[axis]
+        raise tf.errors.InvalidArgumentError(
+            f"{fn}: {str(err).split(': ', 1)[-1]} for y_pred of shape {tuple(y_pred.shape)}; "
+            f"labels must be in [0, {k}), the class indices along axis {axis}."
+        ) from None
     if valid is not None:
         result = tf.where(valid, result, tf.zeros_like(result))
     return result
@@ -409,7 +416,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def _mask(self, y_true, values):
         if self.ignore_class is None:
             return None
-        return np.asarray(y_true).reshape(tuple(values.shape)) != self.ignore_class
+        return tf.not_equal(tf.reshape(y_true, tuple(values.shape)), self.ignore_class)
 
 
 _FUNCTIONS = {

@@ -104,6 +104,45 @@ gather_rows = defprimitive(
 )
 
 
+def _label_index(x, labels):
+    """`labels` as indices into the last axis of `x` (whose leading axes may add a batch of
+    cotangents), each checked to lie in [0, classes): at every replay of a traced function."""
+    classes = x.shape[-1]
+    plain = labels.view(np.ndarray)  # a traced call's marked array: see _gather_rows
+    if plain.size and (plain.min() < 0 or plain.max() >= classes):
+        value = int(plain[(plain < 0) | (plain >= classes)].flat[0])
+        raise InvalidArgumentError(
+            f"sparse_softmax_cross_entropy_with_logits: received a label value of {value} which "
+            f"is outside the valid range of [0, {classes})",
+            op="sparse_softmax_cross_entropy_with_logits")
+    return np.broadcast_to(plain[..., None], x.shape[:-1] + (1,))
+
+
+def _take_labels(x, labels):
+    return np.take_along_axis(x, _label_index(x, labels), -1)[..., 0]
+
+
+def _put_labels(g, labels, classes):
+    z = np.zeros(g.shape + (classes,), g.dtype)
+    np.put_along_axis(z, _label_index(z, labels), g[..., None], -1)
+    return z
+
+
+# x[..., labels]: each row's entry at its integer label along the last axis (a sparse
+# cross-entropy's pick of log-probabilities), the labels an input, so that a traced function
+# may pick at its own labels; and its reverse, g put at the labels of a zero tensor.
+take_labels = defprimitive(
+    "take_labels", _take_labels,
+    vjp=(lambda g, out, x, labels: put_labels(g, labels, classes=x._value.shape[-1]), NONE),
+    jvp=LINEAR, dtype_args=(0,), saves=(1,),
+)
+put_labels = defprimitive(
+    "put_labels", _put_labels,
+    vjp=(lambda g, out, y, labels, classes: take_labels(g, labels), NONE),
+    jvp=LINEAR, dtype_args=(0,), saves=(1,),
+)
+
+
 def _tensor_scatter_update(x, u, key):
     out = x.copy()
     out[key] = u  # a repeated position takes its last update
