@@ -234,10 +234,14 @@ class Layer(layer_config.LayerSaving, tf.Module):
             initializer = "glorot_uniform" if dtype.is_floating else "zeros"
         init = initializers.get(initializer)
         shape = () if shape is None else tuple(int(d) for d in shape)
-        value = init(shape, dtype=dtype)
+        # Lifted out of a tf.function being traced, as Keras's variables initialize under
+        # tf.init_scope: a model built by its first traced call draws its initial weights once,
+        # eagerly, and the trace goes on.
+        with tf.init_scope():
+            value = tf.cast(init(shape, dtype=dtype), dtype)
         name = "variable" if name is None else str(name)
         v = KerasVariable(
-            tf.cast(value, dtype),
+            value,
             dtype,
             name,
             layer_config.variable_path(self, name),
