@@ -205,7 +205,9 @@ def max_pool_argmax(x, ksize, strides, dilations, pads):
 def _at(mask, values):
     """`values` where `mask` holds, zeros elsewhere: a product (ten times faster than
     np.where on a scattered mask) unless a value is not finite (inf * 0 would give NaN)."""
-    if values.dtype.kind != "f" or np.isfinite(values).all():
+    # (a plain view: at tracing `values` carry trace.py's marker class, which refuses a bool;
+    # this test is the forward's own and runs again at every replay)
+    if values.dtype.kind != "f" or np.isfinite(values.view(np.ndarray)).all():
         return values * mask
     return np.where(mask, values, values.dtype.type(0))
 

@@ -96,7 +96,7 @@ def integer_division(fn):
     fn = numeric_only(fn)
 
     def forward(x, y):
-        if y.dtype.kind in "iu" and not np.all(y):
+        if y.dtype.kind in "iu" and not np.all(y.view(np.ndarray)):  # see _windows._at
             raise ValueError(
                 f"Integer division by zero: the {y.dtype} divisor has a zero entry. Guard the "
                 "divisor (e.g. tf.where(y == 0, 1, y)) or divide floats, where x / 0 is inf."

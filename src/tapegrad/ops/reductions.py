@@ -248,7 +248,7 @@ def _arg_extreme(find, beyond, fill, bound):
         if x.dtype.kind != "f":
             return find(x, axis=axis).astype(output_type)
         nan = np.isnan(x)
-        if nan.any():
+        if nan.view(np.ndarray).any():  # a plain view: see _windows._at
             x = np.where(nan, x.dtype.type(fill), x)
         index = find(x, axis=axis)
         top = np.take_along_axis(x, np.expand_dims(index, axis), axis).squeeze(axis)

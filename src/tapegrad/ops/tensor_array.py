@@ -11,12 +11,14 @@ from .._core.primitive import LINEAR, NONE, defprimitive
 from .._core.tensor import Tensor
 
 
+# The indices as plain arrays: at tracing they carry trace.py's marker class, which refuses a
+# bool; these range checks are the forwards' own and run again at every replay.
 def _rows(indices):
-    return np.asarray(indices).reshape(-1).astype(np.intp)
+    return np.asarray(indices).view(np.ndarray).reshape(-1).astype(np.intp)
 
 
 def _gather(buffer, indices):
-    idx = np.asarray(indices)
+    idx = np.asarray(indices).view(np.ndarray)
     n = buffer.shape[0]
     bad = idx[(idx < 0) | (idx >= n)]
     if bad.size:
