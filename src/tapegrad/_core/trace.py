@@ -30,6 +30,7 @@ import numpy as np
 
 from . import nest
 from .bind import bind
+from .errors import InvalidArgumentError
 from .indexed_slices import IndexedSlices
 from .state import Interpreter, activate, deactivate, state
 from .tensor import Tensor, convert_to_tensor
@@ -216,6 +217,11 @@ def _rebuilding(fn):
     return call
 
 
+# What a primitive's NumPy forward raises on bad values (bind's list, less TypeError: the
+# types of a replay's values are the traced ones; an effect's TypeError stays one).
+_FORWARD_ERRORS = (ValueError, IndexError, np.linalg.LinAlgError)
+
+
 # -- a program's instructions: each reads and writes numbered slots ----------------------------
 
 def _slot(i):
@@ -373,7 +379,23 @@ class Program:
 
                 compiled = self._compiled = compile_replay(self)
             if compiled is not False:
-                return compiled(args)
+                try:
+                    return compiled(args)
+                except _FORWARD_ERRORS as err:
+                    raise self._failed(err) from None
+        try:
+            return self._run(args, recorded)
+        except _FORWARD_ERRORS as err:
+            raise self._failed(err) from None
+
+    def _failed(self, err):
+        """A NumPy forward's error in a replay as TensorFlow's runtime error of the function
+        (bind names the op in an eager call; an InvalidArgumentError says it already)."""
+        if isinstance(err, InvalidArgumentError):
+            return err
+        return InvalidArgumentError(f"tf.function {self.name}: {err}", op=self.name)
+
+    def _run(self, args, recorded):
         slots = [None] * self.n_slots
         for slot, value in self.constants:
             slots[slot] = Tensor(value) if recorded else value
