@@ -17,6 +17,7 @@ import weakref
 
 from .._core.primitive import NONE
 from .._core.state import Interpreter, activate, deactivate, ensure_tid, next_tid, state
+from .._impl.function import functions_run_eagerly, run_functions_eagerly
 from ._lines import user_line
 
 __all__ = ["Event", "Log", "carries", "current_log", "disable_explaining", "enable_explaining",
@@ -233,6 +234,7 @@ class _Thread(threading.local):
     def __init__(self):
         self.log = None  # the log explain() and graph() read: the latest one of this thread
         self.witness = None  # the active witness of enable_explaining(), if any
+        self.eagerly = False  # tf.config.functions_run_eagerly() before enable_explaining()
 
 
 _thread = _Thread()
@@ -250,7 +252,9 @@ def explaining():
     user's line, so that `explain` and `graph` can name the line of every step.
 
     The block starts a fresh log for its thread, which `explain` and `graph` read, also after
-    the block ends (until the next block). It costs time inside the block only.
+    the block ends (until the next block). It costs time inside the block only. Inside it,
+    `tf.function`s (and `fit`'s steps) run eagerly, as under
+    `tf.config.run_functions_eagerly(True)`, so that every step is seen with its line.
 
     Example:
         >>> x = tapegrad.constant(3.0)
@@ -262,11 +266,14 @@ def explaining():
     """
     log = _thread.log = Log()
     witness = _Witness(log)
+    eagerly = functions_run_eagerly()
+    run_functions_eagerly(True)
     activate(witness)
     try:
         yield log
     finally:
         deactivate(witness)
+        run_functions_eagerly(eagerly)
 
 
 def enable_explaining():
@@ -275,6 +282,8 @@ def enable_explaining():
     if _thread.witness is None:
         _thread.log = Log()
         _thread.witness = _Witness(_thread.log)
+        _thread.eagerly = functions_run_eagerly()
+        run_functions_eagerly(True)  # as in explaining()
         activate(_thread.witness)
 
 
@@ -283,3 +292,4 @@ def disable_explaining():
     if _thread.witness is not None:
         deactivate(_thread.witness)
         _thread.witness = None
+        run_functions_eagerly(_thread.eagerly)
