@@ -4,12 +4,15 @@
 writes, then runs the program on each call. Code whose work is not tapegrad ops (an optimizer's
 update computed in NumPy, say) marks itself with `effect`: the program then calls it on every
 run, with that run's tensors, instead of keeping what tracing saw. This namespace is tapegrad's
-own; TensorFlow traces such code as graph ops.
+own; TensorFlow traces such code as graph ops. Code that draws random numbers in NumPy makes
+its tensor with `draw`: the program draws anew at each call, where a tensor made from the draw
+would be a constant of the trace.
 """
 
 from ._core.trace import effect
+from ._impl.random_ops import sampled as draw
 
-__all__ = ["effect", "function"]
+__all__ = ["draw", "effect", "function"]
 
 
 def function(func, warn=True, **options):

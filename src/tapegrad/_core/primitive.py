@@ -41,12 +41,13 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "differentiable", "dtype_args", "batchable", "saves",
-        "unsaved", "unsaved_from", "drops_out",
+        "unsaved", "unsaved_from", "drops_out", "stateful",
     )
 
     def __init__(self, name, forward, vjp=NONE, jvp=ELEMENTWISE, differentiable=True,
-                 dtype_args=None, batchable=True, saves=None):
+                 dtype_args=None, batchable=True, saves=None, stateful=False):
         self.name = name
+        self.stateful = stateful
         self.forward = forward
         self.vjp = vjp
         self.jvp = jvp
@@ -78,7 +79,7 @@ PRIMITIVES = {}
 
 
 def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_args=None,
-                 batchable=True, saves=None):
+                 batchable=True, saves=None, stateful=False):
     """Registers a primitive and returns it (callable like the op).
 
     Args:
@@ -96,6 +97,8 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_a
             A tape keeps only those (the others become value-less stand-ins with the same
             shape, dtype and id), so intermediates are freed as early as the NumPy floor frees
             them. None (the default) keeps everything.
+        stateful: True if the forward's result is not a function of its inputs (a random
+            draw): a traced program runs it at every call, never keeping it as a constant.
 
     The generated gradient checks sample each differentiable primitive as its spec in
     `tests/_specs.py` says.
@@ -103,7 +106,7 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_a
     if name in PRIMITIVES:
         raise ValueError(f"primitive {name!r} is registered twice")
     prim = Primitive(name, forward, vjp, ELEMENTWISE if jvp is None else jvp, differentiable,
-                     dtype_args, batchable, saves)
+                     dtype_args, batchable, saves, stateful)
     PRIMITIVES[name] = prim
     return prim
 

@@ -85,7 +85,7 @@ def compile_replay(program):
             call = ", ".join(f"s{i}" for i in ins.inputs)
             if ins.params:
                 env[f"p{n}"] = ins.params
-                call += f", **p{n}"
+                call += f"{', ' if call else ''}**p{n}"  # (a random draw has no inputs)
             lines.append(f"    s{ins.output} = f{n}({call})")
         elif kind == "read":
             env[f"v{n}"] = ins.variable

@@ -633,7 +633,7 @@ class Tracer(Interpreter):
         constants = [(slot, np.array(value)) for slot, value in self.constant_values]
         instrs, folded = [], {slot for slot, _ in constants}
         for ins in self.instrs:  # an op of constants only is a constant: keep its value
-            if type(ins) is Op and all(i in folded for i in ins.inputs):
+            if type(ins) is Op and not ins.prim.stateful and all(i in folded for i in ins.inputs):
                 folded.add(ins.output)
                 constants.append((ins.output, np.array(self.keep[ins.output]._value)))
             else:

@@ -23,6 +23,7 @@ from .math_ops import (
     squared_difference,
 )
 from .random_ops import generator as _generator
+from .random_ops import sampled as _sampled
 
 __all__ = [
     "relu", "relu6", "elu", "selu", "leaky_relu", "gelu", "sigmoid_cross_entropy_with_logits",
@@ -234,9 +235,13 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         return t  # result is one with respect to x); a rate given as a tensor multiplies
     shape = t._value.shape if noise_shape is None else tuple(
         int(d) for d in _np.asarray(noise_shape).reshape(-1))
-    keep = _generator(seed).random(shape) >= rate
-    scale = (keep / (1.0 - rate)).astype(t._value.dtype)
-    return _bind(_e.multiply, t, _Tensor(scale))
+    dtype = t._value.dtype
+
+    def scale():  # drawn at each call, also of a traced function
+        keep = _generator(seed).random(shape) >= rate
+        return (keep / (1.0 - rate)).astype(dtype)
+
+    return _bind(_e.multiply, t, _sampled(scale))
 
 
 @_composite

@@ -12,10 +12,9 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
-from .._core.tensor import Tensor
 from .._core.tensor import convert_to_tensor as _tensor
 from .arguments import shape_arg as _shape_arg
-from .random_ops import _normal, _truncated_normal, _uniform, drawing, generator
+from .random_ops import _normal, _truncated_normal, _uniform, drawing, generator, sampled
 
 __all__ = [
     "Generator", "get_global_generator", "set_global_generator", "categorical",
@@ -66,6 +65,10 @@ class Generator:
         """A generator seeded from the operating system's entropy."""
         return cls(seed=int(np.random.SeedSequence().entropy % (1 << 63)))
 
+    def _current(self):
+        """The NumPy generator this one draws from now (a traced draw asks at each call)."""
+        return self._rng
+
     def reset_from_seed(self, seed):
         """Restarts the generator as `from_seed(seed)` would make it."""
         self._seed = int(seed)
@@ -73,28 +76,29 @@ class Generator:
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
         """Normal samples of `shape`."""
-        return _normal("Generator.normal", self._rng, shape, mean, stddev, dtype)
+        return _normal("Generator.normal", self._current, shape, mean, stddev, dtype)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
         """Normal samples within two standard deviations of the mean."""
-        return _truncated_normal("Generator.truncated_normal", self._rng, shape, mean, stddev,
-                                 dtype)
+        return _truncated_normal("Generator.truncated_normal", self._current, shape, mean,
+                                 stddev, dtype)
 
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None):
         """Uniform samples in [minval, maxval) (maxval defaults to 1 for floats)."""
-        return _uniform("Generator.uniform", self._rng, shape, minval, maxval, dtype)
+        return _uniform("Generator.uniform", self._current, shape, minval, maxval, dtype)
 
     def uniform_full_int(self, shape, dtype=_dt.uint64, name=None):
         """Integers uniform over the whole range of `dtype`."""
         target = _dt.as_dtype(dtype)
         info = np.iinfo(target._np)
-        return Tensor(self._rng.integers(info.min, info.max, _shape_arg(
-            "Generator.uniform_full_int", shape), dtype=target._np, endpoint=True))
+        size = _shape_arg("Generator.uniform_full_int", shape)
+        return sampled(lambda: self._rng.integers(info.min, info.max, size, dtype=target._np,
+                                                  endpoint=True))
 
     def make_seeds(self, count=1):
         """A [2, count] int64 tensor of seeds for the stateless ops."""
-        return Tensor(self._rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max,
-                                         (2, int(count)), dtype=np.int64))
+        info, size = np.iinfo(np.int64), (2, int(count))
+        return sampled(lambda: self._rng.integers(info.min, info.max, size, dtype=np.int64))
 
     def split(self, count=1):
         """`count` new generators with streams independent of this one's and of each other."""
@@ -121,12 +125,15 @@ def set_global_generator(generator):
 
 
 def _stateless(op, seed):
+    """A function giving a fresh Philox stream of `seed` (two integers) at each draw: the same
+    seed, the same numbers, also at every call of a traced function."""
     value = np.asarray(seed.numpy() if hasattr(seed, "numpy") else seed)
     if value.shape != (2,) or value.dtype.kind not in "iu":
         raise InvalidArgumentError(
             f"{op}: seed must be two integers (shape [2]), got shape {list(value.shape)} and "
             f"dtype {value.dtype}", op=op)
-    return _Drawing(_philox([int(v) & ((1 << 64) - 1) for v in value]))
+    key = [int(v) & ((1 << 64) - 1) for v in value]
+    return lambda: _philox(key)
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None,
@@ -161,10 +168,14 @@ def _categorical(op, rng, logits, num_samples, dtype):
     out_dtype = _dt.int64 if dtype is None else _dt.as_dtype(dtype)
     if out_dtype not in (_dt.int32, _dt.int64):
         raise TypeError(f"{op}: dtype must be int32 or int64, got {out_dtype.name}")
-    z = logits._value.astype(np.float64)
-    # Gumbel-max: the argmax of logits plus Gumbel noise is a draw from softmax(logits)
-    gumbel = -np.log(-np.log(rng.random((z.shape[0], n, z.shape[1]))))
-    return Tensor(np.argmax(z[:, None, :] + gumbel, axis=-1).astype(out_dtype._np))
+
+    def draw(logits):
+        z = logits.astype(np.float64)
+        # Gumbel-max: the argmax of logits plus Gumbel noise is a draw from softmax(logits)
+        gumbel = -np.log(-np.log(rng().random((z.shape[0], n, z.shape[1]))))
+        return np.argmax(z[:, None, :] + gumbel, axis=-1).astype(out_dtype._np)
+
+    return sampled(draw, logits)
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
@@ -174,7 +185,8 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     Raises:
         InvalidArgumentError: if `logits` is not 2-D or `num_samples` is negative.
     """
-    return _categorical("random.categorical", generator(seed), logits, num_samples, dtype)
+    return _categorical("random.categorical", lambda: generator(seed), logits, num_samples,
+                        dtype)
 
 
 def stateless_categorical(logits, num_samples, seed, dtype=_dt.int64, name=None):
@@ -185,16 +197,26 @@ def stateless_categorical(logits, num_samples, seed, dtype=_dt.int64, name=None)
 
 def gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=None):
     """Gamma samples of shape `shape + broadcast(alpha, beta).shape` (beta is the rate)."""
-    a = np.asarray(_tensor(alpha)._value, np.float64)
-    rate = np.ones_like(a) if beta is None else np.asarray(_tensor(beta)._value, np.float64)
-    a, rate = np.broadcast_arrays(a, rate)
-    size = tuple(_shape_arg("random.gamma", shape)) + a.shape
-    draws = generator(seed).gamma(a, 1.0 / rate, size)
-    return Tensor(draws.astype(_dt.as_dtype(dtype)._np))
+    alpha = _tensor(alpha)
+    beta = alpha if beta is None else _tensor(beta)  # (its values unused without beta)
+    a_shape = np.broadcast_shapes(alpha._value.shape, beta._value.shape)
+    size = tuple(_shape_arg("random.gamma", shape)) + a_shape
+    out = _dt.as_dtype(dtype)._np
+    ones = beta is alpha
+
+    def draw(a, b):
+        a = np.asarray(a, np.float64)
+        rate = np.ones_like(a) if ones else np.asarray(b, np.float64)
+        a, rate = np.broadcast_arrays(a, rate)
+        return generator(seed).gamma(a, 1.0 / rate, size).astype(out)
+
+    return sampled(draw, alpha, beta)
 
 
 def poisson(shape, lam, dtype=_dt.float32, seed=None, name=None):
     """Poisson samples of shape `shape + lam.shape`."""
-    lam = np.asarray(_tensor(lam)._value, np.float64)
-    size = tuple(_shape_arg("random.poisson", shape)) + lam.shape
-    return Tensor(generator(seed).poisson(lam, size).astype(_dt.as_dtype(dtype)._np))
+    lam = _tensor(lam)
+    size = tuple(_shape_arg("random.poisson", shape)) + lam._value.shape
+    out = _dt.as_dtype(dtype)._np
+    return sampled(lambda lam: generator(seed).poisson(np.asarray(lam, np.float64), size)
+                   .astype(out), lam)

@@ -7,10 +7,14 @@ initializers) draw from `generator()`, so one seed makes a whole program repeata
 import numpy as np
 
 from .._core import dtypes as _dt
+from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError
 from .._core.state import state as _state
 from .._core.tensor import Tensor
+from .._core.tensor import convert_to_tensor as _tensor
 from .._core.tensor import is_tensor as _is_tensor
+from ..ops import control as _c
+from ..ops import shape as _s
 from .arguments import shape_arg as _shape_arg
 from .arguments import static as _static
 
@@ -56,49 +60,65 @@ def drawing():
         interpreter.impure("random numbers were drawn")
 
 
-def _draw_float(op, shape, dtype, draw, error=TypeError):
+def sampled(sample, *inputs):
+    """A tensor of `sample(*input arrays)`, drawn anew at every call of a traced function (one
+    op of its program), not kept from the trace. The sampler draws its numbers from NumPy
+    generators; it is not differentiated."""
+    return _bind(_c.draw, *inputs, sample=sample)
+
+
+def _float_spec(op, shape, dtype, error=TypeError):
+    """(shape, the NumPy dtype to draw in, the result's NumPy dtype) of a float draw."""
     np_dtype = _dt.as_dtype(dtype)._np
     if np_dtype.kind != "f":
         raise error(f"{op}: expected a float dtype, got {_dt.as_dtype(dtype).name}")
     native = np_dtype if np_dtype in (np.float32, np.float64) else np.float32
-    return draw(_shape_arg(op, shape), native).astype(np_dtype, copy=False)
+    return _shape_arg(op, shape), native, np_dtype
 
 
-def _affine(noise, scale, shift):
-    """noise * scale + shift; through tapegrad ops when scale or shift is a tensor, so that they
-    receive gradients as in TensorFlow."""
+def _affine(noise, scale, shift, np_dtype):
+    """noise() * scale + shift, drawn by one op; through tapegrad ops when scale or shift is a
+    tensor, so that they receive gradients as in TensorFlow."""
     if _is_tensor(scale) or _is_tensor(shift):
-        return Tensor(noise) * scale + shift
-    dtype = noise.dtype.type
-    return Tensor(noise * dtype(scale) + dtype(shift))
+        return sampled(noise) * scale + shift
+    t = np_dtype.type
+    scale, shift = t(scale), t(shift)
+    return sampled(lambda: noise() * scale + shift)
 
+
+# The samplers below take `rng`, a function giving the NumPy generator when the op draws (at
+# each call of a traced function: the global one of that moment, after any set_seed).
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
     """Samples from a normal distribution with the given mean and standard deviation."""
-    return _normal("random.normal", generator(seed), shape, mean, stddev, dtype)
+    return _normal("random.normal", lambda: generator(seed), shape, mean, stddev, dtype)
 
 
 def _normal(op, rng, shape, mean, stddev, dtype):
-    noise = _draw_float(op, shape, dtype, lambda s, d: rng.standard_normal(s, dtype=d))
-    return _affine(noise, stddev, mean)
+    size, native, np_dtype = _float_spec(op, shape, dtype)
+    return _affine(lambda: rng().standard_normal(size, dtype=native).astype(np_dtype, copy=False),
+                   stddev, mean, np_dtype)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
     """Normal samples, redrawn until within two standard deviations of the mean."""
-    return _truncated_normal("random.truncated_normal", generator(seed), shape, mean, stddev,
-                             dtype)
+    return _truncated_normal("random.truncated_normal", lambda: generator(seed), shape, mean,
+                             stddev, dtype)
 
 
 def _truncated_normal(op, rng, shape, mean, stddev, dtype):
-    def draw(s, d):
-        x = rng.standard_normal(s, dtype=d)
+    size, native, np_dtype = _float_spec(op, shape, dtype)
+
+    def draw():
+        gen = rng()
+        x = gen.standard_normal(size, dtype=native)
         bad = np.abs(x) > 2.0
         while bad.any():
-            x[bad] = rng.standard_normal(int(bad.sum()), dtype=d)
+            x[bad] = gen.standard_normal(int(bad.sum()), dtype=native)
             bad = np.abs(x) > 2.0
-        return x
+        return x.astype(np_dtype, copy=False)
 
-    return _affine(_draw_float(op, shape, dtype, draw), stddev, mean)
+    return _affine(draw, stddev, mean, np_dtype)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
@@ -107,7 +127,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     Raises:
         ValueError: for an integer dtype without `maxval`.
     """
-    return _uniform("random.uniform", generator(seed), shape, minval, maxval, dtype)
+    return _uniform("random.uniform", lambda: generator(seed), shape, minval, maxval, dtype)
 
 
 def _uniform(op, rng, shape, minval, maxval, dtype):
@@ -124,16 +144,25 @@ def _uniform(op, rng, shape, minval, maxval, dtype):
             raise InvalidArgumentError(
                 f"{op}: needs minval < maxval for integer dtype {target.name}, got "
                 f"minval={low}, maxval={high}", op=op)
-        return Tensor(rng.integers(low, high, _shape_arg(op, shape), dtype=target._np))
-    noise = _draw_float(op, shape, target, lambda s, d: rng.random(s, dtype=d),
-                        ValueError)  # TensorFlow's classes: TypeError for normal, ValueError here
+        size = _shape_arg(op, shape)
+        return sampled(lambda: rng().integers(low, high, size, dtype=target._np))
+    # TensorFlow's classes: TypeError for normal, ValueError here
+    size, native, np_dtype = _float_spec(op, shape, target, ValueError)
+
+    def noise():
+        return rng().random(size, dtype=native).astype(np_dtype, copy=False)
+
     high = 1.0 if maxval is None else maxval
     if isinstance(high, (int, float)) and isinstance(minval, (int, float)):
-        return _affine(noise, high - minval, minval)
-    return _affine(noise, Tensor(np.asarray(0, noise.dtype)) + high - minval, minval)
+        return _affine(noise, high - minval, minval, np_dtype)
+    return _affine(noise, Tensor(np.asarray(0, np_dtype)) + high - minval, minval, np_dtype)
 
 
 def shuffle(value, seed=None, name=None):
     """A random permutation of `value` along its first axis (not differentiable)."""
-    x = np.asarray(value)
-    return Tensor(x[generator(seed).permutation(x.shape[0])] if x.ndim else x.copy())
+    x = _tensor(value)
+    if not x._value.ndim:
+        return _bind(_c.stop_gradient, x)
+    n = x._value.shape[0]
+    order = sampled(lambda: generator(seed).permutation(n))
+    return _bind(_c.stop_gradient, _bind(_s.gather_rows, x, order))

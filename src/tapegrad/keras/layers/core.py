@@ -203,10 +203,13 @@ class Dropout(Layer):
         shape = tuple(inputs.shape)
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        rng = self._rng or backend.rng()
-        keep = rng.random(shape) >= self.rate
-        scale = (keep / (1.0 - self.rate)).astype(inputs.dtype.as_numpy_dtype)
-        return tf.multiply(inputs, scale)
+        rate, dtype = self.rate, inputs.dtype.as_numpy_dtype
+
+        def scale():  # drawn at each call, also of a traced step
+            keep = (self._rng or backend.rng()).random(shape) >= rate
+            return (keep / (1.0 - rate)).astype(dtype)
+
+        return tf.multiply(inputs, tf.tracing.draw(scale))
 
     def get_config(self):
         return {

@@ -123,8 +123,9 @@ class GaussianNoise(_Noise):
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:
-            noise = self._stream().normal(0.0, self.stddev, tuple(inputs.shape))
-            return inputs + tf.constant(noise.astype(inputs.dtype.as_numpy_dtype))
+            shape, stddev, dtype = tuple(inputs.shape), self.stddev, inputs.dtype.as_numpy_dtype
+            return inputs + tf.tracing.draw(
+                lambda: self._stream().normal(0.0, stddev, shape).astype(dtype))
         return inputs
 
     def get_config(self):
@@ -148,8 +149,9 @@ class GaussianDropout(_Noise):
     def call(self, inputs, training=False):
         if training and self.rate > 0:
             stddev = math.sqrt(self.rate / (1.0 - self.rate))
-            noise = self._stream().normal(1.0, stddev, tuple(inputs.shape))
-            return inputs * tf.constant(noise.astype(inputs.dtype.as_numpy_dtype))
+            shape, dtype = tuple(inputs.shape), inputs.dtype.as_numpy_dtype
+            return inputs * tf.tracing.draw(
+                lambda: self._stream().normal(1.0, stddev, shape).astype(dtype))
         return inputs
 
     def get_config(self):
@@ -183,10 +185,11 @@ class AlphaDropout(_Noise):
         scale = 1.0507009873554804934193349852946
         alpha_p = -alpha * scale
         dtype = inputs.dtype.as_numpy_dtype
-        kept = (self._stream().random(shape) >= self.rate).astype(dtype)
+        rate = self.rate
+        kept = tf.tracing.draw(lambda: (self._stream().random(shape) >= rate).astype(dtype))
         a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
         b = -a * alpha_p * self.rate
-        x = inputs * tf.constant(kept) + tf.constant((alpha_p * (1 - kept)).astype(dtype))
+        x = inputs * kept + tf.cast((1 - kept) * alpha_p, dtype)
         return a * x + b
 
     def get_config(self):

@@ -85,10 +85,14 @@ class Attention(Layer):
             scores = tf.where(padding, scores - large, scores)
         weights = tf.nn.softmax(scores, axis=-1)
         if training and self.dropout > 0:
-            rng = self._rng or backend.rng()
-            keep = rng.random(tuple(weights.shape)) >= self.dropout
-            weights = weights * tf.constant(
-                (keep / (1.0 - self.dropout)).astype(weights.dtype.as_numpy_dtype))
+            shape, rate = tuple(weights.shape), self.dropout
+            dtype = weights.dtype.as_numpy_dtype
+
+            def scale():  # drawn at each call, also of a traced step
+                keep = (self._rng or backend.rng()).random(shape) >= rate
+                return (keep / (1.0 - rate)).astype(dtype)
+
+            weights = weights * tf.tracing.draw(scale)
         return tf.matmul(weights, value), weights
 
     def _calculate_score_mask(self, scores, v_mask, use_causal_mask):

@@ -29,9 +29,12 @@ class DropoutRNNCell:
         shape = tuple(step_input.shape)
         dtype = step_input.dtype.as_numpy_dtype
 
-        def one():
+        def scale():  # drawn at each call, also of a traced step
             keep = self._dropout_rng().random(shape) >= rate
-            return tf.constant((keep / (1.0 - rate)).astype(dtype))
+            return (keep / (1.0 - rate)).astype(dtype)
+
+        def one():
+            return tf.tracing.draw(scale)
 
         count = getattr(self, "dropout_mask_count", None)
         return one() if count is None else [one() for _ in range(count)]
