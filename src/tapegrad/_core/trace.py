@@ -20,7 +20,8 @@ tracer watches for that and gives up (the function then runs eagerly, with the s
 - a tensor is made outside `bind` from traced values (every traced value is held as a
   `_Traced` array, a marker subclass, so anything NumPy computes from it carries the mark);
 - a variable is written other than through `assign*` or an `effect`;
-- random numbers are drawn (`tapegrad.random.generator()`).
+- random numbers are drawn in Python from `tapegrad.random.generator()` (tf.random's ops and
+  `tapegrad.tracing.draw` are ops of the program instead, drawn at each call).
 """
 
 import collections
