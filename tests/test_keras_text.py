@@ -242,3 +242,19 @@ def test_hashing_matches_keras(tf_keras_real):
                    {"num_bins": 11, "mask_value": "token3"}):
         np.testing.assert_array_equal(layers.Hashing(**kwargs)(values).numpy(),
                                       np.asarray(k3.layers.Hashing(**kwargs)(values)))
+
+
+def test_sequential_starting_with_text_vectorization_takes_strings():
+    # TF's text classification tutorial exports Sequential([vectorize_layer, model, sigmoid]);
+    # as in Keras 3, the model's input layer takes the first layer's dtype (string here)
+    vectorize = keras.layers.TextVectorization(max_tokens=20, output_sequence_length=4)
+    vectorize.adapt(["good film", "bad film", "good plot"])
+    inner = keras.Sequential([keras.layers.Embedding(20, 2),
+                              keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1)])
+    export = keras.Sequential([vectorize, inner, keras.layers.Activation("sigmoid")])
+    out = export.predict(tf.constant(["good film", "bad plot", "unseen words"]), verbose=0)
+    assert out.shape == (3, 1) and np.all((out > 0) & (out < 1))
+    assert export.inputs[0].dtype == "string"
+    lookup = keras.layers.StringLookup(vocabulary=["a", "b"])
+    assert keras.Sequential([lookup]).predict(tf.constant([["a", "c"]]), verbose=0).tolist() == [
+        [1, 0]]

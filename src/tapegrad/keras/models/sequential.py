@@ -32,13 +32,14 @@ class Sequential(Model):
 
     saves_layers_first = True  # its weights files name its layers first, as Keras's
     # The input layer feeds the model but is not one of its layers, as in Keras.
-    _untracked_attributes = frozenset({"_input_layer"})
+    _untracked_attributes = frozenset({"_input_layer", "_graph_output"})
 
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(
             trainable=trainable, name=backend.unique_name("sequential") if name is None else name
         )
         self._input_layer = None
+        self._graph_output = None  # the symbolic output, once built on an input layer
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._build_graph()
@@ -88,21 +89,47 @@ class Sequential(Model):
         return layer
 
     def _build_graph(self):
+        self._graph_output = None
         if self._input_layer is None or not self._layers:
             return
         x = self._input_layer.output
         with layer_config.scope(self):  # the layers' variables are "sequential/dense/kernel"
             for layer in self._layers:
                 x = layer(x)
+        self._graph_output = x
         self.built = True
         self._tracker.changed()
+
+    @property
+    def inputs(self):
+        """The symbolic input of a built model, in a list (Keras 3's).
+
+        Raises:
+            AttributeError: if the model has no input yet.
+        """
+        if self._graph_output is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")
+        return [self._input_layer.output]
+
+    @property
+    def outputs(self):
+        """The symbolic output of a built model, in a list (Keras 3's).
+
+        Raises:
+            AttributeError: if the model has no input yet.
+        """
+        if self._graph_output is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
+        return [self._graph_output]
 
     def build(self, input_shape=None):
         """Fixes the input shape (the batch dimension may be None) and creates the weights."""
         if input_shape is None:
             raise ValueError("Sequential.build needs an input_shape")
-        if self._input_layer is None:
-            self._input_layer = InputLayer(batch_shape=tuple(input_shape))
+        if self._input_layer is None:  # of the first layer's dtype, as Keras 3 (strings for
+            # a TextVectorization)
+            dtype = self._layers[0].compute_dtype if self._layers else None
+            self._input_layer = InputLayer(batch_shape=tuple(input_shape), dtype=dtype)
         self._build_graph()
         self.built = True
 

@@ -438,6 +438,11 @@ class IndexLookup(Layer):
             return input_shape + (depth,)
         return input_shape[:-1] + (depth,)
 
+    @property
+    def compute_dtype(self):
+        """The vocabulary's dtype, as Keras 3's: a Sequential model it starts takes it."""
+        return self.vocabulary_dtype
+
     def get_config(self):
         return {
             **super().get_config(),

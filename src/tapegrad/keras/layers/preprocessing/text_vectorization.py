@@ -271,6 +271,11 @@ class TextVectorization(Layer):
             input_shape = tuple(input_shape) + (None,)
         return self._lookup_layer.compute_output_shape(input_shape)
 
+    @property
+    def compute_dtype(self):
+        """"string", as Keras 3's: a Sequential model it starts takes string inputs."""
+        return "string"
+
     def get_config(self):
         lookup = self._lookup_layer
         return {
