@@ -267,3 +267,18 @@ def test_same_tensor_twice_is_two_inputs():
     with tf.GradientTape() as tape:
         y = f(w * 1.0, tf.constant(0.0))
     assert float(tape.gradient(y, w)) == 1.0
+
+
+def test_get_concrete_function_after_calls_does_not_print_again(capsys):
+    # TensorFlow hands back the signature's concrete function: no new trace, no new print
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    def f(x):
+        print("tracing")
+        return tf.reduce_sum(x, axis=1)
+
+    f(tf.ones((2, 3)))
+    f(tf.ones((4, 3)))
+    concrete = f.get_concrete_function()
+    assert concrete is f.get_concrete_function()
+    assert capsys.readouterr().out == "tracing\n"
+    assert f.experimental_get_tracing_count() == 1

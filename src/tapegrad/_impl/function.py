@@ -463,11 +463,16 @@ class Function:
             specs = None
         rkey = self._relaxed(key, specs)
         concrete = self._concrete.get(rkey)
-        if concrete is None:
+        new = concrete is None
+        if new:
             concrete = self._new_concrete(rkey, structure, leaves)
         if key not in self._cache:
-            entry, _ = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
-                                   live=False)
+            # an existing concrete function traced again at these sizes is, to the user, the
+            # same trace: its printing silenced, as in _trace_call
+            quiet = contextlib.nullcontext() if new else contextlib.redirect_stdout(io.StringIO())
+            with quiet:
+                entry, _ = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
+                                       live=False)
             self._remember(key, entry, concrete)
         return concrete
 
