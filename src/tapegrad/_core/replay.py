@@ -2,8 +2,10 @@
 
 Each slot becomes a local variable and each op a direct call of its primitive's NumPy forward:
 for a small program, the loop over instructions and the list of slots cost as much as the
-arithmetic. An effect's arguments are rebuilt in place from a template of its call (lists,
-tuples and dicts written out as literals), without nest.
+arithmetic. An effect is called in the form its `replay` factory made for the call
+(`tracing.effect`), with the arrays of its tensor arguments, or with its arguments rebuilt in
+place from a template of its call (lists, tuples and dicts written out as literals), without
+nest.
 """
 
 from .tensor import Tensor
@@ -93,6 +95,9 @@ def compile_replay(program):
         elif kind == "assign":
             env[f"v{n}"] = ins.variable
             lines.append(f"    v{n}.{ins.method}(Tensor(s{ins.value}))")
+        elif ins.fast is not None:  # the effect's own form for this call: the arrays
+            env[f"e{n}"] = ins.fast
+            lines.append(f"    e{n}({', '.join(f's{i}' for i in ins.reads)})")
         elif ins.template is not None:  # the arguments rebuilt in place, without nest
             env[f"e{n}"] = ins.fn
             args = _source(ins.template[0], env, f"k{n}")

@@ -119,7 +119,7 @@ def as_output(leaf, function_name):
         ) from None
 
 
-def effect(fn):
+def effect(fn=None, *, replay=None):
     """Makes `fn`, a function with side effects on variables, one instruction of a traced
     program (public as `tapegrad.tracing.effect`).
 
@@ -128,22 +128,37 @@ def effect(fn):
     running; each run of the program then calls `fn` (untraced inside) with that run's tensors.
     Keras's optimizers mark `apply_gradients` with it, since their updates are NumPy code.
 
+    Args:
+        fn: the function; without it, `effect(replay=...)` is a decorator.
+        replay: optional. `replay(*args, **kwargs)` is called once per recorded call, while
+            tracing, with the call's arguments as traced (tensors are symbolic: look at their
+            types, shapes and dtypes, not their values); it returns None, or a function that
+            the program's unrecorded runs call instead of `fn`, with the NumPy values of the
+            call's tensor arguments, in the order `tf.nest.flatten([args, kwargs])` lists
+            them. It is `fn` specialised to what the trace fixed (which arguments are tensors,
+            the rest of the arguments): it must do what `fn` would do with those values. A run
+            recorded by a tape or an enclosing trace calls `fn`, and so does every run of a
+            call given an IndexedSlices (`replay` is not asked).
+
     Example:
         >>> @tapegrad.tracing.effect
         ... def accumulate(total, value):
         ...     total.assign_add(value.numpy())
     """
+    if fn is None:
+        return functools.partial(effect, replay=replay)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        return run_effect(fn, args, kwargs)
+        return run_effect(fn, args, kwargs, replay)
 
     return wrapper
 
 
-def run_effect(fn, args, kwargs):
-    """Calls effect `fn`, recorded by the active tracers: performed unless a dry run is active,
-    and never traced inside (its program instruction is the whole call)."""
+def run_effect(fn, args, kwargs, replay=None):
+    """Calls effect `fn` (with its `replay` factory, see `effect`), recorded by the active
+    tracers: performed unless a dry run is active, and never traced inside (its program
+    instruction is the whole call)."""
     interpreters = state.interpreters
     if not interpreters:  # eager, untaped: the usual optimizer step builds no list
         return fn(*args, **kwargs)
@@ -153,10 +168,10 @@ def run_effect(fn, args, kwargs):
     args = [list(a) if _is_iterator(a) else a for a in args]
     recorded, recorded_args, recorded_kwargs = fn, args, kwargs
     if _holds_parts([args, kwargs]):
-        recorded = _rebuilding(fn)
+        recorded, replay = _rebuilding(fn), None
         recorded_args, recorded_kwargs = _expanded(args), _expanded(kwargs)
     for tracer in tracers:
-        tracer.call_effect(recorded, recorded_args, recorded_kwargs)
+        tracer.call_effect(recorded, recorded_args, recorded_kwargs, replay)
     if not all(tracer.live for tracer in tracers):
         return None
     state.interpreters = tuple(i for i in interpreters if not isinstance(i, Tracer))
@@ -304,17 +319,19 @@ class AssignVariable:
 class CallEffect:
     """`fn(*args, **kwargs)` of an `effect`, its arguments packed by `build` (nest.packer)
     from the leaves: `slots[leaves[k]]` where a leaf was a tensor, `others[k]` (kept as
-    traced) elsewhere."""
+    traced) elsewhere; or, unrecorded, `fast(*slots[reads])` where the effect's `replay`
+    factory gave one (see `effect`)."""
 
-    __slots__ = ("fn", "build", "leaves", "others", "template")
+    __slots__ = ("fn", "build", "leaves", "others", "template", "fast")
     kind = "effect"  # for replay.py
 
-    def __init__(self, fn, build, leaves, others, template=None):
+    def __init__(self, fn, build, leaves, others, template=None, fast=None):
         self.fn = fn
         self.build = build
         self.leaves = leaves
         self.others = others
         self.template = template  # [args, kwargs] with _SlotRef for tensors, or None
+        self.fast = fast  # fn specialised to this call: takes the tensor arguments' arrays
 
     @property
     def reads(self):
@@ -322,6 +339,9 @@ class CallEffect:
 
     def call(self, values):
         """Calls the effect unrecorded, `values` the arrays of its tensor arguments in order."""
+        if self.fast is not None:
+            self.fast(*values)
+            return
         values = iter(values)
         leaves = [other if i is None else Tensor(next(values))
                   for i, other in zip(self.leaves, self.others)]
@@ -330,6 +350,9 @@ class CallEffect:
 
     def run(self, slots, recorded):
         if state.dry:  # a computation repeated to differentiate it (control.py)
+            return
+        if not recorded and self.fast is not None:
+            self.fast(*[slots[i] for i in self.reads])
             return
         leaves = [
             other if i is None else (slots[i] if recorded else Tensor(slots[i]))
@@ -590,16 +613,18 @@ class Tracer(Interpreter):
     def impure(self, why):
         self.invalidate(why)
 
-    def call_effect(self, fn, args, kwargs):
-        """Records an effect (`run_effect` performs it, or not in a dry run)."""
+    def call_effect(self, fn, args, kwargs, replay=None):
+        """Records an effect (`run_effect` performs it, or not in a dry run), with the form
+        that `replay` (see `effect`) makes of it for this call, if any."""
         structure = [args, kwargs]
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
         from .replay import template  # (replay.py imports this module)
 
+        fast = None if replay is None else replay(*args, **kwargs)
         ins = CallEffect(fn, nest.packer(structure), slots, others,
-                         template(structure, self.slot_of))
+                         template(structure, self.slot_of), fast)
         self.names[id(ins)] = self.unique_name("StatefulPartitionedCall")
         self.instrs.append(ins)
 
