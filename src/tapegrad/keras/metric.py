@@ -161,6 +161,37 @@ class _Reduce(Metric):
         self.total.assign_add(self._np_dtype.type(total))
         self.count.assign_add(self._np_dtype.type(count))
 
+    def _scalar_update(self, values, sample_weight=None):
+        """`update_state`'s replay in a traced step (`tracing.effect`) for a scalar tensor
+        and no weight or a Python number (fit's loss, weighted by the batch size): the same
+        arithmetic on 0-d arrays, with the weight's array and the count made once. None for
+        other arguments, which replay through `update_state`."""
+        if type(values) is not tf.Tensor or values.shape.rank != 0:
+            return None
+        if sample_weight is not None and (
+                isinstance(sample_weight, bool) or not isinstance(sample_weight, (int, float))):
+            return None
+        dtype = self._np_dtype
+        count = dtype.type(1)
+        if sample_weight is not None:
+            weight = self._array("sample_weight", sample_weight)
+            count = dtype.type(weight.sum())
+        total, counted, update = self.total, self.count, _Reduce.update_state.__wrapped__
+
+        def replay(value):
+            value = np.asarray(value, dtype)
+            if value.ndim:  # (a scalar when traced: never, but then the general update)
+                update(self, tf.constant(value), sample_weight)
+                return
+            total.assign_add(dtype.type(value if sample_weight is None else value * weight))
+            counted.assign_add(count)
+
+        return replay
+
+    # One instruction of a traced step (see Metric.__init_subclass__), replayed by
+    # `_scalar_update`'s form where it has one.
+    update_state = effect(update_state, replay=_scalar_update)
+
 
 class Mean(_Reduce):
     """The (weighted) mean of all values seen: total / count."""

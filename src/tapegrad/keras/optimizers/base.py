@@ -28,6 +28,7 @@ from .common import auto_name, is_number, keras_cast, warn
 from .ema import check_ema_arguments, overwrite_with_averages, update_moving_averages
 from .gradients import RowGradient, checked_gradients, clip_gradients, shape_and_dtype
 from .optimizer_saving import OptimizerSaving
+from .traced_update import traced_update
 from .variables import OptimizerVariable, slot_name
 
 _SCRATCH = weakref.WeakKeyDictionary()  # optimizer -> {(shape, dtype): two scratch arrays}
@@ -411,7 +412,6 @@ class Optimizer(OptimizerSaving):
                 )
         return self.apply_gradients(zip(grads, trainable_variables))
 
-    @effect  # one instruction of a traced program (tf.function)
     def apply_gradients(self, grads_and_vars):
         """Applies one update to each variable and advances `iterations`.
 
@@ -437,6 +437,16 @@ class Optimizer(OptimizerSaving):
         if not self.built:
             self._check_hyperparameters()
         variables, grads, updated = checked_gradients(self, grads_and_vars)
+        return self._apply_checked(variables, grads, updated)
+
+    # One instruction of a traced program (tf.function), replayed without the checks that the
+    # trace fixed (traced_update.py).
+    apply_gradients = effect(apply_gradients, replay=traced_update(apply_gradients))
+
+    def _apply_checked(self, variables, grads, updated):
+        """`apply_gradients` once `checked_gradients` has made (variables, grads, updated):
+        the update, which raises only where the rate cannot be read or clipping fails, before
+        anything changes."""
         lr = self._current_lr()
         if self.loss_scale_factor is not None or (
             self.clipnorm or self.global_clipnorm or self.clipvalue
