@@ -41,14 +41,15 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "vjp", "jvp", "differentiable", "dtype_args", "batchable", "saves",
-        "unsaved", "unsaved_from", "drops_out", "stateful",
+        "unsaved", "unsaved_from", "drops_out", "stateful", "specialize",
     )
 
     def __init__(self, name, forward, vjp=NONE, jvp=ELEMENTWISE, differentiable=True,
-                 dtype_args=None, batchable=True, saves=None, stateful=False):
+                 dtype_args=None, batchable=True, saves=None, stateful=False, specialize=None):
         self.name = name
         self.stateful = stateful
         self.forward = forward
+        self.specialize = specialize
         self.vjp = vjp
         self.jvp = jvp
         self.differentiable = differentiable
@@ -79,7 +80,7 @@ PRIMITIVES = {}
 
 
 def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_args=None,
-                 batchable=True, saves=None, stateful=False):
+                 batchable=True, saves=None, stateful=False, specialize=None):
     """Registers a primitive and returns it (callable like the op).
 
     Args:
@@ -99,6 +100,13 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_a
             them. None (the default) keeps everything.
         stateful: True if the forward's result is not a function of its inputs (a random
             draw): a traced program runs it at every call, never keeping it as a constant.
+        specialize: optional, for speed: `specialize(specs, **params)`, given the (shape,
+            dtype) each argument had when traced, returns None or a forward of the arguments
+            alone (params fixed) that a traced program's replay calls instead of `forward`,
+            doing once the work by which `forward` finds its case. The replay's arguments
+            (arrays or NumPy scalars) have the traced dtypes and ranks, but a dimension may
+            differ (after an op whose result's size depends on values, such as tf.where): for
+            any such arguments it must give `forward`'s bits.
 
     The generated gradient checks sample each differentiable primitive as its spec in
     `tests/_specs.py` says.
@@ -106,7 +114,7 @@ def defprimitive(name, forward, vjp=NONE, jvp=None, differentiable=True, dtype_a
     if name in PRIMITIVES:
         raise ValueError(f"primitive {name!r} is registered twice")
     prim = Primitive(name, forward, vjp, ELEMENTWISE if jvp is None else jvp, differentiable,
-                     dtype_args, batchable, saves, stateful)
+                     dtype_args, batchable, saves, stateful, specialize)
     PRIMITIVES[name] = prim
     return prim
 

@@ -1,11 +1,12 @@
 """A traced program's replay compiled into one Python function (Program.run's fast path).
 
-Each slot becomes a local variable and each op a direct call of its primitive's NumPy forward:
-for a small program, the loop over instructions and the list of slots cost as much as the
-arithmetic. An effect is called in the form its `replay` factory made for the call
-(`tracing.effect`), with the arrays of its tensor arguments, or with its arguments rebuilt in
-place from a template of its call (lists, tuples and dicts written out as literals), without
-nest.
+Each slot becomes a local variable and each op a direct call of its primitive's NumPy forward,
+or of the forward its table entry specialises to the arguments' traced dtypes and ranks
+(`specialize`, which finds once the case that `forward` finds at each call): for a small
+program, the loop over instructions and the list of slots cost as much as the arithmetic.
+An effect is called in the form its `replay` factory made for the call (`tracing.effect`),
+with the arrays of its tensor arguments, or with its arguments rebuilt in place from a
+template of its call (lists, tuples and dicts written out as literals), without nest.
 """
 
 from .tensor import Tensor
@@ -68,12 +69,22 @@ def _source(template, env, prefix):
     return name
 
 
+def _specialized(op, specs):
+    """The op's forward specialised to its arguments' traced specs (Primitive.specialize),
+    or None."""
+    specialize = op.prim.specialize
+    if specialize is None or specs is None:
+        return None
+    return specialize([specs[i] for i in op.inputs], **op.params)
+
+
 def compile_replay(program):
     """`program`'s unrecorded replay as one compiled Python function of the input tensors,
     or False if it holds instructions of other kinds (Program.run's loop replays those)."""
     if any(getattr(ins, "kind", None) not in _WRITTEN for ins in program.instrs):
         return False  # an instruction of another kind: Program.run loops over them
     env = {"Tensor": Tensor, "pack": program.pack}
+    specs = program.slot_specs
     lines = ["def replay(args):"]
     for slot, value in program.constants:
         env[f"c{slot}"] = value
@@ -83,8 +94,13 @@ def compile_replay(program):
     for n, ins in enumerate(program.instrs):
         kind = ins.kind
         if kind == "op":
-            env[f"f{n}"] = ins.prim.forward
             call = ", ".join(f"s{i}" for i in ins.inputs)
+            forward = _specialized(ins, specs)
+            if forward is not None:  # its params are part of it
+                env[f"f{n}"] = forward
+                lines.append(f"    s{ins.output} = f{n}({call})")
+                continue
+            env[f"f{n}"] = ins.prim.forward
             if ins.params:
                 env[f"p{n}"] = ins.params
                 call += f"{', ' if call else ''}**p{n}"  # (a random draw has no inputs)

@@ -293,10 +293,11 @@ sigmoid = defprimitive(
 # (unlike maximum's gradient, which selects), so an inf or NaN cotangent at x <= 0 gives NaN:
 # tf.sqrt(tf.nn.relu(x)) has gradient NaN at x <= 0 in TensorFlow, and here. Its own gradient
 # is zeros, not None, for x: relu's second derivative is zeros, as in TensorFlow.
+# A replay donates no array (times_mask's in-place case is the backward walk's): g * mask.
 relu_grad = defprimitive(
     "relu_grad", lambda g, x: times_mask(g, x > 0),
     vjp=(lambda g, out, dy, x: relu_grad(g, x), ZERO), jvp=ELEMENTWISE,
-    saves=(1,),
+    saves=(1,), specialize=lambda specs: lambda g, x: g * (x > 0),
 )
 
 # The mask is read from the output, as TensorFlow's ReluGrad (out > 0 exactly where x > 0), so

@@ -55,8 +55,23 @@ def _matmul_vjp_b(g, out, a, b, transpose_a=False, transpose_b=False):
     return matmul(g, a, transpose_a=True, transpose_b=transpose_a)
 
 
+def _matmul_specialized(specs, transpose_a=False, transpose_b=False):
+    """Two matrices: the one np.matmul that `_matmul` makes of them (a 2-D swapaxes is .T)."""
+    if len(specs[0][0]) != 2 or len(specs[1][0]) != 2:
+        return None
+    return _MATRIX_PRODUCTS[transpose_a, transpose_b]
+
+
+_MATRIX_PRODUCTS = {
+    (False, False): np.matmul,
+    (True, False): lambda a, b: np.matmul(a.T, b),
+    (False, True): lambda a, b: np.matmul(a, b.T),
+    (True, True): lambda a, b: np.matmul(a.T, b.T),
+}
+
 matmul = defprimitive(
     "matmul", _matmul, vjp=(_matmul_vjp_a, _matmul_vjp_b), jvp=MULTILINEAR, saves=(0, 1),
+    specialize=_matmul_specialized,
 )
 
 # d(A^-1) = -A^-1 dA A^-1

@@ -71,12 +71,26 @@ def _mean(x, axis=None, keepdims=False):
     return total / x.dtype.type(count)
 
 
+def _mean_specialized(specs, axis=None, keepdims=False):
+    """The mean of all of a float array: `_mean`'s sum and division, its case found once."""
+    dtype = specs[0][1]
+    if axis is not None or keepdims or dtype.kind != "f":
+        return None
+    t = dtype.type
+
+    def mean(x):
+        n = x.size
+        return x.sum() / t(n) if n else _mean(x)
+
+    return mean
+
+
 # A primitive, not reduce_sum / n, for speed: one call instead of two in every loss.
 reduce_mean = defprimitive(
     "reduce_mean", _mean,
     vjp=lambda g, out, x, axis=None, keepdims=False: _expand_back(
         g / float(x._value.size // max(out._value.size, 1)), out, x._value.shape, axis, keepdims),
-    jvp=LINEAR, saves=(),
+    jvp=LINEAR, saves=(), specialize=_mean_specialized,
 )
 
 
@@ -123,8 +137,29 @@ def _sum_to_shape_vjp(g, out, x, shape, nbatch=0):
     return broadcast_to(reshape(g, shape=keep), shape=extra + x._value.shape)
 
 
+def _sum_to_shape_specialized(specs, shape, nbatch=0):
+    """A bias's gradient, `_sum_to_shape`'s sum over the leading axes only, when the sizes
+    that decide its case (those of x at the 1s of `shape`) are 1, as they were when traced."""
+    xshape = specs[0][0]
+    lead = len(xshape) - len(shape)
+    deciding = tuple(i + lead for i in range(len(shape)) if shape[i] == 1)
+    if nbatch or not lead or any(xshape[k] != 1 for k in deciding):
+        return None
+    axes = tuple(range(lead))
+    if not deciding:
+        return lambda x: np.add.reduce(x, axis=axes)
+
+    def summed(x):
+        if all(x.shape[k] == 1 for k in deciding):
+            return np.add.reduce(x, axis=axes)
+        return _sum_to_shape(x, shape, nbatch)
+
+    return summed
+
+
 sum_to_shape = defprimitive(
     "sum_to_shape", _sum_to_shape, vjp=_sum_to_shape_vjp, jvp=LINEAR, saves=(),
+    specialize=_sum_to_shape_specialized,
 )
 
 
