@@ -61,6 +61,9 @@ def _leaf_key(leaf):
     return ("python", type(leaf), leaf)
 
 
+_NUMERIC = frozenset("biufc")  # the kinds of array that convert_to_tensor only copies
+
+
 def _fast_key(args):
     """For arguments that are tensors, or tuples of tensors and arrays (a Keras step's batch),
     (a key of their shapes and dtypes, the flat tensors); else None. A dict of such keys finds
@@ -74,8 +77,8 @@ def _fast_key(args):
         elif kind is tuple:
             inner = []
             for b in a:
-                if type(b) is np.ndarray:
-                    b = convert_to_tensor(b)
+                if type(b) is np.ndarray:  # a copy, as convert_to_tensor makes of numbers
+                    b = Tensor(np.array(b)) if b.dtype.kind in _NUMERIC else convert_to_tensor(b)
                 elif type(b) is not Tensor:
                     return None
                 inner.append((b._value.shape, b._value.dtype))

@@ -1,15 +1,15 @@
 """`apply_gradients` as a traced program (tf.function) replays it: the update without the
 per-pair checks that the trace already fixed.
 
-A trace fixes which variables a call of `apply_gradients` updates and that each gets a dense
-gradient tensor; the gradients' shapes and dtypes are fixed too, unless the function's input
-shapes are partly unknown. So the replay checks, per call, only what may still differ: that
-the optimizer is the one the checked call saw built, and each gradient's shape and dtype
-against its variable's (a comparison of two tuples). Anything else (the first replay, a
-gradient that differs, an optimizer built anew) goes through `apply_gradients` itself, whose
-checks then raise the usual errors before anything changes. The update itself
-(`Optimizer._apply_checked`) is the one `apply_gradients` runs: the rate read at each call,
-weight decay, clipping, moving averages, constraints and `iterations`.
+A trace fixes which variables a call of `apply_gradients` updates, that each gets a dense
+gradient tensor, and the gradients' dtypes; their shapes too, mostly (not after an op whose
+result's size depends on values, nor in a loop body whose shapes vary). So once a checked
+call has seen them, a replay compares only each gradient's shape with its variable's, and
+that the optimizer still has the variable index it was checked against. Anything else (the
+first replay, a gradient of another shape, an optimizer built anew) goes through
+`apply_gradients` itself, whose checks then raise the usual errors before anything changes.
+The update itself (`Optimizer._apply_checked`) is the one `apply_gradients` runs: the rate
+read at each call, weight decay, clipping, moving averages, constraints and `iterations`.
 """
 
 import numpy as np
@@ -43,43 +43,44 @@ def traced_update(apply_gradients):
 class _Replay:
     """One traced call of `apply_gradients`, called with its gradients' arrays."""
 
-    __slots__ = ("apply_gradients", "known", "optimizer", "specs", "variables")
+    __slots__ = ("apply_gradients", "known", "optimizer", "scalars", "shapes", "variables")
 
     def __init__(self, optimizer, variables, apply_gradients):
         self.optimizer = optimizer
         self.variables = variables
         self.apply_gradients = apply_gradients
-        self.known = None  # the optimizer's variable index that `specs` was checked against
-        self.specs = None  # per variable: (shape, dtype) its gradient must have
+        self.known = None  # the optimizer's variable index that `shapes` was checked against
+        self.shapes = None  # per variable: the shape its gradient must have
+        self.scalars = False  # whether a gradient may be a NumPy scalar (a 0-d variable's)
 
     def __call__(self, *grads):
-        optimizer, specs = self.optimizer, self.specs
-        if specs is not None and optimizer._trainable_variables_indices is self.known:
-            arrays = []
-            for g, (shape, dtype) in zip(grads, specs):
-                if type(g) is not np.ndarray:  # a NumPy scalar: an array, as checked ones are
-                    g = np.asarray(g)
-                if g.shape != shape or g.dtype != dtype:
+        optimizer, shapes = self.optimizer, self.shapes
+        if shapes is not None and optimizer._trainable_variables_indices is self.known:
+            for g, shape in zip(grads, shapes):
+                if g.shape != shape:
                     break
-                arrays.append(g)
             else:
-                optimizer._apply_checked(self.variables, arrays, self.variables)
+                # arrays, as checked_gradients makes them (a NumPy scalar becomes a 0-d one)
+                grads = [np.asarray(g) for g in grads] if self.scalars else list(grads)
+                optimizer._apply_checked(self.variables, grads, self.variables)
                 return
         self.apply_gradients(optimizer, [(Tensor(g), v) for g, v in zip(grads, self.variables)])
-        self._learn()
+        self._learn(grads)
 
-    def _learn(self):
-        """After a checked call: the layouts the next calls' gradients must have, if the
-        optimizer is built on all of this call's variables, as floating-point ones."""
+    def _learn(self, grads):
+        """After a checked call of `grads`: the shapes that the next calls' gradients must
+        have, if the optimizer is built on all of this call's variables, as floating-point
+        ones of the gradients' dtypes. (A trace fixes its dtypes: only shapes may differ.)"""
         optimizer = self.optimizer
         if not optimizer.built:
             return
         known, layouts = optimizer._trainable_variables_indices, optimizer._layouts
-        specs = []
-        for v in self.variables:
+        shapes = []
+        for g, v in zip(grads, self.variables):
             index = known.get(id(v))
             spec = None if index is None else layouts[index]
-            if spec is None:
+            if spec is None or g.dtype != spec[1]:
                 return
-            specs.append(spec)
-        self.known, self.specs = known, specs
+            shapes.append(spec[0])
+        self.known, self.shapes = known, shapes
+        self.scalars = () in shapes
