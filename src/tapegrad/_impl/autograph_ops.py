@@ -3,6 +3,8 @@ statement runs as plain Python on Python values, and as tf.cond / tf.while_loop 
 
 import tapegrad
 
+from .._core.control import tracer as _tracer
+from .._core.dataset_loop import trace_dataset_loop
 from .._core.state import state as _thread_state
 from .._core.tensor import Tensor, convert_to_tensor
 
@@ -133,8 +135,20 @@ def for_stmt(iterable, body_fn, values, names, extra_test):
         final = while_loop(test, body, (tapegrad.constant(0), *carried))
         return tuple(_merge(values, index, final[1:]))
     if isinstance(iterable, tapegrad.data.Dataset):
-        # a traced program cannot replay Python's iteration over a dataset's elements
-        _impure("a tf.data.Dataset was iterated in Python")
+        found = _tracer()
+        if found is not None and extra_test is None:  # one DatasetLoop instruction
+            index, carried = _loop_vars(values)
+            if all(isinstance(v, Tensor) for v in carried):
+                final = trace_dataset_loop(
+                    found, found.name, iterable,
+                    lambda element, vs: tuple(
+                        body_fn(element, *_merge(values, index, vs))[i] for i in index),
+                    list(carried))
+                if final is not None:
+                    return tuple(_merge(values, index, final))
+        # else a traced program cannot replay Python's iteration over its elements
+        _impure("a tf.data.Dataset was iterated in Python (with a `break`, or loop values "
+                "that are not tensors)")
     for item in iterable:
         if extra_test is not None and not extra_test(*values):
             break
