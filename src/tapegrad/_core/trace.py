@@ -167,9 +167,10 @@ def run_effect(fn, args, kwargs, replay=None):
         return fn(*args, **kwargs)
     args = [list(a) if _is_iterator(a) else a for a in args]
     recorded, recorded_args, recorded_kwargs = fn, args, kwargs
-    if _holds_parts([args, kwargs]):
+    if _holds_parts([args, kwargs], masks=True):
         recorded, replay = _rebuilding(fn), None
-        recorded_args, recorded_kwargs = _expanded(args), _expanded(kwargs)
+        recorded_args = _expanded(args, masks=True)
+        recorded_kwargs = _expanded(kwargs, masks=True)
     for tracer in tracers:
         tracer.call_effect(recorded, recorded_args, recorded_kwargs, replay)
     if not all(tracer.live for tracer in tracers):
@@ -184,28 +185,40 @@ def run_effect(fn, args, kwargs, replay=None):
 # An IndexedSlices is a leaf of a nested structure (as in TensorFlow's nest without
 # expand_composites), so an effect's recorded arguments would keep the traced one, values and
 # all: it is recorded as its tensors instead (a namedtuple, which nest walks into), and rebuilt
-# from each replay's tensors before the effect runs.
+# from each replay's tensors before the effect runs. So is, for an effect (a Keras metric's
+# update), a tensor with the mask a Keras layer attached to it: the tensor and its mask.
 class _Parts(collections.namedtuple("_Parts", "kind components")):
     __slots__ = ()
 
 
-def _holds_parts(obj):
-    if isinstance(obj, (IndexedSlices, _Parts)):
+def _masked(obj):
+    return type(obj) is Tensor and getattr(obj, "_keras_mask", None) is not None
+
+
+def _with_mask(tensor, mask):
+    tensor._keras_mask = mask
+    return tensor
+
+
+def _holds_parts(obj, masks=False):
+    if isinstance(obj, (IndexedSlices, _Parts)) or masks and _masked(obj):
         return True
     if type(obj) in (list, tuple):
-        return any(_holds_parts(x) for x in obj)
+        return any(_holds_parts(x, masks) for x in obj)
     if type(obj) is dict:
-        return any(_holds_parts(x) for x in obj.values())
+        return any(_holds_parts(x, masks) for x in obj.values())
     return False
 
 
-def _expanded(obj):
+def _expanded(obj, masks=False):
     if isinstance(obj, IndexedSlices):
         return _Parts(type(obj), (obj.values, obj.indices, obj.dense_shape))
+    if masks and _masked(obj):
+        return _Parts(_with_mask, (obj, obj._keras_mask))
     if type(obj) in (list, tuple):
-        return type(obj)(_expanded(x) for x in obj)
+        return type(obj)(_expanded(x, masks) for x in obj)
     if type(obj) is dict:
-        return {k: _expanded(v) for k, v in obj.items()}
+        return {k: _expanded(v, masks) for k, v in obj.items()}
     return obj
 
 
