@@ -139,3 +139,28 @@ def test_explaining_runs_functions_eagerly_and_restores_the_setting():
         f(tf.constant(1.0))
     assert not tf.config.functions_run_eagerly()
     assert len(calls) == 3  # the trace, then two eager calls inside the block
+
+
+def test_where_with_one_argument_computes_each_calls_indices():
+    f = tf.function(lambda m: tf.where(m))
+    for mask in ([True, False, True], [False, True, True]):
+        np.testing.assert_array_equal(f(tf.constant(mask)).numpy(), np.argwhere(mask))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_traced_fit_metrics_see_the_mask_of_the_predictions():
+    # the metric update is one instruction of the traced step: it is given, at every call,
+    # the predictions with the mask an Embedding(mask_zero=True) attached to them
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 5, size=(64, 6))
+    x[:, 4:] = 0
+    y = rng.standard_normal((64, 6, 1)).astype(np.float32)
+
+    def run(eager):
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Embedding(5, 3, mask_zero=True),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", metrics=["mae"], run_eagerly=eager)
+        return model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False).history
+
+    assert run(False) == run(True)

@@ -469,7 +469,7 @@ def where(condition, x=None, y=None, name=None):
     """
     cond = _tensor(condition)
     if x is None and y is None:
-        return Tensor(np.argwhere(np.asarray(cond._value, dtype=bool)).astype(np.int64))
+        return _bind(_s.where_indices, cond)
     if x is None or y is None:
         raise ValueError("where: give both x and y, or neither")
     if cond.dtype != _dt.bool:

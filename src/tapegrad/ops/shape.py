@@ -143,6 +143,14 @@ put_labels = defprimitive(
 )
 
 
+# tf.where(condition) with one argument: the indices of the nonzero (true) elements, an int64
+# matrix (a primitive, so that a traced function computes them at every call).
+where_indices = defprimitive(
+    "where_indices", lambda c: np.argwhere(c.astype(bool, copy=False)).astype(np.int64),
+    vjp=NONE, differentiable=False,
+)
+
+
 def _tensor_scatter_update(x, u, key):
     out = x.copy()
     out[key] = u  # a repeated position takes its last update
