@@ -236,7 +236,7 @@ class Optimizer(OptimizerSaving):
         """The rate for this step as a 0-d array (float32 unless a callable says otherwise)."""
         lr = self._learning_rate
         if isinstance(lr, Variable):
-            return np.asarray(lr)
+            return lr.__array__()  # np.asarray(lr), without NumPy's protocol lookup (0.15 us)
         value = lr(self._iterations) if isinstance(lr, _schedules.LearningRateSchedule) else lr()
         value = np.asarray(value)
         if value.ndim != 0 or value.dtype.kind not in "fiu":

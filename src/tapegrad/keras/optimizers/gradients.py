@@ -9,7 +9,7 @@ rows and the update rules apply to those rows.
 
 import numpy as np
 
-from ... import IndexedSlices, Variable, errors
+from ... import IndexedSlices, Tensor, Variable, errors
 from .common import warn
 
 
@@ -80,11 +80,12 @@ def checked_gradients(optimizer, grads_and_vars):
         InvalidArgumentError: for a gradient whose shape is not its variable's.
         ValueError: for a variable the optimizer was not built with, or no gradient at all.
     """
-    variables, grads, updated, missing = [], [], [], []  # missing: variables given None
+    variables, grads, missing = [], [], []  # missing: variables given None
+    updated = None  # the variables with a gradient, once one has none (else `variables`)
     known = optimizer._trainable_variables_indices if optimizer.built else None
     layouts = optimizer._layouts
     for pair in grads_and_vars:
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        if type(pair) is not tuple and not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(
                 f"{_where(optimizer)}: expected (gradient, variable) pairs, such as zip(grads, "
                 f"model.trainable_variables); got an item of type {type(pair).__name__}. For "
@@ -95,31 +96,41 @@ def checked_gradients(optimizer, grads_and_vars):
             raise TypeError(
                 f"{_where(optimizer)}: expected a tapegrad Variable, got {type(v).__name__}"
             )
-        index = None if known is None else known.get(id(v))
-        if known is not None and index is None:
-            raise ValueError(
-                f"{_where(optimizer)}: unknown variable '{v.name}'. This optimizer can only be "
-                "called for the variables it was originally built with. When working with a new "
-                "set of variables, you should recreate a new optimizer instance."
-            )
+        if known is None:
+            index = None
+        else:
+            index = known.get(id(v))
+            if index is None:
+                raise ValueError(
+                    f"{_where(optimizer)}: unknown variable '{v.name}'. This optimizer can only "
+                    "be called for the variables it was originally built with. When working "
+                    "with a new set of variables, you should recreate a new optimizer instance."
+                )
         variables.append(v)
         if g is None:
+            if updated is None:  # the variables before this one all have a gradient
+                updated = variables[:-1]
             missing.append(v)
             continue
-        if type(g) is IndexedSlices:
-            grads.append(_row_gradient(g, v, np.asarray(v), _where(optimizer)))
-            updated.append(v)
-            continue
-        g = np.asarray(g)
-        # a built optimizer knows its variables' shapes and dtypes, which never change: no
-        # read of the variable (np.asarray of a Variable costs 0.2-0.3 us) when they match
-        spec = None if index is None else layouts[index]
-        if spec is None or g.shape != spec[0] or g.dtype != spec[1]:
-            w = np.asarray(v)
-            if g.shape != w.shape or g.dtype != w.dtype or w.dtype.kind != "f":
-                g = _checked_gradient(g, v, w, _where(optimizer))
+        if type(g) is Tensor:
+            # NumPy's array protocol, called directly: np.asarray(g) finds and calls the same
+            # method 0.15-0.2 us later (docs/performance.md)
+            g = g.__array__()
+        elif type(g) is IndexedSlices:
+            g = _row_gradient(g, v, np.asarray(v), _where(optimizer))
+        else:
+            g = np.asarray(g)
+        if type(g) is not RowGradient:
+            # a built optimizer knows its variables' shapes and dtypes, which never change: no
+            # read of the variable (np.asarray of a Variable costs 0.2-0.3 us) when they match
+            spec = None if index is None else layouts[index]
+            if spec is None or g.shape != spec[0] or g.dtype != spec[1]:
+                w = np.asarray(v)
+                if g.shape != w.shape or g.dtype != w.dtype or w.dtype.kind != "f":
+                    g = _checked_gradient(g, v, w, _where(optimizer))
         grads.append(g)
-        updated.append(v)
+        if updated is not None:
+            updated.append(v)
     if not grads:
         raise ValueError(
             f"No gradients provided for any variable: {[v.name for v in missing]}."
@@ -131,7 +142,8 @@ def checked_gradients(optimizer, grads_and_vars):
             "the loss. If using `model.compile()`, did you forget to provide a `loss` argument?"
             f"{_why_none(missing)}"
         )
-    return variables, grads, updated
+    # the usual case, no None gradient: every variable given is updated
+    return variables, grads, variables if updated is None else updated
 
 
 def _why_none(variables):

@@ -47,7 +47,10 @@ class SGD(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         if self.momentum == 0:
-            self.assign_sub(variable, gradient * self._rate(learning_rate, gradient.dtype))
+            # the rate's dtype is the gradient's unless a variable is not float32: no lookup
+            if learning_rate.dtype != gradient.dtype:
+                learning_rate = self._rate(learning_rate, gradient.dtype)
+            self.assign_sub(variable, gradient * learning_rate)
             return
         lr, momentum = self._prepared(learning_rate, gradient.dtype)
         m = self.momentums[self._get_variable_index(variable)]
