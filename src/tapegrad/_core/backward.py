@@ -45,6 +45,11 @@ def accumulate(total, more):
     return bind(PRIMITIVES["add"], total, more)
 
 
+# Smaller cotangents are not donated: a fresh array of fewer elements costs less than the
+# checks that would let a rule write into the old one (docs/performance.md).
+DONATE_MIN_SIZE = 1024
+
+
 def _donating(g):
     """Whether the walk may donate cotangent `g`'s array to the one rule that reads it: the
     walk's local and this parameter alone hold `g`, and no interpreter hears the pass."""
@@ -112,7 +117,8 @@ def backward(records, targets, seeds, wanted, free):
             else:
                 if hook is not None:
                     gi = hook(rule, rec, i, g)
-                elif (len(args) == 1 and type(g._value) is np.ndarray and tid not in wanted
+                elif (len(args) == 1 and type(g._value) is np.ndarray
+                        and g._value.size >= DONATE_MIN_SIZE and tid not in wanted
                         and _donating(g)):
                     donate(g._value)  # its one rule may write into it (owned.py)
                     try:
