@@ -61,9 +61,7 @@ class VariableAggregation(enum.Enum):
 
 
 def _enum_setting(kind, value, name):
-    """`value` (a member, its number or None for the default) as a member of `kind`."""
-    if value is None:
-        return kind(0)
+    """`value` (a member or its number) as a member of `kind`."""
     if isinstance(value, kind):
         return value
     try:
@@ -105,8 +103,9 @@ class Variable(ArrayLike):
 
     __array_priority__ = 100
     _name_suffix = ":0"  # TensorFlow's output index; Keras 3 names its variables without it
+    # The defaults, which __init__ leaves to the class (and copies pickled before these existed)
     _constraint = None
-    _synchronization = VariableSynchronization.AUTO  # (copies pickled before these existed)
+    _synchronization = VariableSynchronization.AUTO
     _aggregation = VariableAggregation.NONE
     _declared_shape = None
 
@@ -137,13 +136,17 @@ class Variable(ArrayLike):
             self._declared_shape = TensorShape(shape)
         self._value = value
         self._tid = next_tid()
-        self._synchronization = _enum_setting(VariableSynchronization, synchronization, name)
-        self._aggregation = _enum_setting(VariableAggregation, aggregation, name)
+        # the class keeps the defaults (AUTO, NONE, no constraint): set only what differs
+        if synchronization is not None:
+            self._synchronization = _enum_setting(VariableSynchronization, synchronization, name)
+        if aggregation is not None:
+            self._aggregation = _enum_setting(VariableAggregation, aggregation, name)
         if trainable is None:
             trainable = self._synchronization != VariableSynchronization.ON_READ
         self._trainable = bool(trainable)
         self._name = current_scope() + ("Variable" if name is None else str(name))
-        self._constraint = constraint
+        if constraint is not None:
+            self._constraint = constraint
 
     # -- copying --------------------------------------------------------------------------
     def __getstate__(self):

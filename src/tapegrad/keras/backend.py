@@ -1,5 +1,6 @@
 """`keras.backend`: the float type, epsilon, layer names and the random stream Keras draws from."""
 
+import functools
 import re
 import weakref
 
@@ -21,6 +22,7 @@ __all__ = [
 _NAMES = {}
 
 
+@functools.lru_cache(maxsize=1024)  # a few class names, converted at every construction
 def to_snake_case(name):
     """A class name in snake case, as Keras 3 names layers, metrics, losses and optimizers
     (its `utils.naming.to_snake_case`): "BatchNormalization" -> "batch_normalization",

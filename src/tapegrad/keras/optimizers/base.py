@@ -147,9 +147,13 @@ class Optimizer(OptimizerSaving):
         if "build" in cls.__dict__:
             cls.build = notifying_build(cls.__dict__["build"])
 
+    _variables = None  # the instance's list of its Variables, set first by __init__
+
     def __setattr__(self, name, value):
-        # As Keras, every Variable given to an attribute is optimizer state.
-        variables = self.__dict__.get("_variables")
+        # As Keras, every Variable given to an attribute is optimizer state. (An attribute
+        # read, not self.__dict__: that would make Python keep a dict for every optimizer,
+        # whose attribute reads then cost more at every step.)
+        variables = self._variables
         if variables is None:
             raise RuntimeError(
                 f"In optimizer '{type(self).__name__}', you forgot to call `super().__init__()` "
