@@ -117,7 +117,7 @@ def backward(records, targets, seeds, wanted, free):
             else:
                 if hook is not None:
                     gi = hook(rule, rec, i, g)
-                elif (len(args) == 1 and type(g._value) is np.ndarray
+                elif (type(g._value) is np.ndarray and len(args) == 1
                         and g._value.size >= DONATE_MIN_SIZE and tid not in wanted
                         and _donating(g)):
                     donate(g._value)  # its one rule may write into it (owned.py)
@@ -136,6 +136,8 @@ def backward(records, targets, seeds, wanted, free):
                     gi = unbroadcast(gi, shape, nbatch)
             if atid not in cot:
                 cot[atid] = gi
+            elif type(cot[atid]) is Tensor and type(cot[atid]._value) is not np.ndarray:
+                cot[atid] = bind(add, cot[atid], gi)  # a NumPy scalar: nothing to add into
             else:  # no local name for the total: accumulate may add into its array
                 cot[atid] = _sum(cot.pop(atid), gi)
     return {tid: cot[tid] for tid in wanted if tid in cot}

@@ -423,6 +423,11 @@ def check_tensors(flat, what, advice):
 
 
 def _check_tensors(flat, role, op):
+    for t in flat:
+        if type(t) is not Tensor and type(t) is not Variable and not isinstance(t, Variable):
+            break
+    else:  # the usual case, tensors and variables only: nothing to convert or report
+        return flat
     advice = "watch a tf.constant" if role == "source" else "compute it with tapegrad ops"
     if role == "target":  # a gradient that is IndexedSlices, differentiated again: dense
         flat = [t._read() if type(t) is IndexedSlices else t for t in flat]
