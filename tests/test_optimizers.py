@@ -92,6 +92,20 @@ def test_apply_gradients_accepts_list_zip_and_generator():
         np.testing.assert_array_equal(v.numpy(), [0.0, 0.0])
 
 
+def test_a_built_optimizer_checks_each_kind_of_pair_once():
+    # A built optimizer's fast path takes tuples of tensors of known shapes; anything else
+    # (a list pair, a NumPy gradient, a None gradient at the end of a generator) goes through
+    # the general path, which must still see every pair the generator gave.
+    a, b = tf.Variable([1.0, 2.0]), tf.Variable(3.0)
+    opt = optimizers.SGD(learning_rate=0.5)
+    opt.apply_gradients([(tf.constant([2.0, 2.0]), a), (tf.constant(2.0), b)])
+    opt.apply_gradients(p for p in [(tf.constant([2.0, 2.0]), a), [np.float32(2.0), b]])
+    with pytest.warns(UserWarning, match="do not exist"):
+        opt.apply_gradients(p for p in [(tf.constant([2.0, 2.0]), a), (None, b)])
+    np.testing.assert_array_equal(a.numpy(), [-2.0, -1.0])
+    assert float(b) == 1.0 and int(opt.iterations) == 3
+
+
 def test_apply_gradients_accepts_numpy_and_python_gradients():
     v = tf.Variable([1.0, 2.0])
     opt = optimizers.SGD(learning_rate=0.5)
