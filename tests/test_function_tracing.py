@@ -282,3 +282,33 @@ def test_get_concrete_function_after_calls_does_not_print_again(capsys):
     assert concrete is f.get_concrete_function()
     assert capsys.readouterr().out == "tracing\n"
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_variables_made_at_the_first_call_only(capsys):
+    # As TensorFlow 2.21: a trace that makes variables is followed by a second trace (its
+    # Python runs twice, the count is 2), which must make none
+    class Scale(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = None
+
+        @tf.function
+        def __call__(self, x):
+            print("tracing")
+            if self.v is None:
+                self.v = tf.Variable(tf.ones_like(x) * 2)
+            return self.v * x
+
+    m = Scale()
+    assert m(tf.constant([1.0, 2.0])).numpy().tolist() == [2.0, 4.0]
+    assert m(tf.constant([3.0, 4.0])).numpy().tolist() == [6.0, 8.0]
+    assert capsys.readouterr().out == "tracing\ntracing\n"
+    assert m.__call__.experimental_get_tracing_count() == 2
+
+    @tf.function
+    def fresh(x):
+        return tf.Variable(1.0) + x
+
+    with pytest.raises(ValueError, match="only supports singleton tf.Variables created on the "
+                                         "first call"):
+        fresh(tf.constant(1.0))

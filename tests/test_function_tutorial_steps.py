@@ -65,7 +65,9 @@ def test_quickstart_steps_trace_once_and_match_eager_bit_for_bit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no "cannot be traced" fallback
         traced, traced_weights, steps = _quickstart(tf.function)
-    assert [s.experimental_get_tracing_count() for s in steps] == [1, 1]
+    # TensorFlow 2.21 counts [2, 1]: the first train step makes variables (the model's
+    # weights, the optimizer's state), so it is traced again, which must make none
+    assert [s.experimental_get_tracing_count() for s in steps] == [2, 1]
     eager, eager_weights, _ = _quickstart(lambda f: f)
     assert [float(v) for v in traced] == [float(v) for v in eager]
     for a, b in zip(traced_weights, eager_weights):

@@ -38,6 +38,9 @@ class Interpreter:
     def read_variable(self, variable, tensor):
         """`variable` was read; `tensor` is its value, carrying the variable's id."""
 
+    def variable_created(self, variable):
+        """`variable`, a new Variable, was made (not inside tf.init_scope)."""
+
     def assign_variable(self, variable, method, value):
         """`variable.<method>(value)` (assign, assign_add or assign_sub, `value` a Tensor) is
         about to happen. True takes it over: the variable is then left as it is."""

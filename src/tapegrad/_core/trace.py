@@ -490,6 +490,7 @@ class Tracer(Interpreter):
         self.names = {}  # slot or id(instruction) -> op name, unique as TensorFlow's
         self.taken = {}  # lower-cased name -> times given (TensorFlow's unique_name)
         self.shapes = {}  # slot -> static shape, where it has unknown dimensions
+        self.created = 0  # Variables made during the trace (outside tf.init_scope)
 
     # -- lifetime -------------------------------------------------------------------------
     def __enter__(self):
@@ -603,6 +604,9 @@ class Tracer(Interpreter):
                         dims[i] = None
         if None in dims:
             self.shapes[slot] = tuple(dims)
+
+    def variable_created(self, variable):
+        self.created += 1
 
     def read_variable(self, variable, tensor):
         self._mark(tensor)

@@ -147,6 +147,8 @@ class Variable(ArrayLike):
         self._name = current_scope() + ("Variable" if name is None else str(name))
         if constraint is not None:
             self._constraint = constraint
+        for interpreter in state.interpreters:
+            interpreter.variable_created(self)
 
     # -- copying --------------------------------------------------------------------------
     def __getstate__(self):

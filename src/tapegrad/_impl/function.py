@@ -179,6 +179,7 @@ class Function:
         self._bound = weakref.WeakKeyDictionary()
         self._converted = None  # the AutoGraph-converted Python function, made on first trace
         self._warned_eager = False
+        self._created = 0  # Variables the latest trace made (see _trace_again)
 
     @property
     def python_function(self):
@@ -286,6 +287,8 @@ class Function:
         with quiet:
             entry, result = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
                                         live=live)
+        if self._created and type(entry) is not _Untraced:
+            entry = self._trace_again(structure, leaves, rkey)
         self._remember(key, entry, concrete)
         if not live:
             if type(entry) is _Untraced:
@@ -353,11 +356,32 @@ class Function:
             program = tracer.finish(result)
         finally:
             tracer.release()
+        self._created = tracer.created
         if program is None:
             why = tracer.invalid or "a constant was computed from traced values"
             self._warn_eager(why)
             return _Untraced(why), result
         return program, result
+
+    def _trace_again(self, structure, leaves, rkey):
+        """A trace that made variables is followed by another, as in TensorFlow (its Python
+        runs twice), which must make none: a function may create variables at its first call
+        only (`if self.v is None: self.v = tf.Variable(...)`). Returns the second trace's
+        program.
+
+        Raises:
+            ValueError: TensorFlow's, if the second trace makes variables too.
+        """
+        self._tracing_count += 1
+        entry, _ = self._trace(structure, leaves, self._static_shapes(rkey, leaves), live=False)
+        if self._created:
+            raise ValueError(
+                f"tf.function {self.__name__}: tf.function only supports singleton tf.Variables "
+                "created on the first call. Make sure the tf.Variable is only created once or "
+                "created outside tf.function. See "
+                "https://www.tensorflow.org/guide/function#creating_tfvariables for more "
+                "information.")
+        return entry
 
     def _warn_eager(self, why):
         if not self._warned_eager and self._warn_on_retracing:
