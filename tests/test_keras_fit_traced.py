@@ -89,3 +89,33 @@ def test_custom_train_step_is_traced():
     history = model.fit(x, y, batch_size=20, epochs=4, verbose=0)
     losses = history.history["custom_loss"]
     assert len(traces) == 1 and len(losses) == 4 and losses[-1] < losses[0]
+
+
+def test_batch_logs_computed_only_for_callbacks_that_read_them():
+    # fit's built-in step leaves the metrics' results out of each batch unless a callback reads
+    # a batch's logs; the epoch's logs (the history) are the same numbers either way
+    x = np.random.RandomState(0).rand(40, 3).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+
+    def run(callbacks, model_class=keras.Sequential):
+        keras.utils.set_random_seed(5)
+        model = model_class([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse", metrics=["mae"])
+        history = model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=callbacks)
+        return history.history
+
+    seen = []
+    reader = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(logs))
+    plain = run([])
+    assert run([reader]) == plain
+    assert len(seen) == 10 and set(seen[-1]) == {"loss", "mae"}
+    assert float(seen[-1]["loss"]) == plain["loss"][-1]
+
+    calls = []
+
+    class Counting(keras.Sequential):
+        def compute_metrics(self, x, y, y_pred, sample_weight=None):
+            calls.append(1)  # at tracing: fit calls an overridden compute_metrics' step
+            return super().compute_metrics(x, y, y_pred, sample_weight)
+
+    assert run([], Counting) == plain and calls

@@ -272,12 +272,17 @@ class Trainer:
         """The metrics' results when the step's logs hold the same names (the built-in steps),
         else the step's own logs (a custom step's), as Keras chooses the epoch's logs."""
         results = self.get_metrics_result()
-        if isinstance(logs, dict) and set(logs) == set(results):
-            return results
+        if logs is None or isinstance(logs, dict) and set(logs) == set(results):
+            return results  # (None: the steps computed no logs, `_train_step_without_logs`)
         return logs
 
     def train_step(self, data):
         """One gradient step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        return self.compute_metrics(*self._train_update(data))
+
+    def _train_update(self, data):
+        """`train_step` but its logs: the step and the loss tracker's update; returns what
+        compute_metrics takes."""
         x, y, sample_weight = unpack(data)
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
@@ -287,7 +292,22 @@ class Trainer:
         grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
         self._loss_tracker.update_state(loss, sample_weight=length(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return x, y, y_pred, sample_weight
+
+    def _train_step_without_logs(self, data):
+        """The built-in `train_step` for a fit whose callbacks read no batch's logs: the same
+        updates, without the metrics' results at every batch (the epoch's logs read them at
+        its end, `_get_metrics_result_or_logs`: the same numbers); returns None."""
+        x, y, y_pred, sample_weight = self._train_update(data)
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+
+    def _fit_step(self, want_logs):
+        """The step fit calls: `train_step`, or `_train_step_without_logs` where no callback
+        wants a batch's logs and neither train_step nor compute_metrics is overridden."""
+        own = type(self).train_step is Trainer.train_step and (
+            type(self).compute_metrics is Trainer.compute_metrics)
+        return self._step("_train_step_without_logs" if own and not want_logs else "train_step")
 
     def test_step(self, data):
         """Loss and metrics on a batch, without training; returns the logs."""
@@ -414,7 +434,7 @@ class Trainer:
         initial_epoch = self._initial_epoch or initial_epoch
         self._initial_epoch = None
         logs = {}
-        train_step = self._step("train_step")
+        train_step = self._fit_step(want_end)
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
