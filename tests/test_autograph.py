@@ -66,7 +66,7 @@ def test_to_code_shows_the_converted_statements():
     code = tf.autograph.to_code(absolute)
     assert "def absolute(x):" in code and "ag__.if_stmt(x > 0, if_true_1, if_false_1" in code
     code = tf.autograph.to_code(tf.function(tensor_loops).python_function)
-    assert "ag__.for_stmt(tf.range(5)" in code and "ag__.while_stmt(" in code
+    assert "ag__.for_stmt(ag__.range_iterable(tf.range, 5)" in code and "ag__.while_stmt(" in code
     assert "ag__break_" in code and "ag__continue_" in code
     with pytest.raises(ValueError, match="not a `def` function"):
         tf.autograph.to_code(lambda x: x)
@@ -224,3 +224,47 @@ def test_a_lambda_is_traced_as_written_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert float(f(tf.constant(2.0))) == -2.0
+
+
+def test_for_over_tf_range_of_a_traced_bound_is_one_loop():
+    # as TensorFlow's AutoGraph: a counter in a while loop, traced once, for any bound
+    @tf.function
+    def squares(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.cast(i, tf.float32) ** 2)
+        return ta.stack()
+
+    @tf.function
+    def countdown(start):
+        total = tf.constant(0.0)
+        for x in tf.range(start, 0.0, -0.5):
+            total += x
+            if total > 10.0:
+                break
+        return total
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*cannot be traced")
+        assert squares(tf.constant(5)).numpy().tolist() == [0.0, 1.0, 4.0, 9.0, 16.0]
+        assert squares(tf.constant(2)).numpy().tolist() == [0.0, 1.0]
+        assert float(countdown(tf.constant(2.0))) == 5.0  # 2 + 1.5 + 1 + 0.5
+        assert float(countdown(tf.constant(4.0))) == 10.5  # 4 + 3.5 + 3: past 10, it stops
+    assert squares.experimental_get_tracing_count() == 1
+    assert countdown.experimental_get_tracing_count() == 1
+
+
+def test_a_concrete_function_takes_its_signature_only():
+    @tf.function
+    def double(a):
+        return a + a
+
+    strings = double.get_concrete_function(tf.TensorSpec(shape=[], dtype=tf.string))
+    assert strings(tf.constant("b")).numpy() == b"bb"
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a string tensor "
+                                                            "but is a int32 tensor"):
+        strings(tf.constant(1))
+    with pytest.raises(TypeError, match="do not match its input signature"):
+        strings(tf.constant(["a", "b"]))
+    assert [op.type for op in strings.graph.get_operations()] == ["Placeholder", "Add",
+                                                                  "Identity"]

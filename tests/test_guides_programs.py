@@ -10,8 +10,9 @@ TAPEGRAD_GUIDES_TF=1 is set).
 
 The guides: autodiff, advanced_autodiff, tensor, variable, basic_training_loops,
 customization basics + custom layers, basic regression (pandas), basic classification,
-overfit_and_underfit, writing a training loop from scratch, tf.data, and the Keras optimizers,
-schedules, callbacks and losses.
+overfit_and_underfit, writing a training loop from scratch, tf.data, the Keras optimizers,
+schedules, callbacks and losses, and tf.function (tracing, retracing, concrete functions and
+their graphs, side effects, variables, AutoGraph's loops over tf.range and datasets).
 """
 
 import contextlib

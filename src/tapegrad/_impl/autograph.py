@@ -245,7 +245,13 @@ class _Converter(ast.NodeTransformer):
         if brk is not None:
             extra = _function(f"extra_test_{n}", names,
                               _parse(f"return ag__.not_({brk})"), None)
-        call = _ag_call("for_stmt", node.iter, _name(body_fn.name), _state_call(names),
+        iterable = node.iter
+        if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
+                and iterable.func.attr == "range"):  # tf.range(...): a counter, maybe
+            iterable = ast.Call(
+                func=ast.Attribute(value=_name("ag__"), attr="range_iterable", ctx=ast.Load()),
+                args=[iterable.func, *iterable.args], keywords=iterable.keywords)
+        call = _ag_call("for_stmt", iterable, _name(body_fn.name), _state_call(names),
                         ast.Tuple(elts=[ast.Constant(x) for x in names], ctx=ast.Load()),
                         _name(extra.name) if brk is not None else extra)
         pre = [extra] if brk is not None else []

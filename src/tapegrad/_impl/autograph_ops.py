@@ -8,7 +8,8 @@ from .._core.dataset_loop import trace_dataset_loop
 from .._core.state import state as _thread_state
 from .._core.tensor import Tensor, convert_to_tensor
 
-__all__ = ["UNDEFINED", "and_", "for_stmt", "if_stmt", "not_", "state", "while_stmt"]
+__all__ = ["UNDEFINED", "and_", "for_stmt", "if_stmt", "not_", "range_iterable", "state",
+           "while_stmt"]
 
 
 class _Undefined:
@@ -111,9 +112,64 @@ def _impure(why):
         interpreter.impure(why)
 
 
+class _Range:
+    """`tf.range(*args, **kwargs)` as a `for` loop's iterable, not made: with a bound that a
+    traced function computes, the loop runs as tf.while_loop on a counter (as TensorFlow's
+    AutoGraph does), the range never made (its size is a value the trace cannot know)."""
+
+    __slots__ = ("args", "fn", "kwargs")
+
+    def __init__(self, fn, args, kwargs):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+
+    def bounds(self):
+        """(start, limit, delta) as tensors of the range's dtype (the given one, else the
+        widest of the arguments', floating point first, as TensorFlow infers it)."""
+        args = dict(zip(("start", "limit", "delta"), self.args))
+        if len(self.args) == 1 and "limit" not in self.kwargs:
+            args = {"limit": self.args[0]}
+        args.update((k, v) for k, v in self.kwargs.items() if k in ("start", "limit", "delta"))
+        bounds = [convert_to_tensor(args.get(k, d)) for k, d in
+                  (("start", 0), ("limit", None), ("delta", 1))]
+        dtype = self.kwargs.get("dtype")
+        if dtype is None:
+            floats = [b.dtype for b in bounds if b.dtype.is_floating]
+            dtype = max(floats or [b.dtype for b in bounds], key=lambda d: d.size)
+        return tuple(tapegrad.cast(b, dtype) for b in bounds)
+
+
+def range_iterable(fn, *args, **kwargs):
+    """A converted `for` over `tf.range(...)`: the range, or a `_Range` where a traced
+    function gives it a tensor bound."""
+    if _tracer() is not None and any(
+            isinstance(v, Tensor) for v in (*args, *kwargs.values())):
+        return _Range(fn, args, kwargs)
+    return fn(*args, **kwargs)
+
+
+def _range_loop(iterable, body_fn, values, extra_test):
+    start, limit, delta = iterable.bounds()
+    index, carried = _loop_vars(values)
+
+    def test(i, *vs):
+        more = tapegrad.where(delta > 0, i < limit, i > limit)
+        if extra_test is None:
+            return more
+        return tapegrad.logical_and(more, extra_test(*_merge(values, index, vs)))
+
+    def body(i, *vs):
+        out = body_fn(i, *_merge(values, index, vs))
+        return (i + delta, *(out[j] for j in index))
+
+    final = _control("while_loop")(test, body, (start, *carried))
+    return tuple(_merge(values, index, final[1:]))
+
+
 def for_stmt(iterable, body_fn, values, names, extra_test):
     """A converted `for`: a Python loop over Python iterables, tf.while_loop over the rows
     of a tensor (tf.range included); `extra_test` (or None) stops it after a `break`."""
+    if isinstance(iterable, _Range):
+        return _range_loop(iterable, body_fn, values, extra_test)
     while_loop = _control("while_loop")
     if _is_tensor(iterable) and while_loop is not None and iterable.shape.rank:
         n = iterable.shape[0]

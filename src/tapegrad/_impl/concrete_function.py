@@ -34,7 +34,7 @@ class ConcreteFunction:
         self._graph = None
 
     def __call__(self, *args, **kwargs):
-        return self._function(*args, **kwargs)
+        return self._function._call_concrete(self._key, args, kwargs)
 
     @property
     def name(self):

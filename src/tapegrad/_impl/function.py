@@ -13,7 +13,9 @@ import weakref
 
 import numpy as np
 
+from .._core import dtypes as _dt
 from .._core import nest
+from .._core.errors import InvalidArgumentError
 from .._core.state import state
 from .._core.tensor import Tensor, convert_to_tensor
 from .._core.trace import Tracer, as_output
@@ -468,6 +470,20 @@ class Function:
                 pass
         return bound
 
+    def _call_concrete(self, rkey, args, kwargs):
+        """A call of the concrete function of `rkey`: with arguments of its signature only, as
+        TensorFlow's (the function itself traces anew for others).
+
+        Raises:
+            InvalidArgumentError: for a tensor of another dtype than its input's.
+            TypeError: for arguments of another structure, or a tensor of another shape.
+        """
+        if rkey != ("input_signature",):
+            _, _, key = self._flatten(list(args), kwargs)
+            if key[0] != rkey[0] or not _compatible(rkey[1], key[1]):
+                raise _mismatch(self.__name__, rkey, key)
+        return self(*args, **kwargs)
+
     def get_concrete_function(self, *args, **kwargs):
         """The ConcreteFunction for these arguments (tensors, TensorSpecs or Python values),
         traced now if it is new; the same object for the same signature.
@@ -580,6 +596,20 @@ def _conform(arg, spec):
     if not spec.is_compatible_with(t):
         raise _Mismatch(f"Can not cast {TensorSpec(t.shape, t.dtype)} to {spec}")
     return arg if hasattr(arg, "_read") else t  # a variable stays assignable
+
+
+def _mismatch(name, rkey, key):
+    """The error for a concrete function's call whose arguments do not fit its signature."""
+    if key[0] == rkey[0] and len(key[1]) == len(rkey[1]):
+        for k, (want, got) in enumerate(zip(rkey[1], key[1])):
+            if want[0] == got[0] == "tensor" and want[2] != got[2]:
+                return InvalidArgumentError(
+                    f"cannot compute {name} as input #{k}(zero-based) was expected to be a "
+                    f"{_dt.as_dtype(np.dtype(want[2])).name} tensor but is a "
+                    f"{_dt.as_dtype(np.dtype(got[2])).name} tensor", op=name)
+    return TypeError(
+        f"ConcreteFunction {name}: the arguments do not match its input signature; call the "
+        "tf.function itself (it traces for new arguments), or get_concrete_function for these.")
 
 
 def _example(arg):

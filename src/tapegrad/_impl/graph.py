@@ -230,8 +230,11 @@ class FuncGraph:
         for ins in program.instrs:
             kind = type(ins)
             if kind is Op:
-                op = self._op(names[ins.output], op_type(ins.prim.name),
-                              [tensors[i] for i in ins.inputs], dict(ins.params))
+                inputs = [tensors[i] for i in ins.inputs]
+                kind_name = op_type(ins.prim.name)
+                if kind_name == "AddV2" and inputs and inputs[0].dtype == "string":
+                    kind_name = "Add"  # TensorFlow joins strings with Add, not AddV2
+                op = self._op(names[ins.output], kind_name, inputs, dict(ins.params))
                 out(op, ins.output)
             elif kind is ReadVariable:
                 name = names[ins.output]
