@@ -188,8 +188,21 @@ def test_tensor_spec_of_unknown_rank():
     assert double(tf.constant([1.0, 2.0])).numpy().tolist() == [2.0, 4.0]
     with pytest.raises(TypeError, match="Binding inputs to tf.function failed"):
         double(tf.constant([1, 2]))
-    with pytest.raises(ValueError, match="unknown rank"):
-        double.get_concrete_function(spec)
+    concrete = double.get_concrete_function(spec)  # as TensorFlow's: any shape
+    assert str(concrete.structured_input_signature[0][0].shape) == "<unknown>"
+    assert concrete(tf.ones([2, 2])).numpy().tolist() == [[2.0, 2.0], [2.0, 2.0]]
+
+    @tf.function
+    def triple(x):
+        print("tracing", x)
+        return x * 3
+
+    triple(tf.constant(1.0))
+    concrete = triple.get_concrete_function(spec)  # a new trace (TensorFlow's), shape unknown
+    assert concrete(tf.ones([3])).numpy().tolist() == [3.0, 3.0, 3.0]
+    assert str(concrete.structured_outputs) == 'Tensor("Identity:0", dtype=float32)'
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        concrete(tf.constant(1))
 
 
 def test_init_scope_lifts_out_of_tracing_and_tapes():

@@ -39,7 +39,7 @@ print("traces:", double.experimental_get_tracing_count())
 
 # -- Concrete functions and graphs -------------------------------------------------------------
 
-double_strings = double.get_concrete_function(tf.TensorSpec(shape=[], dtype=tf.string))
+double_strings = double.get_concrete_function(tf.TensorSpec(shape=None, dtype=tf.string))
 print(double_strings(tf.constant("b")).numpy())
 print(double_strings.structured_input_signature)
 print(double_strings.structured_outputs)

@@ -295,6 +295,9 @@ def _symbolic(t, form='Tensor("{}", shape={}, dtype={})'):
         found = interpreter.symbolic(t)
         if found is not None:
             name, shape = found
+            if shape is None:  # of unknown rank: TensorFlow shows no shape
+                return form.replace(", shape={}", "").replace(" shape={}", "").format(
+                    name, t.dtype.name)
             return form.format(name, TensorShape(shape), t.dtype.name)
     return None
 

@@ -37,7 +37,8 @@ from .state import Interpreter, activate, deactivate, state
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = [
-    "ASSIGN_OP_TYPES", "AssignVariable", "CallEffect", "Op", "Program", "ReadVariable", "Tracer",
+    "ASSIGN_OP_TYPES", "UNKNOWN_RANK", "AssignVariable", "CallEffect", "Op", "Program",
+    "ReadVariable", "Tracer",
     "as_output", "effect", "run_effect",
 ]
 
@@ -245,6 +246,9 @@ def _rebuilding(fn):
 
     return call
 
+
+# A placeholder's static shape when not even its rank is known (a TensorSpec(shape=None)).
+UNKNOWN_RANK = "unknown rank"
 
 # What a primitive's NumPy forward raises on bad values (bind's list, less TypeError: the
 # types of a replay's values are the traced ones; an effect's TypeError stays one).
@@ -571,12 +575,14 @@ class Tracer(Interpreter):
 
     def add_input(self, t, name="input", shape=None):
         """Makes tensor `t` the next input (a placeholder named `name`; `shape` is its static
-        shape if it has unknown dimensions)."""
+        shape if it has unknown dimensions, UNKNOWN_RANK if even its rank is unknown)."""
         self._mark(t)
         slot = self._new_slot(t)
         self.inputs.append(slot)
         self.names[slot] = self.unique_name(name)
-        if shape is not None and None in shape:
+        if shape is UNKNOWN_RANK:
+            self.shapes[slot] = None  # (None in `shapes`: the rank is unknown)
+        elif shape is not None and None in shape:
             self.shapes[slot] = tuple(shape)
 
     # -- the interpreter ------------------------------------------------------------------
@@ -596,6 +602,10 @@ class Tracer(Interpreter):
         """A result's dimension is unknown where an input of the same rank has an unknown
         dimension of the same size at the same position (elementwise ops, matmul's rows)."""
         dims = list(output._value.shape)
+        for s, a in zip(in_slots, inputs):  # an input of unknown rank: so is a like result
+            if s in self.shapes and self.shapes[s] is None and a._value.ndim == len(dims):
+                self.shapes[slot] = None
+                return
         for s, a in zip(in_slots, inputs):
             known = self.shapes.get(s)
             if known is not None and len(known) == len(dims):

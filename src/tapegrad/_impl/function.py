@@ -18,7 +18,7 @@ from .._core import nest
 from .._core.errors import InvalidArgumentError
 from .._core.state import state
 from .._core.tensor import Tensor, convert_to_tensor
-from .._core.trace import Tracer, as_output
+from .._core.trace import UNKNOWN_RANK, Tracer, as_output
 from .._core.variable import Variable
 from ..types.experimental import CALL_CONTEXT
 from . import graph
@@ -98,7 +98,11 @@ def _compatible(general, key):
     for g, k in zip(general, key):
         if g == k:
             continue
-        if g[0] != "tensor" or k[0] != "tensor" or g[2] != k[2] or len(g[1]) != len(k[1]):
+        if g[0] != "tensor" or k[0] != "tensor" or g[2] != k[2]:
+            return False
+        if g[1] is None:  # a TensorSpec of unknown rank: any shape
+            continue
+        if len(g[1]) != len(k[1]):
             return False
         if any(a is not None and a != b for a, b in zip(g[1], k[1])):
             return False
@@ -246,7 +250,7 @@ class Function:
         structure, leaf_keys = key
         if specs is not None:  # get_concrete_function with TensorSpecs: their shapes
             leaf_keys = tuple(
-                ("tensor", tuple(spec.shape), k[2]) if isinstance(spec, TensorSpec) else k
+                ("tensor", _static(spec.shape), k[2]) if isinstance(spec, TensorSpec) else k
                 for spec, k in zip(specs, leaf_keys))
             return structure, leaf_keys
         for other in self._concrete:
@@ -266,7 +270,8 @@ class Function:
             flat = iter(nest.flatten(list(self._input_signature)))
             return [_static(next(flat).shape) if isinstance(leaf, Tensor) else None
                     for leaf in leaves]
-        return [k[1] if k[0] == "tensor" else None for k in rkey[1]]
+        return [(UNKNOWN_RANK if k[1] is None else k[1]) if k[0] == "tensor" else None
+                for k in rkey[1]]
 
     def _trace_call(self, structure, leaves, key):
         """Traces a call with a new signature (the trace is the call) and returns its result."""
@@ -398,7 +403,8 @@ class Function:
         shapes = self._static_shapes(rkey, leaves)
         names = _input_names(self._python_function, structure, leaves)
         specs = [
-            TensorSpec(shape, leaf.dtype, name) if isinstance(leaf, Tensor) else leaf
+            TensorSpec(None if shape is UNKNOWN_RANK else shape, leaf.dtype, name)
+            if isinstance(leaf, Tensor) else leaf
             for leaf, shape, name in zip(leaves, shapes, names)
         ]
         args, kwargs = nest.pack_sequence_as(structure, specs)
@@ -509,7 +515,7 @@ class Function:
         new = concrete is None
         if new:
             concrete = self._new_concrete(rkey, structure, leaves)
-        if key not in self._cache:
+        if new or key not in self._cache:
             # an existing concrete function traced again at these sizes is, to the user, the
             # same trace: its printing silenced, as in _trace_call
             quiet = contextlib.nullcontext() if new else contextlib.redirect_stdout(io.StringIO())
@@ -614,13 +620,9 @@ def _mismatch(name, rkey, key):
 
 def _example(arg):
     if isinstance(arg, TensorSpec):
-        if arg.shape.rank is None:
-            raise ValueError(
-                f"get_concrete_function: {arg} has an unknown rank; tapegrad traces for tensors "
-                "of a known rank: give the spec a shape (None for unknown dimensions), or call "
-                "get_concrete_function with a tensor."
-            )
-        shape = tuple(1 if d is None else d for d in arg.shape)
+        # example values: size 1 for an unknown dimension, a scalar for an unknown rank (a
+        # call with another shape traces that shape again, silently: the same trace to the user)
+        shape = () if arg.shape.rank is None else tuple(1 if d is None else d for d in arg.shape)
         return Tensor(np.zeros(shape, dtype=arg.dtype._np))
     return arg
 

@@ -94,11 +94,13 @@ class GraphTensor:
     def get_shape(self):
         return self.shape
 
-    def __str__(self):
-        return f'Tensor("{self.name}", shape={self.shape}, dtype={self.dtype.name})'
+    def __str__(self):  # (TensorFlow shows no shape where even the rank is unknown)
+        shape = "" if self.shape.rank is None else f"shape={self.shape}, "
+        return f'Tensor("{self.name}", {shape}dtype={self.dtype.name})'
 
     def __repr__(self):
-        return f"<tapegrad.Tensor '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
+        shape = "" if self.shape.rank is None else f"shape={self.shape} "
+        return f"<tapegrad.Tensor '{self.name}' {shape}dtype={self.dtype.name}>"
 
 
 class Operation:
