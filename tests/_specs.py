@@ -207,6 +207,21 @@ SPECS = {
     "reduce_logsumexp": Spec(cases=REDUCE),
     "cumsum": Spec(cases=SCAN),
     "cumprod": Spec(POS, cases=SCAN),  # x away from 0, where TensorFlow's rule gives 0
+    # segment reductions (ids fixed; a negative id drops its row in the unsorted forms); the
+    # sampled values are distinct almost surely, so each segment's maximum is unique
+    "segment_sum": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([0, 0, 2, 2])), {}), (((3,), np.array([1, 1, 1])), {})]),
+    "unsorted_segment_sum": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([2, 0, -1, 0])), dict(num_segments=3)),
+        (((2, 2, 3), np.array([[1, 0], [1, 1]])), dict(num_segments=2))]),
+    "segment_gather": Spec((Domain(), None), cases=[
+        (((3, 2), np.array([0, 2, -1, 2])), {}), (((2,), np.array([[1, 0], [1, 1]])), {})]),
+    "segment_max": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([0, 0, 2, 2])), {}), (((3,), np.array([0, 1, 1])), {})]),
+    # no empty segment: its value, the dtype's lowest, would swamp the finite differences
+    "unsorted_segment_max": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([1, 0, -1, 0])), dict(num_segments=2)),
+        (((2, 2, 3), np.array([[1, 0], [1, 1]])), dict(num_segments=2))]),
     # linear algebra
     "matmul": Spec(cases=[
         (((2, 3), (3, 4)), {}), (((2, 2, 3), (3, 4)), {}), (((3, 2, 3), (1, 3, 2)), {}),
@@ -313,6 +328,14 @@ COMPOSITE_SPECS = {
                         (((3, 2, 2),), dict(axis=0)), (((2, 3),), dict(axis=-2))]),
     "top_k": Spec(fn=lambda x, **k: tf.math.top_k(x, **k).values,
                   cases=[(((5,),), dict(k=2)), (((2, 4),), dict(k=4)), (((3,),), dict(k=0))]),
+    "roll": Spec(cases=[(((5,),), dict(shift=2, axis=0)),
+                        (((2, 3),), dict(shift=[1, -4], axis=[0, 1])),
+                        (((2, 3),), dict(shift=[1, 1], axis=[-1, 1]))]),
+    "segment_mean": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([0, 0, 2, 2])), {}), (((3,), np.array([0, 1, 1])), {})]),
+    "unsorted_segment_mean": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([2, 0, -1, 0])), dict(num_segments=3)),
+        (((2, 3), np.array([[1, 0, 1], [1, 1, 1]])), dict(num_segments=2))]),
     "gather_nd": Spec(cases=[(((3, 4), np.array([[0, 1], [2, 3], [0, 1]])), {}),
                              (((3, 2), np.array([[2], [0]])), {}),
                              (((2, 3, 2), np.array([[[1]], [[2]]])), dict(batch_dims=1))]),

@@ -27,6 +27,7 @@ from ._impl.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, no
 from ._impl.check_ops import Assert, assert_equal, assert_less, assert_rank
 from ._impl.control_flow_ops import case, cond, switch_case, while_loop
 from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient
+from ._impl.counting_ops import histogram_fixed_width, searchsorted, sequence_mask
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
@@ -46,7 +47,7 @@ from ._impl.scatter_ops import (
     tensor_scatter_nd_sub, tensor_scatter_nd_update,
 )
 from ._impl.script_ops import numpy_function, py_function
-from ._impl.slice_ops import slice
+from ._impl.slice_ops import roll, slice
 from ._impl.sort_ops import argsort, sort, unique, unique_with_counts
 from ._impl.tensor_array_ops import TensorArray
 from .gradcheck import check_grads

@@ -1,6 +1,7 @@
 """`tapegrad.math`: `tf.math`'s names (their code: `_impl/math_ops.py`, `_impl/clip_ops.py`)."""
 
 from ._impl.clip_ops import l2_normalize
+from ._impl.counting_ops import bincount, confusion_matrix, count_nonzero, in_top_k
 from ._impl.math_ops import (
     abs,
     acos,
@@ -74,10 +75,21 @@ from ._impl.math_ops import (
     truediv,
 )
 
+from ._impl.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_sum,
+)
 from ._impl.sort_ops import top_k
 
 __all__ = [
     "top_k",
+    "bincount", "confusion_matrix", "count_nonzero", "in_top_k",
+    "segment_max", "segment_mean", "segment_sum",
+    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_sum",
     "abs", "acos", "add", "add_n", "argmax", "argmin", "asin", "atan", "atan2", "ceil", "cos",
     "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor", "floordiv",
     "floormod", "greater", "greater_equal", "is_finite", "is_nan", "l2_normalize", "less",

@@ -13,6 +13,7 @@ from ._impl.conv_ops import (
     depthwise_conv2d,
     separable_conv2d,
 )
+from ._impl.counting_ops import in_top_k
 from ._impl.math_ops import (
     log_softmax,
     sigmoid,
@@ -56,7 +57,7 @@ __all__ = [
     "avg_pool", "avg_pool1d", "avg_pool2d", "avg_pool3d", "conv1d", "conv1d_transpose", "conv2d",
     "conv2d_transpose", "conv3d", "conv3d_transpose", "conv_transpose", "convolution",
     "depthwise_conv2d", "local_response_normalization", "lrn", "max_pool", "max_pool1d",
-    "max_pool2d", "max_pool3d", "pool", "separable_conv2d", "top_k",
+    "max_pool2d", "max_pool3d", "pool", "separable_conv2d", "top_k", "in_top_k",
     "dropout", "elu", "embedding_lookup", "gelu", "l2_loss", "l2_normalize", "leaky_relu",
     "log_softmax", "moments", "relu", "relu6", "selu", "sigmoid",
     "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",

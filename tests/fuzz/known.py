@@ -124,9 +124,11 @@ QUIRKS = [
           "fail, its empty lists converting to float32 ('Value for attr 'Index' of float is not "
           "in the list of allowed values'); tapegrad computes them", {"slice"}, None,
           {"tensorflow raises"}, calls=(", [], [])",)),
+    # the bound is 1e-4, not 1e-6: near gelu's minimum (x = -0.75) its derivative nears 0,
+    # where the same absolute difference is a larger relative one (seed 54's jacobian: 1.8e-5)
     Known("gelu: TensorFlow rounds its constants (1 / sqrt(2), 0.044715, sqrt(2 / pi)) to float32 "
           "even in float64, a relative difference below 1e-6 (finite differences cannot tell)",
-          {"gelu"}, None, {"values"}, within=1e-5),
+          {"gelu"}, None, {"values"}, within=1e-4),
     Known("tf.math.erf(inf) is NaN in TensorFlow's float64 kernel (and so gelu(inf)); erf(inf) "
           "is 1 by definition, as tapegrad (math.erf) gives", {"erf", "gelu"}, None,
           {"tensorflow non-finite", "tapegrad inf, tensorflow nan"}, kinks=True),

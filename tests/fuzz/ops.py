@@ -656,4 +656,7 @@ WINDOWS = [
        "tf.float32), depth_radius={k}), {0}.dtype)", params=_window, fd=False, rounds=True),
 ]
 
-OPS = SMOOTH_UNARY + POLES + KINKS + ARITHMETIC + REDUCTIONS + NN + SHAPES + LINALG + WINDOWS
+from .ops_more import MORE  # noqa: E402 - it uses the helpers above
+
+OPS = (SMOOTH_UNARY + POLES + KINKS + ARITHMETIC + REDUCTIONS + NN + SHAPES + LINALG + WINDOWS
+       + MORE)

@@ -1,4 +1,5 @@
-"""`tf.slice`: a block of a tensor given by its start and size along every axis."""
+"""`tf.slice`, a block of a tensor given by its start and size along every axis, and `tf.roll`,
+which joins two such blocks."""
 
 import builtins
 
@@ -10,8 +11,9 @@ from .._core.primitive import composite as _composite
 from .._core.tensor import convert_to_tensor as _tensor
 from .._core.tensor import is_tensor as _is_tensor
 from ..ops import shape as _s
+from .arguments import static as _static
 
-__all__ = ["slice"]
+__all__ = ["roll", "slice"]
 
 
 def _vector(name, value):
@@ -76,3 +78,59 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
             )
         key.append(builtins.slice(b, b + s))
     return _bind(_s.getitem, x, key=tuple(key))
+
+
+def _shifts(name, value):
+    arr = np.asarray(_static(value))
+    if arr.dtype.kind not in "iu" or isinstance(value, bool):
+        raise InvalidArgumentError(f"roll: {name} must be int32 or int64, got {value!r}.",
+                                   op="roll")
+    if arr.ndim > 1:
+        raise InvalidArgumentError(f"roll: {name} must be a scalar or a 1-D vector, got shape "
+                                   f"{list(arr.shape)}.", op="roll")
+    return [int(v) for v in arr.reshape(-1)]
+
+
+@_composite
+def roll(input, shift, axis, name=None):  # noqa: A002 - TensorFlow's name
+    """Rolls the elements of a tensor along `axis` by `shift` places; those that pass the end
+    come back at the start. Shifts of one axis named twice add up.
+
+    Its gradient rolls back by -shift (it is two slices joined: linear).
+
+    Args:
+        input: a tensor of rank >= 1.
+        shift: an int or a 1-D list of ints (negative shifts roll towards the start).
+        axis: an int or a 1-D list of ints, one per shift.
+
+    Raises:
+        InvalidArgumentError: for a scalar input, an axis out of range, non-integer shifts or
+            axes, or shift and axis of different sizes.
+
+    Example:
+        >>> tapegrad.roll([0, 1, 2, 3, 4], shift=2, axis=0).numpy().tolist()
+        [3, 4, 0, 1, 2]
+    """
+    x = _tensor(input)
+    shape = x._value.shape
+    if not shape:
+        raise InvalidArgumentError("roll: input must be 1-D or higher, got a scalar (shape []).",
+                                   op="roll")
+    shifts, axes = _shifts("shift", shift), _shifts("axis", axis)
+    if len(shifts) != len(axes):
+        raise InvalidArgumentError(f"roll: shift and axis must have the same size, got shift "
+                                   f"{shifts} and axis {axes}.", op="roll")
+    total = [0] * len(shape)
+    for s, a in zip(shifts, axes):
+        if not -len(shape) <= a < len(shape):
+            raise InvalidArgumentError(f"roll: axis {a} is out of range for an input of shape "
+                                       f"{list(shape)}.", op="roll")
+        total[a % len(shape)] += s
+    for a, s in enumerate(total):
+        if shape[a] == 0 or s % shape[a] == 0:
+            continue
+        cut = shape[a] - s % shape[a]
+        head = (builtins.slice(None),) * a
+        x = _bind(_s.concat, _bind(_s.getitem, x, key=head + (builtins.slice(cut, None),)),
+                  _bind(_s.getitem, x, key=head + (builtins.slice(0, cut),)), axis=a)
+    return x
