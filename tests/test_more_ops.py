@@ -397,7 +397,8 @@ BAD = [
      ("in_top_k", "float32", "float64")),
     (lambda: tf.math.in_top_k([1.0], [[0.1, 0.2]], 1), InvalidArgumentError,
      ("in_top_k", "targets", "float32")),
-    (lambda: tf.math.count_nonzero([[1, 0]], axis=2), InvalidArgumentError, ("axis 2",)),
+    (lambda: tf.math.count_nonzero([[1, 0]], axis=2), InvalidArgumentError,
+     ("count_nonzero", "axis 2", "rank 2")),
 ]
 
 

@@ -14,6 +14,7 @@ from .._core.tensor import convert_to_tensor as _tensor
 from .._core.tensor import is_tensor as _is_tensor
 from ..ops import counting as _c
 from ..ops import elementwise as _e
+from .arguments import axes as _axes
 from .arguments import static as _static
 from .array_ops import _invalid, cast
 from .math_ops import reduce_sum
@@ -43,6 +44,7 @@ def count_nonzero(input, axis=None, keepdims=None, dtype=_dt.int64, name=None): 
         [1, 1]
     """
     x = _tensor(input)
+    axis = _axes("count_nonzero", axis, x._value.ndim)
     zero = np.asarray("" if x.dtype == _dt.string else 0, dtype=x._value.dtype)
     nonzero = _bind(_e.not_equal, x, _tensor(zero))
     return reduce_sum(cast(nonzero, dtype), axis=axis, keepdims=bool(keepdims))
