@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._core.errors import InvalidArgumentError
+from .._core.state import state
 from .._core.tensor import MAX_RANK, is_tensor, rank_error
 
 
@@ -134,3 +135,11 @@ def _shape_values(op, shape, inferred, float_error):
             f"{op}: shape must be integers (int32 or int64), got float values {arr.tolist()}; "
             "use integers, e.g. [int(d) for d in shape]")
     return tuple(int(d) for d in arr.reshape(-1))
+
+
+def value_shaped(op):
+    """Tells the active interpreters that `op` makes a tensor whose shape depends on values: a
+    traced program could not replay what reads that shape (tf.ones_like, a for loop, ...), so a
+    traced function runs eagerly (with the same results)."""
+    for interpreter in state.interpreters:
+        interpreter.impure(f"{op} makes a tensor whose shape depends on values")

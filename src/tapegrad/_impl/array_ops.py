@@ -12,7 +12,6 @@ from .._core import dtypes as _dt
 from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError, UnimplementedError
 from .._core.primitive import composite as _composite
-from .._core.state import state as _state
 from .._core.tensor import MAX_RANK, Tensor, rank_error
 from .._core.tensor import convert_to_tensor as _tensor
 from .._core.tensor import is_tensor as _is_tensor
@@ -22,6 +21,7 @@ from ..ops import reductions as _r
 from ..ops import shape as _s
 from .arguments import shape_arg as _shape_arg
 from .arguments import static as _static
+from .arguments import value_shaped as _value_shaped
 from .ragged_tensor import RaggedTensor as _RaggedTensor
 from .ragged_tensor import ragged_concat as _ragged_concat
 
@@ -470,11 +470,7 @@ def where(condition, x=None, y=None, name=None):
     """
     cond = _tensor(condition)
     if x is None and y is None:
-        # Its shape depends on the values: a traced program could not replay what reads that
-        # shape (tf.ones_like, a for loop), so a traced function runs eagerly.
-        for interpreter in _state.interpreters:
-            interpreter.impure("tf.where(condition) makes a tensor whose shape depends on "
-                               "values")
+        _value_shaped("tf.where(condition)")
         return _bind(_s.where_indices, cond)
     if x is None or y is None:
         raise ValueError("where: give both x and y, or neither")

@@ -16,6 +16,7 @@ from ..ops import counting as _c
 from ..ops import elementwise as _e
 from .arguments import axes as _axes
 from .arguments import static as _static
+from .arguments import value_shaped as _value_shaped
 from .array_ops import _invalid, cast
 from .math_ops import reduce_sum
 
@@ -98,6 +99,8 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_dt.int32,
                   maxlength=_int_or_none(op, "maxlength", maxlength),
                   dtype=_dt.as_dtype(dtype)._np, axis=-1 if axis == -1 else None,
                   binary_output=bool(binary_output))
+    if params["minlength"] is None or params["minlength"] != params["maxlength"]:
+        _value_shaped(op)  # its length is the largest value's, unless fixed
     if weights is None:
         return _bind(_c.bincount, values, **params)
     if binary_output:
@@ -140,6 +143,8 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
                            f"{rows.shape} and {cols.shape}.")
     params = dict(num_classes=_int_or_none(op, "num_classes", num_classes),
                   dtype=_dt.as_dtype(dtype)._np)
+    if params["num_classes"] is None:
+        _value_shaped(op)  # its size is the largest id's
     if weights is None:
         return _bind(_c.confusion_matrix, rows, cols, **params)
     w = _tensor(weights)
@@ -275,6 +280,8 @@ def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):
     """
     n = _tensor(lengths, dtype_hint=_dt.int32)
     target = _dt.as_dtype(dtype)._np
+    if maxlen is None or _is_tensor(maxlen):
+        _value_shaped("sequence_mask")  # its last dimension is the largest length, or maxlen's
     if maxlen is None:
         return _bind(_c.sequence_mask, n, dtype=target)
     limit = _tensor(maxlen, dtype_hint=_dt.int32)

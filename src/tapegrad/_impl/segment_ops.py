@@ -12,6 +12,7 @@ from ..ops import elementwise as _e
 from ..ops import segments as _g
 from ..ops import shape as _s
 from .arguments import static as _static
+from .arguments import value_shaped as _value_shaped
 from .array_ops import _invalid
 
 __all__ = [
@@ -37,6 +38,7 @@ def _operands(op, data, segment_ids, sorted_ids):
         if id_shape[0] != shape[0]:
             raise _invalid(op, f"segment_ids (shape {list(id_shape)}) should be the same size "
                                f"as dimension 0 of data (shape {list(shape)}).")
+        _value_shaped(op)  # its number of segments is the last id's
     elif shape[:len(id_shape)] != id_shape:
         raise _invalid(op, f"data.shape = {list(shape)} does not start with segment_ids.shape "
                            f"= {list(id_shape)}.")
