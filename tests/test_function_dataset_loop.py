@@ -128,19 +128,37 @@ def test_an_element_of_a_new_shape_at_a_later_call():
     assert f.experimental_get_tracing_count() == 1
 
 
-def test_a_break_or_a_tape_around_the_loop_runs_eagerly_with_a_warning():
-    ds = tf.data.Dataset.range(6)
+def test_a_break_ends_the_loop_at_every_call():
+    ds = tf.data.Dataset.range(10).batch(3)
 
     @tf.function
-    def first_big(ds):
-        found = tf.constant(-1, tf.int64)
-        for x in ds:
-            if x > 2:
-                found = x
+    def until(ds, limit):
+        total = tf.constant(0, tf.int64)
+        for b in ds:
+            if total > limit:
                 break
-        return found
+            total += tf.reduce_sum(b)
+        return total
+
+    with warnings.catch_warnings():
+        _no_fallback()
+        got = [int(until(ds, tf.constant(limit, tf.int64))) for limit in (0, 5, 20, 100)]
+    assert got == [3, 15, 36, 45]  # TensorFlow 2.21's
+    assert until.experimental_get_tracing_count() == 1
+
+
+def test_a_tape_around_the_loop_runs_eagerly_with_a_warning():
+    ds = tf.data.Dataset.range(4).map(lambda x: tf.cast(x, tf.float32))
+    w = tf.Variable(2.0)
+
+    @tf.function
+    def grad(ds):
+        with tf.GradientTape() as tape:
+            total = tf.constant(0.0)
+            for x in ds:
+                total += w * x
+        return tape.gradient(total, w)
 
     with pytest.warns(UserWarning, match="cannot be traced"):
-        assert int(first_big(ds)) == 3
-    assert int(first_big(ds)) == 3
-
+        assert float(grad(ds)) == 6.0
+    assert float(grad(ds)) == 6.0

@@ -192,19 +192,21 @@ def for_stmt(iterable, body_fn, values, names, extra_test):
         return tuple(_merge(values, index, final[1:]))
     if isinstance(iterable, tapegrad.data.Dataset):
         found = _tracer()
-        if found is not None and extra_test is None:  # one DatasetLoop instruction
+        if found is not None:  # one DatasetLoop instruction
             index, carried = _loop_vars(values)
             if all(isinstance(v, Tensor) for v in carried):
+                test = None if extra_test is None else (
+                    lambda vs: convert_to_tensor(extra_test(*_merge(values, index, vs))))
                 final = trace_dataset_loop(
                     found, found.name, iterable,
                     lambda element, vs: tuple(
                         body_fn(element, *_merge(values, index, vs))[i] for i in index),
-                    list(carried))
+                    list(carried), test)
                 if final is not None:
                     return tuple(_merge(values, index, final))
         # else a traced program cannot replay Python's iteration over its elements
-        _impure("a tf.data.Dataset was iterated in Python (with a `break`, or loop values "
-                "that are not tensors)")
+        _impure("a tf.data.Dataset was iterated in Python (with loop values that are not "
+                "tensors)")
     for item in iterable:
         if extra_test is not None and not extra_test(*values):
             break
