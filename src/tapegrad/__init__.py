@@ -24,7 +24,7 @@ from ._impl.array_ops import (
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
 from ._impl.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, norm
-from ._impl.check_ops import Assert, assert_equal, assert_less, assert_rank
+from ._impl.check_ops import Assert, assert_equal, assert_less, assert_rank, ensure_shape
 from ._impl.control_flow_ops import case, cond, switch_case, while_loop
 from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient
 from ._impl.counting_ops import histogram_fixed_width, searchsorted, sequence_mask

@@ -1,6 +1,6 @@
 """`tf.debugging`'s assertions: `Assert`, `assert_equal`, `assert_less`, `assert_rank`,
-`assert_shapes` and `assert_all_finite`, with TensorFlow's error classes and messages
-(`check_numerics` is in `debugging_ops.py`).
+`assert_shapes`, `assert_all_finite`, and `tf.ensure_shape` and `Tensor.set_shape`, with
+TensorFlow's error classes and messages (`check_numerics` is in `debugging_ops.py`).
 
 A check on values is an effect (`_core/trace.effect`): eagerly it runs at once; inside a traced
 `tf.function` it is an instruction that runs at every call (not at tracing), as TensorFlow's
@@ -16,7 +16,7 @@ from .._core.trace import effect
 
 __all__ = [
     "Assert", "assert_all_finite", "assert_equal", "assert_less", "assert_rank",
-    "assert_shapes",
+    "assert_shapes", "ensure_shape",
 ]
 
 
@@ -186,3 +186,66 @@ def assert_all_finite(x, message, name=None):
     from .debugging_ops import check_numerics  # noqa: PLC0415 - loads tapegrad.debug: lazily
 
     return check_numerics(x, message)
+
+
+def _shape_arg(op, shape):
+    """`shape` as a TensorShape (None: any shape), with the op's name in a bad dimension's
+    error."""
+    from .._core.tensor import TensorShape
+
+    try:
+        return TensorShape(shape)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{op}: bad shape {shape!r}: {e}") from None
+
+
+def _show(shape):
+    # TensorFlow's runtime spelling of a shape: [2,?,3].
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+@effect
+def _ensure(x, shape):
+    if not x.shape.is_compatible_with(shape):
+        raise InvalidArgumentError(
+            f"ensure_shape: Shape of tensor input {_show(x.shape)} is not compatible with "
+            f"expected shape {_show(shape)}.")
+
+
+def ensure_shape(x, shape, name=None):
+    """Returns `x` unchanged after checking that its shape is compatible with `shape`.
+
+    Args:
+        x: a tensor.
+        shape: a list, tuple or `TensorShape`; None for an unknown dimension, or None for any
+            shape.
+        name: accepted for TensorFlow compatibility.
+
+    Raises:
+        InvalidArgumentError: if the shapes are not compatible (inside a `tf.function`, when
+            the program runs, so a relaxed trace checks every call's shape).
+        ValueError: a negative dimension in `shape`.
+    """
+    from .array_ops import identity
+
+    shape = _shape_arg("ensure_shape", shape)
+    x = convert_to_tensor(x)
+    if shape.rank is not None:
+        _ensure(x, tuple(shape))
+    return identity(x)
+
+
+def set_shape(self, shape):
+    """`Tensor.set_shape`: checks that the tensor's shape is compatible with `shape` (an eager
+    tensor's shape is always known, so nothing is refined).
+
+    Raises:
+        ValueError: if it is not, as TensorFlow's.
+    """
+    shape = _shape_arg("set_shape", shape)
+    if not self.shape.is_compatible_with(shape):
+        raise ValueError(f"Tensor's shape {tuple(self.shape)} is not compatible with supplied "
+                         f"shape {tuple(shape)}.")
+
+
+Tensor.set_shape = set_shape

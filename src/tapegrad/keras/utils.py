@@ -1,5 +1,6 @@
 """`keras.utils`: seeding, the progress bar, one-hot labels, the data utilities (`PyDataset`,
-`get_file`, `split_dataset`, `image_dataset_from_directory`, ...) and the image files'
+`get_file`, `split_dataset`, `image_dataset_from_directory`,
+`timeseries_dataset_from_array`, ...) and the image files'
 (`load_img`, `save_img`, `array_to_img`, `img_to_array`, through Pillow)."""
 
 import random
@@ -14,6 +15,7 @@ from ._directory_datasets import image_dataset_from_directory, text_dataset_from
 from ._file_utils import get_file
 from ._image_utils import array_to_img, img_to_array, load_img, save_img
 from ._progbar import Progbar
+from ._timeseries import timeseries_dataset_from_array
 
 # Keras 3 also exports the registry of custom objects here.
 from .saving.object_registration import (
@@ -32,7 +34,7 @@ __all__ = [
     "get_registered_name", "get_registered_object", "image_dataset_from_directory",
     "img_to_array", "load_img", "pad_sequences", "register_keras_serializable", "save_img",
     "serialize_keras_object", "set_random_seed", "split_dataset", "text_dataset_from_directory",
-    "to_categorical",
+    "timeseries_dataset_from_array", "to_categorical",
 ]
 
 
