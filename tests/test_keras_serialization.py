@@ -103,6 +103,7 @@ SAMPLES = {
     "PolynomialDecay": {"initial_learning_rate": 0.1, "decay_steps": 10},
     "LossFunctionWrapper": {"fn": keras.losses.mean_squared_error},
     "MeanMetricWrapper": {"fn": keras.losses.mean_absolute_error},
+    "Dot": {"axes": (1, 2), "normalize": True},
     "IoU": {"num_classes": 3, "target_class_ids": [0, 2]},
     "MeanIoU": {"num_classes": 3},
     "OneHotIoU": {"num_classes": 3, "target_class_ids": [1]},

@@ -3,7 +3,7 @@
 from ..keras_tensor import KerasTensor
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
-from .core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from .core import Activation, Dense, Dropout, Flatten, Identity, Lambda, Reshape
 from .einsum_dense import EinsumDense
 from .embedding import Embedding, Masking
 from .convolutional import (
@@ -28,7 +28,9 @@ from .global_pooling import (
 )
 from .input_layer import Input, InputLayer
 from .layer import Layer
-from .merging import Add, Concatenate, add, concatenate
+from .merging import (
+    Add, Average, Concatenate, Dot, Multiply, add, average, concatenate, dot, multiply,
+)
 from .noise import (
     AlphaDropout,
     GaussianDropout,
@@ -201,19 +203,26 @@ __all__ = [
     "Bidirectional",
     "Activation",
     "Add",
+    "Average",
     "BatchNormalization",
     "Concatenate",
     "Dense",
+    "Dot",
     "Dropout",
     "Embedding",
     "Flatten",
+    "Identity",
     "Input",
     "InputLayer",
     "KerasTensor",
     "Lambda",
     "Layer",
     "Masking",
+    "Multiply",
     "Reshape",
     "add",
+    "average",
     "concatenate",
+    "dot",
+    "multiply",
 ]

@@ -8,7 +8,7 @@ from .. import activations, backend, constraints, initializers, regularizers
 from .arguments import check_float, check_integer, check_shape
 from .layer import Layer
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Lambda", "Reshape"]
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Identity", "Lambda", "Reshape"]
 
 
 class Dense(Layer):
@@ -218,6 +218,21 @@ class Dropout(Layer):
             "seed": self.seed,
             "noise_shape": self.noise_shape,
         }
+
+
+class Identity(Layer):
+    """Returns its inputs unchanged (any structure), masks included: a placeholder layer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
 
 class Flatten(Layer):

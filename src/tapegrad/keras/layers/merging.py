@@ -1,16 +1,21 @@
-"""Merging layers: Concatenate (and `concatenate`), Add. Mixed input dtypes are promoted as
-Keras promotes them (see `keras/promotion.py`)."""
+"""Merging layers: Concatenate, Add, Multiply, Average and Dot (and their functions
+`concatenate`, `add`, ...). Mixed input dtypes are promoted as Keras promotes them (see
+`keras/promotion.py`)."""
 
 import numpy as np
 
 import tapegrad as tf
 
+from .. import ops
 from ..promotion import result_type
 from .arguments import check_integer
 from .layer import Layer
 from .masking_utils import propagates_only
 
-__all__ = ["Add", "Concatenate", "add", "concatenate"]
+__all__ = [
+    "Add", "Average", "Concatenate", "Dot", "Multiply", "add", "average", "concatenate", "dot",
+    "multiply",
+]
 
 
 def _promoted(inputs):
@@ -145,3 +150,193 @@ class Add(Layer):
 def add(inputs, **kwargs):
     """Functional form of Add."""
     return Add(**kwargs)(inputs)
+
+
+def _elementwise_shape(layer, shape1, shape2):
+    """The broadcast shape of two inputs' sample shapes, aligned at their ends (Keras's
+    `Merge._compute_elemwise_op_output_shape`)."""
+    if len(shape1) < len(shape2):
+        shape1, shape2 = shape2, shape1
+    if not shape2:
+        return tuple(shape1)
+    out = list(shape1[: len(shape1) - len(shape2)])
+    for i, j in zip(shape1[len(shape1) - len(shape2):], shape2):
+        if i is not None and j is not None and i != 1 and j != 1 and i != j:
+            raise ValueError(f"{type(layer).__name__} '{layer.name}': Inputs have incompatible "
+                             f"shapes. Received shapes {tuple(shape1)} and {tuple(shape2)}")
+        out.append(None if i is None or j is None else (j if i == 1 else i))
+    return tuple(out)
+
+
+class _Merge(Layer):
+    """Keras 3's `Merge`: an elementwise merge of a list of inputs. The batch sizes must agree;
+    the sample shapes broadcast aligned at their ends, after an input of lower rank gets new
+    axes after the batch axis (axis 1, not NumPy's front)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        if not isinstance(input_shape, (list, tuple)) or not input_shape or not all(
+                isinstance(s, (list, tuple)) for s in input_shape):
+            raise ValueError(
+                f"A merge layer ({type(self).__name__} '{self.name}') should be called on a "
+                f"list of inputs. Received: input_shape={input_shape} (not a list of shapes)")
+        shapes = [tuple(s) for s in input_shape]
+        if len({s[0] for s in shapes if s} - {None}) > 1:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': Cannot merge tensors with different "
+                f"batch sizes. Received tensors with shapes {shapes}")
+        out = shapes[0][1:]
+        for s in shapes[1:]:
+            out = _elementwise_shape(self, out, s[1:])
+        self.built = True
+
+    def call(self, inputs, mask=None):
+        inputs = _promoted(inputs)
+        rank = max(x.ndim for x in inputs)
+        expanded = []
+        for x in inputs:
+            for _ in range(rank - x.ndim):
+                x = tf.expand_dims(x, 1)
+            expanded.append(x)
+        return self._merge(expanded, mask)
+
+    @propagates_only
+    def compute_mask(self, inputs, previous_mask=None):
+        """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
+        return Add.compute_mask(self, inputs, previous_mask)
+
+
+class Multiply(_Merge):
+    """Multiplies a list of inputs elementwise (broadcasting as Keras's merge layers).
+
+    With masks on the inputs, a masked entry counts as 1, and an entry masked in every input
+    is 0, as in Keras 3.
+
+    Example:
+        >>> keras.layers.Multiply()([np.ones((2, 3)), np.full((2, 3), 2.0)])  # all 2.0
+    """
+
+    def _merge(self, inputs, masks):
+        masks = [None] * len(inputs) if masks is None else list(masks)
+        every = all(m is not None for m in masks)
+        out = out_mask = None
+        for x, m in zip(inputs, masks):
+            if m is not None:
+                m = tf.broadcast_to(tf.expand_dims(m, -1), tf.shape(x))
+                x = tf.where(m, x, tf.ones_like(x))
+                if every:
+                    out_mask = m if out_mask is None else tf.logical_or(out_mask, m)
+            out = x if out is None else tf.multiply(out, x)
+        if every:
+            out = tf.where(out_mask, out, tf.zeros_like(out))
+        return out
+
+
+def multiply(inputs, **kwargs):
+    """Functional form of Multiply: `multiply([a, b])`."""
+    return Multiply(**kwargs)(inputs)
+
+
+class Average(_Merge):
+    """Averages a list of inputs elementwise (broadcasting as Keras's merge layers)."""
+
+    def _merge(self, inputs, masks):
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = tf.add(out, x)
+        return out / len(inputs)
+
+
+def average(inputs, **kwargs):
+    """Functional form of Average: `average([a, b])`."""
+    return Average(**kwargs)(inputs)
+
+
+class Dot(Layer):
+    """The dot product of two batched inputs along one axis of each (Keras's `batch_dot`):
+    `(b, 3, 5)` and `(b, 10, 3)` with `axes=(1, 2)` give `(b, 5, 10)`; two `(b, n)` inputs
+    give `(b, 1)`.
+
+    Args:
+        axes: an int (the same axis of both inputs) or a pair of ints; never the batch axis 0.
+        normalize: L2-normalize both inputs along their axes first, so that the result is the
+            cosine similarity.
+
+    Example:
+        >>> user, item = keras.Input((8,)), keras.Input((8,))
+        >>> score = keras.layers.Dot(axes=1)([user, item])  # (None, 1)
+    """
+
+    def __init__(self, axes, normalize=False, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axes, int):
+            if not isinstance(axes, (list, tuple)):
+                raise TypeError("Dot: Invalid type for argument `axes`: it should be a list or "
+                                f"an int. Received: axes={axes}")
+            if len(axes) != 2:
+                raise ValueError("Dot: Invalid format for argument `axes`: it should contain "
+                                 f"two elements. Received: axes={axes}")
+            if not all(isinstance(a, int) for a in axes):
+                raise ValueError("Dot: Invalid format for argument `axes`: list elements should "
+                                 f"be integers. Received: axes={axes}")
+        self.axes = axes
+        self.normalize = normalize
+        self.supports_masking = True
+
+    def _axes(self, shapes):
+        axes = (self.axes, self.axes) if isinstance(self.axes, int) else self.axes
+        return [a % len(s) if a < 0 else a for a, s in zip(axes, shapes)]
+
+    def build(self, input_shape):
+        if (not isinstance(input_shape, (list, tuple)) or len(input_shape) != 2
+                or not all(isinstance(s, (list, tuple)) for s in input_shape)):
+            raise ValueError(f"A `Dot` layer ('{self.name}') should be called on a list of 2 "
+                             f"inputs. Received: input_shape={input_shape}")
+        shape1, shape2 = (tuple(s) for s in input_shape)
+        if len(shape1) < 2 or len(shape2) < 2:
+            raise ValueError(f"Dot '{self.name}': Cannot do batch_dot on inputs with rank < 2. "
+                             f"Received inputs with shapes {shape1} and {shape2}.")
+        a1, a2 = self._axes((shape1, shape2))
+        if not (0 < a1 < len(shape1) and 0 < a2 < len(shape2)):
+            raise ValueError(f"Dot '{self.name}': Cannot perform batch_dot over axis 0 (or an "
+                             f"axis out of range): axes={self.axes} for inputs of shapes "
+                             f"{shape1} and {shape2}. If your inputs are not batched, add a "
+                             "dummy batch dimension to your inputs using "
+                             "keras.ops.expand_dims(x, 0)")
+        if shape1[a1] != shape2[a2]:
+            raise ValueError(f"Dot '{self.name}': Incompatible input shapes: axis values "
+                             f"{shape1[a1]} (at axis {a1}) != {shape2[a2]} (at axis {a2}). "
+                             f"Full input shapes: {shape1}, {shape2}")
+        if None not in (shape1[0], shape2[0]) and shape1[0] != shape2[0]:
+            raise ValueError(f"Dot '{self.name}': Cannot do batch_dot on inputs with different "
+                             f"batch sizes. Received inputs with shapes {shape1} and {shape2}.")
+        self.built = True
+
+    def call(self, inputs):
+        x, y = _promoted(inputs)
+        a1, a2 = self._axes((x.shape, y.shape))
+        if self.normalize:
+            x = ops.normalize(x, axis=a1)
+            y = ops.normalize(y, axis=a2)
+        # batch_dot as one einsum: x's axes but a1, then y's but the batch and a2.
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        xs = letters[: x.ndim]
+        ys = "a" + letters[x.ndim: x.ndim + y.ndim - 1]
+        ys = ys[:a2] + xs[a1] + ys[a2 + 1:]
+        out = xs[:a1] + xs[a1 + 1:] + ys[1:a2] + ys[a2 + 1:]
+        result = tf.einsum(f"{xs},{ys}->{out}", x, y)
+        return tf.expand_dims(result, -1) if result.ndim == 1 else result
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return None
+
+    def get_config(self):
+        return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
+
+
+def dot(inputs, axes=-1, **kwargs):
+    """Functional form of Dot: `dot([a, b], axes=1)`."""
+    return Dot(axes=axes, **kwargs)(inputs)
