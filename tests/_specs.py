@@ -328,6 +328,13 @@ COMPOSITE_SPECS = {
                         (((3, 2, 2),), dict(axis=0)), (((2, 3),), dict(axis=-2))]),
     "top_k": Spec(fn=lambda x, **k: tf.math.top_k(x, **k).values,
                   cases=[(((5,),), dict(k=2)), (((2, 4),), dict(k=4)), (((3,),), dict(k=0))]),
+    "repeat": Spec(cases=[(((3,),), dict(repeats=2)), (((2, 3),), dict(repeats=[1, 0, 3], axis=1)),
+                          (((2, 2),), dict(repeats=[2], axis=0)), (((),), dict(repeats=3)),
+                          (((2, 3),), dict(repeats=2, axis=None))]),
+    # a list of grids: stacked into one tensor for the check
+    "meshgrid": Spec(fn=lambda *xs, **k: tf.stack(tf.meshgrid(*xs, **k)),
+                     cases=[(((3,), (2,)), {}), (((3,), (2,)), dict(indexing="ij")),
+                            (((2,), (3,), (2,)), {}), (((2, 2), (3,)), {})]),
     "roll": Spec(cases=[(((5,),), dict(shift=2, axis=0)),
                         (((2, 3),), dict(shift=[1, -4], axis=[0, 1])),
                         (((2, 3),), dict(shift=[1, 1], axis=[-1, 1]))]),
@@ -428,6 +435,10 @@ COMPOSITE_SPECS = {
     ]),
     "resize_bilinear": Spec(cases=[(((1, 3, 4, 2),), dict(size=(5, 7))),
                                    (((2, 4, 4, 1),), dict(size=(2, 3)))]),
+    # float to float is a cast: float64 to float64 is the one path a float64 check can follow
+    "convert_image_dtype": Spec(cases=[(((2, 3, 1),), dict(dtype="float64"))]),
+    # the dtype-keeping core; the public op casts to float32 first
+    "per_image_standardization": Spec(cases=[(((2, 3, 2),), {}), (((2, 2, 2, 1),), {})]),
     "flip_left_right": Spec(cases=[(((2, 3, 4, 1),), {})]),
     "flip_up_down": Spec(cases=[(((3, 4, 2),), {})]),
     "image_transpose": Spec(cases=[(((3, 4, 2),), {}), (((1, 2, 3, 2),), {})]),

@@ -1,5 +1,5 @@
 """Names TensorFlow 2 tutorials use: `keras.utils.timeseries_dataset_from_array`,
-`tf.ensure_shape` and `Tensor.set_shape`. Expected values were recorded from TensorFlow 2.21 /
+`tf.ensure_shape`, `Tensor.set_shape`, `tf.repeat`, `tf.meshgrid` and `tf.dtypes`. Expected values were recorded from TensorFlow 2.21 /
 Keras 3 (said at each); the last tests compare against TensorFlow where it is installed."""
 
 import numpy as np
@@ -173,3 +173,191 @@ def test_timeseries_matches_tensorflow(kwargs, with_targets):
     assert _lists(got) == want
     dtypes = [s.dtype.name for s in tf.nest.flatten(got.element_spec)]
     assert dtypes == [s.dtype.name for s in tf_real.nest.flatten(ref.element_spec)]
+
+
+# -- repeat, meshgrid ----------------------------------------------------------------------
+def test_repeat_values_recorded_from_tensorflow():
+    # recorded from TensorFlow 2.21
+    assert tf.repeat([1, 2, 3], 2).numpy().tolist() == [1, 1, 2, 2, 3, 3]
+    out = tf.repeat([[1, 2], [3, 4]], [1, 2], axis=0)
+    assert out.dtype == tf.int32 and out.numpy().tolist() == [[1, 2], [3, 4], [3, 4]]
+    assert tf.repeat([[1, 2], [3, 4]], 2).numpy().tolist() == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert tf.repeat([[1.0, 2], [3, 4]], [3, 0], axis=-1).numpy().tolist() == [
+        [1.0, 1.0, 1.0], [3.0, 3.0, 3.0]]
+    assert tf.repeat([[1.0, 2], [3, 4]], [2], axis=1).shape == (2, 4)
+    assert tf.repeat(3.0, 2).numpy().tolist() == [3.0, 3.0]
+    assert tf.repeat([1.0, 2.0], 0).shape == (0,)
+    assert tf.repeat(np.array([[1.0, 2.0]]), tf.constant([2]), axis=1).dtype == tf.float64
+    # TensorFlow counts a negative entry of a vector as 0
+    assert tf.repeat([1, 2], [1, -1], 0).numpy().tolist() == [1]
+
+
+def test_repeat_in_a_function_and_with_tensor_counts():
+    @tf.function
+    def f(x, counts):
+        return tf.repeat(x, counts, axis=0) * 2
+
+    x = tf.constant([[1.0], [2.0]])
+    # the result's length depends on the counts' values: the function runs eagerly
+    with pytest.warns(UserWarning, match="depends on values"):
+        assert f(x, tf.constant([1, 3])).numpy().ravel().tolist() == [2.0, 4.0, 4.0, 4.0]
+    assert f(x, tf.constant([2, 0])).numpy().ravel().tolist() == [2.0, 2.0]
+
+
+def test_meshgrid_values_recorded_from_tensorflow():
+    # recorded from TensorFlow 2.21
+    xs, ys = tf.meshgrid([1, 2, 3], [4, 5], indexing="ij")
+    assert xs.numpy().tolist() == [[1, 1], [2, 2], [3, 3]]
+    assert ys.numpy().tolist() == [[4, 5], [4, 5], [4, 5]]
+    grids = tf.meshgrid([1, 2], [3, 4, 5], [6, 7, 8, 9])
+    assert [g.shape for g in grids] == [(3, 2, 4)] * 3
+    assert grids[1].numpy()[:, 0, 0].tolist() == [3, 4, 5]
+    assert grids[2].numpy()[0, 0].tolist() == [6, 7, 8, 9]
+    assert [g.numpy().tolist() for g in tf.meshgrid([[1, 2], [3, 4]], [5, 6])] == [
+        [[1, 2, 3, 4], [1, 2, 3, 4]], [[5, 5, 5, 5], [6, 6, 6, 6]]]
+    assert [g.numpy().tolist() for g in tf.meshgrid(3, [1, 2])] == [[[3], [3]], [[1], [2]]]
+    assert tf.meshgrid([1.0, 2.0])[0].numpy().tolist() == [1.0, 2.0] and tf.meshgrid() == []
+
+
+@pytest.mark.parametrize("call, error, mentions", [
+    # TensorFlow 2.21's error classes
+    (lambda: tf.repeat([1, 2], [1, 2, 3]), ValueError, ["repeat", "2", "3"]),
+    (lambda: tf.repeat([1, 2], -1), tf.errors.InvalidArgumentError, ["repeat", "-1"]),
+    (lambda: tf.repeat([[1, 2]], 2, 5), ValueError, ["repeat", "axis=5"]),
+    (lambda: tf.repeat([1, 2], [[1]], 0), ValueError, ["repeat", "rank at most 1", "(1, 1)"]),
+    (lambda: tf.repeat([1, 2], 1.5, 0), TypeError, ["repeat", "integer", "1.5"]),
+    (lambda: tf.meshgrid([1, 2], [4.0, 5.0]), tf.errors.InvalidArgumentError,
+     ["meshgrid", "int32", "float32"]),
+    (lambda: tf.meshgrid([1], [2], indexing="yx"), ValueError, ["meshgrid", "'yx'"]),
+    (lambda: tf.meshgrid([1], [2], foo=1), TypeError, ["meshgrid", "foo"]),
+])
+def test_repeat_and_meshgrid_bad_input(call, error, mentions):
+    assert_clear_error(call, error, *mentions)
+
+
+# -- tf.dtypes -----------------------------------------------------------------------------
+def test_dtypes_namespace():
+    assert tf.dtypes.float32 is tf.float32 and tf.dtypes.DType is tf.DType
+    assert tf.dtypes.as_dtype("int64") == tf.int64 and tf.dtypes.as_dtype(np.float16) == tf.half
+    assert tf.dtypes.cast([1.7, -1.7], tf.int32).numpy().tolist() == [1, -1]
+
+
+def test_saturate_cast_recorded_from_tensorflow():
+    # recorded from TensorFlow 2.21
+    def sat(values, dtype, source=None):
+        return tf.dtypes.saturate_cast(tf.constant(values, source), dtype).numpy().tolist()
+
+    with np.errstate(invalid="ignore"):
+        assert sat([-300.0, 3.7, 300.0, np.nan], tf.uint8) == [0, 3, 255, 0]
+    assert sat([-3e10, 3.7, 3e10], tf.int32) == [-2147483648, 3, 2147483520]
+    assert sat([1, 300, -5], tf.int8) == [1, 127, -5]
+    assert sat([1, 2], tf.float16) == [1.0, 2.0]
+    assert tf.saturate_cast([70000, -5], tf.uint16).numpy().tolist() == [65535, 0]
+    assert sat([1e300, -1e300, 1.5], tf.float32, tf.float64) == [
+        float(np.finfo(np.float32).max), float(np.finfo(np.float32).min), 1.5]
+    assert_clear_error(lambda: tf.dtypes.saturate_cast([1.5], tf.bool), TypeError,
+                       "saturate_cast", "bool")
+
+
+def test_repeat_meshgrid_saturate_cast_match_tensorflow():
+    tf_real = _tf()
+    x = np.arange(12, dtype="float32").reshape(3, 4)
+    for args in [(2, None), ([1, 0, 2], 0), ([2, 1, 1, 3], 1), (3, -1)]:
+        np.testing.assert_array_equal(tf.repeat(x, *args).numpy(),
+                                      tf_real.repeat(x, *args).numpy())
+    for indexing in ("xy", "ij"):
+        for got, want in zip(tf.meshgrid(x[0], x[1, :3], x[2, :2], indexing=indexing),
+                             tf_real.meshgrid(x[0], x[1, :3], x[2, :2], indexing=indexing)):
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+    values = np.array([-1e12, -129.7, -0.5, 0.5, 200.2, 70000.0, 1e12])
+    for dtype in ("int8", "uint8", "int16", "uint16", "int32", "int64", "float16", "float32"):
+        for source in ("float32", "float64", "int64"):
+            v = values.astype(source)
+            np.testing.assert_array_equal(
+                tf.dtypes.saturate_cast(v, dtype).numpy(),
+                tf_real.dtypes.saturate_cast(v, dtype).numpy(), err_msg=f"{source}->{dtype}")
+
+
+# -- tf.image.convert_image_dtype, per_image_standardization --------------------------------
+U8 = np.array([[[0, 128, 255]]], dtype="uint8")
+F = np.array([[[-0.5, 0.0, 0.5, 1.0, 1.2]]], dtype="float32")
+
+
+def _convert(image, dtype, **kw):
+    out = tf.image.convert_image_dtype(image, dtype, **kw)
+    return out.dtype.name, out.numpy().ravel().tolist()
+
+
+def test_convert_image_dtype_recorded_from_tensorflow():
+    # recorded from TensorFlow 2.21
+    name, values = _convert(U8, tf.float32)
+    assert name == "float32"
+    np.testing.assert_allclose(values, [0.0, 128 / 255, 1.0], rtol=1e-6)
+    assert _convert(U8, tf.int16) == ("int16", [0, 16384, 32640])
+    assert _convert(U8, tf.int32) == ("int32", [0, 1073741824, 2139095040])
+    wide = np.array([-5, 2**24, 2**31 - 1], "int32")
+    assert _convert(wide, tf.uint8) == ("uint8", [255, 2, 255])
+    assert _convert(wide, tf.uint8, saturate=True) == ("uint8", [0, 2, 255])
+    # (without saturate, values outside [0, 1] cast as C casts do: undefined, and TensorFlow's
+    # differ between small and large arrays, so they are not compared)
+    assert _convert(F[..., 1:4], tf.uint8) == ("uint8", [0, 127, 255])
+    assert _convert(F, tf.uint8, saturate=True) == ("uint8", [0, 0, 127, 255, 255])
+    assert _convert(F, tf.int16) == ("int16", [-16383, 0, 16383, 32767, -26215])
+    assert _convert(F, tf.float64)[0] == "float64"
+    assert _convert(U8, tf.uint8) == ("uint8", [0, 128, 255])
+
+
+def test_convert_image_dtype_bad_dtypes():
+    # TensorFlow raises AttributeError here
+    assert_clear_error(lambda: tf.image.convert_image_dtype(U8, tf.bool), AttributeError,
+                       "convert_image_dtype", "bool")
+    assert_clear_error(lambda: tf.image.convert_image_dtype(np.array([True]), tf.float32),
+                       AttributeError, "convert_image_dtype", "image dtype")
+
+
+def test_per_image_standardization_recorded_from_tensorflow():
+    # recorded from TensorFlow 2.21
+    out = tf.image.per_image_standardization(np.arange(12, dtype="uint8").reshape(2, 2, 3))
+    assert out.dtype == tf.float32
+    np.testing.assert_allclose(out.numpy().ravel()[:3], [-1.59326, -1.30357, -1.01389],
+                               atol=1e-5)
+    assert tf.image.per_image_standardization(np.ones((2, 2, 1))).dtype == tf.float32
+    assert not np.any(tf.image.per_image_standardization(
+        np.full((1, 2, 2, 1), 3.0, "float32")).numpy())  # a constant image gives 0
+    img = (np.arange(24, dtype="float32").reshape(2, 2, 2, 3) ** 1.5)
+    out = tf.image.per_image_standardization(img).numpy()
+    np.testing.assert_allclose(out[0, 0, 0], [-1.2613, -1.17682, -1.02234], atol=1e-5)
+    np.testing.assert_allclose(out[1, 1, 1], [1.01548, 1.33719, 1.6663], atol=1e-5)
+    assert_clear_error(lambda: tf.image.per_image_standardization(np.ones((2, 2))), ValueError,
+                       "per_image_standardization", "(2, 2)", "three-dimensional")
+
+
+def test_per_image_standardization_gradient_in_float32():
+    x = tf.Variable(np.random.default_rng(0).uniform(size=(2, 3, 1)).astype("float32"))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.image.per_image_standardization(x) * tf.range(6.0)[:, None][:3])
+    g = tape.gradient(y, x)
+    assert g.shape == (2, 3, 1) and abs(float(tf.reduce_sum(g))) < 1e-5  # mean removed
+
+
+def test_image_ops_match_tensorflow():
+    tf_real = _tf()
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 256, (4, 5, 3)).astype("uint8"),
+              rng.uniform(-0.2, 1.2, (2, 4, 5, 3)).astype("float32"),
+              rng.integers(-2**31, 2**31 - 1, (3, 3, 1)).astype("int32")]
+    with np.errstate(invalid="ignore"):
+        for image in images:
+            for dtype in ("uint8", "int16", "int32", "float16", "float32", "float64"):
+                for saturate in (False, True):
+                    x = image
+                    if image.dtype.kind == "f" and not saturate:
+                        x = np.clip(image, 0.0, 1.0)  # outside: a cast's undefined values
+                    got = tf.image.convert_image_dtype(x, dtype, saturate=saturate)
+                    want = tf_real.image.convert_image_dtype(x, dtype, saturate=saturate)
+                    np.testing.assert_allclose(got.numpy().astype("float64"),
+                                               want.numpy().astype("float64"), rtol=1e-6,
+                                               err_msg=f"{image.dtype}->{dtype}")
+            np.testing.assert_allclose(tf.image.per_image_standardization(image).numpy(),
+                                       tf_real.image.per_image_standardization(image).numpy(),
+                                       rtol=1e-5, atol=1e-5)

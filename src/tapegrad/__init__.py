@@ -31,7 +31,9 @@ from ._impl.counting_ops import histogram_fixed_width, searchsorted, sequence_ma
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
+from ._impl.dtype_ops import saturate_cast
 from ._impl.function import TensorSpec, function
+from ._impl.grid_ops import meshgrid, repeat
 from ._impl.linalg_ops import einsum, tensordot
 from ._impl.logging_ops import print
 from ._impl.math_ops import (
@@ -71,7 +73,7 @@ def __getattr__(name):
 
     if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "data",
                 "io", "strings", "ragged", "train", "debug", "debugging", "tracing",
-                "saved_model", "sparse", "sets", "queue",
+                "saved_model", "sparse", "sets", "queue", "dtypes",
                 "autograph", "image"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:

@@ -4,11 +4,13 @@
 from ._impl.image_ops import (
     ResizeMethod,
     central_crop,
+    convert_image_dtype,
     crop_to_bounding_box,
     extract_patches,
     flip_left_right,
     flip_up_down,
     pad_to_bounding_box,
+    per_image_standardization,
     random_flip_left_right,
     random_flip_up_down,
     resize,
@@ -20,8 +22,9 @@ from ._impl.image_ops import (
 from .io._image import decode_image, decode_jpeg, decode_png, encode_png
 
 __all__ = [
-    "ResizeMethod", "central_crop", "crop_to_bounding_box", "decode_image", "decode_jpeg",
-    "decode_png", "encode_png", "extract_patches", "flip_left_right", "flip_up_down",
-    "pad_to_bounding_box", "random_flip_left_right", "random_flip_up_down", "resize",
-    "resize_with_crop_or_pad", "resize_with_pad", "rot90", "transpose",
+    "ResizeMethod", "central_crop", "convert_image_dtype", "crop_to_bounding_box",
+    "decode_image", "decode_jpeg", "decode_png", "encode_png", "extract_patches",
+    "flip_left_right", "flip_up_down", "pad_to_bounding_box", "per_image_standardization",
+    "random_flip_left_right", "random_flip_up_down", "resize", "resize_with_crop_or_pad",
+    "resize_with_pad", "rot90", "transpose",
 ]

@@ -1,4 +1,4 @@
-"""The fuzzer's entries for roll, the segment reductions and the counting ops (bincount,
+"""The fuzzer's entries for repeat, meshgrid, roll, the segment reductions and the counting ops (bincount,
 confusion_matrix, histogram_fixed_width, in_top_k, searchsorted, sequence_mask); ops.py adds
 them to its table. The counting ops read values, so each entry casts its operand's values to
 integers or compares them, with a margin that keeps them away from where a count changes."""
@@ -68,7 +68,21 @@ _NO_NAN = ("tf.where(tf.math.is_nan({0}), tf.fill(tf.shape({0}), tf.constant(0.2
 _INT2 = _int(2.0)
 _EDGES = np.array([-0.5, 0.0, 0.5])  # where a histogram bin or a searchsorted index changes
 
+def _repeats(rng, s):
+    # a count for all, or one count per index of a random axis; counts of at least 1, since
+    # later entries draw indices along every axis (the generated checks cover a count of 0)
+    if not s or rng.integers(2):
+        return {"repeats": int(rng.integers(1, 3)), "axis": None}
+    axis = _axis(rng, len(s))
+    return {"repeats": rng.integers(1, 3, size=s[axis]).tolist(), "axis": axis}
+
+
 MORE = [
+    Op("repeat", "tf.repeat({0}, {repeats}, axis={axis})", params=_repeats),
+    Op("meshgrid", "tf.stack(tf.meshgrid({0}, {0}[:1], indexing='{ix}'))",
+       # not on an empty operand: later entries draw indices along every axis
+       params=lambda rng, s: {"ix": ["xy", "ij"][int(rng.integers(2))]} if len(s) and int(
+           np.prod(s)) else None),
     Op("roll", "tf.roll({0}, shift={shift}, axis={axis})", params=_at_least(1, _roll)),
     Op("segment_sum", "tf.math.segment_sum({0}, {ids})", params=_at_least(1, _sorted_ids)),
     Op("segment_mean", "tf.math.segment_mean({0}, {ids})", params=_at_least(1, _sorted_ids)),

@@ -23,11 +23,13 @@ from .random_ops import uniform as _uniform
 __all__ = [
     "ResizeMethod",
     "central_crop",
+    "convert_image_dtype",
     "crop_to_bounding_box",
     "extract_patches",
     "flip_left_right",
     "flip_up_down",
     "pad_to_bounding_box",
+    "per_image_standardization",
     "random_flip_left_right",
     "random_flip_up_down",
     "resize",
@@ -318,3 +320,89 @@ def extract_patches(images, sizes, strides, rates, padding):
         for row in range(ksize[0]) for col in range(ksize[1])
     ]
     return parts[0] if len(parts) == 1 else _bind(_s.concat, *parts, axis=-1)
+
+
+# -- dtype conversion and standardization -------------------------------------------------------
+
+def _numeric(op, what, dtype):
+    if not (dtype.is_floating or dtype.is_integer):
+        # TensorFlow's class for this error
+        raise AttributeError(f"{op}: {what} must be either floating point or integer, got "
+                             f"{dtype.name}")
+
+
+@_composite
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """Converts `image` to `dtype`, rescaling values: floats span [0, 1), integers [0, max].
+
+    Integer to integer scales by the ratio of the ranges (floor-dividing when narrowing);
+    integer to float divides by the source's max; float to integer multiplies by the target's
+    max + 0.5 and casts (clipping first when `saturate`, else out-of-range values wrap as a
+    cast does); float to float is a cast, as TensorFlow's.
+
+    Args:
+        image: a tensor of any shape.
+        dtype: the target dtype, floating point or integer.
+        saturate: clip to the target's range before casting (safe for values outside [0, 1]).
+
+    Raises:
+        AttributeError: a dtype that is neither floating point nor integer (TensorFlow's class).
+    """
+    from .array_ops import cast, identity
+    from .dtype_ops import saturate_cast
+    from .math_ops import floordiv, multiply
+
+    x = _tensor(image)
+    dtype = _dt.as_dtype(dtype)
+    _numeric("convert_image_dtype", "dtype", dtype)
+    _numeric("convert_image_dtype", "image dtype", x.dtype)
+    if dtype == x.dtype:
+        return identity(x)
+    convert = saturate_cast if saturate else cast
+    if x.dtype.is_integer and dtype.is_integer:
+        scale_in, scale_out = int(x.dtype.max), int(dtype.max)
+        if scale_in > scale_out:
+            return convert(floordiv(x, _tensor((scale_in + 1) // (scale_out + 1), x.dtype)),
+                           dtype)
+        return multiply(convert(x, dtype), _tensor((scale_out + 1) // (scale_in + 1), dtype))
+    if x.dtype.is_floating and dtype.is_floating:
+        return cast(x, dtype)
+    if x.dtype.is_integer:
+        return multiply(cast(x, dtype), _tensor(1.0 / float(x.dtype.max), dtype))
+    return convert(multiply(x, _tensor(float(dtype.max) + 0.5, x.dtype)), dtype)
+
+
+@_composite(name="per_image_standardization")
+def _standardize(image):
+    """(image - mean) / max(std, 1 / sqrt(pixels)) over each image's last three axes, in the
+    image's float dtype (the checked composite; the public op casts to float32 first)."""
+    from .math_ops import maximum, reduce_mean, reduce_std
+
+    axes = [-1, -2, -3]
+    mean = reduce_mean(image, axis=axes, keepdims=True)
+    floor = 1.0 / np.sqrt(float(np.prod(image.shape[-3:])))
+    std = maximum(reduce_std(image, axis=axes, keepdims=True), _tensor(floor, image.dtype))
+    return (image - mean) / std
+
+
+def per_image_standardization(image):
+    """Scales each image to zero mean and unit variance: `(x - mean) / adjusted_stddev`, with
+    `adjusted_stddev = max(stddev, 1 / sqrt(num_pixels))` so that a constant image gives 0.
+
+    Args:
+        image: a tensor of rank 3 or more; its last three axes are one image (height, width,
+            channels).
+
+    Returns:
+        A float32 tensor of the same shape (as TensorFlow's, whatever the input dtype).
+
+    Raises:
+        ValueError: an input of rank below 3.
+    """
+    from .array_ops import cast
+
+    x = _tensor(image)
+    if x.ndim < 3:
+        raise ValueError(f"per_image_standardization: 'image' (shape {tuple(x.shape)}) must be "
+                         "at least three-dimensional.")
+    return _standardize(cast(x, _dt.float32))
