@@ -298,7 +298,7 @@ class Trainer:
         """The built-in `train_step` for a fit whose callbacks read no batch's logs: the same
         updates, without the metrics' results at every batch (the epoch's logs read them at
         its end, `_get_metrics_result_or_logs`: the same numbers); returns None."""
-        x, y, y_pred, sample_weight = self._train_update(data)
+        _, y, y_pred, sample_weight = self._train_update(data)
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
 
