@@ -381,6 +381,22 @@ COMPOSITE_SPECS = {
     # add_n takes a list: the check passes its tensors one by one
     "add_n": Spec(fn=lambda *xs: tf.add_n(list(xs)),
                   cases=[(((2, 3),) * 3, {}), (((),) * 2, {}), (((3,),), {})]),
+    # the higher-order functions: fn is fixed here, the check differentiates through the slices,
+    # the accumulator threaded through them and the stacking (nested elems and results too)
+    "map_fn": Spec(fn=lambda x, y: tf.map_fn(
+        lambda e: {"p": tf.sin(e[0]) * e[1], "s": tf.reduce_sum(e[0] * e[0])}, (x, y),
+        fn_output_signature={"p": tf.float64, "s": tf.float64})["p"],
+        cases=[(((3, 2), (3, 2)), {}), (((1, 2, 2), (1, 2, 2)), {})]),
+    "scan": Spec(fn=lambda x, y, **k: tf.scan(
+        lambda a, e: (a[0] * e[0] + tf.sin(e[1]), a[1] + a[0] * e[1]), (x, y), **k)[1],
+        cases=[(((4,), (4,)), dict(reverse=r)) for r in (False, True)]
+        + [(((3, 2), (3, 2)), {})]),
+    "foldl": Spec(fn=lambda x, a0: tf.foldl(lambda a, e: a * e + tf.sin(a), x, initializer=a0),
+                  cases=[(((4,), ()), {}), (((3, 2), (2,)), {})]),
+    "foldr": Spec(fn=lambda x: tf.foldr(lambda a, e: a * tf.cos(e) + e * e, x),
+                  cases=[(((4,),), {}), (((3, 2),), {})]),
+    "vectorized_map": Spec(fn=lambda x, w: tf.vectorized_map(
+        lambda e: tf.tanh(tf.linalg.matvec(w, e)), x), cases=[(((3, 2), (2, 2)), {})]),
     "reduce_variance": Spec(cases=REDUCE_2D),
     "reduce_std": Spec(cases=REDUCE_2D),
     "diag_part": Spec(cases=[(((3, 3),), {}), (((2, 3),), {}), (((2, 3, 2),), {})]),

@@ -33,6 +33,7 @@ from ._impl.creation_ops import (
 )
 from ._impl.dtype_ops import saturate_cast
 from ._impl.function import TensorSpec, function
+from ._impl.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from ._impl.grid_ops import meshgrid, repeat
 from ._impl.linalg_ops import einsum, tensordot
 from ._impl.logging_ops import print

@@ -60,6 +60,10 @@ POLES = {"asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "sqrt", "lo
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
 QUIRKS = [
+    Known("tf.vectorized_map: TensorFlow's vectorizer (pfor) cannot take the JVP of its own "
+          "gradient (it raises a TypeError from a malformed InternalError); tapegrad runs fn per "
+          "slice, whose forward over reverse finite differences check", {"vectorized_map"},
+          {"forward over reverse"}, {"tensorflow raises"}),
     Known("tf.nn.moments: TensorFlow stops the gradient through the mean inside the variance, "
           "so its second derivatives of the variance are not the variance's (finite differences "
           "agree with tapegrad)", {"moments"}, SECOND, NUMBERS, needs_fd=True),

@@ -42,6 +42,10 @@ def _segment_ties(x, ids, n=None):
     return _min(np.concatenate(gaps) if gaps else [])
 
 
+def _slices(rng, s):
+    return {} if len(s) >= 1 and s[0] else None
+
+
 def _rows(rng, s):
     return {"n": s[0]} if len(s) >= 1 and s[0] and int(np.prod(s)) else None
 
@@ -113,4 +117,14 @@ MORE = [
        "{0}, [{n}, -1]), tf.float32), {k}), {0}.dtype)",
        params=lambda rng, s: None if _rows(rng, s) is None else dict(
            _rows(rng, s), k=int(rng.integers(1, 3))), margin=_target_ties, connects=()),
+    # the higher-order functions take a function: each entry passes a fixed smooth lambda (its
+    # margin is the identity's, none), over a first dimension of at least one slice
+    Op("map_fn", "tf.map_fn(lambda r: tf.sin(r) * r, {0})", params=_slices),
+    Op("vectorized_map", "tf.vectorized_map(lambda r: tf.tanh(r) + r, {0})", params=_slices),
+    Op("scan", "tf.scan(lambda a, e: a * 0.5 + tf.sin(e), {0}, reverse={reverse})",
+       params=lambda rng, s: None if _slices(rng, s) is None else {
+           "reverse": bool(rng.integers(0, 2))}),
+    Op("foldl", "tf.foldl(lambda a, e: a * 0.5 + e * e, {0})", params=_slices),
+    Op("foldr", "tf.foldr(lambda a, e: a * tf.cos(e) + e, {0}, initializer=tf.ones_like({0}[0]))",
+       params=_slices),
 ]
