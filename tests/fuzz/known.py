@@ -60,6 +60,12 @@ POLES = {"asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "sqrt", "lo
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
 QUIRKS = [
+    Known("segment_mean and segment_max with an empty segment (an id skipped): TensorFlow's "
+          "forward mode (its transposed gradient) and second derivatives give NaN at outputs "
+          "whose derivative is finite (for the mean, a division by the segment's zero count); "
+          "tapegrad gives the derivative (finite differences agree with tapegrad)",
+          {"segment_mean", "segment_max"}, FIRST | SECOND, {"tensorflow non-finite"},
+          needs_fd=True),
     Known("tf.vectorized_map: TensorFlow's vectorizer (pfor) cannot take the JVP of its own "
           "gradient (it raises a TypeError from a malformed InternalError); tapegrad runs fn per "
           "slice, whose forward over reverse finite differences check", {"vectorized_map"},
