@@ -483,7 +483,14 @@ class Layer(layer_config.LayerSaving, tf.Module):
             masking_utils.after_call(self, raw, outputs, previous_mask)
         if self.activity_regularizer is not None:
             for out in flatten(outputs):
-                self.add_loss(self.activity_regularizer(out))
+                if not tf.is_tensor(out):
+                    continue
+                loss = self.activity_regularizer(out)
+                if len(out.shape):  # as Keras 3: per sample, divided by the batch size (an
+                    # empty batch's penalty, 0, stays 0: Keras divides with divide_no_nan)
+                    batch = tf.maximum(tf.shape(out)[0], 1)
+                    loss = tf.divide(loss, tf.cast(batch, loss.dtype))
+                self.add_loss(loss)
         return outputs
 
     def _first_call(self, inputs, args, kwargs):
