@@ -361,3 +361,22 @@ def test_image_ops_match_tensorflow():
             np.testing.assert_allclose(tf.image.per_image_standardization(image).numpy(),
                                        tf_real.image.per_image_standardization(image).numpy(),
                                        rtol=1e-5, atol=1e-5)
+
+
+def test_activity_regularization_and_utils_normalize_as_keras():
+    # Keras 3.15's values: the activity penalty is per sample (divided by the batch size)
+    x = np.array([[1.0, -2.0], [3.0, 0.5]], "float32")
+    layer = keras.layers.ActivityRegularization(l1=0.01, l2=0.1)
+    assert np.asarray(layer(x)).tolist() == x.tolist()
+    assert [round(float(v), 6) for v in layer.losses] == [0.745]
+    assert sorted(layer.get_config()) == ["dtype", "l1", "l2", "name", "trainable"]
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, kernel_initializer="ones"),
+                              keras.layers.ActivityRegularization(l2=0.5)])
+    model.compile("sgd", "mse")
+    assert round(float(model.evaluate(x, np.zeros((2, 2)), verbose=0)), 5) == 13.25
+    assert keras.utils.normalize(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist() == [
+        [0.6, 0.8], [0.0, 0.0]]
+    assert keras.utils.normalize(np.array([1.0, -3.0]), axis=0, order=1).tolist() == [
+        [0.25, -0.75]]
+    np.testing.assert_allclose(keras.utils.normalize(tf.constant([[1.0, 2.0, 2.0]])).numpy(),
+                               [[1 / 3, 2 / 3, 2 / 3]], rtol=1e-6)

@@ -16,6 +16,7 @@ from ._file_utils import get_file
 from ._image_utils import array_to_img, img_to_array, load_img, save_img
 from ._progbar import Progbar
 from ._timeseries import timeseries_dataset_from_array
+from .ops import normalize as _ops_normalize
 
 # Keras 3 also exports the registry of custom objects here.
 from .saving.object_registration import (
@@ -34,7 +35,7 @@ __all__ = [
     "get_registered_name", "get_registered_object", "image_dataset_from_directory",
     "img_to_array", "load_img", "pad_sequences", "register_keras_serializable", "save_img",
     "serialize_keras_object", "set_random_seed", "split_dataset", "text_dataset_from_directory",
-    "timeseries_dataset_from_array", "to_categorical",
+    "normalize", "timeseries_dataset_from_array", "to_categorical",
 ]
 
 
@@ -52,6 +53,17 @@ def set_random_seed(seed):
 def clear_session():
     """Resets Keras's layer-name counters."""
     backend.clear_session()
+
+
+def normalize(x, axis=-1, order=2):
+    """`x` divided by its `order`-norm along `axis` (Keras 3's): a NumPy array for a NumPy
+    array (a zero norm divides by 1; the norm keeps at least one axis, as Keras's), else a
+    tensor through `keras.ops.normalize` (the norm at least epsilon)."""
+    if isinstance(x, np.ndarray):
+        norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+        norm[norm == 0] = 1
+        return x / np.expand_dims(norm, axis or -1)
+    return _ops_normalize(x, axis=axis, order=order)
 
 
 def to_categorical(x, num_classes=None):

@@ -3,7 +3,9 @@
 from ..keras_tensor import KerasTensor
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
-from .core import Activation, Dense, Dropout, Flatten, Identity, Lambda, Reshape
+from .core import (
+    Activation, ActivityRegularization, Dense, Dropout, Flatten, Identity, Lambda, Reshape,
+)
 from .einsum_dense import EinsumDense
 from .embedding import Embedding, Masking
 from .convolutional import (
@@ -202,6 +204,7 @@ __all__ = [
     "TimeDistributed",
     "Bidirectional",
     "Activation",
+    "ActivityRegularization",
     "Add",
     "Average",
     "BatchNormalization",

@@ -8,7 +8,8 @@ from .. import activations, backend, constraints, initializers, regularizers
 from .arguments import check_float, check_integer, check_shape
 from .layer import Layer
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Identity", "Lambda", "Reshape"]
+__all__ = ["Activation", "ActivityRegularization", "Dense", "Dropout", "Flatten", "Identity",
+           "Lambda", "Reshape"]
 
 
 class Dense(Layer):
@@ -233,6 +234,34 @@ class Identity(Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+
+class ActivityRegularization(Layer):
+    """Returns its inputs unchanged and adds `l1 * sum(|x|) + l2 * sum(x**2)` of them to the
+    model's losses (Keras 3's: an L1L2 activity regularizer).
+
+    Args:
+        l1: the L1 factor (a float >= 0).
+        l2: the L2 factor (a float >= 0).
+    """
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.supports_masking = True
+        self.l1 = l1
+        self.l2 = l2
+        self.built = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activity_regularizer", None)
+        return {**config, "l1": self.l1, "l2": self.l2}
 
 
 class Flatten(Layer):
