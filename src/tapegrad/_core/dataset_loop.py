@@ -21,7 +21,9 @@ import io
 import numpy as np
 
 from . import nest
-from .control import SubTracer, _dry_run, _live_run, _outputs, _placeholders, _plain, _run
+from .control import (
+    SubTracer, _dry_run, _live_run, _outputs, _placeholders, _plain, _run, _truth,
+)
 from .errors import InvalidArgumentError
 from .state import state
 from .tensor import Tensor
@@ -158,10 +160,6 @@ class DatasetLoop:
                  for kind, table in (("test", self.tests), ("body", self.bodies))
                  for p, _, _ in table.values()]
         return f"{outs} = {self.type}[dataset]({ins}):\n" + "\n".join(parts)
-
-
-def _truth(value):
-    return bool(np.asarray(value._value if isinstance(value, Tensor) else value))
 
 
 def trace_dataset_loop(parent, name, dataset, body, tensors, test=None):

@@ -33,6 +33,7 @@ from . import nest
 from .bind import bind
 from .errors import InvalidArgumentError
 from .indexed_slices import IndexedSlices
+from .replay import compile_replay, template
 from .state import Interpreter, activate, deactivate, state
 from .tensor import Tensor, convert_to_tensor
 
@@ -416,8 +417,6 @@ class Program:
         if not recorded:
             compiled = self._compiled
             if compiled is None:
-                from .replay import compile_replay  # (replay.py imports this module)
-
                 compiled = self._compiled = compile_replay(self)
             if compiled is not False:
                 try:
@@ -647,8 +646,6 @@ class Tracer(Interpreter):
         leaves = nest.flatten(structure)
         slots = [self.slot_of(leaf) if isinstance(leaf, Tensor) else None for leaf in leaves]
         others = [None if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        from .replay import template  # (replay.py imports this module)
-
         fast = None if replay is None else replay(*args, **kwargs)
         ins = CallEffect(fn, nest.packer(structure), slots, others,
                          template(structure, self.slot_of), fast)

@@ -5,6 +5,7 @@ import contextlib
 
 from .._core.bind import bind as _bind
 from .._core.state import state as _state
+from .._core.trace import Tracer
 from ..ops import control as _c
 
 __all__ = [
@@ -42,6 +43,4 @@ def init_scope():
 def executing_eagerly():
     """Whether ops run eagerly now: True, except while a `tf.function` is being traced (the
     code in an `init_scope` inside it runs eagerly again), as TensorFlow's."""
-    from .._core.trace import Tracer  # loaded with tf.function; a class check costs nothing
-
     return not any(isinstance(interpreter, Tracer) for interpreter in _state.interpreters)
