@@ -6,6 +6,14 @@ import numpy as np
 from .._core.owned import take
 
 
+def plain(x):
+    """`x`, a forward's input array, as a plain ndarray, for a forward that looks at its values
+    (a range check, a test for NaN): while a tf.function traces, its inputs carry trace.py's
+    marker class, whose conversion to a bool ends the trace; a forward's look is its own (every
+    replay runs the forward again), so it looks at the plain view."""
+    return x.view(np.ndarray)
+
+
 def from_end(axis, ndim):
     """`axis` counted from the end, so that a rule also works on a batch of cotangents."""
     return axis - ndim if axis >= 0 else axis

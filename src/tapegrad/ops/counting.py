@@ -10,13 +10,9 @@ import numpy as np
 
 from .._core.errors import InvalidArgumentError
 from .._core.primitive import NONE, defprimitive
+from ._util import plain as _plain
 
 _NOT_DIFFERENTIABLE = dict(vjp=NONE, differentiable=False, dtype_args=())
-
-
-def _plain(x):
-    # a traced call's inputs are marked arrays (_core/trace.py); reading them is the forward's
-    return x.view(np.ndarray)
 
 
 def _first(mask):

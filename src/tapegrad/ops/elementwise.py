@@ -20,6 +20,7 @@ from .._core.primitive import (
 )
 from .._core.tensor import Tensor
 from .._core.variable import Variable
+from ._util import plain as _plain
 from ._util import times_mask
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -96,7 +97,7 @@ def integer_division(fn):
     fn = numeric_only(fn)
 
     def forward(x, y):
-        if y.dtype.kind in "iu" and not np.all(y.view(np.ndarray)):  # see _windows._at
+        if y.dtype.kind in "iu" and not np.all(_plain(y)):  # (_util.plain)
             raise ValueError(
                 f"Integer division by zero: the {y.dtype} divisor has a zero entry. Guard the "
                 "divisor (e.g. tf.where(y == 0, 1, y)) or divide floats, where x / 0 is inf."

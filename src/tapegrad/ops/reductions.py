@@ -5,6 +5,7 @@ import numpy as np
 from .._core.primitive import LINEAR, NONE, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape, from_end
+from ._util import plain as _plain
 from .elementwise import divide, exp, floating_only, where
 from .shape import reshape, transpose
 
@@ -283,7 +284,7 @@ def _arg_extreme(find, beyond, fill, bound):
         if x.dtype.kind != "f":
             return find(x, axis=axis).astype(output_type)
         nan = np.isnan(x)
-        if nan.view(np.ndarray).any():  # a plain view: see _windows._at
+        if _plain(nan).any():  # (_util.plain)
             x = np.where(nan, x.dtype.type(fill), x)
         index = find(x, axis=axis)
         top = np.take_along_axis(x, np.expand_dims(index, axis), axis).squeeze(axis)

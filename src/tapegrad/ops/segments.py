@@ -12,13 +12,9 @@ import numpy as np
 from .._core.errors import InvalidArgumentError
 from .._core.primitive import LINEAR, NONE, defprimitive
 from ._util import batch_shape
+from ._util import plain as _plain
 from .elementwise import cast, divide, equal, greater_equal, logical_and, maximum, where
 from .shape import reshape
-
-
-def _plain(ids):
-    # a traced call's ids are marked arrays (_core/trace.py); reading them is this check's own
-    return ids.view(np.ndarray)
 
 
 def _count(op, ids):

@@ -4,11 +4,12 @@ import functools
 
 import numpy as np
 
-from .._core.indexed_slices import IndexedSlices
 from .._core.errors import InvalidArgumentError
+from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import LINEAR, NONE, defprimitive
 from .._core.tensor import Tensor
 from ._util import batch_shape, from_end
+from ._util import plain as _plain
 
 # Array methods, not np.reshape / np.transpose: the same views without the dispatch wrapper.
 reshape = defprimitive(
@@ -74,9 +75,7 @@ def _gather_rows(x, indices):
     """`x`'s rows at `indices`; an index outside [0, len(x)) is an InvalidArgumentError, checked
     here rather than before the call, so that a traced function checks the indices of each
     call."""
-    # A view as a plain array: at tracing the indices carry trace.py's marker class, whose
-    # conversion to bool ends the trace; this check is the replay's own, so it may read them.
-    plain = indices.view(np.ndarray)
+    plain = _plain(indices)  # (the check is every replay's own: _util.plain)
     if plain.size and (plain.min() < 0 or plain.max() >= x.shape[0]):
         bad = (plain < 0) | (plain >= x.shape[0])
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -108,7 +107,7 @@ def _label_index(x, labels):
     """`labels` as indices into the last axis of `x` (whose leading axes may add a batch of
     cotangents), each checked to lie in [0, classes): at every replay of a traced function."""
     classes = x.shape[-1]
-    plain = labels.view(np.ndarray)  # a traced call's marked array: see _gather_rows
+    plain = _plain(labels)
     if plain.size and (plain.min() < 0 or plain.max() >= classes):
         value = int(plain[(plain < 0) | (plain >= classes)].flat[0])
         raise InvalidArgumentError(

@@ -9,16 +9,16 @@ import numpy as np
 from .._core.errors import OutOfRangeError
 from .._core.primitive import LINEAR, NONE, defprimitive
 from .._core.tensor import Tensor
+from ._util import plain as _plain
 
 
-# The indices as plain arrays: at tracing they carry trace.py's marker class, which refuses a
-# bool; these range checks are the forwards' own and run again at every replay.
+# The indices as plain arrays: these range checks are the forwards' own (_util.plain).
 def _rows(indices):
-    return np.asarray(indices).view(np.ndarray).reshape(-1).astype(np.intp)
+    return _plain(np.asarray(indices)).reshape(-1).astype(np.intp)
 
 
 def _gather(buffer, indices):
-    idx = np.asarray(indices).view(np.ndarray)
+    idx = _plain(np.asarray(indices))
     n = buffer.shape[0]
     bad = idx[(idx < 0) | (idx >= n)]
     if bad.size:
