@@ -45,7 +45,8 @@ def functions_run_eagerly():
     return _RUN_EAGERLY[0]
 
 
-CACHE_SIZE = 128  # traces kept per Function; the least recently used one goes first
+CACHE_SIZE = 128
+_AGAIN = "again"  # `Function._trace`'s second trace after one that made variables  # traces kept per Function; the least recently used one goes first
 
 
 def _leaf_key(leaf):
@@ -185,7 +186,6 @@ class Function:
         self._bound = weakref.WeakKeyDictionary()
         self._converted = None  # the AutoGraph-converted Python function, made on first trace
         self._warned_eager = False
-        self._created = 0  # Variables the latest trace made (see _trace_again)
 
     @property
     def python_function(self):
@@ -293,9 +293,7 @@ class Function:
         live = not any(not isinstance(i, Tracer) for i in state.interpreters)
         with quiet:
             entry, result = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
-                                        live=live)
-        if self._created and type(entry) is not _Untraced:
-            entry = self._trace_again(structure, leaves, rkey)
+                                        live=live, once=True)
         self._remember(key, entry, concrete)
         if not live:
             if type(entry) is _Untraced:
@@ -335,8 +333,17 @@ class Function:
                 self._converted = autograph.convert(self._python_function, self.__name__)
         return self._converted
 
-    def _trace(self, structure, leaves, shapes, live):
-        """Runs the Python function under a Tracer; returns (Program or _Untraced, result)."""
+    def _trace(self, structure, leaves, shapes, live, once=False):
+        """Runs the Python function under a Tracer; returns (Program or _Untraced, result).
+
+        With `once` (a call's trace), a trace that made variables is followed by another, as
+        in TensorFlow (its Python runs twice), which must make none: a function may create
+        variables at its first call only (`if self.v is None: self.v = tf.Variable(...)`);
+        the second trace's program serves.
+
+        Raises:
+            ValueError: TensorFlow's, if the second trace makes variables too.
+        """
         call_args, call_kwargs = nest.pack_sequence_as(structure, leaves)
         self._bind(call_args, call_kwargs)
         names = _input_names(self._python_function, structure, leaves)
@@ -363,32 +370,21 @@ class Function:
             program = tracer.finish(result)
         finally:
             tracer.release()
-        self._created = tracer.created
         if program is None:
             why = tracer.invalid or "a constant was computed from traced values"
             self._warn_eager(why)
             return _Untraced(why), result
+        if once and tracer.created:  # (once: True for a call's trace, _AGAIN for its second)
+            if once is _AGAIN:
+                raise ValueError(
+                    f"tf.function {self.__name__}: tf.function only supports singleton "
+                    "tf.Variables created on the first call. Make sure the tf.Variable is only "
+                    "created once or created outside tf.function. See "
+                    "https://www.tensorflow.org/guide/function#creating_tfvariables for more "
+                    "information.")
+            self._tracing_count += 1
+            program, _ = self._trace(structure, leaves, shapes, live=False, once=_AGAIN)
         return program, result
-
-    def _trace_again(self, structure, leaves, rkey):
-        """A trace that made variables is followed by another, as in TensorFlow (its Python
-        runs twice), which must make none: a function may create variables at its first call
-        only (`if self.v is None: self.v = tf.Variable(...)`). Returns the second trace's
-        program.
-
-        Raises:
-            ValueError: TensorFlow's, if the second trace makes variables too.
-        """
-        self._tracing_count += 1
-        entry, _ = self._trace(structure, leaves, self._static_shapes(rkey, leaves), live=False)
-        if self._created:
-            raise ValueError(
-                f"tf.function {self.__name__}: tf.function only supports singleton tf.Variables "
-                "created on the first call. Make sure the tf.Variable is only created once or "
-                "created outside tf.function. See "
-                "https://www.tensorflow.org/guide/function#creating_tfvariables for more "
-                "information.")
-        return entry
 
     def _warn_eager(self, why):
         if not self._warned_eager and self._warn_on_retracing:
