@@ -7,6 +7,11 @@ from .._core.state import state
 from .._core.tensor import MAX_RANK, is_tensor, rank_error
 
 
+def invalid(op, message):
+    """An InvalidArgumentError whose message starts with the op's name."""
+    return InvalidArgumentError(f"{op}: {message}", op=op)
+
+
 def static(value):
     """A Python value for a static argument given as a Tensor, Variable, array or number."""
     if is_tensor(value):

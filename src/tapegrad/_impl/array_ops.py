@@ -19,6 +19,7 @@ from .._core.variable import Variable as _Variable
 from ..ops import elementwise as _e
 from ..ops import reductions as _r
 from ..ops import shape as _s
+from .arguments import invalid as _invalid
 from .arguments import shape_arg as _shape_arg
 from .arguments import static as _static
 from .arguments import value_shaped as _value_shaped
@@ -32,10 +33,6 @@ __all__ = [
 ]
 
 _SLICE_ALL = slice(None)
-
-
-def _invalid(op, message):
-    return InvalidArgumentError(f"{op}: {message}", op=op)
 
 
 def _axis(op, axis, x, extra=0):

@@ -5,13 +5,13 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.bind import bind as _bind
-from .._core.errors import InvalidArgumentError
 from .._core.primitive import composite as _composite
 from .._core.tensor import MAX_RANK, Tensor, rank_error
 from .._core.tensor import convert_to_tensor as _tensor
 from .._core.tensor import is_tensor as _is_tensor
 from ..ops import reductions as _r
 from ..ops import shape as _s
+from .arguments import invalid as _invalid
 from .arguments import shape_arg as _shape_arg
 from .arguments import static as _static
 from .array_ops import cast, expand_dims
@@ -20,10 +20,6 @@ __all__ = [
     "zeros", "ones", "zeros_like", "ones_like", "fill", "eye", "range", "linspace", "one_hot",
     "shape", "size", "rank",
 ]
-
-
-def _invalid(op, message):
-    return InvalidArgumentError(f"{op}: {message}", op=op)
 
 
 def _new_axis(op, axis, ndim):

@@ -9,13 +9,13 @@ import functools
 import numpy as np
 
 from .._core.bind import bind as _bind
-from .._core.errors import InvalidArgumentError
 from .._core.primitive import composite as _composite
 from .._core.tensor import convert_to_tensor as _tensor
 from ..ops import elementwise as _e
 from ..ops import matrix as _l
 from ..ops import reductions as _r
 from ..ops import shape as _s
+from .arguments import invalid as _invalid
 from .arguments import static as _static
 from .array_ops import matrix_transpose
 from .math_ops import matmul
@@ -29,10 +29,6 @@ LogMatrixDeterminant = collections.namedtuple("LogMatrixDeterminant",
                                               ["sign", "log_abs_determinant"])
 
 adjoint = matrix_transpose  # real dtypes only: the conjugate transpose is the transpose
-
-
-def _invalid(op, message):
-    return InvalidArgumentError(f"{op}: {message}", op=op)
 
 
 def _square(op, x, name="input"):

@@ -11,11 +11,11 @@ import builtins
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InvalidArgumentError
 from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import composite as _composite
 from .._core.tensor import Tensor, TensorShape
 from .._core.tensor import convert_to_tensor as _tensor
+from .arguments import invalid as _invalid
 from .array_ops import broadcast_to, gather, gather_nd, reshape, transpose
 from .math_ops import add, divide, multiply, reduce_max
 from .scatter_ops import scatter_nd, tensor_scatter_nd_update
@@ -39,10 +39,6 @@ __all__ = [
 
 _public_add, _public_reshape, _public_transpose = add, reshape, transpose
 _public_reduce_max = reduce_max
-
-
-def _invalid(op, message):
-    return InvalidArgumentError(f"{op}: {message}", op=op)
 
 
 class SparseTensor:

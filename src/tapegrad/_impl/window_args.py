@@ -5,8 +5,8 @@ channels-last geometry the primitives take, with errors that name the op and the
 import numpy as np
 
 from .._core.bind import bind as _bind
-from .._core.errors import InvalidArgumentError
 from ..ops import shape as _s
+from .arguments import invalid
 from .arguments import static as _static
 
 __all__ = [
@@ -15,10 +15,6 @@ __all__ = [
 ]
 
 _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
-
-
-def invalid(op, message):
-    return InvalidArgumentError(f"{op}: {message}", op=op)
 
 
 def spatial_rank(op, x, expected=None):
