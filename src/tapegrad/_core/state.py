@@ -12,7 +12,7 @@ them, as each TensorFlow thread has its own tapes; none of the modules that repo
 import itertools
 import threading
 
-__all__ = ["Interpreter", "state", "activate", "deactivate", "next_tid", "ensure_tid"]
+__all__ = ["Interpreter", "state", "activate", "deactivate", "impure", "next_tid", "ensure_tid"]
 
 
 class Interpreter:
@@ -76,6 +76,13 @@ class _State(threading.local):
 
 
 state = _State()
+
+
+def impure(why):
+    """Tells this thread's active interpreters that Python did something no recorded program
+    can replay (`why` says what): a tracer then gives up its trace."""
+    for interpreter in state.interpreters:
+        interpreter.impure(why)
 
 
 def activate(interpreter):

@@ -34,7 +34,7 @@ from .bind import bind
 from .errors import InvalidArgumentError
 from .indexed_slices import IndexedSlices
 from .replay import compile_replay, template
-from .state import Interpreter, activate, deactivate, state
+from .state import Interpreter, activate, deactivate, impure, state
 from .tensor import Tensor, convert_to_tensor
 
 __all__ = [
@@ -57,7 +57,7 @@ class _Traced(np.ndarray):
         return _mark_all(result)
 
     def _python_value(self, *args):
-        _invalidate("a traced value was turned into a Python number or bool")
+        impure("a traced value was turned into a Python number or bool")
         return self.view(np.ndarray)
 
     def __bool__(self):
@@ -88,11 +88,6 @@ def _mark_all(result):
         return type(result)(*map(_mark_all, result)) if hasattr(result, "_fields") else tuple(
             map(_mark_all, result))
     return result
-
-
-def _invalidate(why):
-    for interpreter in state.interpreters:
-        interpreter.impure(why)
 
 
 def as_output(leaf, function_name):

@@ -21,7 +21,7 @@ from .errors import InvalidArgumentError
 from .owned import HELD_HERE
 from .primitive import PRIMITIVES
 from .scope import current_scope
-from .state import next_tid, state
+from .state import impure, next_tid, state
 from .tensor import (
     ArrayLike,
     Tensor,
@@ -167,8 +167,7 @@ class Variable(ArrayLike):
         # that bypasses it, so the active interpreters hear of one (`_update` writes through
         # __dict__). Reads of `_value` stay plain attribute reads.
         if name == "_value" and state.interpreters and "_value" in self.__dict__:
-            for interpreter in state.interpreters:
-                interpreter.impure(f"variable '{self.name}' was written other than by assign()")
+            impure(f"variable '{self.name}' was written other than by assign()")
         object.__setattr__(self, name, value)
 
     # -- reading ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._core.errors import InvalidArgumentError
-from .._core.state import state
+from .._core.state import impure
 from .._core.tensor import MAX_RANK, is_tensor, rank_error
 
 
@@ -146,5 +146,4 @@ def value_shaped(op):
     """Tells the active interpreters that `op` makes a tensor whose shape depends on values: a
     traced program could not replay what reads that shape (tf.ones_like, a for loop, ...), so a
     traced function runs eagerly (with the same results)."""
-    for interpreter in state.interpreters:
-        interpreter.impure(f"{op} makes a tensor whose shape depends on values")
+    impure(f"{op} makes a tensor whose shape depends on values")

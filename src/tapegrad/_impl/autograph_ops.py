@@ -5,7 +5,7 @@ import tapegrad
 
 from .._core.control import tracer as _tracer
 from .._core.dataset_loop import trace_dataset_loop
-from .._core.state import state as _thread_state
+from .._core.state import impure as _impure
 from .._core.tensor import Tensor, convert_to_tensor
 
 __all__ = ["UNDEFINED", "and_", "for_stmt", "if_stmt", "not_", "range_iterable", "state",
@@ -105,11 +105,6 @@ def while_stmt(test_fn, body_fn, values, names):
         lambda *vs: tuple(body_fn(*_merge(values, index, vs))[i] for i in index),
         carried)
     return tuple(_merge(values, index, final))
-
-
-def _impure(why):
-    for interpreter in _thread_state.interpreters:
-        interpreter.impure(why)
 
 
 class _Range:

@@ -9,7 +9,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError
-from .._core.state import state as _state
+from .._core.state import impure as _impure
 from .._core.tensor import Tensor
 from .._core.tensor import convert_to_tensor as _tensor
 from .._core.tensor import is_tensor as _is_tensor
@@ -56,8 +56,7 @@ def generator(seed=None):
 def drawing():
     """Tells the active interpreters that random numbers are drawn: a traced program cannot
     replay a draw."""
-    for interpreter in _state.interpreters:
-        interpreter.impure("random numbers were drawn")
+    _impure("random numbers were drawn")
 
 
 def sampled(sample, *inputs):

@@ -11,8 +11,8 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
+from .._core.state import impure as _impure
 from .._core.tensor import Tensor, convert_to_tensor, to_array
-from .._core.trace import _invalidate
 from .function import TensorSpec
 
 __all__ = ["numpy_function", "py_function"]
@@ -42,7 +42,7 @@ def _run(caller, func, args, Tout, convert):  # noqa: N803 - TensorFlow's name
     """Calls `func(*args)` and converts each result with `convert(value, dtype)` to its dtype
     in `Tout`: one tensor, or a list when `Tout` is a list or tuple."""
     dtypes, many = _dtypes(caller, Tout)
-    _invalidate(f"tf.{caller} runs Python on each call")
+    _impure(f"tf.{caller} runs Python on each call")
     name = getattr(func, "__name__", "the function")
     values = func(*args)
     if values is None:

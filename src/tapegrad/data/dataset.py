@@ -13,7 +13,7 @@ single elements.
 import numpy as np
 
 from .._core.errors import OutOfRangeError
-from .._core.state import state
+from .._core.state import impure
 from .._core.tensor import Tensor
 from .options import Options
 
@@ -90,8 +90,7 @@ class Dataset:
         return self._structure.element_spec
 
     def __iter__(self):
-        for interpreter in state.interpreters:  # a traced program cannot replay the data
-            interpreter.impure("a tf.data.Dataset was iterated inside the function")
+        impure("a tf.data.Dataset was iterated inside the function")  # (no program replays it)
         return Iterator(self)
 
     def as_numpy_iterator(self):
