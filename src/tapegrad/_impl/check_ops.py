@@ -11,8 +11,9 @@ TensorFlow's do when the shapes are known.
 import numpy as np
 
 from .._core.errors import InvalidArgumentError
-from .._core.tensor import Tensor, convert_to_tensor
+from .._core.tensor import Tensor, TensorShape, convert_to_tensor
 from .._core.trace import effect
+from .array_ops import identity
 
 __all__ = [
     "Assert", "assert_all_finite", "assert_equal", "assert_less", "assert_rank",
@@ -191,8 +192,6 @@ def assert_all_finite(x, message, name=None):
 def _shape_arg(op, shape):
     """`shape` as a TensorShape (None: any shape), with the op's name in a bad dimension's
     error."""
-    from .._core.tensor import TensorShape
-
     try:
         return TensorShape(shape)
     except (TypeError, ValueError) as e:
@@ -226,8 +225,6 @@ def ensure_shape(x, shape, name=None):
             the program runs, so a relaxed trace checks every call's shape).
         ValueError: a negative dimension in `shape`.
     """
-    from .array_ops import identity
-
     shape = _shape_arg("ensure_shape", shape)
     x = convert_to_tensor(x)
     if shape.rank is not None:

@@ -18,6 +18,9 @@ from ..ops import elementwise as _e
 from ..ops import shape as _s
 from . import window_args as _w
 from .arguments import static as _static
+from .array_ops import cast, identity
+from .dtype_ops import saturate_cast
+from .math_ops import floordiv, maximum, multiply, reduce_mean, reduce_std
 from .random_ops import uniform as _uniform
 
 __all__ = [
@@ -348,10 +351,6 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
     Raises:
         AttributeError: a dtype that is neither floating point nor integer (TensorFlow's class).
     """
-    from .array_ops import cast, identity
-    from .dtype_ops import saturate_cast
-    from .math_ops import floordiv, multiply
-
     x = _tensor(image)
     dtype = _dt.as_dtype(dtype)
     _numeric("convert_image_dtype", "dtype", dtype)
@@ -376,8 +375,6 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
 def _standardize(image):
     """(image - mean) / max(std, 1 / sqrt(pixels)) over each image's last three axes, in the
     image's float dtype (the checked composite; the public op casts to float32 first)."""
-    from .math_ops import maximum, reduce_mean, reduce_std
-
     axes = [-1, -2, -3]
     mean = reduce_mean(image, axis=axes, keepdims=True)
     floor = 1.0 / np.sqrt(float(np.prod(image.shape[-3:])))
@@ -399,8 +396,6 @@ def per_image_standardization(image):
     Raises:
         ValueError: an input of rank below 3.
     """
-    from .array_ops import cast
-
     x = _tensor(image)
     if x.ndim < 3:
         raise ValueError(f"per_image_standardization: 'image' (shape {tuple(x.shape)}) must be "
