@@ -253,9 +253,14 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics and returns every metric's result as a dict."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight):
+        """The compiled metrics' update (none without compiled metrics): shared by
+        compute_metrics and `_train_step_without_logs`, so that both update the same."""
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
-        return self.get_metrics_result()
 
     def get_metrics_result(self):
         """The results of `metrics` by name, the compiled metrics' each under its own name."""
@@ -299,8 +304,7 @@ class Trainer:
         updates, without the metrics' results at every batch (the epoch's logs read them at
         its end, `_get_metrics_result_or_logs`: the same numbers); returns None."""
         _, y, y_pred, sample_weight = self._train_update(data)
-        if self._compile_metrics is not None:
-            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        self._update_compiled_metrics(y, y_pred, sample_weight)
 
     def _fit_step(self, want_logs):
         """The step fit calls: `train_step`, or `_train_step_without_logs` where no callback
