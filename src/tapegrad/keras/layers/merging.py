@@ -129,22 +129,32 @@ class Add(Layer):
         self.built = True
 
     def call(self, inputs):
-        inputs = _promoted(inputs)
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = tf.add(out, x)
-        return out
+        return _sum(_promoted(inputs))
 
     @propagates_only
     def compute_mask(self, inputs, previous_mask=None):
         """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
-        masks = _checked_masks(inputs, previous_mask)
-        if masks is None or any(m is None for m in masks):
-            return None
-        out = masks[0]
-        for m in masks[1:]:
-            out = tf.logical_or(out, m)
-        return out
+        return _or_of_masks(inputs, previous_mask)
+
+
+def _sum(tensors):
+    """The elementwise sum of a list of tensors, left to right (Add's and Average's)."""
+    out = tensors[0]
+    for x in tensors[1:]:
+        out = tf.add(out, x)
+    return out
+
+
+def _or_of_masks(inputs, masks):
+    """The OR of the inputs' masks, None if one has none (the compute_mask of Keras's merge
+    layers: Add's and `_Merge`'s)."""
+    masks = _checked_masks(inputs, masks)
+    if masks is None or any(m is None for m in masks):
+        return None
+    out = masks[0]
+    for m in masks[1:]:
+        out = tf.logical_or(out, m)
+    return out
 
 
 def add(inputs, **kwargs):
@@ -206,7 +216,7 @@ class _Merge(Layer):
     @propagates_only
     def compute_mask(self, inputs, previous_mask=None):
         """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
-        return Add.compute_mask(self, inputs, previous_mask)
+        return _or_of_masks(inputs, previous_mask)
 
 
 class Multiply(_Merge):
@@ -244,10 +254,7 @@ class Average(_Merge):
     """Averages a list of inputs elementwise (broadcasting as Keras's merge layers)."""
 
     def _merge(self, inputs, masks):
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = tf.add(out, x)
-        return out / len(inputs)
+        return _sum(inputs) / len(inputs)
 
 
 def average(inputs, **kwargs):
