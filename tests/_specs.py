@@ -169,6 +169,10 @@ SPECS = {
         (((0,), np.array([1]), (1, 2)), dict(dynamic_size=True))]),
     "tensor_array_scatter_add": Spec((Domain(), None, Domain()), cases=[
         (((4, 2), np.array([1, 1, 3]), (3, 2)), {})]),
+    "take_row": Spec((Domain(), None), cases=[
+        (((4, 3), np.array(2)), {}), (((3,), np.array(-1)), {})]),
+    "put_row": Spec((Domain(), None), cases=[
+        (((3,), np.array(1)), dict(rows=4)), (((), np.array(-2)), dict(rows=3))]),
     "take_labels": Spec((Domain(), None), cases=[
         (((4, 3), np.array([0, 2, 0, 1])), {}), (((2, 2, 5), np.array([[4, 0], [1, 1]])), {})]),
     "put_labels": Spec((Domain(), None), cases=[

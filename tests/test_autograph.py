@@ -268,3 +268,35 @@ def test_a_concrete_function_takes_its_signature_only():
         strings(tf.constant(["a", "b"]))
     assert [op.type for op in strings.graph.get_operations()] == ["Placeholder", "Add",
                                                                   "Identity"]
+
+
+def test_indexing_at_a_loop_counter_traces():
+    # `values[i]` with the loop's counter: each call indexes its own row (TensorFlow's strided
+    # slice); its gradient is dense, at that row
+    @tf.function
+    def clipped_sum(values, limit):
+        total = tf.constant(0.0)
+        for i in tf.range(tf.shape(values)[0]):
+            if total + values[i] > limit:
+                break
+            total += values[i]
+        return total
+
+    @tf.function
+    def grad_of_row(x, i):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(x[i] ** 2)
+        return tape.gradient(y, x)
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*cannot be traced")
+        values = tf.constant([1.0, 2.0, 3.0, 4.0])
+        got = [float(clipped_sum(values, tf.constant(limit))) for limit in (0.5, 3.5, 100.0)]
+        assert got == [0.0, 3.0, 10.0]  # TensorFlow 2.21's
+        x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        assert grad_of_row(x, tf.constant(1)).numpy().tolist() == [[0.0, 0.0], [6.0, 8.0]]
+        assert grad_of_row(x, tf.constant(-2)).numpy().tolist() == [[2.0, 4.0], [0.0, 0.0]]
+        with pytest.raises(tf.errors.InvalidArgumentError, match="index 5 is out of bounds"):
+            grad_of_row(x, tf.constant(5))
+    assert clipped_sum.experimental_get_tracing_count() == 1

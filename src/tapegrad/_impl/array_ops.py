@@ -11,6 +11,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError, UnimplementedError
+from .._core.control import tracer as _tracer
 from .._core.primitive import composite as _composite
 from .._core.tensor import MAX_RANK, Tensor, rank_error
 from .._core.tensor import convert_to_tensor as _tensor
@@ -529,6 +530,9 @@ def getitem(tensor, key):
             return boolean_mask(tensor, key)
         else:
             key = (key,)
+    if (len(key) == 1 and type(key[0]) is Tensor and key[0]._value.ndim == 0
+            and key[0]._value.dtype.kind in "iu" and _tracer() is not None):
+        return _bind(_s.take_row, tensor, key[0])  # a traced index: each call's own row
     for k in key:
         if type(k) not in _PLAIN or (type(k) is slice and not (
                 type(k.start) in _BOUND and type(k.stop) in _BOUND and type(k.step) in _BOUND)):

@@ -150,6 +150,38 @@ where_indices = defprimitive(
 )
 
 
+def _row_at(x, index):
+    """The int row index `index` (a 0-d integer array, negative from the end) into `x`, or
+    getitem's InvalidArgumentError; checked at every call (a traced function's own index)."""
+    k, n = int(_plain(index)), x.shape[0] if x.ndim else 0
+    if not -n <= k < n:
+        raise InvalidArgumentError(
+            f"getitem: cannot index a tensor of shape {list(x.shape)} with [{k}]: index {k} is "
+            f"out of bounds for axis 0 with size {n}.", op="getitem")
+    return k
+
+
+def _put_row(g, index, rows):
+    z = np.zeros((rows,) + g.shape, dtype=g.dtype)
+    z[_row_at(z, index)] = g
+    return z
+
+
+# x[i] for a 0-d integer tensor i that a traced function computes (a loop's counter): the
+# index an input, not a parameter, so that each call indexes its own row; its reverse puts the
+# cotangent at that row of zeros (dense, as TensorFlow's strided slice gradient).
+take_row = defprimitive(
+    "take_row", lambda x, index: x[_row_at(x, index)],
+    vjp=(lambda g, out, x, index: put_row(g, index, rows=x._value.shape[0]), NONE),
+    jvp=LINEAR, dtype_args=(0,), batchable=False, saves=(1,),
+)
+put_row = defprimitive(
+    "put_row", _put_row,
+    vjp=(lambda g, out, y, index, rows: take_row(g, index), NONE),
+    jvp=LINEAR, dtype_args=(0,), batchable=False, saves=(1,),
+)
+
+
 def _tensor_scatter_update(x, u, key):
     out = x.copy()
     out[key] = u  # a repeated position takes its last update
