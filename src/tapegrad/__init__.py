@@ -75,7 +75,7 @@ def __getattr__(name):
     if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "data",
                 "io", "strings", "ragged", "train", "debug", "debugging", "tracing",
                 "saved_model", "sparse", "sets", "queue", "dtypes",
-                "autograph", "image"):
+                "autograph", "image", "summary"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)

@@ -9,7 +9,8 @@ from .._core.errors import InvalidArgumentError, NotFoundError
 from .._core.tensor import Tensor, convert_to_tensor
 from .._impl.string_ops import string_values
 
-__all__ = ["decode_raw", "read_file", "write_file", "serialize_tensor", "parse_tensor", "path_of"]
+__all__ = ["decode_raw", "parse_tensor", "path_of", "proto_field", "read_file", "serialize_tensor",
+           "tensor_proto", "varint", "write_file"]
 
 
 def path_of(filename, op):
@@ -59,7 +60,8 @@ _ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8":
 _BY_ENUM = {v: k for k, v in _ENUM.items()}
 
 
-def _varint(n):
+def varint(n):
+    """`n` as a protobuf varint (a negative int64 as its 10-byte two's complement)."""
     out = bytearray()
     n &= (1 << 64) - 1
     while True:
@@ -69,21 +71,29 @@ def _varint(n):
             return bytes(out)
 
 
-def _field(number, payload):
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+def proto_field(number, payload):
+    """A length-delimited protobuf field (wire type 2): a message, bytes or a string."""
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def serialize_tensor(tensor, name=None):
     """A tensor as the bytes of a TensorFlow `TensorProto` (what TensorFlow writes)."""
     t = tensor if isinstance(tensor, Tensor) else convert_to_tensor(tensor)
+    return Tensor(np.array(tensor_proto(t), dtype=object))
+
+
+def tensor_proto(t):
+    """The `TensorProto` bytes of tensor `t` as TensorFlow's C++ writes them (its
+    `AsProtoTensorContent`; strings as `AsProtoField`), also inside summary events."""
     arr = np.asarray(t)
-    shape = b"".join(_field(2, (_varint(1 << 3) + _varint(d)) if d else b"") for d in arr.shape)
-    out = _varint(1 << 3) + _varint(_ENUM[t.dtype.name]) + _field(2, shape)
+    shape = b"".join(proto_field(2, (varint(1 << 3) + varint(d)) if d else b"") for d in arr.shape)
+    out = varint(1 << 3) + varint(_ENUM[t.dtype.name]) + proto_field(2, shape)
     if arr.dtype == object:
-        out += b"".join(_field(8, s) for s in arr.reshape(-1))
+        out += b"".join(proto_field(8, s) for s in arr.reshape(-1))
     elif arr.size:
-        out += _field(4, np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes())
-    return Tensor(np.array(out, dtype=object))
+        content = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"))
+        out += proto_field(4, content.tobytes())
+    return out
 
 
 def _read_varint(data, pos):
