@@ -4,6 +4,7 @@ summary.proto, tensor.proto field numbers)."""
 
 import glob
 import os
+import re
 import struct
 
 import numpy as np
@@ -138,8 +139,17 @@ def _value(data):
     return value
 
 
+_NAME = re.compile(r"events\.out\.tfevents\.(\d+)\.(.+)\.(\d+)\.(\d+)(.*)$")
+
+
 def event_files(logdir):
-    return sorted(glob.glob(os.path.join(str(logdir), "events.out.tfevents.*")))
+    """The event files in `logdir`, oldest first (by the seconds and the process's counter
+    in their names)."""
+    def key(path):
+        match = _NAME.match(os.path.basename(path))
+        return (int(match[1]), int(match[4])) if match else (0, 0)
+
+    return sorted(glob.glob(os.path.join(str(logdir), "events.out.tfevents.*")), key=key)
 
 
 def summaries(logdir):

@@ -322,5 +322,6 @@ class LambdaCallback(Callback):
 # The callbacks that save, log and steer training live in their own module.
 from . import _callbacks
 from ._callbacks import *
+from ._tensorboard import TensorBoard
 
-__all__ += _callbacks.__all__
+__all__ += [*_callbacks.__all__, "TensorBoard"]

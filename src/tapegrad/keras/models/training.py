@@ -452,8 +452,9 @@ class Trainer:
                     break
             epoch_logs = dict(self._get_metrics_result_or_logs(logs))
             if validation is not None and _should_validate(epoch, validation_freq):
+                # fit's callbacks see the validation pass (on_test_begin, ...), as in Keras
                 val = self.evaluate(verbose=0, return_dict=True, _in_fit=True,
-                                    _iterator=validation)
+                                    _iterator=validation, _callbacks=cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val.items()})
             logs = epoch_logs  # the callbacks get it flattened and sorted, once (Keras's order)
             cbs.on_epoch_end(epoch, logs)
@@ -476,6 +477,7 @@ class Trainer:
         return_dict=False,
         _in_fit=False,
         _iterator=None,
+        _callbacks=None,
         **kwargs,
     ):
         """The loss and metrics on data, in batches.
@@ -492,14 +494,17 @@ class Trainer:
             steps = data_checks.check_steps("evaluate", "steps", steps)
             data = EpochIterator(x, y, sample_weight, batch_size, steps, False, None,
                                  self._np_dtype, "evaluate", text=self._takes_text())
-        cbs = None
+        cbs = _callbacks
         if not _in_fit:
             cbs, _ = self._callbacks(callbacks, verbose, 1, data.num_batches)
+        if cbs is not None:
             cbs.on_test_begin()
         self.reset_metrics()
         logs = {}
         test_step = self._step("test_step")
         for step, batch in data.epoch():
+            if cbs is not None:
+                cbs.on_test_batch_begin(step)
             logs = test_step(batch)
             if cbs is not None:
                 cbs.on_test_batch_end(step, logs)
