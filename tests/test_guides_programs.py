@@ -12,7 +12,8 @@ The guides: autodiff, advanced_autodiff, tensor, variable, basic_training_loops,
 customization basics + custom layers, basic regression (pandas), basic classification,
 overfit_and_underfit, writing a training loop from scratch, tf.data, the Keras optimizers,
 schedules, callbacks and losses, and tf.function (tracing, retracing, concrete functions and
-their graphs, side effects, variables, AutoGraph's loops over tf.range and datasets).
+their graphs, side effects, variables, AutoGraph's loops over tf.range and datasets), and
+TensorBoard (Keras's callback and tf.summary in a custom loop).
 """
 
 import contextlib
@@ -63,8 +64,11 @@ def test_expected_output_is_tensorflows(name):
     if not os.environ.get("TAPEGRAD_GUIDES_TF"):
         pytest.skip("set TAPEGRAD_GUIDES_TF=1 to rerun the guides on TensorFlow (3 minutes)")
     pytest.importorskip("tensorflow")
-    if "import pandas" in (GUIDES / f"{name}.py").read_text(encoding="utf-8"):
+    source = (GUIDES / f"{name}.py").read_text(encoding="utf-8")
+    if "import pandas" in source:
         pytest.importorskip("pandas")
+    if "tf.summary" in source:  # TensorFlow's summary ops are TensorBoard's package
+        pytest.importorskip("tensorboard")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     done = subprocess.run([sys.executable, str(GUIDES / f"{name}.py")], capture_output=True,
                           text=True, env=env, timeout=300, check=False)
