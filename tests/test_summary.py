@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from _event_files import crc32c, event_files, events, records, scalars, summarie
 from bad_input import assert_clear_error
 
 import tapegrad as tf
-from tapegrad.summary import _records
+from tapegrad.summary import _records, _writer
 
 
 def _only_file(logdir):
@@ -213,25 +214,32 @@ def test_summaries_in_a_traced_function_write_at_every_call(tmp_path):
     assert scalars(tmp_path) == {"x": [(0, 0.0), (1, 2.0), (2, 4.0)]}
 
 
-def test_the_queue_waits_for_max_queue_or_a_flush(tmp_path):
+def test_the_queue_waits_for_max_queue_or_a_flush(tmp_path, monkeypatch):
+    for name in ("writer", "step"):  # set_as_default lasts: put the state back afterwards
+        monkeypatch.setattr(_writer._state, name, None)
     writer = tf.summary.create_file_writer(str(tmp_path), max_queue=2)
     writer.set_as_default(step=1)
-    try:
-        tf.summary.scalar("a", 1.0)
-        tf.summary.scalar("a", 2.0)
-        assert summaries(tmp_path) == []  # two waiting: not more than max_queue
-        tf.summary.scalar("a", 3.0)
-        assert len(summaries(tmp_path)) == 3
-        tf.summary.scalar("a", 4.0)
-        tf.summary.flush()
-        assert len(summaries(tmp_path)) == 4
-    finally:
-        tf.summary.create_noop_writer().set_as_default()  # leaves the default as it is
-        writer.close()
-        from tapegrad.summary import _writer
+    tf.summary.scalar("a", 1.0)
+    tf.summary.scalar("a", 2.0)
+    assert summaries(tmp_path) == []  # two waiting: not more than max_queue
+    tf.summary.scalar("a", 3.0)
+    assert len(summaries(tmp_path)) == 3
+    tf.summary.scalar("a", 4.0)
+    tf.summary.create_noop_writer().set_as_default()  # leaves the default as it is
+    tf.summary.flush()
+    assert len(summaries(tmp_path)) == 4
+    tf.summary.scalar("a", 5.0)
+    writer.close()
+    assert len(summaries(tmp_path)) == 5
 
-        _writer._state.writer = None
-        _writer._state.step = None
+
+def test_flush_millis_bounds_how_long_a_summary_waits(tmp_path):
+    writer = tf.summary.create_file_writer(str(tmp_path), max_queue=100, flush_millis=1)
+    writer.flush()
+    time.sleep(0.01)
+    with writer.as_default(step=1):
+        tf.summary.scalar("a", 1.0)
+        assert len(summaries(tmp_path)) == 1  # more than 1 ms since the last flush
 
 
 def test_as_default_flushes_on_exit_and_restores_the_previous_writer(tmp_path):
@@ -255,6 +263,11 @@ def test_closed_writers_refuse_as_default_and_init(tmp_path):
     for call in (writer.as_default, writer.set_as_default, writer.init):
         with pytest.raises(RuntimeError, match="is already closed"):
             call()
+    other = tf.summary.create_file_writer(str(tmp_path))
+    with other.as_default(step=1):
+        other.close()
+        assert_clear_error(lambda: tf.summary.scalar("x", 1.0), tf.errors.NotFoundError,
+                           "closed")
 
 
 def test_the_noop_writer_writes_nothing_and_leaves_the_default_alone(tmp_path):

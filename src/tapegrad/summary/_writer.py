@@ -8,6 +8,7 @@ import threading
 import numpy as np
 
 from .._core import dtypes as _dt
+from .._core.errors import NotFoundError
 from .._core.scope import current_scope
 from .._core.tensor import Tensor, constant, convert_to_tensor
 from .._core.trace import effect
@@ -126,8 +127,9 @@ class _FileWriter(SummaryWriter):
         self._closed = True
 
     def _write(self, step, summary):
-        if self._closed:  # TensorFlow's closed writer resource fails the write op
-            raise RuntimeError(f"tf.summary: cannot write to {self!r}: it is already closed")
+        if self._closed:  # TensorFlow's write op finds the writer's resource gone
+            raise NotFoundError(f"tf.summary: cannot write to {self!r}: it was closed "
+                                "(write before close(), or create a new writer)")
         self._file.add_summary(step, summary)
 
 
