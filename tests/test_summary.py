@@ -295,6 +295,9 @@ def test_bad_summary_input_gets_tensorflows_error_classes(tmp_path):
     assert_clear_error(lambda: tf.summary.flush(3), ValueError, "flush", "3")
     assert_clear_error(lambda: tf.summary.create_file_writer(str(tmp_path), max_queue="x"),
                        TypeError, "max_queue")
+    (tmp_path / "a_file").write_text("")
+    assert_clear_error(lambda: tf.summary.create_file_writer(tmp_path / "a_file"), OSError,
+                       "create_file_writer", "a_file")
     # image checks happen when the summary is recorded, as TensorFlow's lazy tensor
     assert not bool(tf.summary.image("im", np.zeros((2, 2, 1)), step=1))
     with tf.summary.create_file_writer(str(tmp_path)).as_default(step=1):
@@ -304,6 +307,8 @@ def test_bad_summary_input_gets_tensorflows_error_classes(tmp_path):
                            tf.errors.InvalidArgumentError, "channels", "5")
         assert_clear_error(lambda: tf.summary.histogram("h", ["a"]),
                            tf.errors.UnimplementedError, "string")
+        assert_clear_error(lambda: tf.summary.histogram("h", [1.0], buckets=2.5), TypeError,
+                           "buckets", "int32", "float32")
 
 
 def test_crc32c_matches_the_standard_check_value_and_a_bitwise_crc():

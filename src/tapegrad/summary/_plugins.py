@@ -98,8 +98,13 @@ def _buckets(data, bucket_count=None):
     # TensorBoard's _buckets, in float64: the width is range / k, an index floor(offset /
     # width) clamped to k - 1, and the edges TensorFlow's linspace (start + i * width) with
     # the last edge set to the maximum exactly.
-    k = DEFAULT_BUCKET_COUNT if bucket_count is None else int(np.asarray(bucket_count))
-    k = max(0, k)
+    k = DEFAULT_BUCKET_COUNT
+    if bucket_count is not None:
+        count = _tensor(bucket_count)
+        if count.dtype != _dt.int32 or count.shape.rank != 0:
+            raise TypeError(f"tf.summary.histogram: buckets must be a scalar of type tf.int32, "
+                            f"got {count.dtype.name} of shape {tuple(count.shape.as_list())}")
+        k = max(0, int(np.asarray(count)))
     x = np.asarray(cast(reshape(_tensor(data), [-1]), _dt.float64))
     if x.size == 0 or k == 0:
         return Tensor(np.zeros((k, 3)))

@@ -96,7 +96,11 @@ class _FileWriter(SummaryWriter):
     """A writer of one TensorBoard event file (`create_file_writer` makes it)."""
 
     def __init__(self, logdir, max_queue, flush_millis, filename_suffix):
-        self._file = EventFile(logdir, max_queue, flush_millis, filename_suffix)
+        try:
+            self._file = EventFile(logdir, max_queue, flush_millis, filename_suffix)
+        except OSError as err:  # TensorFlow: FailedPreconditionError, which tapegrad lacks
+            raise type(err)(err.errno, f"tf.summary.create_file_writer: cannot write an event "
+                            f"file in {logdir!r}: {err.strerror}") from None
         self.logdir = logdir
         self._closed = False
 
