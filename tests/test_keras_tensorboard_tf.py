@@ -23,10 +23,11 @@ def _weights():
 
 @pytest.mark.parametrize("update_freq", ["epoch", 3, "batch"])
 def test_the_same_fit_writes_the_same_summaries(tmp_path, update_freq):
+    options = {"histogram_freq": 1, "write_images": update_freq == "epoch"}
     mine, _, _ = fit_program(keras, str(tmp_path / "tapegrad"), update_freq, _weights(),
-                             histogram_freq=1)
+                             **options)
     theirs, _, _ = fit_program(keras_real, str(tmp_path / "keras"), update_freq, _weights(),
-                               histogram_freq=1)
+                               **options)
     assert tags_by_file(mine, tmp_path / "tapegrad") == tags_by_file(theirs, tmp_path / "keras")
     for sub in ("train", "validation"):
         a, b = summaries(tmp_path / "tapegrad" / sub), summaries(tmp_path / "keras" / sub)
@@ -37,6 +38,11 @@ def test_the_same_fit_writes_the_same_summaries(tmp_path, update_freq):
             elif plugin == "histograms":
                 np.testing.assert_allclose(x[:, :2], y[:, :2], rtol=1e-5, atol=1e-6)
                 np.testing.assert_array_equal(x[:, 2], y[:, 2])
+            elif plugin == "images":  # width, height, then PNGs of nearly equal weights
+                assert list(x[:2]) == list(y[:2]), tag
+                for png, other in zip(x[2:], y[2:]):
+                    np.testing.assert_allclose(tf_real.io.decode_png(png).numpy(),
+                                               tf_real.io.decode_png(other).numpy(), atol=1)
 
 
 def test_the_projector_config_is_keras_text(tmp_path):
