@@ -28,10 +28,6 @@ def _metadata(plugin_name, description):
     return out
 
 
-def _tensor(data):
-    return data if isinstance(data, Tensor) else convert_to_tensor(data)
-
-
 def scalar(name, data, step=None, description=None):
     """Writes a scalar summary (the Scalars dashboard), as float32.
 
@@ -55,7 +51,7 @@ def scalar(name, data, step=None, description=None):
         ...     ok = tf.summary.scalar("loss", 0.25, step=1)
     """
     with summary_scope(name, "scalar_summary") as (tag, _):
-        t = _tensor(data)
+        t = convert_to_tensor(data)
         if t.shape.rank != 0:
             raise ValueError(
                 f"Expected scalar shape, saw shape: {tuple(t.shape.as_list())}. "
@@ -72,7 +68,7 @@ def text(name, data, step=None, description=None):
         TypeError: `data` is not a string tensor.
     """
     with summary_scope(name, "text_summary") as (tag, _):
-        t = _tensor(data)
+        t = convert_to_tensor(data)
         if t.dtype != _dt.string:
             raise TypeError(f"tensor must be of type tf.string; got tf.{t.dtype.name} "
                             f"(tf.summary.text {tag!r}: format numbers with "
@@ -88,7 +84,7 @@ def histogram(name, data, step=None, buckets=None, description=None):
     If all the values are equal, every edge is that value and the last bucket counts them
     all; with no values, every row is zeros.
     """
-    data = stop_gradient(_tensor(data))
+    data = stop_gradient(convert_to_tensor(data))
     with summary_scope(name, "histogram_summary") as (tag, _):
         return write_lazily(tag, data, lambda d: _buckets(d, buckets), step,
                             _metadata(b"histograms", description))
@@ -100,12 +96,12 @@ def _buckets(data, bucket_count=None):
     # the last edge set to the maximum exactly.
     k = DEFAULT_BUCKET_COUNT
     if bucket_count is not None:
-        count = _tensor(bucket_count)
+        count = convert_to_tensor(bucket_count)
         if count.dtype != _dt.int32 or count.shape.rank != 0:
             raise TypeError(f"tf.summary.histogram: buckets must be a scalar of type tf.int32, "
                             f"got {count.dtype.name} of shape {tuple(count.shape.as_list())}")
         k = max(0, int(np.asarray(count)))
-    x = np.asarray(cast(reshape(_tensor(data), [-1]), _dt.float64))
+    x = np.asarray(cast(reshape(convert_to_tensor(data), [-1]), _dt.float64))
     if x.size == 0 or k == 0:
         return Tensor(np.zeros((k, 3)))
     lo, hi = x.min(), x.max()
@@ -141,7 +137,7 @@ def image(name, data, step=None, max_outputs=3, description=None):
 
 
 def _encoded_images(data, max_outputs, tag):
-    t = _tensor(data)
+    t = convert_to_tensor(data)
     if t.shape.rank != 4:
         raise ValueError(f"Tensor  must have rank 4.  Received rank {t.shape.rank}, shape "
                          f"{tuple(t.shape.as_list())} (tf.summary.image {tag!r}: give a batch "

@@ -10,7 +10,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import NotFoundError
 from .._core.scope import current_scope
-from .._core.tensor import Tensor, constant, convert_to_tensor
+from .._core.tensor import constant, convert_to_tensor
 from .._core.trace import effect
 from .._impl.module import name_scope
 from ..io._files import path_of
@@ -19,7 +19,7 @@ from ._records import EventFile, summary_proto
 __all__ = [
     "SummaryWriter", "create_file_writer", "create_noop_writer", "flush", "get_step",
     "record_if", "set_step", "should_record_summaries", "summary_scope", "write",
-    "write_raw_pb",
+    "write_lazily", "write_raw_pb",
 ]
 
 
@@ -339,13 +339,9 @@ def _record(writer, condition, tag, data, make_tensor, step, metadata):
         return constant(False)
     if callable(data):
         data = data()
-    tensor = make_tensor(data) if make_tensor is not None else _as_tensor(data)
+    tensor = make_tensor(data) if make_tensor is not None else convert_to_tensor(data)
     writer._write(step, summary_proto(tag, tensor, metadata))
     return constant(True)
-
-
-def _as_tensor(data):
-    return data if isinstance(data, Tensor) else convert_to_tensor(data)
 
 
 def write_raw_pb(tensor, step=None, name=None):
@@ -367,7 +363,7 @@ def _record_raw(writer, condition, tensor, step):
     step = _step_now(condition, step)
     if step is None:
         return constant(False)
-    values = np.asarray(_as_tensor(tensor))
+    values = np.asarray(convert_to_tensor(tensor))
     if values.dtype != object:
         raise TypeError(f"tf.summary.experimental.write_raw_pb: `tensor` must hold serialized "
                         f"Summary protobufs (strings), got dtype {values.dtype}")
