@@ -64,6 +64,13 @@ def scalar(name, data, step=None, description=None):
 def text(name, data, step=None, description=None):
     """Writes a text summary (the Text dashboard): a string tensor of any shape, Markdown.
 
+    Args:
+        name, step, description: as `scalar`'s.
+        data: a string, or a string tensor of any shape (shown as a table).
+
+    Returns:
+        True (a bool tensor) when written, else False.
+
     Raises:
         TypeError: `data` is not a string tensor.
     """
@@ -83,6 +90,18 @@ def histogram(name, data, step=None, buckets=None, description=None):
 
     If all the values are equal, every edge is that value and the last bucket counts them
     all; with no values, every row is zeros.
+
+    Args:
+        name, step, description: as `scalar`'s.
+        data: a tensor of any shape castable to float64 (a variable: its value now).
+        buckets: an int32 scalar, the number of buckets (30).
+
+    Returns:
+        True (a bool tensor) when written, else False.
+
+    Raises:
+        TypeError: `buckets` is not an int32 scalar (when recorded).
+        UnimplementedError: `data` is a string tensor (when recorded).
     """
     data = stop_gradient(convert_to_tensor(data))
     with summary_scope(name, "histogram_summary") as (tag, _):
@@ -124,9 +143,18 @@ def image(name, data, step=None, max_outputs=3, description=None):
     """Writes up to `max_outputs` images (the Images dashboard), PNG-encoded.
 
     Args:
+        name, step, description: as `scalar`'s.
         data: a tensor of shape (k, height, width, channels), channels 1 to 4; floats are
             taken in [0, 1] (converted to uint8 with saturation), integers in their range.
         max_outputs: the most images to write (the first ones).
+
+    Returns:
+        True (a bool tensor) when written, else False.
+
+    Raises:
+        ValueError: `data` is not of rank 4 (when recorded).
+        InvalidArgumentError: a channel count other than 1 to 4, or a negative
+            `max_outputs` (when recorded).
 
     The written tensor is `[width, height, png_1, ...]` as strings, computed only when
     recorded; a wrong rank or channel count raises then, as TensorFlow's.
