@@ -63,6 +63,12 @@ def backward(records, targets, seeds, wanted, free):
     Visits each record once, after all its consumers (records are in execution order). Only
     records on a path from a wanted id are visited, and only the rules of arguments on such a
     path are called. With `free`, each record is dropped as soon as it has been visited.
+
+    The walk is the hot loop of every `tape.gradient`: it costs what its bytecodes cost
+    (docs/performance.md, "the reverse walk"), so the rare cases are found without a test on
+    the usual one: a record of several results is the one whose `output` (their tuple) has no
+    `_tid`, and a rule's result that is not a tensor (None, IndexedSlices) the one without a
+    `_value` (Python's exceptions cost nothing until raised).
     """
     if not wanted:
         return {}
@@ -71,11 +77,10 @@ def backward(records, targets, seeds, wanted, free):
     for rec in records:
         for a in rec.inputs:
             if a._tid in reach:
-                out = rec.output
-                if type(out) is tuple:  # a primitive with several results
-                    reach.update(o._tid for o in out if o._tid)
-                else:
-                    reach.add(out._tid)
+                try:
+                    reach.add(rec.output._tid)
+                except AttributeError:  # a primitive with several results: their tuple
+                    reach.update(o._tid for o in rec.output if o._tid)
                 path.append(rec)
                 break
     if free:
@@ -87,52 +92,52 @@ def backward(records, targets, seeds, wanted, free):
         tid = t._tid
         if tid in reach:
             cot[tid] = seed if tid not in cot else bind(add, cot[tid], seed)
+    sparse = False  # whether a cotangent may be IndexedSlices (a row gather's gradient)
     # Every cotangent carries the seeds' leading batch axes (tape.jacobian), or none.
     batch = seeds[0]._value.shape[: seeds[0]._value.ndim - targets[0]._value.ndim]
     nbatch = len(batch)
     while path:
         rec = path.pop()
         out = rec.output
-        if type(out) is tuple:
+        try:
+            tid = out._tid
+        except AttributeError:  # several results: one rule call takes all their cotangents
             _results_vjp(rec, cot, wanted, reach)
             continue
-        tid = out._tid
         g = cot.get(tid) if tid in wanted else cot.pop(tid, None)
         if g is None:
             continue
-        if type(g) is IndexedSlices:  # rules take dense cotangents
+        if sparse and type(g) is IndexedSlices:  # rules take dense cotangents
             g = g._read()
         args, params = rec.inputs, rec.params
-        rules = rec.prim.vjp
+        rules = rec.prim.vjps
+        # The usual record calls its rules as they are; a debug hook, or a large cotangent
+        # that the one rule of a one-argument record may write into, go through `_call`.
+        plain = hook is None and (
+            len(args) != 1 or type(g._value) is not np.ndarray
+            or g._value.size < DONATE_MIN_SIZE or tid in wanted or not _donating(g))
         for i, a in enumerate(args):
             atid = a._tid
             if atid not in reach:
                 continue
-            rule = rules[i] if type(rules) is tuple else rules
+            rule = rules[i]
             if rule is NONE:
                 continue
             shape = batch + a._value.shape if nbatch else a._value.shape
             if rule is ZERO:
                 gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
             else:
-                if hook is not None:
-                    gi = hook(rule, rec, i, g)
-                elif (type(g._value) is np.ndarray and len(args) == 1
-                        and g._value.size >= DONATE_MIN_SIZE and tid not in wanted
-                        and _donating(g)):
-                    donate(g._value)  # its one rule may write into it (owned.py)
-                    try:
-                        gi = rule(g, out, *args, **params)
-                    finally:  # a rule that raises leaves no donation behind
-                        donate(None)
-                else:
-                    gi = rule(g, out, *args, **params)
-                if gi is None:  # a custom gradient's None: this path contributes nothing
-                    continue
-                if type(gi) is IndexedSlices:  # a row gather's gradient stays sparse
+                gi = rule(g, out, *args, **params) if plain else _call(hook, rule, rec, i, g)
+                try:
+                    gshape = gi._value.shape
+                except AttributeError:
+                    if gi is None:  # a custom gradient's None: this path contributes nothing
+                        continue
+                    # IndexedSlices: a row gather's gradient stays sparse
                     cot[atid] = add_sparse(cot[atid], gi) if atid in cot else gi
+                    sparse = True
                     continue
-                if gi._value.shape != shape:
+                if gshape != shape:
                     gi = unbroadcast(gi, shape, nbatch)
             if atid not in cot:
                 cot[atid] = gi
@@ -141,6 +146,18 @@ def backward(records, targets, seeds, wanted, free):
             else:  # no local name for the total: accumulate may add into its array
                 cot[atid] = _sum(cot.pop(atid), gi)
     return {tid: cot[tid] for tid in wanted if tid in cot}
+
+
+def _call(hook, rule, rec, i, g):
+    """A rule called other than plainly: through the debug hook, or with `g`'s array donated
+    (its one reader may write into it, owned.py)."""
+    if hook is not None:
+        return hook(rule, rec, i, g)
+    donate(g._value)
+    try:
+        return rule(g, rec.output, *rec.inputs, **rec.params)
+    finally:  # a rule that raises leaves no donation behind
+        donate(None)
 
 
 def _sum(total, more):

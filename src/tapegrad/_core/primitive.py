@@ -36,11 +36,26 @@ MULTILINEAR = _Marker("MULTILINEAR")  # linear in each float argument separately
 FROM_VJP = _Marker("FROM_VJP")  # JVP obtained by transposing the VJP (costs a backward pass)
 
 
+class _EveryArgument(dict):
+    """`vjps` of a primitive with one rule for all its arguments: `[i]` is that rule for
+    any i (each index found once, then a plain dict hit)."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule):
+        super().__init__()
+        self.rule = rule
+
+    def __missing__(self, i):
+        self[i] = self.rule
+        return self.rule
+
+
 class Primitive:
     """One table entry. Fields mirror `defprimitive`'s arguments."""
 
     __slots__ = (
-        "name", "forward", "vjp", "jvp", "differentiable", "dtype_args", "batchable", "saves",
+        "name", "forward", "_vjp", "vjps", "jvp", "differentiable", "dtype_args", "batchable", "saves",
         "unsaved", "unsaved_from", "drops_out", "stateful", "specialize",
     )
 
@@ -64,10 +79,21 @@ class Primitive:
         self.unsaved = tuple(i for i in range(self.unsaved_from) if i not in positions)
         self.drops_out = saves is not None and "out" not in saves
 
+    @property
+    def vjp(self):
+        """One rule (all arguments alike), a tuple of one per argument, NONE or ZERO."""
+        return self._vjp
+
+    @vjp.setter
+    def vjp(self, vjp):
+        self._vjp = vjp
+        # The rule of argument i is vjps[i] (the reverse walk's lookup, one subscript): the
+        # tuple itself, or every argument's one rule.
+        self.vjps = vjp if type(vjp) is tuple else _EveryArgument(vjp)
+
     def vjp_rule(self, i):
         """The reverse rule of argument `i`: a callable, NONE or ZERO."""
-        v = self.vjp
-        return v[i] if isinstance(v, tuple) else v
+        return self.vjps[i]
 
     def __call__(self, *args, **params):
         return bind(self, *args, **params)
