@@ -94,7 +94,9 @@ def recorder():
     for interpreter in active:
         if type(interpreter) is _Recorder:
             return interpreter
-    made = _Recorder()
+    made = state.idle_recorder  # the last one this thread made, kept while inactive
+    if made is None:
+        made = state.idle_recorder = _Recorder()
     if active:
         activate(made)
     else:  # the usual case, a tape in a thread with no interpreter active: one step

@@ -73,6 +73,9 @@ class _State(threading.local):
         # True while a traced program's computation is repeated to differentiate it
         # (control.py): its effects (printing, assignments) already happened.
         self.dry = False
+        # The tapes' recorder (record.py) of this thread, made once and kept while no tape
+        # records: each tape's `with` block reuses it (a third of entering and leaving one).
+        self.idle_recorder = None
 
 
 state = _State()
