@@ -300,7 +300,16 @@ class Variable(ArrayLike):
             arr = value._value
         elif kind is float or kind is int:
             arr = CONSTANTS.get(old.dtype, _NOTHING).get(value)
-            arr = None if arr is None else arr._value
+            if arr is None:
+                pass
+            elif (old.ndim == 0 and type(old) is np.ndarray and old.base is None
+                    and _refcount(old) == HELD_HERE and not state.interpreters):
+                # a step count's `assign_add(1)`: a cached constant has the variable's dtype
+                # and shape (), so none of the checks below can fail (the bits are the same)
+                old[()] = arr._value if combine is None else combine(old[()], arr._value)
+                return
+            else:
+                arr = arr._value
         else:
             arr = value
         if (

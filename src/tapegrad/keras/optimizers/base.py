@@ -31,7 +31,10 @@ from .optimizer_saving import OptimizerSaving
 from .traced_update import traced_update
 from .variables import OptimizerVariable, slot_name
 
-_SCRATCH = weakref.WeakKeyDictionary()  # optimizer -> {(shape, dtype): two scratch arrays}
+_SCRATCH = weakref.WeakKeyDictionary()
+# The attributes that make a step more than the update (see Optimizer._is_plain).
+_STEP_OPTIONS = frozenset({"built", "loss_scale_factor", "clipnorm", "global_clipnorm",
+                           "clipvalue", "weight_decay", "use_ema", "_constrained"})  # optimizer -> {(shape, dtype): two scratch arrays}
 
 
 class Optimizer(OptimizerSaving):
@@ -148,6 +151,7 @@ class Optimizer(OptimizerSaving):
             cls.build = notifying_build(cls.__dict__["build"])
 
     _variables = None  # the instance's list of its Variables, set first by __init__
+    _plain = False  # see _is_plain
 
     def __setattr__(self, name, value):
         # As Keras, every Variable given to an attribute is optimizer state. (An attribute
@@ -162,6 +166,21 @@ class Optimizer(OptimizerSaving):
         if isinstance(value, Variable) and not any(value is v for v in variables):
             variables.append(value)
         object.__setattr__(self, name, value)
+        if name in _STEP_OPTIONS:
+            object.__setattr__(self, "_plain", self._is_plain())
+
+    def _is_plain(self):
+        """Whether a step is the update alone: built, and no loss scale, clipping, weight
+        decay, moving averages or constraints (each step reads this one flag, which setting
+        any of those attributes recomputes, instead of eight attributes)."""
+        def get(name):
+            return getattr(self, name, None)  # (not __dict__: see __setattr__)
+
+        return bool(
+            get("built") and get("loss_scale_factor") is None and not get("clipnorm")
+            and not get("global_clipnorm") and not get("clipvalue")
+            and get("weight_decay") is None and not get("use_ema") and not get("_constrained")
+        )
 
     def __setstate__(self, state):
         # A copy (copy.deepcopy, pickle) has copies of the variables: key them by their new ids.
@@ -452,6 +471,13 @@ class Optimizer(OptimizerSaving):
         the update, which raises only where the rate cannot be read or clipping fails, before
         anything changes."""
         lr = self._current_lr()
+        if self._plain:  # the usual step: the update alone
+            if self._rates:
+                self._rates.clear()
+                self._constants.clear()
+            self._backend_update_step(grads, updated, lr)
+            self._iterations.assign_add(1)
+            return self._iterations
         if self.loss_scale_factor is not None or (
             self.clipnorm or self.global_clipnorm or self.clipvalue
         ):

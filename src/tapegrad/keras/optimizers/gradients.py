@@ -83,9 +83,30 @@ def checked_gradients(optimizer, grads_and_vars):
     if optimizer.built:
         if type(grads_and_vars) is not list:
             grads_and_vars = list(grads_and_vars)  # walked twice if the fast path gives up
-        checked = _known_dense(optimizer, grads_and_vars)
-        if checked is not None:
-            return checked[0], checked[1], checked[0]
+        # The fast path, for the usual step (docs/performance.md): every pair a tuple of a
+        # Tensor gradient and a variable the optimizer was built on (a hit in the index by id
+        # is the variable itself: the optimizer holds it), the gradient of the shape and dtype
+        # the variable has (known since `build`: no read of the variable). Anything else goes
+        # to the general walk below, which checks again and explains.
+        known, layouts = optimizer._trainable_variables_indices, optimizer._layouts
+        variables, grads = [], []
+        for pair in grads_and_vars:
+            if type(pair) is not tuple or len(pair) != 2:
+                break
+            g, v = pair
+            index = known.get(id(v))
+            if index is None or type(g) is not Tensor:
+                break
+            g = g.__array__()  # np.asarray(g), without NumPy's protocol lookup (0.15 us)
+            spec = layouts[index]
+            if spec is None or g.shape != spec[0] or (g.dtype is not spec[1]
+                                                       and g.dtype != spec[1]):
+                break
+            variables.append(v)
+            grads.append(g)
+        else:
+            if grads:
+                return variables, grads, variables
     variables, grads, missing = [], [], []  # missing: variables given None
     updated = None  # the variables with a gradient, once one has none (else `variables`)
     known = optimizer._trainable_variables_indices if optimizer.built else None
@@ -150,30 +171,6 @@ def checked_gradients(optimizer, grads_and_vars):
         )
     # the usual case, no None gradient: every variable given is updated
     return variables, grads, variables if updated is None else updated
-
-
-def _known_dense(optimizer, pairs):
-    """checked_gradients' fast path, for the usual step of a built optimizer: (variables,
-    gradient arrays) when every pair is a tuple of a Tensor gradient of its variable's known
-    shape and dtype and a variable the optimizer was built on, else None (then the general
-    path checks again, and explains). A walk of a few lines per pair: see docs/performance.md.
-    """
-    known, layouts = optimizer._trainable_variables_indices, optimizer._layouts
-    variables, grads = [], []
-    for pair in pairs:
-        if type(pair) is not tuple or len(pair) != 2:
-            return None
-        g, v = pair
-        index = known.get(id(v))  # a hit is the variable itself: the optimizer holds it
-        if index is None or type(g) is not Tensor:
-            return None
-        g = g.__array__()  # np.asarray(g), without NumPy's protocol lookup (0.15 us)
-        spec = layouts[index]
-        if spec is None or g.shape != spec[0] or g.dtype != spec[1]:
-            return None
-        variables.append(v)
-        grads.append(g)
-    return (variables, grads) if grads else None
 
 
 def _why_none(variables):
