@@ -6,7 +6,7 @@ import numpy as np
 from .bind import bind
 from .indexed_slices import IndexedSlices, add_sparse
 from .owned import donate, held_once
-from .primitive import NONE, PRIMITIVES, ZERO
+from .primitive import PRIMITIVES
 from .state import state
 from .tensor import Tensor
 
@@ -121,24 +121,19 @@ def backward(records, targets, seeds, wanted, free):
             if atid not in reach:
                 continue
             rule = rules[i]
-            if rule is NONE:
+            gi = rule(g, out, *args, **params) if plain else _call(hook, rule, rec, i, g)
+            try:
+                gshape = gi._value.shape
+            except AttributeError:
+                if gi is None:  # no gradient (NONE, a custom gradient's None): none here
+                    continue
+                # IndexedSlices: a row gather's gradient stays sparse
+                cot[atid] = add_sparse(cot[atid], gi) if atid in cot else gi
+                sparse = True
                 continue
             shape = batch + a._value.shape if nbatch else a._value.shape
-            if rule is ZERO:
-                gi = Tensor(np.zeros(shape, dtype=a._value.dtype))
-            else:
-                gi = rule(g, out, *args, **params) if plain else _call(hook, rule, rec, i, g)
-                try:
-                    gshape = gi._value.shape
-                except AttributeError:
-                    if gi is None:  # a custom gradient's None: this path contributes nothing
-                        continue
-                    # IndexedSlices: a row gather's gradient stays sparse
-                    cot[atid] = add_sparse(cot[atid], gi) if atid in cot else gi
-                    sparse = True
-                    continue
-                if gshape != shape:
-                    gi = unbroadcast(gi, shape, nbatch)
+            if gshape != shape:
+                gi = unbroadcast(gi, shape, nbatch)
             if atid not in cot:
                 cot[atid] = gi
             elif type(cot[atid]) is Tensor and type(cot[atid]._value) is not np.ndarray:

@@ -24,6 +24,7 @@ def _failed(prim, targs, params, err):
 
 _ERRORS = (ValueError, IndexError, TypeError, np.linalg.LinAlgError)
 _NOTHING = {}
+_ARRAYS = (np.ndarray, np.generic)  # what forwards return, but for a few string ops
 
 
 def bind(prim, *args, **params):
@@ -76,7 +77,7 @@ def bind(prim, *args, **params):
         raise  # a forward's own error names its op already
     except _ERRORS as err:
         raise _failed(prim, targs, params, err) from None
-    if type(value) is not np.ndarray and not isinstance(value, np.generic):
+    if not isinstance(value, _ARRAYS):
         # a string op on 0-d object arrays returns bytes: keep it a tf.string
         value = np.asarray(value, dtype=object if isinstance(value, bytes) else None)
     out = Tensor(value)

@@ -10,7 +10,10 @@ must count axes from the end, or read the batch rank as `g.ndim - out.ndim`. A r
 result in `out`'s (batched) broadcast shape: the engine sums it back to the argument's shape.
 """
 
+import numpy as np
+
 from .bind import bind
+from .tensor import Tensor
 
 __all__ = [
     "Primitive", "defprimitive", "PRIMITIVES", "composite", "COMPOSITES",
@@ -36,9 +39,30 @@ MULTILINEAR = _Marker("MULTILINEAR")  # linear in each float argument separately
 FROM_VJP = _Marker("FROM_VJP")  # JVP obtained by transposing the VJP (costs a backward pass)
 
 
+def _none(g, out, *args, **params):
+    """NONE as a rule: no gradient for this argument."""
+    return None
+
+
+def _as_rule(rule, i):
+    """`rule`, the reverse rule of argument i, as a callable: NONE gives None, ZERO zeros of
+    the argument's shape (and the cotangent's batch axes) and dtype."""
+    if rule is NONE:
+        return _none
+    if rule is not ZERO:
+        return rule
+
+    def zeros(g, out, *args, **params):
+        a = args[i]._value
+        batch = g._value.shape[: g._value.ndim - out._value.ndim]
+        return Tensor(np.zeros(batch + a.shape, dtype=a.dtype))
+
+    return zeros
+
+
 class _EveryArgument(dict):
-    """`vjps` of a primitive with one rule for all its arguments: `[i]` is that rule for
-    any i (each index found once, then a plain dict hit)."""
+    """`vjps` of a primitive with one rule for all its arguments: `[i]` is that rule as a
+    callable (`_as_rule`), for any i (each index found once, then a plain dict hit)."""
 
     __slots__ = ("rule",)
 
@@ -47,8 +71,8 @@ class _EveryArgument(dict):
         self.rule = rule
 
     def __missing__(self, i):
-        self[i] = self.rule
-        return self.rule
+        rule = self[i] = _as_rule(self.rule, i)
+        return rule
 
 
 class Primitive:
@@ -87,13 +111,17 @@ class Primitive:
     @vjp.setter
     def vjp(self, vjp):
         self._vjp = vjp
-        # The rule of argument i is vjps[i] (the reverse walk's lookup, one subscript): the
-        # tuple itself, or every argument's one rule.
-        self.vjps = vjp if type(vjp) is tuple else _EveryArgument(vjp)
+        # What the reverse walk calls for argument i: vjps[i], one subscript, always a rule
+        # (NONE and ZERO made rules that return None and zeros).
+        if type(vjp) is tuple:
+            self.vjps = tuple(_as_rule(rule, i) for i, rule in enumerate(vjp))
+        else:
+            self.vjps = _EveryArgument(vjp)
 
     def vjp_rule(self, i):
         """The reverse rule of argument `i`: a callable, NONE or ZERO."""
-        return self.vjps[i]
+        v = self._vjp
+        return v[i] if type(v) is tuple else v
 
     def __call__(self, *args, **params):
         return bind(self, *args, **params)

@@ -147,6 +147,8 @@ def effect(fn=None, *, replay=None):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        if not state.interpreters:  # eager and untaped, the usual optimizer step: `fn` itself
+            return fn(*args, **kwargs)
         return run_effect(fn, args, kwargs, replay)
 
     return wrapper

@@ -91,16 +91,15 @@ def checked_gradients(optimizer, grads_and_vars):
         known, layouts = optimizer._trainable_variables_indices, optimizer._layouts
         variables, grads = [], []
         for pair in grads_and_vars:
-            if type(pair) is not tuple or len(pair) != 2:
+            try:
+                g, v = pair
+            except (TypeError, ValueError):  # not a pair: the general walk says so
                 break
-            g, v = pair
             index = known.get(id(v))
             if index is None or type(g) is not Tensor:
                 break
             g = g.__array__()  # np.asarray(g), without NumPy's protocol lookup (0.15 us)
-            spec = layouts[index]
-            if spec is None or g.shape != spec[0] or (g.dtype is not spec[1]
-                                                       and g.dtype != spec[1]):
+            if (g.shape, g.dtype) != layouts[index]:  # (a non-float variable's is None)
                 break
             variables.append(v)
             grads.append(g)
