@@ -74,6 +74,7 @@ def _enum_setting(kind, value, name):
         ) from None
 
 _NOTHING = {}
+_ARRAYS = (np.ndarray, np.generic)
 _refcount = sys.getrefcount
 _add, _iadd, _sub, _isub = operator.add, operator.iadd, operator.sub, operator.isub
 
@@ -314,8 +315,8 @@ class Variable(ArrayLike):
             arr = value
         if (
             state.interpreters
-            or not (kind is np.ndarray or type(arr) is np.ndarray or isinstance(arr, np.generic))
-            or arr.dtype != old.dtype
+            or (kind is not np.ndarray and not isinstance(arr, _ARRAYS))
+            or (arr.dtype is not old.dtype and arr.dtype != old.dtype)  # `is`: no compare
             or arr.shape != old.shape
         ):
             if isinstance(value, Variable):

@@ -509,8 +509,11 @@ class Optimizer(OptimizerSaving):
                     update_step(g.dense(), v, learning_rate)
                 else:
                     self.sparse_update_step(g, v, learning_rate)
-            else:
+            elif g.ndim:
                 update_step(g, v, learning_rate)
+            else:  # a 0-d variable's: NumPy scalars, whose arithmetic gives the bits of 0-d
+                # arrays' ten times faster (0.04 us a multiply instead of 0.4)
+                update_step(g[()], v, learning_rate[()])
 
     def sparse_update_step(self, gradient, variable, learning_rate):
         """The update for a gradient that was IndexedSlices: `gradient` has the distinct row

@@ -99,7 +99,9 @@ def checked_gradients(optimizer, grads_and_vars):
             if index is None or type(g) is not Tensor:
                 break
             g = g.__array__()  # np.asarray(g), without NumPy's protocol lookup (0.15 us)
-            if (g.shape, g.dtype) != layouts[index]:  # (a non-float variable's is None)
+            spec = layouts[index]
+            if spec is None or g.shape != spec[0] or (g.dtype is not spec[1]
+                                                       and g.dtype != spec[1]):
                 break
             variables.append(v)
             grads.append(g)
