@@ -27,18 +27,19 @@ def _matmul(a, b, transpose_a=False, transpose_b=False):
 
     A stack of matrices against one matrix (or the reverse) is one GEMM: NumPy multiplies it
     one slice at a time, and a batch of cotangents (tape.jacobian) produces exactly that.
+    The transposes are the arrays' own `swapaxes` (np.swapaxes is a Python wrapper of it).
     """
     if transpose_a:
-        a = np.swapaxes(a, -1, -2)
+        a = a.swapaxes(-1, -2)
     if transpose_b:
-        b = np.swapaxes(b, -1, -2)
+        b = b.swapaxes(-1, -2)
     if a.ndim > 2 and b.ndim == 2:
         return (a.reshape(-1, a.shape[-1]) @ b).reshape(a.shape[:-1] + (b.shape[-1],))
     if a.ndim == 2 and b.ndim > 2:
         # a @ b[i] for every i, as (b^T a^T)^T with the stack folded into rows of b^T
-        bt = np.swapaxes(b, -1, -2)
+        bt = b.swapaxes(-1, -2)
         out = (bt.reshape(-1, bt.shape[-1]) @ a.T).reshape(bt.shape[:-1] + (a.shape[0],))
-        return np.swapaxes(out, -1, -2)
+        return out.swapaxes(-1, -2)
     return np.matmul(a, b)
 
 
