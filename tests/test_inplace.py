@@ -228,3 +228,30 @@ def test_sums_of_cotangents_bind_no_add_outside_a_recording_tape(monkeypatch):
         y = tf.reduce_sum(x * 2.0 + x * x)
     tape.gradient(y, x)
     assert "add" not in names
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", ["assign", "assign_add", "assign_sub"])
+def test_numpy_scalars_and_numbers_into_a_0d_variable(dtype, op):
+    # the optimizers' 0-d writes (a 0-d weight's update, `iterations.assign_add(1)`): in place
+    # while nothing else holds the array, with the out-of-place bits, and a reader keeps its value
+    combine = {"assign": lambda a, b: b, "assign_add": np.add, "assign_sub": np.subtract}[op]
+    v = tf.Variable(dtype(1.5))
+    want = np.asarray(dtype(1.5))
+    for step, arg in enumerate([dtype(0.3), 2, 0.25, dtype(-7.1)]):
+        kept = v.read_value() if step == 2 else None
+        before = None if kept is None else np.array(kept)
+        getattr(v, op)(arg)
+        want = np.asarray(combine(want, np.asarray(arg, dtype)), dtype)
+        assert np.asarray(v).tobytes() == want.tobytes()
+        if kept is not None:
+            assert np.asarray(kept).tobytes() == before.tobytes()
+
+
+def test_assign_arguments_have_tensorflows_names():
+    v = tf.Variable([1.0, 2.0])
+    v.assign_add(delta=[1.0, 1.0])
+    v.assign_sub(delta=tf.constant([0.5, 0.5]), read_value=False)
+    np.testing.assert_array_equal(np.asarray(v), [1.5, 2.5])
+    assert v.assign(value=[3.0, 4.0]) is v
+    np.testing.assert_array_equal(np.asarray(v), [3.0, 4.0])

@@ -79,6 +79,56 @@ _refcount = sys.getrefcount
 _add, _iadd, _sub, _isub = operator.add, operator.iadd, operator.sub, operator.isub
 
 
+def _assigning(documented, op, combine, into):
+    """`Variable.<op>` (assign, assign_add or assign_sub: `documented` gives the signature's
+    documentation): the variable becomes `combine(old, value)` (`value` for None).
+
+    The fast path, for the writes optimizers make at every step (docs/performance.md): while
+    no interpreter listens and the variable alone holds its array, an array of its dtype and
+    shape (a slot's or a weight's update), a NumPy scalar of its dtype into a 0-d variable (a
+    0-d weight's) or a cached Python number into a 0-d one (`iterations.assign_add(1)`) is
+    written in place, without `_update`'s call and checks. Anything else goes to `_update`.
+    """
+
+    def method(self, value, use_locking=None, name=None, read_value=True):
+        old = self._value
+        kind = type(value)
+        # `old` is held by self.__dict__ and this local: one more holder is a reader
+        if (type(old) is np.ndarray and old.base is None and _refcount(old) == HELD_HERE
+                and not state.interpreters):
+            if kind is np.ndarray:
+                if value.dtype is old.dtype and value.shape == old.shape and old.ndim:
+                    if combine is None:
+                        old[...] = value
+                    else:
+                        into(old, value)
+                    return self if read_value else None
+            elif not old.ndim:
+                if kind is old.dtype.type:
+                    old[()] = value if combine is None else combine(old[()], value)
+                    return self if read_value else None
+                if kind is int or kind is float:
+                    cached = CONSTANTS.get(old.dtype, _NOTHING).get(value)
+                    if cached is not None:  # of the variable's dtype, shape ()
+                        value = cached._value
+                        old[()] = value if combine is None else combine(old[()], value)
+                        return self if read_value else None
+        del old  # not a holder of the array while `_update` decides whether to copy it
+        self._update(value, op, combine, into)
+        return self if read_value else None
+
+    method.__name__ = op
+    method.__qualname__ = f"Variable.{op}"
+    method.__doc__ = documented.__doc__
+    # TensorFlow names the argument of assign_add and assign_sub `delta` (keyword callers)
+    parameter = documented.__code__.co_varnames[1]
+    code = method.__code__
+    method.__code__ = code.replace(
+        co_varnames=tuple(parameter if n == "value" else n for n in code.co_varnames))
+    return method
+
+
+
 class Variable(ArrayLike):
     """A mutable tensor-like value.
 
@@ -283,10 +333,11 @@ class Variable(ArrayLike):
         """`assign*`: the variable becomes `combine(old, value)` (an operator; `value` itself
         for None), computed in place by `into(old, value)` (its in-place operator).
 
-        The fast path takes an array, NumPy scalar or tensor of the variable's dtype and shape,
-        or a Python number already in the constant cache, while no interpreter listens: these
-        need no conversion and no copy (the result is written, not the argument kept).
-        Anything else goes through `_new_value`'s checks and is told to the interpreters.
+        The usual optimizer writes never get here (`_assigning`'s fast path writes them).
+        An array, NumPy scalar or tensor of the variable's dtype and shape, or a Python number
+        already in the constant cache, while no interpreter listens, needs no conversion and no
+        copy (the result is written, not the argument kept). Anything else goes through
+        `_new_value`'s checks and is told to the interpreters.
 
         The result goes into the variable's own array unless something else may see that
         array (a tensor read from the variable, a value a tape saved, `np.asarray(v)` kept by
@@ -301,16 +352,7 @@ class Variable(ArrayLike):
             arr = value._value
         elif kind is float or kind is int:
             arr = CONSTANTS.get(old.dtype, _NOTHING).get(value)
-            if arr is None:
-                pass
-            elif (old.ndim == 0 and type(old) is np.ndarray and old.base is None
-                    and _refcount(old) == HELD_HERE and not state.interpreters):
-                # a step count's `assign_add(1)`: a cached constant has the variable's dtype
-                # and shape (), so none of the checks below can fail (the bits are the same)
-                old[()] = arr._value if combine is None else combine(old[()], arr._value)
-                return
-            else:
-                arr = arr._value
+            arr = None if arr is None else arr._value
         else:
             arr = value
         if (
@@ -348,18 +390,12 @@ class Variable(ArrayLike):
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the variable to `value` (same shape; Python values take the variable's dtype)."""
-        self._update(value, "assign", None, None)
-        return self if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` to the variable and returns the variable."""
-        self._update(delta, "assign_add", _add, _iadd)
-        return self if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` from the variable and returns the variable."""
-        self._update(delta, "assign_sub", _sub, _isub)
-        return self if read_value else None
 
     def __setitem__(self, key, value):
         raise TypeError(
@@ -375,3 +411,9 @@ class Variable(ArrayLike):
         )
 
     __str__ = __repr__
+
+
+# assign, assign_add, assign_sub: one fast path for the three (see _assigning)
+Variable.assign = _assigning(Variable.assign, "assign", None, None)
+Variable.assign_add = _assigning(Variable.assign_add, "assign_add", _add, _iadd)
+Variable.assign_sub = _assigning(Variable.assign_sub, "assign_sub", _sub, _isub)
