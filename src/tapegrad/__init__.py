@@ -24,19 +24,14 @@ from ._impl.array_ops import (
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
 from ._impl.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, norm
-from ._impl.check_ops import Assert, assert_equal, assert_less, assert_rank, ensure_shape
-from ._impl.control_flow_ops import case, cond, switch_case, while_loop
 from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient
 from ._impl.counting_ops import histogram_fixed_width, searchsorted, sequence_mask
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )
 from ._impl.dtype_ops import saturate_cast
-from ._impl.function import TensorSpec, function
-from ._impl.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from ._impl.grid_ops import meshgrid, repeat
 from ._impl.linalg_ops import einsum, tensordot
-from ._impl.logging_ops import print
 from ._impl.math_ops import (
     abs, acos, add, add_n, argmax, argmin, asin, atan, atan2, cos, cosh, cumsum, divide, equal,
     exp, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or,
@@ -44,15 +39,8 @@ from ._impl.math_ops import (
     reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, round,
     sigmoid, sign, sin, sinh, sqrt, square, subtract, tan, tanh, truediv,
 )
-from ._impl.module import Module, name_scope
-from ._impl.scatter_ops import (
-    scatter_nd, tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min,
-    tensor_scatter_nd_sub, tensor_scatter_nd_update,
-)
-from ._impl.script_ops import numpy_function, py_function
 from ._impl.slice_ops import roll, slice
 from ._impl.sort_ops import argsort, sort, unique, unique_with_counts
-from ._impl.tensor_array_ops import TensorArray
 from .gradcheck import check_grads
 
 newaxis = None
@@ -63,9 +51,41 @@ newaxis = None
 __version__ = "2.21.0"
 
 
-# Names of modules loaded on first use, and where: `tf.device` is tapegrad.config's.
-_LAZY_NAMES = {"device": "config._devices", "DeviceSpec": "config._devices",
-               "RaggedTensor": "ragged", "SparseTensor": "sparse"}
+# Names whose modules load on first use, and where (`tf.device` is tapegrad.config's): the
+# subsystems a program may never touch (tf.function, control flow, TensorArray, scatter,
+# py_function, tf.print, tf.Module, the assertions), so that `import tapegrad` stays fast.
+_LAZY_NAMES = {
+    "device": "config._devices", "DeviceSpec": "config._devices",
+    "RaggedTensor": "ragged", "SparseTensor": "sparse",
+    "Assert": "_impl.check_ops",
+    "assert_equal": "_impl.check_ops",
+    "assert_less": "_impl.check_ops",
+    "assert_rank": "_impl.check_ops",
+    "ensure_shape": "_impl.check_ops",
+    "case": "_impl.control_flow_ops",
+    "cond": "_impl.control_flow_ops",
+    "switch_case": "_impl.control_flow_ops",
+    "while_loop": "_impl.control_flow_ops",
+    "TensorSpec": "_impl.function",
+    "function": "_impl.function",
+    "foldl": "_impl.functional_ops",
+    "foldr": "_impl.functional_ops",
+    "map_fn": "_impl.functional_ops",
+    "scan": "_impl.functional_ops",
+    "vectorized_map": "_impl.functional_ops",
+    "print": "_impl.logging_ops",
+    "Module": "_impl.module",
+    "name_scope": "_impl.module",
+    "scatter_nd": "_impl.scatter_ops",
+    "tensor_scatter_nd_add": "_impl.scatter_ops",
+    "tensor_scatter_nd_max": "_impl.scatter_ops",
+    "tensor_scatter_nd_min": "_impl.scatter_ops",
+    "tensor_scatter_nd_sub": "_impl.scatter_ops",
+    "tensor_scatter_nd_update": "_impl.scatter_ops",
+    "numpy_function": "_impl.script_ops",
+    "py_function": "_impl.script_ops",
+    "TensorArray": "_impl.tensor_array_ops",
+}
 
 
 def __getattr__(name):
@@ -78,5 +98,7 @@ def __getattr__(name):
                 "autograph", "image", "summary"):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value  # found by plain lookup from now on (a decorator, a loop)
+        return value
     raise AttributeError(f"module 'tapegrad' has no attribute {name!r}")
