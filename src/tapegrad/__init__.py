@@ -41,7 +41,6 @@ from ._impl.math_ops import (
 )
 from ._impl.slice_ops import roll, slice
 from ._impl.sort_ops import argsort, sort, unique, unique_with_counts
-from .gradcheck import check_grads
 
 newaxis = None
 
@@ -53,7 +52,8 @@ __version__ = "2.21.0"
 
 # Names whose modules load on first use, and where (`tf.device` is tapegrad.config's): the
 # subsystems a program may never touch (tf.function, control flow, TensorArray, scatter,
-# py_function, tf.print, tf.Module, the assertions), so that `import tapegrad` stays fast.
+# py_function, tf.print, tf.Module, the assertions, check_grads), so that `import tapegrad`
+# stays fast.
 _LAZY_NAMES = {
     "device": "config._devices", "DeviceSpec": "config._devices",
     "RaggedTensor": "ragged", "SparseTensor": "sparse",
@@ -85,6 +85,7 @@ _LAZY_NAMES = {
     "numpy_function": "_impl.script_ops",
     "py_function": "_impl.script_ops",
     "TensorArray": "_impl.tensor_array_ops",
+    "check_grads": "gradcheck",
 }
 
 
