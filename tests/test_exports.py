@@ -85,9 +85,9 @@ OWN = {
 def _exported(module):
     """A namespace's export list: `__all__`, or for the top level its public non-module names."""
     names = getattr(module, "__all__", None)
-    if names is None:
-        names = [n for n, v in vars(module).items()
-                 if not n.startswith("_") and not isinstance(v, types.ModuleType)]
+    if names is None:  # dir: the names that load on first use too
+        names = [n for n in dir(module)
+                 if not n.startswith("_") and not isinstance(getattr(module, n), types.ModuleType)]
     return set(names)
 
 

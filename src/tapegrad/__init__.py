@@ -24,7 +24,10 @@ from ._impl.array_ops import (
     reshape, reverse, split, squeeze, stack, tile, transpose, unstack, where,
 )
 from ._impl.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, norm
-from ._impl.control_ops import executing_eagerly, init_scope, stop_gradient
+from ._impl.control_ops import (
+    control_dependencies, executing_eagerly, get_static_value, group, init_scope,
+    inside_function, no_op, stop_gradient,
+)
 from ._impl.counting_ops import histogram_fixed_width, searchsorted, sequence_mask
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
@@ -86,20 +89,33 @@ _LAZY_NAMES = {
     "py_function": "_impl.script_ops",
     "TensorArray": "_impl.tensor_array_ops",
     "check_grads": "gradcheck",
+    "get_logger": "_impl.logging_ops",
+    "constant_initializer": "_impl.initializer_ops",
+    "ones_initializer": "_impl.initializer_ops",
+    "random_normal_initializer": "_impl.initializer_ops",
+    "random_uniform_initializer": "_impl.initializer_ops",
+    "zeros_initializer": "_impl.initializer_ops",
 }
+_SUBPACKAGES = (
+    "keras", "test", "datasets", "autodiff", "config", "types", "version", "data", "io",
+    "strings", "ragged", "train", "debug", "debugging", "tracing", "saved_model", "sparse",
+    "sets", "queue", "dtypes", "autograph", "image", "summary",
+)
 
 
 def __getattr__(name):
     # Heavier sub-packages load on first use so that `import tapegrad` stays fast.
     import importlib
 
-    if name in ("keras", "test", "datasets", "autodiff", "config", "types", "version", "data",
-                "io", "strings", "ragged", "train", "debug", "debugging", "tracing",
-                "saved_model", "sparse", "sets", "queue", "dtypes",
-                "autograph", "image", "summary"):
+    if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
     if name in _LAZY_NAMES:
         value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
         globals()[name] = value  # found by plain lookup from now on (a decorator, a loop)
         return value
     raise AttributeError(f"module 'tapegrad' has no attribute {name!r}")
+
+
+def __dir__():
+    # the names that load on first use too (tab completion, dir(tf))
+    return sorted(set(globals()) | set(_LAZY_NAMES) | set(_SUBPACKAGES))

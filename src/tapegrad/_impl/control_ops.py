@@ -5,11 +5,19 @@ import contextlib
 
 from .._core.bind import bind as _bind
 from .._core.state import state as _state
+from .._core.tensor import Tensor
 from .._core.trace import Tracer
 from ..ops import control as _c
 
 __all__ = [
-    "stop_gradient", "init_scope", "executing_eagerly",
+    "control_dependencies",
+    "executing_eagerly",
+    "get_static_value",
+    "group",
+    "init_scope",
+    "inside_function",
+    "no_op",
+    "stop_gradient",
 ]
 
 
@@ -44,3 +52,43 @@ def executing_eagerly():
     """Whether ops run eagerly now: True, except while a `tf.function` is being traced (the
     code in an `init_scope` inside it runs eagerly again), as TensorFlow's."""
     return not any(isinstance(interpreter, Tracer) for interpreter in _state.interpreters)
+
+
+def inside_function():
+    """Whether a `tf.function` is being traced now (TensorFlow's "building a graph")."""
+    return not executing_eagerly()
+
+
+def no_op(name=None):
+    """Does nothing: None, as TensorFlow's eager no_op (ops run in program order here)."""
+    return
+
+
+def group(*inputs, name=None):
+    """None, as TensorFlow's eager `tf.group`: the ops given ran already, in program order."""
+    return
+
+
+def control_dependencies(control_inputs):
+    """A context manager that does nothing, as TensorFlow's in eager code: tapegrad runs ops,
+    and a traced `tf.function` replays them, in program order. Callables among
+    `control_inputs` are called, as TensorFlow does."""
+    for item in control_inputs or ():
+        if callable(item):
+            item()
+    return contextlib.nullcontext()
+
+
+def get_static_value(tensor, partial=False):
+    """`tensor`'s value as a NumPy array (a NumPy scalar for rank 0) when it is known without
+    running a traced program: always for an eager tensor, never for a traced function's
+    input or what is computed from it (None); a variable gives None, and a value that is not
+    a tensor comes back as it is, as TensorFlow's."""
+    if isinstance(tensor, Tensor):
+        for interpreter in _state.interpreters:
+            if interpreter.symbolic(tensor) is not None:
+                return None
+        return tensor.numpy()
+    if hasattr(tensor, "_read"):  # a Variable: its value may change, TensorFlow gives None
+        return None
+    return tensor

@@ -2,6 +2,7 @@
 error by default; inside a traced `tf.function` at every call, not at tracing.
 """
 
+import logging
 import sys
 
 import numpy as np
@@ -10,7 +11,7 @@ from .._core import nest
 from .._core.tensor import Tensor
 from .._core.trace import effect
 
-__all__ = ["print"]
+__all__ = ["get_logger", "print"]
 
 _print = print
 
@@ -126,3 +127,9 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     stream = sys.stderr if output_stream is None else output_stream
     # keywords: an effect's positional iterators are read into lists, and a file iterates
     _emit(list(inputs), output_stream=stream, sep=sep, end=end, summarize=summarize)
+
+
+def get_logger():
+    """The `logging` logger named "tensorflow", as TensorFlow's `tf.get_logger()` (programs set
+    its level to quiet TensorFlow's messages)."""
+    return logging.getLogger("tensorflow")
