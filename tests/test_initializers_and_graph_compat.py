@@ -123,3 +123,53 @@ def test_against_tensorflow():
     assert real.random_normal_initializer(seed=3).get_config() == \
         tf.random_normal_initializer(seed=3).get_config()
     assert real.get_static_value([1, 2]) == tf.get_static_value([1, 2])
+
+
+# -- tf.nn.bias_add, tf.nn.batch_normalization, keras.utils.(un)pack_x_y_sample_weight --------
+
+
+def test_bias_add():
+    x = tf.reshape(tf.range(12, dtype=tf.float32), (2, 3, 2))
+    got = tf.nn.bias_add(x, tf.constant([10.0, 20.0]))
+    np.testing.assert_array_equal(got, np.arange(12, dtype=np.float32).reshape(2, 3, 2) + [10, 20])
+    nchw = tf.nn.bias_add(tf.ones((2, 3, 4)), [1.0, 2.0, 3.0], data_format="NCHW")
+    np.testing.assert_array_equal(nchw.numpy()[0], [[2.0] * 4, [3.0] * 4, [4.0] * 4])
+    np.testing.assert_array_equal(  # 2-D input, channels first: the channels are axis 1 still
+        tf.nn.bias_add(tf.ones((2, 3)), tf.constant([1.0, 2.0, 3.0]), data_format="NCHW"),
+        [[2.0, 3.0, 4.0]] * 2)
+    v = tf.Variable([[1.0, 2.0], [3.0, 5.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.bias_add(v, tf.constant([1.0, 2.0])) ** 2)
+    np.testing.assert_array_equal(tape.gradient(y, v), [[4.0, 8.0], [8.0, 14.0]])  # TF 2.21's
+
+
+@pytest.mark.parametrize("call, mentions", [
+    (lambda x: tf.nn.bias_add(x, tf.constant([1.0, 2.0, 3.0])), ("3 biases", "[2, 3, 2]")),
+    (lambda x: tf.nn.bias_add(x, tf.ones((2, 2))), ("1-D", "[2, 2]")),
+    (lambda x: tf.nn.bias_add(tf.constant(1.0), tf.constant([1.0])), ("2-D", "[]")),
+    (lambda x: tf.nn.bias_add(x, tf.constant([1, 2])), ("int32", "float32")),
+])
+def test_bias_add_bad_input(call, mentions):
+    x = tf.zeros((2, 3, 2))
+    assert_clear_error(lambda: call(x), tf.errors.InvalidArgumentError, "bias_add", *mentions)
+    assert_clear_error(lambda: tf.nn.bias_add(x, [1.0, 2.0], data_format="HWC"), ValueError,
+                       "data_format")
+
+
+def test_batch_normalization_has_tensorflows_bits():
+    x = tf.constant([1.0, 2.0, 3.0])
+    # recorded from TensorFlow 2.21 (x * inv + (offset - mean * inv), float32)
+    assert tf.nn.batch_normalization(x, 2.0, 4.0, 1.0, 2.0, 1e-3).numpy().tolist() == [
+        0.00012493133544921875, 1.0, 1.9998750686645508]
+    assert tf.nn.batch_normalization(x, 2.0, 4.0, None, None, 1e-3).numpy().tolist() == [
+        -0.4999375343322754, 0.0, 0.4999375343322754]
+
+
+def test_pack_and_unpack_x_y_sample_weight():
+    from tapegrad import keras
+
+    pack, unpack = keras.utils.pack_x_y_sample_weight, keras.utils.unpack_x_y_sample_weight
+    assert [pack(1), pack(1, 2), pack(1, 2, 3), pack((1, 2))] == [1, (1, 2), (1, 2, 3), ((1, 2),)]
+    assert [unpack(1), unpack((1,)), unpack((1, 2)), unpack([1, 2, 3]), unpack({"a": 1})] == [
+        (1, None, None), (1, None, None), (1, 2, None), (1, 2, 3), ({"a": 1}, None, None)]
+    assert_clear_error(lambda: unpack((1, 2, 3, 4)), ValueError, "(x, y, sample_weight)")

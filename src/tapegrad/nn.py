@@ -23,6 +23,8 @@ from ._impl.math_ops import (
     tanh,
 )
 from ._impl.nn_ops import (
+    batch_normalization,
+    bias_add,
     dropout,
     elu,
     embedding_lookup,
@@ -58,7 +60,7 @@ __all__ = [
     "conv2d_transpose", "conv3d", "conv3d_transpose", "conv_transpose", "convolution",
     "depthwise_conv2d", "local_response_normalization", "lrn", "max_pool", "max_pool1d",
     "max_pool2d", "max_pool3d", "pool", "separable_conv2d", "top_k", "in_top_k",
-    "dropout", "elu", "embedding_lookup", "gelu", "l2_loss", "l2_normalize", "leaky_relu",
+    "batch_normalization", "bias_add", "dropout", "elu", "embedding_lookup", "gelu", "l2_loss", "l2_normalize", "leaky_relu",
     "log_softmax", "moments", "relu", "relu6", "selu", "sigmoid",
     "sigmoid_cross_entropy_with_logits", "softmax", "softmax_cross_entropy_with_logits",
     "softplus", "softsign",

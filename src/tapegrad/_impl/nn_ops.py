@@ -20,6 +20,7 @@ from .array_ops import gather as _gather
 from .clip_ops import clip_by_norm as _clip_by_norm
 from .math_ops import (
     reduce_mean,
+    rsqrt,
     squared_difference,
 )
 from .random_ops import generator as _generator
@@ -28,7 +29,7 @@ from .random_ops import sampled as _sampled
 __all__ = [
     "relu", "relu6", "elu", "selu", "leaky_relu", "gelu", "sigmoid_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits", "l2_loss",
-    "dropout", "moments", "embedding_lookup",
+    "dropout", "moments", "embedding_lookup", "bias_add", "batch_normalization",
 ]
 
 # -- activations --------------------------------------------------------------------------------
@@ -267,3 +268,57 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
         axes = tuple(range(len(getattr(ids, "shape", _np.shape(ids))), out.ndim))
         out = _clip_by_norm(out, max_norm, axes=list(axes))
     return out
+
+
+# -- the layers' arithmetic ------------------------------------------------------------------
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """`value + bias` along the channel axis, TensorFlow's BiasAdd: the last axis, or the second
+    with a `data_format` starting "NC"; `bias` is 1-D with one entry per channel, `value` has
+    rank 2 or more, and both have one dtype (a Python list takes `value`'s).
+
+    Raises:
+        ValueError: for a `data_format` that is neither "N...C" nor "NC...".
+        InvalidArgumentError: for ranks, sizes or dtypes as above.
+    """
+    if data_format is None or data_format.startswith("N") and data_format.endswith("C"):
+        channels_first = False
+    elif data_format.startswith("NC"):
+        channels_first = True
+    else:
+        raise ValueError("bias_add: data_format must be of the form `N...C` or `NC...`, got "
+                         f"{data_format!r}")
+    v = _tensor(value)
+    b = bias if isinstance(bias, _Tensor) else _tensor(bias, dtype=v.dtype)
+    vshape, bshape = v._value.shape, b._value.shape
+    if len(vshape) < 2:
+        raise _Invalid(f"bias_add: the input must be at least 2-D, got shape {list(vshape)}",
+                       op="BiasAdd")
+    if len(bshape) != 1:
+        raise _Invalid(f"bias_add: biases must be 1-D, got shape {list(bshape)}", op="BiasAdd")
+    axis = 1 if channels_first else len(vshape) - 1
+    if bshape[0] != vshape[axis]:
+        raise _Invalid(
+            f"bias_add: must provide as many biases as the {'second' if channels_first else 'last'}"
+            f" dimension of the input: {bshape[0]} biases for shape {list(vshape)}",
+            op="BiasAdd")
+    if b._value.dtype != v._value.dtype:
+        raise _Invalid(f"bias_add: the bias is {b.dtype.name} but the input is {v.dtype.name}; "
+                       "cast one with tf.cast", op="BiasAdd")
+    if channels_first and len(vshape) > 2:
+        b = _bind(_s.reshape, b, shape=(bshape[0],) + (1,) * (len(vshape) - 2))
+    return _bind(_e.add, v, b)
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """`(x - mean) / sqrt(variance + variance_epsilon) * scale + offset` in TensorFlow's order of
+    operations (`x * inv + (offset - mean * inv)`, `inv` the scaled reciprocal square root), so
+    the bits are TensorFlow's; `offset` and `scale` may be None."""
+    x = _tensor(x)
+    inv = rsqrt(_tensor(variance, dtype_hint=x.dtype) + variance_epsilon)
+    if scale is not None:
+        inv = inv * scale
+    shift = -_tensor(mean, dtype_hint=x.dtype) * inv if offset is None else offset - mean * inv
+    return x * _bind(_e.cast, inv, dtype=x._value.dtype) + _bind(
+        _e.cast, _tensor(shift), dtype=x._value.dtype)

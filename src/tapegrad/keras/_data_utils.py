@@ -6,7 +6,10 @@ import warnings
 
 import numpy as np
 
-__all__ = ["PyDataset", "Sequence", "pad_sequences", "split_dataset"]
+__all__ = [
+    "PyDataset", "Sequence", "pack_x_y_sample_weight", "pad_sequences", "split_dataset",
+    "unpack_x_y_sample_weight",
+]
 
 
 class PyDataset:
@@ -236,3 +239,34 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
             ds = ds.batch(batch_size)
         out.append(ds.prefetch(tf_data.AUTOTUNE))
     return tuple(out)
+
+
+def unpack_x_y_sample_weight(data):
+    """(x, y, sample_weight) of a batch given as x, (x,), (x, y) or (x, y, sample_weight), as
+    Keras's (fit, evaluate and predict take their batches apart with it).
+
+    Raises:
+        ValueError: for a tuple or list of more than three items.
+    """
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data[0], data[1], data[2]
+    raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                     f"`(x, y, sample_weight)`, found: {data}")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """A batch as `unpack_x_y_sample_weight` takes it apart, as Keras's: x alone (a tuple or
+    list x as `(x,)`), (x, y) or (x, y, sample_weight)."""
+    if y is None:
+        return (x,) if isinstance(x, (tuple, list)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)

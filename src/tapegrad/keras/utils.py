@@ -10,7 +10,14 @@ import numpy as np
 import tapegrad as tf
 
 from . import backend
-from ._data_utils import PyDataset, Sequence, pad_sequences, split_dataset
+from ._data_utils import (
+    PyDataset,
+    Sequence,
+    pack_x_y_sample_weight,
+    pad_sequences,
+    split_dataset,
+    unpack_x_y_sample_weight,
+)
 from ._directory_datasets import image_dataset_from_directory, text_dataset_from_directory
 from ._file_utils import get_file
 from ._image_utils import array_to_img, img_to_array, load_img, save_img
@@ -35,7 +42,8 @@ __all__ = [
     "get_registered_name", "get_registered_object", "image_dataset_from_directory",
     "img_to_array", "load_img", "pad_sequences", "register_keras_serializable", "save_img",
     "serialize_keras_object", "set_random_seed", "split_dataset", "text_dataset_from_directory",
-    "normalize", "timeseries_dataset_from_array", "to_categorical",
+    "normalize", "timeseries_dataset_from_array", "to_categorical", "pack_x_y_sample_weight",
+    "unpack_x_y_sample_weight",
 ]
 
 

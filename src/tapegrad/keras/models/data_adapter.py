@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from .. import backend
+from .._data_utils import unpack_x_y_sample_weight as unpack
 from ..tree import flatten
 from . import data_checks
 
@@ -47,19 +48,6 @@ def to_arrays(x, dtype):
     if arr.dtype.kind == "f" and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return arr
-
-
-def unpack(data):
-    """(x, y, sample_weight) of a batch given as x, (x,), (x, y) or (x, y, sample_weight)."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) == 1:
-        return data[0], None, None
-    if len(data) == 2:
-        return data[0], data[1], None
-    return data[0], data[1], data[2]
 
 
 def is_dataset(x):
