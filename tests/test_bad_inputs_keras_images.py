@@ -85,6 +85,18 @@ TABLE = {
                                 why="Keras 3 takes any mode and flips nothing"),
     "random_contrast_factor": Bad(lambda k, t, d: k.layers.RandomContrast(1.5), ValueError,
                                   "factor", "1.5"),
+    "random_crop_height_zero": Bad(lambda k, t, d: k.layers.RandomCrop(0, 3)(IMG), ValueError,
+                                   "height", "0", keras="pass",
+                                   why="Keras 3 takes it and crops to an empty image"),
+    "random_crop_rank_two_input": Bad(lambda k, t, d: k.layers.RandomCrop(2, 2)(IMG[0, 0]),
+                                      ValueError, "rank 3 or 4", "(6, 3)",
+                                      keras="IndexError",
+                                      why="Keras 3 indexes the missing axis of the shape"),
+    "random_brightness_factor": Bad(lambda k, t, d: k.layers.RandomBrightness(-1.5), ValueError,
+                                    "factor", "-1.5"),
+    "random_brightness_value_range": Bad(
+        lambda k, t, d: k.layers.RandomBrightness(0.1, value_range=(0, 1, 2)), ValueError,
+        "value_range", "(0, 1, 2)"),
     "random_rotation_factor": Bad(lambda k, t, d: k.layers.RandomRotation(1.5), ValueError,
                                   "factor", "1.5"),
     "random_rotation_fill_mode": Bad(

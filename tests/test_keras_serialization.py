@@ -91,6 +91,8 @@ SAMPLES = {
     "Resizing": {"height": 4, "width": 3, "crop_to_aspect_ratio": True},
     "CenterCrop": {"height": 4, "width": 3},
     "RandomContrast": {"factor": (0.1, 0.3), "seed": 2},
+    "RandomCrop": {"height": 3, "width": 2, "seed": 2},
+    "RandomBrightness": {"factor": (-0.1, 0.3), "value_range": (0, 1)},
     "RandomRotation": {"factor": 0.2, "fill_mode": "constant", "seed": 1},
     "RandomZoom": {"height_factor": (0.1, 0.2), "width_factor": 0.3},
     "RandomTranslation": {"height_factor": 0.1, "width_factor": (-0.2, 0.1)},

@@ -1,11 +1,14 @@
 """Preprocessing layers: numerical (Rescaling, Normalization), text and categorical
 (TextVectorization, StringLookup, IntegerLookup, CategoryEncoding, Hashing) and image (Resizing,
-CenterCrop, RandomFlip, RandomContrast, RandomRotation, RandomZoom, RandomTranslation)."""
+CenterCrop, RandomCrop, RandomFlip, RandomContrast, RandomBrightness, RandomRotation, RandomZoom,
+RandomTranslation)."""
 
 from .categorical import CategoryEncoding, Hashing
 from .image_preprocessing import (
     CenterCrop,
+    RandomBrightness,
     RandomContrast,
+    RandomCrop,
     RandomFlip,
     RandomRotation,
     RandomTranslation,
@@ -22,7 +25,9 @@ __all__ = [
     "Hashing",
     "IntegerLookup",
     "Normalization",
+    "RandomBrightness",
     "RandomContrast",
+    "RandomCrop",
     "RandomFlip",
     "RandomRotation",
     "RandomTranslation",

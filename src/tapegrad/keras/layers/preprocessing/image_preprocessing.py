@@ -1,5 +1,6 @@
 """Image preprocessing layers as Keras 3's: Resizing and CenterCrop, and the augmentations
-RandomFlip, RandomContrast, RandomRotation, RandomZoom and RandomTranslation, active only with
+RandomCrop, RandomFlip, RandomContrast, RandomBrightness, RandomRotation, RandomZoom and
+RandomTranslation, active only with
 `training=True` and drawn from the layer's `seed` or, without one, from the stream
 `keras.utils.set_random_seed` seeds. The geometric ones sample through
 `keras.ops.image.affine_transform` with Keras's matrices."""
@@ -14,7 +15,7 @@ from ..layer import Layer
 from ..noise import _Noise
 
 __all__ = [
-    "CenterCrop", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation",
+    "CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation",
     "RandomZoom", "Resizing",
 ]
 
@@ -223,6 +224,134 @@ class RandomContrast(_Noise):
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range,
                 "seed": self.seed, "data_format": self.data_format}
+
+
+def _take(images, indices, axis):
+    """The slices of `images` at `indices` along `axis`, through gather on axis 0: the gather
+    that takes a tensor drawn at each call of a traced function."""
+    perm = (axis,) + tuple(i for i in range(images.ndim) if i != axis)
+    moved = tf.gather(tf.transpose(images, perm), indices)
+    return tf.transpose(moved, tuple(int(i) for i in np.argsort(perm)))
+
+
+class RandomCrop(_Noise):
+    """Crops a random (height, width) box, one place for the whole batch, in training; at
+    inference (and in training for an image no larger than the box in both sizes) the largest
+    central box of the output's aspect ratio, resized to (height, width).
+
+    Keras 3.15 documents this inference behaviour but returns the images unchanged there (its
+    issue 21868), so a model's validation inputs keep the uncropped size; tapegrad does what the
+    documentation says (and tf.keras 2 did). Training follows Keras 3.15's arithmetic.
+
+    Args:
+        height, width: the output size.
+        seed: an integer for a private random stream.
+        data_format: "channels_last" (default: the backend's) or "channels_first".
+    """
+
+    def __init__(self, height, width, seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.height = check_integer("RandomCrop", "height", height, minimum=1)
+        self.width = check_integer("RandomCrop", "width", width, minimum=1)
+        self.data_format = check_data_format(data_format)
+        self.supports_masking = False
+
+    def _offsets(self, size, room):
+        """A drawn start in [0, room] (Keras: uniform(0, room + 1) cast to int32) and the
+        `size` indices from it, drawn anew at each call of a traced function."""
+        def sample():
+            start = int(self._stream().uniform(0.0, float(room + 1)))
+            return np.arange(start, start + size, dtype=np.int32)
+
+        return tf.tracing.draw(sample)
+
+    def call(self, inputs, training=False):
+        images, back = _channels_last(self, inputs)
+        h, w = int(images.shape[-3]), int(images.shape[-2])
+        if not training:
+            return back(_smart_resize(images, self.height, self.width))
+        if h > self.height and w > self.width:
+            rows = self._offsets(self.height, h - self.height)
+            cols = self._offsets(self.width, w - self.width)
+            rank = images.ndim
+            return back(_take(_take(images, rows, rank - 3), cols, rank - 2))
+        # Keras 3.15: start where the largest central box of the output's aspect ratio starts,
+        # take (height, width) from there (what fits), and resize that if it is smaller
+        crop_h = max(min(h, int(float(w * self.height) / self.width)), 1)
+        crop_w = max(min(w, int(float(h * self.width) / self.height)), 1)
+        top, left = int(float(h - crop_h) / 2), int(float(w - crop_w) / 2)
+        images = images[..., top:top + self.height, left:left + self.width, :]
+        if tuple(images.shape[-3:-1]) != (self.height, self.width):
+            images = tf.cast(tf.image.resize(images, (self.height, self.width)),
+                             self.compute_dtype)
+        return back(images)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        axes = (-2, -1) if self.data_format == "channels_first" else (-3, -2)
+        shape[axes[0]], shape[axes[1]] = self.height, self.width
+        return tuple(shape)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format, "height": self.height,
+                "width": self.width, "seed": self.seed}
+
+
+class RandomBrightness(_Noise):
+    """Adds a random delta, factor * (value_range[1] - value_range[0]) with the factor drawn in
+    [lower, upper] (per image), and clips to `value_range`, in training only. Float images come
+    out in the compute dtype; integer images keep their dtype (the delta cast to it, as Keras).
+
+    Args:
+        factor: a number f in [-1, 1] (deltas in [-|f|, |f|]) or a pair (lower, upper).
+        value_range: the images' (low, high) range, which the output is clipped to.
+        seed: an integer for a private random stream.
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        message = ("RandomBrightness: the `factor` argument should be a number (or a list of "
+                   f"two numbers) in the range [-1, 1]. Received: factor={factor}")
+        if isinstance(factor, (tuple, list)):
+            # as Keras's check: a pair is refused only when it lies wholly outside [-1, 1]
+            if len(factor) != 2 or factor[0] > 1 or factor[1] < -1:
+                raise ValueError(message)
+            factor = tuple(sorted(factor))
+        elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+            if not -1 <= factor <= 1:
+                raise ValueError(message)
+            factor = (-abs(factor), abs(factor))
+        else:
+            raise ValueError(message)  # noqa: TRY004 - Keras raises ValueError
+        if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
+            raise ValueError("RandomBrightness: the `value_range` argument should be a list of "
+                             f"two numbers. Received: value_range={value_range}")
+        self.factor = factor
+        self.value_range = sorted(value_range)
+        self.data_format = check_data_format(data_format)  # kept for the config, as Keras's
+
+    def call(self, inputs, training=False):
+        images = tf.convert_to_tensor(inputs)
+        if images.dtype.is_floating:
+            images = tf.cast(images, self.compute_dtype)
+        if images.ndim not in (3, 4):
+            raise ValueError(
+                "RandomBrightness: expected the input image to be rank 3 or 4. Received "
+                f"inputs.shape={tuple(images.shape)}")
+        if not training:
+            return images
+        shape = (images.shape[0], 1, 1, 1) if images.ndim == 4 else (1, 1, 1)
+        low, high = self.value_range
+        span = np.float32(high - low)
+        delta = tf.tracing.draw(lambda: self._stream().uniform(
+            self.factor[0], self.factor[1], size=shape).astype(np.float32) * span)
+        dtype = images.dtype
+        return tf.clip_by_value(images + tf.cast(delta, dtype), tf.cast(low, dtype),
+                                tf.cast(high, dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format, "factor": self.factor,
+                "value_range": self.value_range, "seed": self.seed}
 
 
 def _factor_pair(owner, name, factor, low, high, message, open_low=False):
