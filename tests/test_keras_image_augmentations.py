@@ -1,6 +1,7 @@
 """RandomCrop and RandomBrightness as Keras 3's: training draws (per batch for the crop, per
 image for the brightness), the inference behaviour, configs and dtypes, drawn anew at each call
-of a traced function; expected values recorded from Keras 3.15 say so."""
+of a traced function (RandomFlip and RandomContrast too); expected values recorded from Keras
+3.15 say so."""
 
 import numpy as np
 import pytest
@@ -83,6 +84,15 @@ def test_random_crop_and_brightness_draw_at_each_traced_call():
         crops.add(float(c.numpy()[0, 0, 0, 0]))
         deltas.add(float(b.numpy()[0, 4, 6, 0] - GRID[0, 4, 6, 0]))
     assert len(crops) > 2 and len(deltas) > 2
+
+
+@pytest.mark.parametrize("make", [lambda: layers.RandomFlip(seed=1),
+                                  lambda: layers.RandomContrast(0.5, seed=1)])
+def test_flip_and_contrast_draw_at_each_traced_call(make):
+    layer = make()
+    step = tf.function(lambda x: layer(x, training=True))
+    outs = {step(GRID).numpy().tobytes() for _ in range(8)}
+    assert len(outs) > 2  # a draw kept from the trace would give one output
 
 
 def test_random_crop_gradient_flows_to_the_window():

@@ -172,7 +172,8 @@ class RandomFlip(_Noise):
         batch = (images.shape[0],) if images.ndim == 4 else ()
         for axis, name in ((-2, "horizontal"), (-3, "vertical")):
             if name in self.mode:
-                flips = self._stream().uniform(size=batch + (1, 1, 1)) <= 0.5
+                flips = tf.tracing.draw(
+                    lambda: self._stream().uniform(size=batch + (1, 1, 1)) <= 0.5)
                 images = tf.where(flips, tf.reverse(images, [axis]), images)
         return back(images)
 
@@ -214,9 +215,9 @@ class RandomContrast(_Noise):
         if not training:
             return back(images)
         batch = (images.shape[0],) if images.ndim == 4 else ()
-        draws = self._stream().uniform(1.0 - self.factor[0], 1.0 + self.factor[1],
-                                       size=batch + (1, 1, 1))
-        scale = tf.constant(draws.astype(np.dtype(self.compute_dtype)))
+        scale = tf.tracing.draw(lambda: self._stream().uniform(
+            1.0 - self.factor[0], 1.0 + self.factor[1], size=batch + (1, 1, 1)).astype(
+                np.dtype(self.compute_dtype)))
         mean = tf.reduce_mean(images, axis=[-3, -2], keepdims=True)
         out = (images - mean) * scale + mean
         return back(tf.clip_by_value(out, *self.value_range))
