@@ -46,6 +46,7 @@ from .normalization_layers import GroupNormalization, LayerNormalization, UnitNo
 from .preprocessing import (
     CategoryEncoding,
     CenterCrop,
+    Discretization,
     Hashing,
     IntegerLookup,
     Normalization,
@@ -175,6 +176,7 @@ __all__ = [
     "LayerNormalization",
     "UnitNormalization",
     "Normalization",
+    "Discretization",
     "Rescaling",
     "CenterCrop",
     "RandomBrightness",

@@ -1,9 +1,10 @@
-"""Preprocessing layers: numerical (Rescaling, Normalization), text and categorical
+"""Preprocessing layers: numerical (Rescaling, Normalization, Discretization), text and categorical
 (TextVectorization, StringLookup, IntegerLookup, CategoryEncoding, Hashing) and image (Resizing,
 CenterCrop, RandomCrop, RandomFlip, RandomContrast, RandomBrightness, RandomRotation, RandomZoom,
 RandomTranslation)."""
 
 from .categorical import CategoryEncoding, Hashing
+from .discretization import Discretization
 from .image_preprocessing import (
     CenterCrop,
     RandomBrightness,
@@ -22,6 +23,7 @@ from .text_vectorization import TextVectorization
 __all__ = [
     "CategoryEncoding",
     "CenterCrop",
+    "Discretization",
     "Hashing",
     "IntegerLookup",
     "Normalization",
