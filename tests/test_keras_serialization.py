@@ -64,6 +64,7 @@ SAMPLES = {
     "Normalization": {"mean": [1.0, 2.0], "variance": [1.0, 4.0]},
     "CategoryEncoding": {"num_tokens": 4, "output_mode": "count"},
     "Hashing": {"num_bins": 5, "salt": 3},
+    "HashedCrossing": {"num_bins": 7, "output_mode": "one_hot"},
     "Discretization": {"bin_boundaries": [0.0, 1.5], "output_mode": "one_hot"},
     "StringLookup": {"vocabulary": ["a", "b"], "mask_token": ""},
     "IntegerLookup": {"vocabulary": [3, 5], "num_oov_indices": 2},

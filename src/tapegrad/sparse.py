@@ -4,6 +4,7 @@ from ._impl.sparse_ops import (
     SparseTensor,
     add,
     concat,
+    cross_hashed,
     from_dense,
     mask,
     reduce_max,
@@ -18,6 +19,6 @@ from ._impl.sparse_ops import (
 )
 
 __all__ = [
-    "SparseTensor", "add", "concat", "from_dense", "mask", "reduce_max", "reduce_sum", "reorder",
+    "SparseTensor", "add", "concat", "cross_hashed", "from_dense", "mask", "reduce_max", "reduce_sum", "reorder",
     "reshape", "retain", "slice", "sparse_dense_matmul", "to_dense", "transpose",
 ]

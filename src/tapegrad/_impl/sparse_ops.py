@@ -7,6 +7,7 @@ The index arithmetic is NumPy (indices carry no gradient); the values go through
 """
 
 import builtins
+import itertools
 
 import numpy as np
 
@@ -441,6 +442,74 @@ def mask(a, mask_indices, name=None):
         raise TypeError(f"tf.sparse.mask: expected IndexedSlices, got {type(a).__name__}")
     keep = np.flatnonzero(~np.isin(a.indices._value, np.asarray(mask_indices)))
     return IndexedSlices(gather(a.values, keep), Tensor(a.indices._value[keep]), a.dense_shape)
+
+
+def _cross_columns(inputs):
+    """Each input of `cross_hashed` as a list, per batch row, of its features (bytes or
+    Python ints), and the batch size."""
+    columns, batch = [], None
+    for position, t in enumerate(inputs):
+        if isinstance(t, SparseTensor):
+            values, rows, size = t._values._value, t._indices[:, 0], int(t._shape[0])
+            if t._shape.size != 2:
+                raise _invalid("cross_hashed", f"sparse inputs must be matrices, got shape "
+                                               f"{t._shape.tolist()} at position {position}.")
+        else:
+            values = _tensor(t)._value
+            if values.ndim != 2:
+                raise _invalid("cross_hashed", f"dense inputs should be matrices but received "
+                                               f"shape {list(values.shape)} at position "
+                                               f"{position}.")
+            size = values.shape[0]
+            rows, values = np.repeat(np.arange(size), values.shape[1]), values.reshape(-1)
+        if values.dtype.kind not in "iuO":
+            raise TypeError(f"cross_hashed: inputs must be int64, int32 or string tensors; "
+                            f"got dtype {values.dtype} at position {position}.")
+        if batch is not None and size != batch:
+            raise _invalid("cross_hashed", f"expected batch size {batch}, got {size} at input "
+                                           f"{position}.")
+        batch = size
+        column = [[] for _ in builtins.range(size)]
+        for row, value in zip(rows.tolist(), values.tolist()):
+            column[row].append(value)
+        columns.append(column)
+    return columns, batch
+
+
+def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
+    """The hashed crosses of the features of each row: for inputs [[a, b]] and [[x]], row 0
+    holds hash(a, x) and hash(b, x) (the first input's features varying slowest), each
+    FingerprintCat64 of the features' fingerprints (FarmHash Fingerprint64 for strings, the
+    value itself for integers) from `hash_key`, modulo `num_buckets` (if > 0).
+
+    Args:
+        inputs: 2-D tensors and SparseTensors of int64, int32 or strings, one row per example.
+        num_buckets: the number of buckets; 0 for the whole int64 range.
+        hash_key: the starting fingerprint (TensorFlow's default when None).
+
+    Returns:
+        An int64 SparseTensor of shape [batch, the largest number of crosses in a row].
+
+    Raises:
+        InvalidArgumentError: for inputs that are not matrices, batch sizes that differ or a
+            negative `num_buckets`.
+        TypeError: for inputs of another dtype.
+    """
+    from .string_hash import cross_fingerprint, default_cross_key  # loaded on first use
+
+    if num_buckets < 0:
+        raise _invalid("cross_hashed", f"num_buckets must be at least 0, got {num_buckets}.")
+    key = default_cross_key if hash_key is None else hash_key
+    columns, batch = _cross_columns(list(inputs))
+    indices, values = [], []
+    for row in builtins.range(batch or 0):
+        features = [c[row] for c in columns]
+        for j, cross in enumerate(itertools.product(*features)):
+            indices.append((row, j))
+            values.append(cross_fingerprint(cross, num_buckets, key))
+    width = max((j + 1 for _, j in indices), default=0)
+    return SparseTensor(np.asarray(indices, np.int64).reshape(-1, 2),
+                        np.asarray(values, np.uint64).astype(np.int64), [batch or 0, width])
 
 
 # The public names of tf.sparse that shadow the dense ops this module uses.

@@ -2,7 +2,7 @@
 FarmHash's Fingerprint64 and SipHash-2-4 in pure Python, bit for bit as TensorFlow's kernels
 (Keras's Hashing layer buckets by the first, so its bins equal Keras's)."""
 
-__all__ = ["fingerprint64", "siphash24"]
+__all__ = ["cross_fingerprint", "default_cross_key", "fingerprint64", "siphash24"]
 
 _M64 = (1 << 64) - 1
 _K0, _K1, _K2 = 0xC3A5C85C97CB3127, 0xB492B66FBE98F273, 0x9AE16A3B2F90404F
@@ -151,3 +151,28 @@ def siphash24(key, s):
     v[2] ^= 0xFF
     rounds(4)
     return v[0] ^ v[1] ^ v[2] ^ v[3]
+
+
+_CAT_MUL = 0xC6A4A7935BD1E995
+default_cross_key = 0xDECAFCAFFE  # tf.sparse.cross_hashed's hash_key when None
+
+
+def _fingerprint_cat64(fp1, fp2):
+    """TensorFlow's FingerprintCat64: two fingerprints combined into one."""
+    result = fp1 ^ _CAT_MUL
+    result ^= (_shift_mix((fp2 * _CAT_MUL) & _M64) * _CAT_MUL) & _M64
+    result = (result * _CAT_MUL) & _M64
+    result = (_shift_mix(result) * _CAT_MUL) & _M64
+    return _shift_mix(result)
+
+
+def cross_fingerprint(features, num_buckets, key=default_cross_key):
+    """The bucket of one cross of `features` as TensorFlow's SparseCrossHashed kernel (behind
+    `tf.sparse.cross_hashed` and Keras's HashedCrossing) computes it: starting from `key`,
+    each feature's hash (Fingerprint64 of bytes, an integer's own 64 bits) is folded in by
+    FingerprintCat64; the result modulo `num_buckets` (or modulo the int64 maximum for 0)."""
+    result = key
+    for feature in features:
+        value = fingerprint64(feature) if isinstance(feature, bytes) else int(feature) & _M64
+        result = _fingerprint_cat64(result, value)
+    return result % (num_buckets if num_buckets > 0 else (1 << 63) - 1)

@@ -47,6 +47,7 @@ from .preprocessing import (
     CategoryEncoding,
     CenterCrop,
     Discretization,
+    HashedCrossing,
     Hashing,
     IntegerLookup,
     Normalization,
@@ -114,6 +115,7 @@ __all__ = [
     "MultiHeadAttention",
 
     "CategoryEncoding",
+    "HashedCrossing",
     "Hashing",
     "IntegerLookup",
     "StringLookup",

@@ -1,9 +1,9 @@
-"""Preprocessing layers: numerical (Rescaling, Normalization, Discretization), text and categorical
-(TextVectorization, StringLookup, IntegerLookup, CategoryEncoding, Hashing) and image (Resizing,
-CenterCrop, RandomCrop, RandomFlip, RandomContrast, RandomBrightness, RandomRotation, RandomZoom,
-RandomTranslation)."""
+"""Preprocessing layers: numerical (Rescaling, Normalization, Discretization), text and
+categorical (TextVectorization, StringLookup, IntegerLookup, CategoryEncoding, Hashing,
+HashedCrossing) and image (Resizing, CenterCrop, RandomCrop, RandomFlip, RandomContrast,
+RandomBrightness, RandomRotation, RandomZoom, RandomTranslation)."""
 
-from .categorical import CategoryEncoding, Hashing
+from .categorical import CategoryEncoding, HashedCrossing, Hashing
 from .discretization import Discretization
 from .image_preprocessing import (
     CenterCrop,
@@ -24,6 +24,7 @@ __all__ = [
     "CategoryEncoding",
     "CenterCrop",
     "Discretization",
+    "HashedCrossing",
     "Hashing",
     "IntegerLookup",
     "Normalization",

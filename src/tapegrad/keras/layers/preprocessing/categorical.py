@@ -1,15 +1,16 @@
-"""CategoryEncoding (integer ids to one-hot, multi-hot or count vectors) and Hashing (values
-to bins by FarmHash, as Keras 3's)."""
+"""CategoryEncoding (integer ids to one-hot, multi-hot or count vectors), Hashing (values to
+bins by FarmHash) and HashedCrossing (crosses of features to bins), as Keras 3's."""
 
 import numpy as np
 
 import tapegrad as tf
 
 from ... import backend
+from ..arguments import check_integer
 from ..layer import Layer
 from .index_lookup import encode_categorical
 
-__all__ = ["CategoryEncoding", "Hashing"]
+__all__ = ["CategoryEncoding", "HashedCrossing", "Hashing"]
 
 
 class CategoryEncoding(Layer):
@@ -182,3 +183,100 @@ class Hashing(Layer):
         return {**super().get_config(), "num_bins": self.num_bins, "salt": self.salt,
                 "mask_value": self.mask_value, "output_mode": self.output_mode,
                 "sparse": self.sparse}
+
+
+def _as_feature_array(value):
+    """A string or integer input as a NumPy array (strings as UTF-8 bytes objects)."""
+    array = np.asarray(value.numpy() if isinstance(value, tf.Tensor) else value)
+    if array.dtype.kind == "U" or (array.dtype.kind == "O" and array.size
+                                   and isinstance(array.flat[0], str)):
+        array = np.vectorize(lambda v: v.encode("utf-8") if isinstance(v, str) else bytes(v),
+                             otypes=[object])(array)
+    return array
+
+
+class HashedCrossing(Layer):
+    """Crosses two or more string or integer features into `num_bins` bins, as Keras's
+    HashedCrossing on TensorFlow (`tf.sparse.cross_hashed`): FarmHash fingerprints combined by
+    FingerprintCat64, so the bins are Keras's.
+
+    Args:
+        num_bins: the number of bins.
+        output_mode: "int" (default: int64 bins) or "one_hot" (a last axis of size 1 is
+            replaced).
+        sparse: only False (tapegrad has no sparse tensors).
+
+    Call arguments:
+        inputs: a list or tuple of at least two inputs of one shape, `()`, `(batch,)` or
+            `(batch, 1)`, each of strings or integers.
+
+    Example:
+        >>> layer = HashedCrossing(num_bins=5)
+        >>> layer((["A", "B", "A", "B", "A"], [101, 101, 101, 102, 102])).numpy().tolist()
+        [1, 4, 1, 1, 3]
+    """
+
+    accepts_strings = True  # models that hold it may be fit on text
+
+    def __init__(self, num_bins, output_mode="int", sparse=False, name=None, dtype=None,
+                 **kwargs):
+        if output_mode == "int" and dtype is None:
+            dtype = "int64"
+        super().__init__(name=name, dtype=dtype, autocast=False, **kwargs)
+        if output_mode not in ("int", "one_hot"):
+            raise ValueError(
+                "Unknown value for `output_mode` argument of HashedCrossing. Allowed values "
+                f"are: ('int', 'one_hot'). Received: output_mode={output_mode}")
+        if sparse:
+            raise ValueError(
+                "HashedCrossing: `sparse=True` needs sparse tensors, which tapegrad does not "
+                "have; use the dense output (sparse=False).")
+        self.num_bins = check_integer("HashedCrossing", "num_bins", num_bins, minimum=1)
+        self.output_mode = output_mode
+        self.sparse = False
+
+    def _convert(self, x):
+        return x
+
+    def _features(self, inputs):
+        if not isinstance(inputs, (list, tuple)):
+            raise ValueError(  # noqa: TRY004 - Keras raises ValueError
+                "`HashedCrossing` should be called on a list or tuple of inputs. "
+                f"Received: inputs={inputs}")
+        if len(inputs) < 2:
+            raise ValueError("`HashedCrossing` should be called on at least two inputs. "
+                             f"Received: inputs={inputs}")
+        arrays = [_as_feature_array(x) for x in inputs]
+        shape = arrays[0].shape
+        if len(shape) > 2 or (len(shape) == 2 and shape[-1] != 1):
+            raise ValueError("All `HashedCrossing` inputs should have shape `()`, `(batch_size)` "
+                             f"or `(batch_size, 1)`. Received shapes: {[a.shape for a in arrays]}")
+        if any(a.shape != shape for a in arrays[1:]):
+            raise ValueError("All `HashedCrossing` inputs should have equal shape. Received "
+                             f"shapes: {[a.shape for a in arrays]}")
+        if any(a.dtype.kind not in "iuO" for a in arrays):
+            raise ValueError("All `HashedCrossing` inputs should have an integer or string "
+                             f"dtype. Received dtypes: {[a.dtype.name for a in arrays]}")
+        return arrays, shape
+
+    def call(self, inputs):
+        arrays, shape = self._features(inputs)
+        crossed = tf.sparse.cross_hashed([a.reshape(-1, 1) for a in arrays], self.num_bins)
+        bins = crossed.values.numpy().reshape(shape)
+        if self.output_mode == "int":
+            return tf.constant(bins.astype(self._np_dtype))
+        if bins.ndim == 2:
+            bins = bins[:, 0]
+        return tf.one_hot(bins, self.num_bins, dtype=self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        first = tuple(input_shape[0])
+        if self.output_mode == "int":
+            return first
+        if first and first[-1] == 1:
+            return first[:-1] + (self.num_bins,)
+        return first + (self.num_bins,)
+
+    def get_config(self):
+        return {"num_bins": self.num_bins, "output_mode": self.output_mode,
+                "sparse": self.sparse, "name": self.name, "dtype": self.dtype}
