@@ -1,5 +1,5 @@
-"""keras.layers.Multiply, Average, Dot and Identity (Keras 3's merging layers and its
-placeholder layer). Expected values were recorded from Keras 3 on TensorFlow 2.21 (said at each);
+"""keras.layers.Add, Subtract, Multiply, Average, Maximum, Minimum, Dot and Identity (Keras 3's
+merging layers and its placeholder layer). Expected values were recorded from Keras 3 on TensorFlow 2.21 (said at each);
 the last tests compare against Keras itself where TensorFlow is installed."""
 
 import numpy as np
@@ -52,6 +52,56 @@ def test_lower_rank_inputs_get_axes_after_the_batch_axis():
     out = L.Average()([np.ones((2, 3, 1), "float32"), A])
     assert out.shape == (2, 3, 3)
     np.testing.assert_allclose(_np(out)[:, 0], (1 + A) / 2)
+
+
+def test_add_broadcasts_as_keras_not_numpy():
+    # recorded from Keras 3 on TensorFlow 2.21: a (2,) input is (2, 1) after the batch axis
+    np.testing.assert_allclose(_np(L.Add()([A, np.array([1.0, 2.0], "float32")])),
+                               [[2.0, 3.0, 4.0], [6.0, 7.0, 8.0]])
+    out = L.Add()([np.ones((2, 4, 3), "float32"), A])
+    assert out.shape == (2, 4, 3)
+    np.testing.assert_allclose(_np(out)[:, 1], A + 1)
+    assert L.add([keras.Input((4, 3)), keras.Input((3,))]).shape == (None, 4, 3)
+    # NumPy would broadcast (3,) against (2, 3); Keras refuses different batch sizes
+    assert_clear_error(lambda: L.Add()([A, np.ones((3,), "float32")]), ValueError,
+                       "Add", "different batch sizes", "(3,)")
+
+
+def test_subtract_maximum_minimum_values():
+    # recorded from Keras 3 on TensorFlow 2.21
+    np.testing.assert_allclose(_np(L.Subtract()([A, B])), [[2.0, 2.5, 3.0], [3.5, 4.0, 4.5]])
+    np.testing.assert_allclose(_np(L.subtract([A, B])), A - B)
+    np.testing.assert_allclose(_np(L.Maximum()([A, B, A - 3])), A)
+    np.testing.assert_allclose(_np(L.Minimum()([A, B])), [[-1.0, -0.5, 0.0], [0.5, 1.0, 1.5]])
+    np.testing.assert_allclose(_np(L.maximum([B, A - 3])), np.maximum(B, A - 3))
+    np.testing.assert_allclose(_np(L.minimum([B, A - 3])), np.minimum(B, A - 3))
+    out = L.Maximum()([A.astype("int32"), A])
+    assert out.dtype == tf.float32
+    assert L.Subtract()([keras.Input((4, 3)), keras.Input((1,))]).shape == (None, 4, 3)
+
+
+def test_subtract_maximum_minimum_gradients_match_finite_differences():
+    x = tf.constant(np.random.default_rng(2).normal(size=(2, 3)))
+    y = tf.constant(np.random.default_rng(3).normal(size=(2, 3)))  # no ties with x
+    sub, top, low = (cls(dtype="float64") for cls in (L.Subtract, L.Maximum, L.Minimum))
+    check_grads(lambda a, b: sub([a, b]) * top([a, b]) + low([b, a]), (x, y), order=2)
+
+
+def test_maximum_and_minimum_skip_masked_entries_as_keras():
+    weights = np.linspace(-2, 2, 20).reshape(10, 2).astype("float32")[::-1].copy()
+    first, second = L.Embedding(10, 2, mask_zero=True), L.Embedding(10, 2, mask_zero=True)
+    for layer, w in ((first, weights), (second, weights[::-1].copy())):
+        layer.build((None, 3))
+        layer.set_weights([w])
+    ids1, ids2 = np.array([[1, 2, 0], [3, 0, 0]]), np.array([[1, 0, 0], [3, 4, 5]])
+    inputs = [first(ids1), second(ids2), first(ids2)]
+    top, low = L.Maximum()(inputs), L.Minimum()(inputs)
+    # recorded from Keras 3 on TensorFlow 2.21
+    np.testing.assert_allclose(_np(top)[:, :, 0], [[1.3684, 0.9474, 1.7895],
+                                                   [0.5263, 0.1053, 0.1053]], atol=1e-4)
+    np.testing.assert_allclose(_np(low)[:, :, 1], [[-1.3684, 1.1579, 2.0],
+                                                   [-0.5263, -0.1053, -0.1053]], atol=1e-4)
+    assert _np(top._keras_mask).tolist() == [[True, True, False], [True, True, True]]
 
 
 def test_dot_values_and_shapes():
@@ -150,6 +200,11 @@ def test_masks_as_keras():
     (lambda: L.Average()([np.ones((3, 3), "float32"), A]), ValueError,
      ["Average", "different batch sizes", "(3, 3)", "(2, 3)"]),
     (lambda: L.Multiply()(A), ValueError, ["Multiply", "list of inputs", "(2, 3)"]),
+    (lambda: L.Add()([A, np.ones((2, 4), "float32")]), ValueError,
+     ["Add", "incompatible shapes", "(3,)", "(4,)"]),
+    (lambda: L.Subtract()([A, B, A]), ValueError, ["Subtract", "exactly 2 inputs"]),
+    (lambda: L.Maximum()([A, np.ones((3, 3), "float32")]), ValueError,
+     ["Maximum", "different batch sizes"]),
     (lambda: L.Dot(axes=1)([A, np.ones((2, 4), "float32")]), ValueError,
      ["Dot", "axis values 3 (at axis 1) != 4 (at axis 1)"]),
     (lambda: L.Dot(axes=1)([A, B, A]), ValueError, ["Dot", "list of 2 inputs"]),
@@ -167,6 +222,10 @@ def test_bad_inputs_name_the_layer_and_shapes(call, error, mentions):
 @pytest.mark.parametrize("make, inputs", [
     (lambda k: k.layers.Multiply(), [A, B, A]),
     (lambda k: k.layers.Average(), [np.ones((2, 3, 1), "float32"), A]),
+    (lambda k: k.layers.Add(), [np.ones((2, 3, 1), "float32"), A, np.array([1.0, 2.0])]),
+    (lambda k: k.layers.Subtract(), [np.ones((2, 4, 3), "float32"), A]),
+    (lambda k: k.layers.Maximum(), [A, B, np.ones((2, 1), "float32")]),
+    (lambda k: k.layers.Minimum(), [A, B.astype("float64")]),
     (lambda k: k.layers.Dot(axes=(2, 1)), [X, Y]),
     (lambda k: k.layers.Dot(axes=(1, 1), normalize=True), [np.ones((2, 3), "float32") + A, X]),
     (lambda k: k.layers.Dot(axes=-1), [X, np.ones((2, 4, 5), "float32")]),

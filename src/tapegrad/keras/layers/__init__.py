@@ -31,7 +31,22 @@ from .global_pooling import (
 from .input_layer import Input, InputLayer
 from .layer import Layer
 from .merging import (
-    Add, Average, Concatenate, Dot, Multiply, add, average, concatenate, dot, multiply,
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
 )
 from .noise import (
     AlphaDropout,
@@ -229,11 +244,17 @@ __all__ = [
     "Lambda",
     "Layer",
     "Masking",
+    "Maximum",
+    "Minimum",
     "Multiply",
     "Reshape",
+    "Subtract",
     "add",
     "average",
     "concatenate",
     "dot",
+    "maximum",
+    "minimum",
     "multiply",
+    "subtract",
 ]

@@ -1,8 +1,6 @@
-"""Merging layers: Concatenate, Add, Multiply, Average and Dot (and their functions
-`concatenate`, `add`, ...). Mixed input dtypes are promoted as Keras promotes them (see
-`keras/promotion.py`)."""
-
-import numpy as np
+"""Merging layers: Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum and Dot (and
+their functions `concatenate`, `add`, ...). Mixed input dtypes are promoted as Keras promotes
+them (see `keras/promotion.py`)."""
 
 import tapegrad as tf
 
@@ -13,8 +11,8 @@ from .layer import Layer
 from .masking_utils import propagates_only
 
 __all__ = [
-    "Add", "Average", "Concatenate", "Dot", "Multiply", "add", "average", "concatenate", "dot",
-    "multiply",
+    "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add",
+    "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
 ]
 
 
@@ -114,29 +112,6 @@ def concatenate(inputs, axis=-1, **kwargs):
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
-class Add(Layer):
-    """Adds a list of inputs, broadcasting as Keras does."""
-
-    def build(self, input_shape):
-        shapes = _input_shapes(self, input_shape)
-        try:
-            np.broadcast_shapes(*[tuple(1 if d is None else d for d in s) for s in shapes])
-        except ValueError:
-            raise ValueError(
-                f"Add '{self.name}': inputs have incompatible shapes {shapes}; they must be "
-                "equal or broadcast against each other."
-            ) from None
-        self.built = True
-
-    def call(self, inputs):
-        return _sum(_promoted(inputs))
-
-    @propagates_only
-    def compute_mask(self, inputs, previous_mask=None):
-        """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
-        return _or_of_masks(inputs, previous_mask)
-
-
 def _sum(tensors):
     """The elementwise sum of a list of tensors, left to right (Add's and Average's)."""
     out = tensors[0]
@@ -147,7 +122,7 @@ def _sum(tensors):
 
 def _or_of_masks(inputs, masks):
     """The OR of the inputs' masks, None if one has none (the compute_mask of Keras's merge
-    layers: Add's and `_Merge`'s)."""
+    layers)."""
     masks = _checked_masks(inputs, masks)
     if masks is None or any(m is None for m in masks):
         return None
@@ -155,11 +130,6 @@ def _or_of_masks(inputs, masks):
     for m in masks[1:]:
         out = tf.logical_or(out, m)
     return out
-
-
-def add(inputs, **kwargs):
-    """Functional form of Add."""
-    return Add(**kwargs)(inputs)
 
 
 def _elementwise_shape(layer, shape1, shape2):
@@ -217,6 +187,86 @@ class _Merge(Layer):
     def compute_mask(self, inputs, previous_mask=None):
         """The OR of the inputs' masks, None if one has none (Keras's merge layers)."""
         return _or_of_masks(inputs, previous_mask)
+
+
+class Add(_Merge):
+    """Adds a list of inputs elementwise (broadcasting as Keras's merge layers: the batch sizes
+    must agree, and a lower-rank input gets its new axes after the batch axis).
+
+    Example:
+        >>> keras.layers.Add()([np.ones((2, 3)), np.ones((2, 1))])  # all 2.0, shape (2, 3)
+    """
+
+    def _merge(self, inputs, masks):
+        return _sum(inputs)
+
+
+def add(inputs, **kwargs):
+    """Functional form of Add: `add([a, b])`."""
+    return Add(**kwargs)(inputs)
+
+
+class Subtract(_Merge):
+    """Subtracts the second of two inputs from the first (broadcasting as Add)."""
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if len(input_shape) != 2:
+            raise ValueError(f"A `Subtract` layer ('{self.name}') should be called on exactly 2 "
+                             f"inputs. Received: input_shape={input_shape}")
+
+    def _merge(self, inputs, masks):
+        return tf.subtract(inputs[0], inputs[1])
+
+
+def subtract(inputs, **kwargs):
+    """Functional form of Subtract: `subtract([a, b])`."""
+    return Subtract(**kwargs)(inputs)
+
+
+def _masked_fold(op, inputs, masks):
+    """`op` folded over the inputs, a masked entry taking the other side's value (Keras's
+    `_apply_merge_op_and_or_mask`, for Maximum and Minimum, which have no identity)."""
+    masks = [None] * len(inputs) if masks is None else list(masks)
+    out = out_mask = None
+    for x, m in zip(inputs, masks):
+        if m is not None:
+            m = tf.broadcast_to(tf.expand_dims(m, -1), tf.shape(x))
+        if out is None:
+            out, out_mask = x, m
+            continue
+        if m is not None:
+            x = tf.where(m, x, out)
+        if out_mask is not None:
+            out = tf.where(out_mask, out, x)
+        out_mask = None if m is None or out_mask is None else tf.logical_or(out_mask, m)
+        out = op(out, x)
+    return out
+
+
+class Maximum(_Merge):
+    """The elementwise maximum of a list of inputs (broadcasting as Add); a tie's gradient
+    goes to the earlier input, as tf.maximum's."""
+
+    def _merge(self, inputs, masks):
+        return _masked_fold(tf.maximum, inputs, masks)
+
+
+def maximum(inputs, **kwargs):
+    """Functional form of Maximum: `maximum([a, b])`."""
+    return Maximum(**kwargs)(inputs)
+
+
+class Minimum(_Merge):
+    """The elementwise minimum of a list of inputs (broadcasting as Add)."""
+
+    def _merge(self, inputs, masks):
+        return _masked_fold(tf.minimum, inputs, masks)
+
+
+def minimum(inputs, **kwargs):
+    """Functional form of Minimum: `minimum([a, b])`."""
+    return Minimum(**kwargs)(inputs)
 
 
 class Multiply(_Merge):
