@@ -114,6 +114,11 @@ SPECS = {
     "subtract": Spec((ANY, ANY)),
     "multiply": Spec((ANY, ANY)),
     "divide": Spec((ANY, POS)),
+    "divide_no_nan": Spec((ANY, Domain(-2.0, -0.5))),  # away from the guard y = 0
+    "multiply_no_nan": Spec((ANY, ANY)),
+    "xdivy": Spec((ANY, POS)),
+    "xlogy": Spec((ANY, POS)),
+    "xlog1py": Spec((ANY, Domain(-0.5, 2.0))),
     "mod": Spec((Domain(0.1, 0.9), Domain(1.1, 1.9))),  # x / y away from integers: mod jumps
     "negative": Spec(),
     "pow": Spec((POS, ANY)),

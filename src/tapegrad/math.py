@@ -1,7 +1,9 @@
-"""`tapegrad.math`: `tf.math`'s names (their code: `_impl/math_ops.py`, `_impl/clip_ops.py`)."""
+"""`tapegrad.math`: `tf.math`'s names (their code: `_impl/math_ops.py`, `_impl/clip_ops.py`,
+`_impl/guarded_ops.py`)."""
 
 from ._impl.clip_ops import l2_normalize
 from ._impl.counting_ops import bincount, confusion_matrix, count_nonzero, in_top_k
+from ._impl.guarded_ops import divide_no_nan, multiply_no_nan, xdivy, xlog1py, xlogy
 from ._impl.math_ops import (
     abs,
     acos,
@@ -88,6 +90,7 @@ from ._impl.sort_ops import top_k
 __all__ = [
     "top_k",
     "bincount", "confusion_matrix", "count_nonzero", "in_top_k",
+    "divide_no_nan", "multiply_no_nan", "xdivy", "xlog1py", "xlogy",
     "segment_max", "segment_mean", "segment_sum",
     "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_sum",
     "abs", "acos", "add", "add_n", "argmax", "argmin", "asin", "atan", "atan2", "ceil", "cos",

@@ -55,7 +55,7 @@ CONSISTENCY = {"reverse vs forward", "jacobian vs JVP", "batch_jacobian vs jacob
 # the same, with NaN or inf involved
 INFINITE = {f"{s}, non-finite" for s in CONSISTENCY}
 POLES = {"asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "sqrt", "log", "log1p", "tan",
-         "atan2", "pow", "floormod"}
+         "atan2", "pow", "floormod", "xdivy", "xlogy", "xlog1py"}
 
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
@@ -166,6 +166,18 @@ QUIRKS = [
     Known("local_response_normalization: TensorFlow has no gradient for LRNGrad: no second "
           "derivative and no forward mode (its JVPs go through the gradient's gradient)",
           {"local_response_normalization"}, None, {"tensorflow raises"}, "LRNGrad"),
+    Known("xlogy, xlog1py and xdivy where the partial derivative for x is not finite (y <= 0 "
+          "for xlogy): TensorFlow's forward mode (its gradient transposed) multiplies it by the "
+          "zero tangent of its zero test not_zero_x = cast(x != 0) and gives NaN; tapegrad's "
+          "test, a comparison, has no tangent, so the JVP of the gradient along y stays finite; "
+          "neither is a derivative of a NaN or infinite value",
+          {"xlogy", "xlog1py", "xdivy"}, {"forward", "forward over reverse"},
+          {"tensorflow non-finite"}, kinks=True),
+    # finite differences cannot check a jacobian; tapegrad's is checked against its JVPs
+    Known("tf.roll along a negative axis: TensorFlow's vectorized jacobian (pfor) rolls the "
+          "wrong axis: jacobian(tf.roll(x, 1, -1), x) of a (3, 2) x differs from its "
+          "experimental_use_pfor=False answer, which agrees with tapegrad",
+          {"roll"}, {"jacobian", "batch_jacobian"}, {"values"}, calls=("axis=-",)),
     Known("local_response_normalization runs in float32 inside float64 programs (TensorFlow's "
           "LRN kernel refuses float64), where the two libraries round differently: differences "
           "at float32 precision", {"local_response_normalization"}, None, {"values"},

@@ -198,6 +198,14 @@ POLES = [
     _b("divide", "tf.divide({0}, {1})", margin=_divisor, literal=(0, 1)),
     _b("divide", "{0} / {1}", margin=_divisor, literal=(0, 1)),
     _b("truediv", "tf.math.truediv({0}, {1})", margin=_divisor),
+    # the guarded ops: 0 at the guard, where the derivative is TensorFlow's convention (0)
+    _b("divide_no_nan", "tf.math.divide_no_nan({0}, {1})", margin=_divisor, literal=(0, 1)),
+    _b("multiply_no_nan", "tf.math.multiply_no_nan({0}, {1})"),
+    _b("xdivy", "tf.math.xdivy({0}, {1})",
+       margin=lambda x, y: min(_nonzero(x), _divisor(x, y))),
+    _b("xlogy", "tf.math.xlogy({0}, {1})", margin=lambda x, y: min(_nonzero(x), _positive(y))),
+    _b("xlog1py", "tf.math.xlog1py({0}, {1})",
+       margin=lambda x, y: min(_nonzero(x), _positive(np.asarray(y) + 1.0))),
     _b("atan2", "tf.atan2({0}, {1})", margin=lambda y, x: _min(np.where(
         _bcast(x, y)[0] > 0, np.hypot(*_bcast(x, y)), np.abs(_bcast(x, y)[1])))),
 ]

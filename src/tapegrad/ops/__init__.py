@@ -4,6 +4,6 @@ Each module holds `defprimitive(...)` entries only (plus the named rule function
 """
 
 from . import (  # noqa: F401
-    activations, control, convolution, counting, elementwise, matrix, pooling, recurrent,
-    reductions, segments, shape, tensor_array,
+    activations, control, convolution, counting, elementwise, guarded, matrix, pooling,
+    recurrent, reductions, segments, shape, tensor_array,
 )

@@ -94,9 +94,7 @@ true_divide = divide
 def divide_no_nan(x1, x2):
     """x1 / x2, and 0 where x2 is 0."""
     dtype = result_type(dtype_of(x1), dtype_of(x2), float)
-    x1, x2 = cast_to(x1, dtype), cast_to(x2, dtype)
-    zero = tf.equal(x2, 0)
-    return tf.where(zero, tf.zeros_like(tf.add(x1, x2)), tf.divide(x1, tf.where(zero, 1, x2)))
+    return tf.math.divide_no_nan(cast_to(x1, dtype), cast_to(x2, dtype))
 
 
 @op
