@@ -25,10 +25,12 @@ from ._impl.array_ops import (
 )
 from ._impl.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, norm
 from ._impl.control_ops import (
-    control_dependencies, executing_eagerly, get_static_value, group, init_scope,
-    inside_function, no_op, stop_gradient,
+    control_dependencies, executing_eagerly, get_static_value, group, guarantee_const,
+    identity_n, init_scope, inside_function, is_symbolic_tensor, no_op, stop_gradient, timestamp,
 )
-from ._impl.counting_ops import histogram_fixed_width, searchsorted, sequence_mask
+from ._impl.counting_ops import (
+    histogram_fixed_width, histogram_fixed_width_bins, searchsorted, sequence_mask,
+)
 from ._impl.creation_ops import (
     eye, fill, linspace, one_hot, ones, ones_like, range, rank, shape, size, zeros, zeros_like,
 )

@@ -21,8 +21,8 @@ from .array_ops import _invalid, cast
 from .math_ops import reduce_sum
 
 __all__ = [
-    "bincount", "confusion_matrix", "count_nonzero", "histogram_fixed_width", "in_top_k",
-    "searchsorted", "sequence_mask",
+    "bincount", "confusion_matrix", "count_nonzero", "histogram_fixed_width",
+    "histogram_fixed_width_bins", "in_top_k", "searchsorted", "sequence_mask",
 ]
 
 
@@ -184,6 +184,42 @@ def histogram_fixed_width(values, value_range, nbins=100, dtype=_dt.int32, name=
     if out not in (_dt.int32, _dt.int64):
         raise _invalid(op, f"dtype must be int32 or int64, got {out.name}.")
     return _bind(_c.histogram_fixed_width, x, bounds, nbins=nbins, dtype=out._np)
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=_dt.int32, name=None):
+    """The bin of each value among `nbins` equal bins spanning `value_range`, an int32 tensor
+    of `values`' shape: values below the range fall in bin 0, values above it in the last (NaN
+    in the int32 minimum, as TensorFlow). As TensorFlow's, `dtype` is not used.
+
+    Raises:
+        InvalidArgumentError: for integer values (TensorFlow's multiply refuses them), a
+            value_range that is not [low, high] or nbins <= 0.
+
+    Example:
+        >>> tapegrad.histogram_fixed_width_bins([-1., 1.5, 2., 15.], [0., 5.], nbins=5
+        ...     ).numpy().tolist()
+        [0, 1, 2, 4]
+    """
+    op = "histogram_fixed_width_bins"
+    x = _tensor(values)
+    if not x.dtype.is_floating:
+        raise _invalid(op, f"values must be floating-point, got {x.dtype.name} (TensorFlow's "
+                           "multiply by the float bin count refuses integers); cast them first, "
+                           "e.g. tf.cast(values, tf.float32).")
+    bounds = _tensor(value_range, dtype_hint=x.dtype)
+    if bounds._value.shape != (2,):
+        raise _invalid(op, f"value_range should be a vector of 2 elements, got shape "
+                           f"{bounds.shape}.")
+    nbins = _int_or_none(op, "nbins", nbins)
+    if nbins is None or nbins <= 0:
+        raise _invalid(op, f"nbins {nbins} must > 0.")
+    low, high = cast(bounds, x.dtype)[0], cast(bounds, x.dtype)[1]
+    # TensorFlow's steps: scale to [0, 1], multiply by nbins, floor, clip, cast
+    scaled = _bind(_e.divide, _bind(_e.subtract, x, low), _bind(_e.subtract, high, low))
+    count = x.dtype.as_numpy_dtype(nbins)
+    indices = _bind(_e.floor, _bind(_e.multiply, scaled, count))
+    clipped = _bind(_e.minimum, _bind(_e.maximum, indices, count * 0), count - 1)
+    return cast(clipped, _dt.int32)
 
 
 def in_top_k(targets, predictions, k, name=None):
