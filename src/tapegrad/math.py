@@ -80,9 +80,11 @@ from ._impl.math_ops import (
 from ._impl.segment_ops import (
     segment_max,
     segment_mean,
+    segment_prod,
     segment_sum,
     unsorted_segment_max,
     unsorted_segment_mean,
+    unsorted_segment_prod,
     unsorted_segment_sum,
 )
 from ._impl.sort_ops import top_k
@@ -91,8 +93,8 @@ __all__ = [
     "top_k",
     "bincount", "confusion_matrix", "count_nonzero", "in_top_k",
     "divide_no_nan", "multiply_no_nan", "xdivy", "xlog1py", "xlogy",
-    "segment_max", "segment_mean", "segment_sum",
-    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_sum",
+    "segment_max", "segment_mean", "segment_prod", "segment_sum",
+    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_prod", "unsorted_segment_sum",
     "abs", "acos", "add", "add_n", "argmax", "argmin", "asin", "atan", "atan2", "ceil", "cos",
     "cosh", "cumprod", "cumsum", "divide", "equal", "erf", "exp", "expm1", "floor", "floordiv",
     "floormod", "greater", "greater_equal", "is_finite", "is_nan", "l2_normalize", "less",

@@ -166,6 +166,13 @@ QUIRKS = [
     Known("local_response_normalization: TensorFlow has no gradient for LRNGrad: no second "
           "derivative and no forward mode (its JVPs go through the gradient's gradient)",
           {"local_response_normalization"}, None, {"tensorflow raises"}, "LRNGrad"),
+    Known("segment_prod and unsorted_segment_prod at a zero: TensorFlow's gradient divides the "
+          "segment's product by the element, whose own derivative is then 0 / 0, so reverse over "
+          "reverse gives NaN where forward over reverse is finite, in TensorFlow as in tapegrad "
+          "(where a dropped slice, id -1, holds a zero, that NaN reaches its segment's other "
+          "elements in TensorFlow, not in tapegrad); neither is a derivative there",
+          {"segment_prod", "unsorted_segment_prod"}, SECOND,
+          CONSISTENCY | INFINITE | NONFINITE, kinks=True),
     Known("xlogy, xlog1py and xdivy where the partial derivative for x is not finite (y <= 0 "
           "for xlogy): TensorFlow's forward mode (its gradient transposed) multiplies it by the "
           "zero tangent of its zero test not_zero_x = cast(x != 0) and gives NaN; tapegrad's "

@@ -98,6 +98,11 @@ MORE = [
        params=_at_least(1, _loose_ids)),
     Op("unsorted_segment_max", "tf.math.unsorted_segment_max({0}, {ids}, {n})",
        params=_at_least(1, _loose_ids), margin=_segment_ties),
+    # smooth, but TensorFlow's second derivative divides by the element: NaN at a zero
+    Op("segment_prod", "tf.math.segment_prod({0}, {ids})", params=_at_least(1, _sorted_ids),
+       margin=lambda x, **_: _min(np.abs(x))),
+    Op("unsorted_segment_prod", "tf.math.unsorted_segment_prod({0}, {ids}, {n})",
+       params=_at_least(1, _loose_ids), margin=lambda x, **_: _min(np.abs(x))),
     Op("bincount",
        f"tf.cast(tf.math.bincount({_INT2}, minlength=4, maxlength=4), {{0}}.dtype)",
        margin=lambda x: _to_integer(2.0 * np.abs(x)), connects=()),

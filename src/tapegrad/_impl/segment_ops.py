@@ -1,5 +1,5 @@
-"""Segment reductions at `tf.math`: segment_sum / mean / max and unsorted_segment_sum / mean /
-max, differentiable in `data` with TensorFlow's gradients (ops/segments.py)."""
+"""Segment reductions at `tf.math`: segment_sum / mean / max / prod and unsorted_segment_sum /
+mean / max / prod, differentiable in `data` with TensorFlow's gradients (ops/segments.py)."""
 
 import numpy as np
 
@@ -16,8 +16,8 @@ from .arguments import value_shaped as _value_shaped
 from .array_ops import _invalid
 
 __all__ = [
-    "segment_max", "segment_mean", "segment_sum",
-    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_sum",
+    "segment_max", "segment_mean", "segment_prod", "segment_sum",
+    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_prod", "unsorted_segment_sum",
 ]
 
 
@@ -146,3 +146,29 @@ def unsorted_segment_max(data, segment_ids, num_segments, name=None):
     op = "unsorted_segment_max"
     x, ids = _operands(op, data, segment_ids, False)
     return _bind(_g.unsorted_segment_max, x, ids, num_segments=_num_segments(op, num_segments))
+
+
+def segment_prod(data, segment_ids, name=None):
+    """The product of the slices of `data` along axis 0 that share a segment id (1 for an empty
+    segment). Sorted ids, as `segment_sum`. The gradient is TensorFlow's: the product over the
+    element, or at a segment's only zero the product of the others; 0 in a segment with two
+    zeros or more."""
+    x, ids = _operands("segment_prod", data, segment_ids, True)
+    return _bind(_g.segment_prod, x, ids)
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """The product of the slices of `data` that share a segment id (1 for an empty segment),
+    ids in any order, a negative id dropping its slice; its gradient as `segment_prod`'s.
+
+    Raises:
+        InvalidArgumentError: for an id >= num_segments, a negative or non-scalar
+            num_segments, or shapes that do not match.
+
+    Example:
+        >>> tapegrad.math.unsorted_segment_prod([2.0, 3.0, 4.0], [1, 0, 1], 3).numpy().tolist()
+        [3.0, 8.0, 1.0]
+    """
+    op = "unsorted_segment_prod"
+    x, ids = _operands(op, data, segment_ids, False)
+    return _bind(_g.unsorted_segment_prod, x, ids, num_segments=_num_segments(op, num_segments))

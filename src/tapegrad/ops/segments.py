@@ -1,5 +1,5 @@
-"""Segment reductions: tf.math.segment_sum / segment_max and their unsorted forms, and the
-gather that is their reverse.
+"""Segment reductions: tf.math.segment_sum / segment_max / segment_prod and their unsorted
+forms, and the gather that is their reverse.
 
 The segment ids are a tensor input, not a parameter, and every check of their values (sorted,
 in range) happens in the forward, so that a traced function reduces (and checks) the ids of
@@ -13,7 +13,17 @@ from .._core.errors import InvalidArgumentError
 from .._core.primitive import LINEAR, NONE, defprimitive
 from ._util import batch_shape
 from ._util import plain as _plain
-from .elementwise import cast, divide, equal, greater_equal, logical_and, maximum, where
+from .elementwise import (
+    cast,
+    divide,
+    equal,
+    greater,
+    greater_equal,
+    logical_and,
+    maximum,
+    multiply,
+    where,
+)
 from .shape import reshape
 
 
@@ -150,4 +160,49 @@ segment_max = defprimitive(
 unsorted_segment_max = defprimitive(
     "unsorted_segment_max", _unsorted_segment_max, vjp=(_max_vjp, NONE),
     jvp=(_max_jvp, NONE), dtype_args=(0,),
+)
+
+
+def _segment_prod(data, ids):
+    return _reduce(np.multiply, data, ids, _count("segment_prod", ids), 0, 1)
+
+
+def _unsorted_segment_prod(data, ids, num_segments):
+    _check_range("unsorted_segment_prod", ids, num_segments)
+    return _reduce(np.multiply, data, ids, num_segments, 0, 1)
+
+
+def _prod_partial(out, data, ids, divisor):
+    """(each element's partial derivative, where a segment holds two zeros or more), as
+    TensorFlow's _SegmentProdGrad: the product divided by the element, or, at a segment's only
+    zero, the product of the others; 0 throughout a segment with several zeros. TensorFlow's
+    sorted form divides by the data with its zeros made 1, its unsorted form by the data (NaN
+    in its second derivative at a zero): `divisor` says which."""
+    num = out._value.shape[0]
+    is_zero = equal(data, 0.0)
+    zeros = unsorted_segment_sum(cast(is_zero, dtype=np.int32), ids, num_segments=num)
+    safe = where(is_zero, 1.0, data)
+    nonzero_prod = unsorted_segment_prod(safe, ids, num_segments=num)
+    ratio = divide(segment_gather(out, ids), safe if divisor == "safe" else data)
+    return where(is_zero, segment_gather(nonzero_prod, ids), ratio), greater(zeros, 1)
+
+
+def _prod_rules(divisor):
+    def vjp(g, out, data, ids, **_):
+        partial, several = _prod_partial(out, data, ids, divisor)
+        return multiply(segment_gather(where(several, 0.0, g), ids, nbatch=_nb(g, out, 0)),
+                        partial)
+
+    def jvp(t, out, data, ids, **_):
+        partial, several = _prod_partial(out, data, ids, divisor)
+        total = unsorted_segment_sum(multiply(partial, t), ids,
+                                     num_segments=out._value.shape[0])
+        return where(several, 0.0, total)
+
+    return {"vjp": (vjp, NONE), "jvp": (jvp, NONE)}
+
+
+segment_prod = defprimitive("segment_prod", _segment_prod, dtype_args=(0,), **_prod_rules("safe"))
+unsorted_segment_prod = defprimitive(
+    "unsorted_segment_prod", _unsorted_segment_prod, dtype_args=(0,), **_prod_rules("data"),
 )
