@@ -1,6 +1,13 @@
-"""`tapegrad.image`: `tf.image`'s names (their code: `_impl/image_ops.py`; the decoders are
-`tf.io`'s)."""
+"""`tapegrad.image`: `tf.image`'s names (their code: `_impl/image_ops.py` and
+`_impl/image_metrics.py`; the decoders are `tf.io`'s)."""
 
+from ._impl.image_metrics import (
+    image_gradients,
+    psnr,
+    sobel_edges,
+    ssim,
+    total_variation,
+)
 from ._impl.image_ops import (
     ResizeMethod,
     central_crop,
@@ -22,9 +29,29 @@ from ._impl.image_ops import (
 from .io._image import decode_image, decode_jpeg, decode_png, encode_png
 
 __all__ = [
-    "ResizeMethod", "central_crop", "convert_image_dtype", "crop_to_bounding_box",
-    "decode_image", "decode_jpeg", "decode_png", "encode_png", "extract_patches",
-    "flip_left_right", "flip_up_down", "pad_to_bounding_box", "per_image_standardization",
-    "random_flip_left_right", "random_flip_up_down", "resize", "resize_with_crop_or_pad",
-    "resize_with_pad", "rot90", "transpose",
+    "ResizeMethod",
+    "central_crop",
+    "convert_image_dtype",
+    "crop_to_bounding_box",
+    "decode_image",
+    "decode_jpeg",
+    "decode_png",
+    "encode_png",
+    "extract_patches",
+    "flip_left_right",
+    "flip_up_down",
+    "image_gradients",
+    "pad_to_bounding_box",
+    "per_image_standardization",
+    "psnr",
+    "random_flip_left_right",
+    "random_flip_up_down",
+    "resize",
+    "resize_with_crop_or_pad",
+    "resize_with_pad",
+    "rot90",
+    "sobel_edges",
+    "ssim",
+    "total_variation",
+    "transpose",
 ]
