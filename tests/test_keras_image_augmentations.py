@@ -1,6 +1,6 @@
 """RandomCrop and RandomBrightness as Keras 3's: training draws (per batch for the crop, per
 image for the brightness), the inference behaviour, configs and dtypes, drawn anew at each call
-of a traced function (RandomFlip and RandomContrast too); expected values recorded from Keras
+of a traced function (the other augmentations too); expected values recorded from Keras
 3.15 say so."""
 
 import numpy as np
@@ -87,8 +87,11 @@ def test_random_crop_and_brightness_draw_at_each_traced_call():
 
 
 @pytest.mark.parametrize("make", [lambda: layers.RandomFlip(seed=1),
-                                  lambda: layers.RandomContrast(0.5, seed=1)])
-def test_flip_and_contrast_draw_at_each_traced_call(make):
+                                  lambda: layers.RandomContrast(0.5, seed=1),
+                                  lambda: layers.RandomRotation(0.3, seed=1),
+                                  lambda: layers.RandomZoom(0.3, seed=1),
+                                  lambda: layers.RandomTranslation(0.2, 0.2, seed=1)])
+def test_augmentations_draw_at_each_traced_call(make):
     layer = make()
     step = tf.function(lambda x: layer(x, training=True))
     outs = {step(GRID).numpy().tobytes() for _ in range(8)}
@@ -177,3 +180,12 @@ def test_random_crop_and_brightness_training_match_keras(tf_keras_real):
         ours = layers.RandomBrightness(factor)(small, training=True).numpy()
         theirs = np.asarray(k3.layers.RandomBrightness(factor)(small, training=True))
         np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_affine_transform_reads_its_transform_at_each_traced_call():
+    transform = keras.ops.image.affine_transform
+    step = tf.function(lambda images, m: transform(images, m, fill_mode="reflect"))
+    shifts = [np.array([1, 0, s, 0, 1, 0.5 * s, 0, 0], "float32") for s in (-1.5, 0.0, 2.25)]
+    for m in shifts:
+        np.testing.assert_allclose(step(GRID, tf.constant(m)).numpy(),
+                                   transform(GRID, m, fill_mode="reflect").numpy(), rtol=1e-6)

@@ -1,7 +1,8 @@
 """`keras.ops.image`: `affine_transform`, as Keras 3's TensorFlow backend computes it (the
 arithmetic of TensorFlow's ImageProjectiveTransformV3 kernel: its fill modes, bilinear and
 nearest sampling). The sampling positions are NumPy; the images enter through gathers, so the
-output is differentiable in them to any order."""
+output is differentiable in them to any order (not in the transform: TensorFlow's kernel has
+no gradient for it)."""
 
 import numpy as np
 
@@ -51,6 +52,37 @@ def _round(c):
     return np.sign(c) * np.floor(np.abs(c) + 0.5)  # half away from zero, as std::round
 
 
+def _taps(transform, batch, height, width, interpolation, fill_mode):
+    """For the 8-number transform(s), the flat pixel index and weight of each sampling tap of
+    each output pixel, and the weight left to the fill value: a float64 array of rows
+    [index per tap..., weight per tap..., fill], as TensorFlow's kernel samples."""
+    matrix = np.broadcast_to(np.asarray(transform, np.float32).reshape(-1, 8), (batch, 8))
+    m = matrix[:, :, None, None]
+    cols = np.arange(width, dtype=np.float32)[None, None, :]
+    rows = np.arange(height, dtype=np.float32)[None, :, None]
+    k = m[:, 6] * cols + m[:, 7] * rows + 1.0
+    degenerate = k == 0  # TensorFlow fills those pixels
+    k = np.where(degenerate, 1.0, k)
+    px = _map((m[:, 0] * cols + m[:, 1] * rows + m[:, 2]) / k, width, fill_mode)
+    py = _map((m[:, 3] * cols + m[:, 4] * rows + m[:, 5]) / k, height, fill_mode)
+    if interpolation == "nearest":
+        taps = [(_round(py), _round(px), np.ones_like(px))]
+    else:
+        y0, x0 = np.floor(py), np.floor(px)
+        y1, x1 = y0 + 1, x0 + 1
+        taps = [(y0, x0, (y1 - py) * (x1 - px)), (y0, x1, (y1 - py) * (px - x0)),
+                (y1, x0, (py - y0) * (x1 - px)), (y1, x1, (py - y0) * (px - x0))]
+    base = (np.arange(batch) * height * width)[:, None, None]
+    indices, shares, fill = [], [], np.zeros(px.shape, np.float32)
+    for ty, tx, weight in taps:
+        inside = (ty >= 0) & (ty < height) & (tx >= 0) & (tx < width) & ~degenerate
+        indices.append(base + np.clip(ty, 0, height - 1).astype(np.int64) * width
+                       + np.clip(tx, 0, width - 1).astype(np.int64))
+        shares.append(np.where(inside, weight, 0.0))
+        fill += np.where(inside, 0.0, weight)
+    return np.stack([a.reshape(-1).astype(np.float64) for a in indices + shares + [fill]])
+
+
 @op
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
                      fill_value=0, data_format=None):
@@ -82,38 +114,22 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if backend.standardize_data_format(data_format) == "channels_first":
         x = tf.transpose(x, (0, 2, 3, 1))
     batch, height, width, channels = (int(d) for d in x.shape)
-    matrix = np.asarray(transform.numpy() if hasattr(transform, "numpy") else transform,
-                        np.float32).reshape(-1, 8)
-    matrix = np.broadcast_to(matrix, (batch, 8))
-    m = matrix[:, :, None, None]
-    cols = np.arange(width, dtype=np.float32)[None, None, :]
-    rows = np.arange(height, dtype=np.float32)[None, :, None]
-    k = m[:, 6] * cols + m[:, 7] * rows + 1.0
-    degenerate = k == 0  # TensorFlow fills those pixels
-    k = np.where(degenerate, 1.0, k)
-    px = _map((m[:, 0] * cols + m[:, 1] * rows + m[:, 2]) / k, width, fill_mode)
-    py = _map((m[:, 3] * cols + m[:, 4] * rows + m[:, 5]) / k, height, fill_mode)
-    if interpolation == "nearest":
-        taps = [(_round(py), _round(px), np.ones_like(px))]
-    else:
-        y0, x0 = np.floor(py), np.floor(px)
-        y1, x1 = y0 + 1, x0 + 1
-        taps = [(y0, x0, (y1 - py) * (x1 - px)), (y0, x1, (y1 - py) * (px - x0)),
-                (y1, x0, (py - y0) * (x1 - px)), (y1, x1, (py - y0) * (px - x0))]
+    # The sampling positions are computed from the transform's values by one op of the
+    # program (a drawn transform is a new one at each call of a traced function).
+    taps = 1 if interpolation == "nearest" else 4
+    packed = tf.tracing.draw(
+        lambda m: _taps(m, batch, height, width, interpolation, fill_mode),
+        tf.cast(as_tensor(transform), tf.float32))
     flat = tf.reshape(x, (batch * height * width, channels))
-    base = (np.arange(batch) * height * width)[:, None, None]
-    out, fill = None, np.zeros(px.shape, np.float32)
-    dtype = x.dtype.as_numpy_dtype
-    for ty, tx, weight in taps:
-        inside = (ty >= 0) & (ty < height) & (tx >= 0) & (tx < width) & ~degenerate
-        index = base + np.clip(ty, 0, height - 1).astype(np.int64) * width + np.clip(
-            tx, 0, width - 1).astype(np.int64)
-        share = np.where(inside, weight, 0.0).reshape(-1, 1).astype(dtype)
-        term = tf.gather(flat, index.ravel()) * share
+    dtype = x.dtype
+    out = None
+    for t in range(taps):
+        index = tf.cast(packed[t], tf.int64)
+        share = tf.expand_dims(tf.cast(packed[taps + t], dtype), -1)
+        term = tf.gather(flat, index) * share
         out = term if out is None else out + term
-        fill += np.where(inside, 0.0, weight)
     if fill_value:
-        out = out + (fill.reshape(-1, 1) * float(fill_value)).astype(dtype)
+        out = out + tf.expand_dims(tf.cast(packed[2 * taps] * float(fill_value), dtype), -1)
     out = tf.reshape(out, (batch, height, width, channels))
     if backend.standardize_data_format(data_format) == "channels_first":
         out = tf.transpose(out, (0, 3, 1, 2))

@@ -400,7 +400,8 @@ class _Affine(_Noise):
         first = self.data_format == "channels_first"
         height, width = images.shape[-2:] if first else images.shape[-3:-1]
         batch = images.shape[0] if images.ndim == 4 else 1
-        matrix = self._matrix(batch, int(height), int(width))
+        # drawn anew at each call of a traced function (Keras's fit traces its steps)
+        matrix = tf.tracing.draw(lambda: self._matrix(batch, int(height), int(width)))
         return affine_transform(images, matrix if images.ndim == 4 else matrix[0],
                                 self.interpolation, self.fill_mode, self.fill_value,
                                 self.data_format)
