@@ -1,4 +1,4 @@
-"""tf.image.psnr, ssim, sobel_edges, image_gradients and total_variation: values and gradients
+"""tf.image.psnr, ssim, ssim_multiscale, sobel_edges, image_gradients and total_variation: values and gradients
 recorded from TensorFlow 2.21 on the same images (and compared with TensorFlow itself where it
 is installed); the float64 ones against finite differences."""
 
@@ -29,6 +29,31 @@ def test_psnr_and_ssim_values_match_tensorflow():
     assert tf.image.ssim(A, B, 1.0, filter_size=5, return_index_map=True).shape == (2, 12, 10)
     assert tf.image.ssim(A.astype("float64"), B.astype("float64"), 1.0).dtype == tf.float32
     np.testing.assert_allclose(tf.image.ssim(A, A, 1.0).numpy(), [1.0, 1.0], rtol=1e-6)
+
+
+def test_ssim_multiscale_matches_tensorflow():
+    rng = np.random.default_rng(0)
+    a = rng.uniform(size=(2, 181, 177, 3)).astype("float32")
+    b = np.clip(a + rng.normal(scale=0.1, size=a.shape), 0, 1).astype("float32")
+    # recorded from TensorFlow 2.21 (odd sizes: padded by their mirror before halving)
+    np.testing.assert_allclose(tf.image.ssim_multiscale(a, b, 1.0).numpy(),
+                               [0.95549744, 0.95374376], rtol=5e-6)
+    np.testing.assert_allclose(tf.image.ssim_multiscale(
+        a[:, :60, :64], b[:, :60, :64], 1.0, power_factors=(0.5, 0.3, 0.2),
+        filter_size=5).numpy(), [0.9462243, 0.9470102], rtol=5e-6)
+    x = tf.constant(a[:1, :40, :44])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        score = tf.image.ssim_multiscale(x, b[:1, :40, :44], 1.0, power_factors=(0.6, 0.4),
+                                         filter_size=7)
+    grad = tape.gradient(score, x).numpy()
+    np.testing.assert_allclose(grad.sum(), 0.0009537088, atol=1e-6)  # a sum that cancels
+    np.testing.assert_allclose(grad[0, 0, :3, 0], [3.6447727e-07, -6.3121064e-08,
+                                                   -3.6190710e-07], rtol=1e-4)
+    assert_clear_error(lambda: tf.image.ssim_multiscale(a[:, :100, :100], b[:, :100, :100],
+                                                        1.0),
+                       tf.errors.InvalidArgumentError, "ssim_multiscale", "(7, 7)",
+                       "filter_size=11")
 
 
 def test_edges_gradients_and_total_variation_match_tensorflow():

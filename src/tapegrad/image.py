@@ -6,6 +6,7 @@ from ._impl.image_metrics import (
     psnr,
     sobel_edges,
     ssim,
+    ssim_multiscale,
     total_variation,
 )
 from ._impl.image_ops import (
@@ -52,6 +53,7 @@ __all__ = [
     "rot90",
     "sobel_edges",
     "ssim",
+    "ssim_multiscale",
     "total_variation",
     "transpose",
 ]

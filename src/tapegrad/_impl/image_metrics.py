@@ -1,4 +1,4 @@
-"""`tf.image.psnr`, `ssim`, `sobel_edges`, `image_gradients` and `total_variation`, composed of
+"""`tf.image.psnr`, `ssim`, `ssim_multiscale`, `sobel_edges`, `image_gradients` and `total_variation`, composed of
 tapegrad ops as TensorFlow composes them (image_ops_impl.py), so values and gradients are
 TensorFlow's: psnr and ssim convert their images to float32 first, as TensorFlow does."""
 
@@ -7,13 +7,26 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import convert_to_tensor as _tensor
-from .array_ops import cast, concat, pad, reshape, tile
+from .array_ops import cast, concat, pad, reshape, stack, tile
 from .conv_ops import depthwise_conv2d
 from .image_ops import convert_image_dtype
 from .math_ops import abs as _abs
-from .math_ops import log, reduce_mean, reduce_sum, softmax, square, squared_difference
+from .math_ops import (
+    log,
+    pow,
+    reduce_mean,
+    reduce_prod,
+    reduce_sum,
+    softmax,
+    square,
+    squared_difference,
+)
+from .nn_ops import relu
+from .pooling_ops import avg_pool
 
-__all__ = ["image_gradients", "psnr", "sobel_edges", "ssim", "total_variation"]
+__all__ = [
+    "image_gradients", "psnr", "sobel_edges", "ssim", "ssim_multiscale", "total_variation",
+]
 
 
 def _image_pair(op, a, b):
@@ -69,12 +82,13 @@ def _gaussian(size, sigma):
     return reshape(softmax(g), [size, size, 1, 1])
 
 
-def _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2, index_map):
+def _ssim_per_channel(op, img1, img2, max_val, filter_size, filter_sigma, k1, k2, index_map):
     for x in (img1, img2):
         if min(x.shape[-3], x.shape[-2]) < filter_size:
             raise InvalidArgumentError(
-                f"tf.image.ssim: the images' height and width ({x.shape[-3]}, {x.shape[-2]}) "
-                f"must be at least filter_size={filter_size}; pass a smaller filter_size.")
+                f"tf.image.{op}: the images' height and width ({x.shape[-3]}, {x.shape[-2]}) "
+                f"must be at least filter_size={filter_size} (at every scale of "
+                "ssim_multiscale); pass a smaller filter_size, or fewer power_factors.")
     kernel = tile(_gaussian(filter_size, filter_sigma), [1, 1, img1.shape[-1], 1])
 
     def reducer(x):
@@ -90,7 +104,9 @@ def _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2, in
     num1 = reducer(img1 * img2) * 2.0
     den1 = reducer(square(img1) + square(img2))
     cs = (num1 - num0 + c2) / (den1 - den0 + c2)
-    return luminance * cs if index_map else reduce_mean(luminance * cs, [-3, -2])
+    if index_map:
+        return luminance * cs, cs
+    return reduce_mean(luminance * cs, [-3, -2]), reduce_mean(cs, [-3, -2])
 
 
 def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
@@ -113,9 +129,54 @@ def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03
     peak = _float32_max(max_val, img1.dtype)
     img1 = convert_image_dtype(img1, _dt.float32)
     img2 = convert_image_dtype(img2, _dt.float32)
-    per_channel = _ssim_per_channel(img1, img2, peak, int(filter_size), float(filter_sigma),
-                                    k1, k2, return_index_map)
+    per_channel, _ = _ssim_per_channel("ssim", img1, img2, peak, int(filter_size),
+                                       float(filter_sigma), k1, k2, return_index_map)
     return reduce_mean(per_channel, [-1])
+
+
+# Wang et al.'s weights of the five scales, as TensorFlow's _MSSSIM_WEIGHTS
+_MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+
+def _halved(image):
+    """`image` [..., h, w, c] averaged over 2 x 2 blocks, an odd height or width first padded
+    by its mirror (SYMMETRIC), as TensorFlow's ssim_multiscale downsamples."""
+    head, (h, w, c) = tuple(image.shape[:-3]), tuple(image.shape[-3:])
+    flat = reshape(image, (-1, h, w, c))
+    if h % 2 or w % 2:
+        flat = pad(flat, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]], mode="SYMMETRIC")
+    small = avg_pool(flat, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    return reshape(small, head + tuple(small.shape[1:]))
+
+
+def ssim_multiscale(img1, img2, max_val, power_factors=_MSSSIM_WEIGHTS, filter_size=11,
+                    filter_sigma=1.5, k1=0.01, k2=0.03):
+    """The multi-scale structural similarity (Wang et al., 2003), one value per image: the
+    contrast-structure of each of len(power_factors) scales (each half the last) and the
+    SSIM of the smallest, each clipped at 0 and raised to its power factor, multiplied.
+
+    Args:
+        img1, img2, max_val, filter_size, filter_sigma, k1, k2: as `ssim`'s; the smallest
+            scale must still be `filter_size` high and wide (176 pixels for the defaults).
+        power_factors: the weight of each scale (Wang et al.'s five by default).
+
+    Raises:
+        InvalidArgumentError: for images of rank < 3, incompatible shapes or images too
+            small for the scales and the filter.
+    """
+    img1, img2 = _image_pair("ssim_multiscale", img1, img2)
+    peak = _float32_max(max_val, img1.dtype)
+    images = [convert_image_dtype(x, _dt.float32) for x in (img1, img2)]
+    scores = []
+    for k in range(len(power_factors)):
+        if k:
+            images = [_halved(x) for x in images]
+        per_channel, cs = _ssim_per_channel("ssim_multiscale", *images, peak, int(filter_size),
+                                            float(filter_sigma), k1, k2, False)
+        scores.append(relu(cs))
+    scores[-1] = relu(per_channel)  # the last scale counts its SSIM, not its cs
+    weights = np.asarray(power_factors, np.float32)
+    return reduce_mean(reduce_prod(pow(stack(scores, axis=-1), weights), [-1]), [-1])
 
 
 def _rank4(op, image, error):
