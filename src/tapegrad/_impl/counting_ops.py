@@ -154,6 +154,18 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
     return _bind(_c.confusion_matrix, rows, cols, w, **params)
 
 
+def _histogram_args(op, x, value_range, nbins):
+    """(value_range as a tensor of x's dtype, nbins as an int), checked as TensorFlow's."""
+    bounds = _tensor(value_range, dtype_hint=x.dtype)
+    if bounds._value.shape != (2,):
+        raise _invalid(op, f"value_range should be a vector of 2 elements, got shape "
+                           f"{bounds.shape}.")
+    nbins = _int_or_none(op, "nbins", nbins)
+    if nbins is None or nbins <= 0:
+        raise _invalid(op, f"nbins should be a positive number, but got {nbins}.")
+    return bounds, nbins
+
+
 def histogram_fixed_width(values, value_range, nbins=100, dtype=_dt.int32, name=None):
     """Counts `values` in `nbins` equal bins spanning `value_range`; values below the range
     count in the first bin, values above it in the last.
@@ -173,13 +185,7 @@ def histogram_fixed_width(values, value_range, nbins=100, dtype=_dt.int32, name=
     """
     op = "histogram_fixed_width"
     x = _tensor(values)
-    bounds = _tensor(value_range, dtype_hint=x.dtype)
-    if bounds._value.shape != (2,):
-        raise _invalid(op, f"value_range should be a vector of 2 elements, got shape "
-                           f"{bounds.shape}.")
-    nbins = _int_or_none(op, "nbins", nbins)
-    if nbins is None or nbins <= 0:
-        raise _invalid(op, f"nbins should be a positive number, but got {nbins}.")
+    bounds, nbins = _histogram_args(op, x, value_range, nbins)
     out = _dt.as_dtype(dtype)
     if out not in (_dt.int32, _dt.int64):
         raise _invalid(op, f"dtype must be int32 or int64, got {out.name}.")
@@ -206,13 +212,7 @@ def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=_dt.int32, 
         raise _invalid(op, f"values must be floating-point, got {x.dtype.name} (TensorFlow's "
                            "multiply by the float bin count refuses integers); cast them first, "
                            "e.g. tf.cast(values, tf.float32).")
-    bounds = _tensor(value_range, dtype_hint=x.dtype)
-    if bounds._value.shape != (2,):
-        raise _invalid(op, f"value_range should be a vector of 2 elements, got shape "
-                           f"{bounds.shape}.")
-    nbins = _int_or_none(op, "nbins", nbins)
-    if nbins is None or nbins <= 0:
-        raise _invalid(op, f"nbins {nbins} must > 0.")
+    bounds, nbins = _histogram_args(op, x, value_range, nbins)
     low, high = cast(bounds, x.dtype)[0], cast(bounds, x.dtype)[1]
     # TensorFlow's steps: scale to [0, 1], multiply by nbins, floor, clip, cast
     scaled = _bind(_e.divide, _bind(_e.subtract, x, low), _bind(_e.subtract, high, low))
