@@ -227,6 +227,12 @@ SPECS = {
         (((3, 2), np.array([0, 2, -1, 2])), {}), (((2,), np.array([[1, 0], [1, 1]])), {})]),
     "segment_max": Spec((Domain(), None), cases=[
         (((4, 2), np.array([0, 0, 2, 2])), {}), (((3,), np.array([0, 1, 1])), {})]),
+    "segment_min": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([0, 0, 2, 2])), {}), (((3,), np.array([0, 1, 1])), {})]),
+    # no empty segment: its value, the dtype's highest, would swamp the finite differences
+    "unsorted_segment_min": Spec((Domain(), None), cases=[
+        (((4, 2), np.array([1, 0, -1, 0])), dict(num_segments=2)),
+        (((2, 2, 3), np.array([[1, 0], [1, 1]])), dict(num_segments=2))]),
     "segment_prod": Spec((Domain(), None), cases=[
         (((4, 2), np.array([0, 0, 2, 2])), {}), (((3,), np.array([0, 1, 1])), {})]),
     "unsorted_segment_prod": Spec((Domain(), None), cases=[

@@ -60,11 +60,12 @@ POLES = {"asin", "acos", "divide", "truediv", "reciprocal", "rsqrt", "sqrt", "lo
 # TensorFlow's behaviour where finite differences show it is not the derivative, or where it
 # computes nothing. Each entry says how finite differences settled it.
 QUIRKS = [
-    Known("segment_mean and segment_max with an empty segment (an id skipped): TensorFlow's "
-          "forward mode (its transposed gradient) and second derivatives give NaN at outputs "
-          "whose derivative is finite (for the mean, a division by the segment's zero count); "
-          "tapegrad gives the derivative (finite differences agree with tapegrad)",
-          {"segment_mean", "segment_max"}, FIRST | SECOND, {"tensorflow non-finite"},
+    Known("segment_mean, segment_max and segment_min with an empty segment (an id skipped): "
+          "TensorFlow's forward mode (its transposed gradient) and second derivatives give NaN "
+          "at outputs whose derivative is finite (for the mean, a division by the segment's "
+          "zero count); tapegrad gives the derivative (finite differences agree with tapegrad)",
+          {"segment_mean", "segment_max", "segment_min"}, FIRST | SECOND,
+          {"tensorflow non-finite"},
           needs_fd=True),
     Known("tf.vectorized_map: TensorFlow's vectorizer (pfor) cannot take the JVP of its own "
           "gradient (it raises a TypeError from a malformed InternalError); tapegrad runs fn per "
@@ -173,6 +174,14 @@ QUIRKS = [
           "elements in TensorFlow, not in tapegrad); neither is a derivative there",
           {"segment_prod", "unsorted_segment_prod"}, SECOND,
           CONSISTENCY | INFINITE | NONFINITE, kinks=True),
+    Known("segment and unsorted_segment max and min of a segment holding NaN: TensorFlow's "
+          "kernel folds max(dest, v) as v < dest ? dest : v (min alike), so a NaN lasts only until "
+          "the segment's next value and its result depends on the order ([nan, 1] gives 1, [1, "
+          "nan] NaN); tapegrad's (NumPy's maximum and minimum) is NaN whenever the segment holds "
+          "one; neither is the maximum of a NaN",
+          {"segment_max", "unsorted_segment_max", "segment_min", "unsorted_segment_min"}, None,
+          {"tapegrad non-finite", "tapegrad nan, tensorflow inf", "tapegrad inf, tensorflow nan"},
+          kinks=True),
     Known("xlogy, xlog1py and xdivy where the partial derivative for x is not finite (y <= 0 "
           "for xlogy): TensorFlow's forward mode (its gradient transposed) multiplies it by the "
           "zero tangent of its zero test not_zero_x = cast(x != 0) and gives NaN; tapegrad's "

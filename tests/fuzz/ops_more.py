@@ -98,6 +98,11 @@ MORE = [
        params=_at_least(1, _loose_ids)),
     Op("unsorted_segment_max", "tf.math.unsorted_segment_max({0}, {ids}, {n})",
        params=_at_least(1, _loose_ids), margin=_segment_ties),
+    Op("segment_min", "tf.math.segment_min({0}, {ids})", params=_at_least(1, _sorted_ids),
+       margin=lambda x, ids: _segment_ties(-np.asarray(x), ids)),
+    Op("unsorted_segment_min", "tf.math.unsorted_segment_min({0}, {ids}, {n})",
+       params=_at_least(1, _loose_ids),
+       margin=lambda x, ids, n: _segment_ties(-np.asarray(x), ids)),
     # smooth, but TensorFlow's second derivative divides by the element: NaN at a zero
     Op("segment_prod", "tf.math.segment_prod({0}, {ids})", params=_at_least(1, _sorted_ids),
        margin=lambda x, **_: _min(np.abs(x))),

@@ -1,5 +1,5 @@
-"""Segment reductions at `tf.math`: segment_sum / mean / max / prod and unsorted_segment_sum /
-mean / max / prod, differentiable in `data` with TensorFlow's gradients (ops/segments.py)."""
+"""Segment reductions at `tf.math`: segment_sum / mean / max / min / prod and
+unsorted_segment_sum / mean / max / min / prod, differentiable in `data` with TensorFlow's gradients (ops/segments.py)."""
 
 import numpy as np
 
@@ -16,8 +16,9 @@ from .arguments import value_shaped as _value_shaped
 from .array_ops import _invalid
 
 __all__ = [
-    "segment_max", "segment_mean", "segment_prod", "segment_sum",
-    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_prod", "unsorted_segment_sum",
+    "segment_max", "segment_mean", "segment_min", "segment_prod", "segment_sum",
+    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+    "unsorted_segment_prod", "unsorted_segment_sum",
 ]
 
 
@@ -172,3 +173,20 @@ def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
     op = "unsorted_segment_prod"
     x, ids = _operands(op, data, segment_ids, False)
     return _bind(_g.unsorted_segment_prod, x, ids, num_segments=_num_segments(op, num_segments))
+
+
+def segment_min(data, segment_ids, name=None):
+    """The minimum of the slices of `data` along axis 0 that share a segment id (0 for an
+    empty segment). Tied minima share the gradient evenly, as in TensorFlow. Sorted ids, as
+    `segment_sum`."""
+    x, ids = _operands("segment_min", data, segment_ids, True)
+    return _bind(_g.segment_min, x, ids)
+
+
+def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """The minimum of the slices of `data` that share a segment id (the dtype's highest value
+    for an empty segment, as TensorFlow). Tied minima share the gradient evenly. Ids as
+    `unsorted_segment_sum`."""
+    op = "unsorted_segment_min"
+    x, ids = _operands(op, data, segment_ids, False)
+    return _bind(_g.unsorted_segment_min, x, ids, num_segments=_num_segments(op, num_segments))

@@ -1,5 +1,5 @@
-"""Segment reductions: tf.math.segment_sum / segment_max / segment_prod and their unsorted
-forms, and the gather that is their reverse.
+"""Segment reductions: tf.math.segment_sum / segment_max / segment_min / segment_prod and their
+unsorted forms, and the gather that is their reverse.
 
 The segment ids are a tensor input, not a parameter, and every check of their values (sorted,
 in range) happens in the forward, so that a traced function reduces (and checks) the ids of
@@ -83,18 +83,35 @@ def _unsorted_segment_sum(data, ids, num_segments, nbatch=0):
     return _reduce(np.add, data, ids, num_segments, nbatch, 0)
 
 
-def _segment_max(data, ids):
-    num = _count("segment_max", ids)
-    out = _reduce(np.maximum, data, ids, num, 0, _lowest(data.dtype))
+def _highest(dtype):
+    return np.finfo(dtype).max if dtype.kind == "f" else np.iinfo(dtype).max
+
+
+def _sorted_extreme(op, ufunc, fill, data, ids):
+    num = _count(op, ids)
+    out = _reduce(ufunc, data, ids, num, 0, fill(data.dtype))
     empty = np.bincount(_plain(ids), minlength=num) == 0
-    if empty.any():  # TensorFlow's sorted segment_max gives 0 for an empty segment
+    if empty.any():  # TensorFlow's sorted segment_max and _min give 0 for an empty segment
         out[empty] = 0
     return out
+
+
+def _segment_max(data, ids):
+    return _sorted_extreme("segment_max", np.maximum, _lowest, data, ids)
 
 
 def _unsorted_segment_max(data, ids, num_segments):
     _check_range("unsorted_segment_max", ids, num_segments)
     return _reduce(np.maximum, data, ids, num_segments, 0, _lowest(data.dtype))
+
+
+def _segment_min(data, ids):
+    return _sorted_extreme("segment_min", np.minimum, _highest, data, ids)
+
+
+def _unsorted_segment_min(data, ids, num_segments):
+    _check_range("unsorted_segment_min", ids, num_segments)
+    return _reduce(np.minimum, data, ids, num_segments, 0, _highest(data.dtype))
 
 
 def _segment_gather(x, ids, nbatch=0):
@@ -159,6 +176,15 @@ segment_max = defprimitive(
 )
 unsorted_segment_max = defprimitive(
     "unsorted_segment_max", _unsorted_segment_max, vjp=(_max_vjp, NONE),
+    jvp=(_max_jvp, NONE), dtype_args=(0,),
+)
+# The minimum's rules are the maximum's (TensorFlow's _UnsortedSegmentMinOrMaxGrad): the
+# gradient goes to the elements equal to their segment's result, split evenly among ties.
+segment_min = defprimitive(
+    "segment_min", _segment_min, vjp=(_max_vjp, NONE), jvp=(_max_jvp, NONE), dtype_args=(0,),
+)
+unsorted_segment_min = defprimitive(
+    "unsorted_segment_min", _unsorted_segment_min, vjp=(_max_vjp, NONE),
     jvp=(_max_jvp, NONE), dtype_args=(0,),
 )
 

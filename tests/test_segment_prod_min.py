@@ -1,6 +1,7 @@
-"""tf.math.segment_prod and unsorted_segment_prod: values and TensorFlow's gradient at zeros
-(one zero in a segment: the product of the others; two: 0), recorded from TensorFlow 2.21; away
-from zeros the shared gradient checker covers them (tests/_specs.py)."""
+"""tf.math.segment_prod / unsorted_segment_prod (values and TensorFlow's gradient at zeros: one
+zero in a segment gets the product of the others, two get 0) and segment_min /
+unsorted_segment_min (empty segments, tied minima), recorded from TensorFlow 2.21; elsewhere the
+shared gradient checker covers them (tests/_specs.py)."""
 
 import numpy as np
 import pytest
@@ -52,6 +53,31 @@ def test_segment_prod_sorted_ids():
     two_ids = tf.math.unsorted_segment_prod(tf.constant([[1, 2], [3, 4]]),
                                             tf.constant([[0, 1], [1, 1]]), 2)
     assert two_ids.dtype == tf.int32 and two_ids.numpy().tolist() == [1, 24]
+
+
+def test_segment_min_values_and_tied_gradients():
+    data = [[2.0, 0.0], [3.0, 0.0], [1.0, 5.0], [4.0, 7.0], [-1.0, 2.0], [6.0, 0.5]]
+    d = tf.constant(data, tf.float64)
+    highest = np.finfo(np.float64).max
+    for fn, want_out, want_grad in (
+        # recorded from TensorFlow 2.21: an empty unsorted segment is the dtype's highest, an
+        # empty sorted one 0; the tie (0, 0) in segment 0's column 1 splits the gradient
+        (lambda x: tf.math.unsorted_segment_min(x, tf.constant([0, 0, 0, 2, 2, -1]), 4),
+         [[1.0, 0.0], [highest, highest], [-1.0, 2.0], [highest, highest]],
+         [[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [5.0, 6.0], [0.0, 0.0]]),
+        (lambda x: tf.math.segment_min(x, tf.constant([0, 0, 0, 2, 2, 3])),
+         [[1.0, 0.0], [0.0, 0.0], [-1.0, 2.0], [6.0, 0.5]],
+         [[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [5.0, 6.0], [7.0, 8.0]]),
+    ):
+        with tf.GradientTape() as tape:
+            tape.watch(d)
+            out = fn(d)
+            finite = tf.where(out == highest, tf.zeros_like(out), out)
+            loss = tf.reduce_sum(finite * tf.constant(WEIGHTS, tf.float64))
+        np.testing.assert_array_equal(out.numpy(), want_out)
+        np.testing.assert_array_equal(tape.gradient(loss, d).numpy(), want_grad)
+    ints = tf.math.unsorted_segment_min(tf.constant([3, 1]), tf.constant([1, 1]), 3)
+    assert ints.numpy().tolist() == [2147483647, 1, 2147483647]
 
 
 def test_segment_prod_in_a_traced_function():
