@@ -38,12 +38,38 @@ def test_center_crop_and_resizing_values():
 
 @pytest.mark.parametrize("make", [lambda: layers.RandomFlip(seed=2),
                                   lambda: layers.RandomContrast(0.5, seed=2)])
-def test_augmentations_act_only_in_training(make):
+def test_augmentations_act_in_training_and_on_a_direct_call(make):
+    # Keras 3.15: an augmentation layer's `training` defaults to True, so `layer(x)` and
+    # `model(x)` augment (the data augmentation tutorial shows augmented images that way);
+    # training=False, predict and evaluate do not.
     layer = make()
-    np.testing.assert_array_equal(layer(IMAGES).numpy(), IMAGES)
+    np.testing.assert_array_equal(layer(IMAGES, training=False).numpy(), IMAGES)
     assert not np.array_equal(layer(IMAGES, training=True).numpy(), IMAGES)
+    assert not np.array_equal(layer(IMAGES).numpy(), IMAGES)
     model = keras.Sequential([keras.Input((6, 8, 3)), make()])
     np.testing.assert_array_equal(model.predict(IMAGES, verbose=0), IMAGES)
+    assert not np.array_equal(model(IMAGES).numpy(), IMAGES)
+    np.testing.assert_array_equal(model(IMAGES, training=False).numpy(), IMAGES)
+
+
+def test_a_layers_training_default_reaches_the_layers_inside_it():
+    # as Keras 3: a call without `training` takes the outer call's, else its own default
+    class Block(keras.layers.Layer):
+        def __init__(self, default, **kwargs):
+            super().__init__(**kwargs)
+            self.flip = layers.RandomFlip(seed=1)
+            self.default = default
+
+        def call(self, x, training=None):
+            return self.flip(x)
+
+    class Eval(Block):
+        def call(self, x, training=False):
+            return self.flip(x)
+
+    np.testing.assert_array_equal(Eval(False)(IMAGES).numpy(), IMAGES)  # its False, inside
+    assert not np.array_equal(Block(None)(IMAGES).numpy(), IMAGES)  # None: the flip's True
+    assert not np.array_equal(Eval(False)(IMAGES, training=True).numpy(), IMAGES)
 
 
 def test_random_flip_flips_each_image_on_its_own():
@@ -131,7 +157,7 @@ def test_rotation_translation_and_zoom_by_fixed_factors():
     assert zoomed.shape == SQUARE.shape and not np.allclose(zoomed.numpy(), SQUARE)
     for layer in (layers.RandomRotation(0.3, seed=1), layers.RandomZoom(0.3, seed=1),
                   layers.RandomTranslation(0.2, 0.2, seed=1)):
-        np.testing.assert_array_equal(layer(SQUARE).numpy(), SQUARE)  # inference: unchanged
+        np.testing.assert_array_equal(layer(SQUARE, training=False).numpy(), SQUARE)
         out = layer(np.stack([SQUARE[0]] * 2), training=True).numpy()
         assert not np.allclose(out[0], out[1])  # the same image, each its own draw
 

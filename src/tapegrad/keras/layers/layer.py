@@ -43,11 +43,16 @@ class _CallContext:
 _CTX = _CallContext()
 
 
-def _takes_training(layer):
+def _training_parameter(layer):
+    """(whether `layer.call` takes `training`, its default: None when it has none)."""
     try:
-        return "training" in inspect.signature(layer.call).parameters
+        parameter = inspect.signature(layer.call).parameters.get("training")
     except (TypeError, ValueError):
-        return False
+        return False, None
+    if parameter is None:
+        return False, None
+    default = parameter.default
+    return True, None if default is inspect.Parameter.empty else default
 
 
 class Layer(layer_config.LayerSaving, tf.Module):
@@ -143,7 +148,7 @@ class Layer(layer_config.LayerSaving, tf.Module):
         self._regularizers = []
         self._inbound_nodes = []
         self._batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
-        self._takes_training = _takes_training(self)
+        self._takes_training, self._training_default = _training_parameter(self)
         self.autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
         # As Keras 3: a layer that defines compute_mask supports masking (and may make a
@@ -455,11 +460,14 @@ class Layer(layer_config.LayerSaving, tf.Module):
         ctx = _CTX
         outer = ctx.training
         if self._takes_training:
+            # As Keras 3: the call's own `training`, else the outer call's, else the default of
+            # this layer's `call` (True for the augmentation layers: a direct call augments),
+            # which the layers inside it then see as the outer call's.
             training = kwargs.get("training")
             if training is None:
-                kwargs["training"] = outer
-            else:
-                ctx.training = training
+                training = outer if outer is not None else self._training_default
+                kwargs["training"] = training
+            ctx.training = training
         elif kwargs and "training" in kwargs:
             training = kwargs.pop("training")
             if training is not None:

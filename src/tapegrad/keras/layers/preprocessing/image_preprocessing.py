@@ -1,7 +1,8 @@
 """Image preprocessing layers as Keras 3's: Resizing and CenterCrop, and the augmentations
 RandomCrop, RandomFlip, RandomContrast, RandomBrightness, RandomRotation, RandomZoom and
-RandomTranslation, active only with
-`training=True` and drawn from the layer's `seed` or, without one, from the stream
+RandomTranslation, active in training and, as Keras 3's, on a direct call (their `call`'s
+`training` defaults to True: `data_augmentation(image)` augments; `predict`, `evaluate` and
+`training=False` do not), drawn from the layer's `seed` or, without one, from the stream
 `keras.utils.set_random_seed` seeds. The geometric ones sample through
 `keras.ops.image.affine_transform` with Keras's matrices."""
 
@@ -165,7 +166,7 @@ class RandomFlip(_Noise):
         self.mode = mode
         self.data_format = check_data_format(data_format)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images, back = _channels_last(self, inputs)
         if not training:
             return back(images)
@@ -210,7 +211,7 @@ class RandomContrast(_Noise):
         self.value_range = value_range
         self.data_format = check_data_format(data_format)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images, back = _channels_last(self, inputs)
         if not training:
             return back(images)
@@ -266,7 +267,7 @@ class RandomCrop(_Noise):
 
         return tf.tracing.draw(sample)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images, back = _channels_last(self, inputs)
         h, w = int(images.shape[-3]), int(images.shape[-2])
         if not training:
@@ -331,7 +332,7 @@ class RandomBrightness(_Noise):
         self.value_range = sorted(value_range)
         self.data_format = check_data_format(data_format)  # kept for the config, as Keras's
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = tf.convert_to_tensor(inputs)
         if images.dtype.is_floating:
             images = tf.cast(images, self.compute_dtype)
@@ -390,7 +391,7 @@ class _Affine(_Noise):
     def _draw(self, low, high, batch):
         return self._stream().uniform(low, high, size=batch).astype(np.float32)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         images = tf.cast(inputs, self.compute_dtype)
         if not training:
             return images
