@@ -35,23 +35,19 @@ def listify(x):
 
 
 def encode_categorical(indices, output_mode, depth, dtype, count_weights=None):
-    """Keras's `encode_categorical_inputs` on a NumPy array of indices: one_hot (a last axis of
-    size 1 is replaced), multi_hot or count along the last axis, as a `depth`-wide last axis.
-    Indices outside [0, depth) are dropped (as the bincount TensorFlow uses drops them)."""
+    """Keras's `encode_categorical_inputs` on a NumPy array of indices of any rank: one_hot
+    (a new `depth`-wide last axis; a last axis of size 1 is replaced), multi_hot or count (the
+    last axis becomes `depth` wide). Indices outside [0, depth) are dropped (as the bincount
+    TensorFlow uses drops them)."""
     indices = np.asarray(indices)
     if indices.ndim == 0:
         indices = indices.reshape(1)
     if output_mode == "one_hot":
         if indices.ndim > 1 and indices.shape[-1] == 1:
             indices = indices[..., 0]
-        indices = indices[..., None]
-    if indices.ndim > 2:
-        raise ValueError(
-            "When output_mode is not `'int'`, maximum supported output rank is 2. Received "
-            f"output_mode {output_mode} and input shape {indices.shape}, which would result in "
-            f"output rank {indices.ndim}."
-        )
-    rows = indices.reshape(-1, indices.shape[-1]) if indices.ndim == 2 else indices[None]
+        indices = indices[..., None]  # each index a row of its own
+    lead = indices.shape[:-1]
+    rows = indices.reshape(-1, indices.shape[-1])
     out = np.zeros((rows.shape[0], depth), np.float64)
     valid = (rows >= 0) & (rows < depth)
     r, c = np.nonzero(valid)
@@ -60,8 +56,7 @@ def encode_categorical(indices, output_mode, depth, dtype, count_weights=None):
     np.add.at(out, (r, rows[r, c]), weights)
     if output_mode in ("one_hot", "multi_hot"):
         out = np.minimum(out, 1.0)
-    out = out if indices.ndim == 2 else out[0]
-    return tf.constant(out.astype(dtype))
+    return tf.constant(out.reshape(lead + (depth,)).astype(dtype))
 
 
 class IndexLookup(Layer):
