@@ -173,3 +173,15 @@ def test_pack_and_unpack_x_y_sample_weight():
     assert [unpack(1), unpack((1,)), unpack((1, 2)), unpack([1, 2, 3]), unpack({"a": 1})] == [
         (1, None, None), (1, None, None), (1, 2, None), (1, 2, 3), ({"a": 1}, None, None)]
     assert_clear_error(lambda: unpack((1, 2, 3, 4)), ValueError, "(x, y, sample_weight)")
+
+
+@pytest.mark.parametrize("dtype, want", [
+    (tf.int8, "float32"), (tf.uint8, "float32"), (tf.int16, "float32"), (tf.uint16, "float32"),
+    (tf.int32, "float64"), (tf.int64, "float64"),
+])
+def test_integer_true_division_dtypes(dtype, want):
+    # TensorFlow 2.21's truediv: 8- and 16-bit integers divide in float32, wider ones in float64
+    a, b = tf.constant([1, 7], dtype), tf.constant([2, 4], dtype)
+    for got in (a / b, tf.math.truediv(a, b), tf.divide(a, b), tf.math.divide(a, 3)):
+        assert got.dtype.name == want
+    np.testing.assert_array_equal((a / b).numpy(), [0.5, 1.75])

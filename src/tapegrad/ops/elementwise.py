@@ -84,8 +84,16 @@ multiply = defprimitive(
     jvp=MULTILINEAR, saves=(0, 1),
 )
 
+def _true_divide(x, y):
+    # TensorFlow's truediv divides 8- and 16-bit integers in float32 (NumPy's in float64), and
+    # 32- and 64-bit ones in float64, as NumPy
+    if x.dtype.kind in "iu" and x.dtype.itemsize <= 2:
+        return x.astype(np.float32) / y.astype(np.float32)
+    return x / y
+
+
 divide = defprimitive(
-    "divide", numeric_only(operator.truediv),
+    "divide", numeric_only(_true_divide),
     vjp=(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y),
     jvp=ELEMENTWISE, saves=(1, "out"),
 )
