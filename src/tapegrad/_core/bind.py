@@ -30,6 +30,9 @@ _ARRAYS = (np.ndarray, np.generic)  # what forwards return, but for a few string
 def bind(prim, *args, **params):
     """Runs primitive `prim` on `args` and hands the call to this thread's active interpreters.
 
+    An argument whose type has a `bind_override(prim, args, params)` (RaggedTensor) computes
+    the call itself, and its result is the call's.
+
     Raises:
         InvalidArgumentError: if an argument does not convert (see `convert`) or the forward
             fails on the arguments (the message names the op, the inputs and the params).
@@ -64,6 +67,12 @@ def bind(prim, *args, **params):
             a = CONSTANTS.get(b._value.dtype, _NOTHING).get(a)
             targs = None if a is None else (a, b)
     if targs is None:
+        for a in args:
+            # An argument of a kind that computes ops itself (a RaggedTensor, on its values):
+            # the op is its. Looked for off the fast path only.
+            override = getattr(type(a), "bind_override", None)
+            if override is not None:
+                return override(prim, args, params)
         targs = convert(prim, args)
     # -- the forward, then the interpreters ---------------------------------------------------
     try:

@@ -465,7 +465,10 @@ def where(condition, x=None, y=None, name=None):
     inf or NaN the product 0 * inf still gives NaN in TensorFlow and here; keep both branches
     finite, e.g. `tf.where(x > 0, tf.sqrt(tf.where(x > 0, x, 1.0)), 0.0)`.
     With only `condition`, returns the indices of its true elements as an int64 matrix.
+    RaggedTensors of the same row lengths (and scalars) give a RaggedTensor, as TensorFlow's.
     """
+    if any(isinstance(a, _RaggedTensor) for a in (condition, x, y)) and x is not None:
+        return _bind(_e.where, condition, x, y)  # RaggedTensor.bind_override
     cond = _tensor(condition)
     if x is None and y is None:
         _value_shaped("tf.where(condition)")
@@ -573,7 +576,10 @@ def _show_index(k):
 # -- dtype and identity -------------------------------------------------------------------------
 
 def cast(x, dtype, name=None):
-    """Casts `x` to `dtype`. The gradient is cast back; integer or bool ends give None."""
+    """Casts `x` to `dtype`. The gradient is cast back; integer or bool ends give None. A
+    RaggedTensor's values are cast."""
+    if isinstance(x, _RaggedTensor):
+        return _RaggedTensor(cast(x.flat_values, dtype), x.row_splits)
     x = _tensor(x)
     try:
         target = _dt.as_dtype(dtype)

@@ -32,9 +32,10 @@ class RaggedTensor:
     """Rows of different lengths, as TensorFlow's `tf.RaggedTensor` (ragged_rank 1).
 
     Make one with `tf.ragged.constant` or the `from_*` class methods; it supports row
-    indexing, `+ - * / **` with scalars, dense tensors of shape [nrows, 1] and RaggedTensors of
-    the same row lengths, `tf.reduce_sum` / `reduce_mean` / `reduce_max` / `reduce_min`,
-    `tf.concat`, `to_tensor` and `to_list`.
+    indexing, `+ - * / **` and comparisons with scalars, dense tensors of shape [nrows, 1] and
+    RaggedTensors of the same row lengths, every elementwise op (`tf.add`, `tf.math.square`,
+    `tf.where`, `tf.cast`, ...: `bind_override`), `tf.reduce_sum` / `reduce_mean` /
+    `reduce_max` / `reduce_min`, `tf.concat`, `to_tensor` and `to_list`.
 
     Example:
         >>> rt = tapegrad.ragged.constant([[1.0, 2.0], [3.0]])
@@ -237,6 +238,29 @@ class RaggedTensor:
                            f"tensor of shape {self.shape}; give a scalar or shape "
                            f"[{len(self)}, 1].")
 
+    @staticmethod
+    def bind_override(prim, args, params):
+        """An elementwise op with a RaggedTensor among its arguments (bind's override, see
+        `_core/bind.py`): the op on the flat values, lined up as `_operand` lines up the
+        others (a RaggedTensor of the same row lengths, a scalar, a tensor of shape [nrows, 1]),
+        with the first ragged argument's rows. As TensorFlow's ragged dispatch of elementwise
+        ops; other ops refuse a RaggedTensor.
+
+        Raises:
+            InvalidArgumentError: for an op that is not elementwise, or operands that do not
+                line up.
+        """
+        if prim.name not in _elementwise():
+            raise InvalidArgumentError(
+                f"{prim.name}: got a RaggedTensor, which this op does not take; convert it "
+                "with rt.to_tensor() first, or apply the op to rt.flat_values with "
+                "tf.ragged.map_flat_values.", op=prim.name)
+        rt = next(a for a in args if isinstance(a, RaggedTensor))
+        # (a Python number stays one: bind gives it its partners' dtype)
+        values = [a._values if a is rt else a if isinstance(a, (bool, int, float)) else
+                  rt._operand(a, prim.name) for a in args]
+        return RaggedTensor(_bind(prim, *values, **params), rt._splits)
+
     def _binary(self, other, fn, op, swap=False):
         y = self._operand(other, op)
         return RaggedTensor(fn(y, self._values) if swap else fn(self._values, y), self._splits)
@@ -268,6 +292,18 @@ class RaggedTensor:
     def __pow__(self, other):
         return self._binary(other, lambda a, b: a ** b, "__pow__")
 
+    def __lt__(self, other):
+        return self._binary(other, lambda a, b: a < b, "__lt__")
+
+    def __le__(self, other):
+        return self._binary(other, lambda a, b: a <= b, "__le__")
+
+    def __gt__(self, other):
+        return self._binary(other, lambda a, b: a > b, "__gt__")
+
+    def __ge__(self, other):
+        return self._binary(other, lambda a, b: a >= b, "__ge__")
+
     def __neg__(self):
         return RaggedTensor(-self._values, self._splits)
 
@@ -281,6 +317,26 @@ class RaggedTensor:
 
 
 # -- module functions (tf.ragged.*, and what tf.reduce_* and tf.concat hand over) ---------------
+
+_ELEMENTWISE = []  # the names of the elementwise primitives, found on first use
+
+
+def _elementwise():
+    """The names of the primitives a RaggedTensor takes (`bind_override`): those of
+    ops/elementwise.py and ops/guarded.py, and the elementwise activations."""
+    if not _ELEMENTWISE:
+        from .._core.primitive import Primitive
+        from ..ops import activations, elementwise, guarded
+
+        names = {"elu", "leaky_relu", "relu6", "softplus", "softsign",
+                 "sigmoid_cross_entropy_with_logits"}
+        for module in (elementwise, guarded):
+            names.update(p.name for p in vars(module).values() if isinstance(p, Primitive))
+        assert all(isinstance(getattr(activations, n, None), Primitive) or n in names
+                   for n in names)
+        _ELEMENTWISE.append(frozenset(names))
+    return _ELEMENTWISE[0]
+
 
 def _fill(dtype, default_value):
     if default_value is not None:

@@ -1,0 +1,59 @@
+"""Elementwise ops on RaggedTensors, as TensorFlow's ragged dispatch (the ragged tensor guide's
+first examples): the op on the flat values, with the rows of the ragged argument. Expected
+values were recorded from TensorFlow 2.21."""
+
+import numpy as np
+import pytest
+
+import tapegrad as tf
+from tests.bad_input import assert_clear_error
+
+
+def _digits():
+    return tf.ragged.constant([[3, 1, 4, 1], [], [5, 9, 2], [6], []])
+
+
+def test_elementwise_ops_keep_the_rows():
+    digits = _digits()
+    assert tf.add(digits, 3).to_list() == [[6, 4, 7, 4], [], [8, 12, 5], [9], []]
+    assert tf.math.square(digits).to_list() == [[9, 1, 16, 1], [], [25, 81, 4], [36], []]
+    assert tf.equal(digits, 1).to_list() == [[False, True, False, True], [], [False] * 3,
+                                             [False], []]
+    assert tf.where(digits > 2, digits, 0).to_list() == [[3, 0, 4, 0], [], [5, 9, 0], [6], []]
+    assert tf.abs(-digits).to_list() == digits.to_list()
+    cast = tf.cast(digits, tf.float32)
+    assert cast.dtype == tf.float32 and cast.to_list() == [[3.0, 1.0, 4.0, 1.0], [], [5.0, 9.0,
+                                                           2.0], [6.0], []]
+    per_row = tf.add(digits, tf.constant([[1], [2], [3], [4], [5]]))
+    assert per_row.to_list() == [[4, 2, 5, 2], [], [8, 12, 5], [10], []]
+    assert tf.maximum(digits, digits * 2).to_list() == (digits * 2).to_list()
+    assert (digits >= 4).to_list() == [[False, False, True, False], [], [True, True, False],
+                                       [True], []]
+
+
+def test_gradients_flow_to_the_values():
+    x = tf.Variable([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        rows = tf.RaggedTensor.from_row_splits(x, [0, 2, 3])
+        y = tf.reduce_sum(tf.math.square(rows) * 2.0)
+    np.testing.assert_array_equal(tape.gradient(y, x), [4.0, 8.0, 12.0])
+
+
+def test_other_ops_and_mismatched_rows_say_so():
+    digits = _digits()
+    assert_clear_error(lambda: tf.shape(digits), tf.errors.InvalidArgumentError, "shape",
+                       "RaggedTensor", "to_tensor")
+    other = tf.ragged.constant([[1], [2]])
+    assert_clear_error(lambda: tf.add(digits, other), tf.errors.InvalidArgumentError,
+                       "row lengths")
+
+
+def test_against_tensorflow():
+    real = pytest.importorskip("tensorflow")
+    rows = [[3.0, 1.0], [], [5.0]]
+    for op in ("square", "exp", "negative", "sigmoid"):
+        ours = getattr(tf.math, op)(tf.ragged.constant(rows)).to_list()
+        theirs = getattr(real.math, op)(real.ragged.constant(rows)).to_list()
+        np.testing.assert_allclose(np.concatenate([np.asarray(r) for r in ours] + [[]]),
+                                   np.concatenate([np.asarray(r) for r in theirs] + [[]]),
+                                   rtol=1e-6)
