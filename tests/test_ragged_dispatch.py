@@ -57,3 +57,19 @@ def test_against_tensorflow():
         np.testing.assert_allclose(np.concatenate([np.asarray(r) for r in ours] + [[]]),
                                    np.concatenate([np.asarray(r) for r in theirs] + [[]]),
                                    rtol=1e-6)
+
+
+def test_string_ops_on_ragged_strings():
+    words = tf.ragged.constant([["So", "long"], ["thanks", "for", "all", "the", "fish"]])
+    # recorded from TensorFlow 2.21
+    assert tf.strings.substr(words, 0, 2).to_list() == [[b"So", b"lo"],
+                                                        [b"th", b"fo", b"al", b"th", b"fi"]]
+    assert tf.strings.length(input=words).to_list() == [[2, 4], [6, 3, 3, 3, 4]]
+    assert tf.strings.upper(words).to_list()[0] == [b"SO", b"LONG"]
+    pairs = tf.ragged.constant([["a", "b"], ["c"]])
+    assert tf.strings.join([pairs, pairs], separator="-").to_list() == [[b"a-a", b"b-b"],
+                                                                         [b"c-c"]]
+    numbers = tf.strings.to_number(string_tensor=tf.ragged.constant([["1.5"], ["2", "3"]]))
+    assert numbers.to_list() == [[1.5], [2.0, 3.0]]
+    assert_clear_error(lambda: tf.strings.join([pairs, words]), tf.errors.InvalidArgumentError,
+                       "row lengths")

@@ -6,6 +6,8 @@ in Python, so a `tf.function` that calls them runs eagerly (with the same result
 """
 
 import builtins
+import functools
+import inspect
 import math
 import re
 
@@ -43,6 +45,28 @@ def _each(fn, *arrays, out=object):
 
 def _bytes(s):
     return s.encode("utf-8") if isinstance(s, str) else bytes(s)
+
+
+
+def _rowwise(fn):
+    """`fn` (a string op of one value at a time, its first argument the strings) taking a
+    RaggedTensor too: the op on its flat values, with its rows, as TensorFlow's ragged
+    dispatch."""
+
+    first = next(iter(inspect.signature(fn).parameters))  # `input`, or `string_tensor`
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        x = args[0] if args else kwargs.get(first)
+        if not isinstance(x, RaggedTensor):
+            return fn(*args, **kwargs)
+        if args:
+            args = (x.flat_values,) + args[1:]
+        else:
+            kwargs[first] = x.flat_values
+        return RaggedTensor(fn(*args, **kwargs), x.row_splits)
+
+    return op
 
 
 def _ragged(pieces, rank0):
@@ -177,6 +201,15 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
 
 
 def join(inputs, separator="", name=None):
+    ragged = [x for x in inputs if isinstance(x, RaggedTensor)]
+    if ragged:  # the rows of the first: the others must have them too (or be scalars)
+        rt = ragged[0]
+        flat = [x.flat_values if isinstance(x, RaggedTensor) else x for x in inputs]
+        for x in ragged[1:]:
+            if not np.array_equal(np.asarray(x.row_splits), np.asarray(rt.row_splits)):
+                raise InvalidArgumentError("tf.strings.join: the RaggedTensors' row lengths "
+                                           "differ; give inputs of the same rows.")
+        return RaggedTensor(join(flat, separator), rt.row_splits)
     """Joins the strings of several tensors elementwise (broadcasting), with `separator`."""
     arrays = [string_values(x, "join", "inputs") for x in inputs]
     sep = _bytes(separator)
@@ -208,6 +241,7 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     return Tensor(out)
 
 
+@_rowwise
 def length(input, unit="BYTE", name=None):  # noqa: A002
     """The length of each string in bytes (`unit="BYTE"`) or characters ("UTF8_CHAR"), int32."""
     if unit not in ("BYTE", "UTF8_CHAR"):
@@ -226,16 +260,19 @@ def _case(op, encoding):
     return getattr(bytes, op)
 
 
+@_rowwise
 def lower(input, encoding="", name=None):  # noqa: A002
     """Lower-cases ASCII letters (every letter with `encoding="utf-8"`)."""
     return _each(_case("lower", encoding), string_values(input, "lower"))
 
 
+@_rowwise
 def upper(input, encoding="", name=None):  # noqa: A002
     """Upper-cases ASCII letters (every letter with `encoding="utf-8"`)."""
     return _each(_case("upper", encoding), string_values(input, "upper"))
 
 
+@_rowwise
 def strip(input, name=None):  # noqa: A002
     """Removes leading and trailing whitespace."""
     return _each(bytes.strip, string_values(input, "strip"))
@@ -257,6 +294,7 @@ def _rewrite(template):
     return repl
 
 
+@_rowwise
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
     """Replaces the matches of the regular expression `pattern` by `rewrite` (\\1 names a
     group); only the first match with `replace_global=False`."""
@@ -271,6 +309,7 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # n
     return _each(lambda s: regex.sub(repl, s, count=count), arr)
 
 
+@_rowwise
 def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     """`len` bytes (or UTF-8 characters) from position `pos` of each string; a negative `pos`
     counts from the end. `pos` and `len` broadcast against the strings."""
@@ -322,6 +361,7 @@ def parse_number(s, np_dtype, what):
                                    f"{s.decode('utf-8', 'replace')}") from None
 
 
+@_rowwise
 def to_number(string_tensor, out_type=_dt.float32, name=None):
     """Parses each string as a number of `out_type` (float32, float64, int32 or int64)."""
     dtype = _dt.as_dtype(out_type)
@@ -334,6 +374,7 @@ def to_number(string_tensor, out_type=_dt.float32, name=None):
                  out=np_dtype)
 
 
+@_rowwise
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",  # noqa
               name=None):
     """Formats numbers and booleans as strings, as C's printf: floats as "%f" (6 decimals)
@@ -452,12 +493,14 @@ def _buckets(op, input, num_buckets, hash_fn):  # noqa: A002
     return _each(lambda s: hash_fn(bytes(s)) % n, string_values(input, op), out=np.int64)
 
 
+@_rowwise
 def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
     """Each string's bucket in [0, num_buckets): FarmHash's Fingerprint64 modulo
     num_buckets, as TensorFlow's kernel (so buckets equal TensorFlow's and Keras's)."""
     return _buckets("to_hash_bucket_fast", input, num_buckets, fingerprint64)
 
 
+@_rowwise
 def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
     """Each string's bucket in [0, num_buckets) by SipHash-2-4 under `key` (two integers),
     as TensorFlow's kernel: slower, and hard to collide on purpose without the key."""
