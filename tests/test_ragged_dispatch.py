@@ -73,3 +73,17 @@ def test_string_ops_on_ragged_strings():
     assert numbers.to_list() == [[1.5], [2.0, 3.0]]
     assert_clear_error(lambda: tf.strings.join([pairs, words]), tf.errors.InvalidArgumentError,
                        "row lengths")
+
+
+def test_slices_within_rows_and_the_bounding_shape():
+    digits = _digits()
+    # recorded from TensorFlow 2.21
+    assert digits[:, :2].to_list() == [[3, 1], [], [5, 9], [6], []]
+    assert digits[:, -2:].to_list() == [[4, 1], [], [9, 2], [6], []]
+    assert digits[1:3, 1:].to_list() == [[], [9, 2]]
+    assert digits.bounding_shape().numpy().tolist() == [5, 4]
+    assert int(digits.bounding_shape(axis=1)) == 4
+    split = tf.strings.split(tf.constant(["What makes you think she is a witch?",
+                                          "She turned me into a newt."]), " ")
+    assert split.bounding_shape().numpy().tolist() == [2, 8]
+    assert_clear_error(lambda: digits[:, 0], tf.errors.InvalidArgumentError, "rt[:, :2]")

@@ -177,17 +177,41 @@ class RaggedTensor:
         values = _bind(_s.gather_rows, self._values, take.astype(np.int64))
         return RaggedTensor(values, np.concatenate([[0], np.cumsum(lengths)]))
 
+    def _within_rows(self, key):
+        """`rt[:, key]` for a slice `key`: each row sliced as a Python list is."""
+        starts, take = [], []
+        for a, b in zip(self._splits[:-1], self._splits[1:]):
+            picked = range(a, b)[key]
+            starts.append(len(picked))
+            take.extend(picked)
+        values = _bind(_s.gather_rows, self._values, np.asarray(take, np.int64))
+        return RaggedTensor(values, np.concatenate([[0], np.cumsum(starts)]).astype(np.int64))
+
+    def bounding_shape(self, axis=None, name=None, out_type=None):
+        """[nrows, the longest row's length] (and the values' inner sizes), int64, or its entry
+        at `axis`."""
+        lengths = np.diff(self._splits)
+        shape = [len(lengths), int(lengths.max()) if len(lengths) else 0]
+        shape += list(self._values._value.shape[1:])
+        out = np.asarray(shape if axis is None else shape[axis], dtype=np.int64)
+        return Tensor(out if out_type is None else out.astype(_dt.as_dtype(out_type)._np))
+
     def __getitem__(self, key):
-        """`rt[i]` (a Tensor), `rt[i:j]` (a RaggedTensor) or `rt[i, j]` (a value)."""
+        """`rt[i]` (a Tensor), `rt[i:j]` and `rt[i:j, k:l]` (RaggedTensors) or `rt[i, j]` (a
+        value)."""
         n = len(self._splits) - 1
         rest = ()
         if isinstance(key, tuple):
             key, rest = key[0], key[1:]
         if isinstance(key, slice):
-            if rest:
-                raise _invalid("__getitem__", "indexing inside rows of a row slice is not "
-                                              "supported; index the rows one by one")
-            return self._rows(np.arange(n)[key])
+            rows = self._rows(np.arange(n)[key])
+            if not rest:
+                return rows
+            if len(rest) > 1 or not isinstance(rest[0], slice):
+                raise _invalid("__getitem__", "inside the rows of a row slice only a slice is "
+                                              "supported (rt[:, :2]); index the rows one by one")
+            return rows._within_rows(rest[0])
+        
         i = int(np.asarray(key))
         if not -n <= i < n:  # IndexError, as TensorFlow's
             raise IndexError(f"RaggedTensor: row {i} is out of range for {n} rows")
