@@ -87,3 +87,25 @@ def test_slices_within_rows_and_the_bounding_shape():
                                           "She turned me into a newt."]), " ")
     assert split.bounding_shape().numpy().tolist() == [2, 8]
     assert_clear_error(lambda: digits[:, 0], tf.errors.InvalidArgumentError, "rt[:, :2]")
+
+
+def test_ragged_range_and_boolean_mask():
+    # recorded from TensorFlow 2.21
+    assert tf.ragged.range([3, 0, 2]).to_list() == [[0, 1, 2], [], [0, 1]]
+    assert tf.ragged.range([3, 0, 2]).dtype == tf.int32
+    assert tf.ragged.range([0, 5], [3, 8], 2).to_list() == [[0, 2], [5, 7]]
+    assert tf.ragged.range([1.5], [3.0], 0.5).to_list() == [[1.5, 2.0, 2.5]]
+    assert tf.ragged.range(3, dtype=tf.int64).dtype == tf.int64
+    dense = tf.ragged.boolean_mask(tf.constant([[1, 2, 3], [4, 5, 6]]),
+                                   tf.constant([[True, False, True], [False, False, True]]))
+    assert dense.to_list() == [[1, 3], [6]]
+    ragged = tf.ragged.boolean_mask(tf.ragged.constant([[1, 2, 3], [4]]),
+                                    tf.ragged.constant([[True, False, True], [False]]))
+    assert ragged.to_list() == [[1, 3], []]
+    flat = tf.ragged.boolean_mask(tf.constant([1, 2, 3]), tf.constant([True, False, True]))
+    assert flat.numpy().tolist() == [1, 3]
+    assert_clear_error(lambda: tf.ragged.range([1], [3], 0), tf.errors.InvalidArgumentError,
+                       "deltas")
+    assert_clear_error(
+        lambda: tf.ragged.boolean_mask(tf.constant([[1, 2]]), tf.constant([True, False])),
+        tf.errors.InvalidArgumentError, "mask")

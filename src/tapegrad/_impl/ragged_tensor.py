@@ -17,7 +17,7 @@ from .._core.tensor import Tensor, TensorShape, convert_to_tensor
 from ..ops import reductions as _r
 from ..ops import shape as _s
 
-__all__ = ["RaggedTensor", "constant", "map_flat_values"]
+__all__ = ["RaggedTensor", "boolean_mask", "constant", "map_flat_values", "ragged_range"]
 
 
 def _invalid(op, message):
@@ -505,3 +505,61 @@ def map_flat_values(op, *args, **kwargs):
     if splits is None:
         raise ValueError("tf.ragged.map_flat_values: no RaggedTensor among the arguments")
     return RaggedTensor(convert_to_tensor(op(*args, **kwargs)), splits)
+
+
+def ragged_range(starts, limits=None, deltas=1, dtype=None, name=None,
+                 row_splits_dtype=None):
+    """`tf.ragged.range`: row i is `range(starts[i], limits[i], deltas[i])` (one argument: `range(0, starts[i])`),
+    the arguments broadcast against each other; the dtype is theirs (int32 for Python ints).
+
+    Raises:
+        InvalidArgumentError: for a delta of 0.
+    """
+    if limits is None:
+        starts, limits = 0, starts
+    tensors = [convert_to_tensor(v, dtype=dtype) for v in (starts, limits, deltas)]
+    kind = np.result_type(*[t._value.dtype for t in tensors]) if dtype is None else \
+        _dt.as_dtype(dtype)._np
+    s, lim, d = np.broadcast_arrays(*[np.atleast_1d(t._value) for t in tensors])
+    if (d == 0).any():
+        raise _invalid("range", "deltas must be nonzero")
+    rows = [np.arange(a, b, c, dtype=kind) for a, b, c in zip(s, lim, d)]
+    values = np.concatenate(rows) if rows else np.zeros(0, kind)
+    return RaggedTensor(Tensor(values.astype(kind)),
+                        np.concatenate([[0], np.cumsum([len(r) for r in rows])]))
+
+
+def boolean_mask(data, mask, name=None):
+    """The entries of `data` where `mask` is true, row by row: a RaggedTensor for 2-D data (or
+    a RaggedTensor with a mask of the same rows), a Tensor for 1-D data, as TensorFlow's
+    `tf.ragged.boolean_mask`; differentiable with respect to the kept values.
+
+    Raises:
+        InvalidArgumentError: for a mask of another shape or rows than the data, or not bool.
+    """
+    if isinstance(data, RaggedTensor):
+        if not isinstance(mask, RaggedTensor) or not np.array_equal(mask._splits, data._splits):
+            raise _invalid("boolean_mask", "a RaggedTensor's mask must be a RaggedTensor of the "
+                                           "same row lengths")
+        keep = np.asarray(mask._values._value)
+        splits = data._splits
+        values = data._values
+    else:
+        values = convert_to_tensor(data)
+        keep = np.asarray(convert_to_tensor(mask)._value)
+        if keep.shape != values._value.shape[:keep.ndim] or keep.ndim not in (1, 2):
+            raise _invalid("boolean_mask", f"mask of shape {list(keep.shape)} does not match "
+                                           f"data of shape {list(values._value.shape)}")
+        if keep.ndim == 1:
+            return _bind(_s.gather_rows, values, np.flatnonzero(keep).astype(np.int64))
+        splits = np.arange(0, keep.size + 1, keep.shape[1], dtype=np.int64)
+        values = _bind(_s.reshape, values, shape=(keep.size,) + values._value.shape[2:])
+        keep = keep.reshape(-1)
+    if keep.dtype != np.bool_:
+        raise _invalid("boolean_mask", f"the mask must be bool, got {keep.dtype}")
+    kept = np.flatnonzero(keep).astype(np.int64)
+    counts = np.add.reduceat(keep.astype(np.int64), splits[:-1]) if len(keep) else np.zeros(
+        len(splits) - 1, np.int64)
+    counts = np.where(np.diff(splits) == 0, 0, counts)  # (reduceat of an empty row)
+    return RaggedTensor(_bind(_s.gather_rows, values, kept),
+                        np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
