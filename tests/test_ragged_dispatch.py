@@ -109,3 +109,23 @@ def test_ragged_range_and_boolean_mask():
     assert_clear_error(
         lambda: tf.ragged.boolean_mask(tf.constant([[1, 2]]), tf.constant([True, False])),
         tf.errors.InvalidArgumentError, "mask")
+
+
+def test_tile_and_map_fn_on_rows():
+    digits = _digits()
+    # recorded from TensorFlow 2.21
+    assert tf.tile(digits, [1, 2]).to_list() == [[3, 1, 4, 1, 3, 1, 4, 1], [], [5, 9, 2, 5, 9, 2],
+                                                 [6, 6], []]
+    assert tf.tile(digits, [2, 1]).to_list() == digits.to_list() * 2
+    assert tf.map_fn(tf.math.square, digits).to_list() == [[9, 1, 16, 1], [], [25, 81, 4],
+                                                           [36], []]
+    sums = tf.map_fn(tf.reduce_sum, digits, fn_output_signature=tf.int32)
+    assert sums.numpy().tolist() == [9, 0, 16, 6, 0]
+    assert_clear_error(lambda: tf.map_fn(tf.reduce_sum, digits), ValueError,
+                       "fn_output_signature")
+    x = tf.Variable([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        rows = tf.RaggedTensor.from_row_splits(x, [0, 2, 3])
+        y = tf.reduce_sum(tf.tile(rows, [1, 3]) * 1.0) + tf.reduce_sum(
+            tf.map_fn(lambda r: r * r, rows).flat_values)
+    np.testing.assert_array_equal(tf.convert_to_tensor(tape.gradient(y, x)), [5.0, 7.0, 9.0])

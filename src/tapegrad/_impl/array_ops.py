@@ -170,7 +170,10 @@ def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's name
     """Repeats `input` `multiples[i]` times along axis i.
 
     Composed as reshape to (1, d0, 1, d1, ...), broadcast, reshape: its gradient sums the copies.
+    A RaggedTensor's rows and each row's values are repeated, as TensorFlow's.
     """
+    if isinstance(input, _RaggedTensor):
+        return input._tiled(multiples)
     x = _tensor(input)
     multiples = _shape_arg("tile", multiples)
     shape = x._value.shape

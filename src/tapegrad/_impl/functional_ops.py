@@ -6,16 +6,20 @@ stacks the results. Every step is an ordinary recorded op, so derivatives of any
 and forward, are those of the ops `fn` uses; inside a traced `tf.function` a trace's shapes are
 fixed, so the Python loop over the first dimension is traced into a program of ordinary ops and
 replayed correctly at every call of that trace (no tensor value is read in Python).
+`map_fn` over a RaggedTensor calls `fn` on each row (TensorFlow's ragged map_fn).
 """
+
+import numpy as np
 
 from .._core import nest
 from .._core.dtypes import DType, as_dtype
 from .._core.errors import InvalidArgumentError, OutOfRangeError
 from .._core.primitive import composite
 from .._core.tensor import Tensor, convert_to_tensor
-from .array_ops import stack, unstack
+from .array_ops import concat, stack, unstack
 from .control_ops import stop_gradient
 from .creation_ops import zeros
+from .ragged_tensor import RaggedTensor
 from .tensor_spec import TensorSpec
 
 __all__ = ["foldl", "foldr", "map_fn", "scan", "vectorized_map"]
@@ -107,6 +111,21 @@ def _stacked(steps, n_leaves, empty):
 
 
 @composite
+def _map_rows(fn, rt, signature):
+    """map_fn over a RaggedTensor's rows: a RaggedTensor of the results (each of rank 1 or
+    more), or, given a signature, their stack (TensorFlow's ragged map_fn)."""
+    results = [convert_to_tensor(fn(row)) for row in rt]
+    if signature is not None:
+        return stack(results) if results else zeros((0,), _leaf_dtype("map_fn", signature)[0])
+    if any(r.shape.rank == 0 for r in results):
+        raise ValueError("map_fn: fn's results on a RaggedTensor's rows are scalars; give "
+                         "fn_output_signature (e.g. tf.TensorSpec([], tf.float32)) for a dense "
+                         "result")
+    lengths = [int(r.shape[0]) for r in results]
+    values = concat(results, axis=0) if results else rt.flat_values[:0]
+    return RaggedTensor(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+
+
 def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap_memory=False,
            infer_shape=True, name=None, fn_output_signature=None):
     """Calls `fn` on each slice of `elems` along axis 0 and stacks the results.
@@ -132,6 +151,8 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
         raise ValueError("map_fn: the dtype and fn_output_signature arguments may not both be "
                          "specified; dtype is the deprecated name of fn_output_signature")
     signature = dtype if fn_output_signature is None else fn_output_signature
+    if isinstance(elems, RaggedTensor):
+        return _map_rows(fn, elems, signature)
     slices, _, tensors = _unstacked("map_fn", elems)
     if signature is None:
         structure = elems

@@ -187,6 +187,25 @@ class RaggedTensor:
         values = _bind(_s.gather_rows, self._values, np.asarray(take, np.int64))
         return RaggedTensor(values, np.concatenate([[0], np.cumsum(starts)]).astype(np.int64))
 
+    def _tiled(self, multiples):
+        """`tf.tile(rt, multiples)` ([rows, values] multiples): the rows repeated `multiples[0]`
+        times, each row's values `multiples[1]` times."""
+        multiples = [int(m) for m in np.asarray(multiples).reshape(-1)]
+        if len(multiples) != 1 + self._values._value.ndim or min(multiples) < 0:
+            raise _invalid("tile", f"multiples {multiples} must have one non-negative entry per "
+                                   f"axis of the ragged tensor of shape {self.shape}")
+        take, lengths = [], []
+        for _ in range(multiples[0]):
+            for a, b in zip(self._splits[:-1], self._splits[1:]):
+                take.extend(list(range(a, b)) * multiples[1])
+                lengths.append((b - a) * multiples[1])
+        values = _bind(_s.gather_rows, self._values, np.asarray(take, np.int64))
+        if len(multiples) > 2:  # the values' inner axes, as a dense tile
+            from .array_ops import tile as _tile
+
+            values = _tile(values, [1] + multiples[2:])
+        return RaggedTensor(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+
     def bounding_shape(self, axis=None, name=None, out_type=None):
         """[nrows, the longest row's length] (and the values' inner sizes), int64, or its entry
         at `axis`."""
