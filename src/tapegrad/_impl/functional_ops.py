@@ -110,7 +110,6 @@ def _stacked(steps, n_leaves, empty):
     return [stack([s[k] for s in steps], axis=0) for k in range(n_leaves)]
 
 
-@composite
 def _map_rows(fn, rt, signature):
     """map_fn over a RaggedTensor's rows: a RaggedTensor of the results (each of rank 1 or
     more), or, given a signature, their stack (TensorFlow's ragged map_fn)."""
@@ -126,6 +125,7 @@ def _map_rows(fn, rt, signature):
     return RaggedTensor(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
 
+@composite
 def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap_memory=False,
            infer_shape=True, name=None, fn_output_signature=None):
     """Calls `fn` on each slice of `elems` along axis 0 and stacks the results.

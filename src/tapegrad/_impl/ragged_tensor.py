@@ -199,11 +199,10 @@ class RaggedTensor:
             for a, b in zip(self._splits[:-1], self._splits[1:]):
                 take.extend(list(range(a, b)) * multiples[1])
                 lengths.append((b - a) * multiples[1])
+        if any(m != 1 for m in multiples[2:]):
+            raise _invalid("tile", "only the rows and the ragged axis can be tiled; tile "
+                                   "rt.flat_values for the values' inner axes")
         values = _bind(_s.gather_rows, self._values, np.asarray(take, np.int64))
-        if len(multiples) > 2:  # the values' inner axes, as a dense tile
-            from .array_ops import tile as _tile
-
-            values = _tile(values, [1] + multiples[2:])
         return RaggedTensor(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
     def bounding_shape(self, axis=None, name=None, out_type=None):
