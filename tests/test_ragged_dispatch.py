@@ -129,3 +129,14 @@ def test_tile_and_map_fn_on_rows():
         y = tf.reduce_sum(tf.tile(rows, [1, 3]) * 1.0) + tf.reduce_sum(
             tf.map_fn(lambda r: r * r, rows).flat_values)
     np.testing.assert_array_equal(tf.convert_to_tensor(tape.gradient(y, x)), [5.0, 7.0, 9.0])
+
+
+def test_gather_rows():
+    digits = _digits()
+    # recorded from TensorFlow 2.21
+    assert tf.gather(digits, [0, 2, 2]).to_list() == [[3, 1, 4, 1], [5, 9, 2], [5, 9, 2]]
+    assert tf.gather(digits, tf.constant([4, 1])).to_list() == [[], []]
+    for bad in ([9], [-1]):
+        assert_clear_error(lambda bad=bad: tf.gather(digits, bad), tf.errors.InvalidArgumentError,
+                           "out of range")
+    assert_clear_error(lambda: tf.gather(digits, [[0]]), tf.errors.InvalidArgumentError, "1-D")

@@ -377,6 +377,18 @@ def _batch_aranges(shape, ndim):
                  for i, d in enumerate(shape))
 
 
+def _ragged_gather(rt, indices, axis, batch_dims):
+    idx = _int_indices("gather", indices)
+    if idx.ndim != 1 or axis not in (None, 0) or batch_dims:
+        raise _invalid("gather", "a RaggedTensor's rows are gathered with 1-D indices along "
+                                 f"axis 0; got indices of shape {list(idx.shape)}, axis {axis}, "
+                                 f"batch_dims {batch_dims}")
+    n = len(rt)
+    if ((idx < 0) | (idx >= n)).any():  # negative ones too, as TensorFlow's RaggedGather
+        raise _invalid("gather", f"indices {idx.tolist()} are out of range for {n} rows")
+    return rt._rows(idx)
+
+
 @_composite
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """Gathers slices of `params` along `axis` at `indices`; repeated indices add gradients.
@@ -384,9 +396,13 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     The result has shape params.shape[:axis] + indices.shape[batch_dims:] +
     params.shape[axis + 1:].
 
+    A RaggedTensor's rows are gathered (1-D indices along axis 0), as TensorFlow's.
+
     Raises:
         InvalidArgumentError: if an index lies outside [0, params.shape[axis]).
     """
+    if isinstance(params, _RaggedTensor):
+        return _ragged_gather(params, indices, axis, batch_dims)
     x = _tensor(params)
     idx = _int_indices("gather", indices)
     b = int(batch_dims) + (idx.ndim if batch_dims < 0 else 0)
