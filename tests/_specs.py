@@ -14,9 +14,16 @@ import numpy as np
 
 import tapegrad as tf
 import tapegrad.image  # loaded on first use: registers tf.image's composites
+import tapegrad.signal  # loaded on first use: registers the FFTs and tf.signal's composites
 import tapegrad.sparse  # loads (registers) the lazy sparse composites
 from tapegrad.ops.matrix import cholesky
+from tapegrad.ops import spectral as _fft
 from tapegrad.ops.recurrent import recurrent_scan, recurrent_scan_grad
+
+
+def _parts(z):
+    """A complex result as its real and imaginary parts: the checker works in real numbers."""
+    return [_fft.real(z), _fft.imag(z)]
 
 
 class Domain:
@@ -310,6 +317,18 @@ SPECS = {
             (((2, 2), (2, 2, 1), (2, 2, 1), (2, 1), (1, 1)), dict(cell="simple")),
         ],
     ),
+    # the FFTs (ops/spectral.py) and the parts of complex numbers that carry them, through
+    # real and imaginary parts: even and odd lengths, a batch axis
+    "real": Spec(fn=lambda a, b: _fft.real(_fft.complex_(a, b)), cases=[(((2, 3), (2, 3)), {})]),
+    "imag": Spec(fn=lambda a, b: _fft.imag(_fft.complex_(a, b)), cases=[(((2, 3), (2, 3)), {})]),
+    "complex": Spec(fn=lambda a, b: _parts(_fft.complex_(a, b)), cases=[(((3,), (2, 3)), {})]),
+    "rfft": Spec(fn=lambda x: _parts(_fft.rfft(x)), cases=[(((2, 6),), {}), (((5,),), {})]),
+    "irfft": Spec(fn=lambda a, b, n: _fft.irfft(_fft.complex_(a, b), fft_length=n),
+                   cases=[(((2, 4), (2, 4)), dict(n=6)), (((3,), (3,)), dict(n=5))]),
+    "fft": Spec(fn=lambda a, b: _parts(_fft.fft(_fft.complex_(a, b))),
+                 cases=[(((2, 4), (2, 4)), {}), (((5,), (5,)), {})]),
+    "ifft": Spec(fn=lambda a, b: _parts(_fft.ifft(_fft.complex_(a, b))),
+                  cases=[(((2, 4), (2, 4)), {}), (((5,), (5,)), {})]),
 }
 
 # -- composites (public ops written in primitives) ----------------------------------------------
@@ -493,4 +512,11 @@ COMPOSITE_SPECS = {
     "moments": Spec(cases=[(((4, 3),), dict(axes=[0])),
                            (((2, 3),), dict(axes=[0, 1], keepdims=True)),
                            (((2, 3, 2),), dict(axes=[0, 2]))]),
+    "frame": Spec(cases=[(((2, 7),), dict(frame_length=3, frame_step=2)),
+                         (((5, 2),), dict(frame_length=2, frame_step=2, pad_end=True,
+                                          pad_value=1.0, axis=0))]),
+    "stft": Spec(fn=lambda x, **k: _parts(tf.signal.stft(x, **k)),
+                  cases=[(((2, 9),), dict(frame_length=4, frame_step=3)),
+                         (((7,),), dict(frame_length=3, frame_step=2, fft_length=5,
+                                        pad_end=True))]),
 }

@@ -29,7 +29,13 @@ from tapegrad._core.primitive import (  # noqa: E402
     ZERO,
 )
 
-NAMESPACES = ["tf", "tf.math", "tf.nn", "tf.linalg", "tf.random", "tf.autodiff", "tf.image"]
+# The ops that register on first use (tf.map_fn's family, tf.signal's) are listed whether or not
+# the process that renders has used them (the suite's test order decided it before).
+for _name in tapegrad._LAZY_NAMES:
+    getattr(tapegrad, _name)
+
+NAMESPACES = ["tf", "tf.math", "tf.nn", "tf.linalg", "tf.random", "tf.autodiff", "tf.image",
+              "tf.signal"]
 
 HEADER = """# Operations
 

@@ -101,7 +101,7 @@ _LAZY_NAMES = {
 _SUBPACKAGES = (
     "keras", "test", "datasets", "autodiff", "config", "types", "version", "data", "io",
     "strings", "ragged", "train", "debug", "debugging", "tracing", "saved_model", "sparse",
-    "sets", "queue", "dtypes", "autograph", "image", "summary", "audio",
+    "sets", "queue", "dtypes", "autograph", "image", "summary", "audio", "signal",
 )
 
 
