@@ -1,4 +1,5 @@
-"""`keras.utils.image_dataset_from_directory` and `text_dataset_from_directory`: a tf.data
+"""`keras.utils.image_dataset_from_directory`, `text_dataset_from_directory` and
+`audio_dataset_from_directory`: a tf.data
 pipeline over a folder with one subfolder per class, as Keras builds it (the same file
 order, shuffling seed, splits and label encodings)."""
 
@@ -6,7 +7,8 @@ import os
 
 import numpy as np
 
-__all__ = ["image_dataset_from_directory", "text_dataset_from_directory", "resize_image"]
+__all__ = ["audio_dataset_from_directory", "image_dataset_from_directory",
+           "text_dataset_from_directory", "resize_image"]
 
 IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 
@@ -103,7 +105,7 @@ def _labels_dataset(labels, label_mode, num_classes):
     return tf.data.Dataset.from_tensor_slices(labels.astype(np.int32))
 
 
-def _pipeline(paths, labels, label_mode, num_classes, load, shuffle, seed, batch_size):
+def _pipeline(paths, labels, label_mode, num_classes, load, shuffle, seed, batch_size, batch):
     import tapegrad as tf
 
     ds = tf.data.Dataset.from_tensor_slices(np.array([p.encode() for p in paths], dtype=object))
@@ -116,12 +118,17 @@ def _pipeline(paths, labels, label_mode, num_classes, load, shuffle, seed, batch
     else:
         ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
     if batch_size is not None:
-        ds = ds.batch(batch_size)
+        ds = batch(ds, batch_size)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+def _batch(ds, batch_size):
+    return ds.batch(batch_size)
+
+
 def _from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
-                    validation_split, subset, follow_links, verbose, formats, load, what):
+                    validation_split, subset, follow_links, verbose, formats, load, what,
+                    batch=_batch):
     if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
         raise ValueError(f"`labels` argument should be a list/tuple of integer labels, of the "
                          f"same size as the number of {what} files in the target directory, "
@@ -148,7 +155,7 @@ def _from_directory(directory, labels, label_mode, class_names, batch_size, shuf
                              f"{formats}")
         ds = _pipeline(p, lab, label_mode, num_classes, load,  # Keras: "both" keeps order
                        shuffle and not (subset == "both" and part == "validation"), seed,
-                       batch_size)
+                       batch_size, batch)
         ds.class_names, ds.file_paths = names, p
         out.append(ds)
     return out if subset == "both" else out[0]
@@ -253,3 +260,72 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
     return _from_directory(directory, labels, label_mode, class_names, batch_size, shuffle,
                            seed, validation_split, subset, follow_links, verbose, (".txt",),
                            load, "text")
+
+
+# -- audio ---------------------------------------------------------------------------------
+
+def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
+                                 class_names=None, batch_size=32, sampling_rate=None,
+                                 output_sequence_length=None, ragged=False, shuffle=True,
+                                 seed=None, validation_split=None, subset=None,
+                                 follow_links=False, verbose=True):
+    """A dataset of (audio, labels) batches from `directory/<class name>/<file>.wav`.
+
+    Each file is decoded by `tf.audio.decode_wav` to float32 `[samples, channels]`.
+    Batches are zero-padded to their longest file; with `output_sequence_length` every file
+    is cropped or zero-padded to that length first. Labels are as `image_dataset_from_directory`'s. The dataset has
+    `class_names` (and `file_paths`); `subset="both"` with `validation_split` returns
+    (training, validation).
+
+    Args:
+      directory: The folder with one subfolder of .wav files per class (labels="inferred").
+      labels: "inferred", None, or a list of integer labels in the files' sorted order.
+      label_mode: "int", "categorical", "binary" or None.
+      class_names: The subfolders to use, in label order (with labels="inferred").
+      batch_size: The batch size, or None for single elements.
+      sampling_rate: Resampling is not available in tapegrad (Keras uses tensorflow_io).
+      output_sequence_length: The samples every file is cropped or padded to.
+      ragged: Whether to batch into RaggedTensors: not available in tapegrad yet.
+      shuffle: Whether to shuffle the files (the validation part of subset="both" keeps order).
+      seed: The shuffling and splitting seed.
+      validation_split: The fraction of files kept for validation.
+      subset: "training", "validation" or "both" (with `validation_split`).
+      follow_links: Whether to follow symbolic links to subfolders.
+      verbose: Whether to print the counts of files and classes found.
+
+    Returns:
+      A `tf.data.Dataset`, or a (training, validation) pair for subset="both".
+    """
+    import tapegrad as tf
+
+    if labels not in ("inferred", None) and isinstance(labels, (list, tuple)) and class_names:
+        raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. Received: '
+                         f"labels={labels}, and class_names={class_names}")
+    if ragged and output_sequence_length is not None:
+        raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
+    if ragged:
+        raise NotImplementedError(
+            "audio_dataset_from_directory: ragged=True is not available in tapegrad (its "
+            "tf.data batches no RaggedTensors yet); use the default zero-padded batches (each "
+            "batch padded to its longest file) or output_sequence_length")
+    if sampling_rate is not None:
+        if not isinstance(sampling_rate, int):
+            raise ValueError(f"`sampling_rate` should have an integer value. Received: "
+                             f"sampling_rate={sampling_rate}")
+        if sampling_rate <= 0:
+            raise ValueError(f"`sampling_rate` should be higher than 0. Received: "
+                             f"sampling_rate={sampling_rate}")
+        raise ImportError(f"audio_dataset_from_directory: sampling_rate={sampling_rate} needs "
+                          "resampling, which Keras does with tensorflow_io and tapegrad does "
+                          "not have; resample the files beforehand and pass sampling_rate=None")
+    samples = -1 if output_sequence_length is None else output_sequence_length
+
+    def load(path):
+        return tf.audio.decode_wav(tf.io.read_file(path), desired_samples=samples)[0]
+
+    def batch(ds, size):  # Keras: files of different lengths are padded to each batch's longest
+        return ds.padded_batch(size) if output_sequence_length is None else ds.batch(size)
+
+    return _from_directory(directory, labels, label_mode, class_names, batch_size, shuffle,
+                           seed, validation_split, subset, follow_links, verbose, (".wav",),
+                           load, "audio", batch)

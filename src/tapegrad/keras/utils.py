@@ -18,7 +18,11 @@ from ._data_utils import (
     split_dataset,
     unpack_x_y_sample_weight,
 )
-from ._directory_datasets import image_dataset_from_directory, text_dataset_from_directory
+from ._directory_datasets import (
+    audio_dataset_from_directory,
+    image_dataset_from_directory,
+    text_dataset_from_directory,
+)
 from ._file_utils import get_file
 from ._image_utils import array_to_img, img_to_array, load_img, save_img
 from ._progbar import Progbar
@@ -37,6 +41,7 @@ from .saving.object_registration import (
 from .saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
+    "audio_dataset_from_directory",
     "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "array_to_img", "clear_session",
     "custom_object_scope", "deserialize_keras_object", "get_custom_objects", "get_file",
     "get_registered_name", "get_registered_object", "image_dataset_from_directory",
