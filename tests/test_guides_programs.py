@@ -13,7 +13,8 @@ customization basics + custom layers, basic regression (pandas), basic classific
 overfit_and_underfit, writing a training loop from scratch, tf.data, the Keras optimizers,
 schedules, callbacks and losses, and tf.function (tracing, retracing, concrete functions and
 their graphs, side effects, variables, AutoGraph's loops over tf.range and datasets), and
-TensorBoard (Keras's callback and tf.summary in a custom loop).
+TensorBoard (Keras's callback and tf.summary in a custom loop), and simple audio recognition
+(audio_dataset_from_directory, tf.signal.stft spectrograms, a small Conv2D model).
 """
 
 import contextlib
