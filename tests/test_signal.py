@@ -59,6 +59,17 @@ def test_stft_gradient_flows_to_the_signal():
     assert grad.dtype == tf.float64 and grad.shape == (2, 40) and np.all(np.isfinite(grad))
 
 
+def test_inverse_stft_undoes_stft_and_overlap_and_add_sums_overlaps():
+    np.testing.assert_array_equal(
+        tf.signal.overlap_and_add(np.ones((3, 4), np.float32), 2).numpy(), [1, 1, 2, 2, 2, 2, 1, 1])
+    spec = tf.signal.stft(X, 64, 16)
+    back = tf.signal.inverse_stft(spec, 64, 16,
+                                  window_fn=tf.signal.inverse_stft_window_fn(16)).numpy()
+    assert back.shape == (2, 14 * 16 + 64)  # 15 frames
+    # exact where four windows overlap (away from the ends)
+    np.testing.assert_allclose(back[:, 64:-64], X[:, 64:back.shape[1] - 64], atol=1e-5)
+
+
 def test_mel_matrix_rows_are_triangles():
     m = tf.signal.linear_to_mel_weight_matrix(10, 129, 8000, 100.0, 3800.0).numpy()
     assert m.shape == (129, 10) and (m[0] == 0).all() and m.min() >= 0 and m.max() <= 1
@@ -72,6 +83,8 @@ def test_bad_signal_input_is_named():
     assert_clear_error(lambda: tf.signal.frame(X, 0, 1), ValueError, "frame_length", "0")
     assert_clear_error(lambda: tf.signal.frame(X, 2, 1, axis=3), ValueError, "axis 3")
     assert_clear_error(lambda: tf.signal.hann_window(4, dtype=tf.int32), ValueError, "int32")
+    assert_clear_error(lambda: tf.signal.overlap_and_add(X, 301), ValueError, "frame_step", "301")
+    assert_clear_error(lambda: tf.signal.overlap_and_add(X[0], 2), ValueError, "rank", "[300]")
     assert_clear_error(lambda: tf.signal.linear_to_mel_weight_matrix(upper_edge_hertz=5000.0),
                        ValueError, "nyquist", "5000")
 
@@ -99,6 +112,18 @@ def test_signal_matches_tensorflow():
     np.testing.assert_allclose(
         tf.signal.frame(X, 10, 3, pad_end=True, pad_value=2.0, axis=0).numpy(),
         real.signal.frame(X, 10, 3, pad_end=True, pad_value=2.0, axis=0).numpy())
+    for frames, step in (((2, 5, 8), 3), ((3, 7), 2), ((2, 3, 5, 4), 1)):
+        f = RNG.standard_normal(frames).astype(np.float32)
+        np.testing.assert_allclose(tf.signal.overlap_and_add(f, step).numpy(),
+                                   real.signal.overlap_and_add(f, step).numpy(), atol=1e-6)
+    spec = real.signal.stft(X, 255, 128).numpy()
+    for fft_length in (None, 200):
+        np.testing.assert_allclose(
+            tf.signal.inverse_stft(spec, 255, 128, fft_length,
+                                   window_fn=tf.signal.inverse_stft_window_fn(128)).numpy(),
+            real.signal.inverse_stft(spec, 255, 128, fft_length,
+                                     window_fn=real.signal.inverse_stft_window_fn(128)).numpy(),
+            atol=1e-5)
     np.testing.assert_allclose(
         tf.signal.linear_to_mel_weight_matrix(40, 257, 16000, 20.0, 4000.0).numpy(),
         real.signal.linear_to_mel_weight_matrix(40, 257, 16000, 20.0, 4000.0).numpy(),

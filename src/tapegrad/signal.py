@@ -7,13 +7,17 @@ from ._impl.signal_ops import (
     hamming_window,
     hann_window,
     ifft,
+    inverse_stft,
+    inverse_stft_window_fn,
     irfft,
     linear_to_mel_weight_matrix,
+    overlap_and_add,
     rfft,
     stft,
 )
 
 __all__ = [
-    "fft", "frame", "hamming_window", "hann_window", "ifft", "irfft", "linear_to_mel_weight_matrix",
-    "rfft", "stft",
+    "fft", "frame", "hamming_window", "hann_window", "ifft", "inverse_stft",
+    "inverse_stft_window_fn", "irfft", "linear_to_mel_weight_matrix", "overlap_and_add", "rfft",
+    "stft",
 ]

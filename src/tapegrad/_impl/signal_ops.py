@@ -14,10 +14,12 @@ from .._core.tensor import Tensor
 from .._core.tensor import convert_to_tensor as _tensor
 from ..ops import spectral as _sp
 from .array_ops import gather, pad, reshape
+from .math_ops import add_n
 
 __all__ = [
-    "fft", "frame", "hamming_window", "hann_window", "ifft", "irfft", "linear_to_mel_weight_matrix",
-    "rfft", "stft",
+    "fft", "frame", "hamming_window", "hann_window", "ifft", "inverse_stft",
+    "inverse_stft_window_fn", "irfft", "linear_to_mel_weight_matrix", "overlap_and_add", "rfft",
+    "stft",
 ]
 
 _FLOATS = ("float32", "float64")
@@ -212,6 +214,86 @@ def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_wind
     if window_fn is not None:
         framed = framed * window_fn(frame_length, dtype=framed.dtype)
     return rfft(framed, [fft_length])
+
+
+@_composite
+def overlap_and_add(signal, frame_step, name=None):
+    """Adds frames `[..., frames, frame_length]` that start every `frame_step` samples into
+    one signal `[..., (frames - 1) * frame_step + frame_length]` (the inverse of `frame`'s
+    split, up to the window).
+
+    Args:
+      signal: A tensor of rank at least 2.
+      frame_step: The samples between frame starts (a positive int, at most frame_length).
+      name: Ignored (TensorFlow's op name).
+    """
+    x = _tensor(signal)
+    if x.shape.rank is None or x.shape.rank < 2:
+        raise ValueError(f"tf.signal.overlap_and_add: signal must have rank at least 2 "
+                         f"[..., frames, frame_length], got shape {list(x.shape)}")
+    frames, length = x.shape[-2], x.shape[-1]
+    if not isinstance(frame_step, (int, np.integer)) or not 0 < frame_step <= length:
+        raise ValueError(f"tf.signal.overlap_and_add: frame_step must be a positive integer "
+                         f"no larger than frame_length {length}, got {frame_step!r}")
+    outer = list(x.shape[:-2])
+    total = (frames - 1) * frame_step + length
+    # frame_length padded to a multiple of frame_step: piece j of every frame lands on the
+    # output's blocks j, j + 1, ..., so each piece is one padded reshape, added up
+    pieces = -(-length // frame_step)
+    x = pad(x, [[0, 0]] * (len(outer) + 1) + [[0, pieces * frame_step - length]])
+    blocks = frames + pieces - 1
+    parts = []
+    for j in range(pieces):
+        part = reshape(x[..., j * frame_step:(j + 1) * frame_step], outer + [frames * frame_step])
+        parts.append(pad(part, [[0, 0]] * len(outer)
+                         + [[j * frame_step, (blocks - frames - j) * frame_step]]))
+    return add_n(parts)[..., :total]
+
+
+def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None):
+    """The window for `inverse_stft` that undoes `stft` with `forward_window_fn`: the forward
+    window divided by the overlapping sum of its squares."""
+
+    def window_fn(frame_length, dtype):
+        forward = forward_window_fn(frame_length, dtype=dtype).numpy()
+        denom = np.square(forward)
+        overlaps = -(-frame_length // frame_step)
+        denom = np.pad(denom, (0, overlaps * frame_step - frame_length))
+        denom = denom.reshape(overlaps, frame_step).sum(0, keepdims=True)
+        denom = np.tile(denom, (overlaps, 1)).reshape(overlaps * frame_step)
+        return Tensor((forward / denom[:frame_length]).astype(forward.dtype))
+
+    return window_fn
+
+
+@_composite
+def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+                 name=None):
+    """Real signals from their short-time Fourier transforms (`stft`'s inverse with
+    `window_fn=tf.signal.inverse_stft_window_fn(frame_step)`).
+
+    Args:
+      stfts: A complex64 or complex128 tensor `[..., frames, fft_length // 2 + 1]`.
+      frame_length: The samples per frame.
+      frame_step: The samples between frame starts.
+      fft_length: The FFT length; defaults to the smallest power of 2 >= frame_length.
+      window_fn: `window_fn(frame_length, dtype=...)` gives the synthesis window (None: none).
+      name: Ignored (TensorFlow's op name).
+
+    Returns:
+      float32 (float64 for complex128) `[..., (frames - 1) * frame_step + frame_length]`.
+    """
+    y = _typed(stfts, "inverse_stft", _COMPLEXES, "stfts")
+    if fft_length is None:
+        fft_length = 1 << max(0, math.ceil(math.log2(frame_length)))
+    frames = irfft(y, [fft_length])
+    if frame_length > fft_length:
+        frames = pad(frames, [[0, 0]] * (frames.shape.rank - 1)
+                     + [[0, frame_length - fft_length]])
+    frames = frames[..., :frame_length]
+    if window_fn is not None:
+        frames = frames * window_fn(frame_length, dtype=frames.dtype)
+    return overlap_and_add(frames, frame_step)
 
 
 def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000,
