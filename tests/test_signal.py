@@ -139,3 +139,23 @@ def test_stft_gradient_matches_tensorflow():
             loss = lib.reduce_sum(lib.signal.irfft(lib.signal.stft(v, 8, 5), [8]) ** 3)
         grads.append(tape.gradient(loss, v).numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-10, atol=1e-12)
+
+
+def test_the_magnitude_of_a_complex_tensor_is_differentiable():
+    # TensorFlow's ComplexAbsGrad (g * z / |z|, 0 at 0): a spectrogram's magnitude trains, as
+    # in the audio tutorial's model through tf.abs(tf.signal.stft(...)); values recorded from
+    # TensorFlow 2.21, first derivatives against finite differences (second derivatives go
+    # through complex products, whose rules lack TensorFlow's conjugation: not checked)
+    z = tf.Variable(np.array([0.0, 1.0, -2.0, 0.5], "float32"))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.abs(tf.signal.rfft(z)))
+    np.testing.assert_allclose(tape.gradient(y, z).numpy(),
+                               [-1.02986, 0.24254, -2.97014, -0.24254], atol=1e-5)
+    tf.check_grads(lambda x: tf.reduce_sum(tf.abs(tf.signal.rfft(x)) ** 1.5),
+                   [np.array([0.3, 1.0, -2.0, 0.5, 0.7, -0.2])], order=1, modes=("rev",))
+
+    def forward_mode():
+        with tf.autodiff.ForwardAccumulator(z, tf.ones(4)):
+            tf.abs(tf.signal.rfft(z))
+
+    assert_clear_error(forward_mode, tf.errors.UnimplementedError, "abs", "reverse mode")

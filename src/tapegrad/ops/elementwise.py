@@ -10,6 +10,7 @@ import operator
 import numpy as np
 
 from .._core.bind import bind
+from .._core.errors import UnimplementedError
 from .._core.primitive import (
     ELEMENTWISE,
     LINEAR,
@@ -316,10 +317,27 @@ relu = defprimitive(
     saves=("out",),
 )
 
-# Gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as TensorFlow. A
-# multiply, as TensorFlow's AbsGrad: an inf cotangent at 0 gives NaN (tf.sqrt(tf.abs(x)) at 0).
+def _abs_vjp(g, out, x):
+    # Real x: gradient 0 at 0 (sign(0) = 0), and second derivative zeros (sign's), as
+    # TensorFlow. A multiply, as TensorFlow's AbsGrad: an inf cotangent at 0 gives NaN
+    # (tf.sqrt(tf.abs(x)) at 0). Complex x: TensorFlow's ComplexAbsGrad, the complex cotangent
+    # g * x / |x|, 0 where |x| is 0 (its div_no_nan).
+    if x._value.dtype.kind != "c":
+        return g * sign(x)
+    dtype = x._value.dtype
+    return where(equal(out, 0.0), 0.0, cast(g, dtype=dtype) * x / cast(out, dtype=dtype))
+
+
+def _abs_jvp(t, out, x):
+    if x._value.dtype.kind == "c":
+        raise UnimplementedError(
+            "abs: forward-mode derivatives through the magnitude of a complex tensor are not "
+            "implemented; differentiate it in reverse mode (tf.GradientTape)", op="abs")
+    return t * sign(x)
+
+
 abs = defprimitive(  # noqa: A001 - TensorFlow's name
-    "abs", np.abs, vjp=lambda g, out, x: g * sign(x),
+    "abs", np.abs, vjp=_abs_vjp, jvp=_abs_jvp,
 )
 
 sign = defprimitive("sign", np.sign, vjp=ZERO)
