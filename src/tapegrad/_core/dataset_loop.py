@@ -16,7 +16,6 @@ TensorFlow runs a dataset outside the function's graph.
 """
 
 import contextlib
-import io
 
 import numpy as np
 
@@ -25,6 +24,7 @@ from .control import (
     SubTracer, _dry_run, _live_run, _outputs, _placeholders, _plain, _run, _truth,
 )
 from .errors import InvalidArgumentError
+from .quiet import quiet_prints
 from .state import state
 from .tensor import Tensor
 from .trace import Tracer
@@ -120,7 +120,7 @@ class DatasetLoop:
         stand_in = Tracer(self.name)
         for t in self.kept:
             stand_in.slots[id(t)] = self.known[id(t)]
-        with contextlib.redirect_stdout(io.StringIO()):
+        with quiet_prints():
             found = self.trace(stand_in, key, element, values, at_call=True)
         if found is None:
             raise InvalidArgumentError(
@@ -204,7 +204,7 @@ def trace_dataset_loop(parent, name, dataset, body, tensors, test=None):
         key = _signature([*arrays, *values])
         found = ins.bodies.get(key)
         if found is None:  # the body's Python runs at every trace, printing at the first only
-            quiet = contextlib.redirect_stdout(io.StringIO()) if ins.bodies else (
+            quiet = quiet_prints() if ins.bodies else (
                 contextlib.nullcontext())
             with quiet:
                 found = ins.trace(parent, key, element, values)

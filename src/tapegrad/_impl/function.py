@@ -7,7 +7,6 @@ import collections
 import contextlib
 import functools
 import inspect
-import io
 import warnings
 import weakref
 
@@ -16,6 +15,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core import nest
 from .._core.errors import InvalidArgumentError
+from .._core.quiet import quiet_prints
 from .._core.state import state
 from .._core.tensor import Tensor, convert_to_tensor
 from .._core.trace import UNKNOWN_RANK, Tracer, as_output
@@ -285,7 +285,7 @@ class Function:
             self._history.untraced += 1
         # A new shape under a relaxed trace is recorded again, its printing silenced: to the
         # user it is the same trace (see the class docstring).
-        quiet = contextlib.nullcontext() if new else contextlib.redirect_stdout(io.StringIO())
+        quiet = contextlib.nullcontext() if new else quiet_prints()
         # Under a tape or an accumulator of the caller's, the trace is a dry run and the call
         # replays it, as every later call does: they then see the replay, whose loops and
         # branches they differentiate as instructions (a live trace would show them the
@@ -514,7 +514,7 @@ class Function:
         if new or key not in self._cache:
             # an existing concrete function traced again at these sizes is, to the user, the
             # same trace: its printing silenced, as in _trace_call
-            quiet = contextlib.nullcontext() if new else contextlib.redirect_stdout(io.StringIO())
+            quiet = contextlib.nullcontext() if new else quiet_prints()
             with quiet:
                 entry, _ = self._trace(structure, leaves, self._static_shapes(rkey, leaves),
                                        live=False)

@@ -5,13 +5,12 @@ This is the one place that reads a Function's internals (`_cache` keys, the Auto
 conversion if there is one), so that tracing can change without touching the format.
 """
 
-import contextlib
 import inspect
-import io
 
 import numpy as np
 
 from .._core import nest
+from .._core.quiet import quiet_prints
 from .._core.tensor import Tensor
 from .._core.trace import Tracer
 from .._impl.function import TensorSpec
@@ -163,7 +162,7 @@ def trace(function, structure):
     leaves = nest.flatten(structure)
     tracer = Tracer(function.__name__)
     try:
-        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"), tracer:
+        with quiet_prints(), np.errstate(all="ignore"), tracer:
             placeholders = []
             for leaf in leaves:
                 if isinstance(leaf, Tensor):
