@@ -31,10 +31,10 @@ from .optimizer_saving import OptimizerSaving
 from .traced_update import traced_update
 from .variables import OptimizerVariable, slot_name
 
-_SCRATCH = weakref.WeakKeyDictionary()
+_SCRATCH = weakref.WeakKeyDictionary()  # optimizer -> {(shape, dtype): two scratch arrays}
 # The attributes that make a step more than the update (see Optimizer._is_plain).
 _STEP_OPTIONS = frozenset({"built", "loss_scale_factor", "clipnorm", "global_clipnorm",
-                           "clipvalue", "weight_decay", "use_ema", "_constrained"})  # optimizer -> {(shape, dtype): two scratch arrays}
+                           "clipvalue", "weight_decay", "use_ema", "_constrained"})
 
 
 class Optimizer(OptimizerSaving):
@@ -471,31 +471,27 @@ class Optimizer(OptimizerSaving):
         the update, which raises only where the rate cannot be read or clipping fails, before
         anything changes."""
         lr = self._current_lr()
-        if self._plain:  # the usual step: the update alone
-            if self._rates:
-                self._rates.clear()
-                self._constants.clear()
-            self._backend_update_step(grads, updated, lr)
-            self._iterations.assign_add(1)
-            return self._iterations
-        if self.loss_scale_factor is not None or (
-            self.clipnorm or self.global_clipnorm or self.clipvalue
-        ):
-            grads = clip_gradients(self, grads)
-        if not self.built:
-            constraints.check_variables(variables)
-        # Nothing below raises: every argument was checked above.
-        if not self.built:
-            self.build(variables)
-        self._rates.clear()
-        self._constants.clear()
-        if self.weight_decay is not None:
+        plain = self._plain  # the usual step, the update alone: none of the options below
+        if not plain:
+            if self.loss_scale_factor is not None or (
+                self.clipnorm or self.global_clipnorm or self.clipvalue
+            ):
+                grads = clip_gradients(self, grads)
+            if not self.built:
+                constraints.check_variables(variables)
+                # Nothing below raises: every argument was checked above.
+                self.build(variables)
+        if self._rates:  # this step's rates and constants are made anew
+            self._rates.clear()
+            self._constants.clear()
+        if not plain and self.weight_decay is not None:
             self._apply_weight_decay(updated, lr)
         self._backend_update_step(grads, updated, lr)
-        if self.use_ema:
-            update_moving_averages(self)
-        if self._constrained:  # Keras 3: each variable projected after its update
-            constraints.apply_to([v for v in updated if id(v) in self._constrained])
+        if not plain:
+            if self.use_ema:
+                update_moving_averages(self)
+            if self._constrained:  # Keras 3: each variable projected after its update
+                constraints.apply_to([v for v in updated if id(v) in self._constrained])
         self._iterations.assign_add(1)
         return self._iterations
 
