@@ -346,7 +346,7 @@ class Variable(ArrayLike):
         """
         old = self._value
         kind = type(value)
-        if kind is np.ndarray:  # an optimizer's update: checked first, it is the hot one
+        if kind is np.ndarray:
             arr = value
         elif kind is Tensor:
             arr = value._value

@@ -12,8 +12,12 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.bind import bind as _bind
 from .._core.errors import InvalidArgumentError
+from .._core.primitive import Primitive
 from .._core.primitive import composite as _composite
 from .._core.tensor import Tensor, TensorShape, convert_to_tensor
+from ..ops import activations as _activations
+from ..ops import elementwise as _elementwise_ops
+from ..ops import guarded as _guarded_ops
 from ..ops import reductions as _r
 from ..ops import shape as _s
 
@@ -292,7 +296,7 @@ class RaggedTensor:
             InvalidArgumentError: for an op that is not elementwise, or operands that do not
                 line up.
         """
-        if prim.name not in _elementwise():
+        if prim not in _ELEMENTWISE:
             raise InvalidArgumentError(
                 f"{prim.name}: got a RaggedTensor, which this op does not take; convert it "
                 "with rt.to_tensor() first, or apply the op to rt.flat_values with "
@@ -360,24 +364,13 @@ class RaggedTensor:
 
 # -- module functions (tf.ragged.*, and what tf.reduce_* and tf.concat hand over) ---------------
 
-_ELEMENTWISE = []  # the names of the elementwise primitives, found on first use
-
-
-def _elementwise():
-    """The names of the primitives a RaggedTensor takes (`bind_override`): those of
-    ops/elementwise.py and ops/guarded.py, and the elementwise activations."""
-    if not _ELEMENTWISE:
-        from .._core.primitive import Primitive
-        from ..ops import activations, elementwise, guarded
-
-        names = {"elu", "leaky_relu", "relu6", "softplus", "softsign",
-                 "sigmoid_cross_entropy_with_logits"}
-        for module in (elementwise, guarded):
-            names.update(p.name for p in vars(module).values() if isinstance(p, Primitive))
-        assert all(isinstance(getattr(activations, n, None), Primitive) or n in names
-                   for n in names)
-        _ELEMENTWISE.append(frozenset(names))
-    return _ELEMENTWISE[0]
+# The primitives a RaggedTensor takes (`bind_override`): those of ops/elementwise.py and
+# ops/guarded.py, and the elementwise activations.
+_ELEMENTWISE = frozenset(
+    [p for module in (_elementwise_ops, _guarded_ops) for p in vars(module).values()
+     if isinstance(p, Primitive)]
+    + [_activations.elu, _activations.leaky_relu, _activations.relu6, _activations.softplus,
+       _activations.softsign, _activations.sigmoid_cross_entropy_with_logits])
 
 
 def _fill(dtype, default_value):
