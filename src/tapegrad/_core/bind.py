@@ -67,13 +67,17 @@ def bind(prim, *args, **params):
             a = CONSTANTS.get(b._value.dtype, _NOTHING).get(a)
             targs = None if a is None else (a, b)
     if targs is None:
-        for a in args:
-            # An argument of a kind that computes ops itself (a RaggedTensor, on its values):
-            # the op is its. Looked for off the fast path only.
-            override = getattr(type(a), "bind_override", None)
-            if override is not None:
-                return override(prim, args, params)
-        targs = convert(prim, args)
+        try:
+            targs = convert(prim, args)
+        except (TypeError, ValueError):
+            for a in args:
+                # An argument of a kind that computes ops itself (a RaggedTensor, on its
+                # values), which `convert` cannot take: the op is its. Looked for only here,
+                # where conversion failed.
+                override = getattr(type(a), "bind_override", None)
+                if override is not None:
+                    return override(prim, args, params)
+            raise
     # -- the forward, then the interpreters ---------------------------------------------------
     try:
         # (no `**params` without params: a plain call of the forward costs a third less)

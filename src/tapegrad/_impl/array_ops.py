@@ -486,7 +486,8 @@ def where(condition, x=None, y=None, name=None):
     With only `condition`, returns the indices of its true elements as an int64 matrix.
     RaggedTensors of the same row lengths (and scalars) give a RaggedTensor, as TensorFlow's.
     """
-    if any(isinstance(a, _RaggedTensor) for a in (condition, x, y)) and x is not None:
+    if x is not None and (isinstance(condition, _RaggedTensor) or isinstance(x, _RaggedTensor)
+                          or isinstance(y, _RaggedTensor)):
         return _bind(_e.where, condition, x, y)  # RaggedTensor.bind_override
     cond = _tensor(condition)
     if x is None and y is None:
